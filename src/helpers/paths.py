@@ -1,0 +1,39 @@
+"""Every path the kit uses, derived from the project root.
+
+Nothing else in the kit builds a path from a string literal; import from here.
+The root is the folder holding ``pyproject.toml``; set ``GEM_KIT_ROOT`` to point
+the kit at another checkout (tests use it to build into a temporary folder).
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+
+def project_root() -> Path:
+    """Return the project root: ``$GEM_KIT_ROOT`` if set, else this checkout's root."""
+    override = os.environ.get("GEM_KIT_ROOT")
+    if override:
+        return Path(override).resolve()
+    return Path(__file__).resolve().parents[2]
+
+
+ROOT = project_root()
+NOTEBOOKS_DIR = ROOT / "notebooks"
+DATA_DIR = ROOT / "data"
+RAW_DIR = DATA_DIR / "raw"
+REFERENCE_DIR = RAW_DIR / "reference"
+CAMPAIGN_DIR = RAW_DIR / "campaign"
+PHASES_FILE = CAMPAIGN_DIR / "phases.yaml"
+REGISTRATIONS_RAW_DIR = RAW_DIR / "registrations"
+PROCESSED_DIR = DATA_DIR / "processed"
+REPORTS_DIR = ROOT / "reports"
+DOCS_DIR = ROOT / "docs"
+
+#: The processed registrations table written by ``01_prepare_registrations``.
+REGISTRATIONS_PARQUET = PROCESSED_DIR / "registrations.parquet"
+#: Rows that failed validation, with the reason, written beside it.
+REJECTED_ROWS_CSV = PROCESSED_DIR / "rejected_rows.csv"
+#: Per-file row accounting (rows in = accepted + rejected + duplicates).
+DATA_QUALITY_CSV = PROCESSED_DIR / "data_quality_summary.csv"

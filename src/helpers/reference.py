@@ -1,0 +1,402 @@
+"""Loading the public reference tables in ``data/raw/reference/``.
+
+Each loader reads one file, checks it against a declared pandera schema and
+returns a tidy DataFrame with unit-bearing column names. Figures are never
+typed into code: if a number is needed, it is in one of these files, and each
+file has a ``.meta.yaml`` sidecar saying where it comes from.
+
+What does not belong here: registration records (``ingest``), campaign phases
+(``phases``), and anything computed from the tables (``metrics``).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from functools import lru_cache
+from pathlib import Path
+
+import pandas as pd
+import pandera.pandas as pa
+import yaml
+
+from helpers import paths
+
+UP = "Uttar Pradesh"
+INDIA = "India"
+
+
+class ReferenceDataError(ValueError):
+    """A reference file is missing or does not match its schema."""
+
+
+def _read_csv(name: str, schema: pa.DataFrameSchema, **kwargs) -> pd.DataFrame:
+    path = paths.REFERENCE_DIR / name
+    if not path.exists():
+        raise ReferenceDataError(
+            f"{path}: reference file missing; restore it from git (git checkout -- {path.relative_to(paths.ROOT)})"
+        )
+    frame = pd.read_csv(path, **kwargs)
+    try:
+        return schema.validate(frame, lazy=True)
+    except (pa.errors.SchemaErrors, pa.errors.SchemaError) as error:
+        raise ReferenceDataError(f"{path}: does not match its schema: {error}") from None
+
+
+def reference_path(name: str) -> Path:
+    """Return the path of a reference file by name."""
+    return paths.REFERENCE_DIR / name
+
+
+def provenance(name: str) -> dict:
+    """Return the provenance sidecar (``<name>.meta.yaml``) of a reference file."""
+    meta = paths.REFERENCE_DIR / f"{name}.meta.yaml"
+    with meta.open(encoding="utf-8") as handle:
+        return yaml.safe_load(handle)
+
+
+def sha256_of(path: Path) -> str:
+    """Return the SHA-256 hex digest of a file's bytes."""
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+# ---------------------------------------------------------------- districts
+
+DISTRICTS_FILE = "up_districts_master.csv"
+
+_districts_schema = pa.DataFrameSchema(
+    {
+        "lgd_district_code": pa.Column(int, unique=True),
+        "census2011_code": pa.Column("Int64", nullable=True),
+        "name_common": pa.Column(str, unique=True),
+        "name_lgd": pa.Column(str),
+        "name_hi": pa.Column(str),
+        "division": pa.Column(str),
+        "division_hi": pa.Column(str),
+        "aliases": pa.Column(str, nullable=True),
+        "census2011_name": pa.Column(str, nullable=True),
+        "pop_census2011": pa.Column("Int64", nullable=True),
+        "carved_from": pa.Column(str, nullable=True),
+        "seed_gem_event_district": pa.Column(int, pa.Check.isin([0, 1])),
+    },
+    strict=False,
+    checks=pa.Check(lambda df: len(df) == 75, error="UP has 75 districts"),
+)
+
+
+@lru_cache(maxsize=1)
+def load_districts() -> pd.DataFrame:
+    """The 75 districts of UP, one row each, keyed by ``district`` (common English name).
+
+    Columns include ``district``, ``district_hi``, ``lgd_district_code``,
+    ``census2011_code`` (missing for the four districts created after 2011),
+    ``division``, ``aliases`` and ``slug`` (lower-case, hyphenated, for file names).
+    """
+    frame = _read_csv(
+        DISTRICTS_FILE,
+        _districts_schema,
+        dtype={"census2011_code": "Int64", "pop_census2011": "Int64", "census2001_code": str},
+    )
+    frame = frame.rename(columns={"name_common": "district", "name_hi": "district_hi"})
+    frame["slug"] = frame["district"].map(slugify)
+    frame["is_created_after_2011"] = frame["census2011_code"].isna()
+    return frame.sort_values("district").reset_index(drop=True)
+
+
+def slugify(name: str) -> str:
+    """Lower-case, hyphenated ASCII form of a district name: 'Gautam Buddha Nagar' -> 'gautam-buddha-nagar'."""
+    return re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-")
+
+
+# ------------------------------------------------------------ census 2011
+
+CENSUS_FILE = "census2011_up_districts.csv"
+
+_census_schema = pa.DataFrameSchema(
+    {
+        "census2011_code": pa.Column(int, unique=True),
+        "census2011_name": pa.Column(str),
+        "population": pa.Column(int, pa.Check.gt(0)),
+        "household_industry_workers": pa.Column(int, pa.Check.ge(0)),
+        "st": pa.Column(int, pa.Check.ge(0)),
+        "female": pa.Column(int, pa.Check.ge(0)),
+        "workers": pa.Column(int, pa.Check.ge(0)),
+    },
+    strict=False,
+    checks=pa.Check(lambda df: len(df) == 71, error="UP had 71 districts in Census 2011"),
+)
+
+
+@lru_cache(maxsize=1)
+def load_census_districts() -> pd.DataFrame:
+    """Census 2011 figures of UP's 71 districts of 2011, keyed by ``census2011_code``.
+
+    Population and household-industry workers are renamed to
+    ``population_2011`` and ``household_industry_workers_2011``.
+    """
+    frame = _read_csv(CENSUS_FILE, _census_schema)
+    return frame.rename(
+        columns={
+            "population": "population_2011",
+            "household_industry_workers": "household_industry_workers_2011",
+            "st": "st_population_2011",
+        }
+    )
+
+
+def district_base(districts: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Per district: Census 2011 population and household-industry workers, or the reason there are none.
+
+    Districts created after 2011 (Amethi, Hapur, Sambhal, Shamli) get missing
+    values and ``base_missing_reason`` naming the district(s) they were carved from.
+    """
+    districts = load_districts() if districts is None else districts
+    census = load_census_districts()[
+        ["census2011_code", "population_2011", "household_industry_workers_2011", "st_population_2011"]
+    ]
+    merged = districts[["district", "census2011_code", "carved_from"]].merge(
+        census, on="census2011_code", how="left", validate="many_to_one"
+    )
+    merged["base_missing_reason"] = None
+    missing = merged["population_2011"].isna()
+    merged.loc[missing, "base_missing_reason"] = (
+        "created after Census 2011 (carved from " + merged.loc[missing, "carved_from"].fillna("?") + ")"
+    )
+    return merged.drop(columns=["carved_from"])
+
+
+# ------------------------------------------------------------- neighbours
+
+NEIGHBOURS_FILE = "up_district_centroids_adjacency.csv"
+
+_neighbours_schema = pa.DataFrameSchema(
+    {
+        "district": pa.Column(str, unique=True),
+        "census2011_dt_code": pa.Column(int),
+        "centroid_lat": pa.Column(float, pa.Check.in_range(23.5, 31.0)),
+        "centroid_lon": pa.Column(float, pa.Check.in_range(77.0, 85.0)),
+        "n_neighbours_in_UP": pa.Column(int),
+        "neighbours_in_UP": pa.Column(str, nullable=True),
+    },
+    strict=True,
+)
+
+
+@lru_cache(maxsize=1)
+def load_centroids() -> pd.DataFrame:
+    """District centroids (``centroid_lat``, ``centroid_lon``) and boundary code, one row per district."""
+    return _read_csv(NEIGHBOURS_FILE, _neighbours_schema)
+
+
+def load_neighbours() -> pd.DataFrame:
+    """Neighbour pairs (``district``, ``neighbour``) of districts sharing a border, both directions."""
+    frame = load_centroids()
+    pairs = frame[["district", "neighbours_in_UP"]].assign(
+        neighbour=frame["neighbours_in_UP"].fillna("").str.split(";")
+    )
+    pairs = pairs.explode("neighbour")
+    pairs = pairs[pairs["neighbour"].str.len() > 0]
+    return pairs[["district", "neighbour"]].reset_index(drop=True)
+
+
+# ------------------------------------------------------------ GI products
+
+GI_FILE = "up_gi_handicraft_subset_PARTIAL.csv"
+
+
+@lru_cache(maxsize=1)
+def load_gi_products() -> pd.DataFrame:
+    """GI products of UP (a partial list), one row per product and district, with the evidence kept.
+
+    ``districts`` in the file lists several districts separated by ';', some with
+    a parenthetical remark; the district part is split off into ``district`` and
+    the remark goes into ``district_note``. ``is_confirmed`` is False for rows
+    whose evidence is only "memory" (unconfirmed).
+    """
+    schema = pa.DataFrameSchema(
+        {
+            "gi_name": pa.Column(str, unique=True),
+            "districts": pa.Column(str),
+            "category": pa.Column(str),
+            "evidence": pa.Column(str),
+        },
+        strict=False,
+    )
+    frame = _read_csv(GI_FILE, schema, dtype={"application_no": str})
+    # split on ';' outside parentheses: "Prayagraj (per memory; also Amethi)" is one district
+    frame = frame.assign(district=frame["districts"].str.split(r";(?![^(]*\))", regex=True)).explode("district")
+    parts = frame["district"].str.extract(r"^\s*(?P<district>[^(]+?)\s*(?:\((?P<district_note>.*)\))?\s*$")
+    frame["district"] = parts["district"]
+    frame["district_note"] = parts["district_note"]
+    frame["is_confirmed"] = ~frame["evidence"].str.strip().str.lower().str.startswith("memory")
+    return frame.drop(columns=["districts"]).reset_index(drop=True)
+
+
+# ------------------------------------------------------ GeM registrations
+
+SNAPSHOTS_FILE = "gem_registrations_snapshots.csv"
+STATE_TABLE_2022_02_09 = "gem_artisans_weavers_statewise_2022-02-09.csv"
+STATE_WEAVERS_2022_04_06 = "gem_weavers_onboarded_statewise_2022-04-06.csv"
+STATE_ALIASES_FILE = "state_name_aliases.csv"
+
+
+@lru_cache(maxsize=1)
+def load_state_aliases() -> dict[str, str]:
+    """Map of every state spelling used by a source (case-folded) to the standard state name."""
+    schema = pa.DataFrameSchema({"name_in_source": pa.Column(str), "state": pa.Column(str)}, strict=True)
+    frame = _read_csv(STATE_ALIASES_FILE, schema)
+    return {_state_key(k): v for k, v in zip(frame["name_in_source"], frame["state"])}
+
+
+def _state_key(name: str) -> str:
+    return re.sub(r"\s+", " ", str(name)).strip().casefold()
+
+
+def harmonise_states(frame: pd.DataFrame, source: str, column: str = "state") -> pd.DataFrame:
+    """Replace the state names of ``frame`` by their standard names; fail on a name not in the alias file."""
+    aliases = load_state_aliases()
+    keys = frame[column].map(_state_key)
+    unknown = sorted(set(frame.loc[~keys.isin(aliases), column]))
+    if unknown:
+        raise ReferenceDataError(
+            f"{source}: state name(s) {unknown} not in {STATE_ALIASES_FILE}; add a row mapping each to its standard name"
+        )
+    return frame.assign(**{column: keys.map(aliases)})
+
+
+@lru_cache(maxsize=1)
+def load_registration_snapshots() -> pd.DataFrame:
+    """Dated national and UP counts of GeM-registered artisans and weavers, with source and evidence."""
+    schema = pa.DataFrameSchema(
+        {
+            "snapshot_date": pa.Column(pa.DateTime),
+            "geography": pa.Column(str, pa.Check.isin([INDIA, UP])),
+            "measure": pa.Column(str, pa.Check.isin(["artisans", "weavers"])),
+            "registrations_count": pa.Column(int, pa.Check.ge(0)),
+            "source": pa.Column(str),
+            "evidence": pa.Column(str),
+        },
+        strict=True,
+        unique=["snapshot_date", "geography", "measure"],
+    )
+    return _read_csv(SNAPSHOTS_FILE, schema, parse_dates=["snapshot_date"])
+
+
+@lru_cache(maxsize=1)
+def load_state_registrations() -> pd.DataFrame:
+    """State tables of GeM registrations in long form: ``snapshot_date, state, measure, registrations_count``.
+
+    - 2022-02-09 (Lok Sabha): registered artisans and weavers together, per state
+      (measure ``artisans_and_weavers``); blank cells are states with none reported.
+    - 2022-04-06 (Lok Sabha): weavers and handloom agencies onboarded, per state
+      (measure ``weavers_onboarded``).
+    """
+    feb = _read_csv(
+        STATE_TABLE_2022_02_09,
+        pa.DataFrameSchema(
+            {
+                "state": pa.Column(str, unique=True),
+                "count_of_seller_state": pa.Column(int),
+                "registered_artisans_and_weavers": pa.Column(float, nullable=True),
+            },
+            strict=True,
+        ),
+    )
+    feb = harmonise_states(feb, STATE_TABLE_2022_02_09)
+    feb = feb.groupby("state", as_index=False)["registered_artisans_and_weavers"].sum(min_count=1)
+    feb = feb.dropna(subset=["registered_artisans_and_weavers"])
+    feb = pd.DataFrame(
+        {
+            "snapshot_date": pd.Timestamp("2022-02-09"),
+            "state": feb["state"],
+            "measure": "artisans_and_weavers",
+            "registrations_count": feb["registered_artisans_and_weavers"].astype(int),
+            "source_file": STATE_TABLE_2022_02_09,
+        }
+    )
+    apr = _read_csv(
+        STATE_WEAVERS_2022_04_06,
+        pa.DataFrameSchema(
+            {"state": pa.Column(str, unique=True), "weavers_handloom_agencies_onboarded": pa.Column(int)}, strict=True
+        ),
+    )
+    apr = harmonise_states(apr, STATE_WEAVERS_2022_04_06)
+    apr = pd.DataFrame(
+        {
+            "snapshot_date": pd.Timestamp("2022-04-06"),
+            "state": apr["state"],
+            "measure": "weavers_onboarded",
+            "registrations_count": apr["weavers_handloom_agencies_onboarded"],
+            "source_file": STATE_WEAVERS_2022_04_06,
+        }
+    )
+    return pd.concat([feb, apr], ignore_index=True)
+
+
+# ----------------------------------------------------------- bases (census)
+
+HANDLOOM_FILE = "handloom_census_2019-20_statewise.csv"
+PAHCHAN_FILE = "pahchan_artisans_statewise_2021-08-05.csv"
+POPULATION_FILE = "population_census2011.csv"
+
+
+@lru_cache(maxsize=1)
+def load_handloom_census() -> pd.DataFrame:
+    """Fourth All India Handloom Census 2019-20, per state: ``handloom_weavers``, ``allied_workers``, ``total_handloom_workers``."""
+    schema = pa.DataFrameSchema(
+        {
+            "state": pa.Column(str, unique=True),
+            "handloom_weavers": pa.Column(int, pa.Check.ge(0)),
+            "allied_workers": pa.Column(int, pa.Check.ge(0)),
+            "total_handloom_workers": pa.Column(int, pa.Check.ge(0)),
+        },
+        strict=True,
+    )
+    return harmonise_states(_read_csv(HANDLOOM_FILE, schema), HANDLOOM_FILE)
+
+
+@lru_cache(maxsize=1)
+def load_pahchan_artisans() -> pd.DataFrame:
+    """Handicraft artisans enrolled under Pahchan, per state (Rajya Sabha reply of 2021-08-05)."""
+    schema = pa.DataFrameSchema(
+        {"state": pa.Column(str, unique=True), "handicraft_artisans_enrolled_pahchan": pa.Column(int, pa.Check.ge(0))},
+        strict=True,
+    )
+    return harmonise_states(_read_csv(PAHCHAN_FILE, schema), PAHCHAN_FILE)
+
+
+@lru_cache(maxsize=1)
+def load_population() -> pd.DataFrame:
+    """Census 2011 population of India and of UP (``geography``, ``population_2011``)."""
+    schema = pa.DataFrameSchema(
+        {
+            "geography": pa.Column(str, unique=True),
+            "population_2011": pa.Column(int, pa.Check.gt(0)),
+            "source": pa.Column(str),
+            "evidence": pa.Column(str),
+        },
+        strict=True,
+    )
+    return _read_csv(POPULATION_FILE, schema)
+
+
+# --------------------------------------------------------- GeM purchases
+
+ORDERS_FILE = "up_gem_order_value_by_fy.csv"
+
+
+@lru_cache(maxsize=1)
+def load_up_order_value() -> pd.DataFrame:
+    """UP government order value on GeM by financial year, in ₹ crore (``up_order_value_crore``), with source."""
+    schema = pa.DataFrameSchema(
+        {"fy": pa.Column(str), "up_order_value_crore": pa.Column(float, pa.Check.ge(0)), "source": pa.Column(str)},
+        strict=True,
+    )
+    frame = _read_csv(ORDERS_FILE, schema)
+    frame["is_part_year"] = frame["fy"].str.contains(r"\(", regex=True)
+    return frame
+
+
+def reference_files() -> list[Path]:
+    """Every reference data file (not the sidecars), sorted by name."""
+    return sorted(p for p in paths.REFERENCE_DIR.glob("*.csv"))

@@ -1,0 +1,185 @@
+"""Campaign phases, read from ``data/raw/campaign/phases.yaml``.
+
+A phase is data: its id, title, window, the places the source names and the
+districts they resolve to. This module loads the file, checks it, and derives
+what the notebooks need: the phase's event districts and the nearby districts
+that take part. It knows nothing about registrations or reports.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from functools import lru_cache
+from pathlib import Path
+
+import yaml
+
+from helpers import paths, reference
+
+
+class PhaseError(ValueError):
+    """The phases file is malformed, or a phase id is unknown."""
+
+
+@dataclass(frozen=True)
+class EventLocation:
+    """A place named by the source for an event, and the district it resolves to."""
+
+    name_in_source: str
+    name_en: str
+    district: str
+    note: str | None = None
+
+
+@dataclass(frozen=True)
+class Phase:
+    """One campaign phase as declared in the phases file."""
+
+    id: str
+    title: str
+    title_hi: str
+    status: str
+    source: str
+    window_start: date
+    window_end: date
+    is_window_assumed: bool
+    window_note: str | None
+    announced_district_count: int | None
+    event_locations: tuple[EventLocation, ...]
+    event_districts: tuple[str, ...]
+    nearby_districts: tuple[str, ...]
+    notes: tuple[str, ...] = field(default=())
+
+    @property
+    def is_illustrative(self) -> bool:
+        """True for a phase that models the campaign rather than reports it."""
+        return self.status == "illustrative"
+
+    @property
+    def participating_districts(self) -> tuple[str, ...]:
+        """Event districts and nearby districts, sorted."""
+        return tuple(sorted(set(self.event_districts) | set(self.nearby_districts)))
+
+    @property
+    def named_location_count(self) -> int:
+        """How many places the source names (12 for phase 1, against 10 announced)."""
+        return len(self.event_locations) if self.event_locations else len(self.event_districts)
+
+    @property
+    def has_count_discrepancy(self) -> bool:
+        """True when the source's announced district count differs from the places it names."""
+        return (
+            self.announced_district_count is not None
+            and self.announced_district_count != self.named_location_count
+        )
+
+
+def _parse_date(value: object, where: str) -> date:
+    if isinstance(value, date):
+        return value
+    try:
+        return date.fromisoformat(str(value))
+    except ValueError:
+        raise PhaseError(f"{where}: '{value}' is not a date; write it as YYYY-MM-DD") from None
+
+
+def _nearby(event_districts: tuple[str, ...]) -> tuple[str, ...]:
+    neighbours = reference.load_neighbours()
+    near = set(neighbours.loc[neighbours["district"].isin(event_districts), "neighbour"])
+    return tuple(sorted(near - set(event_districts)))
+
+
+def _parse_phase(raw: dict, source_path: Path, known_districts: set[str]) -> Phase:
+    phase_id = str(raw.get("id", "")).strip()
+    where = f"{source_path}, phase '{phase_id or '?'}'"
+    for key in ("id", "title", "status", "source", "window"):
+        if key not in raw:
+            raise PhaseError(f"{where}: missing '{key}'; every phase needs id, title, status, source and window")
+    if raw["status"] not in ("from_source", "illustrative"):
+        raise PhaseError(f"{where}: status '{raw['status']}' must be 'from_source' or 'illustrative'")
+    window = raw["window"]
+    start = _parse_date(window.get("start"), f"{where}, window.start")
+    end = _parse_date(window.get("end"), f"{where}, window.end")
+    if end < start:
+        raise PhaseError(f"{where}: window ends ({end}) before it starts ({start})")
+
+    locations: tuple[EventLocation, ...] = ()
+    if raw.get("event_districts") == "all":
+        events = tuple(sorted(known_districts))
+    elif "event_locations" in raw:
+        locations = tuple(EventLocation(**loc) for loc in raw["event_locations"])
+        unknown = [loc.district for loc in locations if loc.district not in known_districts]
+        if unknown:
+            raise PhaseError(
+                f"{where}: event district(s) {unknown} are not districts of UP; use the names in "
+                f"data/raw/reference/{reference.DISTRICTS_FILE} (column name_common)"
+            )
+        events = tuple(sorted({loc.district for loc in locations}))
+    else:
+        raise PhaseError(f"{where}: give either event_locations or event_districts: all")
+
+    nearby = _nearby(events) if raw.get("include_neighbours") else ()
+    return Phase(
+        id=phase_id,
+        title=str(raw["title"]),
+        title_hi=str(raw.get("title_hi", raw["title"])),
+        status=raw["status"],
+        source=" ".join(str(raw["source"]).split()),
+        window_start=start,
+        window_end=end,
+        is_window_assumed=bool(window.get("is_assumed", False)),
+        window_note=" ".join(str(window["note"]).split()) if window.get("note") else None,
+        announced_district_count=raw.get("announced_district_count"),
+        event_locations=locations,
+        event_districts=events,
+        nearby_districts=nearby,
+        notes=tuple(" ".join(str(n).split()) for n in raw.get("notes", [])),
+    )
+
+
+@lru_cache(maxsize=4)
+def load_phases(path: Path | None = None) -> dict[str, Phase]:
+    """Load every phase from the phases file, keyed by phase id, in file order.
+
+    Raises:
+        PhaseError: the file is missing or malformed, or names a district not in UP.
+    """
+    path = paths.PHASES_FILE if path is None else Path(path)
+    if not path.exists():
+        raise PhaseError(f"{path}: phases file missing; restore it from git or create it (see docs/phases.md)")
+    try:
+        document = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except yaml.YAMLError as error:
+        raise PhaseError(f"{path}: not valid YAML ({error}); fix the indentation or quoting it points to") from None
+    raws = (document or {}).get("phases")
+    if not isinstance(raws, list) or not raws:
+        raise PhaseError(f"{path}: expected a top-level 'phases:' list with at least one phase")
+    known = set(reference.load_districts()["district"])
+    phases: dict[str, Phase] = {}
+    for raw in raws:
+        phase = _parse_phase(raw, path, known)
+        if phase.id in phases:
+            raise PhaseError(f"{path}: phase id '{phase.id}' appears twice; ids must be unique")
+        phases[phase.id] = phase
+    return phases
+
+
+def get_phase(phase_id: str | int) -> Phase:
+    """Return one phase by id; an unknown id raises PhaseError naming the valid ones."""
+    phases = load_phases()
+    key = str(phase_id).strip()
+    if key not in phases:
+        valid = ", ".join(phases)
+        raise PhaseError(
+            f"phase '{phase_id}' is not in {paths.PHASES_FILE.relative_to(paths.ROOT)}; valid phases: {valid}"
+        )
+    return phases[key]
+
+
+def phase_of_date(day: date) -> str | None:
+    """Return the id of the phase whose window contains ``day``, or None."""
+    for phase in load_phases().values():
+        if phase.window_start <= day <= phase.window_end:
+            return phase.id
+    return None

@@ -400,3 +400,23 @@ def load_up_order_value() -> pd.DataFrame:
 def reference_files() -> list[Path]:
     """Every reference data file (not the sidecars), sorted by name."""
     return sorted(p for p in paths.REFERENCE_DIR.glob("*.csv"))
+
+
+def provenance_table() -> pd.DataFrame:
+    """One row per reference file: file, title, source, published, licence, checked, caveats (from the sidecars)."""
+    rows = []
+    for path in reference_files():
+        meta_path = path.with_name(path.name + ".meta.yaml")
+        meta = yaml.safe_load(meta_path.read_text(encoding="utf-8")) if meta_path.exists() else {}
+        rows.append(
+            {
+                "file": path.name,
+                "title": meta.get("title", ""),
+                "source": meta.get("source", "NO PROVENANCE RECORDED"),
+                "published": str(meta.get("published", "")),
+                "licence": meta.get("licence", ""),
+                "checked": meta.get("checked", ""),
+                "caveats": meta.get("caveats", ""),
+            }
+        )
+    return pd.DataFrame(rows)

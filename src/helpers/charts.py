@@ -1,0 +1,196 @@
+"""The kit's chart theme and chart functions.
+
+Every chart has a title, units on its value axis, a source line under the plot
+and alt text for readers who cannot see it. ``show_chart`` renders a figure as
+an embedded PNG carrying its alt text (nbconvert writes it into ``<img alt>``).
+Devanagari is drawn with Noto Sans Devanagari, installed as a Python package
+(``fontpkg-noto-sans-devanagari``), so Hindi labels render on any machine.
+
+What does not belong here: the numbers (``metrics``), the district map
+(``maps``), translations (``i18n``).
+"""
+
+from __future__ import annotations
+
+import io
+import logging
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+import matplotlib
+
+matplotlib.use("Agg")
+
+import matplotlib.pyplot as plt  # noqa: E402
+import pandas as pd  # noqa: E402
+import seaborn as sns  # noqa: E402
+from matplotlib import font_manager  # noqa: E402
+from matplotlib.figure import Figure  # noqa: E402
+from matplotlib.ticker import FuncFormatter  # noqa: E402
+
+from helpers.formatting import format_count  # noqa: E402
+
+#: Colours of the kit: one accent for UP / the phase's event districts, greys for the rest.
+PALETTE = {
+    "accent": "#b5451b",  # terracotta: UP, event districts
+    "secondary": "#2f6c8f",  # indigo: India, nearby districts
+    "muted": "#9aa5ad",  # other districts
+    "text": "#222222",
+    "grid": "#e3e6e8",
+}
+SEQUENTIAL_CMAP = "YlOrBr"
+
+
+@lru_cache(maxsize=1)
+def devanagari_font_path() -> Path | None:
+    """Path of the Noto Sans Devanagari font shipped by ``fontpkg-noto-sans-devanagari``, or None."""
+    try:
+        import fontpkg_noto_sans_devanagari as font_package
+    except ImportError:
+        return None
+    files = sorted((Path(font_package.__file__).parent / "files").glob("*.ttf"))
+    return files[0] if files else None
+
+
+@lru_cache(maxsize=1)
+def register_devanagari_font() -> str | None:
+    """Register the Devanagari font with matplotlib; return its family name (None if not installed)."""
+    path = devanagari_font_path()
+    if path is None:
+        return None
+    font_manager.fontManager.addfont(str(path))
+    return font_manager.FontProperties(fname=str(path)).get_name()
+
+
+def use_theme() -> None:
+    """Apply the kit's theme to matplotlib and seaborn (fonts with Devanagari fallback, light grid)."""
+    logging.getLogger("matplotlib.font_manager").setLevel(logging.ERROR)  # variable font: no bold face
+    devanagari = register_devanagari_font()
+    families = ["DejaVu Sans"] + ([devanagari] if devanagari else [])
+    sns.set_theme(style="whitegrid", context="notebook")
+    plt.rcParams.update(
+        {
+            "font.family": families,
+            "axes.titlesize": 13,
+            "axes.titleweight": "bold",
+            "axes.titlelocation": "left",
+            "axes.labelsize": 10.5,
+            "axes.edgecolor": PALETTE["grid"],
+            "axes.labelcolor": PALETTE["text"],
+            "grid.color": PALETTE["grid"],
+            "text.color": PALETTE["text"],
+            "figure.dpi": 100,
+            "savefig.dpi": 110,
+            "figure.figsize": (8.0, 4.5),
+            "axes.spines.top": False,
+            "axes.spines.right": False,
+        }
+    )
+
+
+@dataclass(frozen=True)
+class ChartText:
+    """The words every chart carries: title, value-axis units, source line and alt text."""
+
+    title: str
+    units: str
+    source: str
+    alt_text: str
+
+
+def _finish(fig: Figure, text: ChartText) -> Figure:
+    fig.suptitle(text.title, x=0.01, ha="left", fontsize=13, fontweight="bold")
+    fig.text(0.01, 0.005, text.source, ha="left", va="bottom", fontsize=8, color="#555555", wrap=True)
+    fig.tight_layout(rect=(0, 0.05, 1, 0.95))
+    fig._kit_alt_text = text.alt_text  # type: ignore[attr-defined]
+    return fig
+
+
+def _count_axis(axis, lang: str) -> None:
+    axis.set_major_formatter(FuncFormatter(lambda value, _pos: format_count(value, lang)))
+
+
+def horizontal_bars(
+    frame: pd.DataFrame,
+    label_column: str,
+    value_column: str,
+    text: ChartText,
+    *,
+    highlight_column: str | None = None,
+    value_is_count: bool = True,
+    lang: str = "en",
+) -> Figure:
+    """Horizontal bar chart, largest at the top, bars in ``highlight_column`` drawn in the accent colour."""
+    use_theme()
+    ordered = frame.sort_values(value_column, ascending=True)
+    height = max(2.5, 0.32 * len(ordered) + 1.2)
+    fig, ax = plt.subplots(figsize=(8.0, height))
+    colours = [
+        PALETTE["accent"] if (highlight_column and flag) else PALETTE["secondary"]
+        for flag in (ordered[highlight_column] if highlight_column else [False] * len(ordered))
+    ]
+    ax.barh(ordered[label_column].astype(str), ordered[value_column], color=colours)
+    ax.set_xlabel(text.units)
+    ax.set_ylabel("")
+    if value_is_count:
+        _count_axis(ax.xaxis, lang)
+    ax.grid(axis="y", visible=False)
+    return _finish(fig, text)
+
+
+def grouped_bars(
+    frame: pd.DataFrame,
+    category_column: str,
+    series_columns: dict[str, str],
+    text: ChartText,
+) -> Figure:
+    """Vertical grouped bars: one group per category, one bar per series (``{column: legend label}``)."""
+    use_theme()
+    long = frame.melt(
+        id_vars=[category_column], value_vars=list(series_columns), var_name="series", value_name="value"
+    )
+    long["series"] = long["series"].map(series_columns)
+    fig, ax = plt.subplots(figsize=(8.0, 4.5))
+    colours = [PALETTE["accent"], PALETTE["secondary"], PALETTE["muted"], "#6b8e23"][: len(series_columns)]
+    sns.barplot(data=long, x=category_column, y="value", hue="series", palette=colours, ax=ax)
+    ax.set_xlabel("")
+    ax.set_ylabel(text.units)
+    ax.legend(title="", frameon=False, loc="upper right")
+    for container in ax.containers:
+        ax.bar_label(container, fmt="%.2f", fontsize=8, padding=2)
+    return _finish(fig, text)
+
+
+def funnel_bars(funnel: pd.DataFrame, stage_labels: dict[str, str], text: ChartText, lang: str = "en") -> Figure:
+    """The onboarding funnel as horizontal bars, stages top to bottom, with counts and % of registered."""
+    use_theme()
+    fig, ax = plt.subplots(figsize=(8.0, 2.8))
+    stages = funnel.iloc[::-1]
+    labels = [stage_labels.get(s, s) for s in stages["stage"]]
+    ax.barh(labels, stages["sellers_count"], color=[PALETTE["muted"], PALETTE["secondary"], PALETTE["accent"]][::-1])
+    for y, (count, pct) in enumerate(zip(stages["sellers_count"], stages["pct_of_registered"])):
+        ax.text(count, y, f"  {format_count(count, lang)} ({pct:.1f}%)", va="center", fontsize=9)
+    ax.set_xlabel(text.units)
+    _count_axis(ax.xaxis, lang)
+    ax.set_xlim(0, max(1, stages["sellers_count"].max()) * 1.3)
+    ax.grid(axis="y", visible=False)
+    return _finish(fig, text)
+
+
+def figure_png(fig: Figure) -> bytes:
+    """Render a figure to PNG bytes and close it."""
+    buffer = io.BytesIO()
+    fig.savefig(buffer, format="png", bbox_inches="tight")
+    plt.close(fig)
+    return buffer.getvalue()
+
+
+def show_chart(fig: Figure, alt_text: str | None = None):
+    """Display a figure in the notebook as a PNG with alt text (used by nbconvert for ``<img alt>``)."""
+    from IPython.display import Image, display
+
+    alt = alt_text or getattr(fig, "_kit_alt_text", None) or ""
+    image = Image(data=figure_png(fig), format="png", alt=alt)
+    display(image)
+    return None

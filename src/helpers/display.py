@@ -1,0 +1,164 @@
+"""Showing results in a notebook: formatted tables and notices.
+
+Tables are rendered from DataFrames as HTML with every cell text escaped
+(text from input files never becomes markup), numbers formatted the Indian
+way, and a class the report templates style to fit a phone screen.
+
+What does not belong here: computing figures (``metrics``) or charts (``charts``).
+"""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Mapping
+
+import pandas as pd
+
+from helpers.formatting import format_count, format_number, format_pct
+
+#: How a column is formatted: a count, a percentage, a decimal number, a ratio or plain text.
+Format = str  # "count" | "pct" | "number" | "ratio" | "text"
+
+
+def format_frame(
+    frame: pd.DataFrame, columns: Mapping[str, str], formats: Mapping[str, Format] | None = None, lang: str = "en"
+) -> pd.DataFrame:
+    """Select ``columns`` ({column: label}) of ``frame``, format each cell as text, rename to the labels.
+
+    Cells that are already text (e.g. a suppressed count "<5") are kept as they are.
+    """
+    formats = formats or {}
+    out = pd.DataFrame(index=frame.index)
+    for column, label in columns.items():
+        kind = formats.get(column, "text")
+        values = frame[column]
+
+        def cell(value: object, kind: str = kind) -> str:
+            if isinstance(value, str) and kind != "text":
+                return value
+            if kind == "count":
+                return format_count(value, lang)
+            if kind == "pct":
+                return format_pct(value, 1, lang)
+            if kind == "number":
+                return format_number(value, 1, lang)
+            if kind == "ratio":
+                return format_number(value, 2, lang)
+            return "" if value is None or (isinstance(value, float) and pd.isna(value)) else str(value)
+
+        out[label] = values.map(cell)
+    return out
+
+
+def table_html(
+    frame: pd.DataFrame,
+    columns: Mapping[str, str],
+    formats: Mapping[str, Format] | None = None,
+    *,
+    caption: str | None = None,
+    lang: str = "en",
+) -> str:
+    """An escaped HTML table of ``frame`` (see ``format_frame``) with an optional caption."""
+    formatted = format_frame(frame, columns, formats, lang)
+    body = formatted.to_html(index=False, escape=True, classes="kit-table", border=0)
+    if caption:
+        body = body.replace(
+            '<table border="0" class="dataframe kit-table">',
+            f'<table border="0" class="dataframe kit-table"><caption>{html.escape(caption)}</caption>',
+            1,
+        )
+    return body
+
+
+def show_table(
+    frame: pd.DataFrame,
+    columns: Mapping[str, str],
+    formats: Mapping[str, Format] | None = None,
+    *,
+    caption: str | None = None,
+    lang: str = "en",
+) -> None:
+    """Display ``table_html(...)`` in the notebook."""
+    from IPython.display import HTML, display
+
+    display(HTML(table_html(frame, columns, formats, caption=caption, lang=lang)))
+
+
+def show_markdown(text: str) -> None:
+    """Display Markdown text (callers escape any text that comes from input files)."""
+    from IPython.display import Markdown, display
+
+    display(Markdown(text))
+
+
+def synthetic_notice(registrations: pd.DataFrame) -> str | None:
+    """A Markdown notice when any registration is synthetic demo data, else None."""
+    if "is_synthetic" in registrations and bool(registrations["is_synthetic"].any()):
+        share = registrations["is_synthetic"].mean() * 100
+        return (
+            '<div class="kit-notice kit-notice-synthetic"><strong>SYNTHETIC DEMO DATA.</strong> '
+            f"{share:.0f}% of the registration records behind this page are synthetic, made by the kit's "
+            "demo generator and calibrated to published state totals. They are not real registrations; "
+            "district figures below illustrate the method only.</div>"
+        )
+    return None
+
+
+def escape(text: object) -> str:
+    """HTML-escape a value that came from an input file, for use inside Markdown or HTML."""
+    return html.escape("" if text is None else str(text))
+
+
+def phase_summary_markdown(phase) -> str:  # phase: helpers.phases.Phase
+    """Markdown describing a phase: title, status, window (marked when assumed), districts and notes."""
+    lines = [f"**{escape(phase.title)}**"]
+    if phase.is_illustrative:
+        lines.append(
+            '<div class="kit-notice kit-notice-illustrative"><strong>ILLUSTRATIVE PHASE.</strong> '
+            "Not an official phase of the campaign; it shows how the kit reports a state-wide round.</div>"
+        )
+    window = f"{phase.window_start:%d %b %Y} to {phase.window_end:%d %b %Y}"
+    if phase.is_window_assumed:
+        window += f" (**assumed**: {escape(phase.window_note or 'the source gives no dates')})"
+    lines.append(f"- Window: {window}")
+    lines.append(f"- Source: {escape(phase.source)}")
+    if phase.event_locations:
+        named = ", ".join(
+            f"{escape(loc.name_en)} → {escape(loc.district)}" if loc.name_en != loc.district else escape(loc.district)
+            for loc in phase.event_locations
+        )
+        lines.append(f"- Event locations named by the source ({phase.named_location_count}): {named}")
+    else:
+        lines.append(f"- Event districts: all {len(phase.event_districts)} districts of UP")
+    if phase.nearby_districts:
+        lines.append(
+            f"- Nearby districts taking part ({len(phase.nearby_districts)}, bordering an event district): "
+            + ", ".join(escape(d) for d in phase.nearby_districts)
+        )
+    for location in phase.event_locations:
+        if location.note:
+            lines.append(f"- Note on {escape(location.name_en)}: {escape(location.note)}")
+    if phase.has_count_discrepancy:
+        lines.append(
+            f"- **{phase.announced_district_count} or {phase.named_location_count}?** The source announces "
+            f"{phase.announced_district_count} main districts but names {phase.named_location_count} places."
+        )
+    for note in phase.notes:
+        lines.append(f"- {escape(note)}")
+    return "\n".join(lines)
+
+
+def key_figures_markdown(key: Mapping[str, float]) -> str:
+    """Markdown list of a phase's headline numbers from ``metrics.phase_key_figures``."""
+    return "\n".join(
+        [
+            f"- Registrations in the phase: **{format_count(key['registrations_count'])}** "
+            f"(artisans {format_count(key['artisan_count'])}, weavers {format_count(key['weaver_count'])}, "
+            f"other {format_count(key['other_count'])})",
+            f"- Women: **{format_pct(key['women_share_pct'], 1)}**; tribal entrepreneurs: "
+            f"**{format_pct(key['tribal_share_pct'], 1)}**",
+            f"- Reached a first order on GeM: **{format_pct(key['first_order_pct'], 1)}** of registered sellers",
+            f"- Districts with at least one registered seller: **{key['districts_reached_count']} of "
+            f"{key['districts_count']}**",
+        ]
+    )

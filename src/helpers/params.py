@@ -1,0 +1,92 @@
+"""Validation of notebook parameters.
+
+Each notebook calls one of these right after its ``parameters`` cell. A bad
+value raises ``ParameterError``, which Jupyter and papermill show as a single
+line (no traceback) naming the parameter, the value, and the valid choices.
+Paths given relative are resolved against the project root, because Jupyter
+runs a notebook with ``notebooks/`` as its working directory.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from helpers import paths
+from helpers.phases import Phase, PhaseError, get_phase
+
+LANGUAGES = ("en", "hi")
+
+
+class ParameterError(ValueError):
+    """A notebook or command-line parameter has a value the kit cannot use."""
+
+    def _render_traceback_(self) -> list[str]:
+        # IPython calls this instead of printing a traceback: the user sees one line.
+        return [f"ParameterError: {self}"]
+
+
+def project_path(value: str | Path) -> Path:
+    """Resolve a path parameter: absolute as given, relative against the project root."""
+    path = Path(value).expanduser()
+    return path if path.is_absolute() else paths.ROOT / path
+
+
+def require_phase(phase: str | int) -> Phase:
+    """Return the phase with this id, or raise ParameterError naming the valid phases."""
+    try:
+        return get_phase(phase)
+    except PhaseError as error:
+        raise ParameterError(f"parameter 'phase': {error}") from None
+
+
+def require_lang(lang: str) -> str:
+    """Return ``lang`` if the kit has messages in that language ('en' or 'hi')."""
+    if lang not in LANGUAGES:
+        raise ParameterError(f"parameter 'lang': '{lang}' is not available; use one of {', '.join(LANGUAGES)}")
+    return lang
+
+
+def require_file(value: str | Path, name: str, hint: str) -> Path:
+    """Return the resolved path of an input file that must exist; ``hint`` says how to make it."""
+    path = project_path(value)
+    if not path.is_file():
+        raise ParameterError(f"parameter '{name}': file {path} not found; {hint}")
+    return path
+
+
+def require_positive_int(value: object, name: str) -> int:
+    """Return ``value`` as an int >= 1, or raise ParameterError."""
+    try:
+        number = int(value)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        raise ParameterError(f"parameter '{name}': '{value}' is not a whole number") from None
+    if number < 1 or str(number) != str(value).strip():
+        raise ParameterError(f"parameter '{name}': '{value}' must be a whole number of 1 or more")
+    return number
+
+
+def output_dir(value: str | Path) -> Path:
+    """Resolve an output folder parameter and create it."""
+    path = project_path(value)
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def require_snapshot_date(value: str):
+    """Return ``value`` (YYYY-MM-DD) as a Timestamp if the reference data has UP and India figures that day."""
+    import pandas as pd
+
+    from helpers import metrics
+
+    try:
+        day = pd.Timestamp(str(value))
+    except ValueError:
+        raise ParameterError(f"parameter 'snapshot_date': '{value}' is not a date; write it as YYYY-MM-DD") from None
+    shares = metrics.up_share_by_snapshot()
+    usable = shares[shares["measure"].isin(["artisans", "weavers"])].dropna(subset=["up_share_pct"])
+    dates = sorted({d.date().isoformat() for d in usable["snapshot_date"]})
+    if day.date().isoformat() not in dates:
+        raise ParameterError(
+            f"parameter 'snapshot_date': no UP and India artisan/weaver counts on {value}; dates with both: {', '.join(dates)}"
+        )
+    return day

@@ -1,0 +1,193 @@
+"""English and Hindi text of the kit's reports.
+
+Every sentence, heading, label and chart title a reader sees comes from a
+message catalogue, ``messages/en.yaml`` or ``messages/hi.yaml`` beside this
+module, looked up by key with :func:`t`. The two catalogues have the same keys
+(a test checks it); a key missing from the requested language is an error, not
+a silent fall-back to English, so a Hindi brief never shows an English heading.
+
+District names in Hindi come from ``up_districts_master.csv`` (column
+``name_hi``). Those names were compiled by hand and are not verified against an
+official list: the Hindi brief says so in a footnote (key
+``brief.district_names_unverified``).
+
+Numbers are formatted by ``helpers.formatting`` (Indian grouping); this module
+does not format numbers. What does not belong here: charts, HTML.
+"""
+
+from __future__ import annotations
+
+import string
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from helpers import reference
+
+#: Languages the kit writes reports in.
+LANGS: tuple[str, ...] = ("en", "hi")
+#: Folder holding the message catalogues (``<lang>.yaml``).
+MESSAGES_DIR = Path(__file__).resolve().parent / "messages"
+#: Font file of Noto Sans Devanagari, shipped by the ``fontpkg-noto-sans-devanagari`` package.
+DEVANAGARI_FONT_FILE_NAME = "NotoSansDevanagari[wdth,wght].ttf"
+
+
+class I18nError(KeyError):
+    """A language is not supported, or a message key is missing from a catalogue."""
+
+    def __str__(self) -> str:  # KeyError quotes its message; show it plainly
+        return str(self.args[0]) if self.args else ""
+
+
+def check_lang(lang: str) -> str:
+    """Return ``lang`` if the kit writes reports in it.
+
+    Raises:
+        I18nError: ``lang`` is not one of :data:`LANGS`.
+    """
+    if lang not in LANGS:
+        raise I18nError(f"language '{lang}' is not supported; use one of {', '.join(LANGS)}")
+    return lang
+
+
+def _flatten(tree: dict[str, Any], prefix: str = "") -> dict[str, str]:
+    flat: dict[str, str] = {}
+    for key, value in tree.items():
+        dotted = f"{prefix}{key}"
+        if isinstance(value, dict):
+            flat.update(_flatten(value, f"{dotted}."))
+        else:
+            flat[dotted] = " ".join(str(value).split()) if isinstance(value, str) else str(value)
+    return flat
+
+
+def catalogue_path(lang: str) -> Path:
+    """Return the path of the message catalogue of ``lang``."""
+    return MESSAGES_DIR / f"{check_lang(lang)}.yaml"
+
+
+@lru_cache(maxsize=len(LANGS))
+def load_catalogue(lang: str) -> dict[str, str]:
+    """Load the message catalogue of ``lang`` as a flat mapping of dotted keys to text.
+
+    Nested YAML mappings become dotted keys: ``brief: {title: ...}`` is ``brief.title``.
+
+    Raises:
+        I18nError: the language is not supported or its catalogue is missing or malformed.
+    """
+    path = catalogue_path(lang)
+    if not path.exists():
+        raise I18nError(f"{path}: message catalogue missing; restore it from git")
+    try:
+        tree = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    except yaml.YAMLError as error:
+        raise I18nError(f"{path}: not valid YAML ({error}); fix the line it points to") from None
+    if not isinstance(tree, dict):
+        raise I18nError(f"{path}: expected a mapping of keys to messages at the top level")
+    return _flatten(tree)
+
+
+def placeholders(message: str) -> set[str]:
+    """Return the names of the ``{placeholders}`` used in a message."""
+    return {name for _, name, _, _ in string.Formatter().parse(message) if name}
+
+
+def t(key: str, lang: str = "en", **fmt: object) -> str:
+    """Return the message ``key`` in ``lang``, with ``{placeholders}`` filled from ``fmt``.
+
+    Args:
+        key: dotted key, e.g. ``"brief.key_figures"``.
+        lang: ``"en"`` or ``"hi"``.
+        **fmt: values for the message's placeholders (already formatted strings
+            are best: numbers are formatted by ``helpers.formatting``).
+
+    Returns:
+        The message text.
+
+    Raises:
+        I18nError: unknown language, a key missing from the catalogue, or a
+            placeholder without a value.
+    """
+    catalogue = load_catalogue(lang)
+    if key not in catalogue:
+        raise I18nError(f"{catalogue_path(lang)}: no message '{key}'; add it to every catalogue in {MESSAGES_DIR}")
+    message = catalogue[key]
+    missing = placeholders(message) - set(fmt)
+    if missing:
+        raise I18nError(f"message '{key}' ({lang}) needs a value for {sorted(missing)}")
+    return message.format(**fmt) if fmt or placeholders(message) else message
+
+
+def catalogue_differences() -> dict[str, set[str]]:
+    """Keys present in one catalogue but missing from another, per language (empty sets when in step)."""
+    keys = {lang: set(load_catalogue(lang)) for lang in LANGS}
+    every = set().union(*keys.values())
+    return {lang: every - have for lang, have in keys.items()}
+
+
+# ------------------------------------------------------------- districts
+
+
+@lru_cache(maxsize=len(LANGS))
+def district_names(lang: str = "en") -> dict[str, str]:
+    """Map each district's standard (English) name to its name in ``lang``.
+
+    Hindi names are from ``up_districts_master.csv`` (``name_hi``), compiled by
+    hand and unverified.
+    """
+    check_lang(lang)
+    districts = reference.load_districts()
+    column = "district_hi" if lang == "hi" else "district"
+    return dict(zip(districts["district"], districts[column]))
+
+
+def district_name(district: str, lang: str = "en") -> str:
+    """Return a district's name in ``lang``: ``district_name("Agra", "hi") -> "आगरा"``.
+
+    Raises:
+        I18nError: the district is not one of UP's 75 (standard English names).
+    """
+    names = district_names(lang)
+    if district not in names:
+        raise I18nError(
+            f"'{district}' is not a district of UP; use the names in "
+            f"data/raw/reference/{reference.DISTRICTS_FILE} (column name_common)"
+        )
+    return names[district]
+
+
+# ----------------------------------------------------------------- fonts
+
+
+def devanagari_font_path() -> Path | None:
+    """Return the Noto Sans Devanagari font file, or None when the font package is not installed."""
+    try:
+        import fontpkg_noto_sans_devanagari as fontpkg
+    except ImportError:
+        return None
+    path = Path(fontpkg.__file__).parent / "files" / DEVANAGARI_FONT_FILE_NAME
+    return path if path.exists() else None
+
+
+@lru_cache(maxsize=1)
+def register_devanagari_font() -> str | None:
+    """Register Noto Sans Devanagari with matplotlib and put it first in the sans-serif list.
+
+    Latin text still renders (the font has Latin glyphs). Safe to call many times.
+
+    Returns:
+        The font's family name, or None when the font package is missing.
+    """
+    path = devanagari_font_path()
+    if path is None:
+        return None
+    import matplotlib as mpl
+    from matplotlib import font_manager
+
+    font_manager.fontManager.addfont(str(path))
+    family = font_manager.FontProperties(fname=str(path)).get_name()
+    current = [name for name in mpl.rcParams["font.sans-serif"] if name != family]
+    mpl.rcParams["font.sans-serif"] = [family, *current]
+    return family

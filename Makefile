@@ -1,0 +1,59 @@
+# GeM UP onboarding kit. `make help` lists the targets.
+# Two commands on a fresh machine (Debian, Python >= 3.10, make):
+#   make reports   # creates .venv, installs the kit, builds every phase's reports
+#   make test      # the same set-up, then the whole test suite
+
+PYTHON ?= python3
+VENV   ?= .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+ARGS   ?=
+
+.DEFAULT_GOAL := help
+.PHONY: help setup reports reports-all test test-fast lab demo-data validate bench clean clean-reports
+
+help: ## list the targets
+	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_-]+:.*## / {printf "  make %-14s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
+
+$(STAMP): pyproject.toml
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 10) else "Python 3.10 or newer is needed: set PYTHON=python3.x")'
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	$(BIN)/python -m ipykernel install --sys-prefix --name python3 --display-name "Python 3 (GeM kit)" >/dev/null
+	@git config filter.nbstripout.clean "$(abspath $(BIN))/nbstripout" 2>/dev/null || true
+	@git config filter.nbstripout.smudge cat 2>/dev/null || true
+	@git config filter.nbstripout.required true 2>/dev/null || true
+	@touch $(STAMP)
+
+setup: $(STAMP) ## create .venv and install the kit with its dependencies
+
+reports: $(STAMP) ## build every phase's reports into reports/ (ARGS="--lang all --districts all" ...)
+	$(BIN)/gem-reports build $(ARGS)
+
+reports-all: $(STAMP) ## build every phase, both languages, every district brief
+	$(BIN)/gem-reports build --lang all --districts all $(ARGS)
+
+test: $(STAMP) ## run the whole test suite (notebooks, browser and CLI tests included)
+	$(BIN)/python -m pytest $(ARGS)
+
+test-fast: $(STAMP) ## run the unit tests only (no notebook execution, no browser)
+	$(BIN)/python -m pytest -m "not notebooks and not browser" $(ARGS)
+
+lab: $(STAMP) ## open JupyterLab on the notebooks with the kit's environment
+	$(BIN)/jupyter lab --notebook-dir=notebooks
+
+demo-data: $(STAMP) ## regenerate the synthetic demo registration sheets
+	$(BIN)/gem-reports demo-data
+
+validate: $(STAMP) ## check the registration sheets in data/raw/registrations (or ARGS=path...)
+	$(BIN)/gem-reports validate $(or $(ARGS),data/raw/registrations)
+
+bench: $(STAMP) ## benchmark the build against the plain papermill + nbconvert loop (see docs/benchmarks.md)
+	$(BIN)/python bench/run_bench.py $(ARGS)
+
+clean-reports: ## delete generated reports and processed data
+	find reports data/processed -mindepth 1 ! -name .gitkeep -exec rm -rf {} + 2>/dev/null || true
+
+clean: clean-reports ## delete generated files and the virtual environment
+	rm -rf $(VENV) .pytest_cache .hypothesis tests/artifacts

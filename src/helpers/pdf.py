@@ -1,0 +1,96 @@
+"""Printing a rendered brief to PDF with headless Chromium.
+
+The page's own print stylesheet sets A4 and the margins (``@page`` in
+``templates/static/kit.css``); Chromium is only asked to honour it. When no
+Chromium is installed :func:`print_pdf` returns False and the caller writes a
+note instead of the PDF (the index page says "no PDF"). Nothing is fetched from
+the network: the pages are self-contained and Chromium runs with networking
+features off.
+
+What does not belong here: rendering HTML (``render``).
+"""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import tempfile
+from pathlib import Path
+
+#: Executable names tried on PATH, in order.
+CHROMIUM_NAMES: tuple[str, ...] = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable")
+#: Flags for a quiet, offline, throw-away headless browser.
+HEADLESS_FLAGS: tuple[str, ...] = (
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-dev-shm-usage",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--disable-default-apps",
+    "--disable-extensions",
+    "--no-first-run",
+    "--no-default-browser-check",
+    "--disable-quic",
+    "--mute-audio",
+)
+PRINT_TIMEOUT_S = 120
+
+
+class PdfError(RuntimeError):
+    """Chromium is installed but could not print the page."""
+
+
+def find_chromium() -> str | None:
+    """Return the path of a Chromium (or Chrome) executable on PATH, or None."""
+    for name in CHROMIUM_NAMES:
+        found = shutil.which(name)
+        if found:
+            return found
+    return None
+
+
+def print_pdf(html_path: Path | str, pdf_path: Path | str, *, timeout_s: float = PRINT_TIMEOUT_S) -> bool:
+    """Print an HTML file to PDF with headless Chromium (A4, from the page's ``@page`` rule).
+
+    Args:
+        html_path: the page to print.
+        pdf_path: where to write the PDF (its folder is created).
+        timeout_s: how long Chromium may take.
+
+    Returns:
+        True when the PDF was written; False when no Chromium is installed.
+
+    Raises:
+        FileNotFoundError: ``html_path`` does not exist.
+        PdfError: Chromium failed or wrote no PDF (the message has its stderr).
+    """
+    source = Path(html_path).resolve()
+    if not source.is_file():
+        raise FileNotFoundError(f"{source}: page to print not found")
+    chromium = find_chromium()
+    if chromium is None:
+        return False
+    target = Path(pdf_path).resolve()
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.unlink(missing_ok=True)
+    with tempfile.TemporaryDirectory(prefix="gem-kit-chromium-") as profile:
+        command = [
+            chromium,
+            *HEADLESS_FLAGS,
+            f"--user-data-dir={profile}",
+            "--no-pdf-header-footer",
+            "--run-all-compositor-stages-before-draw",
+            "--virtual-time-budget=10000",
+            f"--print-to-pdf={target}",
+            source.as_uri(),
+        ]
+        try:
+            completed = subprocess.run(command, capture_output=True, text=True, timeout=timeout_s, check=False)
+        except subprocess.TimeoutExpired:
+            raise PdfError(f"{source}: Chromium did not finish printing within {timeout_s:.0f} s") from None
+    if completed.returncode != 0 or not target.is_file() or target.stat().st_size == 0:
+        tail = "\n".join(completed.stderr.strip().splitlines()[-5:])
+        raise PdfError(f"{source}: Chromium could not print it (exit {completed.returncode}): {tail}")
+    return True

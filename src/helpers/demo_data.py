@@ -68,7 +68,7 @@ import io
 import re
 import zipfile
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from functools import lru_cache
 from pathlib import Path
 
@@ -544,7 +544,9 @@ def write_large_demo(path: Path, n_rows: int, seed: int = DEFAULT_SEED) -> Path:
     table = pa.Table.from_pydict({column: pa.array(frame[column].to_numpy(dtype=object), pa.string()) for column in frame})
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    pa_csv.write_csv(table, path, pa_csv.WriteOptions(quoting_style="needed"))
+    with path.open("wb") as handle:  # plain header, then unquoted values (none holds a comma or quote)
+        handle.write((",".join(SHEET_COLUMNS) + "\n").encode("utf-8"))
+        pa_csv.write_csv(table, handle, pa_csv.WriteOptions(include_header=False, quoting_style="none"))
     return path
 
 

@@ -1,0 +1,91 @@
+"""The project's layout, environment files and notebook conventions."""
+
+from __future__ import annotations
+
+import json
+import re
+import subprocess
+import tomllib
+from pathlib import Path
+
+import pytest
+import yaml
+
+from helpers import paths
+
+ROOT = paths.ROOT
+NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb"))
+
+
+@pytest.mark.parametrize(
+    "relative",
+    ["notebooks", "data/raw", "data/processed", "reports", "src/helpers", "environment.yml", "README.md",
+     "pyproject.toml", "Makefile", "tests", ".ci/run", "data/raw/campaign/phases.yaml",
+     "data/processed/.gitkeep", "reports/.gitkeep"],
+)
+def test_layout_exists(relative: str) -> None:
+    assert (ROOT / relative).exists(), f"{relative} is missing"
+
+
+def test_generated_folders_are_git_ignored() -> None:
+    ignored = subprocess.run(
+        ["git", "check-ignore", "reports/index.html", "data/processed/registrations.parquet"],
+        cwd=ROOT, capture_output=True, text=True,
+    )
+    assert ignored.stdout.split() == ["reports/index.html", "data/processed/registrations.parquet"]
+    kept = subprocess.run(["git", "check-ignore", "reports/.gitkeep"], cwd=ROOT, capture_output=True, text=True)
+    assert kept.returncode == 1
+
+
+def _requirement_name(spec: str) -> tuple[str, str]:
+    match = re.match(r"^\s*([A-Za-z0-9_.\-]+)\s*(.*)$", spec)
+    assert match, spec
+    return match.group(1).lower().replace("_", "-"), match.group(2).replace(" ", "")
+
+
+def test_environment_yml_lists_the_same_packages_and_ranges_as_pyproject() -> None:
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
+    wanted = dict(_requirement_name(s) for s in project["dependencies"] + project["optional-dependencies"]["dev"])
+    environment = yaml.safe_load((ROOT / "environment.yml").read_text(encoding="utf-8"))
+    listed: dict[str, str] = {}
+    for item in environment["dependencies"]:
+        specs = item["pip"] if isinstance(item, dict) else [item]
+        for spec in specs:
+            if spec.startswith("-e") or spec.split(">")[0].split("=")[0] in ("python", "pip"):
+                continue
+            name, version = _requirement_name(spec)
+            listed[name] = version
+    assert listed == wanted
+
+
+def test_makefile_targets_are_documented_and_ci_runs_make_test() -> None:
+    makefile = (ROOT / "Makefile").read_text(encoding="utf-8")
+    for target in ("help", "reports", "test", "lab", "bench", "demo-data"):
+        assert re.search(rf"^{re.escape(target)}:.*## ", makefile, re.M), f"make {target} lacks a ## help comment"
+    assert "make test" in (ROOT / ".ci/run").read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("notebook", NOTEBOOKS, ids=lambda p: p.name)
+def test_notebooks_are_committed_without_outputs(notebook: Path) -> None:
+    document = json.loads(notebook.read_text(encoding="utf-8"))
+    for cell in document["cells"]:
+        if cell["cell_type"] == "code":
+            assert cell.get("outputs") == [] and cell.get("execution_count") is None, f"{notebook.name} has outputs"
+
+
+@pytest.mark.parametrize("notebook", NOTEBOOKS, ids=lambda p: p.name)
+def test_notebooks_have_the_common_shape(notebook: Path) -> None:
+    cells = json.loads(notebook.read_text(encoding="utf-8"))["cells"]
+    assert cells[0]["cell_type"] == "markdown" and "".join(cells[0]["source"]).startswith("# ")
+    tagged = [i for i, c in enumerate(cells) if "parameters" in c.get("metadata", {}).get("tags", [])]
+    assert len(tagged) == 1, "exactly one cell tagged 'parameters'"
+    parameters = "".join(cells[tagged[0]]["source"]).strip().splitlines()
+    for line in parameters:
+        assert re.match(r"^\w+: (str|int|bool|float) = .+  # \S", line), f"{notebook.name}: untyped or undocumented: {line}"
+    validation = "".join(cells[tagged[0] + 1]["source"])
+    assert "params." in validation or "require" in validation, f"{notebook.name}: no validation after parameters"
+    headings = [
+        "".join(c["source"]).strip() for c in cells if c["cell_type"] == "markdown"
+    ]
+    for section in ("## Load inputs", "## Process data", "## Show results", "## Save outputs"):
+        assert any(h.startswith(section) for h in headings), f"{notebook.name}: missing section {section}"

@@ -1,0 +1,196 @@
+"""The kit's figures, recomputed here from the reference files and from hand-made records."""
+
+from __future__ import annotations
+
+import csv
+import math
+
+import pandas as pd
+import pytest
+
+from helpers import metrics, paths, reference
+from helpers.phases import get_phase
+
+
+def rows(name: str) -> list[dict[str, str]]:
+    with (paths.REFERENCE_DIR / name).open(encoding="utf-8", newline="") as handle:
+        return list(csv.DictReader(handle))
+
+
+def snapshot(date: str, geography: str, measure: str) -> int:
+    return next(
+        int(r["registrations_count"])
+        for r in rows("gem_registrations_snapshots.csv")
+        if (r["snapshot_date"], r["geography"], r["measure"]) == (date, geography, measure)
+    )
+
+
+# ------------------------------------------------------------- national vs UP
+
+
+def test_up_share_at_the_source_date_is_recomputed_from_the_file() -> None:
+    shares = metrics.up_share_by_snapshot().set_index(["snapshot_date", "measure"])
+    for measure in ("artisans", "weavers"):
+        expected = snapshot("2021-10-29", "Uttar Pradesh", measure) / snapshot("2021-10-29", "India", measure) * 100
+        assert shares.loc[(pd.Timestamp("2021-10-29"), measure), "up_share_pct"] == pytest.approx(expected)
+    assert round(shares.loc[(pd.Timestamp("2021-10-29"), "artisans"), "up_share_pct"], 2) == 17.05
+    assert round(shares.loc[(pd.Timestamp("2021-10-29"), "weavers"), "up_share_pct"], 2) == 4.59
+
+
+def test_every_dated_snapshot_is_reported_and_missing_up_figures_stay_missing() -> None:
+    shares = metrics.up_share_by_snapshot()
+    dates = {d.date().isoformat() for d in shares["snapshot_date"]}
+    assert dates == {"2021-08-30", "2021-10-29", "2022-02-09", "2022-04-06"}
+    august = shares[shares["snapshot_date"] == pd.Timestamp("2021-08-30")]
+    assert august["up_share_pct"].isna().all() and august["note"].notna().all()
+    assert set(august["india_registrations_count"]) == {28_374, 149_422}
+
+
+def test_state_table_shares_are_up_over_the_table_total() -> None:
+    feb = rows("gem_artisans_weavers_statewise_2022-02-09.csv")
+    total = sum(int(r["registered_artisans_and_weavers"] or 0) for r in feb)
+    up = next(int(r["registered_artisans_and_weavers"]) for r in feb if r["state"] == "UTTAR PRADESH")
+    shares = metrics.up_share_by_snapshot().set_index("measure")
+    assert shares.loc["artisans_and_weavers", "up_share_pct"] == pytest.approx(up / total * 100)
+    apr = rows("gem_weavers_onboarded_statewise_2022-04-06.csv")
+    apr_total = sum(int(r["weavers_handloom_agencies_onboarded"]) for r in apr)
+    assert shares.loc["weavers_onboarded", "up_share_pct"] == pytest.approx(6865 / apr_total * 100)
+
+
+def test_representation_index_coverage_and_parity_recomputed() -> None:
+    pahchan = {r["state"]: int(r["handicraft_artisans_enrolled_pahchan"]) for r in rows("pahchan_artisans_statewise_2021-08-05.csv")}
+    handloom = {r["state"]: int(r["handloom_weavers"]) for r in rows("handloom_census_2019-20_statewise.csv")}
+    population = {r["geography"]: int(r["population_2011"]) for r in rows("population_census2011.csv")}
+    table = metrics.representation("2021-10-29").set_index("measure")
+    for measure, base in (("artisans", pahchan), ("weavers", handloom)):
+        up_reg = snapshot("2021-10-29", "Uttar Pradesh", measure)
+        india_reg = snapshot("2021-10-29", "India", measure)
+        up_base, india_base = base["Uttar Pradesh"], sum(base.values())
+        row = table.loc[measure]
+        assert row["up_share_of_base_pct"] == pytest.approx(up_base / india_base * 100)
+        assert row["representation_index"] == pytest.approx((up_reg / india_reg) / (up_base / india_base))
+        assert row["up_coverage_rate_pct"] == pytest.approx(up_reg / up_base * 100)
+        assert row["india_coverage_rate_pct"] == pytest.approx(india_reg / india_base * 100)
+        assert row["registrations_needed_for_parity"] == max(0, math.ceil(up_base * india_reg / india_base) - up_reg)
+        assert row["population_representation_index"] == pytest.approx(
+            (up_reg / india_reg) / (population["Uttar Pradesh"] / population["India"])
+        )
+    assert table.loc["artisans", "registrations_needed_for_parity"] == 5076
+    assert table.loc["artisans", "representation_index"] < 0.5 < table.loc["weavers", "representation_index"] < 1
+
+
+def test_representation_for_a_date_without_up_figures_names_the_usable_dates() -> None:
+    with pytest.raises(ValueError, match="2021-10-29"):
+        metrics.representation("2021-08-30")
+
+
+def test_up_rank_among_states_recomputed() -> None:
+    feb = [r for r in rows("gem_artisans_weavers_statewise_2022-02-09.csv") if r["registered_artisans_and_weavers"] and r["state"] != "OTHERS"]
+    up = next(int(r["registered_artisans_and_weavers"]) for r in feb if r["state"] == "UTTAR PRADESH")
+    expected_rank = 1 + sum(int(r["registered_artisans_and_weavers"]) > up for r in feb)
+    ranks = metrics.up_rank_among_states().set_index("measure")
+    assert ranks.loc["artisans_and_weavers", "up_rank"] == expected_rank == 4
+    assert ranks.loc["artisans_and_weavers", "leader_state"] == "Andhra Pradesh"
+    assert ranks.loc["weavers_onboarded", "up_rank"] == 7
+
+
+# ---------------------------------------------------------- district figures
+
+
+def make_registrations(records: list[tuple]) -> pd.DataFrame:
+    """Registrations from (home, event, trade, is_woman, is_tribal, status, gi_product, date)."""
+    frame = pd.DataFrame(
+        records,
+        columns=["home_district", "event_district", "trade", "is_woman", "is_tribal", "onboarding_status", "gi_product", "registration_date"],
+    )
+    frame["registration_date"] = pd.to_datetime(frame["registration_date"])
+    frame["registration_id"] = [f"T-{i}" for i in range(len(frame))]
+    return frame
+
+
+@pytest.fixture()
+def phase1_records() -> pd.DataFrame:
+    return make_registrations(
+        [
+            ("Varanasi", "Varanasi", "weaver", True, False, "first order", "Banaras Brocades and Sarees", "2021-12-01"),
+            ("Varanasi", "Varanasi", "weaver", False, False, "catalogue live", None, "2021-12-02"),
+            ("Chandauli", "Varanasi", "artisan", True, True, "registered", None, "2021-12-03"),
+            ("Jaunpur", "Varanasi", "other", False, False, "registered", None, "2022-01-10"),
+            ("Amethi", "Lucknow", "artisan", False, False, "catalogue live", None, "2022-02-01"),
+            ("Ballia", "Gorakhpur", "artisan", False, False, "registered", None, "2022-02-01"),  # from elsewhere
+            ("Varanasi", "Varanasi", "weaver", False, False, "registered", None, "2023-08-05"),  # phase 2 window
+            ("Agra", "Etah", "artisan", False, False, "registered", None, "2021-12-01"),  # Etah held no phase-1 event
+        ]
+    )
+
+
+def test_phase_registrations_keep_only_the_window_and_event_districts(phase1_records) -> None:
+    phase = get_phase("1")
+    selected = metrics.phase_registrations(phase1_records, phase)
+    assert list(selected["registration_id"]) == ["T-0", "T-1", "T-2", "T-3", "T-4", "T-5"]
+
+
+def test_registrations_by_phase_accounts_for_every_row(phase1_records) -> None:
+    from helpers.phases import load_phases
+
+    counts = metrics.registrations_by_phase(phase1_records, load_phases()).set_index("phase")["registrations_count"]
+    assert counts["1"] == 6 and counts["2"] == 1
+    assert counts.sum() == len(phase1_records)
+
+
+def test_district_coverage_counts_and_rates(phase1_records) -> None:
+    phase = get_phase("1")
+    coverage = metrics.district_coverage(metrics.phase_registrations(phase1_records, phase), phase).set_index("district")
+    assert len(coverage) == 75
+    varanasi = coverage.loc["Varanasi"]
+    assert (varanasi["registrations_count"], varanasi["weaver_count"], varanasi["women_count"]) == (2, 2, 1)
+    assert varanasi["role"] == "event" and coverage.loc["Chandauli", "role"] == "nearby" and coverage.loc["Ballia", "role"] == "other"
+    census = {r["census2011_name"]: r for r in rows("census2011_up_districts.csv")}
+    assert varanasi["registrations_per_lakh_population"] == pytest.approx(2 / int(census["Varanasi"]["population"]) * 1e5)
+    assert varanasi["registrations_per_1000_hh_industry_workers"] == pytest.approx(
+        2 / int(census["Varanasi"]["household_industry_workers"]) * 1e3
+    )
+    assert coverage.loc["Chandauli", "tribal_share_pct"] == 100
+    assert (varanasi["catalogue_live_count"], varanasi["first_order_count"]) == (2, 1)
+    amethi = coverage.loc["Amethi"]
+    assert amethi["registrations_count"] == 1 and math.isnan(amethi["registrations_per_lakh_population"])
+    assert "created after Census 2011" in amethi["base_missing_reason"] and "Sultanpur" in amethi["base_missing_reason"]
+    assert coverage["registrations_count"].sum() == 6
+
+
+def test_funnel_is_cumulative(phase1_records) -> None:
+    funnel = metrics.funnel(metrics.phase_registrations(phase1_records, get_phase("1"))).set_index("stage")
+    assert list(funnel["sellers_count"]) == [6, 3, 1]
+    assert funnel.loc["first order", "pct_of_registered"] == pytest.approx(100 / 6)
+
+
+def test_event_vs_home_counts_nearby_participation(phase1_records) -> None:
+    phase = get_phase("1")
+    table = metrics.event_vs_home(metrics.phase_registrations(phase1_records, phase), phase).set_index("event_district")
+    varanasi = table.loc["Varanasi"]
+    assert (varanasi["from_event_district_count"], varanasi["from_nearby_count"], varanasi["from_elsewhere_count"]) == (2, 2, 0)
+    assert varanasi["neighbours_reached_count"] == 2
+    neighbours = reference.load_neighbours()
+    assert varanasi["neighbours_count"] == int((neighbours["district"] == "Varanasi").sum())
+    assert table.loc["Gorakhpur", "from_elsewhere_count"] == 1
+    assert table.loc["Lucknow", "from_nearby_count"] == 0  # Amethi does not border Lucknow
+
+
+def test_gi_coverage_marks_products_with_a_seller(phase1_records) -> None:
+    phase = get_phase("1")
+    gi = metrics.gi_coverage(metrics.phase_registrations(phase1_records, phase), phase)
+    brocade = gi[(gi["gi_name"] == "Banaras Brocades and Sarees") & (gi["district"] == "Varanasi")].iloc[0]
+    assert brocade["sellers_count"] == 1 and brocade["has_registered_seller"]
+    assert not gi[gi["gi_name"] != "Banaras Brocades and Sarees"]["has_registered_seller"].any()
+    assert set(gi["district"]) <= set(phase.participating_districts)
+    assert gi["evidence"].notna().all()
+
+
+def test_coverage_by_role_pools_rates(phase1_records) -> None:
+    phase = get_phase("1")
+    coverage = metrics.district_coverage(metrics.phase_registrations(phase1_records, phase), phase)
+    roles = metrics.coverage_by_role(coverage).set_index("role")
+    assert roles.loc["event", "districts_count"] == 12
+    assert roles.loc["event", "registrations_count"] == 2
+    assert roles["registrations_count"].sum() == 6
+    assert roles["share_of_registrations_pct"].sum() == pytest.approx(100)

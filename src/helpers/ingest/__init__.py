@@ -1,0 +1,19 @@
+"""Reading, cleaning and validating registration sheets (issue #2, #3).
+
+The notebooks and the ``gem-reports validate`` command call::
+
+    from helpers.ingest import ingest_paths, write_outputs, IngestResult
+    result = ingest_paths([paths.REGISTRATIONS_RAW_DIR])
+    write_outputs(result)
+
+Modules: ``reading`` (files and encodings), ``headers`` (header row and
+synonyms), ``pii`` (personal data), ``parsing`` (dates, numbers, yes/no,
+coded values), ``schema`` (the pandera schema), ``pipeline`` (row accounting,
+duplicates, outputs), ``problems`` (the one-line ``Problem``), ``cli`` (the
+``validate`` command).
+"""
+
+from helpers.ingest.pipeline import IngestResult, ingest_paths, write_outputs
+from helpers.ingest.problems import Problem
+
+__all__ = ["IngestResult", "Problem", "ingest_paths", "write_outputs"]

@@ -1,0 +1,145 @@
+"""Finding the header row of a sheet and matching its headers to the standard columns.
+
+Headers are compared by ``text_key`` (case, spaces, punctuation and Devanagari
+spelling variants folded) with the synonyms of
+``registration_header_synonyms.csv``. A header that is not a standard column
+is dropped, with the reason: personal data (by header or by its values) or not
+part of the schema. What does not belong here: reading cells (``reading``) or
+parsing values (``parsing``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+import pandas as pd
+
+from helpers import paths
+from helpers.districts import text_key
+from helpers.ingest import pii
+
+SYNONYMS_FILE = "registration_header_synonyms.csv"
+
+#: Every standard column of a registration sheet, in order.
+INPUT_COLUMNS = (
+    "registration_id",
+    "gem_seller_id",
+    "registration_date",
+    "home_district",
+    "event_district",
+    "trade",
+    "is_woman",
+    "is_tribal",
+    "craft",
+    "gi_product",
+    "onboarding_status",
+    "data_origin",
+)
+#: Columns a sheet must have (docs/registration_schema.md).
+REQUIRED_COLUMNS = tuple(c for c in INPUT_COLUMNS if c not in ("gem_seller_id", "gi_product", "data_origin"))
+#: How many non-blank rows at the top of a sheet are searched for the header row.
+HEADER_SEARCH_ROWS = 10
+
+
+@lru_cache(maxsize=1)
+def header_synonyms() -> dict[str, str]:
+    """Header key -> standard column, from the synonyms file."""
+    frame = pd.read_csv(paths.REFERENCE_DIR / SYNONYMS_FILE, dtype=str)
+    unknown = sorted(set(frame["column"]) - set(INPUT_COLUMNS))
+    if unknown:
+        raise ValueError(f"{SYNONYMS_FILE}: unknown column(s) {unknown}; use one of {', '.join(INPUT_COLUMNS)}")
+    return {text_key(h): c for h, c in zip(frame["header"], frame["column"])}
+
+
+def synonyms_of(column: str) -> list[str]:
+    """The headers accepted for a column, as written in the synonyms file."""
+    frame = pd.read_csv(paths.REFERENCE_DIR / SYNONYMS_FILE, dtype=str)
+    return list(frame.loc[frame["column"] == column, "header"])
+
+
+def header_text(cell: object) -> str:
+    """A header cell as text ('' for an empty cell)."""
+    return "" if cell is None else " ".join(str(cell).split())
+
+
+@dataclass
+class HeaderMap:
+    """How the columns of a sheet map to the standard columns.
+
+    Attributes:
+        header_row: the spreadsheet row number of the header row.
+        columns: standard column -> cell position.
+        dropped: ``(position, header, reason)`` of every column not kept.
+        duplicates: ``(column, first header, second header)`` where two headers mean one column.
+    """
+
+    header_row: int
+    columns: dict[str, int] = field(default_factory=dict)
+    dropped: list[tuple[int, str, str]] = field(default_factory=list)
+    duplicates: list[tuple[str, str, str]] = field(default_factory=list)
+
+    @property
+    def missing_required(self) -> list[str]:
+        """Required columns with no header in the sheet."""
+        return [c for c in REQUIRED_COLUMNS if c not in self.columns]
+
+
+def find_header_row(rows: list[tuple[int, list[object]]]) -> int | None:
+    """Index (into ``rows``) of the header row: of the first non-blank rows, the one naming most standard columns.
+
+    A title line above the header ("DIC Agra: GeM registrations") is skipped
+    this way. Returns the first non-blank row when none names two or more
+    columns, and None for a sheet with no non-blank row.
+    """
+    synonyms = header_synonyms()
+    best_index, best_count, first = None, 1, None
+    seen = 0
+    for index, (_, cells) in enumerate(rows):
+        if all(header_text(c) == "" for c in cells):
+            continue
+        first = index if first is None else first
+        count = len({synonyms[k] for k in (text_key(header_text(c)) for c in cells) if k in synonyms})
+        if count > best_count:
+            best_index, best_count = index, count
+        seen += 1
+        if seen >= HEADER_SEARCH_ROWS:
+            break
+    return best_index if best_index is not None else first
+
+
+def map_headers(header_row: int, cells: list[object], data: list[list[object]]) -> HeaderMap:
+    """Map the header cells to standard columns; decide why each other column is dropped.
+
+    Args:
+        header_row: spreadsheet row number of the header.
+        cells: the header cells.
+        data: the data rows below the header (to scan unknown columns for personal data).
+    """
+    synonyms = header_synonyms()
+    result = HeaderMap(header_row)
+    for position, cell in enumerate(cells):
+        header = header_text(cell)
+        column = synonyms.get(text_key(header)) if header else None
+        if column is not None:
+            if column in result.columns:
+                first = header_text(cells[result.columns[column]])
+                result.duplicates.append((column, first, header))
+            else:
+                result.columns[column] = position
+            continue
+        values = [row[position] for row in data if position < len(row)]
+        has_values = any(v is not None and str(v).strip() for v in values)
+        if not header and not has_values:
+            continue  # an empty column, e.g. Excel's formatted-but-blank cells
+        kind = pii.header_pii_kind(header) if header else None
+        if kind:
+            reason = f"personal data: the header names a {kind}"
+        elif (kind := pii.column_pii_kind(values)) is not None:
+            reason = f"personal data: values look like a {kind}"
+        elif not header:
+            reason = "no header"
+        else:
+            reason = "not a column of the registration schema"
+        result.dropped.append((position, header or f"column {position + 1}", reason))
+    return result

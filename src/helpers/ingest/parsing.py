@@ -1,0 +1,300 @@
+"""Parsing the cells of a registration sheet: dates, numbers, yes/no, coded values, text.
+
+Every parser takes one raw cell (a string from a CSV file, or a typed value
+from an .xlsx cell) and returns the parsed value or raises ``ValueParseError``
+whose message says what is wrong and how to fix it. Parsers are pure and
+called once per distinct value.
+
+The date rule (docs/registration_schema.md):
+
+- ISO ``YYYY-MM-DD``, a month written as a word (``5 Nov 2021``, ``05-नवंबर-2021``),
+  an Excel serial number and a date cell are unambiguous.
+- ``A/B/YY(YY)`` (any of ``/ - .``) is read day-first or month-first, whichever
+  gives a real date. When both do (``03/04/21``), the *other dates of the same
+  sheet* decide: if they include day-first dates (a first number above 12) and
+  no month-first dates, the sheet is day-first, and vice versa. Otherwise the
+  date is rejected as ambiguous, never guessed.
+- A date before 2016 (GeM began in 2016) or after the day of the ingest is rejected.
+
+What does not belong here: which column gets which parser (``pipeline``).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import unicodedata
+from dataclasses import dataclass
+from functools import lru_cache
+
+import pandas as pd
+from babel.dates import get_month_names
+
+from helpers import paths
+from helpers.districts import text_key
+
+VALUE_SYNONYMS_FILE = "registration_value_synonyms.csv"
+#: No registration can predate the Government e-Marketplace (launched in 2016).
+EARLIEST_REGISTRATION_DATE = dt.date(2016, 1, 1)
+#: Day 0 of Excel's date serial numbers (1900 date system, with its 1900 leap-year bug folded in).
+EXCEL_EPOCH = dt.date(1899, 12, 30)
+
+DAY_FIRST = "day-first"
+MONTH_FIRST = "month-first"
+
+_DEVANAGARI_DIGITS = str.maketrans("०१२३४५६७८९", "0123456789")
+_INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff"), None)
+_DATE_FIX = "write the date as YYYY-MM-DD (2021-11-05) or as DD-Mon-YYYY (05-Nov-2021)"
+
+
+class ValueParseError(ValueError):
+    """A cell cannot be parsed; ``problem`` says what is wrong and ``fix`` how to fix it."""
+
+    def __init__(self, problem: str, fix: str) -> None:
+        super().__init__(f"{problem}; {fix}")
+        self.problem = problem
+        self.fix = fix
+
+
+def clean_text(value: object) -> str | None:
+    """A cell as trimmed text with inner whitespace collapsed; None for an empty cell.
+
+    Whole-number floats from Excel (``1001.0``) become ``'1001'``.
+    """
+    if value is None:
+        return None
+    if isinstance(value, float):
+        if value != value:  # NaN
+            return None
+        if value.is_integer():
+            value = int(value)
+    text = unicodedata.normalize("NFC", str(value)).translate(_INVISIBLE)
+    text = " ".join(text.split())
+    return text or None
+
+
+def ascii_digits(text: str) -> str:
+    """Devanagari digits (०-९) written as ASCII digits."""
+    return text.translate(_DEVANAGARI_DIGITS)
+
+
+# ----------------------------------------------------------------- numbers
+
+_PLAIN = re.compile(r"^[+-]?\d+(?:\.\d+)?$")
+_WESTERN = re.compile(r"^[+-]?\d{1,3}(?:,\d{3})+(?:\.\d+)?$")
+_INDIAN = re.compile(r"^[+-]?\d{1,2}(?:,\d{2})*,\d{3}(?:\.\d+)?$")
+
+
+def parse_number(value: object) -> int | float:
+    """Parse a number written with ASCII or Devanagari digits and Indian or Western grouping.
+
+    ``'1,49,429'``, ``'149,429'``, ``'१,४९,४२९'`` and ``149429`` all give 149429.
+    Whole numbers come back as int.
+
+    Raises:
+        ValueParseError: not a number, or commas in the wrong places.
+    """
+    if isinstance(value, bool):
+        raise ValueParseError("is yes/no, not a number", "write a number")
+    if isinstance(value, (int, float)):
+        if value != value:
+            raise ValueParseError("is blank", "write a number")
+        return int(value) if float(value).is_integer() else float(value)
+    text = ascii_digits(clean_text(value) or "").replace(" ", "")
+    if not (_PLAIN.match(text) or _WESTERN.match(text) or _INDIAN.match(text)):
+        raise ValueParseError(
+            "is not a number", "write digits only, grouped as 1,49,429 or 149,429 if at all"
+        )
+    number = float(text.replace(",", ""))
+    return int(number) if number.is_integer() and "." not in text else number
+
+
+# ------------------------------------------------------------------- dates
+
+
+@lru_cache(maxsize=1)
+def _month_numbers() -> dict[str, int]:
+    """Month name key -> month number, English and Hindi, wide and abbreviated (from Babel's CLDR data)."""
+    months: dict[str, int] = {}
+    for locale in ("en", "hi"):
+        for width in ("wide", "abbreviated"):
+            for context in ("format", "stand-alone"):
+                for number, name in get_month_names(width, context=context, locale=locale).items():
+                    months[text_key(name)] = number
+    months[text_key("Sept")] = 9
+    return months
+
+
+@dataclass(frozen=True)
+class DateReading:
+    """What a date cell says before the sheet's day/month order is known.
+
+    Exactly one of ``date`` (an unambiguous date) or ``candidates`` (the
+    day-first and month-first readings of an ambiguous one) is set.
+    ``order`` is the order an unambiguous A/B/Y date shows (evidence for the sheet).
+    """
+
+    date: dt.date | None = None
+    candidates: tuple[dt.date, dt.date] | None = None
+    order: str | None = None
+
+
+def _make_date(year: int, month: int, day: int) -> dt.date | None:
+    try:
+        return dt.date(year, month, day)
+    except ValueError:
+        return None
+
+
+def _year(text: str) -> int:
+    year = int(text)
+    return 2000 + year if len(text) == 2 else year
+
+
+def _from_serial(number: float) -> dt.date:
+    if not 1 <= number < 2958466:
+        raise ValueParseError("is not a date (a number outside Excel's date range)", _DATE_FIX)
+    return EXCEL_EPOCH + dt.timedelta(days=int(number))
+
+
+_ISO = re.compile(r"^(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})(?:[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?$")
+_NUMERIC = re.compile(r"^(\d{1,2})[-/.](\d{1,2})[-/.](\d{2}|\d{4})(?: \d{1,2}:\d{2}(?::\d{2})?)?$")
+_DAY_MONTH_WORD = re.compile(r"^(\d{1,2})(?:st|nd|rd|th)?[-/. ]*([^\d\s,./-]+)[-/., ]*(\d{2}|\d{4})$")
+_MONTH_WORD_DAY = re.compile(r"^([^\d\s,./-]+)[-/. ]*(\d{1,2})(?:st|nd|rd|th)?[,]?[-/. ]*(\d{4})$")
+_SERIAL = re.compile(r"^\d{5}(?:\.\d+)?$")
+
+
+def read_date(value: object) -> DateReading:
+    """Read one date cell (see the module docstring for the rule).
+
+    Raises:
+        ValueParseError: not a date, or not a real date (31-02-2022).
+    """
+    if isinstance(value, dt.datetime):
+        return DateReading(date=value.date())
+    if isinstance(value, dt.date):
+        return DateReading(date=value)
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return DateReading(date=_from_serial(float(value)))
+    text = ascii_digits(clean_text(value) or "")
+    if not text:
+        raise ValueParseError("is blank", "fill in the registration date")
+    if _SERIAL.match(text):
+        return DateReading(date=_from_serial(float(text)))
+    if match := _ISO.match(text):
+        year, month, day = (int(g) for g in match.groups())
+        date = _make_date(year, month, day)
+        if date is None:
+            raise ValueParseError("is not a real date (no such day in that month)", _DATE_FIX)
+        return DateReading(date=date)
+    if match := _NUMERIC.match(text):
+        first, second, year = int(match.group(1)), int(match.group(2)), _year(match.group(3))
+        day_first = _make_date(year, second, first)
+        month_first = _make_date(year, first, second)
+        if day_first is None and month_first is None:
+            raise ValueParseError("is not a real date (no such day in that month)", _DATE_FIX)
+        if day_first is None:
+            return DateReading(date=month_first, order=MONTH_FIRST)
+        if month_first is None or day_first == month_first:
+            return DateReading(date=day_first, order=DAY_FIRST if first != second else None)
+        return DateReading(candidates=(day_first, month_first))
+    for pattern, day_group, month_group in ((_DAY_MONTH_WORD, 1, 2), (_MONTH_WORD_DAY, 2, 1)):
+        if match := pattern.match(text):
+            month = _month_numbers().get(text_key(match.group(month_group)))
+            if month is None:
+                break
+            date = _make_date(_year(match.group(3)), month, int(match.group(day_group)))
+            if date is None:
+                raise ValueParseError("is not a real date (no such day in that month)", _DATE_FIX)
+            return DateReading(date=date)
+    raise ValueParseError("is not a date the kit can read", _DATE_FIX)
+
+
+def sheet_date_order(readings: list[DateReading]) -> str | None:
+    """The day/month order the unambiguous dates of a sheet show, or None if they show none or both."""
+    orders = {r.order for r in readings if r.order is not None}
+    return orders.pop() if len(orders) == 1 else None
+
+
+def resolve_date(reading: DateReading, order: str | None, latest: dt.date) -> dt.date:
+    """The date of a reading, given the sheet's order; checked against the campaign's possible range.
+
+    Raises:
+        ValueParseError: ambiguous with no order to settle it, before 2016, or after ``latest``.
+    """
+    if reading.candidates is not None:
+        if order is None:
+            day_first, month_first = reading.candidates
+            raise ValueParseError(
+                f"is ambiguous: {day_first:%d %b %Y} (day first) or {month_first:%d %b %Y} (month first), "
+                "and the sheet's other dates do not settle which",
+                _DATE_FIX,
+            )
+        date = reading.candidates[0] if order == DAY_FIRST else reading.candidates[1]
+    else:
+        date = reading.date  # type: ignore[assignment]
+    if date < EARLIEST_REGISTRATION_DATE:
+        raise ValueParseError(f"is {date:%d %b %Y}, before 2016 when GeM began", "check the year")
+    if date > latest:
+        raise ValueParseError(f"is {date:%d %b %Y}, in the future", "check the year")
+    return date
+
+
+def parse_date(value: object, *, order: str | None = None, latest: dt.date | None = None) -> dt.date:
+    """Parse one date on its own (``order`` settles an ambiguous A/B/Y date).
+
+    Raises:
+        ValueParseError: see ``read_date`` and ``resolve_date``.
+    """
+    return resolve_date(read_date(value), order, latest or dt.date.today())
+
+
+# ------------------------------------------------------- coded and yes/no
+
+
+@lru_cache(maxsize=1)
+def value_synonyms() -> dict[str, dict[str, str]]:
+    """Kind ('trade', 'onboarding_status', 'boolean') -> value key -> standard value."""
+    frame = pd.read_csv(paths.REFERENCE_DIR / VALUE_SYNONYMS_FILE, dtype=str, keep_default_na=False)
+    table: dict[str, dict[str, str]] = {}
+    for kind, value, standard in zip(frame["kind"], frame["value"], frame["standard_value"]):
+        table.setdefault(kind, {})[text_key(value)] = standard
+    return table
+
+
+def standard_values(kind: str) -> list[str]:
+    """The standard values of a kind, in file order: ['artisan', 'weaver', 'other']."""
+    return list(dict.fromkeys(value_synonyms()[kind].values()))
+
+
+def parse_coded(value: object, kind: str) -> str:
+    """Parse a coded value (trade or onboarding status) to its standard spelling.
+
+    Raises:
+        ValueParseError: blank or not a known value.
+    """
+    text = clean_text(value)
+    allowed = " / ".join(standard_values(kind))
+    if text is None:
+        raise ValueParseError("is blank", f"write one of: {allowed}")
+    standard = value_synonyms()[kind].get(text_key(ascii_digits(text)))
+    if standard is None:
+        raise ValueParseError(f"is not a known {kind.replace('_', ' ')}", f"write one of: {allowed}")
+    return standard
+
+
+def parse_bool(value: object) -> bool:
+    """Parse yes/no, y/n, true/false, 1/0, हाँ/नहीं (and Excel TRUE/FALSE cells).
+
+    Raises:
+        ValueParseError: blank or not a yes/no value.
+    """
+    if isinstance(value, bool):
+        return value
+    text = clean_text(value)
+    if text is None:
+        raise ValueParseError("is blank", "write yes or no")
+    standard = value_synonyms()["boolean"].get(text_key(ascii_digits(text)))
+    if standard is None:
+        raise ValueParseError("is not yes or no", "write yes or no (हाँ / नहीं)")
+    return standard == "true"

@@ -1,0 +1,73 @@
+"""Keeping published tables safe: small-count suppression, spreadsheet-formula safety, HTML escaping.
+
+Applied to anything the kit writes for people to open (CSV files, report
+tables). What does not belong here: finding personal data in inputs
+(``helpers.ingest.pii``), which drops it before anything is written.
+"""
+
+from __future__ import annotations
+
+import html
+from typing import Sequence
+
+import pandas as pd
+
+#: Characters that make Excel/LibreOffice read a cell as a formula (or worse, DDE).
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+
+
+def small_count_marker(threshold: int) -> str:
+    """The text that replaces a suppressed count: ``'<5'`` for threshold 5."""
+    return f"<{threshold}"
+
+
+def suppress_small_counts(frame: pd.DataFrame, count_columns: Sequence[str], threshold: int = 5) -> pd.DataFrame:
+    """Replace counts from 1 to ``threshold - 1`` by the marker ``"<threshold"`` (``"<5"``).
+
+    Counts of 0 are kept (nobody to identify), as are missing values. The
+    count columns come back as object columns (numbers and marker strings),
+    so the result is for display, not for arithmetic. The input is not changed.
+
+    Args:
+        frame: a table with count columns.
+        count_columns: the columns to suppress.
+        threshold: the smallest count shown as it is.
+
+    Raises:
+        KeyError: a named column is not in the frame.
+    """
+    missing = [c for c in count_columns if c not in frame.columns]
+    if missing:
+        raise KeyError(f"suppress_small_counts: no column(s) {missing}; the frame has {list(frame.columns)}")
+    out = frame.copy()
+    marker = small_count_marker(threshold)
+    for column in count_columns:
+        values = out[column].astype(object)
+        numeric = pd.to_numeric(values, errors="coerce")
+        is_small = numeric.notna() & (numeric >= 1) & (numeric < threshold)
+        out[column] = values.where(~is_small, marker).astype(object)
+    return out
+
+
+def _safe_cell(value: object) -> object:
+    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
+        return "'" + value
+    return value
+
+
+def excel_safe(frame: pd.DataFrame) -> pd.DataFrame:
+    """Prefix a quote to every text cell starting with ``= + - @``, tab or CR, so Excel shows it as text.
+
+    Numeric columns are left as they are (a negative number is not text).
+    The input is not changed.
+    """
+    out = frame.copy()
+    for column in out.columns:
+        if out[column].dtype == object or pd.api.types.is_string_dtype(out[column].dtype):
+            out[column] = out[column].map(_safe_cell).astype(object)
+    return out
+
+
+def escape_text(value: object) -> str:
+    """Text safe to put in HTML (``<script>`` becomes ``&lt;script&gt;``); None gives ''."""
+    return "" if value is None else html.escape(str(value), quote=True)

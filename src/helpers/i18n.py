@@ -30,8 +30,6 @@ from helpers import reference
 LANGS: tuple[str, ...] = ("en", "hi")
 #: Folder holding the message catalogues (``<lang>.yaml``).
 MESSAGES_DIR = Path(__file__).resolve().parent / "messages"
-#: Font file of Noto Sans Devanagari, shipped by the ``fontpkg-noto-sans-devanagari`` package.
-DEVANAGARI_FONT_FILE_NAME = "NotoSansDevanagari[wdth,wght].ttf"
 
 
 class I18nError(KeyError):
@@ -156,38 +154,3 @@ def district_name(district: str, lang: str = "en") -> str:
             f"data/raw/reference/{reference.DISTRICTS_FILE} (column name_common)"
         )
     return names[district]
-
-
-# ----------------------------------------------------------------- fonts
-
-
-def devanagari_font_path() -> Path | None:
-    """Return the Noto Sans Devanagari font file, or None when the font package is not installed."""
-    try:
-        import fontpkg_noto_sans_devanagari as fontpkg
-    except ImportError:
-        return None
-    path = Path(fontpkg.__file__).parent / "files" / DEVANAGARI_FONT_FILE_NAME
-    return path if path.exists() else None
-
-
-@lru_cache(maxsize=1)
-def register_devanagari_font() -> str | None:
-    """Register Noto Sans Devanagari with matplotlib and put it first in the sans-serif list.
-
-    Latin text still renders (the font has Latin glyphs). Safe to call many times.
-
-    Returns:
-        The font's family name, or None when the font package is missing.
-    """
-    path = devanagari_font_path()
-    if path is None:
-        return None
-    import matplotlib as mpl
-    from matplotlib import font_manager
-
-    font_manager.fontManager.addfont(str(path))
-    family = font_manager.FontProperties(fname=str(path)).get_name()
-    current = [name for name in mpl.rcParams["font.sans-serif"] if name != family]
-    mpl.rcParams["font.sans-serif"] = [family, *current]
-    return family

@@ -13,9 +13,10 @@ Three jobs live here:
 - :func:`write_index`: ``reports/index.html`` listing each phase, its reports,
   the data they were built from and the build status of each report. The
   build fills :class:`PhaseEntry` / :class:`ReportResult` / :class:`DataFile`.
-- Small display helpers the notebooks call (:func:`show_figure`,
-  :func:`html_table`, :func:`key_figure_cards`, :func:`paragraph`, ...), each
-  returning HTML in which every piece of text from an input file is escaped.
+- Small display helpers for the briefs (:func:`key_figure_cards`,
+  :func:`heading`, :func:`paragraph`, :func:`bullet_list`, :func:`show`), each
+  returning HTML in which every piece of text is escaped. Tables and charts
+  are shown with ``display.show_table`` and ``charts.show_chart``.
 
 What does not belong here: computing figures (``metrics``), drawing charts
 (``charts``, ``maps``), translations (``i18n``), printing to PDF (``pdf``).
@@ -27,7 +28,7 @@ import base64
 import copy
 import html
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from functools import lru_cache
@@ -162,7 +163,9 @@ def devanagari_font_face() -> str:
     The rule is limited to Devanagari code points and prefers a font already
     on the reader's device, so Latin text keeps the system font.
     """
-    path = i18n.devanagari_font_path()
+    from helpers.charts import devanagari_font_path
+
+    path = devanagari_font_path()
     if path is None:
         return ""
     encoded = base64.b64encode(path.read_bytes()).decode("ascii")
@@ -310,23 +313,6 @@ def find_external_loads(document: str) -> list[str]:
 # ------------------------------------------------------ display helpers
 
 
-def show_figure(fig, alt_text: str, *, dpi: int = 150) -> None:
-    """Display a matplotlib figure as a PNG with alt text, then close it.
-
-    The alt text travels in the output's metadata and becomes the image's
-    ``alt`` attribute in the rendered page.
-    """
-    import io
-
-    import matplotlib.pyplot as plt
-    from IPython.display import Image, display
-
-    buffer = io.BytesIO()
-    fig.savefig(buffer, format="png", dpi=dpi, bbox_inches="tight")
-    plt.close(fig)
-    display(Image(data=buffer.getvalue(), format="png"), metadata={"image/png": {"alt": alt_text}})
-
-
 def show(*fragments: str) -> None:
     """Display HTML fragments (from the helpers below) as one output."""
     from IPython.display import HTML, display
@@ -371,18 +357,6 @@ def key_figure_cards(figures: Sequence[KeyFigure]) -> str:
             f'<span class="kit-label">{html.escape(figure.label)}</span>{source}</div>'
         )
     return '<div class="kit-cards">' + "".join(cards) + "</div>"
-
-
-def html_table(frame, *, caption: str | None = None, index: bool = False) -> str:
-    """A DataFrame as an escaped HTML table inside a block that scrolls sideways on a phone.
-
-    Cells are escaped (``escape=True``); format numbers before calling (e.g.
-    with ``helpers.formatting``) so the table shows Indian grouping.
-    """
-    table = frame.to_html(index=index, escape=True, border=0, classes="kit-table", na_rep="")
-    if caption:
-        table = table.replace(">", f"><caption>{html.escape(caption)}</caption>", 1)
-    return f'<div class="kit-table-wrap">{table}</div>'
 
 
 # ------------------------------------------------------------ index page
@@ -605,10 +579,125 @@ def render_index(entries: Sequence[PhaseEntry], *, built_at: datetime | str, lan
     )
 
 
+def _href(output: str, reports_dir: Path) -> str:
+    """A build output path (relative to the project root, or absolute) as a link relative to the index."""
+    from helpers import paths
+
+    path = Path(output)
+    path = path if path.is_absolute() else paths.ROOT / path
+    try:
+        return path.relative_to(reports_dir).as_posix()
+    except ValueError:
+        return path.as_uri()
+
+
+def _registrations_are_synthetic() -> bool:
+    """True when the processed registrations carry synthetic demo rows (``is_synthetic``)."""
+    from helpers import paths
+
+    if not paths.REGISTRATIONS_PARQUET.exists():
+        return False
+    try:
+        import pandas as pd
+
+        flags = pd.read_parquet(paths.REGISTRATIONS_PARQUET, columns=["is_synthetic"])["is_synthetic"]
+    except (KeyError, ValueError, OSError, ImportError):
+        return False
+    return bool(flags.fillna(False).astype(bool).any())
+
+
+def _results_of_job(result, reports_dir: Path) -> list[ReportResult]:
+    """The report files of one build job (``helpers.build.JobResult``)."""
+    outputs = list(result.outputs or [])
+    data = tuple(DataFile(name=Path(p).name, sha256=sha) for p, sha in sorted((result.inputs or {}).items()))
+    error = result.error or {}
+    detail = f"{error.get('ename', '')}: {error.get('evalue', '')}".strip(": ") or None
+    common = {
+        "status": result.status if result.status in ("ok", "failed", "skipped") else "failed",
+        "failed_cell": error.get("cell_index") if result.status == "failed" else None,
+        "error": detail if result.status == "failed" else None,
+        "data_files": data,
+    }
+    notebook = next((p for p in outputs if p.endswith(".ipynb")), None)
+    notebook_href = _href(notebook, reports_dir) if notebook else None
+    htmls = [p for p in outputs if p.endswith(".html")]
+    stem = result.key.rsplit("/", 1)[-1]
+    if result.status == "failed":
+        page = next((p for p in htmls if p.endswith(".error.html")), None)
+        kind: ReportKind = "district" if result.district else ("brief" if stem.startswith("04_") else "analyst")
+        href = _href(page, reports_dir) if page else ""
+        name = result.district or stem.split(".")[0]
+        return [ReportResult(kind=kind, href=href, name=name, lang=result.lang, notebook_href=notebook_href, **common)]
+    reports = []
+    for page in htmls:
+        file_name = Path(page).name
+        if result.district:
+            reports.append(ReportResult(kind="district", href=_href(page, reports_dir), name=result.district,
+                                        lang=result.lang, notebook_href=notebook_href, **common))
+        elif file_name.startswith("brief"):
+            reports.append(ReportResult(kind="brief", href=_href(page, reports_dir), lang=result.lang, **common))
+            pdf_page = next((p for p in outputs if p == str(Path(page).with_suffix(".pdf"))), None)
+            if pdf_page:
+                reports.append(ReportResult(kind="pdf", href=_href(pdf_page, reports_dir), lang=result.lang, **common))
+            elif result.pdf_note:
+                reports.append(ReportResult(kind="pdf", href="", lang=result.lang, status="unavailable",
+                                            error=result.pdf_note, data_files=data))
+        else:
+            reports.append(ReportResult(kind="analyst", href=_href(page, reports_dir), name=Path(page).stem,
+                                        lang=result.lang, notebook_href=notebook_href, **common))
+    return reports
+
+
+def entries_from_build(summary, phases: Mapping, *, is_synthetic: bool | None = None) -> list[PhaseEntry]:
+    """Index entries from a build summary (``helpers.build.BuildSummary``) and the phases it covers.
+
+    Jobs without a phase (data preparation) are listed under every phase, since
+    every phase's reports are built from their output.
+
+    Args:
+        summary: the build's summary; each result has ``key``, ``status``,
+            ``phase_id``, ``district``, ``lang``, ``inputs`` ({path: sha256}),
+            ``outputs`` (paths relative to the project root), ``error`` and ``pdf_note``.
+        phases: ``{phase id: helpers.phases.Phase}``.
+        is_synthetic: whether the registrations are synthetic demo data; read
+            from the processed registrations when None.
+    """
+    from helpers import paths
+
+    synthetic = _registrations_are_synthetic() if is_synthetic is None else is_synthetic
+    reports_dir = paths.REPORTS_DIR
+    shared = [r for result in summary.results if not result.phase_id for r in _results_of_job(result, reports_dir)]
+    entries = []
+    for phase_id, phase in phases.items():
+        results = [result for result in summary.results if result.phase_id == phase_id]
+        if not results:
+            continue
+        reports = [r for result in results for r in _results_of_job(result, reports_dir)] + shared
+        data: dict[str, DataFile] = {}
+        for report in reports:
+            for item in report.data_files:
+                data.setdefault(item.name, item)
+        entries.append(PhaseEntry.from_phase(phase, reports, data_files=sorted(data.values(), key=lambda d: d.name),
+                                             is_synthetic=synthetic))
+    return entries
+
+
 def write_index(
-    entries: Sequence[PhaseEntry], out_path: Path | str, *, built_at: datetime | str, lang: str = "en"
+    entries,
+    out_path,
+    index_path: Path | str | None = None,
+    *,
+    built_at: datetime | str | None = None,
+    lang: str = "en",
 ) -> Path:
     """Write ``reports/index.html``: every phase, its reports, their data and build status.
+
+    Called as ``write_index(entries, out_path, built_at=..., lang=...)`` with a
+    list of :class:`PhaseEntry`. For the build's convenience it also accepts
+    ``write_index(summary, phases, index_path)`` with a
+    ``helpers.build.BuildSummary`` and the phases mapping (converted with
+    :func:`entries_from_build`; ``built_at`` defaults to the summary's
+    ``finished_at``).
 
     Args:
         entries: one :class:`PhaseEntry` per phase, in the order to show them.
@@ -617,8 +706,16 @@ def write_index(
         lang: language of the page's labels.
 
     Returns:
-        ``out_path`` as a Path.
+        The path written.
     """
+    if hasattr(entries, "results"):  # a BuildSummary: write_index(summary, phases, index_path)
+        summary, phases, target = entries, out_path, index_path
+        if target is None:
+            raise RenderError("write_index(summary, phases, index_path): index_path is missing")
+        built_at = built_at or str(summary.finished_at).replace("T", " ")[:16]
+        entries, out_path = entries_from_build(summary, phases), target
+    if built_at is None:
+        built_at = datetime.now().strftime("%Y-%m-%d %H:%M")
     out = Path(out_path)
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(render_index(entries, built_at=built_at, lang=lang), encoding="utf-8")

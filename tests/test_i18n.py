@@ -1,0 +1,54 @@
+"""The message catalogues and Hindi district names."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from helpers import i18n, reference
+
+DEVANAGARI = re.compile(r"[\u0900-\u097F]")
+
+
+def test_catalogues_have_the_same_keys():
+    english, hindi = i18n.load_catalogue("en"), i18n.load_catalogue("hi")
+    assert set(english) == set(hindi), i18n.catalogue_differences()
+    assert len(english) > 30
+
+
+def test_no_message_is_empty_and_placeholders_match():
+    english, hindi = i18n.load_catalogue("en"), i18n.load_catalogue("hi")
+    for key, text in english.items():
+        assert text.strip(), f"en: {key} is empty"
+        assert hindi[key].strip(), f"hi: {key} is empty"
+        assert i18n.placeholders(text) == i18n.placeholders(hindi[key]), key
+
+
+def test_hindi_messages_are_in_devanagari():
+    hindi = i18n.load_catalogue("hi")
+    # everything a reader sees is Hindi, except codes such as SHA-256
+    not_hindi = [k for k, v in hindi.items() if not DEVANAGARI.search(v) and k not in {"index.sha256"}]
+    assert not_hindi == []
+
+
+def test_t_formats_and_fails_loudly():
+    assert i18n.t("index.phase_window", "en", start="1 Nov", end="31 Mar") == "Window: 1 Nov to 31 Mar"
+    assert i18n.t("index.phase_window", "hi", start="क", end="ख") == "अवधि: क से ख"
+    with pytest.raises(i18n.I18nError, match="no message 'no.such.key'"):
+        i18n.t("no.such.key", "en")
+    with pytest.raises(i18n.I18nError, match="needs a value"):
+        i18n.t("index.phase_window", "en")
+    with pytest.raises(i18n.I18nError, match="not supported"):
+        i18n.t("index.title", "fr")
+
+
+def test_district_names_in_hindi_cover_all_75():
+    names = i18n.district_names("hi")
+    assert len(names) == 75
+    assert set(names) == set(reference.load_districts()["district"])
+    assert i18n.district_name("Varanasi", "hi") == "वाराणसी"
+    assert i18n.district_name("Varanasi", "en") == "Varanasi"
+    assert all(DEVANAGARI.search(name) for name in names.values())
+    with pytest.raises(i18n.I18nError, match="not a district of UP"):
+        i18n.district_name("Kanpur", "hi")

@@ -1,0 +1,133 @@
+"""District maps: tile layout, TopoJSON decoding, drawing."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from helpers import maps, paths, phases, reference
+
+BOUNDARY_FILE = paths.ROOT.parent / "shared" / "geo" / "covid19india_uttarpradesh.topo.json"
+
+
+@pytest.mark.parametrize("shape", ["square", "hex"])
+def test_tile_layout_gives_75_unique_cells_near_the_centroids(shape):
+    layout = maps.tile_layout(shape)
+    assert len(layout) == 75
+    assert set(layout["district"]) == set(reference.load_districts()["district"])
+    assert not layout.duplicated(["col", "row"]).any()
+    # geography is kept: west stays west, north stays north
+    tiles = layout.set_index("district")
+    assert tiles.loc["Saharanpur", "y"] > tiles.loc["Sonbhadra", "y"]
+    assert tiles.loc["Agra", "x"] < tiles.loc["Varanasi", "x"]
+    assert tiles.loc["Ballia", "x"] > tiles.loc["Lucknow", "x"]
+
+
+def test_tile_layout_is_deterministic():
+    maps.tile_layout.cache_clear()
+    first = maps.tile_layout("square").copy()
+    maps.tile_layout.cache_clear()
+    pd.testing.assert_frame_equal(first, maps.tile_layout("square"))
+
+
+def test_assign_tiles_keeps_points_on_their_own_cell_when_free():
+    points = np.array([[0.1, 0.1], [3.0, 0.0], [0.2, 0.05]])
+    cells = maps.assign_tiles(points)
+    assert tuple(cells[0]) == (0, 0)
+    assert tuple(cells[1]) == (3, 0)
+    assert tuple(cells[2]) != (0, 0)
+    assert len({tuple(c) for c in cells}) == 3
+
+
+def test_decode_topojson_quantized_arcs_and_negative_indices():
+    topology = {
+        "type": "Topology",
+        "transform": {"scale": [0.5, 0.5], "translate": [10.0, 20.0]},
+        "arcs": [[[0, 0], [2, 0], [0, 2]], [[2, 2], [-2, 0], [0, -2]]],
+        "objects": {
+            "d": {
+                "type": "GeometryCollection",
+                "geometries": [
+                    {"type": "Polygon", "arcs": [[0, 1]], "properties": {"dt_code": "1"}},
+                    {"type": "Polygon", "arcs": [[~1, ~0]], "properties": {"dt_code": "2"}},
+                ],
+            }
+        },
+    }
+    features = maps.decode_topojson(topology)
+    square = features[0].polygons[0][0]
+    expected = np.array([[10, 20], [11, 20], [11, 21], [10, 21], [10, 20]], dtype=float)
+    np.testing.assert_allclose(square, expected)
+    reversed_ring = features[1].polygons[0][0]
+    np.testing.assert_allclose(reversed_ring, expected[::-1])
+    assert features[1].properties == {"dt_code": "2"}
+
+
+def test_decode_topojson_rejects_wrong_documents():
+    with pytest.raises(maps.MapError, match="not a TopoJSON"):
+        maps.decode_topojson({"type": "FeatureCollection"})
+    with pytest.raises(maps.MapError, match="no object 'x'"):
+        maps.decode_topojson({"type": "Topology", "arcs": [], "objects": {"a": {}}}, "x")
+
+
+def test_match_districts_reports_unknown_and_missing_codes():
+    square = (np.array([[0, 0], [1, 0], [1, 1], [0, 0]], dtype=float),)
+    features = [maps.BoundaryFeature({"dt_code": "146"}, (square,)), maps.BoundaryFeature({"dt_code": "999"}, (square,))]
+    with pytest.raises(maps.MapError, match=r"\['999'\]"):
+        maps.match_districts(features, "dt_code", "census2011")
+    with pytest.raises(maps.MapError, match="no boundary for"):
+        maps.match_districts(features[:1], "dt_code", "census2011")
+
+
+@pytest.mark.skipif(not BOUNDARY_FILE.exists(), reason="public boundary file not beside the project")
+def test_public_topojson_decodes_to_the_75_reference_districts():
+    boundaries = maps.read_boundaries(BOUNDARY_FILE, code_property="dt_code")
+    assert set(boundaries) == set(reference.load_districts()["district"])
+    centroids = reference.load_centroids().set_index("district")
+    # the four districts created after 2011 carry the codes of the centroid file
+    codes = {d: int(b.properties["dt_code"]) for d, b in boundaries.items()}
+    assert {codes[d] for d in ("Shamli", "Hapur", "Amethi", "Sambhal")} == {704, 705, 706, 754}
+    for district, feature in boundaries.items():
+        ring = max((p[0] for p in feature.polygons), key=len)
+        assert abs(ring[:, 0].mean() - centroids.loc[district, "centroid_lon"]) < 0.6, district
+        assert abs(ring[:, 1].mean() - centroids.loc[district, "centroid_lat"]) < 0.6, district
+
+
+def _values() -> pd.Series:
+    districts = reference.load_districts()["district"]
+    return pd.Series(np.arange(len(districts), dtype=float), index=districts)
+
+
+@pytest.mark.parametrize("lang", ["en", "hi"])
+def test_tile_map_draws_75_tiles_marks_events_and_has_alt_text(lang):
+    import matplotlib.pyplot as plt
+
+    phase = phases.get_phase("1")
+    values = _values().drop("Amethi")
+    fig = maps.tile_map(values, title="T", legend_title="per lakh", event_districts=phase.event_districts, lang=lang)
+    ax = fig.axes[0]
+    assert len(ax.patches) == 75
+    thick = [p for p in ax.patches if p.get_linewidth() >= maps.EVENT_EDGE_WIDTH_PT]
+    assert len(thick) == len(phase.event_districts)
+    labels = {t.get_text().replace("\n", " ") for t in ax.texts}
+    assert ("वाराणसी" if lang == "hi" else "Varanasi") in labels
+    legend = [t.get_text() for t in ax.get_legend().get_texts()]
+    assert any(("इवेंट" if lang == "hi" else "Event") in t for t in legend)
+    assert any(("डेटा नहीं" if lang == "hi" else "No data") in t for t in legend)  # Amethi has no value
+    assert "per lakh" in fig._kit_alt_text
+    plt.close(fig)
+
+
+def test_colour_classes_order_and_missing():
+    classes = maps.colour_classes(pd.Series([0.0, 1.0, 2.0, 3.0, 4.0, 5.0]))
+    assert classes.colour_of(0.0) == classes.colours[0]
+    assert classes.colour_of(5.0) == classes.colours[-1]
+    assert classes.colour_of(float("nan")) == maps.NO_DATA_COLOUR
+
+
+def test_map_rejects_values_for_unknown_districts():
+    with pytest.raises(maps.MapError, match="Kanpur"):
+        maps.tile_map(pd.Series({"Kanpur": 1.0}), title="T", legend_title="x")

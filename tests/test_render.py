@@ -1,0 +1,265 @@
+"""Rendering executed notebooks to self-contained HTML, and the index page."""
+
+from __future__ import annotations
+
+import base64
+import re
+from datetime import date
+from pathlib import Path
+
+import nbformat
+import pandas as pd
+import pytest
+
+from helpers import render
+
+CRAFT = "<script>alert(1)</script>"
+DEVANAGARI = re.compile(r"[\u0900-\u097F]")
+
+
+def _png() -> str:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    from helpers.charts import figure_png
+
+    fig, ax = plt.subplots(figsize=(2, 1))
+    ax.plot([0, 1], [0, 1])
+    return base64.b64encode(figure_png(fig)).decode("ascii")
+
+
+def executed_notebook(heading: str = "Key figures") -> nbformat.NotebookNode:
+    """A small notebook as papermill leaves it: parameters, stderr, a table, a chart."""
+    v4 = nbformat.v4
+    table = pd.DataFrame({"craft": [CRAFT], "registrations_count": [12]}).to_html(escape=True, index=False)
+    nb = v4.new_notebook()
+    nb.cells = [
+        v4.new_markdown_cell("# Phase brief\n\nFor officials. See [GeM](https://gem.gov.in/)."),
+        v4.new_code_cell("phase = '1'  # phase id", metadata={"tags": ["parameters"]}, execution_count=1),
+        v4.new_code_cell("phase = '2'", metadata={"tags": ["injected-parameters"]}, execution_count=2),
+        v4.new_markdown_cell("## Load inputs", metadata={"tags": ["remove-in-brief"]}),
+        v4.new_code_cell(
+            "regs = load_registrations_secret_call()",
+            execution_count=3,
+            outputs=[v4.new_output("stream", name="stderr", text="UserWarning: something noisy\n")],
+        ),
+        v4.new_markdown_cell(f"## {heading}"),
+        v4.new_code_cell(
+            "show_table(frame)",
+            execution_count=4,
+            outputs=[v4.new_output("display_data", data={"text/html": table, "text/plain": "table"})],
+        ),
+        v4.new_code_cell(
+            "show_chart(fig)",
+            execution_count=5,
+            outputs=[
+                v4.new_output(
+                    "display_data",
+                    data={"image/png": _png(), "text/plain": "<Figure>"},
+                    metadata={"image/png": {"alt": "Bar chart of registrations"}},
+                )
+            ],
+        ),
+        v4.new_code_cell(
+            "broken()",
+            execution_count=6,
+            outputs=[v4.new_output("error", ename="KeyError", evalue="'Agra'", traceback=["Traceback...", "KeyError"])],
+        ),
+    ]
+    return nb
+
+
+@pytest.fixture(scope="module")
+def brief_html() -> str:
+    return render.notebook_to_html(executed_notebook(), audience="brief", title=f"Brief {CRAFT}", is_synthetic=True)
+
+
+@pytest.fixture(scope="module")
+def analyst_html() -> str:
+    return render.notebook_to_html(executed_notebook(), audience="analyst", title="Analyst")
+
+
+def test_pages_load_nothing_from_the_web(brief_html, analyst_html):
+    for page in (brief_html, analyst_html):
+        assert render.find_external_loads(page) == []
+        assert "<script src" not in page.lower()
+        assert not re.search(r"""(src|href)\s*=\s*["']?https?://(?!gem\.gov\.in)""", page)
+        assert "require.js" not in page and "mathjax" not in page.lower() and "cdnjs" not in page
+
+
+def test_find_external_loads_catches_scripts_styles_images_and_css_urls():
+    page = (
+        '<html><head><script src="https://cdn.example/x.js"></script>'
+        '<link rel="stylesheet" href="//fonts.example/css">'
+        "<style>@font-face{src:url(https://fonts.example/f.woff)}</style></head>"
+        '<body><img src="http://img.example/a.png"><a href="https://ok.example/">link</a>'
+        '<img src="data:image/png;base64,AAAA"></body></html>'
+    )
+    assert render.find_external_loads(page) == [
+        "https://cdn.example/x.js",
+        "//fonts.example/css",
+        "https://fonts.example/f.woff",
+        "http://img.example/a.png",
+    ]
+
+
+def test_images_are_embedded_with_alt_text(brief_html):
+    assert "data:image/png;base64," in brief_html
+    assert 'alt="Bar chart of registrations"' in brief_html
+
+
+def test_brief_hides_code_prompts_parameters_and_stderr(brief_html):
+    assert "load_registrations_secret_call" not in brief_html
+    assert "show_chart(fig)" not in brief_html
+    assert "phase = " not in brief_html
+    assert not re.search(r"In(&nbsp;|\s)\[", brief_html) and "Out[" not in brief_html
+    assert "something noisy" not in brief_html
+    assert "Load inputs" not in brief_html
+    assert "jp-CodeMirrorEditor" not in brief_html and "jp-InputPrompt" not in brief_html
+    # a failing cell becomes one plain sentence, not a traceback
+    assert "Traceback" not in brief_html
+    assert "could not be computed (KeyError: &#x27;Agra&#x27;)" in brief_html
+
+
+def test_analyst_page_keeps_code_and_stderr(analyst_html):
+    assert "load_registrations_secret_call" in analyst_html
+    assert "something noisy" in analyst_html
+    assert re.search(r"In(&nbsp;|\s)\[3\]:", analyst_html)
+    assert '<span class="n">load_registrations_secret_call</span>' in analyst_html  # highlighted
+
+
+def test_text_from_input_files_is_escaped(brief_html):
+    assert CRAFT not in brief_html
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in brief_html
+    assert "<title>Brief &lt;script&gt;" in brief_html
+
+
+def test_banner_on_screen_and_on_every_printed_page(brief_html):
+    assert 'class="kit-banner"' in brief_html
+    assert "Synthetic demo data" in brief_html
+    assert "@top-center" in brief_html  # repeated in the margin of every printed page
+    plain = render.notebook_to_html(executed_notebook(), audience="brief", title="x")
+    assert 'class="kit-banner"' not in plain and "@top-center" not in plain
+    illustrative = render.notebook_to_html(executed_notebook(), audience="brief", title="x", is_illustrative=True)
+    assert "Illustrative phase" in illustrative
+
+
+def test_print_and_phone_stylesheet(brief_html):
+    assert "size: A4" in brief_html
+    assert "break-before: page" in brief_html and "break-inside: avoid" in brief_html
+    assert 'a[href^="http"]::after' in brief_html and "attr(href)" in brief_html
+    assert "overflow-x: auto" in brief_html
+    assert 'name="viewport"' in brief_html
+    assert '<h2 class="kit-first-section"' in brief_html  # no blank first page in print
+
+
+def test_hindi_page_has_lang_hi_devanagari_headings_and_embedded_font():
+    page = render.notebook_to_html(
+        executed_notebook("मुख्य आँकड़े"), audience="brief", lang="hi", title="ब्रीफ़", is_synthetic=True
+    )
+    assert '<html lang="hi">' in page
+    headings = re.findall(r"<h2[^>]*>(.*?)</h2>", page, flags=re.S)
+    assert headings and all(DEVANAGARI.search(h) for h in headings)
+    assert "कृत्रिम डेमो डेटा" in page  # the banner is Hindi too
+    assert "font-family: KitDevanagari" in page and "data:font/ttf;base64," in page
+    assert render.find_external_loads(page) == []
+
+
+def test_the_notebook_passed_in_is_not_changed():
+    nb = executed_notebook()
+    before = nbformat.writes(nb)
+    render.notebook_to_html(nb, audience="brief", title="x")
+    assert nbformat.writes(nb) == before
+
+
+def test_unknown_audience_fails():
+    with pytest.raises(render.RenderError, match="audience 'boss'"):
+        render.notebook_to_html(executed_notebook(), audience="boss", title="x")  # type: ignore[arg-type]
+
+
+def test_display_helpers_escape():
+    assert render.heading(CRAFT) == "<h2>&lt;script&gt;alert(1)&lt;/script&gt;</h2>"
+    assert CRAFT not in render.paragraph(CRAFT) and CRAFT not in render.bullet_list([CRAFT])
+    cards = render.key_figure_cards([render.KeyFigure("1,49,429", "weavers", CRAFT)])
+    assert "1,49,429" in cards and CRAFT not in cards
+
+
+# ------------------------------------------------------------------ index
+
+
+def _entries() -> list[render.PhaseEntry]:
+    data = (render.DataFile("registrations.parquet", "ab" * 32), render.DataFile("phases.yaml", "cd" * 32))
+    reports = (
+        render.ReportResult("brief", "phase-1/brief.html", lang="en", data_files=data),
+        render.ReportResult("pdf", "phase-1/brief.pdf", lang="en"),
+        render.ReportResult("brief", "phase-1/brief.hi.html", lang="hi", status="skipped"),
+        render.ReportResult("pdf", "", lang="hi", status="unavailable", error="Chromium not installed"),
+        render.ReportResult("analyst", "phase-1/02_district_coverage.html", name="02_district_coverage",
+                            notebook_href="phase-1/02_district_coverage.ipynb"),
+        render.ReportResult("analyst", "phase-1/03.error.html", name="03_national_vs_up_share", status="failed",
+                            failed_cell=7, error="KeyError: 'UP'"),
+        render.ReportResult("district", "phase-1/districts/agra.html", name="Agra"),
+        render.ReportResult("district", "phase-1/districts/x.html", name=CRAFT),
+    )
+    return [
+        render.PhaseEntry("1", "Phase 1: GeM events", "प्रथम चरण", "from_source", date(2021, 11, 1),
+                          date(2022, 3, 31), is_window_assumed=True, is_synthetic=True, reports=reports,
+                          data_files=data),
+        render.PhaseEntry("2", "Phase 2 (illustrative)", "द्वितीय चरण", "illustrative", date(2023, 8, 1),
+                          date(2023, 8, 31)),
+    ]
+
+
+def test_index_lists_phases_links_data_and_status(tmp_path: Path):
+    out = render.write_index(_entries(), tmp_path / "reports" / "index.html", built_at="2026-01-02 10:00")
+    page = out.read_text(encoding="utf-8")
+    assert '<html lang="en">' in page
+    for href in ("phase-1/brief.html", "phase-1/brief.pdf", "phase-1/brief.hi.html",
+                 "phase-1/02_district_coverage.html", "phase-1/02_district_coverage.ipynb",
+                 "phase-1/districts/agra.html"):
+        assert f'href="{href}"' in page
+    assert "Phase 1: GeM events" in page and "Phase 2 (illustrative)" in page
+    assert "1 November 2021" in page and "(assumed" in page
+    assert "Illustrative (not an official phase)" in page
+    assert "registrations.parquet" in page and "ab" * 6 in page and "ab" * 32 not in page.replace('title="' + "ab" * 32, "")
+    assert "failing cell 7" in page and "KeyError: &#39;UP&#39;" in page
+    assert "skipped (up to date)" in page and "Chromium not installed" in page
+    assert CRAFT not in page and "&lt;script&gt;" in page
+    assert render.find_external_loads(page) == []
+    assert "Synthetic demo data" in page
+
+
+def test_index_in_hindi(tmp_path: Path):
+    page = render.write_index(_entries(), tmp_path / "index.html", built_at="2026-01-02", lang="hi").read_text()
+    assert '<html lang="hi">' in page
+    assert "प्रथम चरण" in page and "आगरा" in page and "विफल सेल 7" in page
+
+
+def test_entries_from_build_summary(tmp_path: Path):
+    from types import SimpleNamespace
+
+    from helpers import paths, phases
+
+    out = str((paths.REPORTS_DIR / "phase-1").relative_to(paths.ROOT))
+    job = SimpleNamespace(
+        key="phase-1/04_phase_brief", status="ok", phase_id="1", district=None, lang="en",
+        inputs={"data/processed/registrations.parquet": "12" * 32},
+        outputs=[f"{out}/04_phase_brief.ipynb", f"{out}/brief.html", f"{out}/brief.pdf", f"{out}/04_phase_brief.html"],
+        error=None, pdf_note=None,
+    )
+    failed = SimpleNamespace(
+        key="phase-1/districts/agra", status="failed", phase_id="1", district="Agra", lang="en", inputs={},
+        outputs=[f"{out}/districts/agra.failed.ipynb", f"{out}/districts/agra.error.html"],
+        error={"cell_index": 9, "ename": "ValueError", "evalue": "bad"}, pdf_note=None,
+    )
+    summary = SimpleNamespace(results=[job, failed], finished_at="2026-01-02T10:00:00+00:00")
+    entries = render.entries_from_build(summary, {"1": phases.get_phase("1")}, is_synthetic=False)
+    kinds = sorted((r.kind, r.href) for r in entries[0].reports)
+    assert ("brief", "phase-1/brief.html") in kinds and ("pdf", "phase-1/brief.pdf") in kinds
+    assert ("analyst", "phase-1/04_phase_brief.html") in kinds
+    agra = next(r for r in entries[0].reports if r.kind == "district")
+    assert agra.status == "failed" and agra.failed_cell == 9 and agra.href == "phase-1/districts/agra.error.html"
+    page = render.write_index(summary, {"1": phases.get_phase("1")}, tmp_path / "index.html").read_text()
+    assert "failing cell 9" in page and "registrations.parquet" in page

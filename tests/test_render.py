@@ -117,7 +117,7 @@ def test_brief_hides_code_prompts_parameters_and_stderr(brief_html):
     assert not re.search(r"In(&nbsp;|\s)\[", brief_html) and "Out[" not in brief_html
     assert "something noisy" not in brief_html
     assert "Load inputs" not in brief_html
-    assert "jp-CodeMirrorEditor" not in brief_html and "jp-InputPrompt" not in brief_html
+    assert 'class="jp-CodeMirrorEditor' not in brief_html and 'class="jp-InputPrompt' not in brief_html
     # a failing cell becomes one plain sentence, not a traceback
     assert "Traceback" not in brief_html
     assert "could not be computed (KeyError: &#x27;Agra&#x27;)" in brief_html

@@ -120,7 +120,7 @@ def test_brief_hides_code_prompts_parameters_and_stderr(brief_html):
     assert 'class="jp-CodeMirrorEditor' not in brief_html and 'class="jp-InputPrompt' not in brief_html
     # a failing cell becomes one plain sentence, not a traceback
     assert "Traceback" not in brief_html
-    assert "could not be computed (KeyError: &#x27;Agra&#x27;)" in brief_html
+    assert "could not be computed (KeyError: 'Agra')" in brief_html
 
 
 def test_analyst_page_keeps_code_and_stderr(analyst_html):

@@ -31,6 +31,7 @@ import json
 import logging
 import os
 import queue
+import subprocess
 import threading
 import time
 import traceback
@@ -176,7 +177,7 @@ def plan_jobs(
             key="prepare/01_prepare_registrations",
             title="Registration records: cleaning and data quality",
             notebook=notebooks / PREPARE_NOTEBOOK,
-            parameters={"input_dir": str(registrations_dir), "output_dir": str(paths.PROCESSED_DIR)},
+            parameters={"input_dir": _relative(registrations_dir), "output_dir": _relative(paths.PROCESSED_DIR)},
             out_dir=paths.REPORTS_DIR / "prepare",
             executed_name=PREPARE_NOTEBOOK,
             renders=(Render("01_prepare_registrations.html", "analyst"),),
@@ -188,14 +189,14 @@ def plan_jobs(
     for phase_id in phase_ids:
         phase = phases[phase_id]
         out_dir = paths.REPORTS_DIR / f"phase-{phase.id}"
-        processed = paths.PROCESSED_DIR / f"phase-{phase.id}"
+        processed = _relative(paths.PROCESSED_DIR / f"phase-{phase.id}")
         base = {"phase": phase.id}
         jobs.append(
             Job(
                 key=f"phase-{phase.id}/02_district_coverage",
                 title=f"{phase.title}: district coverage",
                 notebook=notebooks / COVERAGE_NOTEBOOK,
-                parameters={**base, "output_dir": str(processed)},
+                parameters={**base, "output_dir": processed},
                 out_dir=out_dir,
                 executed_name=COVERAGE_NOTEBOOK,
                 renders=(Render("02_district_coverage.html", "analyst"),),
@@ -209,7 +210,7 @@ def plan_jobs(
                 key=f"phase-{phase.id}/03_national_vs_up_share",
                 title=f"{phase.title}: national vs UP share",
                 notebook=notebooks / SHARE_NOTEBOOK,
-                parameters={**base, "output_dir": str(processed)},
+                parameters={**base, "output_dir": processed},
                 out_dir=out_dir,
                 executed_name=SHARE_NOTEBOOK,
                 renders=(Render("03_national_vs_up_share.html", "analyst"),),
@@ -386,7 +387,13 @@ class KernelPool:
         env["GEM_KIT_ROOT"] = str(paths.ROOT)
         env.setdefault("MPLBACKEND", "Agg")
         env["PYDEVD_DISABLE_FILE_VALIDATION"] = "1"
-        manager.start_kernel(cwd=str(self.cwd), env=env, extra_arguments=["--HistoryManager.enabled=False"])
+        manager.start_kernel(
+            cwd=str(self.cwd),
+            env=env,
+            extra_arguments=["--HistoryManager.enabled=False"],
+            stdout=subprocess.DEVNULL,  # the kernel's own start-up chatter; errors arrive as messages
+            stderr=subprocess.DEVNULL,
+        )
         self._run(manager, KERNEL_WARMUP)
         return manager
 

@@ -134,9 +134,9 @@ def map_headers(header_row: int, cells: list[object], data: list[list[object]]) 
             continue  # an empty column, e.g. Excel's formatted-but-blank cells
         kind = pii.header_pii_kind(header) if header else None
         if kind:
-            reason = f"personal data: the header names a {kind}"
+            reason = f"personal data ({kind}) by its header"
         elif (kind := pii.column_pii_kind(values)) is not None:
-            reason = f"personal data: values look like a {kind}"
+            reason = f"personal data ({kind}) in its values"
         elif not header:
             reason = "no header"
         else:

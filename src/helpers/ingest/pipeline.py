@@ -259,6 +259,7 @@ class _Run:
 
         # Personal data inside kept free-text columns.
         redacted = 0
+        only_personal: dict[tuple[int, str], str] = {}  # (position, column) -> kinds, when nothing else was left
         for column in FREE_TEXT_COLUMNS:
             found: dict[str, list[int]] = {}
             for position, value in enumerate(raw[column]):
@@ -267,6 +268,8 @@ class _Run:
                 cleaned, kinds = pii.redact(value)
                 if kinds:
                     raw[column][position] = None if pii.is_only_redacted(cleaned) else cleaned
+                    if raw[column][position] is None:
+                        only_personal[(position, column)] = " and ".join(kinds)
                     redacted += 1
                     found.setdefault(" and ".join(kinds), []).append(numbers[position])
             for kinds, rows in found.items():
@@ -352,7 +355,10 @@ class _Run:
         frame["is_woman"] = frame["is_woman"].astype("boolean")
         frame["is_tribal"] = frame["is_tribal"].astype("boolean")
         for position, column, problem, fix in row_failures(frame):
-            if not any(c == column for c, *_ in errors.get(position, [])):
+            if (position, column) in only_personal:
+                problem = f"held only personal data ({only_personal[position, column]}), removed"
+                error(position, column, pii.REDACTED, problem, fix + "; keep personal data out of the sheets")
+            elif not any(c == column for c, *_ in errors.get(position, [])):
                 error(position, column, raw[column][position], problem, fix)
 
         accepted = duplicates = 0

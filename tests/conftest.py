@@ -1,0 +1,23 @@
+"""Shared fixtures: one full build of a temporary copy of the project, made once per session.
+
+See ``support.py`` for how the copy is made: the end-to-end tests never write
+into the checkout's ``reports/`` or ``data/processed/``.
+"""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from support import Build, make_workspace, run_cli
+
+
+@pytest.fixture(scope="session")
+def full_build(tmp_path_factory: pytest.TempPathFactory) -> Build:
+    """Every phase, English and Hindi, district briefs of the event districts: built once per session."""
+    workspace = make_workspace(tmp_path_factory.mktemp("kit"))
+    process = run_cli(workspace, "build", "--lang", "all")
+    summary_path = workspace / "reports" / "build.json"
+    summary = json.loads(summary_path.read_text(encoding="utf-8")) if summary_path.exists() else {}
+    return Build(workspace, process, summary)

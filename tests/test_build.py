@@ -1,0 +1,282 @@
+"""End to end: ``gem-reports build`` on the shipped data, its pages, exit codes, skips and failures.
+
+Figures expected in the pages are recomputed here from the reference CSVs and
+the processed registrations, not copied from the code under test.
+"""
+
+from __future__ import annotations
+
+import csv
+import fcntl
+import json
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from helpers import paths
+from support import BIN, Build, kit_env, make_workspace, run_cli
+
+pytestmark = pytest.mark.notebooks
+
+SOURCE_PLACES = {
+    "Mirzapur": "mirzapur", "Bhadohi": "bhadohi", "Varanasi": "varanasi", "Gorakhpur": "gorakhpur",
+    "Lucknow": "lucknow", "Kanpur Nagar": "kanpur-nagar", "Kannauj": "kannauj", "Agra": "agra",
+    "Aligarh": "aligarh", "Moradabad": "moradabad", "Meerut": "meerut", "Gautam Buddha Nagar": "gautam-buddha-nagar",
+}
+
+
+def indian(number: int) -> str:
+    """Indian digit grouping written out independently of the kit: 149429 -> '1,49,429'."""
+    text = str(number)
+    if len(text) <= 3:
+        return text
+    head, tail = text[:-3], text[-3:]
+    groups = []
+    while len(head) > 2:
+        groups.insert(0, head[-2:])
+        head = head[:-2]
+    return ",".join(([head] if head else []) + groups + [tail])
+
+
+def source_figures() -> dict[str, int]:
+    with (paths.REFERENCE_DIR / "gem_registrations_snapshots.csv").open(encoding="utf-8") as handle:
+        rows = [r for r in csv.DictReader(handle) if r["snapshot_date"] == "2021-10-29"]
+    return {f"{r['geography']}/{r['measure']}": int(r["registrations_count"]) for r in rows}
+
+
+def visible_text(html: str) -> str:
+    """The page's text without tags, styles and scripts, whitespace collapsed."""
+    html = re.sub(r"<(style|script)\b.*?</\1>", " ", html, flags=re.S | re.I)
+    html = re.sub(r"<[^>]+>", " ", html)
+    return re.sub(r"\s+", " ", html.replace("&nbsp;", " ").replace("&amp;", "&"))
+
+
+# --------------------------------------------------------------- the build
+
+
+def test_full_build_succeeds_with_every_report(full_build: Build) -> None:
+    assert full_build.process.returncode == 0, full_build.process.stdout + full_build.process.stderr
+    summary = full_build.summary
+    assert summary["failed_count"] == 0 and summary["ok_count"] == summary["jobs_count"]
+    keys = {r["key"] for r in summary["results"]}
+    assert "prepare/01_prepare_registrations" in keys
+    for phase in ("1", "2"):
+        for notebook in ("02_district_coverage", "03_national_vs_up_share", "04_phase_brief", "04_phase_brief.hi"):
+            assert f"phase-{phase}/{notebook}" in keys
+    for slug in SOURCE_PLACES.values():
+        assert f"phase-1/districts/{slug}" in keys and f"phase-1/districts/{slug}.hi" in keys
+    assert sum(k.startswith("phase-2/districts/") and not k.endswith(".hi") for k in keys) == 75
+    for result in summary["results"]:
+        assert result["inputs"], result["key"]
+        for output in result["outputs"]:
+            assert (full_build.workspace / output).exists(), output
+
+
+def test_brief_states_the_source_figures_and_up_shares(full_build: Build) -> None:
+    text = visible_text(full_build.page("phase-1/brief.html"))
+    figures = source_figures()
+    for value in figures.values():
+        assert indian(value) in text, indian(value)
+    artisan_share = figures["Uttar Pradesh/artisans"] / figures["India/artisans"] * 100
+    weaver_share = figures["Uttar Pradesh/weavers"] / figures["India/weavers"] * 100
+    assert f"{artisan_share:.2f}%" in text and f"{weaver_share:.2f}%" in text
+    assert "2,584.47" in text
+
+
+def test_brief_names_the_phase_districts_and_the_10_or_12_note(full_build: Build) -> None:
+    text = visible_text(full_build.page("phase-1/brief.html"))
+    for district in SOURCE_PLACES:
+        assert district in text, district
+    assert "Greater Noida" in text
+    assert re.search(r"\b10\b", text) and re.search(r"\b12\b", text)
+    assert "10 main districts" in text
+
+
+def test_brief_has_no_code_and_says_the_data_is_synthetic(full_build: Build) -> None:
+    page = full_build.page("phase-1/brief.html")
+    assert "import pandas" not in page and "params.require_phase" not in page
+    assert "jp-InputArea-editor" not in page
+    assert "synthetic" in visible_text(page).lower()
+
+
+def test_hindi_brief_is_in_hindi(full_build: Build) -> None:
+    page = full_build.page("phase-1/brief.hi.html")
+    assert 'lang="hi"' in page
+    text = visible_text(page)
+    with (paths.REFERENCE_DIR / "up_districts_master.csv").open(encoding="utf-8") as handle:
+        hindi = {r["name_common"]: r["name_hi"] for r in csv.DictReader(handle)}
+    for district in SOURCE_PLACES:
+        assert hindi[district] in text, district
+    assert indian(149429) in text and "17.05%" in text
+
+
+def test_analyst_pages_show_code_and_their_figures(full_build: Build) -> None:
+    registrations = pd.read_parquet(full_build.workspace / "data" / "processed" / "registrations.parquet")
+    in_window = registrations["registration_date"].between("2021-11-01", "2022-03-31")
+    at_event = registrations["event_district"].isin(SOURCE_PLACES)
+    phase1 = registrations[in_window & at_event]
+    coverage = visible_text(full_build.page("phase-1/02_district_coverage.html"))
+    assert "params.require_phase" in coverage
+    assert indian(len(phase1)) in coverage
+    assert indian(int((phase1["trade"] == "artisan").sum())) in coverage
+    share = visible_text(full_build.page("phase-1/03_national_vs_up_share.html"))
+    assert "17.05%" in share and "4.59%" in share
+
+
+def test_district_briefs_exist_for_the_12_event_districts(full_build: Build) -> None:
+    for district, slug in SOURCE_PLACES.items():
+        page = full_build.reports / "phase-1" / "districts" / f"{slug}.html"
+        assert page.exists(), slug
+        assert district in visible_text(page.read_text(encoding="utf-8"))
+
+
+def test_index_links_every_report(full_build: Build) -> None:
+    index = full_build.page("index.html")
+    links = set(re.findall(r'href="([^"#]+)"', index))
+    for relative in ("phase-1/brief.html", "phase-1/brief.hi.html", "phase-2/brief.html",
+                     "phase-1/02_district_coverage.html", "phase-1/districts/agra.html"):
+        assert relative in links, relative
+    for link in links:
+        if not link.startswith(("http:", "https:", "mailto:", "data:")):
+            assert (full_build.reports / link).exists(), link
+
+
+def test_executed_notebooks_sit_beside_each_page(full_build: Build) -> None:
+    for name in ("02_district_coverage", "03_national_vs_up_share", "04_phase_brief", "04_phase_brief.hi"):
+        assert (full_build.reports / "phase-1" / f"{name}.ipynb").exists()
+
+
+def test_processed_data_has_full_row_accounting(full_build: Build) -> None:
+    quality = pd.read_csv(full_build.workspace / "data" / "processed" / "data_quality_summary.csv")
+    assert (quality["rows_in"] == quality["accepted"] + quality["rejected"] + quality["duplicates"]).all()
+    raw_rows = 0
+    for sheet in (full_build.workspace / "data" / "raw" / "registrations").rglob("*.csv"):
+        raw_rows += len(pd.read_csv(sheet, dtype=str, keep_default_na=False))
+    for book in (full_build.workspace / "data" / "raw" / "registrations").rglob("*.xlsx"):
+        raw_rows += sum(len(frame) for frame in pd.read_excel(book, sheet_name=None, dtype=str).values())
+    assert int(quality["rows_in"].sum()) == raw_rows
+
+
+# -------------------------------------------------------------- incremental
+
+
+def test_noop_rebuild_skips_everything(full_build: Build) -> None:
+    brief = full_build.reports / "phase-1" / "brief.html"
+    before = brief.stat().st_mtime_ns
+    again = run_cli(full_build.workspace, "build", "--lang", "all")
+    assert again.returncode == 0, again.stderr
+    summary = json.loads((full_build.reports / "build.json").read_text(encoding="utf-8"))
+    assert summary["skipped_count"] == summary["jobs_count"] > 0
+    assert brief.stat().st_mtime_ns == before
+
+
+# ------------------------------------------------------------ small builds
+
+
+@pytest.fixture()
+def small_workspace(tmp_path: Path) -> Path:
+    """A workspace built once for phase 1, English, without district briefs or PDFs."""
+    workspace = make_workspace(tmp_path)
+    first = run_cli(workspace, "build", "--phase", "1", "--districts", "none", "--no-pdf")
+    assert first.returncode == 0, first.stdout + first.stderr
+    return workspace
+
+
+def test_a_changed_notebook_rebuilds_only_its_reports(small_workspace: Path) -> None:
+    notebook = small_workspace / "notebooks" / "03_national_vs_up_share.ipynb"
+    document = json.loads(notebook.read_text(encoding="utf-8"))
+    document["cells"].append({"cell_type": "markdown", "id": "extra", "metadata": {}, "source": "An added note."})
+    notebook.write_text(json.dumps(document), encoding="utf-8")
+    again = run_cli(small_workspace, "build", "--phase", "1", "--districts", "none", "--no-pdf")
+    assert again.returncode == 0, again.stderr
+    statuses = {r["key"]: r["status"] for r in json.loads((small_workspace / "reports" / "build.json").read_text())["results"]}
+    assert statuses.pop("phase-1/03_national_vs_up_share") == "ok"
+    assert set(statuses.values()) == {"skipped"}
+
+
+def test_a_failing_notebook_keeps_the_published_page_and_fails_the_build(small_workspace: Path) -> None:
+    published = small_workspace / "reports" / "phase-1" / "02_district_coverage.html"
+    before = published.read_text(encoding="utf-8")
+    notebook = small_workspace / "notebooks" / "02_district_coverage.ipynb"
+    document = json.loads(notebook.read_text(encoding="utf-8"))
+    load_cell = next(i for i, c in enumerate(document["cells"]) if "read_parquet" in "".join(c["source"]))
+    document["cells"].insert(load_cell + 1, {
+        "cell_type": "code", "id": "planted", "metadata": {}, "outputs": [], "execution_count": None,
+        "source": "raise RuntimeError('planted failure for the test')",
+    })
+    notebook.write_text(json.dumps(document), encoding="utf-8")
+    failed = run_cli(small_workspace, "build", "--phase", "1", "--districts", "none", "--no-pdf")
+    assert failed.returncode == 1
+    assert "planted failure" in failed.stdout and "Traceback" not in failed.stdout + failed.stderr
+    assert published.read_text(encoding="utf-8") == before
+    out = small_workspace / "reports" / "phase-1"
+    executed = json.loads((out / "02_district_coverage.failed.ipynb").read_text(encoding="utf-8"))
+    assert any("papermill-error-cell" in c.get("metadata", {}).get("tags", []) for c in executed["cells"])
+    assert "planted failure" in (out / "02_district_coverage.error.html").read_text(encoding="utf-8")
+    summary = json.loads((small_workspace / "reports" / "build.json").read_text(encoding="utf-8"))
+    result = next(r for r in summary["results"] if r["key"] == "phase-1/02_district_coverage")
+    assert result["status"] == "failed" and result["error"]["cell_index"] == load_cell + 1
+    others = [r["status"] for r in summary["results"] if r["key"] != "phase-1/02_district_coverage"]
+    assert "failed" not in others
+    index = (small_workspace / "reports" / "index.html").read_text(encoding="utf-8")
+    assert "02_district_coverage.error.html" in index
+
+
+def test_a_second_build_at_once_is_refused_with_exit_3(small_workspace: Path) -> None:
+    with open(small_workspace / "reports" / ".build.lock", "a+", encoding="utf-8") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        handle.write("pid 1, started by the test")
+        handle.flush()
+        second = run_cli(small_workspace, "build", "--phase", "1")
+    assert second.returncode == 3
+    assert "another build is running" in second.stderr and len(second.stderr.strip().splitlines()) == 1
+
+
+# ---------------------------------------------------------------- the CLI
+
+
+@pytest.mark.parametrize(
+    ("args", "code", "message"),
+    [
+        (["build", "--phase", "9"], 2, "unknown phase(s) 9; valid phases: 1, 2"),
+        (["build", "--jobs", "0"], 2, "--jobs must be 1 or more"),
+        (["build", "--lang", "fr"], 2, "invalid choice: 'fr'"),
+        (["build", "--registrations", "no/such/folder"], 2, "no such folder"),
+        (["frobnicate"], 2, "invalid choice"),
+    ],
+)
+def test_cli_mistakes_get_one_line_and_exit_2(tmp_path: Path, args: list[str], code: int, message: str) -> None:
+    result = run_cli(make_workspace(tmp_path), *args)
+    assert result.returncode == code
+    assert message in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1 and "Traceback" not in result.stderr
+
+
+def test_plain_papermill_runs_a_notebook_with_a_phase_parameter(full_build: Build, tmp_path: Path) -> None:
+    out = tmp_path / "out.ipynb"
+    result = subprocess.run(
+        [str(BIN / "papermill"), "notebooks/02_district_coverage.ipynb", str(out), "-p", "phase", "2",
+         "-p", "output_dir", str(tmp_path)],
+        cwd=full_build.workspace, env=kit_env(full_build.workspace), capture_output=True, text=True, timeout=600,
+    )
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert (tmp_path / "phase-2_district_coverage.csv").exists()
+
+
+def test_a_wrong_notebook_parameter_shows_one_line_not_a_traceback(full_build: Build, tmp_path: Path) -> None:
+    out = tmp_path / "out.ipynb"
+    result = subprocess.run(
+        [str(BIN / "papermill"), "notebooks/02_district_coverage.ipynb", str(out), "-p", "phase", "9"],
+        cwd=full_build.workspace, env=kit_env(full_build.workspace), capture_output=True, text=True, timeout=600,
+    )
+    assert result.returncode != 0
+    executed = json.loads(out.read_text(encoding="utf-8"))
+    errors = [o for c in executed["cells"] for o in c.get("outputs", []) if o.get("output_type") == "error"]
+    assert len(errors) == 1
+    assert errors[0]["traceback"] == [
+        "ParameterError: parameter 'phase': phase '9' is not in data/raw/campaign/phases.yaml; valid phases: 1, 2"
+    ]

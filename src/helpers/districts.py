@@ -44,7 +44,7 @@ METHODS = ("exact", "hindi", "alias", "old_name", "town", "ambiguous", "fuzzy", 
 _PRIORITY = {method: rank for rank, method in enumerate(METHODS)}
 
 # Words around a district name that are not part of it ("Distt. Agra", "जनपद आगरा", "Agra, U.P.").
-_EN_AFFIXES = {"district", "distt", "dist", "dt", "zila", "zilla", "jila", "janpad", "janpada", "up", "u", "p"}
+_EN_AFFIXES = {"district", "distt", "dist", "dt", "zila", "zilla", "jila", "janpad", "janpada", "up"}
 _EN_SUFFIX_PHRASES = ("uttar pradesh",)
 _HI_AFFIXES = {"जिला", "जिले", "जनपद", "उप्र", "उतर", "प्रदेश"}
 
@@ -64,7 +64,7 @@ def fold_devanagari(text: str) -> str:
     writes long ई/ी/ऊ/ू as short इ/ि/उ/ु. A nasal consonant with halant
     (म्ब, न्द) is first written as anusvara so it meets the anusvara spelling (अंबेडकर).
     """
-    text = unicodedata.normalize("NFD", text)
+    text = unicodedata.normalize("NFD", text).replace("\u093c", "")
     text = re.sub("[ङञणनम]\u094d(?=[\u0915-\u0939])", "\u0902", text)
     text = re.sub("[\u093c\u0901\u0902\u0903\u094d\u200c\u200d]", "", text)
     return text.translate(str.maketrans({"ी": "ि", "ू": "ु", "ई": "इ", "ऊ": "उ"}))
@@ -106,6 +106,8 @@ def name_key(name: object) -> str:
         words = words[1:]
     while len(words) > 1 and words[-1] in affixes:
         words = words[:-1]
+    if len(words) > 2 and words[-2:] == ["u", "p"]:  # "Agra, U.P."
+        words = words[:-2]
     return "".join(words)
 
 

@@ -62,11 +62,12 @@ def fold_devanagari(text: str) -> str:
 
     Drops nukta, chandrabindu, anusvara, visarga, halant and zero-width joiners;
     writes long ई/ी/ऊ/ू as short इ/ि/उ/ु. A nasal consonant with halant
-    (म्ब, न्द) is first written as anusvara so it meets the anusvara spelling (अंबेडकर).
+    (म्ब, न्द) is dropped like the anusvara it stands for, so अम्बेडकर meets अंबेडकर.
     """
-    text = unicodedata.normalize("NFD", text).replace("\u093c", "")
-    text = re.sub("[ङञणनम]\u094d(?=[\u0915-\u0939])", "\u0902", text)
-    text = re.sub("[\u093c\u0901\u0902\u0903\u094d\u200c\u200d]", "", text)
+    text = unicodedata.normalize("NFD", text)
+    text = re.sub("[\u093c\u0901\u0902\u0903\u200c\u200d]", "", text)
+    text = re.sub("[ङञणनम]\u094d(?=[\u0915-\u0939])", "", text)
+    text = text.replace("\u094d", "")
     return text.translate(str.maketrans({"ी": "ि", "ू": "ु", "ई": "इ", "ऊ": "उ"}))
 
 

@@ -1,0 +1,83 @@
+"""The validate command: exit codes, one line per problem, no traceback."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+import pytest
+
+from helpers.ingest import cli
+from helpers.ingest.cli import add_validate_command, main
+
+CORPUS = Path(__file__).parent / "data" / "ingest_corpus"
+
+
+def run(argv, capsys):
+    parser = argparse.ArgumentParser()
+    add_validate_command(parser.add_subparsers(dest="command"))
+    args = parser.parse_args(argv)
+    code = args.handler(args)
+    captured = capsys.readouterr()
+    return code, captured.out, captured.err
+
+
+def test_valid_input_exits_0_with_a_summary_line(capsys):
+    code, out, _ = run(["validate", str(CORPUS / "01_clean_utf8.csv")], capsys)
+    assert code == 0
+    assert out.splitlines() == [
+        "tests/data/ingest_corpus/01_clean_utf8.csv: 3 rows in, 3 accepted, 0 rejected, 0 duplicates, 0 blank rows skipped",
+        "valid: 3 rows in, 3 accepted, 0 rejected, 0 duplicates",
+    ]
+
+
+def test_strict_turns_rejected_rows_into_exit_2(capsys):
+    path = str(CORPUS / "13_other_state.csv")
+    assert run(["validate", path], capsys)[0] == 0
+    code, out, _ = run(["validate", path, "--strict"], capsys)
+    assert code == 2
+    assert out.splitlines()[-1] == "INVALID: 3 rows in, 1 accepted, 2 rejected, 0 duplicates"
+
+
+def test_a_missing_path_is_invalid_input(capsys):
+    code, out, _ = run(["validate", "no/such/folder"], capsys)
+    assert code == 2
+    assert "no/such/folder: no such file or folder" in out
+
+
+def test_internal_error_is_one_line_without_traceback(capsys, monkeypatch):
+    def broken(*args, **kwargs):
+        raise KeyError("boom")
+
+    monkeypatch.setattr(cli, "ingest_paths", broken)
+    code, out, err = run(["validate", str(CORPUS / "01_clean_utf8.csv")], capsys)
+    assert code == 1
+    assert err == "internal error: KeyError: 'boom'; please report this (rerun with --debug for details)\n"
+    assert "Traceback" not in out + err
+    code, _, err = run(["validate", str(CORPUS / "01_clean_utf8.csv"), "--debug"], capsys)
+    assert code == 1 and "Traceback" in err
+
+
+def test_out_writes_the_outputs(tmp_path, capsys):
+    code = main(["validate", str(CORPUS / "19_duplicates_across_files"), "--out", str(tmp_path)])
+    assert code == 0
+    names = sorted(p.name for p in tmp_path.iterdir())
+    assert names == ["data_quality_summary.csv", "dropped_columns.csv", "duplicate_rows.csv", "registrations.parquet",
+                     "rejected_rows.csv"]
+
+
+def test_sheet_option(capsys):
+    code, out, _ = run(["validate", str(CORPUS / "06_workbook_sheets.xlsx"), "--sheet", "Nope"], capsys)
+    assert code == 2
+    assert "has no sheet named 'Nope'; the sheets are: Mirzapur, Bhadohi, Sheet3" in out
+
+
+def test_long_problem_lists_are_cut_per_file(tmp_path, capsys):
+    rows = ["registration_id,registration_date,home_district,event_district,trade,is_woman,is_tribal,craft,onboarding_status"]
+    rows += [f"R{i},2022-01-01,Patna,Agra,weaver,no,no,durrie,registered" for i in range(cli.MAX_LINES_PER_FILE + 7)]
+    path = tmp_path / "many.csv"
+    path.write_text("\n".join(rows), encoding="utf-8")
+    code, out, _ = run(["validate", str(path)], capsys)
+    assert code == 0
+    assert sum("a district of Bihar" in line for line in out.splitlines()) == cli.MAX_LINES_PER_FILE
+    assert "7 more problems not shown" in out

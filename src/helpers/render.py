@@ -14,7 +14,7 @@ Three jobs live here:
   the data they were built from and the build status of each report. The
   build fills :class:`PhaseEntry` / :class:`ReportResult` / :class:`DataFile`.
 - Small display helpers for the briefs (:func:`key_figure_cards`,
-  :func:`heading`, :func:`paragraph`, :func:`bullet_list`, :func:`show`), each
+  :func:`heading`, :func:`paragraph`, :func:`bullet_list`, :func:`table`, :func:`show`), each
   returning HTML in which every piece of text is escaped. Tables and charts
   are shown with ``display.show_table`` and ``charts.show_chart``.
 
@@ -205,6 +205,8 @@ def _print_banner_css(sentences: Sequence[str], lang: str) -> str:
     )
 
 
+_FONT_PLACEHOLDER = "/* kit: Devanagari font */"
+_DEVANAGARI = re.compile("[\u0900-\u097F]")
 _FIRST_H2 = re.compile(r"<h2(?![^>]*\bclass=)", re.IGNORECASE)
 
 
@@ -230,8 +232,9 @@ def notebook_to_html(
         is_synthetic: show the "synthetic demo data" banner on every page.
         is_illustrative: show the "illustrative phase" banner on every page.
         footer: optional plain-text footer line (escaped).
-        embed_fonts: embed the Devanagari font; default True for Hindi pages
-            so they print correctly on machines without a Devanagari font.
+        embed_fonts: embed the Devanagari font; by default it is embedded in
+            Hindi pages and in any page showing Devanagari text, so they print
+            correctly on machines without a Devanagari font.
 
     Returns:
         The HTML document. It loads nothing from the web: no ``src``/``href``
@@ -245,7 +248,7 @@ def notebook_to_html(
     prepared = prepare_for_audience(nb, audience, lang)
     prepared.metadata["title"] = title
     banners = banner_sentences(lang=lang, is_synthetic=is_synthetic, is_illustrative=is_illustrative)
-    use_font = (lang == "hi") if embed_fonts is None else embed_fonts
+    use_font = lang == "hi" if embed_fonts is None else embed_fonts
     resources = {
         "kit": {
             "audience": audience,
@@ -253,7 +256,7 @@ def notebook_to_html(
             "title": title,
             "css": stylesheet(),
             "print_css": _print_banner_css(banners, lang),
-            "font_css": devanagari_font_face() if use_font else "",
+            "font_css": _FONT_PLACEHOLDER,
             "banners": banners,
             "footer": footer or "",
         }
@@ -261,6 +264,9 @@ def notebook_to_html(
     exporter = _exporter(audience)
     exporter.language_code = lang
     body, _ = exporter.from_notebook_node(prepared, resources=resources)
+    if embed_fonts is None and not use_font:
+        use_font = bool(_DEVANAGARI.search(body))  # an English page quoting Hindi text must print it too
+    body = body.replace(_FONT_PLACEHOLDER, devanagari_font_face() if use_font else "", 1)
     return _FIRST_H2.sub('<h2 class="kit-first-section"', body, count=1)
 
 
@@ -357,6 +363,17 @@ def key_figure_cards(figures: Sequence[KeyFigure]) -> str:
             f'<span class="kit-label">{html.escape(figure.label)}</span>{source}</div>'
         )
     return '<div class="kit-cards">' + "".join(cards) + "</div>"
+
+
+def table(frame, *, caption: str | None = None, index: bool = False) -> str:
+    """A DataFrame of already formatted cells as an escaped HTML table that scrolls sideways on a phone.
+
+    Cells and headers are escaped (``escape=True``); format numbers first (``helpers.formatting``).
+    """
+    body = frame.to_html(index=index, escape=True, border=0, classes="kit-table", na_rep="")
+    if caption:
+        body = re.sub(r"(<table[^>]*>)", lambda m: m.group(1) + f"<caption>{html.escape(caption)}</caption>", body, count=1)
+    return f'<div class="kit-table-wrap">{body}</div>'
 
 
 # ------------------------------------------------------------ index page

@@ -13,7 +13,24 @@ duplicates, outputs), ``problems`` (the one-line ``Problem``), ``cli`` (the
 ``validate`` command).
 """
 
-from helpers.ingest.pipeline import IngestResult, ingest_paths, write_outputs
+from helpers.ingest.pipeline import (
+    IngestError,
+    IngestResult,
+    dropped_summary,
+    ingest_paths,
+    rejected_summary,
+    require_valid,
+    write_outputs,
+)
 from helpers.ingest.problems import Problem
 
-__all__ = ["IngestResult", "Problem", "ingest_paths", "write_outputs"]
+__all__ = [
+    "IngestError",
+    "IngestResult",
+    "Problem",
+    "dropped_summary",
+    "ingest_paths",
+    "rejected_summary",
+    "require_valid",
+    "write_outputs",
+]

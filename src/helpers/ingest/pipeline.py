@@ -490,3 +490,45 @@ def write_outputs(result: IngestResult, out_dir: Path | str | None = None) -> di
     ):
         excel_safe(frame).to_csv(written[name], index=False, encoding="utf-8-sig")
     return written
+
+
+class IngestError(ValueError):
+    """The input cannot be used (a file unreadable, a column missing, or rejected rows under ``strict``)."""
+
+    def _render_traceback_(self) -> list[str]:
+        # IPython calls this instead of printing a traceback: the user sees one line.
+        return [f"IngestError: {self}"]
+
+
+def require_valid(result: IngestResult, strict: bool = False) -> None:
+    """Raise a one-line ``IngestError`` when the result is not usable (see ``IngestResult.is_valid``)."""
+    if result.is_valid(strict=strict):
+        return
+    first = result.file_problems[0].line() if result.file_problems else None
+    if first is not None:
+        more = len(result.file_problems) - 1
+        raise IngestError(first + (f" (and {more} more file problems)" if more else ""))
+    raise IngestError(
+        f"{result.rejected['source_row'].size} problems in rejected rows and strict is on; "
+        f"see the rejected rows table, fix the sheets or set strict = False"
+    )
+
+
+def rejected_summary(result: IngestResult) -> pd.DataFrame:
+    """Rejected rows counted by column and problem (``column, problem, fix, rows_count``), most common first."""
+    rejected = result.rejected
+    summary = (
+        rejected.groupby(["column", "problem", "fix"], as_index=False, dropna=False)
+        .size()
+        .rename(columns={"size": "rows_count"})
+    )
+    return summary.sort_values(["rows_count", "column"], ascending=[False, True]).reset_index(drop=True)
+
+
+def dropped_summary(result: IngestResult) -> pd.DataFrame:
+    """Dropped columns grouped by reason (``reason, columns, files_count``); the headers only, never the values."""
+    dropped = result.dropped_columns
+    summary = dropped.groupby("reason", as_index=False).agg(
+        columns=("column", lambda c: ", ".join(sorted(set(c)))), files_count=("source_file", "nunique")
+    )
+    return summary.sort_values("reason").reset_index(drop=True)

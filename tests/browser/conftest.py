@@ -1,0 +1,112 @@
+"""Fixtures of the browser tests: a Chromium over CDP and a folder of built pages.
+
+``reports_dir`` is ``$GEM_REPORTS_DIR`` when set (e.g. the output of
+``gem-reports build``); otherwise a small sample is built here with
+``helpers.render``: a brief (English and Hindi), an analyst page and the
+index page, from a notebook with a table, a chart and text from input files.
+"""
+
+from __future__ import annotations
+
+import base64
+import os
+from datetime import date
+from pathlib import Path
+
+import nbformat
+import pandas as pd
+import pytest
+
+from helpers import pdf, render
+
+from .cdp import SCREENSHOTS_DIR  # noqa: E402,F401  (re-exported for tests)
+
+
+def pytest_collection_modifyitems(items):
+    for item in items:
+        if "tests/browser" in str(item.fspath).replace("\\", "/"):
+            item.add_marker(pytest.mark.browser)
+
+
+@pytest.fixture(scope="session")
+def chromium() -> str:
+    """The Chromium executable; skipped locally when missing, a failure on CI (CI is set)."""
+    found = pdf.find_chromium()
+    if found is None:
+        message = "Chromium is not installed (apt-get install -y chromium)"
+        if os.environ.get("CI"):
+            pytest.fail(f"{message}; CI must install it (.ci/run)")
+        pytest.skip(message)
+    return found
+
+
+@pytest.fixture(scope="session")
+def browser(chromium):
+    from .cdp import Browser
+
+    with Browser(chromium) as session:
+        yield session
+
+
+def _sample_notebook(heading: str) -> nbformat.NotebookNode:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    from helpers.charts import figure_png
+
+    fig, ax = plt.subplots(figsize=(8, 3))
+    ax.bar(["Agra", "Varanasi", "Bhadohi"], [3, 5, 2])
+    png = base64.b64encode(figure_png(fig)).decode("ascii")
+    wide = pd.DataFrame({f"column with a long heading {i}": ["<script>alert(1)</script>", 1_49_429] for i in range(12)})
+    v4 = nbformat.v4
+    nb = v4.new_notebook()
+    nb.cells = [
+        v4.new_markdown_cell(f"# {heading}\n\nA sample page for the browser tests. [GeM](https://gem.gov.in/)"),
+        v4.new_code_cell("phase = '1'", metadata={"tags": ["parameters"]}, execution_count=1),
+        v4.new_markdown_cell(f"## {heading}"),
+        v4.new_code_cell("show_table(wide)", execution_count=2, outputs=[
+            v4.new_output("display_data", data={"text/html": render.table(wide), "text/plain": "table"})]),
+        v4.new_code_cell("show_chart(fig)", execution_count=3, outputs=[
+            v4.new_output("display_data", data={"image/png": png, "text/plain": "<Figure>"},
+                          metadata={"image/png": {"alt": "Bar chart"}})]),
+        v4.new_code_cell("x = " + "1 + " * 80 + "1", execution_count=4, outputs=[
+            v4.new_output("execute_result", data={"text/plain": "81"}, execution_count=4)]),
+    ]
+    return nb
+
+
+def build_sample_reports(out_dir: Path) -> Path:
+    """Write a small reports folder (index, briefs in English and Hindi, an analyst page)."""
+    phase_dir = out_dir / "phase-1"
+    phase_dir.mkdir(parents=True, exist_ok=True)
+    pages = {
+        "brief.html": render.notebook_to_html(_sample_notebook("Key figures"), audience="brief", title="Brief",
+                                              is_synthetic=True),
+        "brief.hi.html": render.notebook_to_html(_sample_notebook("मुख्य आँकड़े"), audience="brief", lang="hi",
+                                                 title="ब्रीफ़", is_synthetic=True),
+        "04_phase_brief.html": render.notebook_to_html(_sample_notebook("Key figures"), audience="analyst",
+                                                       title="Analyst"),
+    }
+    for name, page in pages.items():
+        (phase_dir / name).write_text(page, encoding="utf-8")
+    reports = (
+        render.ReportResult("brief", "phase-1/brief.html"),
+        render.ReportResult("brief", "phase-1/brief.hi.html", lang="hi"),
+        render.ReportResult("analyst", "phase-1/04_phase_brief.html", name="04_phase_brief"),
+    )
+    entry = render.PhaseEntry("1", "Phase 1", "प्रथम चरण", "from_source", date(2021, 11, 1), date(2022, 3, 31),
+                              is_window_assumed=True, is_synthetic=True, reports=reports,
+                              data_files=(render.DataFile("registrations.parquet", "0" * 64),))
+    render.write_index([entry], out_dir / "index.html", built_at="2026-01-01 00:00")
+    return out_dir
+
+
+@pytest.fixture(scope="session")
+def reports_dir(tmp_path_factory) -> Path:
+    """The reports folder to check: ``$GEM_REPORTS_DIR``, or a sample built with helpers.render."""
+    given = os.environ.get("GEM_REPORTS_DIR")
+    if given:
+        return Path(given).resolve()
+    return build_sample_reports(tmp_path_factory.mktemp("reports"))

@@ -1,9 +1,11 @@
 """Fixtures of the browser tests: a Chromium over CDP and a folder of built pages.
 
 ``reports_dir`` is ``$GEM_REPORTS_DIR`` when set (e.g. the output of
-``gem-reports build``); otherwise a small sample is built here with
-``helpers.render``: a brief (English and Hindi), an analyst page and the
-index page, from a notebook with a table, a chart and text from input files.
+``gem-reports build``); otherwise the session's full build of the kit (every
+phase, both languages, every district brief; see ``tests/conftest.py``).
+``sample_reports_dir`` is a small sample built here with ``helpers.render``: a
+brief (English and Hindi), an analyst page and the index page, from a notebook
+with a wide table, a chart and text from input files.
 """
 
 from __future__ import annotations
@@ -104,9 +106,17 @@ def build_sample_reports(out_dir: Path) -> Path:
 
 
 @pytest.fixture(scope="session")
-def reports_dir(tmp_path_factory) -> Path:
-    """The reports folder to check: ``$GEM_REPORTS_DIR``, or a sample built with helpers.render."""
+def reports_dir(request) -> Path:
+    """The reports folder to check: ``$GEM_REPORTS_DIR`` if set, else the session's full build of the kit."""
     given = os.environ.get("GEM_REPORTS_DIR")
     if given:
         return Path(given).resolve()
+    build = request.getfixturevalue("full_build")
+    assert build.process.returncode == 0, build.process.stdout[-2000:] + build.process.stderr[-2000:]
+    return build.reports
+
+
+@pytest.fixture(scope="session")
+def sample_reports_dir(tmp_path_factory) -> Path:
+    """A small reports folder built here with helpers.render (wide table, chart, Hindi, index)."""
     return build_sample_reports(tmp_path_factory.mktemp("reports"))

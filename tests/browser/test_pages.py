@@ -29,7 +29,7 @@ def test_reports_dir_has_pages(reports_dir):
     assert len(pages) >= 2
 
 
-def test_every_page_works_on_a_phone(browser, reports_dir):
+def _phone_problems(browser, reports_dir: Path) -> list[str]:
     problems = []
     for page in _pages(reports_dir):
         name = page.relative_to(reports_dir).as_posix()
@@ -51,7 +51,15 @@ def test_every_page_works_on_a_phone(browser, reports_dir):
         if facts["visibleTextLength"] == 0:
             problems.append(f"{name}: blank page")
         assert shot.exists() and shot.stat().st_size > 0
-    assert problems == []
+    return problems
+
+
+def test_every_built_page_works_on_a_phone(browser, reports_dir):
+    assert _phone_problems(browser, reports_dir) == []
+
+
+def test_sample_pages_with_a_wide_table_work_on_a_phone(browser, sample_reports_dir):
+    assert _phone_problems(browser, sample_reports_dir) == []
 
 
 def test_hindi_brief_declares_hindi(browser, reports_dir):

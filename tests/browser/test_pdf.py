@@ -23,6 +23,17 @@ def test_print_pdf_writes_a4_pages(chromium, reports_dir, tmp_path):
     assert boxes and all(abs(w - A4_POINTS[0]) < 2 and abs(h - A4_POINTS[1]) < 2 for w, h in boxes)
 
 
+def test_the_build_printed_a4_pdfs_beside_the_phase_briefs(chromium, reports_dir):
+    briefs = sorted(reports_dir.glob("phase-*/brief*.html"))
+    assert briefs, "no phase brief in the reports folder"
+    for brief in briefs:
+        printed = brief.with_suffix(".pdf")
+        assert printed.exists(), f"{printed.name} missing beside {brief.name}"
+        data = printed.read_bytes()
+        boxes = {tuple(float(v) for v in box.split()[2:]) for box in re.findall(rb"/MediaBox\s*\[([^\]]*)\]", data)}
+        assert boxes and all(abs(w - A4_POINTS[0]) < 2 and abs(h - A4_POINTS[1]) < 2 for w, h in boxes), brief.name
+
+
 def test_print_pdf_returns_false_without_chromium(monkeypatch, tmp_path):
     page = tmp_path / "page.html"
     page.write_text("<p>x</p>", encoding="utf-8")

@@ -261,5 +261,5 @@ def test_entries_from_build_summary(tmp_path: Path):
     assert ("analyst", "phase-1/04_phase_brief.html") in kinds
     agra = next(r for r in entries[0].reports if r.kind == "district")
     assert agra.status == "failed" and agra.failed_cell == 9 and agra.href == "phase-1/districts/agra.error.html"
-    page = render.write_index(summary, {"1": phases.get_phase("1")}, tmp_path / "index.html").read_text()
+    page = render.write_index(entries, tmp_path / "index.html", built_at="2026-01-02 10:00").read_text()
     assert "failing cell 9" in page and "registrations.parquet" in page

@@ -694,7 +694,11 @@ def build_reports(
         if summary.skipped_count < summary.jobs_count or not index_path.exists():
             from helpers import render
 
-            render.write_index(summary, phases, index_path)
+            render.write_index(
+                render.entries_from_build(summary, phases),
+                index_path,
+                built_at=summary.finished_at.replace("T", " ")[:16] + " UTC",
+            )
     return summary
 
 

@@ -700,40 +700,29 @@ def entries_from_build(summary, phases: Mapping, *, is_synthetic: bool | None = 
 
 
 def write_index(
-    entries,
-    out_path,
-    index_path: Path | str | None = None,
+    entries: Sequence[PhaseEntry],
+    out_path: Path | str,
     *,
     built_at: datetime | str | None = None,
     lang: str = "en",
 ) -> Path:
     """Write ``reports/index.html``: every phase, its reports, their data and build status.
 
-    Called as ``write_index(entries, out_path, built_at=..., lang=...)`` with a
-    list of :class:`PhaseEntry`. For the build's convenience it also accepts
-    ``write_index(summary, phases, index_path)`` with a
-    ``helpers.build.BuildSummary`` and the phases mapping (converted with
-    :func:`entries_from_build`; ``built_at`` defaults to the summary's
-    ``finished_at``).
-
     Args:
-        entries: one :class:`PhaseEntry` per phase, in the order to show them.
+        entries: one :class:`PhaseEntry` per phase, in the order to show them
+            (from a build: :func:`entries_from_build`).
         out_path: where to write the page (its folder is created).
-        built_at: when the build ran (shown on the page).
+        built_at: when the build ran (shown on the page); now when None.
         lang: language of the page's labels.
 
     Returns:
         The path written.
     """
-    if hasattr(entries, "results"):  # a BuildSummary: write_index(summary, phases, index_path)
-        summary, phases, target = entries, out_path, index_path
-        if target is None:
-            raise RenderError("write_index(summary, phases, index_path): index_path is missing")
-        built_at = built_at or str(summary.finished_at).replace("T", " ")[:16]
-        entries, out_path = entries_from_build(summary, phases), target
     if built_at is None:
         built_at = datetime.now().strftime("%Y-%m-%d %H:%M")
     out = Path(out_path)
     out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(render_index(entries, built_at=built_at, lang=lang), encoding="utf-8")
+    temporary = out.with_name(f".{out.name}.tmp")
+    temporary.write_text(render_index(entries, built_at=built_at, lang=lang), encoding="utf-8")
+    temporary.replace(out)
     return out

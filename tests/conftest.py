@@ -10,13 +10,19 @@ import json
 
 import pytest
 
-from support import Build, make_workspace, run_cli
+from support import Build, make_workspace, plant_field_sheet, run_cli
 
 
 @pytest.fixture(scope="session")
 def full_build(tmp_path_factory: pytest.TempPathFactory) -> Build:
-    """Every phase, English and Hindi, district briefs of the event districts: built once per session."""
+    """Every phase, English and Hindi, district briefs of the event districts: built once per session.
+
+    Besides the shipped demo data, the raw data holds a hand-typed field sheet full
+    of personal data, markup and a formula (``support.plant_field_sheet``), so every
+    test of the build also runs on hostile input.
+    """
     workspace = make_workspace(tmp_path_factory.mktemp("kit"))
+    plant_field_sheet(workspace)
     process = run_cli(workspace, "build", "--lang", "all")
     summary_path = workspace / "reports" / "build.json"
     summary = json.loads(summary_path.read_text(encoding="utf-8")) if summary_path.exists() else {}

@@ -58,3 +58,47 @@ class Build:
         return (self.reports / relative).read_text(encoding="utf-8")
 
 
+
+
+#: Personal data planted in a field sheet of the full build: none of it may reach any output.
+PLANTED_PERSONAL_DATA = (
+    "Ramkali Devi Prajapati",
+    "Mohd. Irfan Ansari",
+    "9876543210",
+    "+91 91234 56780",
+    "ramkali.devi@example.in",
+    "234567890123",
+    "4567 8901 2345",
+    "ABCPD1234K",
+    "House 12, Gali Kumharan, Nizamabad",
+    "30112233445566",
+    "SBIN0001234",
+)
+#: Text from an input file that must reach HTML only escaped.
+PLANTED_SCRIPT = "<script>alert(1)</script>"
+#: A cell that Excel would run as a formula if a CSV wrote it unchanged.
+PLANTED_FORMULA = '=HYPERLINK("http://example.invalid","click")'
+
+
+def plant_field_sheet(workspace: Path) -> Path:
+    """Add a hand-typed field sheet full of personal data, markup and a formula to the workspace's raw data."""
+    rows = [
+        ["Reg. No.", "Seller Name", "Mobile No", "E-mail", "Aadhaar No", "PAN", "Address", "Bank A/c No", "IFSC",
+         "Home District", "Event District", "Trade", "Woman", "Tribal", "Craft", "Date of Registration", "Status"],
+        ["FIELD-0001", "Ramkali Devi Prajapati", "9876543210", "ramkali.devi@example.in", "234567890123", "ABCPD1234K",
+         "House 12, Gali Kumharan, Nizamabad", "30112233445566", "SBIN0001234", "Azamgarh", "Varanasi", "artisan",
+         "yes", "no", "black pottery", "15-12-2021", "registered"],
+        ["FIELD-0002", "Mohd. Irfan Ansari", "+91 91234 56780", "", "4567 8901 2345", "", "", "", "",
+         "वाराणसी", "Varanasi", "weaver", "no", "no", PLANTED_SCRIPT, "16/12/2021", "catalogue live"],
+        ["FIELD-0003", "", "", "", "", "", "", "", "", "Bhadohi", "Bhadohi", "weaver", "no", "no",
+         "carpet, call 9876543210", "17.12.2021", "registered"],
+        ["FIELD-0004", "", "", "", "", "", "", "", "", PLANTED_FORMULA, "Agra", "artisan", "no", "no",
+         PLANTED_FORMULA, "18-12-2021", "registered"],
+    ]
+    target = workspace / "data" / "raw" / "registrations" / "field" / "varanasi_office_dec2021.csv"
+    target.parent.mkdir(parents=True, exist_ok=True)
+    import csv
+
+    with target.open("w", encoding="utf-8", newline="") as handle:
+        csv.writer(handle).writerows(rows)
+    return target

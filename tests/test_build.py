@@ -18,7 +18,16 @@ import pandas as pd
 import pytest
 
 from helpers import paths
-from support import BIN, Build, kit_env, make_workspace, run_cli
+from support import (
+    BIN,
+    PLANTED_FORMULA,
+    PLANTED_PERSONAL_DATA,
+    PLANTED_SCRIPT,
+    Build,
+    kit_env,
+    make_workspace,
+    run_cli,
+)
 
 pytestmark = pytest.mark.notebooks
 
@@ -159,6 +168,64 @@ def test_processed_data_has_full_row_accounting(full_build: Build) -> None:
     for book in (full_build.workspace / "data" / "raw" / "registrations").rglob("*.xlsx"):
         raw_rows += sum(len(frame) for frame in pd.read_excel(book, sheet_name=None, dtype=str).values())
     assert int(quality["rows_in"].sum()) == raw_rows
+
+
+def test_prepare_page_shows_the_row_accounting_of_every_file(full_build: Build) -> None:
+    quality = pd.read_csv(full_build.workspace / "data" / "processed" / "data_quality_summary.csv")
+    text = visible_text(full_build.page("prepare/01_prepare_registrations.html"))
+    for name in {Path(f).name for f in quality["source_file"]}:
+        assert name in text, name
+    assert f"wrote {int(quality['accepted'].sum()):,} registrations" in text
+
+
+def test_phase_briefs_are_small_and_load_nothing(full_build: Build) -> None:
+    from helpers.render import find_external_loads
+
+    for brief in sorted(full_build.reports.glob("phase-*/brief*.html")):
+        assert brief.stat().st_size < 1.5 * 2**20, f"{brief.name}: {brief.stat().st_size} bytes"
+        assert find_external_loads(brief.read_text(encoding="utf-8")) == [], brief
+
+
+# ---------------------------------------------------------- hostile input
+
+
+def _output_files(build: Build) -> list[Path]:
+    roots = (build.workspace / "data" / "processed", build.reports)
+    return sorted(p for root in roots for p in root.rglob("*") if p.is_file())
+
+
+def test_no_planted_personal_data_reaches_any_output(full_build: Build) -> None:
+    checked = 0
+    for path in _output_files(full_build):
+        if path.suffix == ".pdf":
+            assert path.with_suffix(".html").exists(), f"{path} is not printed from a checked page"
+            continue
+        if path.suffix == ".parquet":
+            content = pd.read_parquet(path).astype(str).to_csv(index=False)
+        else:
+            content = path.read_bytes().decode("utf-8", errors="replace")
+        for value in PLANTED_PERSONAL_DATA:
+            assert value not in content, f"{value!r} found in {path.relative_to(full_build.workspace)}"
+        checked += 1
+    assert checked > 100
+    dropped = pd.read_csv(full_build.workspace / "data" / "processed" / "dropped_columns.csv")
+    assert {"Seller Name", "Mobile No", "Aadhaar No", "PAN", "Address", "IFSC"} <= set(dropped["column"])
+
+
+def test_markup_from_input_files_reaches_pages_only_as_text(full_build: Build) -> None:
+    for path in full_build.reports.rglob("*.html"):
+        assert PLANTED_SCRIPT not in path.read_text(encoding="utf-8"), path
+
+
+def test_csv_outputs_are_safe_to_open_in_excel(full_build: Build) -> None:
+    found_formula_row = False
+    for path in (full_build.workspace / "data" / "processed").rglob("*.csv"):
+        with path.open(encoding="utf-8", newline="") as handle:
+            for row in csv.reader(handle):
+                for cell in row:
+                    assert not cell.startswith(("=", "+", "@")), f"{path.name}: {cell!r}"
+                    found_formula_row |= PLANTED_FORMULA in cell
+    assert found_formula_row, "the planted formula should be kept as quoted text in rejected_rows.csv"
 
 
 # -------------------------------------------------------------- incremental

@@ -158,6 +158,7 @@ def plan_jobs(
     districts: str = "events",
     registrations_dir: Path | None = None,
     with_pdf: bool = True,
+    boundary_path: Path | None = None,
 ) -> list[Job]:
     """Every job of a build, data preparation first.
 
@@ -168,6 +169,8 @@ def plan_jobs(
             "all" (every district of UP) or "none".
         registrations_dir: folder of raw registration sheets (default data/raw/registrations).
         with_pdf: print a PDF beside each phase brief.
+        boundary_path: a GeoJSON/TopoJSON of UP's districts for a true map in the
+            phase briefs (default: the tile map, which needs no file).
     """
     phases = load_phases()
     registrations_dir = registrations_dir or paths.REGISTRATIONS_RAW_DIR
@@ -186,6 +189,7 @@ def plan_jobs(
         )
     ]
     common_inputs = report_inputs()
+    boundary = {"boundary_path": str(Path(boundary_path).resolve())} if boundary_path else {}
     for phase_id in phase_ids:
         phase = phases[phase_id]
         out_dir = paths.REPORTS_DIR / f"phase-{phase.id}"
@@ -226,14 +230,14 @@ def plan_jobs(
                     key=f"phase-{phase.id}/04_phase_brief{suffix}",
                     title=phase.title if lang == "en" else phase.title_hi,
                     notebook=notebooks / BRIEF_NOTEBOOK,
-                    parameters={**base, "lang": lang},
+                    parameters={**base, "lang": lang, **boundary},
                     out_dir=out_dir,
                     executed_name=f"04_phase_brief{suffix}.ipynb",
                     renders=(
                         Render(f"brief{suffix}.html", "brief", pdf=with_pdf),
                         Render(f"04_phase_brief{suffix}.html", "analyst"),
                     ),
-                    input_paths=common_inputs,
+                    input_paths=common_inputs + ((boundary_path,) if boundary_path else ()),
                     phase_id=phase.id,
                     lang=lang,
                     is_illustrative=phase.is_illustrative,
@@ -639,6 +643,7 @@ def build_reports(
     force: bool = False,
     with_pdf: bool = True,
     registrations_dir: Path | None = None,
+    boundary_path: Path | None = None,
     progress: Callable[[JobResult], None] | None = None,
 ) -> BuildSummary:
     """Build the reports of the given phases (default: all) and write the index and ``build.json``.
@@ -661,7 +666,7 @@ def build_reports(
     started = time.perf_counter()
     reports_dir = paths.REPORTS_DIR
     with build_lock(reports_dir):
-        planned = plan_jobs(phase_ids, langs, districts, registrations_dir, with_pdf)
+        planned = plan_jobs(phase_ids, langs, districts, registrations_dir, with_pdf, boundary_path)
         state = {} if force else _load_state(reports_dir)
         hasher = FileHasher()
         code_hash = code_fingerprint()

@@ -56,6 +56,10 @@ def _add_build_command(subparsers) -> None:
         "--registrations", type=Path, default=None, metavar="DIR", help="folder of raw registration sheets "
         "(default: data/raw/registrations)"
     )
+    build.add_argument(
+        "--boundary", type=Path, default=None, metavar="FILE", help="GeoJSON/TopoJSON of UP's districts keyed by "
+        "Census 2011 or LGD code: a true map in the briefs instead of the tile map"
+    )
     build.add_argument("--quiet", action="store_true", help="print nothing unless a report fails (for cron)")
     build.add_argument("--log-file", type=Path, default=None, metavar="PATH", help="append a log of the build here")
     build.set_defaults(handler=run_build)
@@ -87,6 +91,9 @@ def run_build(args: argparse.Namespace) -> int:
     if args.jobs is not None and args.jobs < 1:
         print("gem-reports build: --jobs must be 1 or more", file=sys.stderr)
         return EXIT_INVALID
+    if args.boundary is not None and not args.boundary.is_file():
+        print(f"gem-reports build: --boundary {args.boundary}: no such file", file=sys.stderr)
+        return EXIT_INVALID
     if args.registrations is not None and not args.registrations.exists():
         print(f"gem-reports build: --registrations {args.registrations}: no such folder", file=sys.stderr)
         return EXIT_INVALID
@@ -115,6 +122,7 @@ def run_build(args: argparse.Namespace) -> int:
             force=args.force,
             with_pdf=not args.no_pdf,
             registrations_dir=args.registrations,
+            boundary_path=args.boundary,
             progress=progress,
         )
     except BuildError as error:

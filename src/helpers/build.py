@@ -195,34 +195,22 @@ def plan_jobs(
         out_dir = paths.REPORTS_DIR / f"phase-{phase.id}"
         processed = _relative(paths.PROCESSED_DIR / f"phase-{phase.id}")
         base = {"phase": phase.id}
-        jobs.append(
-            Job(
-                key=f"phase-{phase.id}/02_district_coverage",
-                title=f"{phase.title}: district coverage",
-                notebook=notebooks / COVERAGE_NOTEBOOK,
-                parameters={**base, "output_dir": processed},
-                out_dir=out_dir,
-                executed_name=COVERAGE_NOTEBOOK,
-                renders=(Render("02_district_coverage.html", "analyst"),),
-                input_paths=common_inputs,
-                phase_id=phase.id,
-                is_illustrative=phase.is_illustrative,
+        for notebook_name, subject in ((COVERAGE_NOTEBOOK, "district coverage"), (SHARE_NOTEBOOK, "national vs UP share")):
+            stem = Path(notebook_name).stem
+            jobs.append(
+                Job(
+                    key=f"phase-{phase.id}/{stem}",
+                    title=f"{phase.title}: {subject}",
+                    notebook=notebooks / notebook_name,
+                    parameters={**base, "output_dir": processed},
+                    out_dir=out_dir,
+                    executed_name=notebook_name,
+                    renders=(Render(f"{stem}.html", "analyst"),),
+                    input_paths=common_inputs,
+                    phase_id=phase.id,
+                    is_illustrative=phase.is_illustrative,
+                )
             )
-        )
-        jobs.append(
-            Job(
-                key=f"phase-{phase.id}/03_national_vs_up_share",
-                title=f"{phase.title}: national vs UP share",
-                notebook=notebooks / SHARE_NOTEBOOK,
-                parameters={**base, "output_dir": processed},
-                out_dir=out_dir,
-                executed_name=SHARE_NOTEBOOK,
-                renders=(Render("03_national_vs_up_share.html", "analyst"),),
-                input_paths=common_inputs,
-                phase_id=phase.id,
-                is_illustrative=phase.is_illustrative,
-            )
-        )
         for lang in langs:
             suffix = "" if lang == "en" else f".{lang}"
             jobs.append(

@@ -77,6 +77,7 @@ import pandas as pd
 import yaml
 
 from helpers import paths, phases, reference
+from helpers.ingest.headers import INPUT_COLUMNS
 
 #: Calibration inputs of the generator.
 DEMO_INPUTS_DIR = paths.RAW_DIR / "demo"
@@ -93,20 +94,7 @@ BENCH_OUT_DIR = paths.ROOT / "bench" / "out"
 DEFAULT_SEED = 20211029
 DATA_ORIGIN = "SYNTHETIC DEMO - not real registrations"
 FILE_PREFIX = "SYNTHETIC_"
-SHEET_COLUMNS = (
-    "registration_id",
-    "gem_seller_id",
-    "registration_date",
-    "home_district",
-    "event_district",
-    "trade",
-    "is_woman",
-    "is_tribal",
-    "craft",
-    "gi_product",
-    "onboarding_status",
-    "data_origin",
-)
+SHEET_COLUMNS = INPUT_COLUMNS  # the standard sheet layout of docs/registration_schema.md
 TRADES = ("artisan", "weaver", "other")
 ONBOARDING_STATUSES = ("registered", "catalogue live", "first order")
 _XLSX_FIXED_TIME = datetime(2021, 10, 29, 0, 0, 0)

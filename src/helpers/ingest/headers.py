@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from functools import lru_cache
+from typing import Callable, Iterable
 
 import pandas as pd
 
@@ -108,13 +109,15 @@ def find_header_row(rows: list[tuple[int, list[object]]]) -> int | None:
     return best_index if best_index is not None else first
 
 
-def map_headers(header_row: int, cells: list[object], data: list[list[object]]) -> HeaderMap:
+def map_headers(header_row: int, cells: list[object], column_values: Callable[[int], Iterable[object]]) -> HeaderMap:
     """Map the header cells to standard columns; decide why each other column is dropped.
 
     Args:
         header_row: spreadsheet row number of the header.
         cells: the header cells.
-        data: the data rows below the header (to scan unknown columns for personal data).
+        column_values: the values of a column (by cell position) in the data rows below the
+            header, in row order; each distinct value once is enough (to scan unknown
+            columns for personal data).
     """
     synonyms = header_synonyms()
     result = HeaderMap(header_row)
@@ -128,7 +131,7 @@ def map_headers(header_row: int, cells: list[object], data: list[list[object]]) 
             else:
                 result.columns[column] = position
             continue
-        values = [row[position] for row in data if position < len(row)]
+        values = list(column_values(position))
         has_values = any(v is not None and str(v).strip() for v in values)
         if not header and not has_values:
             continue  # an empty column, e.g. Excel's formatted-but-blank cells

@@ -14,18 +14,22 @@ What does not belong here: computing anything from the registrations (``metrics`
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 from typing import Callable, Sequence
 
+import numpy as np
 import pandas as pd
-import pandera.pandas as pa
+import pyarrow as pa
+import pyarrow.compute as pc
+from pandera.errors import SchemaErrors
 
 from helpers import paths, reference
 from helpers.districts import get_resolver, text_key
 from helpers.ingest import headers as hdr
-from helpers.ingest import parsing, pii
+from helpers.ingest import distinct, parsing, pii
 from helpers.ingest.problems import ERROR, NOTE, Problem, show_value
 from helpers.ingest.reading import RawSheet, ReadError, discover, display_name, read_file
 from helpers.ingest.schema import OUTPUT_COLUMNS, REGISTRATIONS_SCHEMA, TEXT_COLUMNS, row_failures
@@ -115,13 +119,59 @@ def junk_markers() -> tuple[tuple[str, str, str], ...]:
 def _junk_marker(cells: list[object]) -> tuple[str, str] | None:
     """``(marker, meaning)`` when a row is a total, signature or note line, else None."""
     for cell in cells:
-        if not isinstance(cell, str):
-            continue
-        key = text_key(cell)
-        for marker_key, marker, meaning in junk_markers():
-            if marker_key and key.startswith(marker_key):
-                return marker, meaning
+        index = _marker_index(cell)
+        if index >= 0:
+            _, marker, meaning = junk_markers()[index]
+            return marker, meaning
     return None
+
+
+def _marker_index(cell: object) -> int:
+    """Index in ``junk_markers()`` of the first marker a cell starts with, or -1 (-1 for a non-text cell)."""
+    if not isinstance(cell, str):
+        return -1
+    key = text_key(cell)
+    for index, (marker_key, _, _) in enumerate(junk_markers()):
+        if marker_key and key.startswith(marker_key):
+            return index
+    return -1
+
+
+@lru_cache(maxsize=1)
+def _ascii_markers_pattern() -> str:
+    """An RE2 pattern matching the ``text_key`` of a plain token that starts like a marker."""
+    keys = [k for k, _, _ in junk_markers() if k and k.isascii()]
+    return "^(?:" + "|".join(re.escape(k) for k in keys) + ")" if keys else "^$^"
+
+
+def _id_may_be_junk(values: list[object]) -> np.ndarray:
+    """Per distinct id cell: True if it is blank or starts like a total/signature/note line."""
+
+    def slow(value: object) -> bool:
+        text = parsing.clean_text(value)
+        return text is None or _junk_marker([text]) is not None
+
+    simple = distinct.simple_mask(values)
+    flags = np.fromiter((False if s else slow(v) for v, s in zip(values, simple)), dtype=bool, count=len(values))
+    if simple.any():
+        # A plain token is never blank; its text_key is its lower-cased letters and digits.
+        arrow = distinct.arrow_strings([v if s else None for v, s in zip(values, simple)])
+        keys = pc.replace_substring_regex(pc.ascii_lower(arrow), "[^a-z0-9]", "")
+        starts = pc.match_substring_regex(keys, _ascii_markers_pattern()).fill_null(False)
+        flags |= starts.to_numpy(zero_copy_only=False)
+    return flags
+
+
+def _row_markers(sheet: RawSheet, records: np.ndarray) -> np.ndarray:
+    """Per record, what ``_junk_marker(cells)`` finds, as an index in ``junk_markers()`` (-1: none)."""
+    found = np.full(len(records), -1, dtype=np.intp)
+    for column in sheet.columns:  # cells in order: the first cell with a marker decides
+        todo = np.flatnonzero(found < 0)
+        if not len(todo):
+            break
+        cells = distinct.Distinct.of_rows(column, records[todo])
+        found[todo] = np.array(cells.map(_marker_index), dtype=np.intp)[cells.codes]
+    return found
 
 
 @lru_cache(maxsize=1)
@@ -143,20 +193,164 @@ def _blank(value: object) -> bool:
     return value is None or (isinstance(value, str) and not value.strip()) or (isinstance(value, float) and value != value)
 
 
+def _header_blank(value: object) -> bool:
+    return hdr.header_text(value) == ""
+
+
+def _parsed_ids(cells: distinct.Distinct) -> tuple[list[object], pa.Array]:
+    """Per distinct id cell: the id (``_clean_id``) and its duplicate key (``_id_key``, null for no id)."""
+    simple = distinct.simple_mask(cells.values)
+    ids = distinct.map_unless_simple(cells.values, _clean_id, simple)
+    keys = pc.ascii_lower(pa.array(ids, type=pa.string()))  # the key of a plain token
+    if not simple.all():
+        others = pa.array([None if s else _id_key(i) for i, s in zip(ids, simple)], type=pa.string())  # type: ignore[arg-type]
+        keys = pc.if_else(pa.array(simple), keys, others)
+    return ids, keys
+
+
+def _record_flags(sheet: RawSheet) -> tuple[np.ndarray, np.ndarray]:
+    """Per record: ``(every cell empty as a header, every cell blank)`` (``_header_blank``, ``_blank``).
+
+    A cell past the end of a short record is None (empty in both senses).
+    """
+    header_blank = np.ones(len(sheet.lengths), dtype=bool)
+    blank = np.ones(len(sheet.lengths), dtype=bool)
+    for column in sheet.columns:
+        simple = distinct.simple_mask(column.values)  # a plain token is neither
+        header_blank &= np.fromiter((False if s else _header_blank(v) for v, s in zip(column.values, simple)),
+                                    dtype=bool, count=len(simple))[column.codes]
+        blank &= np.fromiter((False if s else _blank(v) for v, s in zip(column.values, simple)),
+                             dtype=bool, count=len(simple))[column.codes]
+    return header_blank, blank
+
+
+def header_index(sheet: RawSheet, header_blank: np.ndarray | None = None) -> int | None:
+    """``headers.find_header_row`` of the sheet, reading only the records it looks at.
+
+    Args:
+        header_blank: the first of ``_record_flags(sheet)``, if already known.
+    """
+    if header_blank is None:
+        header_blank, _ = _record_flags(sheet)
+    non_blank = np.flatnonzero(~header_blank)
+    if not len(non_blank):
+        return None
+    last = non_blank[min(hdr.HEADER_SEARCH_ROWS, len(non_blank)) - 1]
+    return hdr.find_header_row([(index + 1, sheet.cells(index)) for index in range(last + 1)])
+
+
+class _Errors:
+    """The problems of a sheet's rows, kept in the order they were found (per row, that is the order shown)."""
+
+    def __init__(self, row_count: int) -> None:
+        self.row_count = row_count
+        self.positions: list[np.ndarray] = []
+        self.entries: list[np.ndarray] = []
+        self.table: list[tuple[str, object, str, str]] = []  # (column, value, problem, fix)
+        self._in_column: dict[str, np.ndarray] = {}
+
+    def add(self, column: str, rows: np.ndarray, entry_of_row: np.ndarray,
+            problems: Sequence[tuple[object, str, str]]) -> None:
+        """Problems ``problems[entry_of_row[i]]`` (value, problem, fix) for the rows ``rows[i]`` of one column."""
+        if not len(rows):
+            return
+        self.positions.append(np.asarray(rows, dtype=np.intp))
+        self.entries.append(np.asarray(entry_of_row, dtype=np.intp) + len(self.table))
+        self.table.extend((column, *p) for p in problems)
+        self.in_column(column)[rows] = True
+
+    def add_each(self, rows: list[int], columns: list[str], problems: list[tuple[object, str, str]]) -> None:
+        """One problem per entry, in the order given (row ``rows[i]``, column ``columns[i]``)."""
+        if not rows:
+            return
+        self.positions.append(np.array(rows, dtype=np.intp))
+        self.entries.append(np.arange(len(rows), dtype=np.intp) + len(self.table))
+        self.table.extend((column, *p) for column, p in zip(columns, problems))
+        for column, row in zip(columns, rows):
+            self.in_column(column)[row] = True
+
+    def add_by_value(self, column: str, cells: distinct.Distinct,
+                     problems: Sequence[tuple[object, str, str] | None]) -> None:
+        """A problem (or None) per distinct value of ``cells``, for every row holding that value."""
+        entry = np.full(len(problems), -1, dtype=np.intp)
+        listed = []
+        for index, problem in enumerate(problems):
+            if problem is not None:
+                entry[index] = len(listed)
+                listed.append(problem)
+        if not listed:
+            return
+        per_row = entry[cells.codes]
+        rows = np.flatnonzero(per_row >= 0)
+        self.add(column, rows, per_row[rows], listed)
+
+    def in_column(self, column: str) -> np.ndarray:
+        """Per row: True when it already has a problem in ``column``."""
+        if column not in self._in_column:
+            self._in_column[column] = np.zeros(self.row_count, dtype=bool)
+        return self._in_column[column]
+
+    def rows(self) -> np.ndarray:
+        """Positions of the rows with a problem, sorted."""
+        return np.unique(np.concatenate(self.positions)) if self.positions else np.zeros(0, dtype=np.intp)
+
+    def ordered(self) -> tuple[np.ndarray, np.ndarray]:
+        """``(positions, table entries)`` of every problem, by row, then in the order found."""
+        if not self.positions:
+            return np.zeros(0, dtype=np.intp), np.zeros(0, dtype=np.intp)
+        positions = np.concatenate(self.positions)
+        entries = np.concatenate(self.entries)
+        order = np.lexsort((entries, positions))
+        return positions[order], entries[order]
+
+
+class _SeenKeys:
+    """Keys (registration ids or GeM seller ids) of the rows accepted so far, and where each was."""
+
+    def __init__(self) -> None:
+        self.keys: list[pa.Array] = []
+        self.places: list[tuple[str, np.ndarray]] = []  # (file:sheet prefix, row numbers) per block
+        self.starts: list[int] = [0]
+        self._value_set: pa.Array | None = None
+
+    def lookup(self, keys: pa.Array) -> np.ndarray:
+        """Per key, its position among the seen keys, or -1."""
+        if not self.keys or not len(keys):
+            return np.full(len(keys), -1, dtype=np.int64)
+        if self._value_set is None:
+            self._value_set = pa.concat_arrays(self.keys)
+        found = pc.index_in(keys, value_set=self._value_set)
+        return found.fill_null(-1).to_numpy(zero_copy_only=False).astype(np.int64)
+
+    def where(self, position: int) -> str:
+        """``file:sheet:row`` (``file:row`` for a CSV file) of a seen key."""
+        block = int(np.searchsorted(self.starts, position, side="right")) - 1
+        prefix, numbers = self.places[block]
+        return f"{prefix}:{numbers[position - self.starts[block]]}"
+
+    def add(self, keys: pa.Array, prefix: str, numbers: np.ndarray) -> None:
+        if not len(keys):
+            return
+        self.keys.append(keys)
+        self.places.append((prefix, numbers))
+        self.starts.append(self.starts[-1] + len(keys))
+        self._value_set = None
+
+
 class _Run:
     """The state of one ingest: accumulators for every output and the duplicate index."""
 
     def __init__(self, latest: dt.date) -> None:
         self.latest = latest
         self.resolver = get_resolver()
-        self.accepted: list[dict] = []
+        self.accepted: list[dict[str, np.ndarray]] = []
         self.rejected: list[dict] = []
         self.duplicates: list[dict] = []
         self.problems: list[Problem] = []
         self.quality: list[dict] = []
         self.dropped: list[dict] = []
-        self.seen_ids: dict[str, str] = {}
-        self.seen_sellers: dict[str, str] = {}
+        self.seen_ids = _SeenKeys()
+        self.seen_sellers = _SeenKeys()
 
     # ------------------------------------------------------------- helpers
 
@@ -173,17 +367,17 @@ class _Run:
         if line:
             self.problems.append(Problem(sheet.source_file, sheet.source_sheet, row, column, value_text, problem, fix))
 
-    def note(self, sheet: RawSheet, rows: list[int], column: str, value: object, problem: str, fix: str) -> None:
+    def note(self, sheet: RawSheet, first_row: int, rows_count: int, column: str, value: object, problem: str, fix: str) -> None:
         self.problems.append(
-            Problem(sheet.source_file, sheet.source_sheet, rows[0], column, show_value(value), problem, fix, NOTE, len(rows))
+            Problem(sheet.source_file, sheet.source_sheet, first_row, column, show_value(value), problem, fix, NOTE,
+                    rows_count)
         )
 
     # --------------------------------------------------------------- sheet
 
-    def sheet(self, sheet: RawSheet, *, is_only_sheet: bool) -> None:
-        rows = sheet.rows
-        header_index = hdr.find_header_row(rows)
-        if header_index is None:
+    def sheet(self, sheet: RawSheet, header: int | None, blank: np.ndarray, *, is_only_sheet: bool) -> None:
+        """File one sheet: its header row (index of the record), and which records are blank."""
+        if header is None:
             if is_only_sheet:
                 what = "file" if not sheet.source_sheet else "workbook"
                 self.file_problem(sheet.source_file, sheet.source_sheet, f"the {what} is empty",
@@ -192,16 +386,21 @@ class _Run:
                 self.quality.append(_quality_row(sheet.source_file, sheet.source_sheet, encoding=sheet.encoding,
                                                  file_problem="empty sheet (skipped)"))
             return
-        header_row, header_cells = rows[header_index]
-        title_rows = sum(1 for _, cells in rows[:header_index] if not all(_blank(c) for c in cells))
-        body = [(n, cells) for n, cells in rows[header_index + 1:]]
-        data = [(n, cells) for n, cells in body if not all(_blank(c) for c in cells)]
-        blank_rows = len(body) - len(data)
-        mapping = hdr.map_headers(header_row, header_cells, [cells for _, cells in data])
+        header_row, header_cells = header + 1, sheet.cells(header)
+        title_rows = int((~blank[:header]).sum())
+        body = len(blank) - header - 1
+        data = np.flatnonzero(~blank[header + 1:]) + header + 1  # the non-blank records below the header
+        blank_rows = body - len(data)
+
+        def column_values(position: int) -> list[object]:
+            column = sheet.columns[position] if position < len(sheet.columns) else None
+            return distinct.Distinct.of_rows(column, data).values
+
+        mapping = hdr.map_headers(header_row, header_cells, column_values)
         dropped_text = "; ".join(f"{h} ({reason})" for _, h, reason in mapping.dropped)
-        for _, header, reason in mapping.dropped:
+        for _, dropped_header, reason in mapping.dropped:
             self.dropped.append(dict(source_file=sheet.source_file, source_sheet=sheet.source_sheet,
-                                     column=header, reason=reason))
+                                     column=dropped_header, reason=reason))
         counts = dict(rows_in=len(data), blank_rows_skipped=blank_rows, title_rows_skipped=title_rows,
                       dropped_columns=dropped_text, encoding=sheet.encoding)
 
@@ -221,7 +420,7 @@ class _Run:
         if sheet_problem:
             problem, fix, column = sheet_problem
             self.problems.append(Problem(sheet.source_file, sheet.source_sheet, None, None, None, problem, fix))
-            for number, _ in data:
+            for number in (data + 1).tolist():
                 self.reject(sheet, number, column, None, "the sheet " + problem.split(" in the header")[0].replace(
                     "no column", "has no column"), fix, line=False)
             self.quality.append(_quality_row(sheet.source_file, sheet.source_sheet, rejected=len(data),
@@ -233,77 +432,83 @@ class _Run:
 
     # ---------------------------------------------------------------- rows
 
-    def rows(self, sheet: RawSheet, mapping: hdr.HeaderMap, data: list[tuple[int, list[object]]]) -> dict[str, int]:
-        numbers = [n for n, _ in data]
-        raw = {
-            column: [cells[mapping.columns[column]] if column in mapping.columns and mapping.columns[column] < len(cells)
-                     else None for _, cells in data]
-            for column in hdr.INPUT_COLUMNS
-        }
-        errors: dict[int, list[tuple[str, object, str, str]]] = {}  # position -> (column, value, problem, fix)
+    def rows(self, sheet: RawSheet, mapping: hdr.HeaderMap, data: np.ndarray) -> dict[str, int]:
+        """Parse, check and file the data records of a sheet; each column's distinct values once."""
+        numbers = data + 1
+        count = len(data)
 
-        def error(position: int, column: str, value: object, problem: str, fix: str) -> None:
-            errors.setdefault(position, []).append((column, value, problem, fix))
+        def cells_of(column: str) -> distinct.Distinct:
+            position = mapping.columns.get(column)
+            return distinct.Distinct.of_rows(
+                sheet.columns[position] if position is not None and position < len(sheet.columns) else None, data
+            )
+
+        raw = {column: cells_of(column) for column in hdr.INPUT_COLUMNS}
+        errors = _Errors(count)
 
         # Total, signature and note lines below the data: rejected for that reason alone.
-        junk_rows: set[int] = set()
-        for position, (_, cells) in enumerate(data):
-            id_text = parsing.clean_text(raw["registration_id"][position])
-            if id_text is None or _junk_marker([id_text]):
-                junk = _junk_marker(cells)
-                if junk:
-                    marker, meaning = junk
-                    junk_rows.add(position)
-                    error(position, "registration_id", f"{marker}…", f"{meaning}, not a registration",
-                          "nothing to fix if it is a summary line; delete it from the sheet to silence this")
+        maybe_junk = raw["registration_id"].rows_where(_id_may_be_junk(raw["registration_id"].values))
+        markers = _row_markers(sheet, data[maybe_junk])
+        junk_rows = maybe_junk[markers >= 0]
+        marker_entries, marker_rows = np.unique(markers[markers >= 0], return_inverse=True)
+        errors.add("registration_id", junk_rows, marker_rows, [
+            (f"{junk_markers()[m][1]}…", f"{junk_markers()[m][2]}, not a registration",
+             "nothing to fix if it is a summary line; delete it from the sheet to silence this")
+            for m in marker_entries
+        ])
 
         # Personal data inside kept free-text columns.
         redacted = 0
-        only_personal: dict[tuple[int, str], str] = {}  # (position, column) -> kinds, when nothing else was left
+        only_personal: dict[str, tuple[np.ndarray, np.ndarray]] = {}  # column -> per row: only personal data?, kinds
         for column in FREE_TEXT_COLUMNS:
-            found: dict[str, list[int]] = {}
-            for position, value in enumerate(raw[column]):
+            cells = raw[column]
+            values = list(cells.values)
+            kinds_of: list[str | None] = [None] * len(values)
+            only: list[bool] = [False] * len(values)
+            for index, value in enumerate(cells.values):
                 if not isinstance(value, str):
                     continue
                 cleaned, kinds = pii.redact(value)
                 if kinds:
-                    raw[column][position] = None if pii.is_only_redacted(cleaned) else cleaned
-                    if raw[column][position] is None:
-                        only_personal[(position, column)] = " and ".join(kinds)
-                    redacted += 1
-                    found.setdefault(" and ".join(kinds), []).append(numbers[position])
-            for kinds, rows in found.items():
-                self.note(sheet, rows, column, pii.REDACTED, f"held personal data ({kinds}), removed",
-                          "keep personal data out of the registration sheets")
+                    values[index] = None if pii.is_only_redacted(cleaned) else cleaned
+                    only[index] = values[index] is None
+                    kinds_of[index] = " and ".join(kinds)
+            found = distinct.groups(kinds_of, cells.codes)
+            for kinds, first, rows_count in found:
+                redacted += rows_count
+                self.note(sheet, int(numbers[first]), rows_count, column, pii.REDACTED,
+                          f"held personal data ({kinds}), removed", "keep personal data out of the registration sheets")
+            if found:
+                raw[column] = cells.with_values(values)
+                only_personal[column] = (cells.take(np.array(only, dtype=bool)), cells.take(kinds_of))
 
-        parsed: dict[str, list[object]] = {}
-        parsed["registration_id"] = [_clean_id(v) for v in raw["registration_id"]]
-        parsed["gem_seller_id"] = [_clean_id(v) for v in raw["gem_seller_id"]]
+        parsed: dict[str, distinct.Distinct] = {}
+        id_keys: dict[str, pa.Array] = {}
+        for column in ("registration_id", "gem_seller_id"):
+            ids, id_keys[column] = _parsed_ids(raw[column])
+            parsed[column] = raw[column].with_values(ids)
         for column in ("craft", "data_origin"):
-            parsed[column] = [parsing.clean_text(v) for v in raw[column]]
+            parsed[column] = raw[column].with_values(raw[column].map(parsing.clean_text))
         gi = _gi_names()
-        parsed["gi_product"] = [
-            gi.get(text_key(t), t) if (t := parsing.clean_text(v)) else None for v in raw["gi_product"]
-        ]
+        parsed["gi_product"] = raw["gi_product"].with_values(
+            raw["gi_product"].map(lambda v: gi.get(text_key(t), t) if (t := parsing.clean_text(v)) else None)
+        )
 
         def by_value(column: str, parser: Callable[[object], object]) -> None:
-            cache: dict[tuple[type, object], tuple[object, parsing.ValueParseError | None]] = {}
-            out: list[object] = []
-            for position, value in enumerate(raw[column]):
-                if _blank(value):
-                    out.append(None)
-                    continue
-                key = (type(value), value)
-                if key not in cache:
+            cells = raw[column]
+            results: list[object] = []
+            problems: list[tuple[object, str, str] | None] = []
+            for value in cells.values:
+                result, problem = None, None
+                if not _blank(value):
                     try:
-                        cache[key] = (parser(value), None)
-                    except parsing.ValueParseError as problem:
-                        cache[key] = (None, problem)
-                result, problem = cache[key]
-                if problem is not None:
-                    error(position, column, value, problem.problem, problem.fix)
-                out.append(result)
-            parsed[column] = out
+                        result = parser(value)
+                    except parsing.ValueParseError as error:
+                        problem = (value, error.problem, error.fix)
+                results.append(result)
+                problems.append(problem)
+            errors.add_by_value(column, cells, problems)
+            parsed[column] = cells.with_values(results)
 
         by_value("trade", lambda v: parsing.parse_coded(v, "trade"))
         by_value("onboarding_status", lambda v: parsing.parse_coded(v, "onboarding_status"))
@@ -312,88 +517,181 @@ class _Run:
 
         # Dates: read every value, then let the sheet's unambiguous dates settle the day/month order.
         by_value("registration_date", parsing.read_date)
-        readings = [r for r in parsed["registration_date"] if r is not None]
-        order = parsing.sheet_date_order(readings)  # type: ignore[arg-type]
+        readings = parsed["registration_date"]
+        order = parsing.sheet_date_order([r for r in readings.values if r is not None])  # type: ignore[misc]
         dates: list[object] = []
-        for position, reading in enumerate(parsed["registration_date"]):
-            if reading is None:
-                dates.append(None)
-                continue
-            try:
-                dates.append(parsing.resolve_date(reading, order, self.latest))  # type: ignore[arg-type]
-            except parsing.ValueParseError as problem:
-                error(position, "registration_date", raw["registration_date"][position], problem.problem, problem.fix)
-                dates.append(None)
-        parsed["registration_date"] = dates
+        date_problems: list[tuple[object, str, str] | None] = []
+        for raw_value, reading in zip(raw["registration_date"].values, readings.values):
+            date, problem = None, None
+            if reading is not None:
+                try:
+                    date = parsing.resolve_date(reading, order, self.latest)  # type: ignore[arg-type]
+                except parsing.ValueParseError as error:
+                    problem = (raw_value, error.problem, error.fix)
+            dates.append(date)
+            date_problems.append(problem)
+        errors.add_by_value("registration_date", raw["registration_date"], date_problems)
+        parsed["registration_date"] = readings.with_values(dates)
 
         # Districts: each distinct spelling resolved once.
-        lgd: dict[str, list[object]] = {}
+        lgd: dict[str, distinct.Distinct] = {}
         for column in DISTRICT_COLUMNS:
-            texts = pd.Series([parsing.clean_text(v) for v in raw[column]], dtype=object)
-            matches = self.resolver.resolve_series(texts)
-            parsed[column] = list(matches["district"])
-            lgd[column] = list(matches["lgd_code"])
-            notes: dict[tuple[str, str], list[int]] = {}
-            for position, (text, method, note, problem) in enumerate(
-                zip(texts, matches["method"], matches["note"], matches["problem"])
-            ):
-                if text is None:
-                    continue
-                if method in ("unresolved", "other_state"):
-                    if set(text) <= set("? "):
-                        error(position, column, text, *_LOST_HINDI)
-                    else:
-                        error(position, column, text, problem, _DISTRICT_FIX[method])
-                elif isinstance(note, str):
-                    notes.setdefault((text, note), []).append(numbers[position])
-            for (text, note), rows in notes.items():
-                self.note(sheet, rows, column, text, note, "write the district's standard name to silence this")
+            cells = raw[column]
+            texts = cells.map(parsing.clean_text)
+            matches = [None if text is None else self.resolver.resolve(text) for text in texts]
+            problems: list[tuple[object, str, str] | None] = []
+            notes: list[tuple[str, str] | None] = []
+            for text, match in zip(texts, matches):
+                problem, note = None, None
+                if match is not None:
+                    if match.method in ("unresolved", "other_state"):
+                        if set(text) <= set("? "):  # type: ignore[arg-type]
+                            problem = (text, *_LOST_HINDI)
+                        else:
+                            problem = (text, match.problem, _DISTRICT_FIX[match.method])
+                    elif isinstance(match.note, str):
+                        note = (text, match.note)
+                problems.append(problem)
+                notes.append(note)
+            errors.add_by_value(column, cells, problems)
+            parsed[column] = cells.with_values([m.district if m is not None else None for m in matches])
+            lgd[column] = cells.with_values([m.lgd_code if m is not None else None for m in matches])
+            for (text, note), first, rows_count in distinct.groups(notes, cells.codes):  # type: ignore[misc]
+                self.note(sheet, int(numbers[first]), rows_count, column, text, note,
+                          "write the district's standard name to silence this")
 
         # The declared schema: blanks in required columns, values outside the allowed lists.
-        frame = pd.DataFrame({c: pd.Series(parsed[c], dtype=object) for c in hdr.INPUT_COLUMNS})
-        frame["registration_date"] = pd.to_datetime(frame["registration_date"]).astype("datetime64[ns]")
-        frame["is_woman"] = frame["is_woman"].astype("boolean")
-        frame["is_tribal"] = frame["is_tribal"].astype("boolean")
+        frame = pd.DataFrame(
+            {column: _row_check_values(column, parsed[column].values)[parsed[column].codes]
+             for column in hdr.INPUT_COLUMNS},
+            index=pd.RangeIndex(count),
+        )
+        failed_rows: list[int] = []
+        failed: list[tuple[object, str, str]] = []
+        failed_columns: list[str] = []
         for position, column, problem, fix in row_failures(frame):
-            if (position, column) in only_personal:
-                problem = f"held only personal data ({only_personal[position, column]}), removed"
-                error(position, column, pii.REDACTED, problem, fix + "; keep personal data out of the sheets")
-            elif not any(c == column for c, *_ in errors.get(position, [])):
-                error(position, column, raw[column][position], problem, fix)
+            if column in only_personal and only_personal[column][0][position]:
+                kinds = only_personal[column][1][position]
+                failed.append((pii.REDACTED, f"held only personal data ({kinds}), removed",
+                               fix + "; keep personal data out of the sheets"))
+            elif not errors.in_column(column)[position]:
+                failed.append((raw[column].values[raw[column].codes[position]], problem, fix))
+            else:
+                continue
+            failed_rows.append(position)  # type: ignore[arg-type]
+            failed_columns.append(column)
+            errors.in_column(column)[position] = True
+        errors.add_each(failed_rows, failed_columns, failed)
 
-        accepted = duplicates = 0
-        for position, number in enumerate(numbers):
-            if position in errors:
-                found = errors[position][:1] if position in junk_rows else errors[position]
-                for column, value, problem, fix in found:
-                    self.reject(sheet, number, column, value, problem, fix)
+        # Rejected rows: every problem, or only the first for a total/signature line.
+        positions, entries = errors.ordered()
+        is_junk = np.zeros(count, dtype=bool)
+        is_junk[junk_rows] = True
+        previous = -1
+        for position, entry in zip(positions.tolist(), entries.tolist()):
+            if position == previous and is_junk[position]:
                 continue
-            where = f"{sheet.source_file}:{sheet.source_sheet}:{number}" if sheet.source_sheet else f"{sheet.source_file}:{number}"
-            id_key = _id_key(parsed["registration_id"][position])  # type: ignore[arg-type]
-            seller_key = _id_key(parsed["gem_seller_id"][position])  # type: ignore[arg-type]
-            first = self.seen_ids.get(id_key) or (self.seen_sellers.get(seller_key) if seller_key else None)
-            if first is not None:
-                duplicates += 1
-                self.duplicates.append(
-                    dict(source_file=sheet.source_file, source_sheet=sheet.source_sheet, source_row=number,
-                         registration_id=parsed["registration_id"][position],
-                         gem_seller_id=parsed["gem_seller_id"][position], duplicate_of=first)
-                )
-                continue
-            self.seen_ids[id_key] = where  # type: ignore[index]
-            if seller_key:
-                self.seen_sellers[seller_key] = where
-            accepted += 1
-            record = {c: parsed[c][position] for c in hdr.INPUT_COLUMNS}
-            record.update(
-                home_lgd_code=lgd["home_district"][position],
-                event_lgd_code=lgd["event_district"][position],
-                source_file=sheet.source_file,
-                source_sheet=sheet.source_sheet,
-                source_row=number,
+            previous = position
+            column, value, problem, fix = errors.table[entry]
+            self.reject(sheet, int(numbers[position]), column, value, problem, fix)
+        rejected_rows = errors.rows()
+
+        # Duplicates of a row accepted before (this sheet, an earlier sheet or file); the rest is accepted.
+        candidates = np.ones(count, dtype=bool)
+        candidates[rejected_rows] = False
+        candidates = np.flatnonzero(candidates)
+        accepted_rows, duplicate_of = self._file_duplicates(sheet, parsed, id_keys, candidates, numbers)
+        for position, first in duplicate_of:
+            self.duplicates.append(
+                dict(source_file=sheet.source_file, source_sheet=sheet.source_sheet, source_row=int(numbers[position]),
+                     registration_id=parsed["registration_id"].values[parsed["registration_id"].codes[position]],
+                     gem_seller_id=parsed["gem_seller_id"].values[parsed["gem_seller_id"].codes[position]],
+                     duplicate_of=first)
             )
-            self.accepted.append(record)
-        return dict(accepted=accepted, rejected=len(errors), duplicates=duplicates, values_redacted=redacted)
+        block = {column: parsed[column].take(parsed[column].values, accepted_rows) for column in hdr.INPUT_COLUMNS}
+        block["registration_date"] = frame["registration_date"].to_numpy()[accepted_rows]
+        block.update(
+            home_lgd_code=lgd["home_district"].take(lgd["home_district"].values, accepted_rows),
+            event_lgd_code=lgd["event_district"].take(lgd["event_district"].values, accepted_rows),
+            source_file=np.full(len(accepted_rows), sheet.source_file, dtype=object),
+            source_sheet=np.full(len(accepted_rows), sheet.source_sheet, dtype=object),
+            source_row=numbers[accepted_rows],
+        )
+        self.accepted.append(block)
+        return dict(accepted=len(accepted_rows), rejected=len(rejected_rows), duplicates=len(duplicate_of),
+                    values_redacted=redacted)
+
+    def _file_duplicates(
+        self, sheet: RawSheet, parsed: dict[str, distinct.Distinct], id_keys: dict[str, pa.Array],
+        candidates: np.ndarray, numbers: np.ndarray,
+    ) -> tuple[np.ndarray, list[tuple[int, str]]]:
+        """Split the rows without problems into accepted ones and duplicates, in row order.
+
+        A row is a duplicate when its registration id (or, failing that, its
+        GeM seller id) was accepted before; only accepted rows count. Rows whose
+        ids occur nowhere else are accepted in bulk; the others go one by one.
+
+        Returns:
+            ``(accepted positions, [(duplicate position, where the row kept is)])``.
+        """
+        prefix = f"{sheet.source_file}:{sheet.source_sheet}" if sheet.source_sheet else sheet.source_file
+        ids, sellers = parsed["registration_id"], parsed["gem_seller_id"]
+        id_codes = ids.codes[candidates]
+        seller_codes = sellers.codes[candidates]
+        # Keys as numbers: equal keys, equal numbers (-1 for no GeM seller id).
+        id_number = _key_numbers(id_keys["registration_id"])[id_codes]
+        seller_number = _key_numbers(id_keys["gem_seller_id"])[seller_codes]
+        id_seen = self.seen_ids.lookup(id_keys["registration_id"])[id_codes]
+        seller_seen = self.seen_sellers.lookup(id_keys["gem_seller_id"])[seller_codes]
+        has_seller = seller_number >= 0
+        id_count = np.bincount(id_number, minlength=1) if len(id_number) else np.zeros(1, dtype=np.intp)
+        seller_count = np.bincount(seller_number[has_seller], minlength=1) if has_seller.any() else np.zeros(1, dtype=np.intp)
+        involved = (id_count[id_number] > 1) | (id_seen >= 0)
+        involved |= has_seller & ((seller_count[np.where(has_seller, seller_number, 0)] > 1) | (seller_seen >= 0))
+
+        is_duplicate = np.zeros(len(candidates), dtype=bool)
+        duplicate_of: list[tuple[int, str]] = []
+        own_ids: dict[int, str] = {}
+        own_sellers: dict[int, str] = {}
+        for index in np.flatnonzero(involved).tolist():
+            position = int(candidates[index])
+            first = self.seen_ids.where(int(id_seen[index])) if id_seen[index] >= 0 else own_ids.get(int(id_number[index]))
+            if first is None and has_seller[index]:
+                first = (self.seen_sellers.where(int(seller_seen[index])) if seller_seen[index] >= 0
+                         else own_sellers.get(int(seller_number[index])))
+            if first is not None:
+                is_duplicate[index] = True
+                duplicate_of.append((position, first))
+                continue
+            where = f"{prefix}:{numbers[position]}"
+            own_ids[int(id_number[index])] = where
+            if has_seller[index]:
+                own_sellers[int(seller_number[index])] = where
+        accepted = candidates[~is_duplicate]
+        kept_ids = id_keys["registration_id"].take(pa.array(ids.codes[accepted]))
+        self.seen_ids.add(kept_ids, prefix, numbers[accepted])
+        kept_sellers = id_keys["gem_seller_id"].take(pa.array(sellers.codes[accepted]))
+        valid = kept_sellers.is_valid().to_numpy(zero_copy_only=False)
+        self.seen_sellers.add(kept_sellers.filter(pa.array(valid)), prefix, numbers[accepted][valid])
+        return accepted, duplicate_of
+
+
+def _key_numbers(keys: pa.Array) -> np.ndarray:
+    """Per distinct id cell: a number per distinct key (equal keys, equal numbers), -1 for no key."""
+    if not len(keys):
+        return np.zeros(0, dtype=np.intp)
+    indices = pc.dictionary_encode(keys).indices
+    return indices.fill_null(-1).to_numpy(zero_copy_only=False).astype(np.intp)
+
+
+def _row_check_values(column: str, values: list[object]) -> np.ndarray:
+    """Per distinct parsed value, the value as the row checks see it (as the old per-row frame had it)."""
+    array = distinct.as_objects(values)
+    if column == "registration_date":
+        return pd.to_datetime(pd.Series(array, dtype=object)).astype("datetime64[ns]").to_numpy()
+    if column in ("is_woman", "is_tribal"):
+        return pd.array(array, dtype="boolean")  # type: ignore[return-value]
+    return array
 
 
 def _quality_row(source_file: str, source_sheet: str, **values: object) -> dict:
@@ -405,9 +703,17 @@ def _quality_row(source_file: str, source_sheet: str, **values: object) -> dict:
     return row
 
 
-def _accepted_frame(records: list[dict]) -> pd.DataFrame:
-    frame = pd.DataFrame.from_records(records, columns=[c for c in OUTPUT_COLUMNS if c != "is_synthetic"])
-    frame["is_synthetic"] = frame["data_origin"].fillna("").astype(str).str.upper().str.contains("SYNTHETIC")
+def _accepted_frame(blocks: list[dict[str, np.ndarray]]) -> pd.DataFrame:
+    columns = [c for c in OUTPUT_COLUMNS if c != "is_synthetic"]
+    count = sum(len(b["source_row"]) for b in blocks)
+    frame = pd.DataFrame(
+        {c: (np.concatenate([b[c] for b in blocks]) if blocks else np.empty(0, dtype=object)) for c in columns},
+        index=pd.RangeIndex(count),
+    )
+    origin = frame["data_origin"]
+    codes, uniques = pd.factorize(origin.to_numpy(dtype=object), use_na_sentinel=False)
+    synthetic = pd.Series(uniques, dtype=object).fillna("").astype(str).str.upper().str.contains("SYNTHETIC")
+    frame["is_synthetic"] = synthetic.to_numpy(dtype=bool)[codes] if len(codes) else np.zeros(0, dtype=bool)
     frame = frame.astype(
         {
             "registration_date": "datetime64[ns]",
@@ -424,7 +730,7 @@ def _accepted_frame(records: list[dict]) -> pd.DataFrame:
     frame = frame[list(OUTPUT_COLUMNS)]
     try:
         return REGISTRATIONS_SCHEMA.validate(frame, lazy=True)
-    except pa.errors.SchemaErrors as error:  # the row checks should have caught everything: a bug
+    except SchemaErrors as error:  # the row checks should have caught everything: a bug
         raise RuntimeError(f"accepted rows fail the registrations schema: {error.failure_cases.head(5)}") from None
 
 
@@ -449,9 +755,11 @@ def ingest_paths(inputs: Sequence[Path | str], *, sheet: str | None = None, late
         except ReadError as error:
             run.file_problem(display_name(path), "", error.problem, error.fix)
             continue
-        non_empty = [s for s in sheets if hdr.find_header_row(s.rows) is not None]
-        for raw_sheet in sheets:
-            run.sheet(raw_sheet, is_only_sheet=not non_empty and raw_sheet is sheets[0])
+        flags = [_record_flags(s) for s in sheets]
+        headers = [header_index(s, header_blank) for s, (header_blank, _) in zip(sheets, flags)]
+        any_non_empty = any(h is not None for h in headers)
+        for index, (raw_sheet, header, (_, blank)) in enumerate(zip(sheets, headers, flags)):
+            run.sheet(raw_sheet, header, blank, is_only_sheet=not any_non_empty and index == 0)
 
     return IngestResult(
         accepted=_accepted_frame(run.accepted),

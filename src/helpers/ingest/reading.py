@@ -1,10 +1,14 @@
-"""Reading registration sheets (CSV or .xlsx) into rows of raw cells.
+"""Reading registration sheets (CSV or .xlsx) into columns of raw cells.
 
-Knows about files and encodings, nothing about columns: it finds the files
-under the given paths, decodes CSV text (UTF-8, UTF-8/UTF-16 with BOM, the
-legacy code page Excel writes), opens workbooks read-only, and returns each
-sheet as numbered rows of cells. A file it cannot read gives one ``Problem``
-saying how to re-save it, never an exception.
+Knows about files and encodings, nothing about what the columns mean: it
+finds the files under the given paths, decodes CSV text (UTF-8, UTF-8/UTF-16
+with BOM, the legacy code page Excel writes), opens workbooks read-only, and
+returns each sheet as a ``RawSheet``: its records (rows as the CSV reader or
+Excel sees them, numbered from 1, blank ones included), stored column by
+column and dictionary-encoded (``CellColumn``), so that a million-row sheet of
+a few hundred distinct districts, crafts and dates costs a few integer arrays,
+not a Python list per row. A file it cannot read gives one ``Problem`` saying
+how to re-save it, never an exception.
 """
 
 from __future__ import annotations
@@ -15,8 +19,10 @@ import io
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Sequence
+from typing import Iterable, Sequence
 
+import numpy as np
+import pandas as pd
 from charset_normalizer import from_bytes
 
 from helpers import paths
@@ -27,6 +33,8 @@ _RESAVE_CSV = "open it in Excel and save it with File > Save As > 'CSV UTF-8 (Co
 _RESAVE_XLSX = "open it in Excel and save it with File > Save As > 'Excel Workbook (*.xlsx)'"
 #: Encodings accepted from charset-normalizer when the file is neither UTF-8 nor cp1252-looking.
 _LEGACY_OK = {"cp1252", "latin_1", "iso8859_15", "utf_16", "utf_16_le", "utf_16_be", "cp1250", "iso8859_2"}
+#: Records taken from the CSV reader (or a worksheet) at a time before they are encoded column by column.
+CHUNK_ROWS = 65_536
 
 
 class ReadError(Exception):
@@ -39,20 +47,148 @@ class ReadError(Exception):
 
 
 @dataclass
+class CellColumn:
+    """One column of a sheet, dictionary-encoded: the cell of record ``i`` is ``values[codes[i]]``.
+
+    Attributes:
+        codes: one int32 code per record of the sheet.
+        values: the distinct cells, in order of first appearance. A record
+            shorter than the sheet's widest one has ``None`` here (like an
+            empty .xlsx cell; an empty CSV field is ``''``).
+    """
+
+    codes: np.ndarray
+    values: list[object]
+
+
+@dataclass
 class RawSheet:
-    """One sheet of one file: numbered rows of raw cells.
+    """One sheet of one file: numbered records of raw cells, stored by column.
 
     Attributes:
         source_file: the file as shown to the user.
         source_sheet: the sheet name ("" for a CSV file).
-        rows: ``(row_number, cells)`` pairs, 1-based as Excel shows them, blank rows included.
+        columns: one ``CellColumn`` per cell position, as wide as the widest record.
+        lengths: how many cells each record has (0 for a blank line of a CSV file).
         encoding: the text encoding a CSV file was read with (None for .xlsx).
     """
 
     source_file: str
     source_sheet: str
-    rows: list[tuple[int, list[object]]] = field(default_factory=list)
+    columns: list[CellColumn] = field(default_factory=list)
+    lengths: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int32))
     encoding: str | None = None
+
+    @classmethod
+    def from_rows(
+        cls, source_file: str, source_sheet: str, rows: Iterable[Sequence[object]], *,
+        encoding: str | None = None, typed: bool = True,
+    ) -> RawSheet:
+        """A sheet from its records, in order (record ``i`` is row ``i + 1``).
+
+        Args:
+            typed: the cells may be of several types (an .xlsx sheet): ``1``,
+                ``1.0`` and ``True`` stay three different values. With
+                ``typed=False`` every cell must be a string or None (a CSV file).
+        """
+        builder = _ColumnsBuilder(typed)
+        chunk: list[Sequence[object]] = []
+        for cells in rows:
+            chunk.append(cells)
+            if len(chunk) == CHUNK_ROWS:
+                builder.add(chunk)
+                chunk = []
+        builder.add(chunk)
+        columns, lengths = builder.build()
+        return cls(source_file, source_sheet, columns, lengths, encoding)
+
+    @property
+    def numbers(self) -> np.ndarray:
+        """The spreadsheet row number of each record (1 = the first line of the file)."""
+        return np.arange(1, len(self.lengths) + 1, dtype=np.int64)
+
+    def cells(self, index: int) -> list[object]:
+        """The cells of record ``index`` (0-based), as the CSV reader or Excel gave them."""
+        return [column.values[column.codes[index]] for column in self.columns[: self.lengths[index]]]
+
+    @property
+    def rows(self) -> list[tuple[int, list[object]]]:
+        """``(row_number, cells)`` of every record (builds Python lists: for small sheets and tests)."""
+        return [(index + 1, self.cells(index)) for index in range(len(self.lengths))]
+
+
+def _typed_key(value: object) -> tuple[type, object]:
+    """Cells are the same value only if of the same type: 1, 1.0 and True differ; 0.0 and -0.0 too."""
+    return (float, repr(value)) if isinstance(value, float) else (type(value), value)
+
+
+def _factorize(values: np.ndarray, typed: bool) -> tuple[np.ndarray, list[object]]:
+    """``(codes, distinct values)`` of an object array, in order of first appearance."""
+    if typed:
+        index: dict[tuple[type, object], int] = {}
+        distinct: list[object] = []
+        codes = np.empty(len(values), dtype=np.int32)
+        for position, value in enumerate(values):
+            key = _typed_key(value)
+            code = index.get(key)
+            if code is None:
+                code = index[key] = len(distinct)
+                distinct.append(value)
+            codes[position] = code
+        return codes, distinct
+    codes, uniques = pd.factorize(values, use_na_sentinel=True)  # strings and None only
+    distinct = list(uniques)
+    codes = codes.astype(np.int32)
+    missing = codes < 0
+    if missing.any():
+        codes[missing] = len(distinct)
+        distinct.append(None)
+    return codes, distinct
+
+
+class _ColumnsBuilder:
+    """Encodes records chunk by chunk, so a big sheet never exists as a list of Python rows."""
+
+    def __init__(self, typed: bool) -> None:
+        self.typed = typed
+        self.lengths: list[np.ndarray] = []
+        self.chunks: list[tuple[int, list[tuple[np.ndarray, list[object]]]]] = []
+
+    def add(self, rows: list[Sequence[object]]) -> None:
+        count = len(rows)
+        if not count:
+            return
+        lengths = np.fromiter(map(len, rows), dtype=np.int32, count=count)
+        width = int(lengths.max())
+        if int(lengths.min()) != width:
+            rows = [r if len(r) == width else [*r, *([None] * (width - len(r)))] for r in rows]
+        encoded = []
+        for column in zip(*rows):
+            values = np.empty(count, dtype=object)
+            values[:] = column
+            encoded.append(_factorize(values, self.typed))
+        self.lengths.append(lengths)
+        self.chunks.append((count, encoded))
+
+    def build(self) -> tuple[list[CellColumn], np.ndarray]:
+        width = max((len(encoded) for _, encoded in self.chunks), default=0)
+        columns = []
+        for position in range(width):
+            parts = [
+                encoded[position] if position < len(encoded) else (np.zeros(count, dtype=np.int32), [None])
+                for count, encoded in self.chunks
+            ]
+            if len(parts) == 1:
+                codes, values = parts[0]
+            else:
+                everything = np.empty(sum(len(v) for _, v in parts), dtype=object)
+                everything[:] = [value for _, chunk_values in parts for value in chunk_values]
+                merged, values = _factorize(everything, self.typed)
+                offsets = np.cumsum([0] + [len(v) for _, v in parts])
+                codes = np.concatenate([merged[offset + chunk_codes] for offset, (chunk_codes, _) in zip(offsets, parts)])
+            columns.append(CellColumn(codes.astype(np.int32, copy=False), values))
+        lengths = np.concatenate(self.lengths) if self.lengths else np.zeros(0, dtype=np.int32)
+        return columns, lengths
 
 
 def display_name(path: Path) -> str:
@@ -136,9 +272,23 @@ def decode_csv_bytes(data: bytes) -> tuple[str, str]:
     raise ReadError("is not a text CSV file (it looks like binary data or an unknown encoding)", _RESAVE_CSV)
 
 
+def _first_nonblank_line(text: str) -> str:
+    """``next(line for line in text.splitlines() if line.strip())``, without splitting the whole text."""
+    size = 65_536
+    while True:
+        lines = text[:size].splitlines()
+        complete = lines if size >= len(text) else lines[:-1]  # the last one may go on past the cut
+        for line in complete:
+            if line.strip():
+                return line
+        if size >= len(text):
+            return ""
+        size *= 8
+
+
 def _sniff_delimiter(text: str) -> str:
     """The delimiter of the first non-blank line: comma, semicolon or tab, whichever is most common."""
-    first = next((line for line in text.splitlines() if line.strip()), "")
+    first = _first_nonblank_line(text)
     counts = {d: first.count(d) for d in (",", ";", "\t")}
     best = max(counts, key=lambda d: counts[d])
     return best if counts[best] else ","
@@ -152,15 +302,13 @@ def read_csv(path: Path) -> RawSheet:
     """
     data = path.read_bytes()
     text, encoding = decode_csv_bytes(data)
+    del data
     text = text.lstrip("\ufeff")
-    sheet = RawSheet(display_name(path), "", encoding=encoding)
     try:
         reader = csv.reader(io.StringIO(text, newline=""), delimiter=_sniff_delimiter(text))
-        for number, cells in enumerate(reader, start=1):
-            sheet.rows.append((number, list(cells)))
+        return RawSheet.from_rows(display_name(path), "", reader, encoding=encoding, typed=False)
     except csv.Error as error:
         raise ReadError(f"is not a well-formed CSV file ({error})", _RESAVE_CSV) from None
-    return sheet
 
 
 def read_xlsx(path: Path, sheet_name: str | None = None) -> list[RawSheet]:
@@ -185,13 +333,10 @@ def read_xlsx(path: Path, sheet_name: str | None = None) -> list[RawSheet]:
         names = workbook.sheetnames
         if sheet_name is not None and sheet_name not in names:
             raise ReadError(f"has no sheet named '{sheet_name}'", f"the sheets are: {', '.join(names)}")
-        sheets: list[RawSheet] = []
-        for name in names if sheet_name is None else [sheet_name]:
-            sheet = RawSheet(display_name(path), name)
-            for number, cells in enumerate(workbook[name].iter_rows(values_only=True), start=1):
-                sheet.rows.append((number, list(cells)))
-            sheets.append(sheet)
-        return sheets
+        return [
+            RawSheet.from_rows(display_name(path), name, workbook[name].iter_rows(values_only=True), typed=True)
+            for name in (names if sheet_name is None else [sheet_name])
+        ]
     finally:
         workbook.close()
 

@@ -38,7 +38,7 @@ class Distinct:
     """The cells of some rows as codes into their distinct values: row ``i`` holds ``values[codes[i]]``.
 
     Attributes:
-        codes: one code per row (intp).
+        codes: one code per row (int32).
         values: the distinct values, each once, in order of first appearance among the rows.
     """
 
@@ -49,9 +49,9 @@ class Distinct:
     def of_rows(cls, column: CellColumn | None, records: np.ndarray) -> Distinct:
         """The cells of ``column`` in ``records`` (all None without a column)."""
         if column is None:
-            return cls(np.zeros(len(records), dtype=np.intp), [None])
+            return cls(np.zeros(len(records), dtype=np.int32), [None])
         codes, uniques = pd.factorize(column.codes[records])
-        return cls(codes.astype(np.intp, copy=False), [column.values[i] for i in uniques])
+        return cls(codes.astype(np.int32), [column.values[i] for i in uniques])
 
     def map(self, function: Callable[[object], object]) -> list[object]:
         """``function`` of each distinct value."""
@@ -65,6 +65,10 @@ class Distinct:
         """Per row (or per row of ``rows``), the entry of ``values`` for its distinct value."""
         array = values if isinstance(values, np.ndarray) else as_objects(values)
         return array[self.codes if rows is None else self.codes[rows]]
+
+    def subset(self, rows: np.ndarray) -> Distinct:
+        """The same values, for the rows ``rows`` only (values no row holds any more are kept)."""
+        return Distinct(self.codes[rows], self.values)
 
     def rows_where(self, flags: Sequence[bool] | np.ndarray) -> np.ndarray:
         """Positions of the rows whose distinct value is flagged."""

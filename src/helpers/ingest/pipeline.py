@@ -31,6 +31,7 @@ from helpers.districts import get_resolver, text_key
 from helpers.ingest import headers as hdr
 from helpers.ingest import distinct, parsing, pii
 from helpers.ingest.problems import ERROR, NOTE, Problem, show_value
+from helpers.ingest import reading
 from helpers.ingest.reading import RawSheet, ReadError, discover, display_name, read_file
 from helpers.ingest.schema import OUTPUT_COLUMNS, REGISTRATIONS_SCHEMA, TEXT_COLUMNS, row_failures
 from helpers.privacy import excel_safe
@@ -60,6 +61,10 @@ QUALITY_COLUMNS = (
     "file_problem",
 )
 DROPPED_COLUMNS = ("source_file", "source_sheet", "column", "reason")
+#: After a file of at least this many records, freed memory is handed back to the system.
+BIG_FILE_RECORDS = 100_000
+#: Rows checked against ``ROW_SCHEMA`` at a time.
+ROW_CHECK_ROWS = 250_000
 
 _DISTRICT_FIX = {
     "other_state": "only sellers and events in Uttar Pradesh belong in these sheets; check the row",
@@ -561,15 +566,22 @@ class _Run:
                           "write the district's standard name to silence this")
 
         # The declared schema: blanks in required columns, values outside the allowed lists.
-        frame = pd.DataFrame(
-            {column: _row_check_values(column, parsed[column].values)[parsed[column].codes]
-             for column in hdr.INPUT_COLUMNS},
-            index=pd.RangeIndex(count),
-        )
+        # The rows go through in slices: each row's problems come out in the same order, with less memory.
+        checked = {column: _row_check_values(column, parsed[column].values) for column in hdr.INPUT_COLUMNS}
+        failures = []
+        for start in range(0, count, ROW_CHECK_ROWS):
+            rows = slice(start, min(count, start + ROW_CHECK_ROWS))
+            frame = pd.DataFrame(
+                {column: _row_check_series(checked[column], parsed[column].codes[rows], rows)
+                 for column in hdr.INPUT_COLUMNS},
+                index=pd.RangeIndex(rows.start, rows.stop),
+            )
+            failures.extend(row_failures(frame))
+            del frame
         failed_rows: list[int] = []
         failed: list[tuple[object, str, str]] = []
         failed_columns: list[str] = []
-        for position, column, problem, fix in row_failures(frame):
+        for position, column, problem, fix in failures:
             if column in only_personal and only_personal[column][0][position]:
                 kinds = only_personal[column][1][position]
                 failed.append((pii.REDACTED, f"held only personal data ({kinds}), removed",
@@ -608,14 +620,19 @@ class _Run:
                      gem_seller_id=parsed["gem_seller_id"].values[parsed["gem_seller_id"].codes[position]],
                      duplicate_of=first)
             )
-        block = {column: parsed[column].take(parsed[column].values, accepted_rows) for column in hdr.INPUT_COLUMNS}
-        block["registration_date"] = frame["registration_date"].to_numpy()[accepted_rows]
+        kept = len(accepted_rows)
+        texts = {column: parsed[column].subset(accepted_rows) for column in hdr.INPUT_COLUMNS if column in TEXT_COLUMNS}
+        texts.update(source_file=distinct.Distinct(np.zeros(kept, dtype=np.int32), [sheet.source_file]),
+                     source_sheet=distinct.Distinct(np.zeros(kept, dtype=np.int32), [sheet.source_sheet]))
+        block: dict[str, object] = {column: _text_array(cells) for column, cells in texts.items()}
         block.update(
-            home_lgd_code=lgd["home_district"].take(lgd["home_district"].values, accepted_rows),
-            event_lgd_code=lgd["event_district"].take(lgd["event_district"].values, accepted_rows),
-            source_file=np.full(len(accepted_rows), sheet.source_file, dtype=object),
-            source_sheet=np.full(len(accepted_rows), sheet.source_sheet, dtype=object),
-            source_row=numbers[accepted_rows],
+            registration_date=checked["registration_date"][parsed["registration_date"].codes[accepted_rows]],
+            is_woman=np.array(parsed["is_woman"].take(parsed["is_woman"].values, accepted_rows), dtype=bool),
+            is_tribal=np.array(parsed["is_tribal"].take(parsed["is_tribal"].values, accepted_rows), dtype=bool),
+            is_synthetic=_is_synthetic(texts["data_origin"]),
+            home_lgd_code=np.array(lgd["home_district"].take(lgd["home_district"].values, accepted_rows), dtype=np.int64),
+            event_lgd_code=np.array(lgd["event_district"].take(lgd["event_district"].values, accepted_rows), dtype=np.int64),
+            source_row=numbers[accepted_rows].astype(np.int64),
         )
         self.accepted.append(block)
         return dict(accepted=len(accepted_rows), rejected=len(rejected_rows), duplicates=len(duplicate_of),
@@ -684,14 +701,24 @@ def _key_numbers(keys: pa.Array) -> np.ndarray:
     return indices.fill_null(-1).to_numpy(zero_copy_only=False).astype(np.intp)
 
 
-def _row_check_values(column: str, values: list[object]) -> np.ndarray:
-    """Per distinct parsed value, the value as the row checks see it (as the old per-row frame had it)."""
+def _row_check_values(column: str, values: list[object]) -> np.ndarray | pd.api.extensions.ExtensionArray:
+    """Distinct parsed values as the row checks see them: dates as datetime64[ns], yes/no as the
+    nullable "boolean" dtype, everything else as Python objects."""
     array = distinct.as_objects(values)
     if column == "registration_date":
         return pd.to_datetime(pd.Series(array, dtype=object)).astype("datetime64[ns]").to_numpy()
     if column in ("is_woman", "is_tribal"):
-        return pd.array(array, dtype="boolean")  # type: ignore[return-value]
+        return pd.array(array, dtype="boolean")
     return array
+
+
+def _row_check_series(values: np.ndarray | pd.api.extensions.ExtensionArray, codes: np.ndarray, rows: slice) -> pd.Series:
+    """The rows ``rows`` of a column for the row checks (object columns stay object, not inferred as text)."""
+    index = pd.RangeIndex(rows.start, rows.stop)
+    taken = values[codes]
+    if isinstance(taken, np.ndarray) and taken.dtype == object:
+        return pd.Series(taken, index=index, dtype=object)
+    return pd.Series(taken, index=index)
 
 
 def _quality_row(source_file: str, source_sheet: str, **values: object) -> dict:
@@ -703,31 +730,43 @@ def _quality_row(source_file: str, source_sheet: str, **values: object) -> dict:
     return row
 
 
-def _accepted_frame(blocks: list[dict[str, np.ndarray]]) -> pd.DataFrame:
-    columns = [c for c in OUTPUT_COLUMNS if c != "is_synthetic"]
-    count = sum(len(b["source_row"]) for b in blocks)
-    frame = pd.DataFrame(
-        {c: (np.concatenate([b[c] for b in blocks]) if blocks else np.empty(0, dtype=object)) for c in columns},
-        index=pd.RangeIndex(count),
-    )
-    origin = frame["data_origin"]
-    codes, uniques = pd.factorize(origin.to_numpy(dtype=object), use_na_sentinel=False)
-    synthetic = pd.Series(uniques, dtype=object).fillna("").astype(str).str.upper().str.contains("SYNTHETIC")
-    frame["is_synthetic"] = synthetic.to_numpy(dtype=bool)[codes] if len(codes) else np.zeros(0, dtype=bool)
-    frame = frame.astype(
-        {
-            "registration_date": "datetime64[ns]",
-            "is_woman": bool,
-            "is_tribal": bool,
-            "is_synthetic": bool,
-            "home_lgd_code": "int64",
-            "event_lgd_code": "int64",
-            "source_row": "int64",
-        }
-    )
-    for name in TEXT_COLUMNS:
-        frame[name] = frame[name].astype("str")
-    frame = frame[list(OUTPUT_COLUMNS)]
+def _text_array(cells: distinct.Distinct) -> pd.api.extensions.ExtensionArray:
+    """A text column of the standard table: ``str`` dtype, a missing value is NaN."""
+    return pd.array(distinct.as_objects(cells.values), dtype="str").take(cells.codes)
+
+
+def _is_synthetic(origin: distinct.Distinct) -> np.ndarray:
+    """Per row: does ``data_origin`` say SYNTHETIC (any case)?"""
+    values = pd.Series(distinct.as_objects(origin.values), dtype=object)
+    synthetic = values.fillna("").astype(str).str.upper().str.contains("SYNTHETIC")
+    return synthetic.to_numpy(dtype=bool)[origin.codes]
+
+
+def _accepted_frame(blocks: list[dict[str, object]]) -> pd.DataFrame:
+    """The standard table from each sheet's accepted rows, checked against ``REGISTRATIONS_SCHEMA``."""
+    empty = {
+        "registration_date": np.zeros(0, dtype="datetime64[ns]"),
+        "is_woman": np.zeros(0, dtype=bool),
+        "is_tribal": np.zeros(0, dtype=bool),
+        "is_synthetic": np.zeros(0, dtype=bool),
+        "home_lgd_code": np.zeros(0, dtype=np.int64),
+        "event_lgd_code": np.zeros(0, dtype=np.int64),
+        "source_row": np.zeros(0, dtype=np.int64),
+    }
+    columns: dict[str, object] = {}
+    for name in OUTPUT_COLUMNS:
+        parts = [block.pop(name) for block in blocks]  # each sheet's part is let go once joined
+        if name in TEXT_COLUMNS:
+            if not parts:
+                columns[name] = pd.array(np.empty(0, dtype=object), dtype="str")
+            else:
+                columns[name] = parts[0] if len(parts) == 1 else parts[0]._concat_same_type(parts)  # type: ignore[attr-defined]
+        else:
+            columns[name] = np.concatenate(parts) if parts else empty[name]  # type: ignore[arg-type]
+        del parts
+    count = len(columns["source_row"])  # type: ignore[arg-type]
+    frame = pd.DataFrame(columns, index=pd.RangeIndex(count))
+    del columns
     try:
         return REGISTRATIONS_SCHEMA.validate(frame, lazy=True)
     except SchemaErrors as error:  # the row checks should have caught everything: a bug
@@ -758,8 +797,12 @@ def ingest_paths(inputs: Sequence[Path | str], *, sheet: str | None = None, late
         flags = [_record_flags(s) for s in sheets]
         headers = [header_index(s, header_blank) for s, (header_blank, _) in zip(sheets, flags)]
         any_non_empty = any(h is not None for h in headers)
-        for index, (raw_sheet, header, (_, blank)) in enumerate(zip(sheets, headers, flags)):
-            run.sheet(raw_sheet, header, blank, is_only_sheet=not any_non_empty and index == 0)
+        for index, header in enumerate(headers):
+            run.sheet(sheets[index], header, flags[index][1], is_only_sheet=not any_non_empty and index == 0)
+        records = sum(len(s.lengths) for s in sheets)
+        del sheets, flags  # the cells are not needed any more
+        if records >= BIG_FILE_RECORDS:
+            reading.release_freed_memory()
 
     return IngestResult(
         accepted=_accepted_frame(run.accepted),

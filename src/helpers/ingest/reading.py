@@ -15,6 +15,8 @@ from __future__ import annotations
 
 import codecs
 import csv
+import ctypes
+import ctypes.util
 import io
 import zipfile
 from dataclasses import dataclass, field
@@ -33,6 +35,8 @@ _RESAVE_CSV = "open it in Excel and save it with File > Save As > 'CSV UTF-8 (Co
 _RESAVE_XLSX = "open it in Excel and save it with File > Save As > 'Excel Workbook (*.xlsx)'"
 #: Encodings accepted from charset-normalizer when the file is neither UTF-8 nor cp1252-looking.
 _LEGACY_OK = {"cp1252", "latin_1", "iso8859_15", "utf_16", "utf_16_le", "utf_16_be", "cp1250", "iso8859_2"}
+#: CSV files at least this big, and without quotes, are split by pyarrow instead of the ``csv`` module.
+PLAIN_CSV_MIN_BYTES = 1 << 20
 #: Records taken from the CSV reader (or a worksheet) at a time before they are encoded column by column.
 CHUNK_ROWS = 65_536
 
@@ -115,6 +119,26 @@ class RawSheet:
     def rows(self) -> list[tuple[int, list[object]]]:
         """``(row_number, cells)`` of every record (builds Python lists: for small sheets and tests)."""
         return [(index + 1, self.cells(index)) for index in range(len(self.lengths))]
+
+
+def release_freed_memory() -> None:
+    """Hand memory freed after a big file back to the system (glibc's ``malloc_trim``; elsewhere nothing).
+
+    Reading a big sheet frees many medium-sized blocks that glibc keeps in the
+    heap; without this, the memory of the last file read would stay counted in
+    the process's resident size while the next steps allocate more.
+    """
+    global _MALLOC_TRIM
+    if _MALLOC_TRIM is None:
+        try:
+            _MALLOC_TRIM = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6").malloc_trim
+        except (OSError, AttributeError):
+            _MALLOC_TRIM = False
+    if _MALLOC_TRIM:
+        _MALLOC_TRIM(0)
+
+
+_MALLOC_TRIM: object = None
 
 
 def _typed_key(value: object) -> tuple[type, object]:
@@ -297,18 +321,156 @@ def _sniff_delimiter(text: str) -> str:
 def read_csv(path: Path) -> RawSheet:
     """Read a CSV file into one ``RawSheet`` (every cell a string).
 
+    A big file without quotes is split by pyarrow (``_read_plain_csv``),
+    anything else by Python's ``csv`` module; both give the same cells.
+
     Raises:
         ReadError: the file cannot be decoded or parsed.
     """
     data = path.read_bytes()
-    text, encoding = decode_csv_bytes(data)
-    del data
-    text = text.lstrip("\ufeff")
+    decoded, encoding = decode_csv_bytes(data)
+    text = decoded.lstrip("\ufeff")
+    delimiter = _sniff_delimiter(text)
+    if len(data) >= PLAIN_CSV_MIN_BYTES and _is_plain(text):
+        if encoding in ("utf-8", "utf-8-sig"):  # the text is the bytes after the BOM(s): no need to encode it again
+            bom = len(codecs.BOM_UTF8) if encoding == "utf-8-sig" else 0
+            payload = memoryview(data)[bom + len(codecs.BOM_UTF8) * (len(decoded) - len(text)):]
+        else:
+            payload = memoryview(text.encode("utf-8"))
+        del decoded, text, data
+        split = _split_plain_csv(payload, delimiter)
+        if split is not None:
+            del payload  # the table holds the cells now
+            columns, lengths = _encode_plain_csv(split)
+            release_freed_memory()
+            return RawSheet(display_name(path), "", columns, lengths, encoding)
+        text = bytes(payload).decode("utf-8")
+    else:
+        del decoded, data
     try:
-        reader = csv.reader(io.StringIO(text, newline=""), delimiter=_sniff_delimiter(text))
+        reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
         return RawSheet.from_rows(display_name(path), "", reader, encoding=encoding, typed=False)
     except csv.Error as error:
         raise ReadError(f"is not a well-formed CSV file ({error})", _RESAVE_CSV) from None
+
+
+def _is_plain(text: str) -> bool:
+    """True for CSV text that the ``csv`` module reads as plain lines split at the delimiter.
+
+    No quote character, no NUL, and every carriage return part of a CRLF line end.
+    """
+    return '"' not in text and "\0" not in text and text.count("\r") == text.count("\r\n")
+
+
+def _split_plain_csv(payload: memoryview, delimiter: str) -> list | None:
+    """Split plain CSV text (``_is_plain``, UTF-8 bytes) with pyarrow; None if it cannot.
+
+    What ``csv.reader`` makes of such text: one record per line (LF or CRLF),
+    ``[]`` for an empty line, the line split at every delimiter otherwise.
+    pyarrow reads the lines with the most common number of fields (and the
+    empty ones, as rows of empty cells); the few others are split here.
+
+    Returns:
+        ``[pyarrow table, which records are in the table, the cells of the other
+        records, number of cells of every record]``, for ``_encode_plain_csv``.
+    """
+    import pyarrow as pa
+    import pyarrow.compute as pc
+    import pyarrow.csv as pa_csv
+
+    pool = pa.system_memory_pool()  # gives memory back to the system when freed, unlike the default mimalloc
+    buffer = np.frombuffer(payload, dtype=np.uint8)
+    size = len(buffer)
+    block = 1 << 24
+    newlines = [np.flatnonzero(buffer[start:start + block] == 10) + start for start in range(0, size, block)]
+    ends = np.concatenate(newlines) if newlines else np.zeros(0, dtype=np.int64)
+    starts = np.concatenate(([0], ends + 1)).astype(np.int64)
+    stops = np.concatenate((ends, [size])).astype(np.int64)
+    if starts[-1] == size:  # the text ends with a line end: no line after it
+        starts, stops = starts[:-1], stops[:-1]
+    if not len(starts):
+        return None
+    has_cr = (stops > starts) & (buffer[np.maximum(stops - 1, 0)] == 13)
+    widths = stops - has_cr - starts
+    if int(widths.max()) > csv.field_size_limit():
+        return None  # let the csv module report the field that is too long
+    lines = pa.LargeStringArray.from_buffers(
+        len(starts), pa.py_buffer(np.concatenate((starts, [size])).astype(np.int64)), pa.py_buffer(payload)
+    )
+    counts = np.where(widths > 0, pc.count_substring(lines, delimiter, memory_pool=pool).to_numpy(zero_copy_only=False) + 1, 0)
+    del lines
+    field_counts, how_often = np.unique(counts[counts > 0], return_counts=True)
+    if not len(field_counts):
+        return None
+    width = int(field_counts[np.argmax(how_often)])
+    in_table = (counts == width) | (counts == 0)  # pyarrow gives an empty line as a row of empty cells
+    skipped = 0
+
+    def skip(_row: object) -> str:
+        nonlocal skipped
+        skipped += 1
+        return "skip"
+
+    names = [f"c{i}" for i in range(width)]
+    table = pa_csv.read_csv(
+        pa.BufferReader(pa.py_buffer(payload)),
+        read_options=pa_csv.ReadOptions(column_names=names, use_threads=True),
+        parse_options=pa_csv.ParseOptions(
+            delimiter=delimiter, quote_char=False, double_quote=False, escape_char=False,
+            newlines_in_values=False, ignore_empty_lines=False, invalid_row_handler=skip,
+        ),
+        convert_options=pa_csv.ConvertOptions(
+            column_types={name: pa.string() for name in names}, strings_can_be_null=False,
+            quoted_strings_can_be_null=False, null_values=[], check_utf8=False,
+        ),
+        memory_pool=pool,
+    )
+    table_rows = np.flatnonzero(in_table)
+    odd_rows = np.flatnonzero(~in_table)
+    if table.num_rows != len(table_rows) or skipped != len(odd_rows):
+        return None
+    odd_cells = [bytes(payload[starts[i]:stops[i] - has_cr[i]]).decode("utf-8").split(delimiter) for i in odd_rows]
+    return [table, in_table, odd_cells, counts.astype(np.int32)]
+
+
+def _encode_plain_csv(split: list) -> tuple[list[CellColumn], np.ndarray]:
+    """Dictionary-encode the columns split by ``_split_plain_csv``, one at a time.
+
+    Takes the table out of ``split``, so that each column's text is freed once encoded.
+    """
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    pool = pa.system_memory_pool()
+    table, in_table, odd_cells, lengths = split
+    split.clear()
+    table_rows = np.flatnonzero(in_table)
+    odd_rows = np.flatnonzero(~in_table)
+    width = table.num_columns
+    columns = []
+    for position in range(max([width, *map(len, odd_cells)])):
+        codes = np.zeros(len(lengths), dtype=np.int32)
+        if position < width:
+            encoded = pc.dictionary_encode(table.column(0).combine_chunks(memory_pool=pool), memory_pool=pool)
+            table = table.remove_column(0)  # one column of text at a time
+            values: list[object] = encoded.dictionary.to_pylist()
+            codes[table_rows] = encoded.indices.to_numpy(zero_copy_only=False)
+            del encoded
+        else:
+            values = [None]
+        if odd_cells:
+            codes[odd_rows] = np.arange(len(values), len(values) + len(odd_cells), dtype=np.int32)
+            values.extend(cells[position] if position < len(cells) else None for cells in odd_cells)
+            merged, values = _factorize(_objects(values), typed=False)
+            codes = merged[codes]
+        columns.append(CellColumn(codes, values))
+    return columns, lengths
+
+
+def _objects(values: list[object]) -> np.ndarray:
+    array = np.empty(len(values), dtype=object)
+    array[:] = values
+    return array
 
 
 def read_xlsx(path: Path, sheet_name: str | None = None) -> list[RawSheet]:

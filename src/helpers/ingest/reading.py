@@ -171,12 +171,16 @@ def _factorize(values: np.ndarray, typed: bool) -> tuple[np.ndarray, list[object
 
 
 class _ColumnsBuilder:
-    """Encodes records chunk by chunk, so a big sheet never exists as a list of Python rows."""
+    """Encodes records chunk by chunk, so a big sheet never exists as a list of Python rows.
+
+    Text cells (``typed=False``) go into pyarrow string arrays as they come and
+    are dictionary-encoded once at the end; typed cells are encoded in Python.
+    """
 
     def __init__(self, typed: bool) -> None:
         self.typed = typed
         self.lengths: list[np.ndarray] = []
-        self.chunks: list[tuple[int, list[tuple[np.ndarray, list[object]]]]] = []
+        self.chunks: list[tuple[int, list[object]]] = []  # (records, one array per cell position)
 
     def add(self, rows: list[Sequence[object]]) -> None:
         count = len(rows)
@@ -186,33 +190,67 @@ class _ColumnsBuilder:
         width = int(lengths.max())
         if int(lengths.min()) != width:
             rows = [r if len(r) == width else [*r, *([None] * (width - len(r)))] for r in rows]
-        encoded = []
-        for column in zip(*rows):
-            values = np.empty(count, dtype=object)
-            values[:] = column
-            encoded.append(_factorize(values, self.typed))
         self.lengths.append(lengths)
-        self.chunks.append((count, encoded))
+        self.chunks.append((count, [self._array(column) for column in zip(*rows)]))
+
+    def _array(self, cells: Sequence[object]) -> object:
+        if not self.typed:
+            import pyarrow as pa
+
+            try:
+                return pa.array(cells, type=pa.string(), memory_pool=pa.system_memory_pool())
+            except (pa.ArrowException, UnicodeError):  # e.g. a lone surrogate: keep the Python strings
+                pass
+        return _objects(list(cells))
 
     def build(self) -> tuple[list[CellColumn], np.ndarray]:
-        width = max((len(encoded) for _, encoded in self.chunks), default=0)
+        import pyarrow as pa
+
+        width = max((len(arrays) for _, arrays in self.chunks), default=0)
         columns = []
         for position in range(width):
-            parts = [
-                encoded[position] if position < len(encoded) else (np.zeros(count, dtype=np.int32), [None])
-                for count, encoded in self.chunks
-            ]
-            if len(parts) == 1:
-                codes, values = parts[0]
+            parts: list[object] = []
+            for _, arrays in self.chunks:
+                parts.append(arrays[position] if position < len(arrays) else None)
+                if position < len(arrays):
+                    arrays[position] = None  # let the chunk go once its column is encoded
+            counts = [count for count, _ in self.chunks]
+            if all(part is None or isinstance(part, pa.Array) for part in parts):
+                texts = pa.chunked_array(
+                    [part if part is not None else pa.nulls(count, pa.string()) for part, count in zip(parts, counts)],
+                    type=pa.string(),
+                )
+                del parts
+                codes, values = _encode_strings(texts)
             else:
-                everything = np.empty(sum(len(v) for _, v in parts), dtype=object)
-                everything[:] = [value for _, chunk_values in parts for value in chunk_values]
-                merged, values = _factorize(everything, self.typed)
-                offsets = np.cumsum([0] + [len(v) for _, v in parts])
-                codes = np.concatenate([merged[offset + chunk_codes] for offset, (chunk_codes, _) in zip(offsets, parts)])
-            columns.append(CellColumn(codes.astype(np.int32, copy=False), values))
+                cells = np.concatenate([
+                    (part.to_numpy(zero_copy_only=False) if isinstance(part, pa.Array)
+                     else part if part is not None else np.full(count, None, dtype=object))
+                    for part, count in zip(parts, counts)
+                ])
+                del parts
+                codes, values = _factorize(cells, self.typed)
+            columns.append(CellColumn(codes, values))
         lengths = np.concatenate(self.lengths) if self.lengths else np.zeros(0, dtype=np.int32)
         return columns, lengths
+
+
+def _encode_strings(texts: object) -> tuple[np.ndarray, list[object]]:
+    """``(codes, distinct values)`` of a pyarrow string array (null: None), in order of first appearance."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    pool = pa.system_memory_pool()
+    if isinstance(texts, pa.ChunkedArray):
+        texts = texts.combine_chunks(memory_pool=pool)
+    encoded = pc.dictionary_encode(texts, memory_pool=pool)
+    del texts
+    values: list[object] = encoded.dictionary.to_pylist()
+    indices = encoded.indices
+    if indices.null_count:
+        indices = indices.fill_null(len(values))
+        values.append(None)
+    return indices.to_numpy(zero_copy_only=False).astype(np.int32, copy=False), values
 
 
 def display_name(path: Path) -> str:
@@ -321,8 +359,10 @@ def _sniff_delimiter(text: str) -> str:
 def read_csv(path: Path) -> RawSheet:
     """Read a CSV file into one ``RawSheet`` (every cell a string).
 
-    A big file without quotes is split by pyarrow (``_read_plain_csv``),
-    anything else by Python's ``csv`` module; both give the same cells.
+    A big file without quotes is split by pyarrow (``_split_plain_csv``),
+    anything else by Python's ``csv`` module; both give the same cells. Either
+    reads the text as UTF-8 bytes, not as one Python string (which the ``csv``
+    module's usual ``StringIO`` would hold as four bytes per character).
 
     Raises:
         ReadError: the file cannot be decoded or parsed.
@@ -331,27 +371,32 @@ def read_csv(path: Path) -> RawSheet:
     decoded, encoding = decode_csv_bytes(data)
     text = decoded.lstrip("\ufeff")
     delimiter = _sniff_delimiter(text)
-    if len(data) >= PLAIN_CSV_MIN_BYTES and _is_plain(text):
-        if encoding in ("utf-8", "utf-8-sig"):  # the text is the bytes after the BOM(s): no need to encode it again
-            bom = len(codecs.BOM_UTF8) if encoding == "utf-8-sig" else 0
-            payload = memoryview(data)[bom + len(codecs.BOM_UTF8) * (len(decoded) - len(text)):]
-        else:
-            payload = memoryview(text.encode("utf-8"))
-        del decoded, text, data
-        split = _split_plain_csv(payload, delimiter)
+    plain = len(data) >= PLAIN_CSV_MIN_BYTES and _is_plain(text)
+    if encoding in ("utf-8", "utf-8-sig"):  # the text is the bytes after the BOM(s): no need to encode it again
+        start = (len(codecs.BOM_UTF8) if encoding == "utf-8-sig" else 0) + len(codecs.BOM_UTF8) * (len(decoded) - len(text))
+        payload = data if start == 0 else data[start:]
+    else:
+        try:
+            payload = text.encode("utf-8")
+        except UnicodeEncodeError:  # a lone surrogate from a legacy decoder: carried through as it is
+            payload, plain = text.encode("utf-8", "surrogatepass"), False
+    del decoded, text, data
+    if plain:
+        split = _split_plain_csv(memoryview(payload), delimiter)
         if split is not None:
             del payload  # the table holds the cells now
             columns, lengths = _encode_plain_csv(split)
             release_freed_memory()
             return RawSheet(display_name(path), "", columns, lengths, encoding)
-        text = bytes(payload).decode("utf-8")
-    else:
-        del decoded, data
     try:
-        reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-        return RawSheet.from_rows(display_name(path), "", reader, encoding=encoding, typed=False)
+        lines = io.TextIOWrapper(io.BytesIO(payload), encoding="utf-8", errors="surrogatepass", newline="")
+        del payload
+        reader = csv.reader(lines, delimiter=delimiter)
+        sheet = RawSheet.from_rows(display_name(path), "", reader, encoding=encoding, typed=False)
     except csv.Error as error:
         raise ReadError(f"is not a well-formed CSV file ({error})", _RESAVE_CSV) from None
+    release_freed_memory()
+    return sheet
 
 
 def _is_plain(text: str) -> bool:
@@ -378,6 +423,8 @@ def _split_plain_csv(payload: memoryview, delimiter: str) -> list | None:
     import pyarrow.compute as pc
     import pyarrow.csv as pa_csv
 
+    if bytes(payload[:3]) == codecs.BOM_UTF8:
+        return None  # pyarrow would skip it; the csv module keeps it in the first cell
     pool = pa.system_memory_pool()  # gives memory back to the system when freed, unlike the default mimalloc
     buffer = np.frombuffer(payload, dtype=np.uint8)
     size = len(buffer)
@@ -438,10 +485,6 @@ def _encode_plain_csv(split: list) -> tuple[list[CellColumn], np.ndarray]:
 
     Takes the table out of ``split``, so that each column's text is freed once encoded.
     """
-    import pyarrow as pa
-    import pyarrow.compute as pc
-
-    pool = pa.system_memory_pool()
     table, in_table, odd_cells, lengths = split
     split.clear()
     table_rows = np.flatnonzero(in_table)
@@ -451,11 +494,10 @@ def _encode_plain_csv(split: list) -> tuple[list[CellColumn], np.ndarray]:
     for position in range(max([width, *map(len, odd_cells)])):
         codes = np.zeros(len(lengths), dtype=np.int32)
         if position < width:
-            encoded = pc.dictionary_encode(table.column(0).combine_chunks(memory_pool=pool), memory_pool=pool)
+            column = table.column(0)
             table = table.remove_column(0)  # one column of text at a time
-            values: list[object] = encoded.dictionary.to_pylist()
-            codes[table_rows] = encoded.indices.to_numpy(zero_copy_only=False)
-            del encoded
+            codes[table_rows], values = _encode_strings(column)
+            del column
         else:
             values = [None]
         if odd_cells:

@@ -1,0 +1,260 @@
+"""The ingest at scale: a 200,000-row generated sheet with planted mess, and the fast paths it takes.
+
+The big sheet is split by pyarrow (no quotes in it) and its columns are parsed
+one distinct value at a time; the same file read through Python's ``csv``
+module must give exactly the same result. Property tests pin the pyarrow
+split to what the ``csv`` module makes of the same text. No timing here: the
+benchmark (``bench/run_bench.py``) measures speed and memory.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import tempfile
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from helpers import demo_data
+from helpers.ingest import ingest_paths, reading
+from helpers.ingest.reading import RawSheet
+
+GENERATED_ROWS = 200_000
+CORPUS = Path(__file__).parent / "data" / "ingest_corpus"
+HEADER = ",".join(demo_data.SHEET_COLUMNS)
+_TAIL = "05-11-2021,Agra,Agra,weaver,no,no,carpet weaving,,registered,SYNTHETIC TEST"
+#: Rows appended below the generated ones: (line, what the ingest must make of it).
+PLANTED = [
+    (" upgem-b-0000001 ,," + _TAIL, "duplicate of row 2 (id ignoring case and spaces)"),
+    ("X-PII,,05-11-2021,Agra,Agra,weaver,no,no,carpet weaving 2345 6789 0123,,registered,SYNTHETIC TEST", "accepted, redacted"),
+    ("X-ONLYPII,,05-11-2021,Agra,Agra,weaver,no,no,9876543210,,registered,SYNTHETIC TEST", "rejected: only personal data"),
+    ("X-BADDATE,,31-02-2022,Agra,Agra,weaver,no,no,carpet weaving,,registered,SYNTHETIC TEST", "rejected: no such day"),
+    ("X-AMBIG,,03/04/22,Agra,Agra,weaver,no,no,carpet weaving,,registered,SYNTHETIC TEST", "accepted: day-first sheet"),
+    ("X-HINDI,,05-11-2021,आगरा,Agra,weaver,no,no,carpet weaving,,registered,SYNTHETIC TEST", "accepted: Agra"),
+    ("X-OTHER,,05-11-2021,Patna,Agra,weaver,no,no,carpet weaving,,registered,SYNTHETIC TEST", "rejected: Bihar"),
+    ("X-TRADE,,05-11-2021,Agra,Agra,plumber,no,no,carpet weaving,,registered,SYNTHETIC TEST", "rejected: trade"),
+    ("X-SHORT,,05-11-2021", "rejected: seven required cells missing"),
+    ("१२३४,," + _TAIL, "accepted: id 1234"),
+    ("Sum-77,," + _TAIL, "rejected: a total line"),
+    ("", "blank"),
+    ("Total,200000", "rejected: a total line"),
+    (",,,,,,,,,,,", "blank"),
+    (",,Prepared by: R. K. Verma,,,,,,,,,", "rejected: a signature line"),
+]
+FIRST_PLANTED_ROW = GENERATED_ROWS + 2  # header on row 1
+
+
+@pytest.fixture(scope="module")
+def big_sheet(tmp_path_factory) -> Path:
+    path = demo_data.write_large_demo(tmp_path_factory.mktemp("scale") / "registrations.csv", GENERATED_ROWS)
+    with path.open("a", encoding="utf-8", newline="") as handle:
+        handle.write("".join(line + "\n" for line, _ in PLANTED))
+    return path
+
+
+@pytest.fixture(scope="module")
+def big_result(big_sheet):
+    calls = []
+    split = reading._split_plain_csv
+
+    def spy(*args, **kwargs):
+        calls.append(result := split(*args, **kwargs))
+        return result
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(reading, "_split_plain_csv", spy)
+        result = ingest_paths([big_sheet])
+    assert calls and calls[0] is not None, "the big sheet should be split by pyarrow"
+    return result
+
+
+def test_every_row_of_the_big_sheet_is_accounted_for(big_result):
+    quality = big_result.quality
+    assert len(quality) == 1 and quality.loc[0, "file_problem"] == ""
+    counts = quality.loc[0, ["rows_in", "accepted", "rejected", "duplicates", "blank_rows_skipped", "values_redacted"]]
+    assert counts.to_dict() == {
+        "rows_in": GENERATED_ROWS + 13,
+        "accepted": GENERATED_ROWS + 4,
+        "rejected": 8,
+        "duplicates": 1,
+        "blank_rows_skipped": 2,
+        "values_redacted": 2,
+    }
+    assert len(big_result.accepted) == GENERATED_ROWS + 4
+    assert big_result.accepted["registration_id"].is_unique
+    rejected_rows = big_result.rejected["source_row"].drop_duplicates().tolist()
+    assert rejected_rows == [FIRST_PLANTED_ROW + i for i in (2, 3, 6, 7, 8, 10, 12, 14)]
+    assert len(big_result.rejected) == 8 - 1 + 7  # the short row has seven problems
+
+
+def test_generated_rows_come_through_unchanged(big_result, big_sheet):
+    expected = pd.read_csv(big_sheet, dtype=str, keep_default_na=False, nrows=GENERATED_ROWS)
+    accepted = big_result.accepted.iloc[:GENERATED_ROWS]
+    assert accepted["registration_id"].tolist() == expected["registration_id"].tolist()
+    assert accepted["source_row"].tolist() == list(range(2, GENERATED_ROWS + 2))
+    assert (accepted["registration_date"].dt.strftime("%d-%m-%Y") == expected["registration_date"]).all()
+    assert accepted["is_woman"].tolist() == (expected["is_woman"] == "yes").tolist()
+    sellers = expected["gem_seller_id"].where(expected["gem_seller_id"] != "")
+    assert accepted["gem_seller_id"].isna().sum() == sellers.isna().sum()
+    assert accepted["is_synthetic"].all()
+    assert accepted["home_lgd_code"].gt(0).all()
+    assert str(accepted["craft"].dtype) == "str"
+
+
+def test_planted_rows_get_what_the_rules_say(big_result, big_sheet):
+    accepted = big_result.accepted.set_index("registration_id")
+    assert accepted.loc["X-PII", "craft"] == "carpet weaving [removed]"
+    assert accepted.loc["X-AMBIG", "registration_date"] == pd.Timestamp(2022, 4, 3)
+    assert accepted.loc["X-HINDI", "home_district"] == "Agra"
+    assert accepted.loc["1234", "source_row"] == FIRST_PLANTED_ROW + 9
+
+    duplicates = big_result.duplicates
+    assert duplicates["source_row"].tolist() == [FIRST_PLANTED_ROW]
+    assert duplicates["duplicate_of"].tolist() == [f"{big_sheet.as_posix()}:2"]
+
+    rejected = big_result.rejected.set_index("source_row")
+    assert rejected.loc[FIRST_PLANTED_ROW + 2, "problem"] == "held only personal data (mobile number), removed"
+    assert rejected.loc[FIRST_PLANTED_ROW + 2, "value"] == "[removed]"
+    assert rejected.loc[FIRST_PLANTED_ROW + 3, "problem"].startswith("is not a real date")
+    assert rejected.loc[FIRST_PLANTED_ROW + 6, "problem"] == "a district of Bihar, not of Uttar Pradesh"
+    assert rejected.loc[FIRST_PLANTED_ROW + 7, "problem"] == "is not a known trade"
+    assert rejected.loc[FIRST_PLANTED_ROW + 8, "column"].tolist() == [
+        "home_district", "event_district", "trade", "is_woman", "is_tribal", "craft", "onboarding_status",
+    ]
+    for row, marker, meaning in ((10, "sum…", "a total line"), (12, "total…", "a total line"),
+                                 (14, "prepared by…", "a signature line")):
+        assert rejected.loc[FIRST_PLANTED_ROW + row, "value"] == marker
+        assert rejected.loc[FIRST_PLANTED_ROW + row, "problem"] == f"{meaning}, not a registration"
+
+    notes = [p for p in big_result.problems if p.severity == "note"]
+    assert [(p.column, p.source_row, p.problem) for p in notes] == [
+        ("craft", FIRST_PLANTED_ROW + 1, "held personal data (Aadhaar number), removed"),
+        ("craft", FIRST_PLANTED_ROW + 2, "held personal data (mobile number), removed"),
+    ]
+    assert "Verma" not in "".join(p.line() for p in big_result.problems)
+
+
+def test_the_csv_module_reads_the_big_sheet_the_same_way(big_result, big_sheet, monkeypatch):
+    monkeypatch.setattr(reading, "PLAIN_CSV_MIN_BYTES", 10**12)
+    again = ingest_paths([big_sheet])
+    for name in ("accepted", "rejected", "duplicates", "quality", "dropped_columns"):
+        assert getattr(again, name).equals(getattr(big_result, name)), name
+    assert again.problems == big_result.problems
+
+
+@pytest.mark.parametrize(
+    "name", sorted(p.name for p in CORPUS.iterdir() if p.suffix == ".csv" or (p.is_dir() and p.name != "__pycache__"))
+)
+def test_corpus_gives_the_same_result_through_either_csv_reader(name, monkeypatch):
+    latest = dt.date(2025, 6, 30)
+    monkeypatch.setattr(reading, "PLAIN_CSV_MIN_BYTES", 10**12)
+    by_csv_module = ingest_paths([CORPUS / name], latest=latest)
+    monkeypatch.setattr(reading, "PLAIN_CSV_MIN_BYTES", 0)
+    by_pyarrow_when_plain = ingest_paths([CORPUS / name], latest=latest)
+    for frame in ("accepted", "rejected", "duplicates", "quality", "dropped_columns"):
+        assert getattr(by_pyarrow_when_plain, frame).equals(getattr(by_csv_module, frame)), frame
+    assert by_pyarrow_when_plain.problems == by_csv_module.problems
+
+
+# ------------------------------------------------------ the plain-CSV split
+
+_CELL_TEXT = st.text(
+    alphabet=st.sampled_from(["a", "Z", "1", " ", "आ", "é", "\t", ";", ",", "\x0b", "\x0c", "\x1c", "\x85", "\u2028",
+                              "\ufeff", "'", "\\", "="]),
+    max_size=4,
+)
+
+
+@st.composite
+def _plain_csv(draw) -> tuple[str, str]:
+    delimiter = draw(st.sampled_from([",", ";", "\t"]))
+    width = draw(st.integers(1, 5))
+    lines = draw(st.lists(
+        st.one_of(
+            st.just(""),
+            st.lists(_CELL_TEXT, min_size=width, max_size=width),
+            st.lists(_CELL_TEXT, min_size=1, max_size=7),
+        ).map(lambda cells: cells if isinstance(cells, str) else delimiter.join(cells)),
+        min_size=1, max_size=25,
+    ))
+    ends = draw(st.lists(st.sampled_from(["\n", "\r\n"]), min_size=len(lines), max_size=len(lines)))
+    text = "".join(line + end for line, end in zip(lines, ends))
+    if draw(st.booleans()):
+        text = text.rstrip("\r\n")
+    return text.lstrip("\ufeff"), delimiter
+
+
+@settings(max_examples=300, deadline=None)
+@given(_plain_csv())
+def test_pyarrow_splits_plain_text_as_the_csv_module_does(case):
+    text, delimiter = case
+    if not reading._is_plain(text):
+        return
+    expected = [list(cells) for cells in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)]
+    split = reading._split_plain_csv(memoryview(text.encode("utf-8")), delimiter)
+    if split is None:  # allowed (e.g. nothing but empty lines): the csv module reads it then
+        return
+    columns, lengths = reading._encode_plain_csv(split)
+    assert [cells for _, cells in RawSheet("f.csv", "", columns, lengths).rows] == expected
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    st.lists(st.sampled_from(["a", "1", " ", "आ", ",", ";", '"', '""', "\n", "\r\n", "\r", "\ufeff", "é"]),
+             max_size=40).map("".join),
+    st.sampled_from(["utf-8", "utf-8-sig", "utf-16", "cp1252"]),
+)
+def test_read_csv_gives_the_cells_of_the_csv_module(text, encoding):
+    try:
+        data = text.encode(encoding)
+    except UnicodeEncodeError:
+        return
+    try:
+        decoded, _ = reading.decode_csv_bytes(data)
+    except reading.ReadError:
+        return
+    decoded = decoded.lstrip("\ufeff")
+    try:
+        expected = [list(c) for c in csv.reader(io.StringIO(decoded, newline=""), delimiter=reading._sniff_delimiter(decoded))]
+    except csv.Error:
+        expected = None
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "sheet.csv"
+        path.write_bytes(data)
+        for threshold in (0, 10**12):
+            reading.PLAIN_CSV_MIN_BYTES, saved = threshold, reading.PLAIN_CSV_MIN_BYTES
+            try:
+                got = [cells for _, cells in reading.read_csv(path).rows]
+            except reading.ReadError:
+                got = None
+            finally:
+                reading.PLAIN_CSV_MIN_BYTES = saved
+            assert got == expected
+
+
+def test_a_field_too_long_for_the_csv_module_is_refused_either_way(tmp_path, monkeypatch):
+    path = tmp_path / "long.csv"
+    path.write_text("registration_id,craft\nA-1," + "x" * (csv.field_size_limit() + 1) + "\n", encoding="utf-8")
+    for threshold in (0, 10**12):
+        monkeypatch.setattr(reading, "PLAIN_CSV_MIN_BYTES", threshold)
+        with pytest.raises(reading.ReadError, match="not a well-formed CSV file"):
+            reading.read_csv(path)
+
+
+def test_typed_cells_stay_apart_when_encoded():
+    sheet = RawSheet.from_rows("book.xlsx", "Sheet1", [[1], [1.0], [True], [0.0], [-0.0], [None], ["1"], [1]])
+    assert [cells for _, cells in sheet.rows] == [[1], [1.0], [True], [0.0], [-0.0], [None], ["1"], [1]]
+    assert [type(c[0]) for _, c in sheet.rows] == [int, float, bool, float, float, type(None), str, int]
+    assert len(sheet.columns[0].values) == 7
+
+
+def test_ragged_rows_keep_their_length():
+    rows = [["a", "b", "c"], [], ["d"], ["e", "f", "g", "h"]]
+    sheet = RawSheet.from_rows("f.csv", "", rows, typed=False)
+    assert [cells for _, cells in sheet.rows] == rows
+    assert sheet.lengths.tolist() == [3, 0, 1, 4]

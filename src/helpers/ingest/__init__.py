@@ -6,11 +6,12 @@ The notebooks and the ``gem-reports validate`` command call::
     result = ingest_paths([paths.REGISTRATIONS_RAW_DIR])
     write_outputs(result)
 
-Modules: ``reading`` (files and encodings), ``headers`` (header row and
-synonyms), ``pii`` (personal data), ``parsing`` (dates, numbers, yes/no,
-coded values), ``schema`` (the pandera schema), ``pipeline`` (row accounting,
-duplicates, outputs), ``problems`` (the one-line ``Problem``), ``cli`` (the
-``validate`` command).
+Modules: ``reading`` (files and encodings; sheets as dictionary-encoded
+columns), ``headers`` (header row and synonyms), ``pii`` (personal data),
+``parsing`` (dates, numbers, yes/no, coded values), ``distinct`` (each distinct
+value of a column worked on once), ``schema`` (the pandera schema),
+``pipeline`` (row accounting, duplicates, outputs), ``problems`` (the one-line
+``Problem``), ``cli`` (the ``validate`` command).
 """
 
 from helpers.ingest.pipeline import (

@@ -8,6 +8,12 @@ non-blank row below the header ends up in exactly one of ``accepted``,
 ``rejected`` or ``duplicates``; ``quality`` shows the sums per file and sheet.
 ``write_outputs`` writes the results to ``data/processed/``.
 
+A sheet is handled column by column: each column's distinct values are
+parsed, redacted and resolved once (``distinct``) and the results mapped back
+to the rows, so a million-row sheet costs about as much Python work as its
+few thousand distinct districts, crafts and dates (plus bulk work on the ids).
+Problems keep the order a row-by-row reading would give them.
+
 What does not belong here: computing anything from the registrations (``metrics``).
 """
 
@@ -348,7 +354,7 @@ class _Run:
     def __init__(self, latest: dt.date) -> None:
         self.latest = latest
         self.resolver = get_resolver()
-        self.accepted: list[dict[str, np.ndarray]] = []
+        self.accepted: list[dict[str, object]] = []  # per sheet: the accepted rows, column by column
         self.rejected: list[dict] = []
         self.duplicates: list[dict] = []
         self.problems: list[Problem] = []

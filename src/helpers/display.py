@@ -10,6 +10,7 @@ What does not belong here: computing figures (``metrics``) or charts (``charts``
 from __future__ import annotations
 
 import html
+import re
 from collections.abc import Mapping
 
 import pandas as pd
@@ -50,6 +51,16 @@ def format_frame(
     return out
 
 
+_NUMERIC_CELL = re.compile(
+    r"<td>(\s*(?:(?:&lt;|[₹>−\-+])?\s*[\d०-९][\d०-९,.\s]*%?|n/a|उपलब्ध नहीं)\s*)</td>"
+)
+
+
+def mark_numeric_cells(table: str) -> str:
+    """Give ``<td>`` cells that hold a number (or n/a) the class ``kit-num``, which the stylesheet right-aligns."""
+    return _NUMERIC_CELL.sub(r'<td class="kit-num">\1</td>', table)
+
+
 def table_html(
     frame: pd.DataFrame,
     columns: Mapping[str, str],
@@ -60,7 +71,7 @@ def table_html(
 ) -> str:
     """An escaped HTML table of ``frame`` (see ``format_frame``) with an optional caption."""
     formatted = format_frame(frame, columns, formats, lang)
-    body = formatted.to_html(index=False, escape=True, classes="kit-table", border=0)
+    body = mark_numeric_cells(formatted.to_html(index=False, escape=True, classes="kit-table", border=0))
     if caption:
         body = body.replace(
             '<table border="0" class="dataframe kit-table">',

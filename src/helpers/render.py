@@ -370,7 +370,9 @@ def table(frame, *, caption: str | None = None, index: bool = False) -> str:
 
     Cells and headers are escaped (``escape=True``); format numbers first (``helpers.formatting``).
     """
-    body = frame.to_html(index=index, escape=True, border=0, classes="kit-table", na_rep="")
+    from helpers.display import mark_numeric_cells
+
+    body = mark_numeric_cells(frame.to_html(index=index, escape=True, border=0, classes="kit-table", na_rep=""))
     if caption:
         body = re.sub(r"(<table[^>]*>)", lambda m: m.group(1) + f"<caption>{html.escape(caption)}</caption>", body, count=1)
     return f'<div class="kit-table-wrap">{body}</div>'

@@ -73,12 +73,8 @@ def table_html(
     formatted = format_frame(frame, columns, formats, lang)
     body = mark_numeric_cells(formatted.to_html(index=False, escape=True, classes="kit-table", border=0))
     if caption:
-        body = body.replace(
-            '<table border="0" class="dataframe kit-table">',
-            f'<table border="0" class="dataframe kit-table"><caption>{html.escape(caption)}</caption>',
-            1,
-        )
-    return body
+        body = re.sub(r"(<table[^>]*>)", lambda m: m.group(1) + f"<caption>{html.escape(caption)}</caption>", body, count=1)
+    return f'<div class="kit-table-wrap">{body}</div>'
 
 
 def show_table(

@@ -28,10 +28,10 @@ $(STAMP): pyproject.toml
 
 setup: $(STAMP) ## create .venv and install the kit with its dependencies
 
-reports: $(STAMP) ## build every phase's reports into reports/ (ARGS="--lang all --districts all" ...)
-	$(BIN)/gem-reports build $(ARGS)
+reports: $(STAMP) ## build every phase's reports, English and Hindi, into reports/ (ARGS="--phase 1" ...)
+	$(BIN)/gem-reports build --lang all $(ARGS)
 
-reports-all: $(STAMP) ## build every phase, both languages, every district brief
+reports-all: $(STAMP) ## as reports, with a district brief for every one of the 75 districts
 	$(BIN)/gem-reports build --lang all --districts all $(ARGS)
 
 test: $(STAMP) ## run the whole test suite (notebooks, browser and CLI tests included)

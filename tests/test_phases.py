@@ -90,3 +90,25 @@ def test_malformed_phases_give_one_line_saying_what_to_fix(tmp_path: Path, phase
     with pytest.raises(PhaseError, match=message) as error:
         load_phases(write_phases(tmp_path, [phase]))
     assert "\n" not in str(error.value)
+
+
+@pytest.mark.parametrize(
+    ("phase", "message"),
+    [
+        ({"id": "x", "title": "t", "status": "illustrative", "source": "s", "windw": {}, "window": {"start": "2024-01-01", "end": "2024-01-02"},
+          "event_districts": "all"}, r"unknown key\(s\) \['windw'\]"),
+        ({"id": "x", "title": "t", "status": "illustrative", "source": "s", "window": {"start": "2024-01-01", "end": "2024-01-02"},
+          "event_districts": "all", "announced_district_count": "ten"}, "must be a whole number"),
+        ({"id": "x", "title": "t", "status": "illustrative", "source": "s", "window": {"start": "2024-01-01", "end": "2024-01-02"},
+          "event_locations": [{"name": "Agra", "district": "Agra"}]}, "needs name_in_source, name_en and district"),
+        ({"id": "x", "title": "t", "status": "illustrative", "source": "s", "window": "2024"}, "window must have start and end"),
+    ],
+)
+def test_typos_in_the_phases_file_name_the_key(tmp_path: Path, phase: dict, message: str) -> None:
+    with pytest.raises(PhaseError, match=message):
+        load_phases(write_phases(tmp_path, [phase]))
+
+
+def test_phase_errors_show_as_one_line_in_jupyter() -> None:
+    error = PhaseError("phases.yaml, phase '3': missing 'window'")
+    assert error._render_traceback_() == ["PhaseError: phases.yaml, phase '3': missing 'window'"]

@@ -109,3 +109,15 @@ def test_excel_safe_quotes_formula_cells_only():
 def test_escape_text():
     assert escape_text("<script>alert(1)</script>") == "&lt;script&gt;alert(1)&lt;/script&gt;"
     assert escape_text(None) == ""
+
+
+def test_shares_of_suppressed_counts_are_hidden_too() -> None:
+    import pandas as pd
+
+    from helpers.privacy import funnel_is_publishable, suppress_shares
+
+    frame = pd.DataFrame({"registrations_count": [9, 40, 0], "tribal_count": [1, 10, 0], "tribal_share_pct": [11.1, 25.0, float("nan")]})
+    safe = suppress_shares(frame, {"tribal_share_pct": "tribal_count"}, threshold=5)
+    assert list(safe["tribal_share_pct"])[:2] == ["<5", 25.0]
+    assert frame["tribal_share_pct"].iloc[0] == 11.1  # input unchanged
+    assert funnel_is_publishable([120, 60, 0]) and not funnel_is_publishable([120, 60, 3])

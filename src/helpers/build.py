@@ -578,8 +578,11 @@ def _print_pdf(html_path: Path) -> str | None:
     except ImportError:
         return "PDF not printed: the kit's PDF printer is not available"
     pdf_path = html_path.with_suffix(".pdf")
-    if pdf.print_pdf(html_path, pdf_path):
-        return None
+    try:
+        if pdf.print_pdf(html_path, pdf_path):
+            return None
+    except (pdf.PdfError, OSError) as error:
+        return f"PDF not printed: {error}"
     return "PDF not printed: Chromium is not installed (apt-get install chromium), open the HTML and print it instead"
 
 
@@ -663,6 +666,13 @@ def build_reports(
         try:
             for stage in sorted({job.stage for job in planned}):
                 stage_jobs = [job for job in planned if job.stage == stage]
+                failed_before = [r.key for r in results if r.status == "failed"]
+                if failed_before:
+                    # Reports would be built from stale or missing prepared data: fail them, say why.
+                    results += [_not_run(job, f"not run: {', '.join(failed_before)} failed", progress) for job in stage_jobs]
+                    for job in stage_jobs:
+                        state.pop(job.key, None)
+                    continue
                 results += _run_stage(stage_jobs, pool, state, hasher, code_hash, parallel, progress)
                 # Later stages read what this stage wrote: hash those files afresh.
                 for path in report_inputs():
@@ -693,6 +703,27 @@ def build_reports(
                 built_at=summary.finished_at.replace("T", " ")[:16] + " UTC",
             )
     return summary
+
+
+def _not_run(job: Job, reason: str, progress: Callable[[JobResult], None] | None) -> JobResult:
+    """The result of a job that was not run because an earlier stage failed."""
+    result = JobResult(
+        key=job.key,
+        title=job.title,
+        status="failed",
+        duration_s=0.0,
+        phase_id=job.phase_id,
+        district=job.district,
+        lang=job.lang,
+        notebook=_relative(job.notebook),
+        parameters=job.parameters,
+        inputs={},
+        outputs=[],
+        error={"ename": "NotRun", "evalue": reason, "cell_index": None},
+    )
+    if progress:
+        progress(result)
+    return result
 
 
 def _run_stage(

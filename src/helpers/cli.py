@@ -84,7 +84,7 @@ def _setup_logging(quiet: bool, log_file: Path | None, debug: bool) -> logging.L
 def run_build(args: argparse.Namespace) -> int:
     """Handler of ``gem-reports build``."""
     from helpers.build import BuildError, build_reports
-    from helpers.phases import PhaseError
+    from helpers.errors import UserError
 
     logger = _setup_logging(args.quiet, args.log_file, args.debug)
     langs = ("en", "hi") if args.lang == "all" else (args.lang,)
@@ -128,7 +128,7 @@ def run_build(args: argparse.Namespace) -> int:
     except BuildError as error:
         print(f"gem-reports build: {error}", file=sys.stderr)
         return EXIT_LOCKED if "another build is running" in str(error) else EXIT_INVALID
-    except PhaseError as error:
+    except UserError as error:
         print(f"gem-reports build: {error}", file=sys.stderr)
         return EXIT_INVALID
     line = (

@@ -28,6 +28,7 @@ import pandas as pd
 from rapidfuzz import fuzz, process
 
 from helpers import paths, reference
+from helpers.errors import UserError
 
 VARIANTS_FILE = "up_district_name_variants.csv"
 OTHER_STATES_FILE = "other_state_districts.csv"
@@ -53,7 +54,7 @@ _LATIN = re.compile(r"[A-Za-z]")
 _PARENTHESES = re.compile(r"\(([^)]*)\)")
 
 
-class DistrictError(ValueError):
+class DistrictError(UserError):
     """A name given as a district (e.g. a notebook parameter) is not a district of UP."""
 
 

@@ -30,6 +30,7 @@ import numpy as np
 import pandas as pd
 
 from helpers import i18n, reference
+from helpers.errors import UserError
 from helpers.formatting import format_number
 
 TileShape = Literal["square", "hex"]
@@ -49,7 +50,7 @@ TILE_LABEL_WIDTH_CHARS = 9
 TILE_LABEL_SIZE_PT = 5.4
 
 
-class MapError(ValueError):
+class MapError(UserError):
     """A boundary file cannot be read or matched to UP's districts."""
 
 

@@ -24,6 +24,7 @@ import numpy as np
 import pandas as pd
 
 from helpers import reference
+from helpers.formatting import format_count
 from helpers.phases import Phase
 from helpers.reference import INDIA, UP
 
@@ -76,13 +77,16 @@ def up_share_by_snapshot() -> pd.DataFrame:
                 "note": None if up is not None else "no UP figure published for this date",
             }
         )
+    national_weavers = snaps[(snaps["geography"] == INDIA) & (snaps["measure"] == "weavers")]
+    latest_weavers = int(national_weavers.sort_values("snapshot_date")["registrations_count"].iloc[-1])
     states = reference.load_state_registrations()
     for (date, measure), group in states.groupby(["snapshot_date", "measure"], sort=True):
         india = int(group["registrations_count"].sum())
         up = int(group.loc[group["state"] == UP, "registrations_count"].sum())
         note = (
             "India = sum of the state-wise table (weavers onboarded in the drive; "
-            "1,49,429 with the 6,252 already on GeM)"
+            f"{format_count(latest_weavers)} nationally with the {format_count(latest_weavers - india)} "
+            "registered earlier and not split by state)"
             if measure == "weavers_onboarded"
             else "India = sum of the state-wise table, artisans and weavers together"
         )
@@ -435,7 +439,10 @@ def gi_coverage(phase_regs: pd.DataFrame, phase: Phase) -> pd.DataFrame:
     frame = gi.merge(sellers.reset_index(), on=["gi_name", "district"], how="left")
     frame["sellers_count"] = frame["sellers_count"].fillna(0).astype(int)
     frame["has_registered_seller"] = frame["sellers_count"] > 0
-    columns = ["gi_name", "district", "category", "sellers_count", "has_registered_seller", "is_confirmed", "evidence"]
+    columns = [
+        "gi_name", "district", "category", "sellers_count", "has_registered_seller", "is_confirmed", "evidence",
+        "district_note",
+    ]
     return frame[columns].sort_values(["has_registered_seller", "district", "gi_name"]).reset_index(drop=True)
 
 

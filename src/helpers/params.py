@@ -12,17 +12,14 @@ from __future__ import annotations
 from pathlib import Path
 
 from helpers import paths
+from helpers.errors import UserError
 from helpers.phases import Phase, PhaseError, get_phase
 
 LANGUAGES = ("en", "hi")
 
 
-class ParameterError(ValueError):
-    """A notebook or command-line parameter has a value the kit cannot use."""
-
-    def _render_traceback_(self) -> list[str]:
-        # IPython calls this instead of printing a traceback: the user sees one line.
-        return [f"ParameterError: {self}"]
+class ParameterError(UserError):
+    """A notebook or command-line parameter has a value the kit cannot use (shown as one line)."""
 
 
 def project_path(value: str | Path) -> Path:

@@ -16,9 +16,10 @@ from pathlib import Path
 import yaml
 
 from helpers import paths, reference
+from helpers.errors import UserError
 
 
-class PhaseError(ValueError):
+class PhaseError(UserError):
     """The phases file is malformed, or a phase id is unknown."""
 
 
@@ -90,15 +91,41 @@ def _nearby(event_districts: tuple[str, ...]) -> tuple[str, ...]:
     return tuple(sorted(near - set(event_districts)))
 
 
+PHASE_KEYS = {
+    "id", "title", "title_hi", "status", "source", "window", "announced_district_count",
+    "event_locations", "event_districts", "include_neighbours", "notes",
+}
+LOCATION_KEYS = {"name_in_source", "name_en", "district", "note"}
+
+
+def _parse_location(raw: object, where: str) -> EventLocation:
+    if not isinstance(raw, dict) or not {"name_in_source", "name_en", "district"} <= set(raw):
+        raise PhaseError(f"{where}: each event location needs name_in_source, name_en and district; got {raw!r}")
+    unknown = sorted(set(raw) - LOCATION_KEYS)
+    if unknown:
+        raise PhaseError(f"{where}: unknown key(s) {unknown} in an event location; allowed: {sorted(LOCATION_KEYS)}")
+    return EventLocation(**{key: (str(value) if value is not None else None) for key, value in raw.items()})
+
+
 def _parse_phase(raw: dict, source_path: Path, known_districts: set[str]) -> Phase:
+    if not isinstance(raw, dict):
+        raise PhaseError(f"{source_path}: each phase must be a mapping of keys (id, title, ...); got {raw!r}")
     phase_id = str(raw.get("id", "")).strip()
     where = f"{source_path}, phase '{phase_id or '?'}'"
+    unknown_keys = sorted(set(raw) - PHASE_KEYS)
+    if unknown_keys:
+        raise PhaseError(f"{where}: unknown key(s) {unknown_keys}; allowed keys: {', '.join(sorted(PHASE_KEYS))}")
+    announced = raw.get("announced_district_count")
+    if announced is not None and (not isinstance(announced, int) or isinstance(announced, bool) or announced < 1):
+        raise PhaseError(f"{where}: announced_district_count '{announced}' must be a whole number such as 10")
     for key in ("id", "title", "status", "source", "window"):
         if key not in raw:
             raise PhaseError(f"{where}: missing '{key}'; every phase needs id, title, status, source and window")
     if raw["status"] not in ("from_source", "illustrative"):
         raise PhaseError(f"{where}: status '{raw['status']}' must be 'from_source' or 'illustrative'")
     window = raw["window"]
+    if not isinstance(window, dict):
+        raise PhaseError(f"{where}: window must have start and end dates (YYYY-MM-DD)")
     start = _parse_date(window.get("start"), f"{where}, window.start")
     end = _parse_date(window.get("end"), f"{where}, window.end")
     if end < start:
@@ -108,7 +135,9 @@ def _parse_phase(raw: dict, source_path: Path, known_districts: set[str]) -> Pha
     if raw.get("event_districts") == "all":
         events = tuple(sorted(known_districts))
     elif "event_locations" in raw:
-        locations = tuple(EventLocation(**loc) for loc in raw["event_locations"])
+        if not isinstance(raw["event_locations"], list) or not raw["event_locations"]:
+            raise PhaseError(f"{where}: event_locations must be a list with at least one place")
+        locations = tuple(_parse_location(loc, where) for loc in raw["event_locations"])
         unknown = [loc.district for loc in locations if loc.district not in known_districts]
         if unknown:
             raise PhaseError(
@@ -130,7 +159,7 @@ def _parse_phase(raw: dict, source_path: Path, known_districts: set[str]) -> Pha
         window_end=end,
         is_window_assumed=bool(window.get("is_assumed", False)),
         window_note=" ".join(str(window["note"]).split()) if window.get("note") else None,
-        announced_district_count=raw.get("announced_district_count"),
+        announced_district_count=announced,
         event_locations=locations,
         event_districts=events,
         nearby_districts=nearby,
@@ -147,7 +176,7 @@ def load_phases(path: Path | None = None) -> dict[str, Phase]:
     """
     path = paths.PHASES_FILE if path is None else Path(path)
     if not path.exists():
-        raise PhaseError(f"{path}: phases file missing; restore it from git or create it (see docs/phases.md)")
+        raise PhaseError(f"{path}: phases file missing; restore it from git (its header comment explains the keys)")
     try:
         document = yaml.safe_load(path.read_text(encoding="utf-8"))
     except yaml.YAMLError as error:
@@ -176,10 +205,3 @@ def get_phase(phase_id: str | int) -> Phase:
         )
     return phases[key]
 
-
-def phase_of_date(day: date) -> str | None:
-    """Return the id of the phase whose window contains ``day``, or None."""
-    for phase in load_phases().values():
-        if phase.window_start <= day <= phase.window_end:
-            return phase.id
-    return None

@@ -49,6 +49,33 @@ def suppress_small_counts(frame: pd.DataFrame, count_columns: Sequence[str], thr
     return out
 
 
+def suppress_shares(
+    frame: pd.DataFrame, share_of_count: dict[str, str], threshold: int = 5
+) -> pd.DataFrame:
+    """Hide a percentage whose numerator is a suppressed count (1 to ``threshold - 1``).
+
+    A share shown next to its total gives the count away (11.1% of 9 is 1), so
+    wherever ``frame[count]`` is small, ``frame[share]`` becomes the marker too.
+
+    Args:
+        frame: a table with share columns and the count columns they are computed from.
+        share_of_count: ``{share column: count column}``.
+        threshold: the smallest count shown as it is.
+    """
+    out = frame.copy()
+    marker = small_count_marker(threshold)
+    for share, count in share_of_count.items():
+        numeric = pd.to_numeric(frame[count], errors="coerce")
+        is_small = numeric.notna() & (numeric >= 1) & (numeric < threshold)
+        out[share] = out[share].astype(object).where(~is_small, marker)
+    return out
+
+
+def funnel_is_publishable(stage_counts: Sequence[int], threshold: int = 5) -> bool:
+    """True when no stage of a funnel holds 1 to ``threshold - 1`` sellers (so it can be shown exactly)."""
+    return not any(1 <= int(count) < threshold for count in stage_counts)
+
+
 def _safe_cell(value: object) -> object:
     if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
         return "'" + value

@@ -211,7 +211,8 @@ def load_gi_products() -> pd.DataFrame:
     ``districts`` in the file lists several districts separated by ';', some with
     a parenthetical remark; the district part is split off into ``district`` and
     the remark goes into ``district_note``. ``is_confirmed`` is False for rows
-    whose evidence is only "memory" (unconfirmed).
+    whose evidence or district note says any part rests on "memory" (unconfirmed:
+    the product, or its district list).
     """
     schema = pa.DataFrameSchema(
         {
@@ -228,7 +229,10 @@ def load_gi_products() -> pd.DataFrame:
     parts = frame["district"].str.extract(r"^\s*(?P<district>[^(]+?)\s*(?:\((?P<district_note>.*)\))?\s*$")
     frame["district"] = parts["district"]
     frame["district_note"] = parts["district_note"]
-    frame["is_confirmed"] = ~frame["evidence"].str.strip().str.lower().str.startswith("memory")
+    from_memory = frame["evidence"].str.contains("memory", case=False) | frame["district_note"].fillna("").str.contains(
+        "memory", case=False
+    )
+    frame["is_confirmed"] = ~from_memory
     return frame.drop(columns=["districts"]).reset_index(drop=True)
 
 

@@ -124,8 +124,8 @@ def phase_section(phase: Phase, lang: str) -> str:
     ]
     if phase.is_window_assumed:
         parts.append(render.paragraph(_t("brief.window_assumed", lang), "kit-note"))
-        if lang == "en" and phase.window_note:
-            parts.append(render.paragraph(phase.window_note, "kit-note"))
+        if phase.window_note:
+            parts.append(render.paragraph(source_note(phase.window_note, lang), "kit-note"))
     if phase.event_locations:
         parts.append(render.heading(_t("brief.event_districts", lang, count=len(phase.event_districts)), 3))
         items = []
@@ -133,8 +133,8 @@ def phase_section(phase: Phase, lang: str) -> str:
             name = district_label(location.district, lang)
             if location.name_en != location.district:
                 name = f"{location.name_in_source if lang == 'hi' else location.name_en} → {name}"
-            if lang == "en" and location.note:
-                name = f"{name} ({location.note})"
+            if location.note:
+                name = f"{name} ({source_note(location.note, lang)})"
             items.append(name)
         parts.append(render.bullet_list(items))
     else:
@@ -146,9 +146,13 @@ def phase_section(phase: Phase, lang: str) -> str:
     if phase.nearby_districts:
         parts.append(render.paragraph(_t("brief.nearby_districts", lang, count=len(phase.nearby_districts))))
         parts.append(render.paragraph(", ".join(district_label(d, lang) for d in phase.nearby_districts)))
-    if lang == "en":
-        parts.extend(render.paragraph(note, "kit-note") for note in phase.notes)
+    parts.extend(render.paragraph(source_note(note, lang), "kit-note") for note in phase.notes)
     return "".join(parts)
+
+
+def source_note(note: str, lang: str) -> str:
+    """A note written in English in phases.yaml, labelled as English on a Hindi page (never dropped)."""
+    return note if lang == "en" else _t("brief.note_in_english", lang, note=note)
 
 
 # --------------------------------------------------------------- coverage
@@ -351,8 +355,8 @@ def district_section(coverage: pd.DataFrame, district: str, lang: str, small_cou
     if pd.notna(row["rank_per_1000_hh_workers"]):
         parts.append(render.paragraph(_t("brief.district_rank", lang, rank=int(row["rank_per_1000_hh_workers"]),
                                          count=len(ranked))))
-    elif isinstance(row["base_missing_reason"], str) and lang == "en":
-        parts.append(render.paragraph(row["base_missing_reason"], "kit-note"))
+    elif isinstance(row["base_missing_reason"], str):
+        parts.append(render.paragraph(source_note(row["base_missing_reason"], lang), "kit-note"))
     state = coverage.sum(numeric_only=True)
     state_population = coverage["population_2011"].sum()
     counts = ["registrations_count", "artisan_count", "weaver_count", "other_count", "women_count", "tribal_count"]

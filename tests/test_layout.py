@@ -5,11 +5,15 @@ from __future__ import annotations
 import json
 import re
 import subprocess
-import tomllib
 from pathlib import Path
 
 import pytest
 import yaml
+
+try:  # Python 3.11+
+    import tomllib
+except ModuleNotFoundError:  # Python 3.10: the same parser, vendored by pip
+    from pip._vendor import tomli as tomllib
 
 from helpers import paths
 

@@ -18,7 +18,7 @@ Calibration (all inputs are data files with a ``.meta.yaml`` sidecar):
 
 - ``demo_parameters.yaml``: sizes, shares, mess rates and the deliberately bad
   rows. Phase 1 has exactly 4,840 artisans and 6,865 weavers (UP's figures in
-  the Lok Sabha reply of 2022-02-09, used as a calibration device, not a claim)
+  the source report of 2021-10-29, used as a calibration device, not a claim)
   plus "other" (women/tribal entrepreneurs who are neither) at 12% of all rows,
   i.e. 1,596: 13,301 rows, counted after dropping duplicate registration ids and
   the deliberately bad rows. Phase 2 (illustrative) has 6,000 rows.
@@ -757,7 +757,7 @@ def _describe(frames: dict[str, pd.DataFrame], summaries: dict[str, dict], files
         ),
         "caveats": [
             "SYNTHETIC: every row says data_origin = '" + DATA_ORIGIN + "'. Never present as real figures.",
-            "Phase-1 totals equal UP's 2022-02-09 Lok Sabha figures by construction (a calibration device).",
+            "Phase-1 totals equal UP's figures in the source report of 2021-10-29 by construction (a calibration device).",
             "Phase 2 is illustrative.",
         ],
         "regenerate": "gem-reports demo-data --seed " + str(seed) + "   (or: python -m helpers demo-data)",
@@ -786,7 +786,7 @@ inputs in `data/raw/demo/` (each with a `.meta.yaml` saying what is assumed).
 - `phase-1/`: one CSV per event district of phase 1 (as district offices would
   send them). After dropping repeated `registration_id`s and the deliberately
   bad rows, phase 1 has exactly {artisans:,} artisans and {weavers:,} weavers
-  (UP's figures in the Lok Sabha reply of 2022-02-09, used as a calibration
+  (UP's figures in the source report of 2021-10-29, used as a calibration
   device, not a claim) and {other:,} "other".
 - `phase-2/`: the illustrative phase: one CSV per division, and the
   {xlsx_division} division as one workbook with a sheet per district.

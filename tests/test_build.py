@@ -348,3 +348,17 @@ def test_a_wrong_notebook_parameter_shows_one_line_not_a_traceback(full_build: B
     assert errors[0]["traceback"] == [
         "ParameterError: parameter 'phase': phase '9' is not in data/raw/campaign/phases.yaml; valid phases: 1, 2"
     ]
+
+
+def test_reports_are_not_rebuilt_on_a_failed_preparation(small_workspace: Path) -> None:
+    published = small_workspace / "reports" / "phase-1" / "02_district_coverage.html"
+    before = published.read_text(encoding="utf-8")
+    (small_workspace / "data" / "raw" / "registrations" / "scanned_form.csv").write_bytes(bytes(range(256)) * 40)
+    failed = run_cli(small_workspace, "build", "--phase", "1", "--districts", "none", "--no-pdf")
+    assert failed.returncode == 1
+    summary = json.loads((small_workspace / "reports" / "build.json").read_text(encoding="utf-8"))
+    statuses = {r["key"]: (r["status"], (r["error"] or {}).get("ename")) for r in summary["results"]}
+    assert statuses.pop("prepare/01_prepare_registrations")[0] == "failed"
+    assert set(statuses.values()) == {("failed", "NotRun")}
+    assert published.read_text(encoding="utf-8") == before
+    assert "scanned_form.csv" in failed.stdout + (small_workspace / "reports" / "prepare" / "01_prepare_registrations.error.html").read_text(encoding="utf-8")

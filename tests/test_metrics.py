@@ -194,3 +194,38 @@ def test_coverage_by_role_pools_rates(phase1_records) -> None:
     assert roles.loc["event", "registrations_count"] == 2
     assert roles["registrations_count"].sum() == 6
     assert roles["share_of_registrations_pct"].sum() == pytest.approx(100)
+
+
+def test_ranks_and_furthest_behind_run_over_participating_districts_with_a_base(phase1_records) -> None:
+    phase = get_phase("1")
+    coverage = metrics.district_coverage(metrics.phase_registrations(phase1_records, phase), phase, furthest_behind_count=3)
+    ranked = coverage.dropna(subset=["rank_per_1000_hh_workers"])
+    assert set(ranked["role"]) <= {"event", "nearby"}
+    assert ranked["registrations_per_1000_hh_industry_workers"].notna().all()
+    assert "Amethi" not in set(ranked["district"]) and "Ballia" not in set(ranked["district"])
+    census = {r["census2011_name"]: int(r["household_industry_workers"]) for r in rows("census2011_up_districts.csv")}
+    by_rate = {"Varanasi": 2 / census["Varanasi"], "Chandauli": 1 / census["Chandauli"], "Jaunpur": 1 / census["Jaunpur"]}
+    leader = max(by_rate, key=by_rate.get)
+    assert ranked.set_index("district").loc[leader, "rank_per_1000_hh_workers"] == 1
+    behind = set(coverage.loc[coverage["is_furthest_behind"], "district"])
+    assert len(behind) == 3 and behind.isdisjoint(by_rate)  # districts with registrations are ahead of those with none
+
+
+def test_phase_key_figures_count_the_phase_rows(phase1_records) -> None:
+    phase = get_phase("1")
+    selected = metrics.phase_registrations(phase1_records, phase)
+    key = metrics.phase_key_figures(selected, metrics.district_coverage(selected, phase))
+    assert (key["registrations_count"], key["artisan_count"], key["weaver_count"], key["other_count"]) == (6, 3, 2, 1)
+    assert key["women_share_pct"] == pytest.approx(2 / 6 * 100)
+    assert key["tribal_share_pct"] == pytest.approx(1 / 6 * 100)
+    assert key["first_order_pct"] == pytest.approx(1 / 6 * 100)
+    assert (key["districts_reached_count"], key["districts_count"]) == (5, 75)
+
+
+def test_state_table_shares_and_order() -> None:
+    feb = [r for r in rows("gem_artisans_weavers_statewise_2022-02-09.csv") if r["registered_artisans_and_weavers"]]
+    total = sum(int(r["registered_artisans_and_weavers"]) for r in feb)
+    table = metrics.state_table("2022-02-09", "artisans_and_weavers", top_n=5)
+    assert list(table["state"])[:4] == ["Andhra Pradesh", "Telangana", "Tamil Nadu", "Uttar Pradesh"]
+    assert table.loc[table["is_up"], "share_of_india_pct"].iloc[0] == pytest.approx(11705 / total * 100)
+    assert table["registrations_count"].is_monotonic_decreasing and len(table) == 5

@@ -91,9 +91,17 @@ def run_build(args: argparse.Namespace) -> int:
     if args.jobs is not None and args.jobs < 1:
         print("gem-reports build: --jobs must be 1 or more", file=sys.stderr)
         return EXIT_INVALID
-    if args.boundary is not None and not args.boundary.is_file():
-        print(f"gem-reports build: --boundary {args.boundary}: no such file", file=sys.stderr)
-        return EXIT_INVALID
+    if args.boundary is not None:
+        from helpers.maps import MapError, read_boundaries
+
+        if not args.boundary.is_file():
+            print(f"gem-reports build: --boundary {args.boundary}: no such file", file=sys.stderr)
+            return EXIT_INVALID
+        try:
+            read_boundaries(args.boundary)
+        except (MapError, ValueError) as error:
+            print(f"gem-reports build: --boundary {args.boundary}: {error}", file=sys.stderr)
+            return EXIT_INVALID
     if args.registrations is not None and not args.registrations.exists():
         print(f"gem-reports build: --registrations {args.registrations}: no such folder", file=sys.stderr)
         return EXIT_INVALID

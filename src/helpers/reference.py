@@ -11,7 +11,6 @@ What does not belong here: registration records (``ingest``), campaign phases
 
 from __future__ import annotations
 
-import hashlib
 import re
 from functools import lru_cache
 from pathlib import Path
@@ -43,21 +42,11 @@ def _read_csv(name: str, schema: pa.DataFrameSchema, **kwargs) -> pd.DataFrame:
         raise ReferenceDataError(f"{path}: does not match its schema: {error}") from None
 
 
-def reference_path(name: str) -> Path:
-    """Return the path of a reference file by name."""
-    return paths.REFERENCE_DIR / name
-
-
 def provenance(name: str) -> dict:
     """Return the provenance sidecar (``<name>.meta.yaml``) of a reference file."""
     meta = paths.REFERENCE_DIR / f"{name}.meta.yaml"
     with meta.open(encoding="utf-8") as handle:
         return yaml.safe_load(handle)
-
-
-def sha256_of(path: Path) -> str:
-    """Return the SHA-256 hex digest of a file's bytes."""
-    return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
 # ---------------------------------------------------------------- districts

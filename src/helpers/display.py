@@ -61,6 +61,14 @@ def mark_numeric_cells(table: str) -> str:
     return _NUMERIC_CELL.sub(r'<td class="kit-num">\1</td>', table)
 
 
+def text_table_html(formatted: pd.DataFrame, *, caption: str | None = None, index: bool = False) -> str:
+    """An escaped HTML table of cells already formatted as text, numbers right-aligned, wrapped for phones."""
+    body = mark_numeric_cells(formatted.to_html(index=index, escape=True, classes="kit-table", border=0, na_rep=""))
+    if caption:
+        body = re.sub(r"(<table[^>]*>)", lambda m: m.group(1) + f"<caption>{html.escape(caption)}</caption>", body, count=1)
+    return f'<div class="kit-table-wrap">{body}</div>'
+
+
 def table_html(
     frame: pd.DataFrame,
     columns: Mapping[str, str],
@@ -70,11 +78,7 @@ def table_html(
     lang: str = "en",
 ) -> str:
     """An escaped HTML table of ``frame`` (see ``format_frame``) with an optional caption."""
-    formatted = format_frame(frame, columns, formats, lang)
-    body = mark_numeric_cells(formatted.to_html(index=False, escape=True, classes="kit-table", border=0))
-    if caption:
-        body = re.sub(r"(<table[^>]*>)", lambda m: m.group(1) + f"<caption>{html.escape(caption)}</caption>", body, count=1)
-    return f'<div class="kit-table-wrap">{body}</div>'
+    return text_table_html(format_frame(frame, columns, formats, lang), caption=caption)
 
 
 def show_table(

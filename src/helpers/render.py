@@ -368,14 +368,11 @@ def key_figure_cards(figures: Sequence[KeyFigure]) -> str:
 def table(frame, *, caption: str | None = None, index: bool = False) -> str:
     """A DataFrame of already formatted cells as an escaped HTML table that scrolls sideways on a phone.
 
-    Cells and headers are escaped (``escape=True``); format numbers first (``helpers.formatting``).
+    Cells and headers are escaped; format numbers first (``helpers.formatting``).
     """
-    from helpers.display import mark_numeric_cells
+    from helpers.display import text_table_html
 
-    body = mark_numeric_cells(frame.to_html(index=index, escape=True, border=0, classes="kit-table", na_rep=""))
-    if caption:
-        body = re.sub(r"(<table[^>]*>)", lambda m: m.group(1) + f"<caption>{html.escape(caption)}</caption>", body, count=1)
-    return f'<div class="kit-table-wrap">{body}</div>'
+    return text_table_html(frame, caption=caption, index=index)
 
 
 # ------------------------------------------------------------ index page

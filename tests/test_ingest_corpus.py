@@ -82,9 +82,30 @@ def test_a_folder_reads_every_file_in_sorted_order():
     result = ingest_paths([CORPUS])
     files = result.quality["source_file"].drop_duplicates().tolist()
     assert files == sorted(files)
-    # the sub-folder holds 2 files; a folder picks up .csv and .xlsx only, so not the .xls
-    assert len(files) == len(EXPECTED) - 1 + 2 - 1
+    # every non-hidden file is listed: the sheets read and, with a problem, the files not read
+    # (in 41_: .xls, .xlsm, .ods, .txt; here: the .xls, expected.yaml, make_corpus.py)
+    quiet = {"README.md", "a_sheet.csv.meta.yaml", ".hidden.ods", "~$a_sheet.xlsx"}
+    on_disk = {str(p.relative_to(CORPUS.parent.parent.parent).as_posix()) for p in CORPUS.rglob("*")
+               if p.is_file() and p.name not in quiet and "__pycache__" not in p.parts}
+    assert set(files) == on_disk
+    not_read = sorted(p.source_file.rsplit("/", 1)[-1] for p in result.file_problems if "not read" in p.problem)
+    assert not_read == ["35_old_excel.xls", "b_old.xls", "c_macro.xlsm", "d_libre.ods", "e_notes.txt",
+                        "expected.yaml", "make_corpus.py"]
     assert sum(EXPECTED[n]["rows_in"] for n in EXPECTED) == result.quality["rows_in"].sum()
+
+
+def test_readable_suffixes_are_public():
+    from helpers.ingest import READABLE_SUFFIXES
+
+    assert READABLE_SUFFIXES == (".csv", ".xlsx")
+
+
+def test_a_folder_with_only_quiet_files_says_there_is_no_sheet(tmp_path):
+    (tmp_path / "README.md").write_text("x", encoding="utf-8")
+    (tmp_path / "demo.meta.yaml").write_text("x", encoding="utf-8")
+    (tmp_path / ".DS_Store").write_bytes(b"")
+    result = ingest_paths([tmp_path])
+    assert [p.problem for p in result.file_problems] == ["no .csv or .xlsx files in this folder"]
 
 
 def test_only_the_chosen_sheet_is_read():

@@ -21,6 +21,14 @@ PLANTED = {
     "address": "Mohalla Kazipura, Gali 4",
     "account": "30987654321",
     "ifsc": "HDFC0004321",
+    # typed into a coded, date or id column
+    "mobile_in_woman": "9988776655",
+    "email_in_date": "ramkali.devi@example.net",
+    "pan_in_tribal": "AKLPD1234Q",
+    "name_in_trade": "Smt. Ramkali Devi w/o Shri Ram Lal",
+    "dotted_phone_in_status": "98.765.43.210",
+    "aadhaar_as_id": "2345 6789 0123",
+    "mobile_in_seller_id": "GEMS-9876501234",
 }
 
 
@@ -38,9 +46,23 @@ def planted_sheet(tmp_path):
         ["PII-3", "2022-01-12", "Bhadohi " + PLANTED["mobile"], "Bhadohi", "weaver", "no", "no", "durrie",
          "registered", "", "", "", "", "", "", "", "", "", "", ""],
     ]
+    clean = ["", "2022-01-13", "Bhadohi", "Bhadohi", "weaver", "no", "no", "durrie", "registered"] + [""] * 11
+    hostile = [  # (column, value): one hostile cell per row, the rest clean
+        (5, PLANTED["mobile_in_woman"]), (1, PLANTED["email_in_date"]), (6, PLANTED["pan_in_tribal"]),
+        (4, PLANTED["name_in_trade"]), (8, PLANTED["dotted_phone_in_status"]), (0, PLANTED["aadhaar_as_id"]),
+        (0, PLANTED["aadhaar_as_id"]),
+    ]
+    for number, (position, value) in enumerate(hostile, start=4):
+        cells = list(clean)
+        cells[0] = f"PII-{number}"
+        cells[position] = value
+        rows.append(cells)
     path = tmp_path / "in" / "planted.csv"
     path.parent.mkdir()
-    pd.DataFrame(rows, columns=header).to_csv(path, index=False)
+    frame = pd.DataFrame(rows, columns=header)
+    frame.insert(1, "GeM Seller ID", "")
+    frame.loc[len(frame)] = ["PII-11", PLANTED["mobile_in_seller_id"], *clean[1:]]
+    frame.to_csv(path, index=False)
     return path
 
 
@@ -62,7 +84,22 @@ def test_no_planted_personal_data_reaches_any_output(tmp_path):
     assert result.rejected[["source_row", "column", "value"]].values.tolist() == [
         [3, "craft", "[removed]"],
         [4, "home_district", "Bhadohi [removed]"],
+        # personal data in a coded, date or id column: the row is rejected, the value not shown
+        [5, "is_woman", "[removed]"],
+        [6, "registration_date", "[removed]"],
+        [7, "is_tribal", "[removed]"],
+        [8, "trade", "[removed]"],
+        [9, "onboarding_status", "[removed]"],
+        [10, "registration_id", "[removed]"],
+        [11, "registration_id", "[removed]"],
+        [12, "gem_seller_id", "[removed]"],
     ]
+    assert result.rejected["problem"].tolist()[-3:] == [
+        "looks like personal data (Aadhaar number), not an id",
+        "looks like personal data (Aadhaar number), not an id",
+        "looks like personal data (mobile number), not an id",
+    ]
+    assert result.duplicates.empty  # the repeated Aadhaar "id" is rejected, not filed as a duplicate
     dropped = dict(zip(result.dropped_columns["column"], result.dropped_columns["reason"]))
     assert dropped["Mobile No"] == "personal data (mobile number) by its header"
     assert dropped["पता"] == "personal data (address) by its header"
@@ -78,6 +115,29 @@ def test_no_planted_personal_data_reaches_any_output(tmp_path):
 )
 def test_header_patterns(header, kind):
     assert header_pii_kind(header) == kind
+
+
+def test_rejected_coded_values_are_shown_only_when_short_and_without_long_numbers():
+    from helpers.ingest.pii import shown_coded_value
+
+    assert shown_coded_value("painter") == "painter"
+    assert shown_coded_value("Ramkali Devi") == "Ramkali Devi"  # a short name cannot be told from a typo
+    assert shown_coded_value("हाँ जी") == "हाँ जी"
+    assert shown_coded_value("Smt. Ramkali Devi w/o Shri Ram Lal") == "[removed]"  # over 20 characters
+    assert shown_coded_value("98.765.43.210") == "[removed]"  # a run of 6+ digits, separators ignored
+    assert shown_coded_value("a@b.in") == "[removed]"
+
+
+def test_ids_that_are_personal_data_are_found_in_bulk_as_one_by_one():
+    from helpers.ingest.pii import id_pii_kinds
+
+    ids = ["UPGEM-P1-000123", "GEMS-7Q1OH81N", "UPGEM-B-0000001", "2345 6789 0123", "234567890123", "UP-9876543210",
+           "a@b.in", "BQRPK4321M", "98765 43210", None, "1001", "UPGEM-P2-019405"]
+    expected = [None, None, None, "Aadhaar number", "Aadhaar number", "mobile number", "e-mail address", "PAN",
+                "mobile number", None, None, None]
+    assert id_pii_kinds(ids) == expected
+    many = [f"UPGEM-P1-{i:06d}" for i in range(5000)] + ids[:9]
+    assert id_pii_kinds(many) == [None] * 5000 + expected[:9]
 
 
 def test_redact_keeps_the_rest_of_the_value():
@@ -121,3 +181,29 @@ def test_shares_of_suppressed_counts_are_hidden_too() -> None:
     assert list(safe["tribal_share_pct"])[:2] == ["<5", 25.0]
     assert frame["tribal_share_pct"].iloc[0] == 11.1  # input unchanged
     assert funnel_is_publishable([120, 60, 0]) and not funnel_is_publishable([120, 60, 3])
+
+
+@pytest.mark.parametrize(
+    ("header", "column"),
+    [("District Name", "home_district"), ("Name of District", "home_district"), ("जनपद का नाम", "home_district"),
+     ("Event District Name", "event_district"), ("Craft Name", "craft"), ("Product Name", "craft"),
+     ("GI Product Name", "gi_product"), ("District", "home_district")],
+)
+def test_headers_naming_a_place_or_a_craft_are_kept(header, column):
+    from helpers.ingest.headers import map_headers
+
+    mapping = map_headers(1, [header], lambda position: ["Agra"])
+    assert mapping.columns == {column: 0}
+    assert mapping.dropped == []
+
+
+@pytest.mark.parametrize(
+    "header", ["Name", "Seller Name", "Artisan Name", "नाम", "Father's Name", "Name of Artisan", "Woman Entrepreneur Name",
+               "Artisan/Weaver Name", "Seller ID Name"],
+)
+def test_headers_naming_a_person_are_still_dropped(header):
+    from helpers.ingest.headers import map_headers
+
+    mapping = map_headers(1, [header], lambda position: ["Ramkali Devi"])
+    assert mapping.columns == {}
+    assert [reason for _, _, reason in mapping.dropped] == ["personal data (name) by its header"]

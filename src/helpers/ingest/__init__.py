@@ -24,11 +24,13 @@ from helpers.ingest.pipeline import (
     write_outputs,
 )
 from helpers.ingest.problems import Problem
+from helpers.ingest.reading import READABLE_SUFFIXES
 
 __all__ = [
     "IngestError",
     "IngestResult",
     "Problem",
+    "READABLE_SUFFIXES",
     "dropped_summary",
     "ingest_paths",
     "rejected_summary",

@@ -10,6 +10,7 @@ parsing values (``parsing``).
 
 from __future__ import annotations
 
+import unicodedata
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Callable, Iterable
@@ -17,7 +18,7 @@ from typing import Callable, Iterable
 import pandas as pd
 
 from helpers import paths
-from helpers.districts import text_key
+from helpers.districts import _words, fold_devanagari, text_key
 from helpers.ingest import pii
 
 SYNONYMS_FILE = "registration_header_synonyms.csv"
@@ -39,6 +40,13 @@ INPUT_COLUMNS = (
 )
 #: Columns a sheet must have (docs/registration_schema.md).
 REQUIRED_COLUMNS = tuple(c for c in INPUT_COLUMNS if c not in ("gem_seller_id", "gi_product", "data_origin"))
+#: Columns whose "<header> Name" means the column itself: "District Name" is the district,
+#: "Craft Name" the craft, "GI Product Name" the GI product. Not the person-like columns
+#: ("Woman Entrepreneur Name", "Artisan/Weaver Name" are a person's name: personal data).
+NAMED_COLUMNS = ("home_district", "event_district", "craft", "gi_product")
+#: The word "name" (English, romanised Hindi, Hindi) and the "of" that may go with it, folded like headers.
+_NAME_WORDS = frozenset(fold_devanagari(w) for w in ("name", "names", "naam", "नाम"))
+_OF_WORDS = frozenset(fold_devanagari(w) for w in ("of", "का", "की", "के"))
 #: How many non-blank rows at the top of a sheet are searched for the header row.
 HEADER_SEARCH_ROWS = 10
 
@@ -51,6 +59,33 @@ def header_synonyms() -> dict[str, str]:
     if unknown:
         raise ValueError(f"{SYNONYMS_FILE}: unknown column(s) {unknown}; use one of {', '.join(INPUT_COLUMNS)}")
     return {text_key(h): c for h, c in zip(frame["header"], frame["column"])}
+
+
+def column_of(header: str) -> str | None:
+    """The standard column a header means, or None.
+
+    A synonym from the synonyms file, or a ``NAMED_COLUMNS`` synonym with the
+    word "name": "District Name", "Name of District", "जनपद का नाम" -> home_district,
+    "Craft Name" -> craft, "GI Product Name" -> gi_product. "Seller Name",
+    "Artisan Name", "Name" or "नाम" are none of these (personal data).
+    """
+    if not header:
+        return None
+    synonyms = header_synonyms()
+    column = synonyms.get(text_key(header))
+    if column is not None:
+        return column
+    words = _words(fold_devanagari(unicodedata.normalize("NFKC", header).casefold()))
+    if len(words) >= 2 and words[-1] in _NAME_WORDS:  # "District Name", "जनपद का नाम"
+        rest = words[:-1]
+        if len(rest) >= 2 and rest[-1] in _OF_WORDS:
+            rest = rest[:-1]
+    elif len(words) >= 3 and words[0] in _NAME_WORDS and words[1] in _OF_WORDS:  # "Name of District"
+        rest = words[2:]
+    else:
+        return None
+    column = synonyms.get("".join(rest))
+    return column if column in NAMED_COLUMNS else None
 
 
 def synonyms_of(column: str) -> list[str]:
@@ -93,14 +128,13 @@ def find_header_row(rows: list[tuple[int, list[object]]]) -> int | None:
     this way. Returns the first non-blank row when none names two or more
     columns, and None for a sheet with no non-blank row.
     """
-    synonyms = header_synonyms()
     best_index, best_count, first = None, 1, None
     seen = 0
     for index, (_, cells) in enumerate(rows):
         if all(header_text(c) == "" for c in cells):
             continue
         first = index if first is None else first
-        count = len({synonyms[k] for k in (text_key(header_text(c)) for c in cells) if k in synonyms})
+        count = len({c for c in (column_of(header_text(cell)) for cell in cells) if c is not None})
         if count > best_count:
             best_index, best_count = index, count
         seen += 1
@@ -119,11 +153,10 @@ def map_headers(header_row: int, cells: list[object], column_values: Callable[[i
             header, in row order; each distinct value once is enough (to scan unknown
             columns for personal data).
     """
-    synonyms = header_synonyms()
     result = HeaderMap(header_row)
     for position, cell in enumerate(cells):
         header = header_text(cell)
-        column = synonyms.get(text_key(header)) if header else None
+        column = column_of(header)
         if column is not None:
             if column in result.columns:
                 first = header_text(cells[result.columns[column]])

@@ -10,7 +10,13 @@ Two ways in:
   IFSC code) inside a kept free-text column (craft, districts, ...): that part
   of the value is removed and the row is kept (or rejected, if nothing is left
   of a required value). A column outside the schema is dropped in any case; its
-  values are only scanned to give the right reason.
+  values are only scanned to give the right reason;
+- an id (registration or GeM seller id) that is or holds an Aadhaar number, a
+  mobile number, an e-mail address or a PAN (``id_pii_kinds``): its row is rejected.
+
+Whatever is shown of a value (problem lines, rejected and duplicate rows)
+goes through ``redacted_text``; a rejected value of a coded column
+(trade, status, yes/no) through ``shown_coded_value``.
 
 The value patterns are formats, not reference data, so they live here. What
 does not belong here: deciding which columns are kept (``headers``).
@@ -20,9 +26,11 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
-from typing import Iterable
+from typing import Iterable, Sequence
 
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from helpers import paths
 from helpers.districts import _words, fold_devanagari
@@ -41,6 +49,24 @@ VALUE_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("PAN", re.compile(r"(?<![A-Za-z0-9])[A-Za-z]{3}[PCHFATBLJGpchfatbljg][A-Za-z]\d{4}[A-Za-z](?![A-Za-z0-9])")),
     ("IFSC code", re.compile(r"(?<![A-Z0-9])[A-Z]{4}0[A-Z0-9]{6}(?![A-Z0-9])")),
 )
+
+
+#: The kinds of personal data an id (registration_id, gem_seller_id) must not be or contain.
+#: (An IFSC-like part is not looked for: ids are codes of letters and digits too.)
+ID_KINDS = ("e-mail address", "Aadhaar number", "mobile number", "PAN")
+#: An id that may hold one of ``ID_KINDS`` (RE2, for pyarrow): '@', ten digits (single
+#: spaces or dashes between them allowed) or five letters, four digits and a letter.
+_ID_SUSPECT_RE2 = r"@|[0-9](?:[ -]?[0-9]){9}|[A-Za-z]{5}[0-9]{4}[A-Za-z]"
+_ID_SUSPECT = re.compile(_ID_SUSPECT_RE2)
+#: Below this many ids a Python loop is as fast as pyarrow.
+_BULK_MIN = 4096
+
+#: A rejected value of a coded column (trade, onboarding status, yes/no) is shown only when it
+#: has at most this many characters and no run of more than ``CODED_SHOWN_MAX_DIGITS`` digits
+#: (spaces, dashes, dots and slashes between digits ignored); otherwise it is shown as ``REDACTED``.
+CODED_SHOWN_MAX_CHARS = 20
+CODED_SHOWN_MAX_DIGITS = 5
+_DIGIT_RUN = re.compile(r"\d(?:[ ./-]*\d){%d}" % CODED_SHOWN_MAX_DIGITS)
 
 
 def _header_words(header: str) -> str:
@@ -73,18 +99,70 @@ def value_pii_kinds(value: object) -> list[str]:
     return [kind for kind, pattern in VALUE_PATTERNS if pattern.search(text)]
 
 
-def redact(value: str) -> tuple[str, list[str]]:
+def redact(value: str, kinds: Sequence[str] | None = None) -> tuple[str, list[str]]:
     """Remove personal data from a value: ``('carpet [removed]', ['mobile number'])``.
 
     Returns the value unchanged and an empty list when it holds none.
+
+    Args:
+        kinds: look only for these kinds of ``VALUE_PATTERNS`` (default: all).
     """
     text = str(value).translate(_DEVANAGARI_DIGITS)
-    kinds: list[str] = []
+    found: list[str] = []
     for kind, pattern in VALUE_PATTERNS:
+        if kinds is not None and kind not in kinds:
+            continue
         text, count = pattern.subn(REDACTED, text)
         if count:
-            kinds.append(kind)
-    return (text if kinds else value), kinds
+            found.append(kind)
+    return (text if found else value), found
+
+
+@lru_cache(maxsize=65_536)
+def redacted_text(value: str) -> str:
+    """``value`` with every personal-data part replaced by ``REDACTED`` (what problem lines and
+    the rejected rows show)."""
+    return redact(value)[0]
+
+
+def id_pii_kinds(ids: Sequence[object]) -> list[str | None]:
+    """Per id: the kinds of personal data (``ID_KINDS``) it is or holds, joined by ' and ', or None.
+
+    A column of ids is distinct on every row, so the ids that could hold any
+    are first picked out in bulk (pyarrow); only those are looked at in Python.
+    """
+    found: list[str | None] = [None] * len(ids)
+    suspects: Iterable[int]
+    arrow = None
+    if len(ids) >= _BULK_MIN:
+        try:
+            arrow = pa.array(ids, type=pa.string())
+        except (pa.ArrowInvalid, pa.ArrowTypeError):
+            arrow = None
+    if arrow is not None:
+        flags = pc.match_substring_regex(arrow, _ID_SUSPECT_RE2).fill_null(False).to_numpy(zero_copy_only=False)
+        suspects = flags.nonzero()[0].tolist()
+    else:
+        suspects = [i for i, v in enumerate(ids) if v is not None and _ID_SUSPECT.search(str(v).translate(_DEVANAGARI_DIGITS))]
+    for index in suspects:
+        kinds = [k for k in value_pii_kinds(ids[index]) if k in ID_KINDS]
+        if kinds:
+            found[index] = " and ".join(kinds)
+    return found
+
+
+def shown_coded_value(value: object) -> str:
+    """A rejected value of a coded column as it may be shown: as written (personal data removed)
+    when short and without a long run of digits, else ``REDACTED``.
+
+    A name typed into a coded column cannot be told from a typo by its form, so
+    only short values are shown; a long one, or one with a run of six or more
+    digits, may be anything (a phone number written with dots, an account number).
+    """
+    text = " ".join(str(value).split())
+    if len(text) > CODED_SHOWN_MAX_CHARS or _DIGIT_RUN.search(text.translate(_DEVANAGARI_DIGITS)):
+        return REDACTED
+    return redacted_text(text)
 
 
 def is_only_redacted(value: str) -> bool:

@@ -38,7 +38,7 @@ from helpers.ingest import headers as hdr
 from helpers.ingest import distinct, parsing, pii
 from helpers.ingest.problems import ERROR, NOTE, Problem, show_value
 from helpers.ingest import reading
-from helpers.ingest.reading import RawSheet, ReadError, discover, display_name, read_file
+from helpers.ingest.reading import RawSheet, ReadError, discover_in_order, display_name, read_file
 from helpers.ingest.schema import OUTPUT_COLUMNS, REGISTRATIONS_SCHEMA, TEXT_COLUMNS, row_failures
 from helpers.privacy import excel_safe
 
@@ -46,6 +46,10 @@ JUNK_MARKERS_FILE = "registration_junk_row_markers.csv"
 #: Kept text columns scanned for personal data (ids, dates and yes/no are not free text).
 FREE_TEXT_COLUMNS = ("home_district", "event_district", "trade", "craft", "gi_product", "onboarding_status", "data_origin")
 DISTRICT_COLUMNS = ("home_district", "event_district")
+#: Columns of a few coded values: a rejected value is shown only if short (``pii.shown_coded_value``).
+CODED_COLUMNS = ("trade", "onboarding_status", "is_woman", "is_tribal")
+#: Id columns, checked for personal data used as an id (``pii.id_pii_kinds``).
+ID_COLUMNS = ("registration_id", "gem_seller_id")
 #: Output file names in the output folder (the defaults are the paths in ``helpers.paths``).
 DROPPED_COLUMNS_CSV = "dropped_columns.csv"
 DUPLICATE_ROWS_CSV = "duplicate_rows.csv"
@@ -194,6 +198,11 @@ def _gi_names() -> dict[str, str]:
 def _clean_id(value: object) -> str | None:
     text = parsing.clean_text(value)
     return parsing.ascii_digits(text) if text else None
+
+
+def _shown_id(value: object) -> object:
+    """An id as written to the duplicate rows: personal data removed (None stays None)."""
+    return value if value is None else pii.redact(str(value), pii.ID_KINDS)[0]
 
 
 def _id_key(value: str | None) -> str | None:
@@ -370,7 +379,12 @@ class _Run:
         self.quality.append(_quality_row(source_file, sheet, file_problem=problem, **quality))
 
     def reject(self, sheet: RawSheet, row: int, column: str, value: object, problem: str, fix: str, *, line: bool = True) -> None:
-        value_text = "" if _blank(value) else show_value(value)
+        if _blank(value):
+            value_text = ""
+        elif column in CODED_COLUMNS:
+            value_text = pii.shown_coded_value(value)
+        else:
+            value_text = show_value(value)  # personal data removed
         self.rejected.append(
             dict(source_file=sheet.source_file, source_sheet=sheet.source_sheet, source_row=row,
                  column=column, value=value_text, problem=problem, fix=fix)
@@ -408,8 +422,10 @@ class _Run:
             return distinct.Distinct.of_rows(column, data).values
 
         mapping = hdr.map_headers(header_row, header_cells, column_values)
-        dropped_text = "; ".join(f"{h} ({reason})" for _, h, reason in mapping.dropped)
-        for _, dropped_header, reason in mapping.dropped:
+        # A header is shown without personal data (a sheet with no header row has data in its first row).
+        dropped = [(show_value(h), reason) for _, h, reason in mapping.dropped]
+        dropped_text = "; ".join(f"{h} ({reason})" for h, reason in dropped)
+        for dropped_header, reason in dropped:
             self.dropped.append(dict(source_file=sheet.source_file, source_sheet=sheet.source_sheet,
                                      column=dropped_header, reason=reason))
         counts = dict(rows_in=len(data), blank_rows_skipped=blank_rows, title_rows_skipped=title_rows,
@@ -495,9 +511,15 @@ class _Run:
 
         parsed: dict[str, distinct.Distinct] = {}
         id_keys: dict[str, pa.Array] = {}
-        for column in ("registration_id", "gem_seller_id"):
+        for column in ID_COLUMNS:
             ids, id_keys[column] = _parsed_ids(raw[column])
             parsed[column] = raw[column].with_values(ids)
+            # Personal data used as an id (an Aadhaar or mobile number...): the row is rejected, the id not shown.
+            errors.add_by_value(column, raw[column], [
+                None if kinds is None else (pii.REDACTED, f"looks like personal data ({kinds}), not an id",
+                                            "write the campaign's id here; keep personal data out of the sheets")
+                for kinds in pii.id_pii_kinds(ids)
+            ])
         for column in ("craft", "data_origin"):
             parsed[column] = raw[column].with_values(raw[column].map(parsing.clean_text))
         gi = _gi_names()
@@ -622,8 +644,8 @@ class _Run:
         for position, first in duplicate_of:
             self.duplicates.append(
                 dict(source_file=sheet.source_file, source_sheet=sheet.source_sheet, source_row=int(numbers[position]),
-                     registration_id=parsed["registration_id"].values[parsed["registration_id"].codes[position]],
-                     gem_seller_id=parsed["gem_seller_id"].values[parsed["gem_seller_id"].codes[position]],
+                     registration_id=_shown_id(parsed["registration_id"].values[parsed["registration_id"].codes[position]]),
+                     gem_seller_id=_shown_id(parsed["gem_seller_id"].values[parsed["gem_seller_id"].codes[position]]),
                      duplicate_of=first)
             )
         kept = len(accepted_rows)
@@ -783,7 +805,9 @@ def ingest_paths(inputs: Sequence[Path | str], *, sheet: str | None = None, late
     """Read, clean and validate registration sheets.
 
     Args:
-        inputs: files and folders; a folder contributes every .csv/.xlsx under it, sorted.
+        inputs: files and folders; a folder contributes every .csv/.xlsx under it, sorted
+            (``READABLE_SUFFIXES``); any other file in it gives a file problem, except
+            hidden, README and ``.meta.yaml`` files (``reading.is_quietly_skipped``).
         sheet: read only this sheet of each workbook (CSV files have one sheet and ignore it).
         latest: the latest acceptable registration date (default: today).
 
@@ -791,10 +815,10 @@ def ingest_paths(inputs: Sequence[Path | str], *, sheet: str | None = None, late
         An ``IngestResult``. User mistakes never raise: they are in ``problems``.
     """
     run = _Run(latest or dt.date.today())
-    files, problems = discover(inputs)
-    for problem in problems:
-        run.file_problem(problem.source_file, "", problem.problem, problem.fix)
-    for path in files:
+    for path in discover_in_order(inputs):
+        if isinstance(path, Problem):  # a path that is not there, or a file of a folder that is not read
+            run.file_problem(path.source_file, "", path.problem, path.fix)
+            continue
         try:
             sheets = read_file(path, sheet if path.suffix.lower() == ".xlsx" else None)
         except ReadError as error:

@@ -18,8 +18,11 @@ _MAX_VALUE_CHARS = 60
 
 
 def show_value(value: object) -> str:
-    """A value as it is quoted in a problem line: one line, at most 60 characters."""
-    text = " ".join(str(value).split())
+    """A value as it is quoted in a problem line: personal data removed (``pii.redacted_text``),
+    one line, at most 60 characters."""
+    from helpers.ingest.pii import redacted_text  # pii reads reference data; problems stays light
+
+    text = redacted_text(" ".join(str(value).split()))
     return text if len(text) <= _MAX_VALUE_CHARS else text[: _MAX_VALUE_CHARS - 1] + "…"
 
 

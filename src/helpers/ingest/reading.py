@@ -30,9 +30,17 @@ from charset_normalizer import from_bytes
 from helpers import paths
 from helpers.ingest.problems import Problem
 
-SUFFIXES = (".csv", ".xlsx")
+#: The file types the kit reads; a folder contributes every file with one of these suffixes.
+READABLE_SUFFIXES = (".csv", ".xlsx")
+SUFFIXES = READABLE_SUFFIXES  # the former name
+#: Files in a registrations folder that are not sheets and are passed over without a word
+#: (besides hidden files, Excel lock files ``~$...`` and files in hidden folders).
+QUIET_NAMES = ("readme", "readme.md", "readme.txt")
+QUIET_SUFFIXES = (".meta.yaml", ".meta.yml")
 _RESAVE_CSV = "open it in Excel and save it with File > Save As > 'CSV UTF-8 (Comma delimited) (*.csv)'"
 _RESAVE_XLSX = "open it in Excel and save it with File > Save As > 'Excel Workbook (*.xlsx)'"
+#: Spreadsheet files the kit refuses with the advice to re-save them as .xlsx.
+_EXCEL_OTHER = (".xls", ".xlsm", ".xlsb", ".ods", ".numbers")
 #: Encodings accepted from charset-normalizer when the file is neither UTF-8 nor cp1252-looking.
 _LEGACY_OK = {"cp1252", "latin_1", "iso8859_15", "utf_16", "utf_16_le", "utf_16_be", "cp1250", "iso8859_2"}
 #: CSV files at least this big, and without quotes, are split by pyarrow instead of the ``csv`` module.
@@ -262,36 +270,73 @@ def display_name(path: Path) -> str:
         return Path(path).as_posix()
 
 
-def discover(inputs: Sequence[Path | str]) -> tuple[list[Path], list[Problem]]:
-    """Expand the given paths into the files to read, sorted within each folder.
+def is_quietly_skipped(path: Path, folder: Path) -> bool:
+    """True for a file of a folder that is not a sheet and needs no word: hidden files and files in
+    hidden folders, Excel lock files (``~$...``), README files and ``.meta.yaml`` sidecars."""
+    parts = path.relative_to(folder).parts
+    if any(part.startswith((".", "~$")) or part == "__pycache__" for part in parts):
+        return True
+    name = path.name.casefold()
+    return name in QUIET_NAMES or name.endswith(QUIET_SUFFIXES)
 
-    A folder contributes every .csv/.xlsx under it (sub-folders included),
-    leaving out Excel lock files (``~$...``) and hidden files.
+
+def discover(inputs: Sequence[Path | str]) -> tuple[list[Path], list[Problem]]:
+    """Expand the given paths into the files to read, sorted within each folder, and the problems.
+
+    See ``discover_in_order``; this splits its answer into files and problems.
     """
-    files: list[Path] = []
-    problems: list[Problem] = []
+    entries = discover_in_order(inputs)
+    return [e for e in entries if isinstance(e, Path)], [e for e in entries if isinstance(e, Problem)]
+
+
+def discover_in_order(inputs: Sequence[Path | str]) -> list[Path | Problem]:
+    """The files to read and the problems of the files not read, in the order the paths are given.
+
+    A folder contributes every file with a ``READABLE_SUFFIXES`` suffix under
+    it (sub-folders included), sorted. Every other file in it gives a problem,
+    at its place in that order, saying it was not read and how to re-save it —
+    except the files ``is_quietly_skipped`` passes over (hidden, lock, README
+    and ``.meta.yaml`` files).
+    """
+    entries: list[Path | Problem] = []
     for given in inputs:
         path = Path(given)
         if path.is_dir():
-            found = sorted(
-                p
-                for p in path.rglob("*")
-                if p.is_file() and p.suffix.lower() in SUFFIXES and not p.name.startswith(("~$", "."))
-            )
+            found = 0
+            for p in sorted(p for p in path.rglob("*") if p.is_file()):
+                if is_quietly_skipped(p, path):
+                    continue
+                if p.suffix.lower() in READABLE_SUFFIXES:
+                    entries.append(p)
+                    found += 1
+                else:
+                    entries.append(_not_read(p))
             if not found:
-                problems.append(
+                entries.append(
                     Problem(display_name(path), "", None, None, None, "no .csv or .xlsx files in this folder",
                             "put the registration sheets here or give another folder")
                 )
-            files.extend(found)
         elif path.is_file():
-            files.append(path)
+            entries.append(path)
         else:
-            problems.append(
+            entries.append(
                 Problem(display_name(path), "", None, None, None, "no such file or folder",
                         "check the path (relative paths are taken from the project root)")
             )
-    return files, problems
+    return entries
+
+
+def _not_read(path: Path) -> Problem:
+    """The problem of a file in a folder that is not a sheet the kit reads."""
+    suffix = path.suffix.lower()
+    if suffix in _EXCEL_OTHER:
+        problem = f"not read: a '{suffix}' file, which the kit does not read"
+        fix = _RESAVE_XLSX + " (or 'CSV UTF-8 (Comma delimited) (*.csv)')"
+    else:
+        problem = f"not read: not a .csv or .xlsx file ('{suffix or 'no extension'}')"
+        fix = ("if it holds registrations, open it in Excel and save it as 'Excel Workbook (*.xlsx)' or "
+               "'CSV UTF-8 (Comma delimited) (*.csv)'; otherwise move it out of the folder")
+    return Problem(display_name(path), "", None, None, None, problem, fix)
 
 
 def decode_csv_bytes(data: bytes) -> tuple[str, str]:
@@ -556,6 +601,6 @@ def read_file(path: Path, sheet_name: str | None = None) -> list[RawSheet]:
         return [read_csv(path)]
     if suffix == ".xlsx":
         return read_xlsx(path, sheet_name)
-    if suffix in (".xls", ".xlsm", ".ods"):
+    if suffix in _EXCEL_OTHER:
         raise ReadError(f"is a '{suffix}' file, which the kit does not read", _RESAVE_XLSX)
     raise ReadError(f"is not a .csv or .xlsx file ('{suffix or 'no extension'}')", "give a .csv or .xlsx file")

@@ -173,6 +173,41 @@ def main() -> None:
                                    row("ON-002", home="Jyotiba Phule Nagar", event="Moradabad"),
                                    row("ON-003", home="Kanshiram Nagar", event="Aligarh")])
 
+    # Personal data typed into coded, date and id columns: never shown, the ids rejected.
+    write_csv("40_pii_in_coded_and_id_columns.csv", [
+        HEADER,
+        row("PC-001", woman="9988776655"),
+        row("PC-002", date="ramkali.devi@example.net"),
+        row("PC-003", tribal="AKLPD1234Q"),
+        row("PC-004", trade="Smt. Ramkali Devi w/o Shri Ram Lal"),
+        row("PC-005", status="98.765.43.210"),
+        row("PC-006", trade="Ramkali Devi"),
+        row("2345 6789 0123"),
+        row("2345 6789 0123"),
+        row("PC-009", seller="GEMS-9876501234"),
+        row("UPGEM-P1-000123", seller="GEMS-7Q1OH81N"),
+    ])
+
+    # A folder with files the kit does not read: each gets a line, except README, sidecar and hidden files.
+    folder = HERE / "41_folder_with_other_files"
+    folder.mkdir(exist_ok=True)
+    write_csv("41_folder_with_other_files/a_sheet.csv", [HEADER, row("OF-001")])
+    for name in ("b_old.xls", "c_macro.xlsm", "d_libre.ods"):
+        (folder / name).write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(504))
+    (folder / "e_notes.txt").write_text("registrations of the Agra camp\n", encoding="utf-8")
+    (folder / "README.md").write_text("Sheets of the Agra camp.\n", encoding="utf-8")
+    (folder / "a_sheet.csv.meta.yaml").write_text("source: Agra DIC\n", encoding="utf-8")
+    (folder / ".hidden.ods").write_bytes(b"")
+    (folder / "~$a_sheet.xlsx").write_bytes(b"")
+
+    # Headers with "Name" that are not personal data, next to ones that are.
+    write_csv("42_name_headers.csv", [
+        ["Reg No", "Date", "District Name", "Event District", "Trade", "Woman", "Tribal", "Craft Name",
+         "GI Product Name", "Status", "Seller Name", "Artisan Name", "नाम", "Father's Name"],
+        ["NH-001", "15-11-2021", "Agra", "Agra", "artisan", "no", "no", "durrie weaving", "Agra Durrie", "registered",
+         "Shyam Lal", "Shyam Lal", "श्याम लाल", "Ram Lal"],
+    ])
+
 
 if __name__ == "__main__":
     main()

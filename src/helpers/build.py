@@ -136,10 +136,14 @@ def _files_under(folder: Path, suffixes: Iterable[str]) -> tuple[Path, ...]:
 
 
 def registration_inputs(registrations_dir: Path) -> tuple[Path, ...]:
-    """The raw registration sheets and the reference tables the preparation step reads."""
-    return _files_under(registrations_dir, {".csv", ".xlsx", ".xlsm"}) + _files_under(
-        paths.REFERENCE_DIR, {".csv"}
-    )
+    """Every file under the registrations folder (the ingest reads or reports each) and the reference tables."""
+    sheets = tuple(
+        sorted(
+            p for p in registrations_dir.rglob("*")
+            if p.is_file() and not any(part.startswith(".") for part in p.relative_to(registrations_dir).parts)
+        )
+    ) if registrations_dir.exists() else ()
+    return sheets + _files_under(paths.REFERENCE_DIR, {".csv"})
 
 
 def report_inputs() -> tuple[Path, ...]:

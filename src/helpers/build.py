@@ -340,6 +340,24 @@ class JobResult:
     pdf_note: str | None = None
     finished_at: str = field(default_factory=lambda: dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"))
 
+    @classmethod
+    def for_job(cls, job: Job, status: str, inputs: dict[str, str], **fields: object) -> JobResult:
+        """A result of ``job``: the job's own fields filled in, ``fields`` for the rest."""
+        return cls(
+            key=job.key,
+            title=job.title,
+            status=status,
+            duration_s=float(fields.pop("duration_s", 0.0)),  # type: ignore[arg-type]
+            phase_id=job.phase_id,
+            district=job.district,
+            lang=job.lang,
+            notebook=_relative(job.notebook),
+            parameters=job.parameters,
+            inputs=inputs,
+            outputs=list(fields.pop("outputs", [])),  # type: ignore[call-overload]
+            **fields,  # type: ignore[arg-type]
+        )
+
 
 @dataclass
 class BuildSummary:
@@ -500,19 +518,7 @@ def run_job(job: Job, pool: KernelPool, inputs: dict[str, str]) -> JobResult:
     job.out_dir.mkdir(parents=True, exist_ok=True)
     stem = Path(job.executed_name).stem
     temporary = job.out_dir / f".{stem}.{os.getpid()}.running.ipynb"
-    result = JobResult(
-        key=job.key,
-        title=job.title,
-        status="ok",
-        duration_s=0.0,
-        phase_id=job.phase_id,
-        district=job.district,
-        lang=job.lang,
-        notebook=_relative(job.notebook),
-        parameters=job.parameters,
-        inputs=inputs,
-        outputs=[],
-    )
+    result = JobResult.for_job(job, "ok", inputs)
     try:
         with pool.kernel() as manager:
             papermill.execute_notebook(
@@ -711,20 +717,7 @@ def build_reports(
 
 def _not_run(job: Job, reason: str, progress: Callable[[JobResult], None] | None) -> JobResult:
     """The result of a job that was not run because an earlier stage failed."""
-    result = JobResult(
-        key=job.key,
-        title=job.title,
-        status="failed",
-        duration_s=0.0,
-        phase_id=job.phase_id,
-        district=job.district,
-        lang=job.lang,
-        notebook=_relative(job.notebook),
-        parameters=job.parameters,
-        inputs={},
-        outputs=[],
-        error={"ename": "NotRun", "evalue": reason, "cell_index": None},
-    )
+    result = JobResult.for_job(job, "failed", {}, error={"ename": "NotRun", "evalue": reason, "cell_index": None})
     if progress:
         progress(result)
     return result
@@ -746,19 +739,8 @@ def _run_stage(
         fingerprint, inputs = job_fingerprint(job, hasher, code_hash)
         previous = state.get(job.key, {})
         if previous.get("fingerprint") == fingerprint and all(p.exists() for p in job.output_paths):
-            results[job.key] = JobResult(
-                key=job.key,
-                title=job.title,
-                status="skipped",
-                duration_s=0.0,
-                phase_id=job.phase_id,
-                district=job.district,
-                lang=job.lang,
-                notebook=_relative(job.notebook),
-                parameters=job.parameters,
-                inputs=inputs,
-                outputs=previous.get("outputs", []),
-                pdf_note=previous.get("pdf_note"),
+            results[job.key] = JobResult.for_job(
+                job, "skipped", inputs, outputs=previous.get("outputs", []), pdf_note=previous.get("pdf_note")
             )
             if progress:
                 progress(results[job.key])
@@ -771,19 +753,8 @@ def _run_stage(
             result = run_job(job, pool, inputs)
         except Exception as error:  # noqa: BLE001 - an internal error in one job must not stop the rest
             log.debug("internal error in %s:\n%s", job.key, traceback.format_exc())
-            result = JobResult(
-                key=job.key,
-                title=job.title,
-                status="failed",
-                duration_s=0.0,
-                phase_id=job.phase_id,
-                district=job.district,
-                lang=job.lang,
-                notebook=_relative(job.notebook),
-                parameters=job.parameters,
-                inputs=inputs,
-                outputs=[],
-                error={"ename": type(error).__name__, "evalue": str(error), "cell_index": None},
+            result = JobResult.for_job(
+                job, "failed", inputs, error={"ename": type(error).__name__, "evalue": str(error), "cell_index": None}
             )
         if result.status == "ok":
             state[job.key] = {"fingerprint": fingerprint, "outputs": result.outputs, "pdf_note": result.pdf_note}

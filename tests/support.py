@@ -22,6 +22,19 @@ BIN = Path(sys.executable).parent
 GEM_REPORTS = str(BIN / "gem-reports")
 
 
+def indian(number: int) -> str:
+    """Indian digit grouping written out in the tests, independently of the kit: 149429 -> '1,49,429'."""
+    text = str(number)
+    if len(text) <= 3:
+        return text
+    head, tail = text[:-3], text[-3:]
+    groups = []
+    while len(head) > 2:
+        groups.insert(0, head[-2:])
+        head = head[:-2]
+    return ",".join(([head] if head else []) + groups + [tail])
+
+
 def make_workspace(target: Path) -> Path:
     """Copy the notebooks and raw data into ``target``, with empty generated folders."""
     shutil.copytree(paths.ROOT / "notebooks", target / "notebooks")

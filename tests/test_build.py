@@ -24,6 +24,7 @@ from support import (
     PLANTED_PERSONAL_DATA,
     PLANTED_SCRIPT,
     Build,
+    indian,
     kit_env,
     make_workspace,
     run_cli,
@@ -36,19 +37,6 @@ SOURCE_PLACES = {
     "Lucknow": "lucknow", "Kanpur Nagar": "kanpur-nagar", "Kannauj": "kannauj", "Agra": "agra",
     "Aligarh": "aligarh", "Moradabad": "moradabad", "Meerut": "meerut", "Gautam Buddha Nagar": "gautam-buddha-nagar",
 }
-
-
-def indian(number: int) -> str:
-    """Indian digit grouping written out independently of the kit: 149429 -> '1,49,429'."""
-    text = str(number)
-    if len(text) <= 3:
-        return text
-    head, tail = text[:-3], text[-3:]
-    groups = []
-    while len(head) > 2:
-        groups.insert(0, head[-2:])
-        head = head[:-2]
-    return ",".join(([head] if head else []) + groups + [tail])
 
 
 def source_figures() -> dict[str, int]:

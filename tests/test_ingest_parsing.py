@@ -7,6 +7,7 @@ import datetime as dt
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
+from support import indian
 
 from helpers.ingest.parsing import (
     DAY_FIRST,
@@ -23,18 +24,6 @@ from helpers.ingest.parsing import (
 LATEST = dt.date(2026, 1, 1)
 DATES = st.dates(min_value=dt.date(2016, 1, 1), max_value=LATEST)
 TO_DEVANAGARI = str.maketrans("0123456789", "०१२३४५६७८९")
-
-
-def indian(number: int) -> str:
-    text = str(number)
-    if len(text) <= 3:
-        return text
-    head, tail = text[:-3], text[-3:]
-    groups = []
-    while len(head) > 2:
-        groups.insert(0, head[-2:])
-        head = head[:-2]
-    return ",".join([head, *groups, tail])
 
 
 @given(st.integers(min_value=0, max_value=10**12), st.booleans(), st.sampled_from(["indian", "western", "plain"]))

@@ -101,7 +101,7 @@ def make_workspace() -> Path:
 def naive_loop(workspace: Path, env: dict[str, str], phases: list[str], langs: list[str]) -> dict:
     """The plain loop: papermill CLI then nbconvert CLI, report after report, in one shell script."""
     os.environ["GEM_KIT_ROOT"] = str(workspace)
-    from helpers.build import plan_jobs  # planned against the workspace
+    from helpers.publishing.build import plan_jobs  # planned against the workspace
 
     jobs = plan_jobs(phases, langs, "events", with_pdf=False)
     out = workspace / "naive"
@@ -142,8 +142,8 @@ INGEST_SCRIPT = """
 import sys, time
 from pathlib import Path
 from helpers.ingest import ingest_paths
-from helpers import metrics
-from helpers.phases import load_phases
+from helpers.analysis import metrics
+from helpers.campaign.phases import load_phases
 started = time.perf_counter()
 result = ingest_paths([Path(sys.argv[1])])
 phases = load_phases()
@@ -157,7 +157,7 @@ print(f"rows_in={int(quality['rows_in'].sum())} accepted={len(result.accepted)} 
 
 def ingest_benchmark(workspace: Path, env: dict[str, str], rows: int) -> dict:
     """Read, clean and aggregate ``rows`` generated registrations in a fresh process."""
-    from helpers import demo_data
+    from helpers.demo import generator as demo_data
 
     csv_path = workspace / "bench_registrations.csv"
     demo_data.write_large_demo(csv_path, rows)
@@ -227,7 +227,7 @@ def main() -> int:
     workspace = make_workspace()
     env = {**os.environ, "GEM_KIT_ROOT": str(workspace), "PYTHONWARNINGS": "ignore"}
     os.environ["GEM_KIT_ROOT"] = str(workspace)
-    from helpers.phases import load_phases
+    from helpers.campaign.phases import load_phases
 
     phases = ["1"] if args.quick else list(load_phases())
     lang = "en" if args.quick else "all"

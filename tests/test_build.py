@@ -167,7 +167,7 @@ def test_prepare_page_shows_the_row_accounting_of_every_file(full_build: Build) 
 
 
 def test_phase_briefs_are_small_and_load_nothing(full_build: Build) -> None:
-    from helpers.render import find_external_loads
+    from helpers.publishing.render import find_external_loads
 
     for brief in sorted(full_build.reports.glob("phase-*/brief*.html")):
         assert brief.stat().st_size < 1.5 * 2**20, f"{brief.name}: {brief.stat().st_size} bytes"

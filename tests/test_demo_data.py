@@ -1,4 +1,4 @@
-"""Tests of the SYNTHETIC demo registration sheets and their generator (``helpers.demo_data``).
+"""Tests of the SYNTHETIC demo registration sheets and their generator (``helpers.demo.generator``).
 
 The committed sheets are read back with plain pandas and checked with a small
 validator written here, independent of the generator's own counters: the
@@ -18,7 +18,10 @@ import pandas as pd
 import pytest
 import yaml
 
-from helpers import demo_data, paths, phases, reference
+from helpers.demo import generator as demo_data
+from helpers import paths
+from helpers.campaign import phases
+from helpers.reference import tables as reference
 
 COMMITTED_DIR = paths.REGISTRATIONS_RAW_DIR / "demo"
 SYNTHETIC = "SYNTHETIC DEMO - not real registrations"

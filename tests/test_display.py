@@ -2,8 +2,8 @@
 
 import pandas as pd
 
-from helpers import display
-from helpers.phases import get_phase
+from helpers.presentation import display
+from helpers.campaign.phases import get_phase
 
 
 def test_table_formats_numbers_the_indian_way_and_escapes_text() -> None:

@@ -8,8 +8,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from helpers import paths, reference
-from helpers.districts import DistrictError, build_resolver, fold_devanagari, get_resolver
+from helpers import paths
+from helpers.reference import tables as reference
+from helpers.reference.districts import DistrictError, build_resolver, fold_devanagari, get_resolver
 
 MASTER = pd.read_csv(paths.REFERENCE_DIR / reference.DISTRICTS_FILE, dtype=str)
 VARIANTS = pd.read_csv(paths.REFERENCE_DIR / "up_district_name_variants.csv", dtype=str)

@@ -4,7 +4,7 @@ import math
 
 import pytest
 
-from helpers.formatting import format_count, format_crore, format_number, format_pct
+from helpers.presentation.formatting import format_count, format_crore, format_number, format_pct
 
 
 @pytest.mark.parametrize(

@@ -6,7 +6,8 @@ import re
 
 import pytest
 
-from helpers import i18n, reference
+from helpers.presentation import i18n
+from helpers.reference import tables as reference
 
 DEVANAGARI = re.compile(r"[\u0900-\u097F]")
 

@@ -8,7 +8,10 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from helpers import maps, paths, phases, reference
+from helpers.presentation import maps
+from helpers import paths
+from helpers.campaign import phases
+from helpers.reference import tables as reference
 
 BOUNDARY_FILE = paths.ROOT.parent / "shared" / "geo" / "covid19india_uttarpradesh.topo.json"
 

@@ -8,8 +8,10 @@ import math
 import pandas as pd
 import pytest
 
-from helpers import metrics, paths, reference
-from helpers.phases import get_phase
+from helpers.analysis import metrics
+from helpers import paths
+from helpers.reference import tables as reference
+from helpers.campaign.phases import get_phase
 
 
 def rows(name: str) -> list[dict[str, str]]:
@@ -131,7 +133,7 @@ def test_phase_registrations_keep_only_the_window_and_event_districts(phase1_rec
 
 
 def test_registrations_by_phase_accounts_for_every_row(phase1_records) -> None:
-    from helpers.phases import load_phases
+    from helpers.campaign.phases import load_phases
 
     counts = metrics.registrations_by_phase(phase1_records, load_phases()).set_index("phase")["registrations_count"]
     assert counts["1"] == 6 and counts["2"] == 1

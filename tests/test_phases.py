@@ -9,7 +9,7 @@ import pytest
 import yaml
 
 from helpers import paths
-from helpers.phases import PhaseError, get_phase, load_phases
+from helpers.campaign.phases import PhaseError, get_phase, load_phases
 
 SOURCE_EVENT_DISTRICTS = {
     "Mirzapur", "Bhadohi", "Varanasi", "Gorakhpur", "Lucknow", "Kanpur Nagar", "Kannauj",

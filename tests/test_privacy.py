@@ -7,7 +7,7 @@ import pytest
 
 from helpers.ingest import ingest_paths, write_outputs
 from helpers.ingest.pii import header_pii_kind, redact
-from helpers.privacy import escape_text, excel_safe, suppress_small_counts
+from helpers.analysis.privacy import escape_text, excel_safe, suppress_small_counts
 
 PLANTED = {
     "name": "Kamla Devi Prajapati",
@@ -174,7 +174,7 @@ def test_escape_text():
 def test_shares_of_suppressed_counts_are_hidden_too() -> None:
     import pandas as pd
 
-    from helpers.privacy import funnel_is_publishable, suppress_shares
+    from helpers.analysis.privacy import funnel_is_publishable, suppress_shares
 
     frame = pd.DataFrame({"registrations_count": [9, 40, 0], "tribal_count": [1, 10, 0], "tribal_share_pct": [11.1, 25.0, float("nan")]})
     safe = suppress_shares(frame, {"tribal_share_pct": "tribal_count"}, threshold=5)

@@ -8,7 +8,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from helpers import paths, reference
+from helpers import paths
+from helpers.reference import tables as reference
 
 REQUIRED_PROVENANCE_KEYS = {"title", "source", "published", "accessed", "licence", "checked", "caveats"}
 

@@ -11,7 +11,7 @@ import nbformat
 import pandas as pd
 import pytest
 
-from helpers import render
+from helpers.publishing import render
 
 CRAFT = "<script>alert(1)</script>"
 DEVANAGARI = re.compile(r"[\u0900-\u097F]")
@@ -23,7 +23,7 @@ def _png() -> str:
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    from helpers.charts import figure_png
+    from helpers.presentation.charts import figure_png
 
     fig, ax = plt.subplots(figsize=(2, 1))
     ax.plot([0, 1], [0, 1])
@@ -240,7 +240,8 @@ def test_index_in_hindi(tmp_path: Path):
 def test_entries_from_build_summary(tmp_path: Path):
     from types import SimpleNamespace
 
-    from helpers import paths, phases
+    from helpers import paths
+    from helpers.campaign import phases
 
     out = str((paths.REPORTS_DIR / "phase-1").relative_to(paths.ROOT))
     job = SimpleNamespace(

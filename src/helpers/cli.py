@@ -83,7 +83,7 @@ def _setup_logging(quiet: bool, log_file: Path | None, debug: bool) -> logging.L
 
 def run_build(args: argparse.Namespace) -> int:
     """Handler of ``gem-reports build``."""
-    from helpers.build import BuildError, build_reports
+    from helpers.publishing.build import BuildError, build_reports
     from helpers.errors import UserError
 
     logger = _setup_logging(args.quiet, args.log_file, args.debug)
@@ -92,7 +92,7 @@ def run_build(args: argparse.Namespace) -> int:
         print("gem-reports build: --jobs must be 1 or more", file=sys.stderr)
         return EXIT_INVALID
     if args.boundary is not None:
-        from helpers.maps import MapError, read_boundaries
+        from helpers.presentation.maps import MapError, read_boundaries
 
         if not args.boundary.is_file():
             print(f"gem-reports build: --boundary {args.boundary}: no such file", file=sys.stderr)
@@ -165,7 +165,7 @@ def build_parser() -> argparse.ArgumentParser:
     _add_build_command(subparsers)
     for module_name, function_name in (
         ("helpers.ingest.cli", "add_validate_command"),
-        ("helpers.demo_data", "add_demo_data_command"),
+        ("helpers.demo.generator", "add_demo_data_command"),
     ):
         try:
             module = __import__(module_name, fromlist=[function_name])

@@ -13,7 +13,7 @@ from pathlib import Path
 
 from helpers import paths
 from helpers.errors import UserError
-from helpers.phases import Phase, PhaseError, get_phase
+from helpers.campaign.phases import Phase, PhaseError, get_phase
 
 LANGUAGES = ("en", "hi")
 
@@ -73,7 +73,7 @@ def require_snapshot_date(value: str):
     """Return ``value`` (YYYY-MM-DD) as a Timestamp if the reference data has UP and India figures that day."""
     import pandas as pd
 
-    from helpers import metrics
+    from helpers.analysis import metrics
 
     try:
         day = pd.Timestamp(str(value))

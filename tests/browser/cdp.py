@@ -19,7 +19,7 @@ from pathlib import Path
 
 import websocket
 
-from helpers import pdf
+from helpers.publishing import pdf
 
 #: Where the browser tests save their screenshots (ignored by git).
 SCREENSHOTS_DIR = Path(__file__).resolve().parents[1] / "artifacts" / "screenshots"

@@ -3,7 +3,7 @@
 ``reports_dir`` is ``$GEM_REPORTS_DIR`` when set (e.g. the output of
 ``gem-reports build``); otherwise the session's full build of the kit (every
 phase, both languages, every district brief; see ``tests/conftest.py``).
-``sample_reports_dir`` is a small sample built here with ``helpers.render``: a
+``sample_reports_dir`` is a small sample built here with ``helpers.publishing.render``: a
 brief (English and Hindi), an analyst page and the index page, from a notebook
 with a wide table, a chart and text from input files.
 """
@@ -19,7 +19,7 @@ import nbformat
 import pandas as pd
 import pytest
 
-from helpers import pdf, render
+from helpers.publishing import pdf, render
 
 from .cdp import SCREENSHOTS_DIR  # noqa: E402,F401  (re-exported for tests)
 
@@ -56,7 +56,7 @@ def _sample_notebook(heading: str) -> nbformat.NotebookNode:
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    from helpers.charts import figure_png
+    from helpers.presentation.charts import figure_png
 
     fig, ax = plt.subplots(figsize=(8, 3))
     ax.bar(["Agra", "Varanasi", "Bhadohi"], [3, 5, 2])
@@ -118,5 +118,5 @@ def reports_dir(request) -> Path:
 
 @pytest.fixture(scope="session")
 def sample_reports_dir(tmp_path_factory) -> Path:
-    """A small reports folder built here with helpers.render (wide table, chart, Hindi, index)."""
+    """A small reports folder built here with helpers.publishing.render (wide table, chart, Hindi, index)."""
     return build_sample_reports(tmp_path_factory.mktemp("reports"))

@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from helpers import pdf
+from helpers.publishing import pdf
 
 pytestmark = pytest.mark.browser
 

@@ -9,7 +9,7 @@ back to the rows with numpy. For the columns that are distinct on every row
 is recognised in bulk with pyarrow and needs no Python call per value.
 
 What does not belong here: what a value means (``parsing``, ``pii``,
-``helpers.districts``) and the row bookkeeping (``pipeline``).
+``helpers.reference.districts``) and the row bookkeeping (``pipeline``).
 """
 
 from __future__ import annotations

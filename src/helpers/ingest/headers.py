@@ -18,7 +18,7 @@ from typing import Callable, Iterable
 import pandas as pd
 
 from helpers import paths
-from helpers.districts import _words, fold_devanagari, text_key
+from helpers.reference.districts import _words, fold_devanagari, text_key
 from helpers.ingest import pii
 
 SYNONYMS_FILE = "registration_header_synonyms.csv"

@@ -31,7 +31,7 @@ import pandas as pd
 from babel.dates import get_month_names
 
 from helpers import paths
-from helpers.districts import text_key
+from helpers.reference.districts import text_key
 
 VALUE_SYNONYMS_FILE = "registration_value_synonyms.csv"
 #: No registration can predate the Government e-Marketplace (launched in 2016).

@@ -33,7 +33,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from helpers import paths
-from helpers.districts import _words, fold_devanagari
+from helpers.reference.districts import _words, fold_devanagari
 
 PATTERNS_FILE = "pii_header_patterns.csv"
 #: What replaces personal data removed from a kept value.

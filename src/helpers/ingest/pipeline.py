@@ -2,7 +2,7 @@
 
 ``ingest_paths`` reads each file (``reading``), finds the header row and maps
 the headers (``headers``), drops personal data (``pii``), parses each column
-(``parsing``, districts through ``helpers.districts``), checks the rows
+(``parsing``, districts through ``helpers.reference.districts``), checks the rows
 against the declared schema (``schema``), and sets aside duplicates. Every
 non-blank row below the header ends up in exactly one of ``accepted``,
 ``rejected`` or ``duplicates``; ``quality`` shows the sums per file and sheet.
@@ -32,15 +32,16 @@ import pyarrow as pa
 import pyarrow.compute as pc
 from pandera.errors import SchemaErrors
 
-from helpers import paths, reference
-from helpers.districts import get_resolver, text_key
+from helpers import paths
+from helpers.reference import tables as reference
+from helpers.reference.districts import get_resolver, text_key
 from helpers.ingest import headers as hdr
 from helpers.ingest import distinct, parsing, pii
 from helpers.ingest.problems import ERROR, NOTE, Problem, show_value
 from helpers.ingest import reading
 from helpers.ingest.reading import RawSheet, ReadError, discover_in_order, display_name, read_file
 from helpers.ingest.schema import OUTPUT_COLUMNS, REGISTRATIONS_SCHEMA, TEXT_COLUMNS, row_failures
-from helpers.privacy import excel_safe
+from helpers.analysis.privacy import excel_safe
 
 JUNK_MARKERS_FILE = "registration_junk_row_markers.csv"
 #: Kept text columns scanned for personal data (ids, dates and yes/no are not free text).

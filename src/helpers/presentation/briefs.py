@@ -19,9 +19,12 @@ from datetime import date
 
 import pandas as pd
 
-from helpers import charts, i18n, maps, metrics, reference, render
-from helpers.formatting import format_count, format_crore, format_number, format_pct
-from helpers.phases import Phase
+from helpers.presentation import charts, i18n, maps
+from helpers.analysis import metrics
+from helpers.reference import tables as reference
+from helpers.publishing import render
+from helpers.presentation.formatting import format_count, format_crore, format_number, format_pct
+from helpers.campaign.phases import Phase
 
 #: Measures of the source's key figures, in the order shown.
 SOURCE_MEASURES: tuple[str, ...] = ("artisans", "weavers")
@@ -345,7 +348,7 @@ def footnotes(lang: str, small_count_threshold: int) -> str:
 
 def district_section(coverage: pd.DataFrame, district: str, lang: str, small_count_threshold: int) -> str:
     """One district against UP: its role, rank, and figures beside the state's."""
-    from helpers import privacy
+    from helpers.analysis import privacy
 
     row = coverage.set_index("district").loc[district]
     name = district_label(district, lang)

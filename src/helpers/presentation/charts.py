@@ -29,7 +29,7 @@ from matplotlib import font_manager  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
 from matplotlib.ticker import FuncFormatter  # noqa: E402
 
-from helpers.formatting import format_count  # noqa: E402
+from helpers.presentation.formatting import format_count  # noqa: E402
 
 #: Colours of the kit: one accent for UP / the phase's event districts, greys for the rest.
 PALETTE = {

@@ -15,7 +15,8 @@ from pathlib import Path
 
 import yaml
 
-from helpers import paths, reference
+from helpers import paths
+from helpers.reference import tables as reference
 from helpers.errors import UserError
 
 

@@ -40,7 +40,7 @@ import jinja2
 import nbformat
 import yaml
 
-from helpers import i18n
+from helpers.presentation import i18n
 
 Audience = Literal["brief", "analyst"]
 AUDIENCES: tuple[str, ...] = ("brief", "analyst")
@@ -163,7 +163,7 @@ def devanagari_font_face() -> str:
     The rule is limited to Devanagari code points and prefers a font already
     on the reader's device, so Latin text keeps the system font.
     """
-    from helpers.charts import devanagari_font_path
+    from helpers.presentation.charts import devanagari_font_path
 
     path = devanagari_font_path()
     if path is None:
@@ -242,7 +242,7 @@ def notebook_to_html(
 
     Raises:
         RenderError: unknown audience.
-        helpers.i18n.I18nError: unknown language.
+        helpers.presentation.i18n.I18nError: unknown language.
     """
     i18n.check_lang(lang)
     prepared = prepare_for_audience(nb, audience, lang)
@@ -368,9 +368,9 @@ def key_figure_cards(figures: Sequence[KeyFigure]) -> str:
 def table(frame, *, caption: str | None = None, index: bool = False) -> str:
     """A DataFrame of already formatted cells as an escaped HTML table that scrolls sideways on a phone.
 
-    Cells and headers are escaped; format numbers first (``helpers.formatting``).
+    Cells and headers are escaped; format numbers first (``helpers.presentation.formatting``).
     """
-    from helpers.display import text_table_html
+    from helpers.presentation.display import text_table_html
 
     return text_table_html(frame, caption=caption, index=index)
 
@@ -445,7 +445,7 @@ class PhaseEntry:
 
     ``status`` is the phase's status in ``phases.yaml`` (``"from_source"`` or
     ``"illustrative"``); ``is_synthetic`` is True when the registrations are the
-    synthetic demo data. Build one from a :class:`helpers.phases.Phase` with
+    synthetic demo data. Build one from a :class:`helpers.campaign.phases.Phase` with
     :meth:`from_phase`.
     """
 
@@ -469,7 +469,7 @@ class PhaseEntry:
         data_files: Iterable[DataFile] = (),
         is_synthetic: bool = False,
     ) -> PhaseEntry:
-        """Build the entry of a :class:`helpers.phases.Phase`."""
+        """Build the entry of a :class:`helpers.campaign.phases.Phase`."""
         return cls(
             phase_id=phase.id,
             title=phase.title,
@@ -623,7 +623,7 @@ def _registrations_are_synthetic() -> bool:
 
 
 def _results_of_job(result, reports_dir: Path) -> list[ReportResult]:
-    """The report files of one build job (``helpers.build.JobResult``)."""
+    """The report files of one build job (``helpers.publishing.build.JobResult``)."""
     outputs = list(result.outputs or [])
     data = tuple(DataFile(name=Path(p).name, sha256=sha) for p, sha in sorted((result.inputs or {}).items()))
     error = result.error or {}
@@ -665,7 +665,7 @@ def _results_of_job(result, reports_dir: Path) -> list[ReportResult]:
 
 
 def entries_from_build(summary, phases: Mapping, *, is_synthetic: bool | None = None) -> list[PhaseEntry]:
-    """Index entries from a build summary (``helpers.build.BuildSummary``) and the phases it covers.
+    """Index entries from a build summary (``helpers.publishing.build.BuildSummary``) and the phases it covers.
 
     Jobs without a phase (data preparation) are listed under every phase, since
     every phase's reports are built from their output.
@@ -674,7 +674,7 @@ def entries_from_build(summary, phases: Mapping, *, is_synthetic: bool | None = 
         summary: the build's summary; each result has ``key``, ``status``,
             ``phase_id``, ``district``, ``lang``, ``inputs`` ({path: sha256}),
             ``outputs`` (paths relative to the project root), ``error`` and ``pdf_note``.
-        phases: ``{phase id: helpers.phases.Phase}``.
+        phases: ``{phase id: helpers.campaign.phases.Phase}``.
         is_synthetic: whether the registrations are synthetic demo data; read
             from the processed registrations when None.
     """

@@ -23,10 +23,10 @@ import math
 import numpy as np
 import pandas as pd
 
-from helpers import reference
-from helpers.formatting import format_count
-from helpers.phases import Phase
-from helpers.reference import INDIA, UP
+from helpers.reference import tables as reference
+from helpers.presentation.formatting import format_count
+from helpers.campaign.phases import Phase
+from helpers.reference.tables import INDIA, UP
 
 #: The source report's date: the snapshot the key figures are taken at.
 SOURCE_SNAPSHOT_DATE = pd.Timestamp("2021-10-29")

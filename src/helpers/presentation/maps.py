@@ -29,9 +29,10 @@ from typing import Literal
 import numpy as np
 import pandas as pd
 
-from helpers import i18n, reference
+from helpers.presentation import i18n
+from helpers.reference import tables as reference
 from helpers.errors import UserError
-from helpers.formatting import format_number
+from helpers.presentation.formatting import format_number
 
 TileShape = Literal["square", "hex"]
 CodeKind = Literal["auto", "census2011", "lgd"]
@@ -263,7 +264,7 @@ def tile_map(
     import matplotlib.pyplot as plt
     from matplotlib.patches import RegularPolygon
 
-    from helpers import charts
+    from helpers.presentation import charts
 
     charts.use_theme()
     series = _prepare(values)
@@ -503,7 +504,7 @@ def choropleth_map(
     from matplotlib.patches import PathPatch
     from matplotlib.path import Path as MplPath
 
-    from helpers import charts
+    from helpers.presentation import charts
 
     charts.use_theme()
     series = _prepare(values)

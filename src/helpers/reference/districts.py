@@ -27,7 +27,8 @@ import numpy as np
 import pandas as pd
 from rapidfuzz import fuzz, process
 
-from helpers import paths, reference
+from helpers import paths
+from helpers.reference import tables as reference
 from helpers.errors import UserError
 
 VARIANTS_FILE = "up_district_name_variants.csv"

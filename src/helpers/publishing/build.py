@@ -15,8 +15,8 @@ the district briefs), and runs them:
   banner) and an error page, and leaves the previously published HTML where it
   was; a lock stops two builds from writing at once.
 
-Rendering (HTML templates, the index page, PDF printing) is ``helpers.render``
-and ``helpers.pdf``; this module decides what to run and in which order.
+Rendering (HTML templates, the index page, PDF printing) is ``helpers.publishing.render``
+and ``helpers.publishing.pdf``; this module decides what to run and in which order.
 Heavy libraries (papermill, nbconvert) are imported only when a job runs, so a
 build with nothing to do returns in about a second.
 """
@@ -41,7 +41,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from helpers import __version__, paths
-from helpers.phases import Phase, load_phases
+from helpers.campaign.phases import Phase, load_phases
 
 log = logging.getLogger("gem_reports")
 
@@ -60,13 +60,13 @@ KERNEL_WARMUP = """
 import matplotlib
 matplotlib.use("Agg")
 import pandas, matplotlib.pyplot, seaborn
-import helpers.metrics, helpers.charts, helpers.display, helpers.params, helpers.reference
-for _name in ("helpers.ingest", "helpers.privacy", "helpers.maps", "helpers.i18n"):
+import helpers.analysis.metrics, helpers.presentation.charts, helpers.presentation.display, helpers.params, helpers.reference.tables
+for _name in ("helpers.ingest", "helpers.analysis.privacy", "helpers.presentation.maps", "helpers.presentation.i18n"):
     try:
         __import__(_name)
     except Exception:
         pass
-helpers.charts.use_theme()
+helpers.presentation.charts.use_theme()
 """
 
 #: Code run before each notebook in a reused kernel: a clean namespace, no open figures.
@@ -256,12 +256,12 @@ def plan_jobs(
 
 
 def _district_briefs(phase: Phase, mode: str) -> list[tuple[str, str]]:
-    from helpers.reference import slugify
+    from helpers.reference.tables import slugify
 
     if mode == "none":
         return []
     if mode == "all":
-        from helpers.reference import load_districts
+        from helpers.reference.tables import load_districts
 
         names = list(load_districts()["district"])
     else:
@@ -296,7 +296,7 @@ class FileHasher:
 
 def code_fingerprint() -> str:
     """Hash of the kit's version and of every file of the ``helpers`` package (code, templates, messages)."""
-    package = Path(__file__).resolve().parent
+    package = Path(__file__).resolve().parents[1]
     digest = hashlib.sha256(__version__.encode())
     for path in sorted(package.rglob("*")):
         if path.is_file() and "__pycache__" not in path.parts:
@@ -512,7 +512,7 @@ def run_job(job: Job, pool: KernelPool, inputs: dict[str, str]) -> JobResult:
     import nbformat
     import papermill
 
-    from helpers import render
+    from helpers.publishing import render
 
     started = time.perf_counter()
     job.out_dir.mkdir(parents=True, exist_ok=True)
@@ -584,7 +584,7 @@ def _is_synthetic(executed) -> bool:
 def _print_pdf(html_path: Path) -> str | None:
     """Print a PDF beside ``html_path``; return a note when it could not be printed."""
     try:
-        from helpers import pdf
+        from helpers.publishing import pdf
     except ImportError:
         return "PDF not printed: the kit's PDF printer is not available"
     pdf_path = html_path.with_suffix(".pdf")
@@ -705,7 +705,7 @@ def build_reports(
         _write_aside(reports_dir / SUMMARY_FILE_NAME, json.dumps(asdict(summary), indent=1, default=str))
         index_path = reports_dir / "index.html"
         if summary.skipped_count < summary.jobs_count or not index_path.exists():
-            from helpers import render
+            from helpers.publishing import render
 
             render.write_index(
                 render.entries_from_build(summary, phases),

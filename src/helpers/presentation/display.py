@@ -15,7 +15,7 @@ from collections.abc import Mapping
 
 import pandas as pd
 
-from helpers.formatting import format_count, format_number, format_pct
+from helpers.presentation.formatting import format_count, format_number, format_pct
 
 #: How a column is formatted: a count, a percentage, a decimal number, a ratio or plain text.
 Format = str  # "count" | "pct" | "number" | "ratio" | "text"
@@ -120,7 +120,7 @@ def escape(text: object) -> str:
     return html.escape("" if text is None else str(text))
 
 
-def phase_summary_markdown(phase) -> str:  # phase: helpers.phases.Phase
+def phase_summary_markdown(phase) -> str:  # phase: helpers.campaign.phases.Phase
     """Markdown describing a phase: title, status, window (marked when assumed), districts and notes."""
     lines = [f"**{escape(phase.title)}**"]
     if phase.is_illustrative:

@@ -11,7 +11,7 @@ District names in Hindi come from ``up_districts_master.csv`` (column
 official list: the Hindi brief says so in a footnote (key
 ``brief.district_names_unverified``).
 
-Numbers are formatted by ``helpers.formatting`` (Indian grouping); this module
+Numbers are formatted by ``helpers.presentation.formatting`` (Indian grouping); this module
 does not format numbers. What does not belong here: charts, HTML.
 """
 
@@ -24,7 +24,7 @@ from typing import Any
 
 import yaml
 
-from helpers import reference
+from helpers.reference import tables as reference
 
 #: Languages the kit writes reports in.
 LANGS: tuple[str, ...] = ("en", "hi")
@@ -99,7 +99,7 @@ def t(key: str, lang: str = "en", **fmt: object) -> str:
         key: dotted key, e.g. ``"brief.key_figures"``.
         lang: ``"en"`` or ``"hi"``.
         **fmt: values for the message's placeholders (already formatted strings
-            are best: numbers are formatted by ``helpers.formatting``).
+            are best: numbers are formatted by ``helpers.presentation.formatting``).
 
     Returns:
         The message text.

@@ -19,7 +19,7 @@ import pytest
 import yaml
 
 from helpers.demo import generator as demo_data
-from helpers import paths
+from helpers import paths, vocabulary
 from helpers.campaign import phases
 from helpers.reference import tables as reference
 
@@ -319,8 +319,8 @@ def test_large_generator_gives_valid_rows():
     assert frame["registration_id"].iloc[-1] == "UPGEM-B-0020000"
     standard = set(reference.load_districts()["district"])
     assert set(frame["home_district"]) <= standard and set(frame["event_district"]) <= standard
-    assert set(frame["trade"]) == set(demo_data.TRADES)
-    assert set(frame["onboarding_status"]) == set(demo_data.ONBOARDING_STATUSES)
+    assert set(frame["trade"]) == set(vocabulary.TRADES)
+    assert set(frame["onboarding_status"]) == set(vocabulary.STATUSES)
     assert set(frame["is_woman"]) == set(frame["is_tribal"]) == {"yes", "no"}
     assert (frame["data_origin"] == SYNTHETIC).all()
     in_a_window = pd.Series(False, index=frame.index)

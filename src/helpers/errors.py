@@ -1,16 +1,95 @@
-"""The kit's base class for mistakes a user can fix.
+"""The kit's one error hierarchy and its one table of exit codes.
 
-A ``UserError`` names the file, row, column, value or parameter that is wrong and
-says how to fix it, in one line. Jupyter and papermill show it as that one line
+Every error the kit raises on purpose is a ``KitError``; its class says how a
+command ends. A ``UserError`` is a mistake the user can fix (a bad file, an
+unknown district, a wrong parameter): its message is one line naming what is
+wrong and how to fix it. Jupyter and papermill show it as that one line
 (IPython calls ``_render_traceback_`` instead of printing a traceback); the
-``gem-reports`` command prints it and exits with code 2.
+``gem-reports`` command prints it and exits with ``ExitCode.USER_ERROR``.
+Anything else that escapes is an internal error: the command prints one line
+naming the log file that holds the traceback, and exits with ``ExitCode.FAILED``.
+
+Belongs here: the classes and the exit codes. Not here: where they are raised.
+No exit code is ever decided by matching a message's text.
 """
 
 from __future__ import annotations
 
+from enum import IntEnum
 
-class UserError(ValueError):
-    """A mistake in the user's input, options or parameters, shown as one line."""
+
+class ExitCode(IntEnum):
+    """How every ``gem-reports`` command ends."""
+
+    OK = 0  #: everything asked for was done
+    FAILED = 1  #: a report failed, or an internal error (a bug: report it)
+    USER_ERROR = 2  #: a mistake in the user's input, options or parameters
+    LOCKED = 3  #: another build holds the lock on reports/
+
+
+class KitError(Exception):
+    """Base of every error the kit raises on purpose."""
+
+    exit_code: ExitCode = ExitCode.FAILED
 
     def _render_traceback_(self) -> list[str]:
         return [f"{type(self).__name__}: {self}"]
+
+
+class UserError(KitError, ValueError):
+    """A mistake in the user's input, options or parameters, shown as one line with its fix."""
+
+    exit_code = ExitCode.USER_ERROR
+
+
+class BuildLockedError(KitError):
+    """Another build holds the lock on ``reports/``; wait for it and run again."""
+
+    exit_code = ExitCode.LOCKED
+
+
+# ---- user errors, one class per kind of input -------------------------------------------
+
+
+class ParameterError(UserError):
+    """A notebook parameter has a wrong type or value."""
+
+
+class BuildOptionError(UserError):
+    """A ``gem-reports build`` option is wrong: unknown phase, bad folder, unwritable log or reports folder."""
+
+
+class PhaseError(UserError):
+    """``data/raw/campaign/phases.yaml`` cannot be read or declares something impossible."""
+
+
+class ReportsDeclarationError(UserError):
+    """``notebooks/reports.yaml`` (the declared reports) cannot be read or is inconsistent."""
+
+
+class ReferenceDataError(UserError):
+    """A reference table in ``data/raw/reference/`` is missing, unreadable or fails its checks."""
+
+
+class DistrictError(UserError):
+    """A name that is not a district of UP, or a district table that is inconsistent."""
+
+
+class MapError(UserError):
+    """A boundary file given with ``--boundary`` cannot be used for the map."""
+
+
+class SheetReadError(UserError):
+    """A registration sheet cannot be read: wrong format, damaged, over a limit, protected."""
+
+
+class RegistrationsError(UserError):
+    """Registration sheets are not valid enough to build reports from."""
+
+
+class DemoDataError(UserError):
+    """The demo generator's inputs in ``data/raw/demo/`` are inconsistent."""
+
+
+class TargetsError(UserError):
+    """``data/raw/campaign/targets.csv`` or a phase's state target is inconsistent."""

@@ -11,15 +11,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from helpers.errors import ParameterError
+from helpers.vocabulary import LANGUAGES
 from helpers import paths
-from helpers.errors import UserError
 from helpers.campaign.phases import Phase, PhaseError, get_phase
 
-LANGUAGES = ("en", "hi")
 
-
-class ParameterError(UserError):
-    """A notebook or command-line parameter has a value the kit cannot use (shown as one line)."""
 
 
 def project_path(value: str | Path) -> Path:

@@ -23,6 +23,7 @@ import math
 import numpy as np
 import pandas as pd
 
+from helpers.vocabulary import TRADES
 from helpers.reference import tables as reference
 from helpers.presentation.formatting import format_count
 from helpers.campaign.phases import Phase
@@ -33,7 +34,6 @@ SOURCE_SNAPSHOT_DATE = pd.Timestamp("2021-10-29")
 
 #: Onboarding statuses in funnel order; each stage includes the ones after it.
 FUNNEL_STAGES = ("registered", "catalogue live", "first order")
-TRADES = ("artisan", "weaver", "other")
 
 
 def _pct(part: float | pd.Series, whole: float | pd.Series) -> float | pd.Series:

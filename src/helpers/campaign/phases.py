@@ -15,13 +15,10 @@ from pathlib import Path
 
 import yaml
 
+from helpers.errors import PhaseError
 from helpers import paths
 from helpers.reference import tables as reference
-from helpers.errors import UserError
 
-
-class PhaseError(UserError):
-    """The phases file is malformed, or a phase id is unknown."""
 
 
 @dataclass(frozen=True)

@@ -76,6 +76,8 @@ import numpy as np
 import pandas as pd
 import yaml
 
+from helpers.vocabulary import STATUSES, TRADES
+from helpers.errors import DemoDataError
 from helpers import paths
 from helpers.campaign import phases
 from helpers.reference import tables as reference
@@ -97,8 +99,6 @@ DEFAULT_SEED = 20211029
 DATA_ORIGIN = "SYNTHETIC DEMO - not real registrations"
 FILE_PREFIX = "SYNTHETIC_"
 SHEET_COLUMNS = INPUT_COLUMNS  # the standard sheet layout of docs/registration_schema.md
-TRADES = ("artisan", "weaver", "other")
-ONBOARDING_STATUSES = ("registered", "catalogue live", "first order")
 _XLSX_FIXED_TIME = datetime(2021, 10, 29, 0, 0, 0)
 _ZIP_FIXED_TIME = (2021, 10, 29, 0, 0, 0)
 _BASE36 = np.frombuffer(b"0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ", dtype=np.uint8)
@@ -106,9 +106,6 @@ _SELLER_ID_MASK = np.uint64((1 << 40) - 1)  # ids are a bijection of 40-bit numb
 _SELLER_ID_MULTIPLIERS = (np.uint64(0x9E3779B97F4A7C15), np.uint64(0xBF58476D1CE4E5B9))
 _SELLER_ID_OFFSETS = {"1": 0, "2": 1_000_000, "B": 10_000_000}
 
-
-class DemoDataError(ValueError):
-    """A calibration input of the demo generator is missing or inconsistent."""
 
 
 # ------------------------------------------------------------------ inputs
@@ -739,7 +736,7 @@ def _describe(frames: dict[str, pd.DataFrame], summaries: dict[str, dict], files
             "women_share": round(float((frame["is_woman"] == "yes").mean()), 4),
             "tribal_share": round(float((frame["is_tribal"] == "yes").mean()), 4),
             "home_is_event_share": round(float((frame["home_district"] == frame["event_district"]).mean()), 4),
-            "by_onboarding_status": {s: int((frame["onboarding_status"] == s).sum()) for s in ONBOARDING_STATUSES},
+            "by_onboarding_status": {s: int((frame["onboarding_status"] == s).sum()) for s in STATUSES},
             "with_gem_seller_id": int((frame["gem_seller_id"] != "").sum()),
             "with_gi_product": int((frame["gi_product"] != "").sum()),
         }

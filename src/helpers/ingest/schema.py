@@ -15,9 +15,8 @@ import pandas as pd
 import pandera.pandas as pa
 
 from helpers.ingest.parsing import EARLIEST_REGISTRATION_DATE
+from helpers.vocabulary import STATUSES, TRADES
 
-TRADES = ("artisan", "weaver", "other")
-STATUSES = ("registered", "catalogue live", "first order")
 PROVENANCE_COLUMNS = ("source_file", "source_sheet", "source_row")
 
 

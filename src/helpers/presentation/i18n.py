@@ -24,10 +24,11 @@ from typing import Any
 
 import yaml
 
+from helpers.vocabulary import LANGUAGES
 from helpers.reference import tables as reference
 
 #: Languages the kit writes reports in.
-LANGS: tuple[str, ...] = ("en", "hi")
+
 #: Folder holding the message catalogues (``<lang>.yaml``).
 MESSAGES_DIR = Path(__file__).resolve().parent / "messages"
 
@@ -43,10 +44,10 @@ def check_lang(lang: str) -> str:
     """Return ``lang`` if the kit writes reports in it.
 
     Raises:
-        I18nError: ``lang`` is not one of :data:`LANGS`.
+        I18nError: ``lang`` is not one of :data:`LANGUAGES`.
     """
-    if lang not in LANGS:
-        raise I18nError(f"language '{lang}' is not supported; use one of {', '.join(LANGS)}")
+    if lang not in LANGUAGES:
+        raise I18nError(f"language '{lang}' is not supported; use one of {', '.join(LANGUAGES)}")
     return lang
 
 
@@ -66,7 +67,7 @@ def catalogue_path(lang: str) -> Path:
     return MESSAGES_DIR / f"{check_lang(lang)}.yaml"
 
 
-@lru_cache(maxsize=len(LANGS))
+@lru_cache(maxsize=len(LANGUAGES))
 def load_catalogue(lang: str) -> dict[str, str]:
     """Load the message catalogue of ``lang`` as a flat mapping of dotted keys to text.
 
@@ -120,7 +121,7 @@ def t(key: str, lang: str = "en", **fmt: object) -> str:
 
 def catalogue_differences() -> dict[str, set[str]]:
     """Keys present in one catalogue but missing from another, per language (empty sets when in step)."""
-    keys = {lang: set(load_catalogue(lang)) for lang in LANGS}
+    keys = {lang: set(load_catalogue(lang)) for lang in LANGUAGES}
     every = set().union(*keys.values())
     return {lang: every - have for lang, have in keys.items()}
 
@@ -128,7 +129,7 @@ def catalogue_differences() -> dict[str, set[str]]:
 # ------------------------------------------------------------- districts
 
 
-@lru_cache(maxsize=len(LANGS))
+@lru_cache(maxsize=len(LANGUAGES))
 def district_names(lang: str = "en") -> dict[str, str]:
     """Map each district's standard (English) name to its name in ``lang``.
 

@@ -29,9 +29,9 @@ from typing import Literal
 import numpy as np
 import pandas as pd
 
+from helpers.errors import MapError
 from helpers.presentation import i18n
 from helpers.reference import tables as reference
-from helpers.errors import UserError
 from helpers.presentation.formatting import format_number
 
 TileShape = Literal["square", "hex"]
@@ -50,9 +50,6 @@ TILE_LABEL_WIDTH_CHARS = 9
 #: Font size of tile labels; lines longer than the wrap width are set smaller.
 TILE_LABEL_SIZE_PT = 5.4
 
-
-class MapError(UserError):
-    """A boundary file cannot be read or matched to UP's districts."""
 
 
 # ------------------------------------------------------------ tile grid

@@ -27,9 +27,9 @@ import numpy as np
 import pandas as pd
 from rapidfuzz import fuzz, process
 
+from helpers.errors import DistrictError
 from helpers import paths
 from helpers.reference import tables as reference
-from helpers.errors import UserError
 
 VARIANTS_FILE = "up_district_name_variants.csv"
 OTHER_STATES_FILE = "other_state_districts.csv"
@@ -54,9 +54,6 @@ _DEVANAGARI = re.compile(r"[\u0900-\u097F]")
 _LATIN = re.compile(r"[A-Za-z]")
 _PARENTHESES = re.compile(r"\(([^)]*)\)")
 
-
-class DistrictError(UserError):
-    """A name given as a district (e.g. a notebook parameter) is not a district of UP."""
 
 
 def fold_devanagari(text: str) -> str:

@@ -19,14 +19,12 @@ import pandas as pd
 import pandera.pandas as pa
 import yaml
 
+from helpers.errors import ReferenceDataError
 from helpers import paths
 
 UP = "Uttar Pradesh"
 INDIA = "India"
 
-
-class ReferenceDataError(ValueError):
-    """A reference file is missing or does not match its schema."""
 
 
 def _read_csv(name: str, schema: pa.DataFrameSchema, **kwargs) -> pd.DataFrame:

@@ -1,0 +1,25 @@
+"""The kit's coded values, defined once in ``vocabulary.yaml``: trades, onboarding stages, languages, audiences.
+
+Every module that needs one of these lists imports it from here; nothing else
+spells them out. Belongs here: the codes and their order. Not here: the labels a
+reader sees (message catalogues and the column registry in ``helpers.presentation``).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import yaml
+
+_VOCABULARY = yaml.safe_load((Path(__file__).resolve().parent / "vocabulary.yaml").read_text(encoding="utf-8"))
+
+#: What a registered seller makes: ("artisan", "weaver", "other").
+TRADES: tuple[str, ...] = tuple(_VOCABULARY["trades"])
+#: Onboarding statuses in the order a seller reaches them.
+STATUSES: tuple[str, ...] = tuple(stage["status"] for stage in _VOCABULARY["onboarding_stages"])
+#: The dated column that says when each status was reached.
+STATUS_DATE_COLUMNS: dict[str, str] = {s["status"]: s["date_column"] for s in _VOCABULARY["onboarding_stages"]}
+#: Languages of the briefs: ("en", "hi").
+LANGUAGES: tuple[str, ...] = tuple(_VOCABULARY["languages"])
+#: Audiences of a rendered page: ("brief", "analyst").
+AUDIENCES: tuple[str, ...] = tuple(_VOCABULARY["audiences"])

@@ -49,6 +49,10 @@ class Phase:
     event_districts: tuple[str, ...]
     nearby_districts: tuple[str, ...]
     notes: tuple[str, ...] = field(default=())
+    #: A state-level target for the phase (registrations), when the department gave only that.
+    state_target_count: int | None = None
+    #: Where the state target comes from (a document, or "illustrative").
+    state_target_source: str | None = None
 
     @property
     def is_illustrative(self) -> bool:
@@ -92,6 +96,7 @@ def _nearby(event_districts: tuple[str, ...]) -> tuple[str, ...]:
 PHASE_KEYS = {
     "id", "title", "title_hi", "status", "source", "window", "announced_district_count",
     "event_locations", "event_districts", "include_neighbours", "notes",
+    "state_target_count", "state_target_source",
 }
 LOCATION_KEYS = {"name_in_source", "name_en", "district", "note"}
 
@@ -103,6 +108,21 @@ def _parse_location(raw: object, where: str) -> EventLocation:
     if unknown:
         raise PhaseError(f"{where}: unknown key(s) {unknown} in an event location; allowed: {sorted(LOCATION_KEYS)}")
     return EventLocation(**{key: (str(value) if value is not None else None) for key, value in raw.items()})
+
+
+def _state_target(raw: dict, where: str) -> tuple[int | None, str | None]:
+    """The optional state target of a phase and its source; a count needs a source."""
+    count = raw.get("state_target_count")
+    source = raw.get("state_target_source")
+    if count is None:
+        if source is not None:
+            raise PhaseError(f"{where}: state_target_source given without state_target_count; add the count or remove it")
+        return None, None
+    if not isinstance(count, int) or isinstance(count, bool) or count < 1:
+        raise PhaseError(f"{where}: state_target_count '{count}' must be a whole number of registrations such as 12000")
+    if not source or not str(source).strip():
+        raise PhaseError(f"{where}: state_target_count needs state_target_source (the document that sets it)")
+    return count, " ".join(str(source).split())
 
 
 def _parse_phase(raw: dict, source_path: Path, known_districts: set[str]) -> Phase:
@@ -147,6 +167,7 @@ def _parse_phase(raw: dict, source_path: Path, known_districts: set[str]) -> Pha
         raise PhaseError(f"{where}: give either event_locations or event_districts: all")
 
     nearby = _nearby(events) if raw.get("include_neighbours") else ()
+    state_target_count, state_target_source = _state_target(raw, where)
     return Phase(
         id=phase_id,
         title=str(raw["title"]),
@@ -162,6 +183,8 @@ def _parse_phase(raw: dict, source_path: Path, known_districts: set[str]) -> Pha
         event_districts=events,
         nearby_districts=nearby,
         notes=tuple(" ".join(str(n).split()) for n in raw.get("notes", [])),
+        state_target_count=state_target_count,
+        state_target_source=state_target_source,
     )
 
 

@@ -1,0 +1,66 @@
+"""The Devanagari font of a page: subset to what the page uses, absent when it has none."""
+
+from __future__ import annotations
+
+import base64
+import io
+import re
+
+import pytest
+from fontTools.ttLib import TTFont
+
+from helpers.presentation.charts import devanagari_font_path
+from helpers.publishing import fonts
+
+HINDI_SENTENCE = "ज़िला वाराणसी में पंजीकृत कारीगरों की संख्या बढ़ी; प्रथम चरण का लक्ष्य ₹ में नहीं।"
+
+pytestmark = pytest.mark.skipif(devanagari_font_path() is None, reason="fontpkg-noto-sans-devanagari not installed")
+
+
+def _embedded_font(css: str) -> TTFont:
+    match = re.search(r"url\(data:font/(woff2?);base64,([A-Za-z0-9+/=]+)\)", css)
+    assert match, css[:200]
+    return TTFont(io.BytesIO(base64.b64decode(match.group(2))))
+
+
+def test_no_font_for_a_page_without_devanagari():
+    page = "<html><body><h1>Key figures</h1><p>1,49,429 artisans &amp; weavers; ₹ 12 crore</p></body></html>"
+    assert fonts.devanagari_characters(page) == ""
+    assert fonts.font_face_css(page) == ""
+
+
+def test_characters_are_decoded_sorted_and_unique():
+    assert fonts.devanagari_characters("<p>&#2325;&#x915; क</p>") == "क"
+    assert fonts.devanagari_characters("कि ₹") == "".join(sorted({"क", "ि", "₹"}))
+
+
+def test_subset_is_much_smaller_and_keeps_every_glyph_of_the_sentence():
+    page = f"<html lang='hi'><body><p>{HINDI_SENTENCE}</p><p>English text</p></body></html>"
+    css = fonts.font_face_css(page)
+    assert css.startswith("@font-face") and fonts.FONT_FAMILY in css and "unicode-range" in css
+    subset = _embedded_font(css)
+    cmap = subset.getBestCmap()
+    needed = {ord(c) for c in HINDI_SENTENCE if fonts.devanagari_characters(c) or c == "₹"}
+    assert needed and needed <= set(cmap)
+    full_size = devanagari_font_path().stat().st_size
+    embedded_size = len(base64.b64decode(re.search(r"base64,([^)]+)\)", css).group(1)))
+    assert embedded_size * 5 < full_size, (embedded_size, full_size)
+    assert "ट" not in HINDI_SENTENCE and ord("ट") not in cmap  # a letter the page does not use is gone
+
+
+def test_subset_keeps_the_conjuncts_the_characters_form():
+    """Shaping glyphs (here the conjunct of क्ष) survive: the subset has more glyphs than characters."""
+    text = "क्ष"
+    font = TTFont(io.BytesIO(fonts.subset_font(devanagari_font_path(), fonts.devanagari_characters(text))))
+    assert len(font.getGlyphOrder()) > len(set(text)) + 1
+    assert "GSUB" in font
+
+
+def test_weight_range_keeps_the_weight_axis():
+    text = fonts.devanagari_characters(HINDI_SENTENCE)
+    regular = TTFont(io.BytesIO(fonts.subset_font(devanagari_font_path(), text)))
+    ranged = TTFont(io.BytesIO(fonts.subset_font(devanagari_font_path(), text, weights=(400, 700))))
+    assert "fvar" not in regular
+    assert [(a.axisTag, a.minValue, a.maxValue) for a in ranged["fvar"].axes] == [("wght", 400, 700)]
+    css = fonts.font_face_css(HINDI_SENTENCE, weights=(400, 700))
+    assert "font-weight: 400 700;" in css

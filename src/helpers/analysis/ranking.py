@@ -1,0 +1,137 @@
+"""Since the last report: what changed over the period, and districts ranked by their improvement.
+
+``period_change`` compares a phase as of the reporting date with the same phase as
+of the previous reporting date (``period_days`` earlier, weekly by default): new
+registrations, stages reached, districts whose grade changed, and the delta ranking
+(``delta_ranking``) of districts by the improvement in achievement, as NITI Aayog's
+Aspirational Districts programme ranks districts by improvement.
+
+Formulas are in ``docs/metrics.md`` ("Progress against targets"). What does not
+belong here: status as of a date and grades (``progress``), weekly curves and pace
+(``pace``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+import pandas as pd
+
+from helpers.analysis import metrics
+from helpers.analysis.progress import as_day, district_progress, registrations_as_of
+from helpers.campaign.phases import Phase
+from helpers.campaign.targets import ALL_TRADES, Grades
+
+#: Days between two reporting dates unless the report says otherwise.
+DEFAULT_PERIOD_DAYS = 7
+
+
+def _ranks(values: pd.Series, districts: pd.Series) -> pd.Series:
+    """Ranks 1..n, largest value first, ties broken by district name (A to Z); NaN values last."""
+    order = pd.DataFrame({"value": values.fillna(float("-inf")), "district": districts}, index=values.index)
+    ordered = order.sort_values(["value", "district"], ascending=[False, True]).index
+    return pd.Series(range(1, len(ordered) + 1), index=ordered).reindex(values.index).astype(int)
+
+
+def delta_ranking(progress_now: pd.DataFrame, progress_previous: pd.DataFrame) -> pd.DataFrame:
+    """Districts ranked by the improvement in achievement between two dates (rank 1 = largest).
+
+    improvement_pp = achievement_pct now − achievement_pct at the previous date
+    (percentage points of the district's target). Ties are broken by district name,
+    A to Z, so every rank is distinct. Also ranks by achievement at each date
+    (1 = highest; ties by name) and ``achievement_rank_change`` = previous rank − rank
+    now (positive: moved up).
+
+    Args:
+        progress_now, progress_previous: ``district_progress`` at the two dates.
+
+    Returns:
+        Columns ``district, achievement_pct, achievement_previous_pct, improvement_pp,
+        delta_rank, achievement_rank, achievement_rank_previous, achievement_rank_change``,
+        sorted by ``delta_rank``. Only districts with a target (trade "all").
+    """
+    now = progress_now[progress_now["trade"] == ALL_TRADES].set_index("district")
+    before = progress_previous[progress_previous["trade"] == ALL_TRADES].set_index("district")
+    frame = pd.DataFrame({"achievement_pct": now["achievement_pct"]})
+    frame["achievement_previous_pct"] = before["achievement_pct"].reindex(frame.index).fillna(0.0)
+    frame["improvement_pp"] = frame["achievement_pct"] - frame["achievement_previous_pct"]
+    frame = frame.reset_index()
+    frame["delta_rank"] = _ranks(frame["improvement_pp"], frame["district"])
+    frame["achievement_rank"] = _ranks(frame["achievement_pct"], frame["district"])
+    frame["achievement_rank_previous"] = _ranks(frame["achievement_previous_pct"], frame["district"])
+    frame["achievement_rank_change"] = frame["achievement_rank_previous"] - frame["achievement_rank"]
+    return frame.sort_values("delta_rank").reset_index(drop=True)
+
+
+@dataclass(frozen=True)
+class PeriodChange:
+    """What changed in a phase between the previous reporting date and this one."""
+
+    as_of_date: date
+    previous_date: date
+    new_registrations_count: int
+    stages_reached: dict[str, int]  #: per stage: sellers at that stage or beyond now minus at the previous date
+    grade_changes: pd.DataFrame  #: district, grade_previous, grade (districts whose grade changed)
+    ranking: pd.DataFrame  #: ``delta_ranking`` over the period (empty without targets)
+
+
+def _funnel(phase_regs_now: pd.DataFrame) -> dict[str, int]:
+    if phase_regs_now.empty:
+        return {stage: 0 for stage in metrics.FUNNEL_STAGES}
+    counts = metrics.funnel_counts(phase_regs_now).iloc[0]
+    columns = ("registered_count", "catalogue_live_count", "first_order_count")
+    return {stage: int(counts[c]) for stage, c in zip(metrics.FUNNEL_STAGES, columns)}
+
+
+def period_change(
+    registrations: pd.DataFrame,
+    as_of: date | pd.Timestamp | str,
+    period_days: int = DEFAULT_PERIOD_DAYS,
+    *,
+    phase: Phase,
+    targets: pd.DataFrame | None = None,
+    grades: Grades | None = None,
+    profile: pd.Series | None = None,
+) -> PeriodChange:
+    """The change in a phase since the previous reporting date (``as_of`` − ``period_days``).
+
+    Args:
+        registrations: every cleaned registration (later rows are ignored by the as-of cut).
+        targets, grades: the phase's targets and grades; without them, no grade changes
+            and no ranking.
+
+    Returns:
+        A ``PeriodChange``: new registrations = registrations counted now − counted then;
+        stages reached likewise per stage; districts whose grade differs; the delta ranking.
+    """
+    now_day = as_day(as_of)
+    previous_day = now_day - pd.Timedelta(days=period_days)
+    now = metrics.phase_registrations(registrations_as_of(registrations, now_day), phase)
+    before = metrics.phase_registrations(registrations_as_of(registrations, previous_day), phase)
+    funnel_now, funnel_before = _funnel(now), _funnel(before)
+    stages = {stage: funnel_now[stage] - funnel_before[stage] for stage in funnel_now}
+    changes = pd.DataFrame(columns=["district", "grade_previous", "grade"])
+    ranking = pd.DataFrame()
+    if targets is not None and grades is not None and not targets.empty:
+        progress_now = district_progress(now, targets, phase, now_day, grades, profile=profile)
+        progress_before = district_progress(before, targets, phase, previous_day, grades, profile=profile)
+        ranking = delta_ranking(progress_now, progress_before)
+        changes = _grade_changes(progress_now, progress_before)
+    return PeriodChange(
+        as_of_date=now_day.date(),
+        previous_date=(now_day.date() - timedelta(days=period_days)),
+        new_registrations_count=stages[metrics.FUNNEL_STAGES[0]],
+        stages_reached=stages,
+        grade_changes=changes,
+        ranking=ranking,
+    )
+
+
+def _grade_changes(progress_now: pd.DataFrame, progress_before: pd.DataFrame) -> pd.DataFrame:
+    """Districts (trade "all") whose grade now differs from the grade at the previous date."""
+    now = progress_now[progress_now["trade"] == ALL_TRADES].set_index("district")["grade"]
+    before = progress_before[progress_before["trade"] == ALL_TRADES].set_index("district")["grade"].reindex(now.index)
+    changed = now.fillna("") != before.fillna("")
+    frame = pd.DataFrame({"grade_previous": before[changed], "grade": now[changed]}).reset_index()
+    return frame[["district", "grade_previous", "grade"]].sort_values("district").reset_index(drop=True)

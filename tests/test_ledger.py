@@ -1,0 +1,97 @@
+"""The ledger of published figures: append-only, idempotent, and revisions found after a correction."""
+
+from __future__ import annotations
+
+import csv
+from datetime import datetime, timezone
+from pathlib import Path
+
+import pandas as pd
+
+from helpers import paths
+from helpers.analysis import metrics, progress
+from helpers.publishing import ledger
+
+BUILT = datetime(2022, 1, 16, 6, 0, tzinfo=timezone.utc)
+LATER = datetime(2022, 1, 23, 6, 0, tzinfo=timezone.utc)
+
+
+def published(regs: pd.DataFrame, as_of: str) -> pd.DataFrame:
+    """The figures a phase brief would publish: registrations in all and per home district."""
+    now = progress.registrations_as_of(regs, as_of)
+    per_district = [(d, "registrations_count", n) for d, n in now["home_district"].value_counts().sort_index().items()]
+    first_order = metrics.funnel_counts(now).iloc[0]["first_order_count"]
+    figures = [("", "registrations_count", len(now)), ("", "first_order_count", first_order), *per_district]
+    return ledger.figures_frame(as_of, "phase-1/brief-en", figures)
+
+
+def registrations(agra_status: str = "registered") -> pd.DataFrame:
+    return pd.DataFrame(
+        {
+            "registration_date": pd.to_datetime(["2022-01-03", "2022-01-05", "2022-01-12", "2022-01-20"]),
+            "home_district": ["Agra", "Mathura", "Mathura", "Agra"],
+            "onboarding_status": [agra_status, "registered", "registered", "registered"],
+        }
+    )
+
+
+def rows(path: Path) -> list[dict[str, str]]:
+    with path.open(encoding="utf-8-sig", newline="") as handle:
+        return list(csv.DictReader(handle))
+
+
+def test_the_ledger_lives_under_data_processed() -> None:
+    assert ledger.LEDGER_FILE == paths.PROCESSED_DIR / "published_figures.csv"
+
+
+def test_one_row_per_figure_and_a_second_identical_build_adds_nothing(tmp_path: Path) -> None:
+    path = tmp_path / "published_figures.csv"
+    figures = published(registrations(), "2022-01-15")
+    assert ledger.append_published(figures, path, recorded_at=BUILT) == 4
+    written = path.read_bytes()
+    assert ledger.append_published(published(registrations(), "2022-01-15"), path, recorded_at=LATER) == 0
+    assert path.read_bytes() == written
+    got = {(r["district"], r["figure"]): r["value"] for r in rows(path)}
+    # 3 registrations by 2022-01-15: Agra 1, Mathura 2, no first order
+    assert got == {("", "registrations_count"): "3", ("", "first_order_count"): "0",
+                   ("Agra", "registrations_count"): "1", ("Mathura", "registrations_count"): "2"}
+    assert {r["as_of_date"] for r in rows(path)} == {"2022-01-15"}
+    assert {r["recorded_at"] for r in rows(path)} == {"2022-01-16T06:00:00+00:00"}
+
+
+def test_a_new_as_of_date_appends_and_keeps_the_old_rows(tmp_path: Path) -> None:
+    path = tmp_path / "published_figures.csv"
+    ledger.append_published(published(registrations(), "2022-01-15"), path, recorded_at=BUILT)
+    before = rows(path)
+    assert ledger.append_published(published(registrations(), "2022-01-22"), path, recorded_at=LATER) == 4
+    after = rows(path)
+    assert after[: len(before)] == before and len(after) == 8
+
+
+def test_a_correction_of_an_old_row_is_a_revision(tmp_path: Path) -> None:
+    path = tmp_path / "published_figures.csv"
+    ledger.append_published(published(registrations(), "2022-01-15"), path, recorded_at=BUILT)
+    corrected = registrations(agra_status="first order")  # the Agra row of 2022-01-03 corrected in a later sheet
+    current = published(corrected, "2022-01-15")
+    found = ledger.revisions(ledger.read_ledger(path), current)
+    assert found[["district", "figure", "published_value", "current_value"]].to_dict("records") == [
+        {"district": "", "figure": "first_order_count", "published_value": "0", "current_value": "1"}
+    ]
+    assert found.loc[0, "first_recorded_at"] == "2022-01-16T06:00:00+00:00"
+    # the rebuild records the corrected value once; the revision is still found against the first value
+    assert ledger.append_published(current, path, recorded_at=LATER) == 1
+    assert ledger.append_published(current, path, recorded_at=LATER) == 0
+    assert len(ledger.revisions(ledger.read_ledger(path), current)) == 1
+
+
+def test_no_revision_when_nothing_changed(tmp_path: Path) -> None:
+    path = tmp_path / "published_figures.csv"
+    ledger.append_published(published(registrations(), "2022-01-15"), path, recorded_at=BUILT)
+    assert ledger.revisions(ledger.read_ledger(path), published(registrations(), "2022-01-15")).empty
+
+
+def test_values_are_written_the_same_way_every_time() -> None:
+    assert [ledger.canonical_value(v) for v in (3, 3.0, 2.5, 1 / 3, float("nan"), None, True, "n/a")] == [
+        "3", "3", "2.5", "0.333333333333", "", "", "true", "n/a"
+    ]
+    assert ledger.canonical_value(pd.Timestamp("2022-01-15")) == "2022-01-15"

@@ -253,3 +253,25 @@ def test_period_change_without_targets_has_no_grades_or_ranks() -> None:
     change = ranking.period_change(frame(record("2021-11-10")), "2021-11-14", 3, phase=PHASE)
     assert change.new_registrations_count == 0 and change.previous_date == date(2021, 11, 11)
     assert change.grade_changes.empty and change.ranking.empty
+
+
+# ------------------------------------------------------------ the brief's sections
+
+
+def test_sections_show_the_recomputed_figures_in_both_languages() -> None:
+    from helpers.campaign.targets import TargetBasis
+    from helpers.presentation import progress_sections as sections
+
+    regs = frame(*[record("2021-11-02") for _ in range(10)], *[record("2021-11-03", home="Mathura") for _ in range(2)])
+    table = progress.district_progress(regs, TARGETS, PHASE, "2021-11-14", GRADES)
+    summary = progress.phase_progress(table, GRADES)
+    basis = TargetBasis("from targets.csv", "illustrative, not a department target", False)
+    english = sections.headline(summary, basis, GRADES, 0.5, "en")
+    assert "40.0%" in english and "12 of 30" in english and "on track: 1 districts" in english
+    assert "illustrative, not department targets" in english
+    assert "बहुत पीछे: 1 जनपद" in sections.headline(summary, basis, GRADES, 0.5, "hi")
+    weekly = pace.weekly_progress(regs, PHASE, "2021-11-14", target_count=30)
+    figure = sections.cumulative_chart(weekly, "title", "source", "en", is_synthetic=True)
+    assert "SYNTHETIC" in [text.get_text() for text in figure.axes[0].texts]
+    assert figure._kit_alt_text.startswith("Line chart: 12 registrations by 14 November 2021, against 15 expected")
+    assert sections.status_as_reported_note(0, "en") == ""

@@ -1,0 +1,206 @@
+"""The progress sections of the briefs, in English or Hindi: achievement, grades, pace, since the last report.
+
+Each function takes figures already computed by ``helpers.analysis.progress``,
+``pace`` and ``ranking`` and returns an HTML fragment (text escaped, labels from the
+message catalogues and ``grades.yaml``, numbers in Indian grouping) or a matplotlib
+Figure with alt text (``cumulative_chart``, with the word SYNTHETIC drawn inside the
+image when the data is synthetic). Notebooks 04 and 05 call them one line a section.
+
+What does not belong here: computing figures (``helpers.analysis``), generic charts and
+the theme (``charts``, used read-only), whole pages (``helpers.publishing``).
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+import matplotlib.pyplot as plt
+import pandas as pd
+from matplotlib.figure import Figure
+
+from helpers.analysis.pace import Outlook
+from helpers.analysis.ranking import PeriodChange
+from helpers.campaign.phases import Phase
+from helpers.campaign.targets import Grades, TargetBasis, grade_legend
+from helpers.presentation import charts, display, fragments, i18n
+from helpers.presentation.briefs import format_day
+from helpers.presentation.formatting import format_count, format_number, format_pct
+
+
+def _t(key: str, lang: str, **fmt: object) -> str:
+    return i18n.t(f"progress.{key}", lang, **fmt)
+
+
+def as_of_line(as_of: date | pd.Timestamp | str, lang: str, *, is_latest: bool = False) -> str:
+    """"Figures as of 15 January 2022." (adding "the latest date in the data" when it is the default)."""
+    return fragments.paragraph(_t("as_of_latest" if is_latest else "as_of", lang, date=format_day(as_of, lang)))
+
+
+def status_as_reported_note(count: int, lang: str) -> str:
+    """The note that some statuses are taken as reported ('' when every stage is dated)."""
+    if not count:
+        return ""
+    return fragments.paragraph(_t("status_as_reported", lang, count=format_count(count, lang)), "kit-note")
+
+
+def target_basis_text(basis: TargetBasis | None, lang: str) -> str:
+    """Where the targets come from, in one sentence: official, illustrative, derived (method, base, date), or none."""
+    if basis is None:
+        return _t("no_target", lang)
+    if basis.is_derived:
+        return _t("basis_derived", lang, method=basis.method, base=basis.base, base_date=basis.base_date,
+                  source=basis.source)
+    return _t("basis_official" if basis.is_official else "basis_illustrative", lang, source=basis.source)
+
+
+def legend_html(grades: Grades, lang: str) -> str:
+    """The grades' legend, written from grades.yaml."""
+    return fragments.paragraph(_t("legend", lang), "kit-note") + fragments.bullet_list(grade_legend(grades, lang))
+
+
+def headline(summary: dict, basis: TargetBasis | None, grades: Grades, share: float, lang: str) -> str:
+    """The phase's progress first: achievement, expected by now, districts per grade, legend and target basis.
+
+    Args:
+        summary: ``progress.phase_progress``; share: the expected share of the window (0 to 1).
+    """
+    parts = [fragments.heading(_t("heading", lang))]
+    if basis is None:
+        return "".join(parts) + fragments.paragraph(_t("no_target", lang))
+    count, target = summary["registrations_count"], summary["target_count"]
+    cards = [
+        fragments.KeyFigure(format_pct(summary["achievement_pct"], 1, lang),
+                            _t("achievement_label", lang, count=format_count(count, lang),
+                               target=format_count(target, lang))),
+        fragments.KeyFigure(format_count(round(summary["expected_by_now_count"]), lang),
+                            _t("expected_label", lang, share=format_pct(share * 100, 0, lang))),
+        fragments.KeyFigure(grades.by_code(summary["grade"]).label(lang), _t("grade_label", lang)),
+    ]
+    shown = [*grades.grades] + ([grades.not_graded] if summary.get("districts_not_graded_count") else [])
+    counts = [
+        _t("grade_count", lang, grade=g.label(lang), count=format_count(summary.get(f"districts_{g.code}_count", 0), lang))
+        for g in shown
+    ]
+    parts += [fragments.key_figure_cards(cards), fragments.bullet_list(counts), legend_html(grades, lang)]
+    return "".join(parts) + fragments.paragraph(target_basis_text(basis, lang), "kit-note")
+
+
+def outlook_lines(result: Outlook, count: int, target: int | None, phase: Phase, lang: str) -> str:
+    """Pace, projected total and the date the target is reached (or not within the window)."""
+    lines = [
+        _t("pace", lang, pace=format_number(result.pace_per_week, 1, lang)),
+        _t("projected", lang, projected=format_count(round(result.projected_total_count), lang),
+           end=format_day(phase.window_end, lang)),
+    ]
+    if target is not None:
+        if count >= target:
+            lines.append(_t("target_reached", lang))
+        elif result.target_reached_date is None:
+            lines.append(_t("target_not_within", lang))
+        else:
+            lines.append(_t("target_date", lang, date=format_day(result.target_reached_date, lang)))
+    return fragments.bullet_list(lines)
+
+
+def _district_names(frame: pd.DataFrame, lang: str) -> pd.Series:
+    return frame["district"].map(lambda d: i18n.district_name(d, lang))
+
+
+def grade_table(progress: pd.DataFrame, grades: Grades, lang: str) -> str:
+    """Districts by grade (best grade first, then by achievement), with count, target and expected by now."""
+    order = {g.code: i for i, g in enumerate(grades.grades)}
+    rows = progress[progress["trade"] == "all"].assign(
+        _order=lambda f: f["grade"].map(order).fillna(len(order)),
+    ).sort_values(["_order", "achievement_pct", "district"], ascending=[True, False, True])
+    rows = rows.assign(district=_district_names(rows, lang), grade=rows["grade"].map(lambda c: grades.by_code(c).label(lang)))
+    columns = {
+        "district": _t("col_district", lang), "grade": _t("col_grade", lang),
+        "registrations_count": _t("col_registrations", lang), "target_count": _t("col_target", lang),
+        "achievement_pct": _t("col_achievement", lang), "expected_by_now_count": _t("col_expected", lang),
+    }
+    formats = {"registrations_count": "count", "target_count": "count", "achievement_pct": "number",
+               "expected_by_now_count": "count"}
+    return display.table_html(rows, columns, formats, caption=_t("grade_table_caption", lang), lang=lang)
+
+
+def since_last_report(change: PeriodChange, grades: Grades, lang: str) -> str:
+    """The change since the previous reporting date: new registrations, stages reached, grade changes."""
+    lines = [_t("since_new", lang, count=format_count(change.new_registrations_count, lang))]
+    for stage, count in list(change.stages_reached.items())[1:]:
+        label = i18n.t(f"brief.stage_{stage.replace(' ', '_')}", lang)
+        lines.append(_t("since_stage", lang, count=format_count(count, lang), stage=label))
+    for row in change.grade_changes.to_dict("records"):
+        lines.append(_t("since_grade", lang, district=i18n.district_name(row["district"], lang),
+                        previous=grades.by_code(row["grade_previous"]).label(lang),
+                        grade=grades.by_code(row["grade"]).label(lang)))
+    if change.grade_changes.empty and not change.ranking.empty:
+        lines.append(_t("since_no_grade_change", lang))
+    title = _t("since_heading", lang, previous=format_day(change.previous_date, lang),
+               date=format_day(change.as_of_date, lang))
+    return fragments.heading(title) + fragments.bullet_list(lines)
+
+
+def ranking_table(ranking: pd.DataFrame, lang: str, top_n: int | None = None) -> str:
+    """The delta ranking: improvement in achievement, its rank, rank by achievement and its change."""
+    rows = ranking if top_n is None else ranking.head(top_n)
+    rows = rows.assign(district=_district_names(rows, lang))
+    columns = {
+        "delta_rank": _t("col_delta_rank", lang), "district": _t("col_district", lang),
+        "improvement_pp": _t("col_improvement", lang), "achievement_pct": _t("col_achievement", lang),
+        "achievement_rank": _t("col_rank", lang), "achievement_rank_change": _t("col_rank_change", lang),
+    }
+    formats = {"delta_rank": "count", "improvement_pp": "number", "achievement_pct": "number",
+               "achievement_rank": "count", "achievement_rank_change": "count"}
+    return display.table_html(rows, columns, formats, caption=_t("ranking_caption", lang), lang=lang)
+
+
+def revisions_section(found: pd.DataFrame, lang: str) -> str:
+    """The figures revised since they were published ('' when none)."""
+    if found.empty:
+        return ""
+    lines = [
+        _t("revision_line", lang, figure=r["figure"], district=r["district"] or "—", date=r["as_of_date"],
+           published=r["published_value"], current=r["current_value"])
+        for r in found.to_dict("records")
+    ]
+    return fragments.heading(_t("revisions_heading", lang)) + fragments.bullet_list(lines)
+
+
+def cumulative_chart(weekly: pd.DataFrame, title: str, source: str, lang: str, *, is_synthetic: bool) -> Figure:
+    """Cumulative registrations per week against the expected line and the target (``pace.weekly_progress``).
+
+    The word SYNTHETIC is drawn across the plot when the data is synthetic, so the
+    image says so wherever it is copied.
+    """
+    charts.use_theme()
+    fig, ax = plt.subplots(figsize=(8.0, 4.5))
+    ax.plot(weekly["week_number"], weekly["registered_cumulative_count"], marker="o", color=charts.PALETTE["accent"],
+            label=i18n.t("brief.stage_registered", lang))
+    has_target = "target_count" in weekly and not weekly.empty
+    if has_target:
+        ax.plot(weekly["week_number"], weekly["expected_cumulative_count"], linestyle="--",
+                color=charts.PALETTE["secondary"], label=_t("chart_expected", lang))
+        ax.axhline(weekly["target_count"].iloc[0], color=charts.PALETTE["muted"], label=_t("chart_target", lang))
+    ax.set_xlabel(_t("chart_week", lang))
+    ax.set_ylabel(_t("chart_units", lang))
+    ax.yaxis.set_major_formatter(plt.FuncFormatter(lambda value, _pos: format_count(value, lang)))
+    ax.legend(frameon=False, loc="upper left")
+    if is_synthetic:
+        ax.text(0.5, 0.5, _t("synthetic_mark", lang), transform=ax.transAxes, ha="center", va="center",
+                fontsize=44, color="#b0b0b0", alpha=0.35, rotation=20, zorder=0)
+    fig.suptitle(title, x=0.01, ha="left", fontsize=13, fontweight="bold")
+    fig.text(0.01, 0.005, source, ha="left", va="bottom", fontsize=8, color="#555555", wrap=True)
+    fig.tight_layout(rect=(0, 0.05, 1, 0.95))
+    fig._kit_alt_text = _chart_alt(weekly, has_target, lang)  # type: ignore[attr-defined]
+    return fig
+
+
+def _chart_alt(weekly: pd.DataFrame, has_target: bool, lang: str) -> str:
+    if weekly.empty:
+        return _t("chart_alt_no_target", lang, count=format_count(0, lang), date="—")
+    last = weekly.iloc[-1]
+    count, day = format_count(last["registered_cumulative_count"], lang), format_day(last["week_end_date"], lang)
+    if not has_target:
+        return _t("chart_alt_no_target", lang, count=count, date=day)
+    return _t("chart_alt", lang, count=count, date=day, expected=format_count(round(last["expected_cumulative_count"]), lang),
+              target=format_count(last["target_count"], lang))

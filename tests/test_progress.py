@@ -275,3 +275,39 @@ def test_sections_show_the_recomputed_figures_in_both_languages() -> None:
     assert "SYNTHETIC" in [text.get_text() for text in figure.axes[0].texts]
     assert figure._kit_alt_text.startswith("Line chart: 12 registrations by 14 November 2021, against 15 expected")
     assert sections.status_as_reported_note(0, "en") == ""
+
+
+# ------------------------------------------------------------ phases side by side
+
+
+def test_phases_side_by_side_in_total_and_per_week() -> None:
+    import dataclasses
+
+    from helpers.analysis import comparison
+    from helpers.reference import tables as reference
+
+    short = dataclasses.replace(PHASE, id="s", window_start=date(2021, 12, 1), window_end=date(2021, 12, 14),
+                                event_districts=("Mathura",), nearby_districts=())
+    regs = frame(
+        *[record("2021-11-02") for _ in range(6)], record("2021-11-03", home="Mathura", status="first order"),
+        record("2021-11-20", home="Etah"),
+        *[record("2021-12-02", home="Mathura") for _ in range(3)],
+    )
+    regs.loc[0, "is_woman"] = True
+    regs.loc[8:, "event_district"] = "Mathura"
+    table = comparison.phase_comparison(regs, {"t": PHASE, "s": short}, "2021-12-14").set_index("phase_id")
+    # phase t: 8 registrations over its whole 4-week window; 1 woman; 1 first order; Mathura (its one nearby) reached
+    assert table.loc["t", "registrations_count"] == 8 and table.loc["t", "weeks_elapsed"] == pytest.approx(4.0)
+    assert table.loc["t", "registrations_per_week"] == pytest.approx(2.0)
+    assert table.loc["t", "women_share_pct"] == pytest.approx(12.5) and table.loc["t", "first_order_pct"] == pytest.approx(12.5)
+    assert table.loc["t", "nearby_reached_pct"] == 100.0
+    base = reference.district_base().set_index("district")
+    # 7 of the 8 live in Agra or Mathura (event and nearby); Etah is neither
+    expected_rate = 7 / base.loc[["Agra", "Mathura"], "population_2011"].sum() * 1e5
+    assert table.loc["t", "registrations_per_lakh_population"] == pytest.approx(expected_rate)
+    # phase s: 3 in its 2 weeks; no nearby districts
+    assert table.loc["s", "registrations_per_week"] == pytest.approx(1.5)
+    assert pd.isna(table.loc["s", "nearby_reached_pct"])
+    weekly = comparison.weekly_by_phase(regs, {"t": PHASE, "s": short}, "2021-12-14")
+    assert list(weekly.loc[weekly["phase_id"] == "s", "registered_count"]) == [3, 0]
+    assert list(weekly.loc[weekly["phase_id"] == "t", "registered_cumulative_count"]) == [7, 7, 8, 8]

@@ -1,0 +1,108 @@
+"""Phases side by side: the same figures for every phase, in total and per week since each began.
+
+Phases differ in length, so besides the totals each figure that grows with time is
+also given per week of the phase (weeks elapsed by the as-of date, at most the
+window's length). Every figure is computed by the functions of
+``helpers.analysis.metrics`` for one phase (registrations of the phase, coverage,
+funnel, key figures); nothing is defined again here.
+
+What does not belong here: targets and grades (``progress``), charts and tables
+(``helpers.presentation``).
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pandas as pd
+
+from helpers.analysis import metrics
+from helpers.analysis.pace import weekly_progress
+from helpers.analysis.progress import as_day, elapsed_share, latest_data_date, registrations_as_of
+from helpers.campaign.phases import Phase
+
+
+def weeks_elapsed(phase: Phase, as_of: date | pd.Timestamp | str) -> float:
+    """Weeks of the phase elapsed by ``as_of`` (window days elapsed / 7; 0 before it begins)."""
+    window_days = (as_day(phase.window_end) - as_day(phase.window_start)).days + 1
+    return elapsed_share(as_of, phase.window_start, phase.window_end) * window_days / 7
+
+
+def _participating_rates(coverage: pd.DataFrame) -> dict[str, float]:
+    """Registrations per lakh population and per 1,000 household-industry workers, pooled over event and nearby districts."""
+    roles = metrics.coverage_by_role(coverage).set_index("role")
+    pooled = roles.loc[[r for r in ("event", "nearby") if r in roles.index]]
+    registrations = pooled["registrations_with_base_count"].sum()
+    return {
+        "registrations_per_lakh_population": registrations / pooled["population_2011"].sum() * 1e5,
+        "registrations_per_1000_hh_industry_workers": registrations / pooled["household_industry_workers_2011"].sum() * 1e3,
+    }
+
+
+def _nearby_reach(coverage: pd.DataFrame) -> dict[str, float]:
+    nearby = coverage[coverage["role"] == "nearby"]
+    reached = int((nearby["registrations_count"] > 0).sum())
+    return {
+        "nearby_districts_count": len(nearby),
+        "nearby_reached_count": reached,
+        "nearby_reached_pct": reached / len(nearby) * 100 if len(nearby) else float("nan"),
+    }
+
+
+def phase_row(registrations_now: pd.DataFrame, phase: Phase, as_of: date | pd.Timestamp | str) -> dict[str, object]:
+    """One phase's figures as of a date (``registrations_now`` already cut by ``registrations_as_of``)."""
+    phase_regs = metrics.phase_registrations(registrations_now, phase)
+    coverage = metrics.district_coverage(phase_regs, phase)
+    key = metrics.phase_key_figures(phase_regs, coverage)
+    funnel = metrics.funnel(phase_regs).set_index("stage")["pct_of_registered"]
+    weeks = weeks_elapsed(phase, as_of)
+    return {
+        "phase_id": phase.id,
+        "window_start_date": phase.window_start,
+        "window_end_date": phase.window_end,
+        "weeks_elapsed": weeks,
+        "registrations_count": key["registrations_count"],
+        "registrations_per_week": key["registrations_count"] / weeks if weeks else float("nan"),
+        **_participating_rates(coverage),
+        "catalogue_live_pct": funnel.get(metrics.FUNNEL_STAGES[1], float("nan")),
+        "first_order_pct": funnel.get(metrics.FUNNEL_STAGES[2], float("nan")),
+        "women_share_pct": key["women_share_pct"],
+        "tribal_share_pct": key["tribal_share_pct"],
+        **_nearby_reach(coverage),
+    }
+
+
+def phase_comparison(
+    registrations: pd.DataFrame, phases: dict[str, Phase], as_of: date | pd.Timestamp | str | None = None
+) -> pd.DataFrame:
+    """Every phase side by side as of a date (default: the latest date in the data).
+
+    Returns:
+        One row per phase: ``phase_id, window_start_date, window_end_date, weeks_elapsed,
+        registrations_count, registrations_per_week, registrations_per_lakh_population,
+        registrations_per_1000_hh_industry_workers`` (pooled over the phase's event and
+        nearby districts with a Census base), ``catalogue_live_pct, first_order_pct,
+        women_share_pct, tribal_share_pct, nearby_districts_count, nearby_reached_count,
+        nearby_reached_pct`` (nearby districts with at least one registration).
+    """
+    day = as_of if as_of is not None else latest_data_date(registrations)
+    now = registrations_as_of(registrations, day)
+    return pd.DataFrame([phase_row(now, phase, day) for phase in phases.values()])
+
+
+def weekly_by_phase(
+    registrations: pd.DataFrame, phases: dict[str, Phase], as_of: date | pd.Timestamp | str | None = None
+) -> pd.DataFrame:
+    """Registrations per week since each phase began, stacked (``phase_id, week_number, ...``), for curves side by side.
+
+    Each phase's weeks stop at the earlier of its window's end and ``as_of``.
+    """
+    day = as_day(as_of if as_of is not None else latest_data_date(registrations))
+    now = registrations_as_of(registrations, day)
+    frames = []
+    for phase in phases.values():
+        end = min(day, as_day(phase.window_end))
+        weekly = weekly_progress(metrics.phase_registrations(now, phase), phase, end)
+        frames.append(weekly.assign(phase_id=phase.id))
+    stacked = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=["phase_id"])
+    return stacked[["phase_id", *[c for c in stacked.columns if c != "phase_id"]]]

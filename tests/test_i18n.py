@@ -53,3 +53,43 @@ def test_district_names_in_hindi_cover_all_75():
     assert all(DEVANAGARI.search(name) for name in names.values())
     with pytest.raises(i18n.I18nError, match="not a district of UP"):
         i18n.district_name("Kanpur", "hi")
+
+
+#: English proper names a Hindi message may keep, marked as such (the demo-data marker the build looks for).
+MARKED_PROPER_NAMES = {"SYNTHETIC DEMO DATA"}
+
+
+def test_hindi_catalogue_leaves_no_english_phrase_untranslated():
+    for key, text in i18n.load_catalogue("hi").items():
+        words = re.sub(r"\{[^}]*\}", " ", text)
+        english = [m for m in re.findall(r"[A-Za-z]+(?:[ ,'\-]+[A-Za-z]+)+", words) if m not in MARKED_PROPER_NAMES]
+        assert not english, f"hi: {key} keeps English {english}"
+
+
+def test_hindi_uses_the_departments_terms():
+    hindi = "\n".join(i18n.load_catalogue("hi").values())
+    for term in ("आयोजन जनपद", "निकटवर्ती जनपद", "पारिवारिक उद्योग कर्मकार", "प्रथम क्रयादेश", "क्रय",
+                 "सूक्ष्म, लघु एवं मध्यम उद्यम तथा निर्यात प्रोत्साहन विभाग, उ.प्र.", "काल्पनिक"):
+        assert term in hindi, term
+    for old in ("गढ़े गए", "इवेंट जनपद", "घरेलू उद्योग कामगार", "पहला ऑर्डर"):
+        assert old not in hindi, old
+
+
+def test_no_message_or_notebook_says_memory():
+    from helpers import paths
+
+    for lang in ("en", "hi"):
+        assert not [k for k, v in i18n.load_catalogue(lang).items() if "memory" in v.casefold()]
+    for notebook in (paths.ROOT / "notebooks").glob("*.ipynb"):
+        assert "memory" not in notebook.read_text(encoding="utf-8").casefold(), notebook.name
+
+
+def test_every_phase_note_has_its_hindi():
+    from helpers.campaign.phases import load_phases
+
+    for phase in load_phases().values():
+        assert len(phase.notes_hi) == len(phase.notes)
+        assert (phase.window_note is None) == (phase.window_note_hi is None)
+        assert all(DEVANAGARI.search(n) for n in phase.notes_hi)
+        for location in phase.event_locations:
+            assert (location.note is None) == (location.note_hi is None), location.name_en

@@ -42,7 +42,7 @@ def test_up_share_at_the_source_date_is_recomputed_from_the_file() -> None:
 def test_every_dated_snapshot_is_reported_and_missing_up_figures_stay_missing() -> None:
     shares = metrics.up_share_by_snapshot()
     dates = {d.date().isoformat() for d in shares["snapshot_date"]}
-    assert dates == {"2021-08-30", "2021-10-29", "2022-02-09", "2022-04-06"}
+    assert dates == {"2021-08-30", "2021-10-29", "2022-02-09", "2022-04-06", "2023-02-01"}
     august = shares[shares["snapshot_date"] == pd.Timestamp("2021-08-30")]
     assert august["up_share_pct"].isna().all() and august["note"].notna().all()
     assert set(august["india_registrations_count"]) == {28_374, 149_422}
@@ -59,26 +59,73 @@ def test_state_table_shares_are_up_over_the_table_total() -> None:
     assert shares.loc["weavers_onboarded", "up_share_pct"] == pytest.approx(6865 / apr_total * 100)
 
 
-def test_representation_index_coverage_and_parity_recomputed() -> None:
-    pahchan = {r["state"]: int(r["handicraft_artisans_enrolled_pahchan"]) for r in rows("pahchan_artisans_statewise_2021-08-05.csv")}
-    handloom = {r["state"]: int(r["handloom_weavers"]) for r in rows("handloom_census_2019-20_statewise.csv")}
-    population = {r["geography"]: int(r["population_2011"]) for r in rows("population_census2011.csv")}
-    table = metrics.representation("2021-10-29").set_index("measure")
-    for measure, base in (("artisans", pahchan), ("weavers", handloom)):
-        up_reg = snapshot("2021-10-29", "Uttar Pradesh", measure)
-        india_reg = snapshot("2021-10-29", "India", measure)
-        up_base, india_base = base["Uttar Pradesh"], sum(base.values())
-        row = table.loc[measure]
-        assert row["up_share_of_base_pct"] == pytest.approx(up_base / india_base * 100)
+def _base(name: str, column: str) -> dict[str, int]:
+    return {r["state"]: int(r[column]) for r in rows(name)}
+
+
+def test_like_for_like_weaver_share_recomputed_from_the_state_table() -> None:
+    onboarded = _base("gem_weavers_onboarded_statewise_2022-04-06.csv", "weavers_handloom_agencies_onboarded")
+    like = metrics.like_for_like_weavers()
+    assert like["india_registrations_count"] == sum(onboarded.values())
+    assert like["up_share_pct"] == pytest.approx(snapshot("2021-10-29", "Uttar Pradesh", "weavers") / sum(onboarded.values()) * 100)
+    assert round(like["up_share_pct"], 2) == 4.79
+    assert like["registered_before_count"] == snapshot("2021-10-29", "India", "weavers") - sum(onboarded.values()) == 6252
+
+
+def test_representation_index_is_a_range_over_named_bases_recomputed() -> None:
+    pahchan = _base("pahchan_artisans_statewise_2021-08-05.csv", "handicraft_artisans_enrolled_pahchan")
+    handloom = _base("handloom_census_2019-20_statewise.csv", "handloom_weavers")
+    hh = {r["geography"]: int(r["household_industry_workers_2011"]) for r in rows("census2011_household_industry_workers.csv")}
+    onboarded = sum(_base("gem_weavers_onboarded_statewise_2022-04-06.csv", "weavers_handloom_agencies_onboarded").values())
+    up_art, india_art = snapshot("2021-10-29", "Uttar Pradesh", "artisans"), snapshot("2021-10-29", "India", "artisans")
+    up_wv, india_wv = snapshot("2021-10-29", "Uttar Pradesh", "weavers"), snapshot("2021-10-29", "India", "weavers")
+    expected = {
+        ("artisans", "as_given", "pahchan_2021"): (up_art, india_art, pahchan["Uttar Pradesh"], sum(pahchan.values())),
+        ("artisans", "as_given", "census_hh_industry_2011"): (up_art, india_art, hh["Uttar Pradesh"], hh["India"]),
+        ("weavers", "as_given", "handloom_census_2019_20"): (up_wv, india_wv, handloom["Uttar Pradesh"], sum(handloom.values())),
+        ("weavers", "like_for_like", "handloom_census_2019_20"): (up_wv, onboarded, handloom["Uttar Pradesh"], sum(handloom.values())),
+    }
+    table = metrics.representation("2021-10-29").set_index(["measure", "registrations_basis", "base_id"])
+    assert set(table.index) == set(expected)
+    assert "population_representation_index" not in table.columns
+    for key, (up_reg, india_reg, up_base, india_base) in expected.items():
+        row = table.loc[key]
         assert row["representation_index"] == pytest.approx((up_reg / india_reg) / (up_base / india_base))
         assert row["up_coverage_rate_pct"] == pytest.approx(up_reg / up_base * 100)
         assert row["india_coverage_rate_pct"] == pytest.approx(india_reg / india_base * 100)
-        assert row["registrations_needed_for_parity"] == max(0, math.ceil(up_base * india_reg / india_base) - up_reg)
-        assert row["population_representation_index"] == pytest.approx(
-            (up_reg / india_reg) / (population["Uttar Pradesh"] / population["India"])
-        )
-    assert table.loc["artisans", "registrations_needed_for_parity"] == 5076
-    assert table.loc["artisans", "representation_index"] < 0.5 < table.loc["weavers", "representation_index"] < 1
+        rest_rate = (india_reg - up_reg) / (india_base - up_base)
+        assert row["needed_vs_rest_of_india_count"] == max(0, math.ceil(up_base * rest_rate) - up_reg)
+        assert row["needed_vs_india_count"] == max(0, math.ceil(up_base * india_reg / india_base) - up_reg)
+        assert row["base_name"] and row["base_date"]
+    index = table["representation_index"].round(2)
+    assert index[("artisans", "as_given", "pahchan_2021")] == 0.49
+    assert index[("artisans", "as_given", "census_hh_industry_2011")] == 0.80
+    assert index[("weavers", "like_for_like", "handloom_census_2019_20")] == 0.98
+    ranges = metrics.representation_range(table.reset_index()).set_index("measure")
+    assert (round(ranges.loc["artisans", "index_low"], 2), round(ranges.loc["artisans", "index_high"], 2)) == (0.49, 0.80)
+
+
+def test_parity_is_measured_against_the_rest_of_india() -> None:
+    table = metrics.representation("2021-10-29").set_index(["measure", "registrations_basis", "base_id"])
+    assert table.loc[("artisans", "as_given", "pahchan_2021"), "needed_vs_rest_of_india_count"] == 7802
+    assert table.loc[("artisans", "as_given", "pahchan_2021"), "needed_vs_india_count"] == 5076
+    assert table.loc[("weavers", "as_given", "handloom_census_2019_20"), "needed_vs_rest_of_india_count"] == 467
+    assert table.loc[("weavers", "like_for_like", "handloom_census_2019_20"), "needed_vs_india_count"] == 138
+    rates = table.loc[("artisans", "as_given", "pahchan_2021")]
+    assert (round(rates["up_coverage_rate_pct"], 2), round(rates["india_coverage_rate_pct"], 2)) == (0.52, 1.06)
+    weavers = table.loc[("weavers", "as_given", "handloom_census_2019_20")]
+    assert (round(weavers["up_coverage_rate_pct"], 2), round(weavers["india_coverage_rate_pct"], 2)) == (5.25, 5.59)
+
+
+def test_snapshots_mark_a_change_of_measure_and_carry_the_2023_figure() -> None:
+    shares = metrics.up_share_by_snapshot().set_index(["snapshot_date", "measure"])
+    assert shares.loc[(pd.Timestamp("2022-02-09"), "artisans_and_weavers"), "is_change_of_measure"]
+    assert shares.loc[(pd.Timestamp("2022-04-06"), "weavers_onboarded"), "is_change_of_measure"]
+    assert not shares.loc[(pd.Timestamp("2021-10-29"), "artisans"), "is_change_of_measure"]
+    latest = metrics.latest_national_figure("artisans")
+    assert latest["india_registrations_count"] == snapshot("2023-02-01", "India", "artisans") == 26644
+    assert latest["india_change_count"] == 26644 - snapshot("2021-10-29", "India", "artisans") == -1742
+    assert latest["date_precision"] == "month"
 
 
 def test_representation_for_a_date_without_up_figures_names_the_usable_dates() -> None:
@@ -178,14 +225,46 @@ def test_event_vs_home_counts_nearby_participation(phase1_records) -> None:
     assert table.loc["Lucknow", "from_nearby_count"] == 0  # Amethi does not border Lucknow
 
 
-def test_gi_coverage_marks_products_with_a_seller(phase1_records) -> None:
+def test_gi_coverage_marks_products_with_a_seller_and_keeps_status_and_source(phase1_records) -> None:
+    from helpers.analysis import products
+
     phase = get_phase("1")
-    gi = metrics.gi_coverage(metrics.phase_registrations(phase1_records, phase), phase)
+    records = phase1_records.copy()
+    records.loc[1, "gi_product"] = "Gorakhpur Terracotta Craft"  # the earlier list's name still matches
+    records.loc[1, "home_district"] = "Gorakhpur"
+    gi = products.gi_coverage(metrics.phase_registrations(records, phase), phase)
     brocade = gi[(gi["gi_name"] == "Banaras Brocades and Sarees") & (gi["district"] == "Varanasi")].iloc[0]
     assert brocade["sellers_count"] == 1 and brocade["has_registered_seller"]
-    assert not gi[gi["gi_name"] != "Banaras Brocades and Sarees"]["has_registered_seller"].any()
+    terracotta = gi[gi["gi_name"] == "Gorakhpur Terracotta"].iloc[0]
+    assert terracotta["sellers_count"] == 1
+    assert set(gi.loc[gi["has_registered_seller"], "gi_name"]) == {"Banaras Brocades and Sarees", "Gorakhpur Terracotta"}
     assert set(gi["district"]) <= set(phase.participating_districts)
-    assert gi["evidence"].notna().all()
+    registered = gi[gi["gi_status"] == "registered"]
+    assert registered["verification_status"].str.startswith("verified").all()
+    assert gi["evidence"].notna().all() and gi.loc[gi["gi_status"] != "unverified", "source_url"].str.startswith("http").all()
+
+
+def test_odop_coverage_names_every_participating_district_product_and_matches_crafts(phase1_records) -> None:
+    from helpers.analysis import products
+
+    phase = get_phase("1")
+    records = phase1_records.assign(craft=["banarasi silk weaving", "बनारसी साड़ी", "pottery", "zari-zardozi",
+                                           "Moonj Craft", "food processing", "x", "y"])
+    selected = metrics.phase_registrations(records, phase)
+    odop = products.odop_coverage(selected, phase).set_index("district")
+    assert set(odop.index) == set(phase.participating_districts)
+    assert odop["product"].notna().all()
+    assert odop.loc["Varanasi", "odop_registrations_count"] == 2  # English and Hindi names of the same craft
+    assert odop.loc["Chandauli", "odop_registrations_count"] == 0  # pottery is no ODOP product
+    assert "Amethi" not in odop.index  # home of a registration, but not a participating district
+    matching = products.craft_matching(selected).set_index("craft")
+    assert not matching.loc["pottery", "is_matched"] and matching["is_matched"].sum() == 5
+
+
+def test_every_district_has_an_odop_product_lookup() -> None:
+    odop = reference.load_odop_products().set_index("district")
+    for district in reference.load_districts()["district"]:
+        assert odop.loc[district, "product"].strip()
 
 
 def test_coverage_by_role_pools_rates(phase1_records) -> None:

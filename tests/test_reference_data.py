@@ -65,6 +65,7 @@ def test_source_snapshot_has_the_seed_figures() -> None:
     assert rows[("2021-10-29", "India", "weavers")] == 149_429
     assert rows[("2021-10-29", "Uttar Pradesh", "artisans")] == 4_840
     assert rows[("2021-10-29", "Uttar Pradesh", "weavers")] == 6_865
+    assert rows[("2023-02-01", "India", "artisans")] == 26_644
 
 
 def test_districts_master_has_75_districts_and_12_source_event_districts() -> None:
@@ -90,21 +91,77 @@ def test_neighbours_are_symmetric_and_cover_all_districts() -> None:
     assert {a for a, _ in pairs} <= names and len(read_rows("up_district_centroids_adjacency.csv")) == 75
 
 
-#: GI rows whose evidence or district list rests on memory, read off the file by hand.
-UNCONFIRMED_GI = {
-    "Banaras Brocades and Sarees", "Handmade Carpet of Bhadohi", "Agra Durrie", "Farrukhabad Prints",
-    "Nizamabad Black Clay Pottery", "Gorakhpur Terracotta Craft", "Banaras Gulabi Meenakari Craft",
-    "Varanasi Wooden Lacquerware and Toys", "Mirzapur Handmade Dari", "Ghazipur Wall Hanging",
-    "Varanasi Soft Stone Jali Work", "Kalanamak Rice", "Khurja Pottery", "Moonj Craft",
-}
-
-
-def test_gi_rows_keep_their_evidence_and_flag_memory_rows_unconfirmed() -> None:
+def test_gi_status_follows_the_verification_and_every_row_keeps_its_source() -> None:
+    gi_rows = read_rows("up_gi_products.csv")
+    assert len(gi_rows) == 64
+    for row in gi_rows:
+        verified = row["verification_status"].startswith("verified")
+        assert (row["gi_status"] == "registered") == verified, row["gi_name"]
+        if row["gi_status"] == "applied":
+            assert "application" in row["verification_status"] or row["gi_name"] in {"Kanpur Saddlery", "Moradabad Metal Craft"}
+        assert row["evidence"].strip()
+        assert row["source_url"].startswith("http") or row["gi_status"] == "unverified", row["gi_name"]
+    statuses = {r["gi_name"]: r["gi_status"] for r in gi_rows}
+    for name in ("Firozabad Glass", "Kannauj Perfume", "Kanpur Saddlery", "Saharanpur Wood Craft", "Moradabad Metal Craft"):
+        assert statuses[name] == "applied", name
+    assert statuses["Agra Durrie"] == statuses["Farrukhabad Prints"] == "unverified"
     gi = reference.load_gi_products()
-    assert gi["evidence"].str.strip().ne("").all()
-    unconfirmed = set(gi.loc[~gi["is_confirmed"], "gi_name"])
-    assert unconfirmed == UNCONFIRMED_GI
-    assert gi.groupby("gi_name")["is_confirmed"].nunique().eq(1).all()
-    moonj = gi[gi["gi_name"] == "Moonj Craft"].iloc[0]
-    assert moonj["district"] == "Prayagraj" and "memory" in moonj["district_note"]
     assert set(gi["district"]) <= set(reference.load_districts()["district"])
+    assert set(gi.loc[gi["gi_name"] == "Baghpat Home Furnishings", "district"]) == {"Baghpat", "Meerut"}
+
+
+def test_no_reference_or_message_text_says_memory() -> None:
+    from helpers.presentation import i18n
+
+    for path in paths.RAW_DIR.rglob("*"):
+        if path.is_file() and path.suffix in {".csv", ".yaml"}:
+            assert "memory" not in path.read_text(encoding="utf-8").casefold(), path
+    for lang in ("en", "hi"):
+        assert not [k for k, v in i18n.load_catalogue(lang).items() if "memory" in v.casefold()]
+
+
+def test_odop_has_one_product_per_district_and_every_craft_group_exists() -> None:
+    odop = reference.load_odop_products()
+    assert sorted(odop["district"]) == sorted(reference.load_districts()["district"])
+    counts = odop["verification_status"].value_counts()
+    assert (counts["verified"], counts["unverified"], counts["partly_verified"] + counts["conflict"]) == (46, 25, 4)
+    groups = {g for cell in odop["odop_product_group"] for g in cell.split(";")}
+    synonyms = read_rows("odop_craft_synonyms.csv")
+    assert {r["odop_product_group"] for r in synonyms} <= groups
+    assert {r["lang"] for r in synonyms} == {"en", "hi"}
+
+
+def test_household_industry_workers_of_up_equal_the_district_sum() -> None:
+    totals = {r["geography"]: int(r["household_industry_workers_2011"])
+              for r in read_rows("census2011_household_industry_workers.csv")}
+    assert totals["Uttar Pradesh"] == sum(int(r["household_industry_workers"]) for r in read_rows("census2011_up_districts.csv"))
+    assert round(totals["Uttar Pradesh"] / totals["India"] * 100, 2) == 21.26
+
+
+def test_every_sidecar_records_the_sha256_and_rows_of_its_file() -> None:
+    from helpers.reference import sidecars
+
+    assert len(sidecars.sidecars()) >= 25
+    assert sidecars.problems() == []
+
+
+def test_a_changed_data_file_fails_the_sidecar_check(tmp_path: Path) -> None:
+    from helpers.reference import sidecars
+
+    data = tmp_path / "table.csv"
+    data.write_text("a,b\n1,2\n", encoding="utf-8")
+    (tmp_path / "table.csv.meta.yaml").write_text("title: t\n", encoding="utf-8")
+    assert sidecars.update(tmp_path) and sidecars.problems(tmp_path) == []
+    assert sidecars.recorded(tmp_path / "table.csv.meta.yaml")["rows"] == "1"
+    data.write_text("a,b\n1,2\n3,4\n", encoding="utf-8")
+    stale = sidecars.problems(tmp_path)
+    assert len(stale) == 2 and "sha256" in stale[0] and "--update" in stale[0]
+
+
+@pytest.mark.parametrize("spelling", ["सम्भल", "संभल", "सुलतानपुर", "सुल्तानपुर", "महाराजगंज", "महराजगंज", "बदायूँ", "बदायूं"])
+def test_variant_hindi_spellings_of_district_names_are_accepted(spelling: str) -> None:
+    from helpers.reference.districts import get_resolver
+
+    expected = {"सम्भल": "Sambhal", "संभल": "Sambhal", "सुलतानपुर": "Sultanpur", "सुल्तानपुर": "Sultanpur",
+                "महाराजगंज": "Maharajganj", "महराजगंज": "Maharajganj", "बदायूँ": "Budaun", "बदायूं": "Budaun"}
+    assert get_resolver().resolve(spelling).district == expected[spelling]

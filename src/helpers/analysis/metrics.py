@@ -1,242 +1,33 @@
-"""The kit's figures: UP's share of GeM registrations and coverage per district.
+"""The kit's district figures: coverage of a campaign phase in every district of UP.
 
-Two families of figures live here, each a small function returning a tidy
-DataFrame with unit-bearing column names:
-
-- national vs UP (from the reference tables only): UP's share of India's
-  registered artisans and weavers at each dated snapshot, the representation
-  index against UP's share of the base (population, handloom weavers, Pahchan
-  artisans), coverage rates, the registrations needed for parity, UP's rank;
-- district coverage for a phase (from the cleaned registration records):
-  registrations by trade, women and tribal shares, rates per population and per
-  household-industry worker, the onboarding funnel, event against home district,
-  GI products with and without a registered seller.
+Each figure is a small function returning a tidy DataFrame with unit-bearing
+column names, computed from the cleaned registration records: registrations by
+trade, women and tribal shares, rates per population and per household-industry
+worker, the onboarding funnel, event against home district, headline numbers.
 
 Definitions are written in each docstring and in docs/metrics.md. Nothing here
-reads registration files or draws charts.
+reads registration files or draws charts. Not here: UP against India
+(``national``; its functions are re-exported here for older callers), GI and
+ODOP products (``products``).
 """
 
 from __future__ import annotations
-
-import math
 
 import numpy as np
 import pandas as pd
 
 from helpers.vocabulary import TRADES
 from helpers.reference import tables as reference
-from helpers.presentation.formatting import format_count
 from helpers.campaign.phases import Phase
-from helpers.reference.tables import INDIA, UP
-
-#: The source report's date: the snapshot the key figures are taken at.
-SOURCE_SNAPSHOT_DATE = pd.Timestamp("2021-10-29")
+from helpers.analysis.national import (  # noqa: F401  re-exported: the national figures' old home
+    SOURCE_SNAPSHOT_DATE, latest_national_figure, like_for_like_weavers, representation, representation_range,
+    up_order_value,
+    up_rank_among_states, up_share_by_snapshot, state_table,
+)
+from helpers.analysis.national import pct as _pct
 
 #: Onboarding statuses in funnel order; each stage includes the ones after it.
 FUNNEL_STAGES = ("registered", "catalogue live", "first order")
-
-
-def _pct(part: float | pd.Series, whole: float | pd.Series) -> float | pd.Series:
-    """part / whole * 100, NaN where whole is 0 or missing."""
-    if isinstance(whole, pd.Series):
-        return (part / whole.where(whole != 0)) * 100
-    return float("nan") if not whole else part / whole * 100
-
-
-# ------------------------------------------------------- national vs UP
-
-
-def up_share_by_snapshot() -> pd.DataFrame:
-    """UP's share of India's GeM-registered artisans and weavers at every dated snapshot.
-
-    Rows come from ``gem_registrations_snapshots.csv`` (India and UP counts, per
-    measure) and from the two Lok Sabha state tables (India = the sum over all
-    states and the "Others" row). Where a snapshot has no UP figure, the share is
-    NaN and ``note`` says why.
-
-    Returns:
-        Columns ``snapshot_date, measure, up_registrations_count,
-        india_registrations_count, up_share_pct, source, evidence, note``.
-    """
-    snaps = reference.load_registration_snapshots()
-    rows = []
-    for (date, measure), group in snaps.groupby(["snapshot_date", "measure"], sort=True):
-        by_geo = group.set_index("geography")
-        india = by_geo["registrations_count"].get(INDIA)
-        up = by_geo["registrations_count"].get(UP)
-        source_row = by_geo.loc[UP] if up is not None else by_geo.loc[INDIA]
-        rows.append(
-            {
-                "snapshot_date": date,
-                "measure": measure,
-                "up_registrations_count": up,
-                "india_registrations_count": india,
-                "up_share_pct": _pct(up, india) if up is not None else float("nan"),
-                "source": source_row["source"],
-                "evidence": source_row["evidence"],
-                "note": None if up is not None else "no UP figure published for this date",
-            }
-        )
-    national_weavers = snaps[(snaps["geography"] == INDIA) & (snaps["measure"] == "weavers")]
-    latest_weavers = int(national_weavers.sort_values("snapshot_date")["registrations_count"].iloc[-1])
-    states = reference.load_state_registrations()
-    for (date, measure), group in states.groupby(["snapshot_date", "measure"], sort=True):
-        india = int(group["registrations_count"].sum())
-        up = int(group.loc[group["state"] == UP, "registrations_count"].sum())
-        note = (
-            "India = sum of the state-wise table (weavers onboarded in the drive; "
-            f"{format_count(latest_weavers)} nationally with the {format_count(latest_weavers - india)} "
-            "registered earlier and not split by state)"
-            if measure == "weavers_onboarded"
-            else "India = sum of the state-wise table, artisans and weavers together"
-        )
-        rows.append(
-            {
-                "snapshot_date": date,
-                "measure": measure,
-                "up_registrations_count": up,
-                "india_registrations_count": india,
-                "up_share_pct": _pct(up, india),
-                "source": f"Lok Sabha reply of {date:%Y-%m-%d} ({group['source_file'].iloc[0]})",
-                "evidence": "state rows sum to the published total (checked by tests)",
-                "note": note,
-            }
-        )
-    frame = pd.DataFrame(rows).sort_values(["snapshot_date", "measure"]).reset_index(drop=True)
-    for column in ("up_registrations_count", "india_registrations_count"):
-        frame[column] = frame[column].astype("Int64")
-    return frame
-
-
-def population_share() -> dict[str, float]:
-    """UP's and India's Census 2011 population and UP's share of it (``up_population_share_pct``)."""
-    population = reference.load_population().set_index("geography")["population_2011"]
-    return {
-        "up_population_2011": int(population[UP]),
-        "india_population_2011": int(population[INDIA]),
-        "up_population_share_pct": _pct(population[UP], population[INDIA]),
-    }
-
-
-def _base_counts() -> dict[str, dict[str, object]]:
-    """Per measure, the base that registrations are compared with, for UP and India."""
-    pahchan = reference.load_pahchan_artisans()
-    handloom = reference.load_handloom_census()
-    return {
-        "artisans": {
-            "base_name": "handicraft artisans enrolled under Pahchan (2021-08-05)",
-            "base_file": reference.PAHCHAN_FILE,
-            "up_base_count": int(pahchan.loc[pahchan["state"] == UP, "handicraft_artisans_enrolled_pahchan"].sum()),
-            "india_base_count": int(pahchan["handicraft_artisans_enrolled_pahchan"].sum()),
-        },
-        "weavers": {
-            "base_name": "handloom weavers, Handloom Census 2019-20",
-            "base_file": reference.HANDLOOM_FILE,
-            "up_base_count": int(handloom.loc[handloom["state"] == UP, "handloom_weavers"].sum()),
-            "india_base_count": int(handloom["handloom_weavers"].sum()),
-        },
-    }
-
-
-def representation(snapshot_date: pd.Timestamp | str = SOURCE_SNAPSHOT_DATE) -> pd.DataFrame:
-    """How well UP is represented among India's GeM-registered artisans and weavers.
-
-    For each measure (artisans, weavers) at ``snapshot_date``:
-
-    - ``up_share_pct``: UP registrations / India registrations x 100;
-    - ``up_share_of_base_pct``: UP's share of the base (Pahchan artisans for
-      artisans, handloom-census weavers for weavers) x 100;
-    - ``representation_index``: up_share_pct / up_share_of_base_pct (1 = UP is
-      represented in proportion to its base; below 1 = under-represented);
-    - ``population_representation_index``: up_share_pct / UP's population share;
-    - ``up_coverage_rate_pct`` and ``india_coverage_rate_pct``: registrations per
-      100 of the base;
-    - ``registrations_needed_for_parity``: how many more UP registrations would
-      bring UP's coverage rate up to India's (0 when already there).
-
-    Raises:
-        ValueError: no UP and India figures for that date.
-    """
-    date = pd.Timestamp(snapshot_date)
-    shares = up_share_by_snapshot()
-    at_date = shares[(shares["snapshot_date"] == date) & shares["measure"].isin(["artisans", "weavers"])]
-    at_date = at_date.dropna(subset=["up_share_pct"])
-    if at_date.empty:
-        dates = sorted({d.date().isoformat() for d in shares.dropna(subset=["up_share_pct"])["snapshot_date"]})
-        raise ValueError(f"no UP and India artisan/weaver counts for {date.date()}; dates with both: {dates}")
-    population = population_share()
-    bases = _base_counts()
-    rows = []
-    for record in at_date.to_dict("records"):
-        base = bases[record["measure"]]
-        up_reg = int(record["up_registrations_count"])
-        india_reg = int(record["india_registrations_count"])
-        india_rate = india_reg / base["india_base_count"]
-        parity_target = math.ceil(base["up_base_count"] * india_rate)
-        rows.append(
-            {
-                "snapshot_date": date,
-                "measure": record["measure"],
-                "up_registrations_count": up_reg,
-                "india_registrations_count": india_reg,
-                "up_share_pct": record["up_share_pct"],
-                **base,
-                "up_share_of_base_pct": _pct(base["up_base_count"], base["india_base_count"]),
-                "up_population_share_pct": population["up_population_share_pct"],
-                "up_coverage_rate_pct": _pct(up_reg, base["up_base_count"]),
-                "india_coverage_rate_pct": india_rate * 100,
-                "registrations_needed_for_parity": max(0, parity_target - up_reg),
-            }
-        )
-    frame = pd.DataFrame(rows)
-    frame["representation_index"] = frame["up_share_pct"] / frame["up_share_of_base_pct"]
-    frame["population_representation_index"] = frame["up_share_pct"] / frame["up_population_share_pct"]
-    return frame
-
-
-def up_rank_among_states() -> pd.DataFrame:
-    """UP's rank among the states in each state-wise table (1 = most registrations).
-
-    The "Others" row of a table is not a state and is left out of the ranking.
-
-    Returns:
-        Columns ``snapshot_date, measure, up_rank, states_ranked_count,
-        up_registrations_count, leader_state, leader_registrations_count``.
-    """
-    states = reference.load_state_registrations()
-    states = states[~states["state"].str.startswith("Others")]
-    rows = []
-    for (date, measure), group in states.groupby(["snapshot_date", "measure"], sort=True):
-        ranked = group.assign(rank=group["registrations_count"].rank(ascending=False, method="min"))
-        ranked = ranked.sort_values("registrations_count", ascending=False)
-        up_row = ranked[ranked["state"] == UP]
-        rows.append(
-            {
-                "snapshot_date": date,
-                "measure": measure,
-                "up_rank": int(up_row["rank"].iloc[0]),
-                "states_ranked_count": len(ranked),
-                "up_registrations_count": int(up_row["registrations_count"].iloc[0]),
-                "leader_state": ranked["state"].iloc[0],
-                "leader_registrations_count": int(ranked["registrations_count"].iloc[0]),
-            }
-        )
-    return pd.DataFrame(rows)
-
-
-def state_table(snapshot_date: str | pd.Timestamp, measure: str, top_n: int = 10) -> pd.DataFrame:
-    """The ``top_n`` states of a state-wise table by registrations, with each state's share of India (%)."""
-    states = reference.load_state_registrations()
-    table = states[(states["snapshot_date"] == pd.Timestamp(snapshot_date)) & (states["measure"] == measure)]
-    total = table["registrations_count"].sum()
-    table = table[~table["state"].str.startswith("Others")].sort_values("registrations_count", ascending=False)
-    table = table.assign(share_of_india_pct=table["registrations_count"] / total * 100, is_up=table["state"] == UP)
-    return table.head(top_n)[["state", "registrations_count", "share_of_india_pct", "is_up"]].reset_index(drop=True)
-
-
-def up_order_value() -> pd.DataFrame:
-    """UP government orders on GeM by financial year (₹ crore), with the part-year row flagged."""
-    return reference.load_up_order_value()
 
 
 # ------------------------------------------------------ district coverage
@@ -420,30 +211,6 @@ def event_vs_home(phase_regs: pd.DataFrame, phase: Phase) -> pd.DataFrame:
     frame = pd.DataFrame(rows)
     frame["from_nearby_pct"] = _pct(frame["from_nearby_count"], frame["registrations_count"])
     return frame
-
-
-def gi_coverage(phase_regs: pd.DataFrame, phase: Phase) -> pd.DataFrame:
-    """GI products of the phase's participating districts, with and without a registered seller.
-
-    A product has a registered seller in a district when a registration of the
-    phase from that home district names the product in ``gi_product``. The
-    evidence column of the GI list is kept; ``is_confirmed`` is False for rows
-    the list marks as unconfirmed ("memory").
-    """
-    gi = reference.load_gi_products()
-    gi = gi[gi["district"].isin(phase.participating_districts)]
-    sellers = (
-        phase_regs.dropna(subset=["gi_product"]).groupby(["gi_product", "home_district"]).size().rename("sellers_count")
-    )
-    sellers.index = sellers.index.set_names(["gi_name", "district"])
-    frame = gi.merge(sellers.reset_index(), on=["gi_name", "district"], how="left")
-    frame["sellers_count"] = frame["sellers_count"].fillna(0).astype(int)
-    frame["has_registered_seller"] = frame["sellers_count"] > 0
-    columns = [
-        "gi_name", "district", "category", "sellers_count", "has_registered_seller", "is_confirmed", "evidence",
-        "district_note",
-    ]
-    return frame[columns].sort_values(["has_registered_seller", "district", "gi_name"]).reset_index(drop=True)
 
 
 def phase_key_figures(phase_regs: pd.DataFrame, coverage: pd.DataFrame) -> dict[str, float | int]:

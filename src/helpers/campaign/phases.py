@@ -29,6 +29,8 @@ class EventLocation:
     name_en: str
     district: str
     note: str | None = None
+    #: The note in Hindi (``note_hi`` in the phases file); None where none is given.
+    note_hi: str | None = None
 
 
 @dataclass(frozen=True)
@@ -49,6 +51,10 @@ class Phase:
     event_districts: tuple[str, ...]
     nearby_districts: tuple[str, ...]
     notes: tuple[str, ...] = field(default=())
+    #: ``notes`` in Hindi, same order (``notes_hi``); empty where none are given.
+    notes_hi: tuple[str, ...] = field(default=())
+    #: ``window.note`` in Hindi (``window.note_hi``).
+    window_note_hi: str | None = None
     #: A state-level target for the phase (registrations), when the department gave only that.
     state_target_count: int | None = None
     #: Where the state target comes from (a document, or "illustrative").
@@ -95,10 +101,10 @@ def _nearby(event_districts: tuple[str, ...]) -> tuple[str, ...]:
 
 PHASE_KEYS = {
     "id", "title", "title_hi", "status", "source", "window", "announced_district_count",
-    "event_locations", "event_districts", "include_neighbours", "notes",
+    "event_locations", "event_districts", "include_neighbours", "notes", "notes_hi",
     "state_target_count", "state_target_source",
 }
-LOCATION_KEYS = {"name_in_source", "name_en", "district", "note"}
+LOCATION_KEYS = {"name_in_source", "name_en", "district", "note", "note_hi"}
 
 
 def _parse_location(raw: object, where: str) -> EventLocation:
@@ -183,6 +189,8 @@ def _parse_phase(raw: dict, source_path: Path, known_districts: set[str]) -> Pha
         event_districts=events,
         nearby_districts=nearby,
         notes=tuple(" ".join(str(n).split()) for n in raw.get("notes", [])),
+        notes_hi=tuple(" ".join(str(n).split()) for n in raw.get("notes_hi", [])),
+        window_note_hi=" ".join(str(window["note_hi"]).split()) if window.get("note_hi") else None,
         state_target_count=state_target_count,
         state_target_source=state_target_source,
     )

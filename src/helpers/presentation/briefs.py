@@ -4,11 +4,11 @@ Each function takes figures already computed by ``metrics`` and returns either
 an HTML fragment (every piece of text escaped, every label from the message
 catalogues, numbers in Indian grouping) or a matplotlib Figure with alt text.
 Notebooks 04 (phase brief) and 05 (district brief) call them, one line a
-section, and show them with ``render.show`` / ``charts.show_chart``.
+section, and show them with ``fragments.show`` / ``charts.show_chart``.
 
 What does not belong here: computing figures (``metrics``), the chart theme
 and generic charts (``charts``), the district map (``maps``), HTML pages
-(``render``).
+(``fragments``).
 """
 
 from __future__ import annotations
@@ -19,10 +19,12 @@ from datetime import date
 
 import pandas as pd
 
-from helpers.presentation import charts, i18n, maps
+from helpers.presentation import charts, i18n, maps, reference_sections
+from helpers.presentation import columns as registry
+from helpers.presentation.display import registry_frame
 from helpers.analysis import metrics
 from helpers.reference import tables as reference
-from helpers.publishing import render
+from helpers.presentation import fragments
 from helpers.presentation.formatting import format_count, format_crore, format_number, format_pct
 from helpers.campaign.phases import Phase
 
@@ -35,10 +37,12 @@ SOURCE_FILES: tuple[str, ...] = (
     reference.STATE_WEAVERS_2022_04_06,
     reference.PAHCHAN_FILE,
     reference.HANDLOOM_FILE,
-    reference.POPULATION_FILE,
+    reference.HOUSEHOLD_INDUSTRY_FILE,
     reference.CENSUS_FILE,
     reference.ORDERS_FILE,
     reference.GI_FILE,
+    reference.ODOP_FILE,
+    reference.ODOP_SYNONYMS_FILE,
     reference.DISTRICTS_FILE,
     reference.NEIGHBOURS_FILE,
 )
@@ -70,7 +74,7 @@ def role_label(role: str, lang: str) -> str:
 
 def title_block(title: str, purpose: str) -> str:
     """The brief's title (h1) and one-sentence purpose."""
-    return render.heading(title, 1) + render.paragraph(purpose)
+    return fragments.heading(title, 1) + fragments.paragraph(purpose)
 
 
 def synthetic_notice(registrations: pd.DataFrame, lang: str) -> str | None:
@@ -93,22 +97,22 @@ def source_key_figures(lang: str) -> str:
     part_year = orders[orders["is_part_year"]].iloc[-1]
     source = _t("brief.source_seed", lang)
     figures = [
-        render.KeyFigure(format_count(at_source.loc["artisans", "india_registrations_count"], lang),
+        fragments.KeyFigure(format_count(at_source.loc["artisans", "india_registrations_count"], lang),
                          _t("brief.artisans_india", lang), source),
-        render.KeyFigure(format_count(at_source.loc["weavers", "india_registrations_count"], lang),
+        fragments.KeyFigure(format_count(at_source.loc["weavers", "india_registrations_count"], lang),
                          _t("brief.weavers_india", lang), source),
-        render.KeyFigure(format_count(at_source.loc["artisans", "up_registrations_count"], lang),
+        fragments.KeyFigure(format_count(at_source.loc["artisans", "up_registrations_count"], lang),
                          _t("brief.artisans_up", lang, share=format_pct(at_source.loc["artisans", "up_share_pct"], 2, lang)),
                          source),
-        render.KeyFigure(format_count(at_source.loc["weavers", "up_registrations_count"], lang),
+        fragments.KeyFigure(format_count(at_source.loc["weavers", "up_registrations_count"], lang),
                          _t("brief.weavers_up", lang, share=format_pct(at_source.loc["weavers", "up_share_pct"], 2, lang)),
                          source),
-        render.KeyFigure(format_crore(part_year["up_order_value_crore"], lang), _t("brief.order_value", lang), source),
+        fragments.KeyFigure(format_crore(part_year["up_order_value_crore"], lang), _t("brief.order_value", lang), source),
     ]
     return (
-        render.heading(_t("brief.key_figures", lang))
-        + render.paragraph(_t("brief.key_figures_note", lang, date=format_day(metrics.SOURCE_SNAPSHOT_DATE, lang)))
-        + render.key_figure_cards(figures)
+        fragments.heading(_t("brief.key_figures", lang))
+        + fragments.paragraph(_t("brief.key_figures_note", lang, date=format_day(metrics.SOURCE_SNAPSHOT_DATE, lang)))
+        + fragments.key_figure_cards(figures)
     )
 
 
@@ -118,44 +122,47 @@ def source_key_figures(lang: str) -> str:
 def phase_section(phase: Phase, lang: str) -> str:
     """The phase: title, status, window (marked when assumed), event and nearby districts, notes."""
     parts = [
-        render.heading(_t("brief.phase", lang)),
-        render.paragraph(phase.title_hi if lang == "hi" else phase.title),
-        render.paragraph(_t("brief.status_illustrative" if phase.is_illustrative else "brief.status_from_source", lang),
+        fragments.heading(_t("brief.phase", lang)),
+        fragments.paragraph(phase.title_hi if lang == "hi" else phase.title),
+        fragments.paragraph(_t("brief.status_illustrative" if phase.is_illustrative else "brief.status_from_source", lang),
                          "kit-warning" if phase.is_illustrative else None),
-        render.paragraph(_t("brief.window", lang, start=format_day(phase.window_start, lang),
+        fragments.paragraph(_t("brief.window", lang, start=format_day(phase.window_start, lang),
                             end=format_day(phase.window_end, lang))),
     ]
     if phase.is_window_assumed:
-        parts.append(render.paragraph(_t("brief.window_assumed", lang), "kit-note"))
+        parts.append(fragments.paragraph(_t("brief.window_assumed", lang), "kit-note"))
         if phase.window_note:
-            parts.append(render.paragraph(source_note(phase.window_note, lang), "kit-note"))
+            parts.append(fragments.paragraph(source_note(phase.window_note, lang, phase.window_note_hi), "kit-note"))
     if phase.event_locations:
-        parts.append(render.heading(_t("brief.event_districts", lang, count=len(phase.event_districts)), 3))
+        parts.append(fragments.heading(_t("brief.event_districts", lang, count=len(phase.event_districts)), 3))
         items = []
         for location in phase.event_locations:
             name = district_label(location.district, lang)
             if location.name_en != location.district:
                 name = f"{location.name_in_source if lang == 'hi' else location.name_en} → {name}"
             if location.note:
-                name = f"{name} ({source_note(location.note, lang)})"
+                name = f"{name} ({source_note(location.note, lang, location.note_hi)})"
             items.append(name)
-        parts.append(render.bullet_list(items))
+        parts.append(fragments.bullet_list(items))
     else:
-        parts.append(render.paragraph(_t("brief.event_all", lang, count=len(phase.event_districts))))
+        parts.append(fragments.paragraph(_t("brief.event_all", lang, count=len(phase.event_districts))))
     if phase.has_count_discrepancy:
-        parts.append(render.paragraph(
+        parts.append(fragments.paragraph(
             _t("brief.count_discrepancy", lang, announced=phase.announced_district_count,
                named=phase.named_location_count), "kit-warning"))
     if phase.nearby_districts:
-        parts.append(render.paragraph(_t("brief.nearby_districts", lang, count=len(phase.nearby_districts))))
-        parts.append(render.paragraph(", ".join(district_label(d, lang) for d in phase.nearby_districts)))
-    parts.extend(render.paragraph(source_note(note, lang), "kit-note") for note in phase.notes)
+        parts.append(fragments.paragraph(_t("brief.nearby_districts", lang, count=len(phase.nearby_districts))))
+        parts.append(fragments.paragraph(", ".join(district_label(d, lang) for d in phase.nearby_districts)))
+    notes_hi = phase.notes_hi if len(phase.notes_hi) == len(phase.notes) else (None,) * len(phase.notes)
+    parts.extend(fragments.paragraph(source_note(note, lang, hi), "kit-note") for note, hi in zip(phase.notes, notes_hi))
     return "".join(parts)
 
 
-def source_note(note: str, lang: str) -> str:
-    """A note written in English in phases.yaml, labelled as English on a Hindi page (never dropped)."""
-    return note if lang == "en" else _t("brief.note_in_english", lang, note=note)
+def source_note(note: str, lang: str, note_hi: str | None = None) -> str:
+    """A note of phases.yaml in ``lang``: its Hindi text (``note_hi``) on a Hindi page, else the English labelled as such."""
+    if lang == "en":
+        return note
+    return note_hi if note_hi else _t("brief.note_in_english", lang, note=note)
 
 
 # --------------------------------------------------------------- coverage
@@ -164,13 +171,13 @@ def source_note(note: str, lang: str) -> str:
 def coverage_summary(coverage: pd.DataFrame, key: dict, lang: str) -> str:
     """Heading, note and cards for the phase's own figures (registrations, women, tribal, first order)."""
     cards = [
-        render.KeyFigure(format_count(key["registrations_count"], lang), _t("brief.phase_registrations", lang)),
-        render.KeyFigure(format_pct(key["women_share_pct"], 1, lang), _t("brief.women_share", lang)),
-        render.KeyFigure(format_pct(key["tribal_share_pct"], 1, lang), _t("brief.tribal_share", lang)),
-        render.KeyFigure(format_pct(key["first_order_pct"], 1, lang), _t("brief.first_order_share", lang)),
+        fragments.KeyFigure(format_count(key["registrations_count"], lang), _t("brief.phase_registrations", lang)),
+        fragments.KeyFigure(format_pct(key["women_share_pct"], 1, lang), _t("brief.women_share", lang)),
+        fragments.KeyFigure(format_pct(key["tribal_share_pct"], 1, lang), _t("brief.tribal_share", lang)),
+        fragments.KeyFigure(format_pct(key["first_order_pct"], 1, lang), _t("brief.first_order_share", lang)),
     ]
     note = _t("brief.coverage_note", lang, reached=key["districts_reached_count"], total=key["districts_count"])
-    return render.heading(_t("brief.coverage", lang)) + render.paragraph(note) + render.key_figure_cards(cards)
+    return fragments.heading(_t("brief.coverage", lang)) + fragments.paragraph(note) + fragments.key_figure_cards(cards)
 
 
 def coverage_map(coverage: pd.DataFrame, phase: Phase, lang: str, boundary_path: str | None = None):
@@ -188,14 +195,10 @@ def coverage_map(coverage: pd.DataFrame, phase: Phase, lang: str, boundary_path:
 
 
 def _coverage_rows(frame: pd.DataFrame, lang: str) -> pd.DataFrame:
-    return pd.DataFrame(
-        {
-            _t("col.district", lang): [district_label(d, lang) for d in frame["district"]],
-            _t("col.role", lang): [role_label(r, lang) for r in frame["role"]],
-            _t("col.registrations", lang): [format_count(v, lang) for v in frame["registrations_count"]],
-            _t("col.per_lakh", lang): [format_number(v, 1, lang) for v in frame["registrations_per_lakh_population"]],
-        }
-    )
+    columns = ["district", "role", "registrations_count", "registrations_per_lakh_population"]
+    shown = frame.assign(district=[district_label(d, lang) for d in frame["district"]],
+                         role=[role_label(r, lang) for r in frame["role"]])
+    return registry_frame(shown, columns, lang)
 
 
 def top_bottom_tables(coverage: pd.DataFrame, lang: str, count: int = 5) -> str:
@@ -204,8 +207,8 @@ def top_bottom_tables(coverage: pd.DataFrame, lang: str, count: int = 5) -> str:
         subset=["registrations_per_lakh_population"]
     )
     ranked = participating.sort_values(["registrations_per_lakh_population", "district"], ascending=[False, True])
-    top = render.table(_coverage_rows(ranked.head(count), lang), caption=_t("brief.top_districts", lang))
-    bottom = render.table(
+    top = fragments.table(_coverage_rows(ranked.head(count), lang), caption=_t("brief.top_districts", lang))
+    bottom = fragments.table(
         _coverage_rows(ranked.tail(count).iloc[::-1], lang), caption=_t("brief.bottom_districts", lang)
     )
     return top + bottom
@@ -227,93 +230,20 @@ def funnel_chart(phase_funnel: pd.DataFrame, title: str, lang: str):
     return charts.funnel_bars(phase_funnel, labels, text, lang=lang)
 
 
-# --------------------------------------------------------------- national
+# ----------------------------------------------- national, GI, ODOP, sources
+# These sections live in ``reference_sections``; the names stay here for the notebooks.
 
-
-def national_section(rep: pd.DataFrame, lang: str) -> str:
-    """UP's share of India against its share of the base: table with the representation index."""
-    rows = pd.DataFrame(
-        {
-            _t("col.measure", lang): [_t(f"brief.measure_{m}", lang) for m in rep["measure"]],
-            _t("col.up_registrations", lang): [format_count(v, lang) for v in rep["up_registrations_count"]],
-            _t("col.india_registrations", lang): [format_count(v, lang) for v in rep["india_registrations_count"]],
-            _t("col.up_share", lang): [format_pct(v, 2, lang) for v in rep["up_share_pct"]],
-            _t("col.up_share_of_base", lang): [format_pct(v, 2, lang) for v in rep["up_share_of_base_pct"]],
-            _t("col.representation_index", lang): [format_number(v, 2, lang) for v in rep["representation_index"]],
-            _t("col.needed_for_parity", lang): [format_count(v, lang) for v in rep["registrations_needed_for_parity"]],
-        }
-    )
-    return (
-        render.heading(_t("brief.national", lang))
-        + render.paragraph(_t("brief.national_note", lang))
-        + render.table(rows)
-    )
-
-
-def share_chart(rep: pd.DataFrame, lang: str):
-    """Grouped bars: UP's share of India's registrations, of the base and of the population, per measure."""
-    frame = pd.DataFrame(
-        {
-            "measure": [_t(f"brief.measure_{m}", lang) for m in rep["measure"]],
-            "up_share_pct": rep["up_share_pct"].to_numpy(),
-            "up_share_of_base_pct": rep["up_share_of_base_pct"].to_numpy(),
-        }
-    )
-    measures = ", ".join(frame["measure"])
-    text = charts.ChartText(
-        title=_t("brief.share_chart_title", lang),
-        units=_t("brief.share_chart_units", lang),
-        source=_t("brief.share_chart_source", lang),
-        alt_text=_t("brief.share_chart_alt", lang, measures=measures),
-    )
-    series = {"up_share_pct": _t("col.up_share", lang), "up_share_of_base_pct": _t("col.up_share_of_base", lang)}
-    return charts.grouped_bars(frame, "measure", series, text)
-
-
-# -------------------------------------------------------------------- GI
-
-
-def gi_table(gi: pd.DataFrame, lang: str, caption: str | None = None) -> str:
-    """GI products with sellers, confirmation and the evidence column kept."""
-    yes, no = _t("col.answer_yes", lang), _t("col.answer_no", lang)
-    rows = pd.DataFrame(
-        {
-            _t("col.gi_product", lang): gi["gi_name"].to_numpy(),
-            _t("col.district", lang): [district_label(d, lang) if d in i18n.district_names(lang) else d
-                                       for d in gi["district"]],
-            _t("col.sellers", lang): [format_count(v, lang) for v in gi["sellers_count"]],
-            _t("col.has_seller", lang): [yes if v else no for v in gi["has_registered_seller"]],
-            _t("col.confirmed", lang): [yes if v else _t("col.unconfirmed", lang) for v in gi["is_confirmed"]],
-            _t("col.evidence", lang): gi["evidence"].to_numpy(),
-        }
-    )
-    return render.table(rows, caption=caption)
-
-
-def gi_section(gi: pd.DataFrame, lang: str) -> str:
-    """Heading, partial-list note and the GI table of the participating districts."""
-    return render.heading(_t("brief.gi_products", lang)) + render.paragraph(_t("brief.gi_note", lang), "kit-note") + gi_table(gi, lang)
-
-
-# ------------------------------------------------------ sources and quality
+national_section = reference_sections.national_section
+share_chart = reference_sections.share_chart
+gi_table = reference_sections.gi_table
+gi_section = reference_sections.gi_section
+odop_section = reference_sections.odop_section
+district_odop = reference_sections.district_odop
 
 
 def sources_section(lang: str, files: Sequence[str] = SOURCE_FILES) -> str:
-    """Every reference file the brief draws on, with its source and caveats from its provenance sidecar."""
-    rows = []
-    for name in files:
-        try:
-            meta = reference.provenance(name)
-        except FileNotFoundError:
-            meta = {}
-        source = " ".join(str(meta.get("source", "")).split())
-        caveats = " ".join(str(meta.get("caveats", "") or "").split())
-        rows.append({_t("col.file", lang): name, _t("col.source", lang): source, _t("col.evidence", lang): caveats})
-    shares = metrics.up_share_by_snapshot()
-    for row in shares.itertuples(index=False):
-        rows.append({_t("col.file", lang): f"{row.snapshot_date:%Y-%m-%d} {row.measure}",
-                     _t("col.source", lang): row.source, _t("col.evidence", lang): row.evidence})
-    return render.heading(_t("brief.sources", lang)) + render.table(pd.DataFrame(rows))
+    """Every reference file the brief draws on, with what it is and its source (Hindi where the sidecar has it)."""
+    return reference_sections.sources_section(lang, tuple(files))
 
 
 def data_quality_section(quality: pd.DataFrame, lang: str) -> str:
@@ -328,18 +258,18 @@ def data_quality_section(quality: pd.DataFrame, lang: str) -> str:
         }
     )
     return (
-        render.heading(_t("brief.data_quality", lang))
-        + render.paragraph(_t("brief.data_quality_note", lang))
-        + render.table(rows)
+        fragments.heading(_t("brief.data_quality", lang))
+        + fragments.paragraph(_t("brief.data_quality_note", lang))
+        + fragments.table(rows)
     )
 
 
 def footnotes(lang: str, small_count_threshold: int) -> str:
     """The suppression note, and for Hindi the note that district names are unverified."""
-    parts = [render.paragraph(_t("brief.suppressed_note", lang, below=small_count_threshold - 1,
+    parts = [fragments.paragraph(_t("brief.suppressed_note", lang, below=small_count_threshold - 1,
                                  threshold=small_count_threshold), "kit-note")]
     if lang == "hi":
-        parts.append(render.paragraph(_t("brief.district_names_unverified", lang), "kit-note"))
+        parts.append(fragments.paragraph(_t("brief.district_names_unverified", lang), "kit-note"))
     return "".join(parts)
 
 
@@ -352,26 +282,19 @@ def district_section(coverage: pd.DataFrame, district: str, lang: str, small_cou
 
     row = coverage.set_index("district").loc[district]
     name = district_label(district, lang)
-    parts = [render.heading(_t("brief.district_figures", lang, district=name)),
-             render.paragraph(_t(f"brief.district_role_{row['role']}", lang, district=name))]
+    parts = [fragments.heading(_t("brief.district_figures", lang, district=name)),
+             fragments.paragraph(_t(f"brief.district_role_{row['role']}", lang, district=name))]
     ranked = coverage["rank_per_1000_hh_workers"].dropna()
     if pd.notna(row["rank_per_1000_hh_workers"]):
-        parts.append(render.paragraph(_t("brief.district_rank", lang, rank=int(row["rank_per_1000_hh_workers"]),
+        parts.append(fragments.paragraph(_t("brief.district_rank", lang, rank=int(row["rank_per_1000_hh_workers"]),
                                          count=len(ranked))))
     elif isinstance(row["base_missing_reason"], str):
-        parts.append(render.paragraph(source_note(row["base_missing_reason"], lang), "kit-note"))
+        parts.append(fragments.paragraph(base_missing_text(district, row["base_missing_reason"], lang), "kit-note"))
     state = coverage.sum(numeric_only=True)
     state_population = coverage["population_2011"].sum()
     counts = ["registrations_count", "artisan_count", "weaver_count", "other_count", "women_count", "tribal_count"]
     safe = privacy.suppress_small_counts(coverage[coverage["district"] == district], counts[1:], small_count_threshold)
-    labels = {
-        "registrations_count": _t("col.registrations", lang),
-        "artisan_count": _t("col.artisans", lang),
-        "weaver_count": _t("col.weavers", lang),
-        "other_count": _t("col.other", lang),
-        "women_count": _t("col.women", lang),
-        "tribal_count": _t("col.tribal", lang),
-    }
+    labels = registry.labels(counts, lang)
 
     def count_cell(value: object) -> str:
         return value if isinstance(value, str) else format_count(value, lang)
@@ -386,8 +309,20 @@ def district_section(coverage: pd.DataFrame, district: str, lang: str, small_cou
         _t("col.value_up", lang): format_number(
             coverage.loc[coverage["population_2011"].notna(), "registrations_count"].sum() / state_population * 1e5, 1, lang),
     })
-    parts.append(render.table(pd.DataFrame(rows)))
+    parts.append(fragments.table(pd.DataFrame(rows)))
     return "".join(parts)
+
+
+def base_missing_text(district: str, reason: str, lang: str) -> str:
+    """Why a district has no Census 2011 base, in ``lang`` (the parents' names translated)."""
+    if lang == "en":
+        return reason
+    carved = reference.load_districts().set_index("district").loc[district, "carved_from"]
+    if not isinstance(carved, str):
+        return _t("brief.note_in_english", lang, note=reason)
+    parents = [p.split("(")[0].strip() for p in carved.split("+")]
+    names = [i18n.district_name(p, lang) if p in i18n.district_names(lang) else p for p in parents]
+    return _t("odop.created_after_2011", lang, parents=" + ".join(names))
 
 
 def neighbours_table(coverage: pd.DataFrame, district: str, lang: str) -> str:
@@ -395,4 +330,4 @@ def neighbours_table(coverage: pd.DataFrame, district: str, lang: str) -> str:
     neighbours = reference.load_neighbours()
     names = neighbours.loc[neighbours["district"] == district, "neighbour"]
     frame = coverage[coverage["district"].isin(names)].sort_values("district")
-    return render.heading(_t("brief.neighbours", lang)) + render.table(_coverage_rows(frame, lang))
+    return fragments.heading(_t("brief.neighbours", lang)) + fragments.table(_coverage_rows(frame, lang))

@@ -13,42 +13,76 @@ import html
 import re
 from collections.abc import Mapping
 
+import numpy as np
 import pandas as pd
 
-from helpers.presentation.formatting import format_count, format_number, format_pct
+from helpers.presentation import columns as registry
+from helpers.presentation.formatting import format_count, format_crore, format_number, format_pct
 
-#: How a column is formatted: a count, a percentage, a decimal number, a ratio or plain text.
-Format = str  # "count" | "pct" | "number" | "ratio" | "text"
+#: How a column is formatted: count, pct, ratio, crore, date or text (``number`` = ratio with 1 decimal).
+Format = str
+#: Decimals of a pct / ratio / number column when none is given.
+DEFAULT_DECIMALS = {"pct": 1, "ratio": 2, "number": 1}
+_YES_NO = {"en": ("yes", "no"), "hi": ("हाँ", "नहीं")}
+
+
+def format_cell(value: object, kind: Format, lang: str = "en", decimals: int | None = None) -> str:
+    """One value as text: Indian grouping for numbers, yes/no for booleans, '' for a missing text."""
+    if isinstance(value, str) and kind != "text":
+        return value  # already text, e.g. a suppressed count "<5"
+    places = DEFAULT_DECIMALS.get(kind, 2) if decimals is None else decimals
+    if kind == "count":
+        return format_count(value, lang)
+    if kind == "pct":
+        return format_pct(value, places, lang)
+    if kind in ("number", "ratio"):
+        return format_number(value, places, lang)
+    if kind == "crore":
+        return format_crore(value, lang)
+    if value is None or (isinstance(value, float) and pd.isna(value)) or value is pd.NA or value is pd.NaT:
+        return ""
+    if kind == "date":
+        return f"{pd.Timestamp(value):%Y-%m-%d}"
+    if isinstance(value, (bool, np.bool_)):
+        return _YES_NO.get(lang, _YES_NO["en"])[0 if value else 1]
+    return str(value)
 
 
 def format_frame(
-    frame: pd.DataFrame, columns: Mapping[str, str], formats: Mapping[str, Format] | None = None, lang: str = "en"
+    frame: pd.DataFrame,
+    columns: Mapping[str, str],
+    formats: Mapping[str, Format] | None = None,
+    lang: str = "en",
+    decimals: Mapping[str, int | None] | None = None,
 ) -> pd.DataFrame:
     """Select ``columns`` ({column: label}) of ``frame``, format each cell as text, rename to the labels.
 
     Cells that are already text (e.g. a suppressed count "<5") are kept as they are.
     """
-    formats = formats or {}
+    formats, decimals = formats or {}, decimals or {}
     out = pd.DataFrame(index=frame.index)
     for column, label in columns.items():
-        kind = formats.get(column, "text")
-        values = frame[column]
-
-        def cell(value: object, kind: str = kind) -> str:
-            if isinstance(value, str) and kind != "text":
-                return value
-            if kind == "count":
-                return format_count(value, lang)
-            if kind == "pct":
-                return format_pct(value, 1, lang)
-            if kind == "number":
-                return format_number(value, 1, lang)
-            if kind == "ratio":
-                return format_number(value, 2, lang)
-            return "" if value is None or (isinstance(value, float) and pd.isna(value)) else str(value)
-
-        out[label] = values.map(cell)
+        kind, places = formats.get(column, "text"), decimals.get(column)
+        out[label] = frame[column].map(lambda value, k=kind, d=places: format_cell(value, k, lang, d))
     return out
+
+
+def registry_frame(frame: pd.DataFrame, columns: list[str], lang: str = "en") -> pd.DataFrame:
+    """``format_frame`` with labels, formats and decimals from the column registry (``columns.csv``)."""
+    return format_frame(
+        frame,
+        registry.labels(columns, lang),
+        {c: registry.display_format(c) for c in columns},
+        lang,
+        {c: registry.decimals(c) for c in columns},
+    )
+
+
+def show_columns(frame: pd.DataFrame, columns: list[str], *, caption: str | None = None, lang: str = "en") -> None:
+    """Display ``columns`` of ``frame`` as a table labelled and formatted from the column registry."""
+    from IPython.display import HTML, display
+
+    display(HTML(text_table_html(registry_frame(frame, columns, lang), caption=caption)))
 
 
 _NUMERIC_CELL = re.compile(

@@ -188,39 +188,101 @@ def load_neighbours() -> pd.DataFrame:
 
 # ------------------------------------------------------------ GI products
 
-GI_FILE = "up_gi_handicraft_subset_PARTIAL.csv"
+GI_FILE = "up_gi_products.csv"
+#: What a GI row may say about itself: registration verified, only the application, neither.
+GI_STATUSES: tuple[str, ...] = ("registered", "applied", "unverified")
 
 
 @lru_cache(maxsize=1)
 def load_gi_products() -> pd.DataFrame:
-    """GI products of UP (a partial list), one row per product and district, with the evidence kept.
+    """UP's GI products (not a complete list), one row per product and district, with the source kept.
 
-    ``districts`` in the file lists several districts separated by ';', some with
-    a parenthetical remark; the district part is split off into ``district`` and
-    the remark goes into ``district_note``. ``is_confirmed`` is False for rows
-    whose evidence or district note says any part rests on "memory" (unconfirmed:
-    the product, or its district list).
+    ``districts`` in the file lists districts separated by ';'; each becomes a row
+    (column ``district``). ``gi_status`` says what the evidence supports:
+    "registered" (the registration is verified), "applied" (only the application
+    is), "unverified"; ``source_url``, ``source_title``, ``evidence`` and
+    ``verification_status`` are kept for every row. ``name_in_earlier_list`` is
+    the name the kit's earlier partial list used (see :func:`gi_name_aliases`).
     """
     schema = pa.DataFrameSchema(
         {
             "gi_name": pa.Column(str, unique=True),
-            "districts": pa.Column(str),
+            "name_in_earlier_list": pa.Column(str, nullable=True),
+            "gi_name_hi": pa.Column(str, nullable=True),
+            "gi_application_number": pa.Column(str, nullable=True),
             "category": pa.Column(str),
+            "districts": pa.Column(str),
+            "registration_year": pa.Column(str, nullable=True),
+            "gi_status": pa.Column(str, pa.Check.isin(GI_STATUSES)),
+            "verification_status": pa.Column(str),
+            "source_url": pa.Column(str, nullable=True),
+            "source_title": pa.Column(str, nullable=True),
             "evidence": pa.Column(str),
         },
-        strict=False,
+        strict=True,
     )
-    frame = _read_csv(GI_FILE, schema, dtype={"application_no": str})
-    # split on ';' outside parentheses: "Prayagraj (per memory; also Amethi)" is one district
-    frame = frame.assign(district=frame["districts"].str.split(r";(?![^(]*\))", regex=True)).explode("district")
-    parts = frame["district"].str.extract(r"^\s*(?P<district>[^(]+?)\s*(?:\((?P<district_note>.*)\))?\s*$")
-    frame["district"] = parts["district"]
-    frame["district_note"] = parts["district_note"]
-    from_memory = frame["evidence"].str.contains("memory", case=False) | frame["district_note"].fillna("").str.contains(
-        "memory", case=False
-    )
-    frame["is_confirmed"] = ~from_memory
+    frame = _read_csv(GI_FILE, schema, dtype=str)
+    frame = frame.assign(district=frame["districts"].str.split(";")).explode("district")
+    frame["district"] = frame["district"].str.strip()
     return frame.drop(columns=["districts"]).reset_index(drop=True)
+
+
+def gi_name_aliases() -> dict[str, str]:
+    """Every name a GI product is known by in the kit (current and earlier list), mapped to its current name."""
+    gi = load_gi_products().drop_duplicates("gi_name")
+    aliases = {name: name for name in gi["gi_name"]}
+    earlier = gi.dropna(subset=["name_in_earlier_list"])
+    aliases.update(zip(earlier["name_in_earlier_list"], earlier["gi_name"]))
+    return aliases
+
+
+# ------------------------------------------------------------------- ODOP
+
+ODOP_FILE = "up_odop_products.csv"
+ODOP_SYNONYMS_FILE = "odop_craft_synonyms.csv"
+#: How far an ODOP row is evidenced.
+ODOP_STATUSES: tuple[str, ...] = ("verified", "partly_verified", "conflict", "unverified")
+
+
+@lru_cache(maxsize=1)
+def load_odop_products() -> pd.DataFrame:
+    """One District One Product: each of the 75 districts' product, with its evidence.
+
+    Columns ``district, product, product_hi, odop_product_group,
+    verification_status, verification_note, source_url, later_additions``.
+    ``odop_product_group`` holds one or more ';'-separated groups (the kit's own
+    keys, e.g. ``zari_zardozi``) that registrations' crafts are matched to.
+    """
+    schema = pa.DataFrameSchema(
+        {
+            "district": pa.Column(str, unique=True),
+            "product": pa.Column(str),
+            "product_hi": pa.Column(str, nullable=True),
+            "odop_product_group": pa.Column(str),
+            "verification_status": pa.Column(str, pa.Check.isin(ODOP_STATUSES)),
+            "verification_note": pa.Column(str),
+            "source_url": pa.Column(str, nullable=True),
+            "later_additions": pa.Column(str, nullable=True),
+        },
+        strict=True,
+        checks=pa.Check(lambda df: len(df) == 75, error="one ODOP row per district of UP (75)"),
+    )
+    return _read_csv(ODOP_FILE, schema, dtype=str)
+
+
+@lru_cache(maxsize=1)
+def load_odop_craft_synonyms() -> pd.DataFrame:
+    """Craft names (English and Hindi, ``lang``) and the ODOP product group each one is."""
+    schema = pa.DataFrameSchema(
+        {
+            "craft": pa.Column(str),
+            "lang": pa.Column(str, pa.Check.isin(["en", "hi"])),
+            "odop_product_group": pa.Column(str),
+            "note": pa.Column(str, nullable=True),
+        },
+        strict=True,
+    )
+    return _read_csv(ODOP_SYNONYMS_FILE, schema, dtype=str)
 
 
 # ------------------------------------------------------ GeM registrations
@@ -257,14 +319,20 @@ def harmonise_states(frame: pd.DataFrame, source: str, column: str = "state") ->
 
 @lru_cache(maxsize=1)
 def load_registration_snapshots() -> pd.DataFrame:
-    """Dated national and UP counts of GeM-registered artisans and weavers, with source and evidence."""
+    """Dated national and UP counts of GeM-registered artisans and weavers, with source and evidence.
+
+    ``date_precision`` is "day", or "month" where the source gives only the month
+    (the date is then the 1st of that month).
+    """
     schema = pa.DataFrameSchema(
         {
             "snapshot_date": pa.Column(pa.DateTime),
             "geography": pa.Column(str, pa.Check.isin([INDIA, UP])),
             "measure": pa.Column(str, pa.Check.isin(["artisans", "weavers"])),
             "registrations_count": pa.Column(int, pa.Check.ge(0)),
+            "date_precision": pa.Column(str, pa.Check.isin(["day", "month"])),
             "source": pa.Column(str),
+            "source_hi": pa.Column(str),
             "evidence": pa.Column(str),
         },
         strict=True,
@@ -369,6 +437,24 @@ def load_population() -> pd.DataFrame:
         strict=True,
     )
     return _read_csv(POPULATION_FILE, schema)
+
+
+HOUSEHOLD_INDUSTRY_FILE = "census2011_household_industry_workers.csv"
+
+
+@lru_cache(maxsize=1)
+def load_household_industry_workers() -> pd.DataFrame:
+    """Census 2011 household-industry workers of India and of UP (``geography``, ``household_industry_workers_2011``)."""
+    schema = pa.DataFrameSchema(
+        {
+            "geography": pa.Column(str, unique=True),
+            "household_industry_workers_2011": pa.Column(int, pa.Check.gt(0)),
+            "source": pa.Column(str),
+            "evidence": pa.Column(str),
+        },
+        strict=True,
+    )
+    return _read_csv(HOUSEHOLD_INDUSTRY_FILE, schema)
 
 
 # --------------------------------------------------------- GeM purchases

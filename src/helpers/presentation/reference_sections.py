@@ -1,0 +1,246 @@
+"""Brief sections drawn from the public reference tables: UP against India, GI products, ODOP, sources.
+
+Each function takes figures computed by ``analysis.national`` / ``analysis.products``
+and returns an HTML fragment (text escaped, labels from the message catalogues
+and the column registry, numbers in Indian grouping) or a chart whose alt text
+is written from the same frame the chart draws. Every number is shown with
+what it is counted against and its date; every GI row says what its evidence
+supports and links its source.
+
+What does not belong here: computing figures (``analysis``), the phase and
+district sections of the briefs (``briefs``), whole pages (``publishing``).
+"""
+
+from __future__ import annotations
+
+import html
+
+import pandas as pd
+
+from helpers.analysis import national
+from helpers.presentation import charts, fragments, i18n
+from helpers.presentation import columns as registry
+from helpers.presentation.display import registry_frame
+from helpers.presentation.formatting import format_count, format_number, format_pct
+from helpers.reference import tables as reference
+
+
+def _t(key: str, lang: str, **fmt: object) -> str:
+    return i18n.t(key, lang, **fmt)
+
+
+def _day(day: object, lang: str, month_only: bool = False) -> str:
+    from babel.dates import format_date
+
+    locale = "hi_IN" if lang == "hi" else "en_IN"
+    return format_date(pd.Timestamp(day).date(), format="MMMM y" if month_only else "long", locale=locale)
+
+
+def _measure(measure: str, lang: str) -> str:
+    return _t(f"brief.measure_{measure}", lang)
+
+
+def _base(base_id: str, lang: str) -> str:
+    return _t(f"national.base_{base_id}", lang)
+
+
+# ------------------------------------------------------------ UP against India
+
+
+def national_text(rep: pd.DataFrame, lang: str) -> str:
+    """The shares as the source gives them, the like-for-like weaver share and why they differ, the index range."""
+    like = national.like_for_like_weavers()
+    as_given = rep[rep["registrations_basis"] == "as_given"].drop_duplicates("measure").set_index("measure")
+    ranges = []
+    for measure in ("artisans", "weavers"):
+        rows = rep[rep["measure"] == measure]
+        ranges.append("; ".join(
+            _t("national.index_with_base", lang, index=format_number(r.representation_index, 2, lang),
+               base=_base(r.base_id, lang) + ("" if r.registrations_basis == "as_given"
+                                              else ", " + _t("national.basis_like_for_like", lang)))
+            for r in rows.itertuples()))
+    paragraphs = [
+        _t("national.as_given", lang, date=_day(rep["snapshot_date"].iloc[0], lang),
+           artisans=format_pct(as_given.loc["artisans", "up_share_pct"], 2, lang),
+           weavers=format_pct(as_given.loc["weavers", "up_share_pct"], 2, lang)),
+        _t("national.like_for_like", lang, share=format_pct(like["up_share_pct"], 2, lang),
+           up=format_count(like["up_registrations_count"], lang), india=format_count(like["india_registrations_count"], lang),
+           table_date=_day(like["table_date"], lang)),
+        _t("national.why_differ", lang, as_given=format_count(like["india_as_given_count"], lang),
+           before=format_count(like["registered_before_count"], lang), up=format_count(like["up_registrations_count"], lang)),
+        _t("national.index_note", lang, artisans=ranges[0], weavers=ranges[1]),
+    ]
+    return "".join(fragments.paragraph(p) for p in paragraphs)
+
+
+#: Columns of the brief's representation table, in order (labels and formats from the column registry).
+REPRESENTATION_COLUMNS = [
+    "measure", "registrations_basis", "base_name", "up_share_pct", "up_share_of_base_pct", "representation_index",
+    "up_coverage_rate_pct", "india_coverage_rate_pct", "rest_of_india_coverage_rate_pct", "needed_vs_rest_of_india_count",
+    "needed_vs_india_count",
+]
+
+
+def _translated(rep: pd.DataFrame, lang: str) -> pd.DataFrame:
+    return rep.assign(
+        measure=[_measure(m, lang) for m in rep["measure"]],
+        registrations_basis=[_t(f"national.basis_{b}", lang) for b in rep["registrations_basis"]],
+        base_name=[_base(b, lang) for b in rep["base_id"]],
+    )
+
+
+def latest_figure_text(lang: str) -> str:
+    """The latest national figure found (February 2023), with its change and source."""
+    latest = national.latest_national_figure("artisans")
+    change = int(latest["india_change_count"])
+    shares = national.up_share_by_snapshot()
+    since = shares[(shares["measure"] == "artisans") & (shares["snapshot_date"] < latest["snapshot_date"])]
+    return fragments.paragraph(_t(
+        "national.latest", lang, count=format_count(latest["india_registrations_count"], lang),
+        date=_day(latest["snapshot_date"], lang, month_only=latest["date_precision"] == "month"),
+        change=("+" if change > 0 else "−") + format_count(abs(change), lang),
+        since=_day(since["snapshot_date"].max(), lang), source=str(latest["source_hi" if lang == "hi" else "source"])),
+        "kit-note")
+
+
+def national_section(rep: pd.DataFrame, lang: str) -> str:
+    """UP against India: shares as given and like for like, the index range over named bases, parity."""
+    table = registry_frame(_translated(rep, lang), REPRESENTATION_COLUMNS, lang)
+    return (
+        fragments.heading(_t("brief.national", lang))
+        + national_text(rep, lang)
+        + fragments.paragraph(_t("national.parity_note", lang), "kit-note")
+        + fragments.table(table)
+        + latest_figure_text(lang)
+    )
+
+
+SNAPSHOT_COLUMNS = ["snapshot_date", "measure", "up_registrations_count", "india_registrations_count", "up_share_pct",
+                    "india_change_count", "is_change_of_measure"]
+
+
+def snapshot_section(shares: pd.DataFrame, lang: str) -> str:
+    """Every dated figure, rows whose share moves only by a change of measure marked."""
+    measures = {m: _t(f"national.measure_{m}", lang) for m in shares["measure"].unique()}
+    frame = shares.assign(measure=shares["measure"].map(measures))
+    return (fragments.heading(_t("national.snapshot_heading", lang), 3)
+            + fragments.table(registry_frame(frame, SNAPSHOT_COLUMNS, lang))
+            + fragments.paragraph(_t("national.change_of_measure", lang), "kit-note"))
+
+
+def share_chart_frame(rep: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """What the share chart draws: one group per measure, counting basis and dated base."""
+    translated = _translated(rep, lang)
+    return pd.DataFrame({
+        "group": [f"{m}\n{b}" for m, b in zip(translated["measure"], translated["base_name"])],
+        "measure": translated["measure"], "basis": translated["registrations_basis"], "base": translated["base_name"],
+        "up_share_pct": rep["up_share_pct"].to_numpy(), "up_share_of_base_pct": rep["up_share_of_base_pct"].to_numpy(),
+    })
+
+
+def share_chart(rep: pd.DataFrame, lang: str):
+    """Grouped bars: UP's share of India's registrations against its share of each dated base; alt text from the same frame."""
+    frame = share_chart_frame(rep, lang)
+    bars = " ".join(
+        _t("national.chart_bar", lang, measure=r.measure, basis=r.basis, share=format_pct(r.up_share_pct, 2, lang),
+           base_share=format_pct(r.up_share_of_base_pct, 2, lang), base=r.base)
+        for r in frame.itertuples())
+    text = charts.ChartText(
+        title=_t("national.chart_title", lang, date=_day(rep["snapshot_date"].iloc[0], lang)),
+        units=_t("brief.share_chart_units", lang), source=_t("brief.share_chart_source", lang),
+        alt_text=_t("national.chart_alt", lang, bars=bars),
+    )
+    series = {"up_share_pct": registry.label("up_share_pct", lang),
+              "up_share_of_base_pct": registry.label("up_share_of_base_pct", lang)}
+    return charts.grouped_bars(frame, "group", series, text)
+
+
+# -------------------------------------------------------------------- GI
+
+
+def gi_status_label(status: str, lang: str) -> str:
+    """'GI-registered' / 'GI applied for' / 'unverified' in ``lang``."""
+    return _t(f"gi.status_{status}", lang)
+
+
+def product_name(name: str, name_hi: object, lang: str) -> str:
+    """A product's name: its Hindi name where a source gives one, else the English name labelled as such."""
+    if lang != "hi":
+        return name
+    return name_hi if isinstance(name_hi, str) and name_hi.strip() else _t("gi.english_name", lang, name=name)
+
+
+def _link(url: object, title: object, lang: str) -> str:
+    if not (isinstance(url, str) and url.startswith(("http://", "https://"))):
+        return html.escape(_t("gi.no_source", lang))
+    text = title if isinstance(title, str) and title.strip() else _t("gi.source_link", lang)
+    return f'<a href="{html.escape(url, quote=True)}">{html.escape(text)}</a>'
+
+
+def gi_table(gi: pd.DataFrame, lang: str, caption: str | None = None) -> str:
+    """GI products with sellers and what their evidence supports; sources as numbered links below the table."""
+    frame = gi.assign(
+        gi_name=[product_name(n, h, lang) for n, h in zip(gi["gi_name"], gi["gi_name_hi"])],
+        district=[i18n.district_name(d, lang) for d in gi["district"]],
+        gi_status=[gi_status_label(s, lang) for s in gi["gi_status"]],
+        source_title=[f"[{i + 1}]" for i in range(len(gi))],
+    )
+    columns = ["gi_name", "district", "gi_status", "sellers_count", "has_registered_seller", "source_title"]
+    links = "".join(f"<li>{_link(u, t, lang)}</li>" for u, t in zip(gi["source_url"], gi["source_title"]))
+    return fragments.table(registry_frame(frame, columns, lang), caption=caption) + f'<ol class="kit-sources">{links}</ol>'
+
+
+def gi_section(gi: pd.DataFrame, lang: str) -> str:
+    """Heading, the not-complete note and the GI table of the participating districts."""
+    return (fragments.heading(_t("brief.gi_products", lang)) + fragments.paragraph(_t("brief.gi_note", lang), "kit-note")
+            + gi_table(gi, lang))
+
+
+# ------------------------------------------------------------------- ODOP
+
+
+ODOP_COLUMNS = ["district", "product", "verification_status", "registrations_count", "odop_registrations_count",
+                "odop_share_pct"]
+
+
+def odop_section(odop: pd.DataFrame, matching: pd.DataFrame, lang: str) -> str:
+    """Registrations per ODOP product of the participating districts, and how many match no ODOP product."""
+    frame = odop.assign(
+        district=[i18n.district_name(d, lang) for d in odop["district"]],
+        product=[product_name(p, h, lang) for p, h in zip(odop["product"], odop["product_hi"])],
+        verification_status=[_t(f"odop.status_{s}", lang) for s in odop["verification_status"]],
+    )
+    unmatched = int(matching.loc[~matching["is_matched"], "registrations_count"].sum())
+    note = _t("odop.note", lang, unmatched=format_count(unmatched, lang),
+              total=format_count(int(matching["registrations_count"].sum()), lang))
+    return (fragments.heading(_t("odop.heading", lang)) + fragments.paragraph(note, "kit-note")
+            + fragments.table(registry_frame(frame, ODOP_COLUMNS, lang)))
+
+
+def district_odop(district: str, lang: str) -> str:
+    """The district's ODOP product, its source linked, marked when not verified."""
+    row = reference.load_odop_products().set_index("district").loc[district]
+    product = product_name(row["product"], row["product_hi"], lang)
+    text = html.escape(_t("odop.district", lang, district=i18n.district_name(district, lang), product=product))
+    status = html.escape(_t(f"odop.status_{row['verification_status']}", lang))
+    parts = [f"<p>{text} ({status}; {_link(row['source_url'], None, lang)})</p>"]
+    if row["verification_status"] != "verified":
+        parts.append(fragments.paragraph(_t("odop.district_unverified", lang), "kit-warning"))
+    return "".join(parts)
+
+
+# ---------------------------------------------------------------- sources
+
+
+def sources_section(lang: str, files: tuple[str, ...]) -> str:
+    """Every reference file the brief draws on: what it is and its source, in ``lang`` where the sidecar gives it."""
+    rows = []
+    for name in files:
+        try:
+            meta = reference.provenance(name)
+        except FileNotFoundError:
+            meta = {}
+        title = meta.get("title_hi") if lang == "hi" and meta.get("title_hi") else meta.get("title", "")
+        source = meta.get("source_hi") if lang == "hi" and meta.get("source_hi") else meta.get("source", "")
+        rows.append({"file": name, "title": " ".join(str(title).split()), "source": " ".join(str(source).split())})
+    return fragments.heading(_t("brief.sources", lang)) + fragments.table(registry_frame(pd.DataFrame(rows), ["file", "title", "source"], lang))

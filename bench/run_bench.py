@@ -157,7 +157,7 @@ print(f"rows_in={int(quality['rows_in'].sum())} accepted={len(result.accepted)} 
 
 def ingest_benchmark(workspace: Path, env: dict[str, str], rows: int) -> dict:
     """Read, clean and aggregate ``rows`` generated registrations in a fresh process."""
-    from helpers.demo import generator as demo_data
+    from helpers.demo import large as demo_data
 
     csv_path = workspace / "bench_registrations.csv"
     demo_data.write_large_demo(csv_path, rows)

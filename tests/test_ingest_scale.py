@@ -20,7 +20,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from helpers.demo import generator as demo_data
+from helpers.demo import large as demo_data
 from helpers.ingest import ingest_paths, reading
 from helpers.ingest.reading import RawSheet
 

@@ -31,12 +31,32 @@ def test_valid_input_exits_0_with_a_summary_line(capsys):
     ]
 
 
-def test_strict_turns_rejected_rows_into_exit_2(capsys):
+def test_a_rejected_row_is_exit_2_with_the_count_last(capsys):
     path = str(CORPUS / "13_other_state.csv")
-    assert run(["validate", path], capsys)[0] == 0
-    code, out, _ = run(["validate", path, "--strict"], capsys)
+    for extra in ([], ["--strict"]):  # --strict is kept for old scripts: validate is always a checker
+        code, out, _ = run(["validate", path, *extra], capsys)
+        assert code == 2
+        assert out.splitlines()[-2:] == ["INVALID: 3 rows in, 1 accepted, 2 rejected, 0 duplicates",
+                                         "2 of 3 rows would be rejected"]
+
+
+def test_a_file_whose_every_row_is_rejected_or_without_rows_is_exit_2(tmp_path, capsys):
+    header = "registration_id,registration_date,home_district,event_district,trade,is_woman,is_tribal,craft,onboarding_status"
+    (tmp_path / "header_only.csv").write_text(header + "\n", encoding="utf-8")
+    code, out, _ = run(["validate", str(tmp_path / "header_only.csv")], capsys)
     assert code == 2
-    assert out.splitlines()[-1] == "INVALID: 3 rows in, 1 accepted, 2 rejected, 0 duplicates"
+    assert out.splitlines()[-1] == "0 of 0 rows would be rejected; 1 file without rows"
+    (tmp_path / "all_bad.csv").write_text(header + "\nR1,2022-01-01,Patna,Agra,weaver,no,no,durrie,registered\n",
+                                          encoding="utf-8")
+    code, out, _ = run(["validate", str(tmp_path / "all_bad.csv")], capsys)
+    assert code == 2
+    assert out.splitlines()[-1] == "1 of 1 rows would be rejected"
+
+
+def test_notes_and_duplicates_still_exit_0(capsys):
+    code, out, _ = run(["validate", str(CORPUS / "14_typo_fixable.csv")], capsys)
+    assert code == 0 and "note: " in out
+    assert run(["validate", str(CORPUS / "19_duplicates_across_files")], capsys)[0] == 0
 
 
 def test_a_missing_path_is_invalid_input(capsys):
@@ -78,6 +98,6 @@ def test_long_problem_lists_are_cut_per_file(tmp_path, capsys):
     path = tmp_path / "many.csv"
     path.write_text("\n".join(rows), encoding="utf-8")
     code, out, _ = run(["validate", str(path)], capsys)
-    assert code == 0
+    assert code == 2
     assert sum("a district of Bihar" in line for line in out.splitlines()) == cli.MAX_LINES_PER_FILE
     assert "7 more problems not shown" in out

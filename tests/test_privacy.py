@@ -121,8 +121,9 @@ def test_rejected_coded_values_are_shown_only_when_short_and_without_long_number
     from helpers.ingest.pii import shown_coded_value
 
     assert shown_coded_value("painter") == "painter"
-    assert shown_coded_value("Ramkali Devi") == "Ramkali Devi"  # a short name cannot be told from a typo
-    assert shown_coded_value("हाँ जी") == "हाँ जी"
+    assert shown_coded_value("Ramkali Devi") == "[text removed: 12 characters]"  # two words like no trade
+    assert shown_coded_value("weever s", ("weaver", "artisan")) == "weever s"  # two words close to a known value
+    assert shown_coded_value("हाँ जी") == "[text removed: 6 characters]"
     assert shown_coded_value("Smt. Ramkali Devi w/o Shri Ram Lal") == "[removed]"  # over 20 characters
     assert shown_coded_value("98.765.43.210") == "[removed]"  # a run of 6+ digits, separators ignored
     assert shown_coded_value("a@b.in") == "[removed]"
@@ -131,7 +132,7 @@ def test_rejected_coded_values_are_shown_only_when_short_and_without_long_number
 def test_ids_that_are_personal_data_are_found_in_bulk_as_one_by_one():
     from helpers.ingest.pii import id_pii_kinds
 
-    ids = ["UPGEM-P1-000123", "GEMS-7Q1OH81N", "UPGEM-B-0000001", "2345 6789 0123", "234567890123", "UP-9876543210",
+    ids = ["UPGEM-P1-000123", "GEMS-7Q1OH81N", "UPGEM-B-0000001", "2345 6789 0123", "234567890124", "UP-9876543210",
            "a@b.in", "BQRPK4321M", "98765 43210", None, "1001", "UPGEM-P2-019405"]
     expected = [None, None, None, "Aadhaar number", "Aadhaar number", "mobile number", "e-mail address", "PAN",
                 "mobile number", None, None, None]
@@ -207,3 +208,60 @@ def test_headers_naming_a_person_are_still_dropped(header):
     mapping = map_headers(1, [header], lambda position: ["Ramkali Devi"])
     assert mapping.columns == {}
     assert [reason for _, _, reason in mapping.dropped] == ["personal data (name) by its header"]
+
+
+#: One mobile number, one Aadhaar number and one bank account, typed every way people type them.
+SEPARATOR_FORMS = {
+    "9839012348": ["983-901-2348", "98 39 01 23 48", "+91.98390.12348", "+91 98390 12348", "(+91) 98390-12348",
+                   "098390 12348", "98390\u00a012348", "98390  12348", "९८३९०१२३४८", "+91-9839012348", "(0)9839012348",
+                   "98390\u200b12348"],
+    "456789012345": ["4567  8901 2345", "4567\u00a08901\u00a02345", "4567.8901.2345", "4567-8901-2345",
+                     "(4567) 8901 2345", "४५६७ ८९०१ २३४५", "4567 8901 2345", "456789012345"],
+    "30987654321": ["3098-7654-321", "30987654321", "309 876 543 21"],
+}
+_BETWEEN_DIGITS = r"(?<=\d)[\s.\-()\[\]/+\u200b]+(?=\d)"
+_TO_ASCII = str.maketrans("०१२३४५६७८९", "0123456789")
+
+
+def _digits_joined(text: str) -> str:
+    """``text`` with Devanagari digits as ASCII and every separator between two digits removed."""
+    import re
+
+    return re.sub(_BETWEEN_DIGITS, "", text.translate(_TO_ASCII))
+
+
+@pytest.mark.parametrize(("digits", "typed"), [(d, t) for d, forms in SEPARATOR_FORMS.items() for t in forms])
+def test_every_separator_form_is_found_and_removed(digits, typed):
+    cleaned, kinds = redact(f"durrie {typed} weaving")
+    assert kinds, typed
+    assert digits not in _digits_joined(cleaned)
+    assert cleaned.startswith("durrie ") and cleaned.endswith(" weaving")
+
+
+def test_no_separator_form_reaches_any_output(tmp_path):
+    forms = [t for ts in SEPARATOR_FORMS.values() for t in ts]
+    header = ["Reg No", "Date", "District", "Event District", "Trade", "Woman", "Tribal", "Craft", "Status", "Notes",
+              f"Kamla Devi {forms[0]}"]
+    rows = []
+    for index, typed in enumerate(forms, start=1):
+        rows.append([f"SEP-{index}", "2022-01-10", "Bhadohi", "Bhadohi", "weaver", "no", "no", f"durrie {typed}",
+                     "registered", f"call {typed}", typed])
+    rows.append(["SEP-90", "2022-01-10", f"Kamla Devi {forms[1]}", "Bhadohi", "weaver", "no", "no", "durrie",
+                 "registered", "", ""])
+    rows.append(["SEP-91", "2022-01-10", "Bhadohi", "Bhadohi", f"Kamla {forms[2]}", "no", "no", "durrie",
+                 "registered", "", ""])
+    path = tmp_path / "in" / "separators.csv"
+    path.parent.mkdir()
+    pd.DataFrame(rows, columns=header).to_csv(path, index=False)
+    result = ingest_paths([path])
+    written = write_outputs(result, tmp_path / "out")
+    texts = [p.read_text(encoding="utf-8-sig") for p in (tmp_path / "out").glob("*.csv")]
+    texts.append(pd.read_parquet(written["registrations"]).astype(str).to_csv())
+    texts.append("\n".join(p.line() for p in result.problems))
+    for text in texts:
+        joined = _digits_joined(text)
+        for digits in SEPARATOR_FORMS:
+            assert digits not in joined
+        assert "Kamla" not in text
+    assert len(result.accepted) == len(forms)  # personal data cut out, the rows kept
+    assert "[removed]" in set(result.dropped_columns["column"])  # the header holding a name and a number

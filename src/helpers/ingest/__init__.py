@@ -6,16 +6,18 @@ The notebooks and the ``gem-reports validate`` command call::
     result = ingest_paths([paths.REGISTRATIONS_RAW_DIR])
     write_outputs(result)
 
-Modules: ``reading`` (files and encodings; sheets as dictionary-encoded
-columns), ``headers`` (header row and synonyms), ``pii`` (personal data),
-``parsing`` (dates, numbers, yes/no, coded values), ``distinct`` (each distinct
-value of a column worked on once), ``schema`` (the pandera schema),
-``pipeline`` (row accounting, duplicates, outputs), ``problems`` (the one-line
-``Problem``), ``cli`` (the ``validate`` command).
+Modules, in the order a sheet meets them: ``reading`` (files and encodings;
+sheets as dictionary-encoded columns), ``sheets`` (which sheets to read, the
+row bookkeeping), ``headers`` (header row and synonyms), ``stages`` (the checks
+of the rows, one small stage each: ``junk``, ``pii``, ``parsing``, districts,
+``schema``), ``rowerrors`` (the problems of a sheet's rows), ``duplicates``,
+``outputs`` (the standard table and the files), ``pipeline`` (``ingest_paths``
+and the result), ``distinct`` (each distinct value of a column worked on once),
+``problems`` (the one-line ``Problem``), ``cli`` (the ``validate`` command).
+A user's mistake that stops the build is a ``helpers.errors.RegistrationsError``.
 """
 
 from helpers.ingest.pipeline import (
-    IngestError,
     IngestResult,
     dropped_summary,
     ingest_paths,
@@ -27,7 +29,6 @@ from helpers.ingest.problems import Problem
 from helpers.ingest.reading import READABLE_SUFFIXES
 
 __all__ = [
-    "IngestError",
     "IngestResult",
     "Problem",
     "READABLE_SUFFIXES",

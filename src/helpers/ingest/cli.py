@@ -4,8 +4,12 @@
 [--out DIR] [--debug]`` on an argparse subparsers object; ``gem-reports``
 wires it in. ``python -m helpers.ingest.cli validate ...`` runs it alone.
 
-Exit codes: 0 valid; 2 invalid input (a file unreadable, a required column
-missing, or with ``--strict`` any rejected row); 1 an internal error.
+``validate`` is a checker: it exits 0 only when every row of every file is
+accepted (notes allowed; duplicates and total/note/signature lines are set
+aside, not rejected), and 2 when any row would be rejected, a file cannot be
+read or a file has no rows, with "N of M rows would be rejected" as its last
+line. (The build itself goes on with the accepted rows unless ``strict``.)
+Exit 1 is an internal error.
 """
 
 from __future__ import annotations
@@ -30,13 +34,15 @@ def add_validate_command(subparsers: argparse._SubParsersAction) -> None:
     """Register the ``validate`` command (handler in ``args.handler``) on ``subparsers``."""
     parser = subparsers.add_parser(
         "validate",
-        help="check registration sheets (CSV/.xlsx) and list every problem, one line each",
+        help="check registration sheets and list every problem, one line each",
         description="Check registration sheets against docs/registration_schema.md. "
-        "Exit 0 if valid, 2 if the input has problems, 1 on an internal error.",
+        "Exit 0 if every row would be accepted, 2 if any row would be rejected or a file cannot be used, "
+        "1 on an internal error.",
     )
     parser.add_argument("paths", nargs="+", metavar="PATH", help="files or folders of sheets (folders: every .csv/.xlsx under them)")
     parser.add_argument("--sheet", default=None, metavar="NAME", help="read only this sheet of each workbook")
-    parser.add_argument("--strict", action="store_true", help="treat any rejected row as invalid input (exit 2)")
+    parser.add_argument("--strict", action="store_true",
+                        help="kept for old scripts: validate always exits 2 when a row would be rejected")
     parser.add_argument("--out", default=None, metavar="DIR", help="also write the cleaned table and reports to DIR")
     parser.add_argument("--debug", action="store_true", help="show the traceback of an internal error")
     parser.set_defaults(handler=run_validate)
@@ -58,13 +64,15 @@ def _summary_line(row) -> str:
         f"{row.duplicates} duplicates",
         f"{row.blank_rows_skipped} blank rows skipped",
     ]
+    if row.junk_rows_skipped:
+        parts.append(f"{row.junk_rows_skipped} total/note/signature lines skipped")
     if row.dropped_columns:
         parts.append(f"dropped columns: {row.dropped_columns}")
     return f"{where}: " + ", ".join(parts)
 
 
-def report(result: IngestResult, strict: bool, out: TextIO | None = None) -> int:
-    """Print the problem lines and per-file summaries; return the exit code."""
+def report(result: IngestResult, strict: bool = True, out: TextIO | None = None) -> int:
+    """Print the problem lines and per-file summaries; return the exit code (``strict`` is always on)."""
     out = sys.stdout if out is None else out
     shown: dict[str, int] = {}
     hidden: dict[str, int] = {}
@@ -79,25 +87,40 @@ def report(result: IngestResult, strict: bool, out: TextIO | None = None) -> int
         print(f"{source_file}: {count} more problems not shown; use --out DIR to write them all to rejected_rows.csv", file=out)
     for row in result.quality.itertuples(index=False):
         print(_summary_line(row), file=out)
-    valid = result.is_valid(strict=strict)
+    clean = result.is_clean()
     total = result.quality[["rows_in", "accepted", "rejected", "duplicates"]].sum()
-    verdict = "valid" if valid else "INVALID"
+    verdict = "valid" if clean else "INVALID"
     print(
         f"{verdict}: {total['rows_in']} rows in, {total['accepted']} accepted, {total['rejected']} rejected, "
         f"{total['duplicates']} duplicates",
         file=out,
     )
-    return EXIT_VALID if valid else EXIT_INVALID_INPUT
+    if clean:
+        return EXIT_VALID
+    print(_last_line(result, int(total["rows_in"])), file=out)
+    return EXIT_INVALID_INPUT
+
+
+def _last_line(result: IngestResult, rows_in: int) -> str:
+    """``N of M rows would be rejected``, with the files that cannot be used or gave no rows."""
+    line = f"{result.rejected_rows_count} of {rows_in} rows would be rejected"
+    unusable = len({p.source_file for p in result.file_problems})
+    if unusable:
+        line += f"; {unusable} file{'s' if unusable > 1 else ''} cannot be used"
+    empty = [f for f in result.files_without_rows if f not in {p.source_file for p in result.file_problems}]
+    if empty:
+        line += f"; {len(empty)} file{'s' if len(empty) > 1 else ''} without rows"
+    return line
 
 
 def run_validate(args: argparse.Namespace) -> int:
     """Run ``validate`` for parsed arguments; return the exit code (never raises)."""
     try:
         result = ingest_paths([_resolve(p) for p in args.paths], sheet=args.sheet or None)
-        code = report(result, strict=args.strict)
         if args.out:
             written = write_outputs(result, _resolve(args.out) if not Path(args.out).is_absolute() else Path(args.out))
             print(f"written: {', '.join(str(p) for p in written.values())}")
+        code = report(result)
         return code
     except Exception as error:  # noqa: BLE001 - the one place that turns a bug into one line
         if getattr(args, "debug", False):

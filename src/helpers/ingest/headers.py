@@ -36,10 +36,16 @@ INPUT_COLUMNS = (
     "craft",
     "gi_product",
     "onboarding_status",
+    "catalogue_live_date",
+    "first_order_date",
     "data_origin",
 )
+#: Columns a sheet may leave out (null where a sheet lacks them).
+OPTIONAL_COLUMNS = ("gem_seller_id", "gi_product", "catalogue_live_date", "first_order_date", "data_origin")
 #: Columns a sheet must have (docs/registration_schema.md).
-REQUIRED_COLUMNS = tuple(c for c in INPUT_COLUMNS if c not in ("gem_seller_id", "gi_product", "data_origin"))
+REQUIRED_COLUMNS = tuple(c for c in INPUT_COLUMNS if c not in OPTIONAL_COLUMNS)
+#: A header row names at least this many standard columns (else the sheet has no header row).
+MIN_HEADER_COLUMNS = 2
 #: Columns whose "<header> Name" means the column itself: "District Name" is the district,
 #: "Craft Name" the craft, "GI Product Name" the GI product. Not the person-like columns
 #: ("Woman Entrepreneur Name", "Artisan/Weaver Name" are a person's name: personal data).
@@ -86,6 +92,11 @@ def column_of(header: str) -> str | None:
         return None
     column = synonyms.get("".join(rest))
     return column if column in NAMED_COLUMNS else None
+
+
+def named_columns(cells: Iterable[object]) -> set[str]:
+    """The standard columns a row of cells names (as a header row would)."""
+    return {c for c in (column_of(header_text(cell)) for cell in cells) if c is not None}
 
 
 def synonyms_of(column: str) -> list[str]:

@@ -43,7 +43,17 @@ DAY_FIRST = "day-first"
 MONTH_FIRST = "month-first"
 
 _DEVANAGARI_DIGITS = str.maketrans("०१२३४५६७८९", "0123456789")
-_INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff"), None)
+#: Removed from every stored text: invisible joiners and NUL and the other control characters
+#: (the whitespace ones, tab and line breaks, are taken as spaces by ``str.split``).
+_INVISIBLE = dict.fromkeys(
+    [*map(ord, "\u200b\u200c\u200d\u2060\ufeff"), *range(0x00, 0x09), *range(0x0E, 0x1C), *range(0x7F, 0xA0)], None
+)
+#: The error values a failed Excel formula leaves in a cell: never a value of a registration.
+EXCEL_ERROR_VALUES = frozenset(
+    {"#N/A", "#N/A!", "#REF!", "#DIV/0!", "#VALUE!", "#NAME?", "#NULL!", "#NUM!", "#SPILL!", "#CALC!", "#GETTING_DATA"}
+)
+#: An id Excel turned into a number in scientific notation (``2.02111E+11``).
+_SCIENTIFIC = re.compile(r"^[+-]?\d+(?:[.,]\d+)?[eE][+-]?\d+$")
 _DATE_FIX = "write the date as YYYY-MM-DD (2021-11-05) or as DD-Mon-YYYY (05-Nov-2021)"
 
 
@@ -71,6 +81,16 @@ def clean_text(value: object) -> str | None:
     text = unicodedata.normalize("NFC", str(value)).translate(_INVISIBLE)
     text = " ".join(text.split())
     return text or None
+
+
+def is_excel_error(value: object) -> bool:
+    """True for a cell holding an Excel error value (``#N/A``, ``#DIV/0!``, ``#REF!``, ...)."""
+    return isinstance(value, str) and value.strip().upper() in EXCEL_ERROR_VALUES
+
+
+def is_scientific_notation(text: str | None) -> bool:
+    """True for an id Excel showed in scientific notation (``2.02111E+11``): its digits are lost."""
+    return text is not None and _SCIENTIFIC.match(text) is not None
 
 
 def ascii_digits(text: str) -> str:

@@ -7,7 +7,9 @@ finding the problems (``reading``, ``headers``, ``parsing``, ``pipeline``).
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
+from typing import Iterable
 
 #: The row is rejected, or the file/sheet cannot be read.
 ERROR = "error"
@@ -15,15 +17,32 @@ ERROR = "error"
 NOTE = "note"
 
 _MAX_VALUE_CHARS = 60
+#: Items of a list named in one line before the rest are counted ("a, b, c and 12 more").
+MAX_LISTED = 10
+#: Control characters (NUL and the like) that are never shown nor stored; whitespace ones become a space.
+_CONTROL = re.compile(r"[\x00-\x08\x0e-\x1b\x7f-\x9f]")
+
+
+def without_controls(text: str) -> str:
+    """``text`` without NUL and other control characters (tabs and line breaks are left to the caller)."""
+    return _CONTROL.sub("", text)
 
 
 def show_value(value: object) -> str:
     """A value as it is quoted in a problem line: personal data removed (``pii.redacted_text``),
-    one line, at most 60 characters."""
+    one line, no control characters, at most 60 characters."""
     from helpers.ingest.pii import redacted_text  # pii reads reference data; problems stays light
 
-    text = redacted_text(" ".join(str(value).split()))
+    text = redacted_text(" ".join(without_controls(str(value)).split()))
     return text if len(text) <= _MAX_VALUE_CHARS else text[: _MAX_VALUE_CHARS - 1] + "…"
+
+
+def listed(items: Iterable[object], limit: int = MAX_LISTED, separator: str = ", ") -> str:
+    """Items joined for one line, cut after ``limit`` with "and N more": ``'a, b, c and 12 more'``."""
+    names = [str(item) for item in items]
+    if len(names) <= limit:
+        return separator.join(names)
+    return f"{separator.join(names[:limit])} and {len(names) - limit} more"
 
 
 @dataclass(frozen=True)
@@ -69,4 +88,5 @@ class Problem:
         head = ", ".join(where)
         value = f"value '{show_value(self.value)}': " if self.value not in (None, "") else ""
         prefix = "note: " if self.severity == NOTE else ""
-        return f"{prefix}{head}: {value}{self.problem}; {self.fix}"
+        fix = f"; {self.fix}" if self.fix else ""
+        return f"{prefix}{head}: {value}{self.problem}{fix}"

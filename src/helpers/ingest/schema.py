@@ -15,9 +15,25 @@ import pandas as pd
 import pandera.pandas as pa
 
 from helpers.ingest.parsing import EARLIEST_REGISTRATION_DATE
-from helpers.vocabulary import STATUSES, TRADES
+from helpers.vocabulary import STATUS_DATE_COLUMNS, STATUSES, TRADES
 
 PROVENANCE_COLUMNS = ("source_file", "source_sheet", "source_row")
+
+
+#: The dated columns of the stages after registration (``catalogue_live_date``, ``first_order_date``).
+STAGE_DATE_COLUMNS = tuple(c for c in STATUS_DATE_COLUMNS.values() if c != "registration_date")
+#: Every dated column of the table.
+DATE_COLUMNS = ("registration_date", *STAGE_DATE_COLUMNS)
+
+
+def _stage_date(column: str) -> pa.Column:
+    return pa.Column(
+        "datetime64[ns]",
+        pa.Check.ge(pd.Timestamp(EARLIEST_REGISTRATION_DATE), error="before 2016, when GeM began"),
+        nullable=True,
+        metadata={"fix": f"write the date the seller reached '{column.removesuffix('_date').replace('_', ' ')}' "
+                         "(YYYY-MM-DD), or leave it blank"},
+    )
 
 
 def _text(required: bool, fix: str, *checks: pa.Check) -> pa.Column:
@@ -42,6 +58,7 @@ REGISTRATIONS_SCHEMA = pa.DataFrameSchema(
         "craft": _text(True, "write the craft or product line, e.g. 'carpet weaving'"),
         "gi_product": _text(False, "leave it blank if the seller makes no GI product"),
         "onboarding_status": _text(True, f"write one of: {' / '.join(STATUSES)}", pa.Check.isin(STATUSES)),
+        **{column: _stage_date(column) for column in STAGE_DATE_COLUMNS},
         "data_origin": _text(False, "say where the row comes from, or leave it blank"),
         "is_synthetic": pa.Column(bool, nullable=False),
         "home_lgd_code": pa.Column("int64", pa.Check.gt(0), nullable=False),
@@ -70,13 +87,6 @@ ROW_SCHEMA = pa.DataFrameSchema(
 OUTPUT_COLUMNS = tuple(REGISTRATIONS_SCHEMA.columns)
 #: The columns declared as text.
 TEXT_COLUMNS = tuple(n for n, c in REGISTRATIONS_SCHEMA.columns.items() if str(c.dtype).startswith(("str", "string")))
-
-
-def empty_registrations() -> pd.DataFrame:
-    """An empty registrations table with the schema's columns and dtypes."""
-    dtypes = {name: column.dtype.type if column.dtype else object for name, column in REGISTRATIONS_SCHEMA.columns.items()}
-    frame = pd.DataFrame({name: pd.Series(dtype=dtype) for name, dtype in dtypes.items()})
-    return frame
 
 
 def row_failures(frame: pd.DataFrame) -> list[tuple[object, str, str, str]]:

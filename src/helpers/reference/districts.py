@@ -4,7 +4,9 @@ The standard name is ``name_common`` of ``up_districts_master.csv``. What the
 resolver knows is data, not code: the master file (common, LGD, Hindi and
 Census 2011 names and its ``aliases`` column), ``up_district_name_variants.csv``
 (former names, towns, ambiguous names, with a note each) and
-``other_state_districts.csv`` (places of other states, to reject them clearly).
+``other_state_districts.csv`` (places of other states, to reject them clearly)
+and ``state_name_aliases.csv`` (a name qualified by another state, "Hamirpur
+(H.P.)", "Pratapgarh (Rajasthan)", "Bilaspur, HP", is that state's place).
 
 Matching works on a *key*: English is case-folded with punctuation, spaces and
 words like "district"/"Distt." removed; Devanagari is folded so that spelling
@@ -53,6 +55,10 @@ _HI_AFFIXES = {"जिला", "जिले", "जनपद", "उप्र", "
 _DEVANAGARI = re.compile(r"[\u0900-\u097F]")
 _LATIN = re.compile(r"[A-Za-z]")
 _PARENTHESES = re.compile(r"\(([^)]*)\)")
+#: A name followed by a qualifier in brackets, or after its last comma.
+_STATE_QUALIFIER = re.compile(r"^(.+?)\s*(?:[(\[]\s*([^()\[\]]+?)\s*[)\]]|,\s*([^,]+?))\s*$")
+#: The state whose districts the kit resolves.
+HOME_STATE = "Uttar Pradesh"
 
 
 
@@ -156,12 +162,15 @@ class DistrictResolver:
         lgd_codes: standard district name -> LGD code.
         entries: name key -> how that key resolves.
         other_states: name key -> state, for places outside UP.
+        states: ``text_key`` of a state's name or abbreviation -> the state ("hp" -> Himachal Pradesh),
+            to read "Hamirpur (H.P.)" or "Bilaspur, HP" as a place of that state.
         conflicts: keys that two different districts claim (should be empty; tests check).
     """
 
     lgd_codes: dict[str, int]
     entries: dict[str, _Entry] = field(default_factory=dict)
     other_states: dict[str, str] = field(default_factory=dict)
+    states: dict[str, str] = field(default_factory=dict)
     conflicts: list[str] = field(default_factory=list)
     _official: set[str] = field(default_factory=set, repr=False)
     _overridden: set[str] = field(default_factory=set, repr=False)
@@ -210,6 +219,17 @@ class DistrictResolver:
             return self._matched(best)
         return None
 
+    def _state_qualified(self, text: str) -> tuple[str, str | None]:
+        """``(name, state)`` of a name qualified by a state in brackets or after a comma ("Hamirpur (H.P.)",
+        "Pratapgarh (Rajasthan)", "Bilaspur, HP", "Agra, U.P."); ``(text, None)`` when it is not."""
+        match = _STATE_QUALIFIER.match(text)
+        if match is None:
+            return text, None
+        bare = match.group(1)
+        qualifier = match.group(2) if match.group(2) is not None else match.group(3)
+        state = self.states.get(text_key(qualifier))
+        return (bare, state) if state is not None and bare.strip() else (text, None)
+
     def _scores(self, key: str) -> list[tuple[str, float]]:
         """Best fuzzy score per district for a key, highest first (only keys of the same script)."""
         devanagari = _is_devanagari(key)
@@ -230,6 +250,10 @@ class DistrictResolver:
         if name is None or (isinstance(name, float) and np.isnan(name)) or not str(name).strip():
             return DistrictMatch(None, None, "unresolved", problem="the district is blank")
         text = str(name).strip()
+        bare, state = self._state_qualified(text)
+        if state is not None and state != HOME_STATE:
+            return DistrictMatch(None, None, "other_state", problem=f"a district of {state}, not of Uttar Pradesh")
+        text = bare
         found = self._lookup(text)
         if found is not None:
             return found
@@ -342,6 +366,8 @@ def build_resolver() -> DistrictResolver:
         if isinstance(row.census2011_name, str):
             bare, _ = _strip_parenthetical(row.census2011_name)
             resolver.add(bare, row.name_common, "alias")
+    states = pd.read_csv(paths.REFERENCE_DIR / reference.STATE_ALIASES_FILE, dtype=str)
+    resolver.states = {text_key(n): s for n, s in zip(states["name_in_source"], states["state"]) if text_key(n)}
     others = pd.read_csv(paths.REFERENCE_DIR / OTHER_STATES_FILE, dtype=str)
     for row in others.itertuples(index=False):
         key = name_key(row.name)

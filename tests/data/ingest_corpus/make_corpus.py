@@ -124,7 +124,7 @@ def main() -> None:
                                           row("PA-003", craft="zari; contact ABCPE1234F / x@y.com")])
     write_csv("23_formula_craft.csv", [HEADER, row("F-001", craft='=HYPERLINK("http://example.com/x","click")'),
                                        row("F-002", craft="+cmd|' /C calc'!A0"), row("F-003", craft="@SUM(1+1)"),
-                                       row("F-004", home="=1+1")])
+                                       row("F-004", trade="=1+1")])
     write_csv("24_script_craft.csv", [HEADER, row("SC-001", craft="<script>alert(1)</script>")])
     write_csv("25_missing_column.csv", [[h for h in HEADER if h != "registration_date"],
                                         [v for i, v in enumerate(row("M-001")) if i != 2],
@@ -207,6 +207,103 @@ def main() -> None:
         ["NH-001", "15-11-2021", "Agra", "Agra", "artisan", "no", "no", "durrie weaving", "Agra Durrie", "registered",
          "Shyam Lal", "Shyam Lal", "श्याम लाल", "Ram Lal"],
     ])
+
+    write_issue9_files()
+
+
+def blank_row(first: str = "", **cells: str) -> list[str]:
+    """A line of the standard layout with only some cells filled (by column name)."""
+    line = [""] * len(HEADER)
+    line[0] = first
+    for name, value in cells.items():
+        line[HEADER.index(name)] = value
+    return line
+
+
+def write_issue9_files() -> None:
+    """Files of issue 9: junk rows by shape, other states, hidden and summary sheets, Excel artefacts,
+    control characters, no header row, no rows, personal data with every separator, stage dates."""
+    # Ids that begin like a marker are registrations; lines without a registration's shape are skipped.
+    write_csv("43_junk_by_shape.csv", [
+        HEADER, row("SUMERPUR/HMR/0001", home="Hamirpur", event="Hamirpur"), row("Sum-77"),
+        row("NOTE-2021-001", home="Agra", event="Agra"),
+        blank_row("Total", registration_date="3"), blank_row("", is_woman="1", is_tribal="0", onboarding_status="3"),
+        blank_row("Note: data as on 30-11-2021"), blank_row("", craft="Signature of General Manager, DIC"),
+        row("X-SHORT", date="", home="", event="", trade="", woman="", tribal="", craft="", status=""),
+    ])
+    write_csv("44_other_state_qualified.csv", [
+        HEADER, row("OQ-001", home="Hamirpur (H.P.)"), row("OQ-002", event="Pratapgarh (Rajasthan)"),
+        row("OQ-003", home="Bilaspur, HP"), row("OQ-004", home="Agra, U.P.", event="Pratapgarh (U.P.)"),
+    ])
+
+    workbook = Workbook()
+    registrations = workbook.active
+    registrations.title = "Registrations"
+    registrations.append(HEADER)
+    registrations.append(row("HS-001"))
+    registrations.append(row("HS-002", home="Bhadohi"))
+    summary = workbook.create_sheet("Summary")
+    summary.append(["District", "Registrations"])
+    summary.append(["Mirzapur", 1])
+    summary.append(["Bhadohi", 1])
+    lists = workbook.create_sheet("Lists")
+    lists.append(["Trade", "Status", "Woman", "Tribal"])
+    lists.append(["artisan", "registered", "yes", "yes"])
+    lists.append(["weaver", "catalogue live", "no", "no"])
+    lists.sheet_state = "hidden"
+    workbook.save(HERE / "45_hidden_and_summary_sheets.xlsx")
+
+    workbook = Workbook()
+    summary = workbook.active
+    summary.title = "Summary"
+    summary.append(["District", "Registrations"])
+    summary.append(["Mirzapur", 12])
+    workbook.save(HERE / "46_only_a_summary.xlsx")
+
+    write_csv("47_excel_errors.csv", [
+        HEADER, row("#DIV/0!"), row("EE-002", gi="#N/A"), row("EE-003", home="#REF!"), row("EE-004", date="#VALUE!"),
+        row("EE-005", trade="#NAME?"), row("EE-006", seller="#NULL!"), row("EE-007"),
+    ])
+    write_csv("48_scientific_ids.csv", [HEADER, row("2.02111E+11"), row("2.02111E+11"), row("202111000003")])
+    write_csv("49_control_characters.csv", [
+        HEADER, row("CC-\x00001", craft="carpet\x00 weaving\x07"), row("CC-002", origin="SYNTHETIC\x1b TEST"),
+    ])
+    # No header row: its first row (a name and a mobile number) must never be printed.
+    write_csv("50_no_header_row.csv", [
+        ["NH-001", "15-11-2021", "Kamla Devi Prajapati", "9839012345", "Mirzapur", "weaver"],
+        ["NH-002", "16-11-2021", "Shanti Devi", "9839012346", "Bhadohi", "weaver"],
+    ])
+    write_csv("51_header_only.csv", [HEADER])
+    write_csv("52_pii_separators.csv", [
+        HEADER + ["Kamla Devi 98390 12345"],
+        *[row(f"PS-{i:03d}", craft=f"durrie {value}") + [""] for i, value in enumerate(PII_SEPARATOR_FORMS, start=1)],
+        row("PS-100", home="Kamla Devi") + [""],
+        row("PS-101", trade="Kamla Devi Prajapati") + [""],
+    ])
+    stage_header = HEADER + ["catalogue_live_date", "First Order Date"]
+    write_csv("53_stage_dates.csv", [
+        stage_header,
+        row("SD-001", date="2021-11-15", status="first order") + ["2021-11-20", "2021-12-05"],
+        row("SD-002", date="2021-11-15", status="catalogue live") + ["2021-11-25", ""],
+        row("SD-003", date="2021-11-15") + ["", ""],
+        row("SD-004", date="2021-11-15", status="catalogue live") + ["2021-11-01", ""],
+    ])
+    write_csv("54_hindi_stage_dates.csv", [
+        ["पंजीकरण संख्या", "पंजीकरण तिथि", "जनपद", "कार्यक्रम जनपद", "श्रेणी", "महिला", "जनजाति", "शिल्प", "स्थिति",
+         "कैटलॉग लाइव तिथि", "पहला ऑर्डर तिथि"],
+        ["HS-001", "१५-११-२०२१", "गोरखपुर", "गोरखपुर", "बुनकर", "हाँ", "नहीं", "टेराकोटा", "पहला ऑर्डर", "२०-११-२०२१",
+         "०५-१२-२०२१"],
+    ])
+    write_csv("55_many_columns.csv", [HEADER + [f"Extra {i}" for i in range(1, 61)], row("MC-001") + ["x"] * 60])
+
+
+#: The same personal data written every way people type it (planted in 52_pii_separators.csv).
+PII_SEPARATOR_FORMS = (
+    "983-901-2348", "98 39 01 23 49", "+91.98390.12352", "+91 98390 12353", "(+91) 98390-12354", "098390 12355",
+    "98390\u00a012356", "98390  12357", "९८३९०१२३५८", "4567  8901 2345", "4567\u00a08901\u00a02346",
+    "4567.8901.2347", "4567-8901-2348", "(4567) 8901 2349", "kamla.devi @ example.org", "BQRPK 4321 M",
+    "HDFC0004321", "a/c 3098-7654-3210", "a/c 30987654321",
+)
 
 
 if __name__ == "__main__":

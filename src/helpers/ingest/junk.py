@@ -1,0 +1,136 @@
+"""Lines of a sheet that are not registrations: totals, notes and signatures, told by their shape.
+
+A data row is such a line when most of the registration's fields are empty
+(at most ``MAX_FILLED_FIELDS`` of the eight required fields besides the id are
+filled) and one of these holds:
+
+- the first text cell of the row starts with a marker of
+  ``registration_junk_row_markers.csv`` (Total, कुल, Prepared by, हस्ताक्षर, Note...);
+- the row holds only numbers (the sums of the columns above);
+- the registration id is blank.
+
+An id's first letters alone never decide: ``SUMERPUR/HMR/0001`` or ``Sum-77`` on
+a row with its fields filled is a registration. Such lines are skipped and
+counted (``junk_rows_skipped``), with a note; they are never shown whole (the
+line may hold a name). What does not belong here: blank rows and title rows
+(``sheets``), rejecting rows (``stages``).
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from functools import lru_cache
+
+import numpy as np
+import pandas as pd
+
+from helpers import paths
+from helpers.ingest import parsing
+from helpers.ingest.distinct import Distinct
+from helpers.ingest.headers import REQUIRED_COLUMNS
+from helpers.ingest.reading import RawSheet
+from helpers.reference.districts import _words, fold_devanagari
+
+JUNK_MARKERS_FILE = "registration_junk_row_markers.csv"
+#: The fields of a registration besides its id whose filling tells a registration from a summary line.
+SHAPE_FIELDS = tuple(c for c in REQUIRED_COLUMNS if c != "registration_id")
+#: A line with more of ``SHAPE_FIELDS`` filled than this is a registration, whatever its first cell says.
+MAX_FILLED_FIELDS = 3
+#: The meaning given to a line of numbers only, and to a mostly empty line without an id.
+NUMBERS_ONLY = "a line of numbers only (a total line)"
+NO_ID = f"a line without a registration id and with at most {MAX_FILLED_FIELDS} of its fields filled"
+
+_BLANK, _NUMBER, _TEXT = 0, 1, 2
+
+
+@lru_cache(maxsize=1)
+def junk_markers() -> tuple[tuple[str, str, str], ...]:
+    """``(marker key, marker as written, meaning)`` of total/signature/note lines, longest first."""
+    frame = pd.read_csv(paths.REFERENCE_DIR / JUNK_MARKERS_FILE, dtype=str)
+    rows = [(_word_key(m), m, meaning) for m, meaning in zip(frame["marker"], frame["meaning"])]
+    return tuple(sorted(rows, key=lambda r: -len(r[0])))
+
+
+def _word_key(text: str) -> str:
+    """The words of a text, folded like ``text_key``, each followed by a space."""
+    return "".join(f"{word} " for word in _words(fold_devanagari(unicodedata.normalize("NFKC", text).casefold())))
+
+
+def marker_index(cell: object) -> int:
+    """Index in ``junk_markers()`` of the marker a text cell starts with, in whole words, or -1.
+
+    ``Total: 200``, ``Sub-total`` and ``Prepared by: ...`` start with a marker;
+    ``SUMERPUR/HMR/0001`` does not (``sum`` is not its first word).
+    """
+    if not isinstance(cell, str):
+        return -1
+    key = _word_key(cell)
+    for index, (marker_key, _, _) in enumerate(junk_markers()):
+        if marker_key and key.startswith(marker_key):
+            return index
+    return -1
+
+
+def _cell_kind(value: object) -> int:
+    """``_BLANK``, ``_NUMBER`` or ``_TEXT``."""
+    if isinstance(value, bool):
+        return _TEXT
+    if isinstance(value, (int, float)):
+        return _BLANK if value != value else _NUMBER
+    text = parsing.clean_text(value)
+    if text is None:
+        return _BLANK
+    try:
+        parsing.parse_number(text)
+    except parsing.ValueParseError:
+        return _TEXT
+    return _NUMBER
+
+
+def _filled_fields(raw: dict[str, Distinct], count: int) -> np.ndarray:
+    """Per row: how many of ``SHAPE_FIELDS`` are filled."""
+    filled = np.zeros(count, dtype=np.intp)
+    for column in SHAPE_FIELDS:
+        cells = raw[column]
+        filled += np.array([_cell_kind(v) != _BLANK for v in cells.values], dtype=np.intp)[cells.codes]
+    return filled
+
+
+def _first_text_markers(sheet: RawSheet, records: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Per record: the ``marker_index`` of its first text cell (-1: none) and whether it has a text cell."""
+    marker = np.full(len(records), -1, dtype=np.intp)
+    has_text = np.zeros(len(records), dtype=bool)
+    for column in sheet.columns:  # cells in order: the first text cell decides
+        todo = np.flatnonzero(~has_text)
+        if not len(todo):
+            break
+        cells = Distinct.of_rows(column, records[todo])
+        kinds = np.array([_cell_kind(v) for v in cells.values], dtype=np.intp)
+        marks = np.array([marker_index(v) if k == _TEXT else -1 for v, k in zip(cells.values, kinds)], dtype=np.intp)
+        is_text = kinds[cells.codes] == _TEXT
+        marker[todo[is_text]] = marks[cells.codes][is_text]
+        has_text[todo[is_text]] = True
+    return marker, has_text
+
+
+def find_junk_rows(sheet: RawSheet, data: np.ndarray, raw: dict[str, Distinct]) -> tuple[np.ndarray, list[str]]:
+    """The data rows that are totals, notes or signatures (see the module docstring).
+
+    Args:
+        data: the sheet's non-blank records below the header (record indices).
+        raw: the raw cells of each standard column, for those records.
+
+    Returns:
+        ``(positions among the data rows, meaning of each)``.
+    """
+    candidates = np.flatnonzero(_filled_fields(raw, len(data)) <= MAX_FILLED_FIELDS)
+    if not len(candidates):
+        return candidates, []
+    marker, has_text = _first_text_markers(sheet, data[candidates])
+    ids = raw["registration_id"]
+    id_blank = np.array([_cell_kind(v) == _BLANK for v in ids.values], dtype=bool)[ids.codes[candidates]]
+    is_junk = (marker >= 0) | ~has_text | id_blank
+    markers = junk_markers()
+    meanings = [markers[m][2] if m >= 0 else (NUMBERS_ONLY if not text else NO_ID)
+                for m, text in zip(marker[is_junk].tolist(), has_text[is_junk].tolist())]
+    return candidates[is_junk], meanings

@@ -1,0 +1,263 @@
+"""One ingest's bookkeeping: each file's sheets sorted out, each sheet's rows filed.
+
+``Run`` holds what the ingest has found so far (accepted blocks, rejected and
+duplicate rows, problems, the data-quality lines, dropped columns, the
+duplicate index). ``Run.file`` takes the sheets of one file and decides for
+each: skipped (hidden, empty, or not a registration sheet while another sheet
+of the workbook is one), refused (no header row, a required column missing) or
+read: its rows go through ``stages.run_stages`` and are filed as accepted,
+rejected or duplicates. What does not belong here: reading files
+(``reading``), the checks of the rows (``stages``), the output files (``outputs``).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+import numpy as np
+
+from helpers.ingest import distinct, outputs, pii
+from helpers.ingest import headers as hdr
+from helpers.ingest.duplicates import DuplicateIndex, shown_id
+from helpers.ingest.problems import ERROR, NOTE, Problem, listed
+from helpers.ingest.reading import RawSheet
+from helpers.ingest.stages import RunContext, SheetRows, run_stages
+from helpers.reference.districts import get_resolver
+
+#: A sheet holds registrations when its header row names at least this many standard columns,
+#: among them the registration id or date (a pivot or a list of dropdown values does not).
+REGISTRATION_SHEET_MIN_COLUMNS = 3
+_REGISTRATION_MARKS = {"registration_id", "registration_date"}
+_NO_HEADER = (
+    f"no header row: none of the first {hdr.HEADER_SEARCH_ROWS} rows names {hdr.MIN_HEADER_COLUMNS} or more "
+    "of the registration columns",
+    "add a header row with the column names of docs/registration_schema.md (registration_id, registration_date, "
+    "home_district, ...) above the rows",
+)
+
+
+def _header_blank(value: object) -> bool:
+    return hdr.header_text(value) == ""
+
+
+def _blank(value: object) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip()) or (isinstance(value, float) and value != value)
+
+
+def record_flags(sheet: RawSheet) -> tuple[np.ndarray, np.ndarray]:
+    """Per record: ``(every cell empty as a header, every cell blank)``; a cell past the end of a record is None."""
+    header_blank = np.ones(len(sheet.lengths), dtype=bool)
+    blank = np.ones(len(sheet.lengths), dtype=bool)
+    for column in sheet.columns:
+        simple = distinct.simple_mask(column.values)  # a plain token is neither
+        header_blank &= np.fromiter((False if s else _header_blank(v) for v, s in zip(column.values, simple)),
+                                    dtype=bool, count=len(simple))[column.codes]
+        blank &= np.fromiter((False if s else _blank(v) for v, s in zip(column.values, simple)),
+                             dtype=bool, count=len(simple))[column.codes]
+    return header_blank, blank
+
+
+def header_index(sheet: RawSheet, header_blank: np.ndarray | None = None) -> int | None:
+    """``headers.find_header_row`` of the sheet (a record index), reading only the records it looks at."""
+    if header_blank is None:
+        header_blank, _ = record_flags(sheet)
+    non_blank = np.flatnonzero(~header_blank)
+    if not len(non_blank):
+        return None
+    last = non_blank[min(hdr.HEADER_SEARCH_ROWS, len(non_blank)) - 1]
+    return hdr.find_header_row([(index + 1, sheet.cells(index)) for index in range(last + 1)])
+
+
+@dataclass
+class SheetPlan:
+    """What a sheet looks like before its rows are read: its header record and which records are blank."""
+
+    sheet: RawSheet
+    header: int | None
+    blank: np.ndarray
+    named: set[str]
+
+    @classmethod
+    def of(cls, sheet: RawSheet) -> SheetPlan:
+        header_blank, blank = record_flags(sheet)
+        header = header_index(sheet, header_blank)
+        named = hdr.named_columns(sheet.cells(header)) if header is not None else set()
+        return cls(sheet, header, blank, named)
+
+    @property
+    def is_hidden(self) -> bool:
+        return bool(getattr(self.sheet, "is_hidden", False))
+
+    @property
+    def is_registrations(self) -> bool:
+        """The header row names enough standard columns, the registration id or date among them."""
+        return len(self.named) >= REGISTRATION_SHEET_MIN_COLUMNS and bool(self.named & _REGISTRATION_MARKS)
+
+    @property
+    def data(self) -> np.ndarray:
+        """The non-blank records below the header."""
+        return np.flatnonzero(~self.blank[self.header + 1:]) + self.header + 1  # type: ignore[operator]
+
+
+class Run:
+    """The state of one ingest: accumulators for every output and the duplicate index."""
+
+    def __init__(self, latest: dt.date) -> None:
+        self.context = RunContext(latest, get_resolver())
+        self.accepted: list[dict[str, object]] = []  # per sheet: the accepted rows, column by column
+        self.rejected: list[dict] = []
+        self.duplicates: list[dict] = []
+        self.problems: list[Problem] = []
+        self.quality: list[dict] = []
+        self.dropped: list[dict] = []
+        self.index = DuplicateIndex()
+
+    def file_problem(self, source_file: str, sheet: str, problem: str, fix: str, **quality: object) -> None:
+        """A file or sheet that cannot be used: an error line and its data-quality line."""
+        self.problems.append(Problem(source_file, sheet, None, None, None, problem, fix))
+        self.quality.append(outputs.quality_row(source_file, sheet, file_problem=problem, **quality))
+
+    def skip_sheet(self, sheet: RawSheet, why: str, fix: str = "", *, quiet: bool = False) -> None:
+        """A sheet passed over: a note (unless ``quiet``) and a data-quality line saying why."""
+        if not quiet:
+            self.problems.append(Problem(sheet.source_file, sheet.source_sheet, None, None, None,
+                                         f"{why}: skipped", fix, NOTE))
+        self.quality.append(outputs.quality_row(sheet.source_file, sheet.source_sheet, encoding=sheet.encoding,
+                                                file_problem=f"{why} (skipped)"))
+
+    def file(self, sheets: list[RawSheet]) -> None:
+        """Sort out and file every sheet of one file."""
+        plans = [SheetPlan.of(s) for s in sheets]
+        visible = [p for p in plans if not p.is_hidden]
+        has_registrations = any(p.is_registrations for p in visible)
+        has_content = any(p.header is not None for p in visible)
+        for plan in plans:
+            sheet = plan.sheet
+            if plan.is_hidden:
+                self.skip_sheet(sheet, "a hidden sheet (a list of values or a helper sheet)",
+                                "unhide it in Excel if it holds registrations")
+            elif plan.header is None:
+                if not has_content and plan is visible[0]:
+                    what = "file" if not sheet.source_sheet else "workbook"
+                    self.file_problem(sheet.source_file, sheet.source_sheet, f"the {what} is empty",
+                                      "export the registration sheet again", encoding=sheet.encoding)
+                else:
+                    self.skip_sheet(sheet, "empty sheet", quiet=True)
+            elif has_registrations and not plan.is_registrations:
+                self.skip_sheet(sheet, "has no registration columns (a summary, a pivot or a list of values)",
+                                "nothing to fix if it holds no registrations")
+            else:
+                self.sheet(plan)
+        self._check_rows_found(plans, has_registrations)
+
+    def _check_rows_found(self, plans: list[SheetPlan], has_registrations: bool) -> None:
+        """A file whose registration sheets have a header but no rows below it gets a problem line."""
+        readable = [p for p in plans if not p.is_hidden and p.is_registrations]
+        if has_registrations and not any(len(p.data) for p in readable):
+            sheet = readable[0].sheet
+            what = "file" if not sheet.source_sheet else "workbook"
+            self.problems.append(Problem(sheet.source_file, "", None, None, None,
+                                         f"the {what} has a header row but no registration rows below it",
+                                         "export the sheet again with its rows, or take the file out of the folder",
+                                         NOTE))
+
+    def sheet(self, plan: SheetPlan) -> None:
+        """File one sheet whose header row is found."""
+        sheet, header = plan.sheet, plan.header
+        assert header is not None
+        data = plan.data
+        counts = dict(rows_in=len(data), blank_rows_skipped=len(plan.blank) - header - 1 - len(data),
+                      title_rows_skipped=int((~plan.blank[:header]).sum()), encoding=sheet.encoding)
+        if len(plan.named) < hdr.MIN_HEADER_COLUMNS:  # no header row: its first row is data, never shown
+            data = np.flatnonzero(~plan.blank)
+            counts.update(rows_in=len(data), title_rows_skipped=0, blank_rows_skipped=len(plan.blank) - len(data))
+            self.refuse_rows(sheet, data, *_NO_HEADER, "", "the sheet has no header row", counts)
+            return
+        mapping = hdr.map_headers(header + 1, sheet.cells(header), lambda position: self._values(sheet, position, data))
+        counts["dropped_columns"] = self._dropped(sheet, mapping)
+        refusal = _sheet_refusal(mapping)
+        if refusal is not None:
+            self.refuse_rows(sheet, data, *refusal, counts)
+            return
+        raw = {column: _cells(sheet, mapping, column, data) for column in hdr.INPUT_COLUMNS}
+        rows = run_stages(SheetRows(sheet, self.context, data, raw))
+        outcome = self.file_rows(rows)
+        self.quality.append(outputs.quality_row(sheet.source_file, sheet.source_sheet, **{**counts, **outcome}))
+
+    @staticmethod
+    def _values(sheet: RawSheet, position: int, data: np.ndarray) -> list[object]:
+        column = sheet.columns[position] if position < len(sheet.columns) else None
+        return distinct.Distinct.of_rows(column, data).values
+
+    def _dropped(self, sheet: RawSheet, mapping: hdr.HeaderMap) -> str:
+        """Record the dropped columns; their headers as shown (a header holding personal data as ``[removed]``)."""
+        dropped = [(pii.shown_header(h), reason) for _, h, reason in mapping.dropped]
+        for header, reason in dropped:
+            self.dropped.append(dict(source_file=sheet.source_file, source_sheet=sheet.source_sheet,
+                                     column=header, reason=reason))
+        return listed((f"{h} ({reason})" for h, reason in dropped), separator="; ")
+
+    def refuse_rows(self, sheet: RawSheet, data: np.ndarray, problem: str, fix: str, column: str, row_problem: str,
+                    counts: dict[str, object]) -> None:
+        """A sheet that cannot be read as registrations: one line, and every row counted as rejected."""
+        self.problems.append(Problem(sheet.source_file, sheet.source_sheet, None, None, None, problem, fix))
+        for number in (data + 1).tolist():
+            self.rejected.append(dict(source_file=sheet.source_file, source_sheet=sheet.source_sheet, source_row=number,
+                                      column=column, value="", problem=row_problem, fix=fix))
+        self.quality.append(outputs.quality_row(sheet.source_file, sheet.source_sheet, rejected=len(data),
+                                                file_problem=problem, **counts))
+
+    def file_rows(self, rows: SheetRows) -> dict[str, int]:
+        """File the rows of a sheet that went through the stages: rejected, duplicates, accepted."""
+        sheet, numbers = rows.sheet, rows.numbers
+        self.problems.extend(rows.notes)  # notes first: a sheet's notes and errors are listed by kind
+        positions, entries = rows.errors.ordered()
+        for position, entry in zip(positions.tolist(), entries.tolist()):
+            column, value, problem, fix = rows.errors.table[entry]
+            self.reject(sheet, int(numbers[position]), column, value, problem, fix)
+        rejected_rows = rows.errors.rows()
+        candidates = np.ones(len(rows.data), dtype=bool)
+        candidates[rejected_rows] = False
+        prefix = f"{sheet.source_file}:{sheet.source_sheet}" if sheet.source_sheet else sheet.source_file
+        accepted, duplicate_of = self.index.split(prefix, dict(rows.parsed), dict(rows.id_keys),
+                                                  np.flatnonzero(candidates), numbers)
+        ids, sellers = rows.parsed["registration_id"], rows.parsed["gem_seller_id"]
+        for position, first in duplicate_of:
+            self.duplicates.append(dict(
+                source_file=sheet.source_file, source_sheet=sheet.source_sheet, source_row=int(numbers[position]),
+                registration_id=shown_id(ids.values[ids.codes[position]]),
+                gem_seller_id=shown_id(sellers.values[sellers.codes[position]]), duplicate_of=first,
+            ))
+        self.accepted.append(outputs.accepted_block(rows, accepted))
+        return dict(accepted=len(accepted), rejected=len(rejected_rows), duplicates=len(duplicate_of), **rows.counts)
+
+    def reject(self, sheet: RawSheet, row: int, column: str, value: object, problem: str, fix: str) -> None:
+        """A problem of a rejected row (its value already as it may be shown): a rejected line and a problem line."""
+        shown = "" if value is None else str(value)
+        self.rejected.append(dict(source_file=sheet.source_file, source_sheet=sheet.source_sheet, source_row=row,
+                                  column=column, value=shown, problem=problem, fix=fix))
+        self.problems.append(Problem(sheet.source_file, sheet.source_sheet, row, column, shown, problem, fix, ERROR))
+
+
+def _cells(sheet: RawSheet, mapping: hdr.HeaderMap, column: str, data: np.ndarray) -> distinct.Distinct:
+    """The cells of a standard column in the data rows (all None when the sheet lacks the column)."""
+    position = mapping.columns.get(column)
+    inside = position is not None and position < len(sheet.columns)
+    return distinct.Distinct.of_rows(sheet.columns[position] if inside else None, data)  # type: ignore[index]
+
+
+def _sheet_refusal(mapping: hdr.HeaderMap) -> tuple[str, str, str, str] | None:
+    """``(problem, fix, column, problem of each row)`` when the header row cannot be used: two headers for one column, or a
+    required column missing."""
+    if mapping.duplicates:
+        column, first, second = mapping.duplicates[0]
+        return (f"headers '{pii.shown_header(first)}' and '{pii.shown_header(second)}' both mean {column}",
+                "rename or delete one of them", column, f"the sheet has two headers for {column}")
+    missing = mapping.missing_required
+    if not missing:
+        return None
+    accepted = "; ".join(f"{c}: {', '.join(hdr.synonyms_of(c)[1:6])}" for c in missing[:3])
+    return (f"no column for {listed(missing)} in the header row (row {mapping.header_row})",
+            f"add the header(s); accepted headers include {accepted}", ", ".join(missing),
+            f"the sheet has no column for {listed(missing)}")

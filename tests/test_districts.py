@@ -103,6 +103,34 @@ def test_names_shared_with_other_states_stay_in_up_only_if_up_has_them(name):
     assert match.is_resolved == (name != "Aurangabad")
 
 
+@pytest.mark.parametrize(
+    ("name", "state"),
+    [("Hamirpur (H.P.)", "Himachal Pradesh"), ("Pratapgarh (Rajasthan)", "Rajasthan"), ("Bilaspur, HP", "Himachal Pradesh"),
+     ("Hamirpur [HP]", "Himachal Pradesh"), ("हमीरपुर (हि.प्र.)", "Himachal Pradesh"), ("Agra, Raj.", "Rajasthan"),
+     ("Balrampur (C.G.)", "Chhattisgarh"), ("Aurangabad, Bihar", "Bihar")],
+)
+def test_a_name_qualified_by_another_state_is_that_states_place(name, state):
+    match = get_resolver().resolve(name)
+    assert (match.district, match.method) == (None, "other_state")
+    assert match.problem == f"a district of {state}, not of Uttar Pradesh"
+
+
+@pytest.mark.parametrize(
+    ("name", "district"),
+    [("Agra, U.P.", "Agra"), ("Pratapgarh (U.P.)", "Pratapgarh"), ("Hamirpur (उ.प्र.)", "Hamirpur"),
+     ("Lucknow, Uttar Pradesh", "Lucknow"), ("Bhadohi (Sant Ravidas Nagar)", "Bhadohi"), ("Agra (आगरा)", "Agra")],
+)
+def test_a_name_qualified_by_up_or_by_another_name_stays_in_up(name, district):
+    assert get_resolver().resolve(name).district == district
+
+
+def test_every_state_alias_has_a_key():
+    resolver = get_resolver()
+    aliases = pd.read_csv(paths.REFERENCE_DIR / reference.STATE_ALIASES_FILE, dtype=str)
+    assert set(resolver.states.values()) == set(aliases["state"])
+    assert resolver.states["hp"] == "Himachal Pradesh" and resolver.states["up"] == "Uttar Pradesh"
+
+
 def test_confident_typos_resolve_and_others_get_three_suggestions():
     resolver = get_resolver()
     assert (resolver.resolve("Varansi").district, resolver.resolve("Varansi").method) == ("Varanasi", "fuzzy")

@@ -15,12 +15,15 @@ ARGS   ?=
 help: ## list the targets
 	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_-]+:.*## / {printf "  make %-14s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
 
-$(STAMP): pyproject.toml
+$(STAMP): pyproject.toml package-lock.json
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 10) else "Python 3.10 or newer is needed: set PYTHON=python3.x")'
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
 	$(BIN)/python -m ipykernel install --sys-prefix --name python3 --display-name "Python 3 (GeM kit)" >/dev/null
+	@# axe-core for the accessibility checks of the browser tests (package.json, pinned in package-lock.json)
+	@if command -v npm >/dev/null 2>&1; then npm ci --no-audit --no-fund --silent; \
+	else echo "npm not found: the browser tests' accessibility check needs it (apt-get install npm)"; fi
 	@git config filter.nbstripout.clean "$(abspath $(BIN))/nbstripout" 2>/dev/null || true
 	@git config filter.nbstripout.smudge cat 2>/dev/null || true
 	@git config filter.nbstripout.required true 2>/dev/null || true

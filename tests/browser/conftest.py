@@ -1,11 +1,16 @@
-"""Fixtures of the browser tests: a Chromium over CDP and a folder of built pages.
+"""Fixtures of the browser tests: the system Chromium driven by Playwright, axe-core, folders of pages.
 
 ``reports_dir`` is ``$GEM_REPORTS_DIR`` when set (e.g. the output of
 ``gem-reports build``); otherwise the session's full build of the kit (every
 phase, both languages, every district brief; see ``tests/conftest.py``).
-``sample_reports_dir`` is a small sample built here with ``helpers.publishing.render``: a
+``sample_reports_dir`` is a small sample built here with ``helpers.publishing``: a
 brief (English and Hindi), an analyst page and the index page, from a notebook
 with a wide table, a chart and text from input files.
+
+Playwright's Python package drives the Chromium installed on the machine
+(``apt-get install chromium``); no browser is downloaded. axe-core comes from
+``node_modules`` (``npm ci``). Locally a missing piece skips the tests; on CI
+(``CI`` set) it fails them.
 """
 
 from __future__ import annotations
@@ -19,9 +24,9 @@ import nbformat
 import pandas as pd
 import pytest
 
-from helpers.publishing import pdf, render
+from helpers.publishing import index, pages, pdf
 
-from .cdp import SCREENSHOTS_DIR  # noqa: E402,F401  (re-exported for tests)
+from .page_checks import AXE_SCRIPT, CHROMIUM_ARGS
 
 
 def pytest_collection_modifyitems(items):
@@ -30,24 +35,42 @@ def pytest_collection_modifyitems(items):
             item.add_marker(pytest.mark.browser)
 
 
+def _missing(message: str) -> None:
+    if os.environ.get("CI"):
+        pytest.fail(f"{message}; CI must install it (.ci/run)")
+    pytest.skip(message)
+
+
 @pytest.fixture(scope="session")
 def chromium() -> str:
     """The Chromium executable; skipped locally when missing, a failure on CI (CI is set)."""
     found = pdf.find_chromium()
     if found is None:
-        message = "Chromium is not installed (apt-get install -y chromium)"
-        if os.environ.get("CI"):
-            pytest.fail(f"{message}; CI must install it (.ci/run)")
-        pytest.skip(message)
+        _missing("Chromium is not installed (apt-get install -y chromium)")
     return found
 
 
 @pytest.fixture(scope="session")
 def browser(chromium):
-    from .cdp import Browser
+    """The system Chromium, headless, driven by Playwright (one per session)."""
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        _missing("Playwright is not installed (pip install -e '.[dev]')")
+    with sync_playwright() as playwright:
+        session = playwright.chromium.launch(executable_path=chromium, headless=True, args=list(CHROMIUM_ARGS))
+        try:
+            yield session
+        finally:
+            session.close()
 
-    with Browser(chromium) as session:
-        yield session
+
+@pytest.fixture(scope="session")
+def axe_script() -> str:
+    """axe-core's browser script (``node_modules/axe-core/axe.min.js``, installed by ``npm ci``)."""
+    if not AXE_SCRIPT.is_file():
+        _missing(f"{AXE_SCRIPT.relative_to(AXE_SCRIPT.parents[2])} is missing (npm ci --no-audit --no-fund)")
+    return AXE_SCRIPT.read_text(encoding="utf-8")
 
 
 def _sample_notebook(heading: str) -> nbformat.NotebookNode:
@@ -56,6 +79,7 @@ def _sample_notebook(heading: str) -> nbformat.NotebookNode:
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
+    from helpers.presentation import fragments
     from helpers.presentation.charts import figure_png
 
     fig, ax = plt.subplots(figsize=(8, 3))
@@ -69,7 +93,7 @@ def _sample_notebook(heading: str) -> nbformat.NotebookNode:
         v4.new_code_cell("phase = '1'", metadata={"tags": ["parameters"]}, execution_count=1),
         v4.new_markdown_cell(f"## {heading}"),
         v4.new_code_cell("show_table(wide)", execution_count=2, outputs=[
-            v4.new_output("display_data", data={"text/html": render.table(wide), "text/plain": "table"})]),
+            v4.new_output("display_data", data={"text/html": fragments.table(wide), "text/plain": "table"})]),
         v4.new_code_cell("show_chart(fig)", execution_count=3, outputs=[
             v4.new_output("display_data", data={"image/png": png, "text/plain": "<Figure>"},
                           metadata={"image/png": {"alt": "Bar chart"}})]),
@@ -83,25 +107,25 @@ def build_sample_reports(out_dir: Path) -> Path:
     """Write a small reports folder (index, briefs in English and Hindi, an analyst page)."""
     phase_dir = out_dir / "phase-1"
     phase_dir.mkdir(parents=True, exist_ok=True)
-    pages = {
-        "brief.html": render.notebook_to_html(_sample_notebook("Key figures"), audience="brief", title="Brief",
-                                              is_synthetic=True),
-        "brief.hi.html": render.notebook_to_html(_sample_notebook("मुख्य आँकड़े"), audience="brief", lang="hi",
-                                                 title="ब्रीफ़", is_synthetic=True),
-        "04_phase_brief.html": render.notebook_to_html(_sample_notebook("Key figures"), audience="analyst",
-                                                       title="Analyst"),
+    written = {
+        "brief.html": pages.notebook_to_html(_sample_notebook("Key figures"), audience="brief", title="Brief",
+                                             is_synthetic=True),
+        "brief.hi.html": pages.notebook_to_html(_sample_notebook("मुख्य आँकड़े"), audience="brief", lang="hi",
+                                                title="ब्रीफ़", is_synthetic=True),
+        "04_phase_brief.html": pages.notebook_to_html(_sample_notebook("Key figures"), audience="analyst",
+                                                      title="Analyst"),
     }
-    for name, page in pages.items():
+    for name, page in written.items():
         (phase_dir / name).write_text(page, encoding="utf-8")
     reports = (
-        render.ReportResult("brief", "phase-1/brief.html"),
-        render.ReportResult("brief", "phase-1/brief.hi.html", lang="hi"),
-        render.ReportResult("analyst", "phase-1/04_phase_brief.html", name="04_phase_brief"),
+        index.ReportResult("brief", "phase-1/brief.html"),
+        index.ReportResult("brief", "phase-1/brief.hi.html", lang="hi"),
+        index.ReportResult("analyst", "phase-1/04_phase_brief.html", name="04_phase_brief"),
     )
-    entry = render.PhaseEntry("1", "Phase 1", "प्रथम चरण", "from_source", date(2021, 11, 1), date(2022, 3, 31),
-                              is_window_assumed=True, is_synthetic=True, reports=reports,
-                              data_files=(render.DataFile("registrations.parquet", "0" * 64),))
-    render.write_index([entry], out_dir / "index.html", built_at="2026-01-01 00:00")
+    entry = index.PhaseEntry("1", "Phase 1", "प्रथम चरण", "from_source", date(2021, 11, 1), date(2022, 3, 31),
+                             is_window_assumed=True, is_synthetic=True, reports=reports,
+                             data_files=(index.DataFile("registrations.parquet", "0" * 64),))
+    index.write_index([entry], out_dir / "index.html", built_at="2026-01-01 00:00")
     return out_dir
 
 
@@ -118,5 +142,5 @@ def reports_dir(request) -> Path:
 
 @pytest.fixture(scope="session")
 def sample_reports_dir(tmp_path_factory) -> Path:
-    """A small reports folder built here with helpers.publishing.render (wide table, chart, Hindi, index)."""
+    """A small reports folder built here with helpers.publishing (wide table, chart, Hindi, index)."""
     return build_sample_reports(tmp_path_factory.mktemp("reports"))

@@ -1,9 +1,10 @@
-"""Open every built page in headless Chromium at a phone's width and check it works.
+"""Open every built page in headless Chromium at a phone's width and check it works and is accessible.
 
 A page fails on: a console error or uncaught exception, a failed request, any
-request to the web (pages must be self-contained), an image that did not load,
-a page wider than the 390-px viewport, or no visible text. A full-page
-screenshot of each is saved to ``tests/artifacts/screenshots/``.
+request to the web (pages must be self-contained), an image that did not load
+or has no alt text, a page wider than the 390-px viewport, no visible text, or
+an axe-core violation of serious or critical impact (colour contrast included).
+A full-page screenshot of each is saved to ``tests/artifacts/screenshots/``.
 """
 
 from __future__ import annotations
@@ -12,11 +13,9 @@ from pathlib import Path
 
 import pytest
 
-from .cdp import SCREENSHOTS_DIR
+from .page_checks import PHONE_WIDTH_PX, SCREENSHOTS_DIR, PageReport, open_page
 
 pytestmark = pytest.mark.browser
-
-PHONE_WIDTH_PX = 390
 
 
 def _pages(reports_dir: Path) -> list[Path]:
@@ -29,59 +28,83 @@ def test_reports_dir_has_pages(reports_dir):
     assert len(pages) >= 2
 
 
-def _phone_problems(browser, reports_dir: Path) -> list[str]:
+def page_problems(name: str, report: PageReport) -> list[str]:
+    """Everything wrong with one loaded page, one line each."""
+    facts = report.facts
+    problems = []
+    if report.console_errors:
+        problems.append(f"{name}: console errors {report.console_errors}")
+    if report.failed_requests:
+        problems.append(f"{name}: failed requests {report.failed_requests}")
+    if report.web_requests:
+        problems.append(f"{name}: requests to the web {report.web_requests}")
+    if facts["brokenImages"]:
+        problems.append(f"{name}: images that did not load {facts['brokenImages']}")
+    if facts["imagesWithoutAlt"]:
+        problems.append(f"{name}: {facts['imagesWithoutAlt']} image(s) without alt text")
+    if facts["scrollWidth"] > PHONE_WIDTH_PX:
+        problems.append(f"{name}: {facts['scrollWidth']} px wide at a {PHONE_WIDTH_PX}-px viewport")
+    if facts["visibleTextLength"] == 0:
+        problems.append(f"{name}: blank page")
+    problems += [f"{name}: accessibility: {line}" for line in report.accessibility]
+    return problems
+
+
+def _phone_problems(browser, reports_dir: Path, axe_script: str) -> list[str]:
     problems = []
     for page in _pages(reports_dir):
         name = page.relative_to(reports_dir).as_posix()
-        shot = SCREENSHOTS_DIR / (name.replace("/", "__") + ".png")
-        report = browser.open(page.as_uri(), width_px=PHONE_WIDTH_PX, screenshot=shot)
-        facts = report.facts
-        if report.console_errors:
-            problems.append(f"{name}: console errors {report.console_errors}")
-        if report.failed_requests:
-            problems.append(f"{name}: failed requests {report.failed_requests}")
-        if report.web_requests:
-            problems.append(f"{name}: requests to the web {report.web_requests}")
-        if facts["brokenImages"]:
-            problems.append(f"{name}: images that did not load {facts['brokenImages']}")
-        if facts["imagesWithoutAlt"]:
-            problems.append(f"{name}: {facts['imagesWithoutAlt']} image(s) without alt text")
-        if facts["scrollWidth"] > PHONE_WIDTH_PX:
-            problems.append(f"{name}: {facts['scrollWidth']} px wide at a {PHONE_WIDTH_PX}-px viewport")
-        if facts["visibleTextLength"] == 0:
-            problems.append(f"{name}: blank page")
+        shot = SCREENSHOTS_DIR / reports_dir.name / (name.replace("/", "__") + ".png")
+        report = open_page(browser, page.as_uri(), screenshot=shot, axe_script=axe_script)
+        problems += page_problems(name, report)
         assert shot.exists() and shot.stat().st_size > 0
     return problems
 
 
-def test_every_built_page_works_on_a_phone(browser, reports_dir):
-    assert _phone_problems(browser, reports_dir) == []
+def test_every_built_page_works_on_a_phone(browser, axe_script, reports_dir):
+    assert _phone_problems(browser, reports_dir, axe_script) == []
 
 
-def test_sample_pages_with_a_wide_table_work_on_a_phone(browser, sample_reports_dir):
-    assert _phone_problems(browser, sample_reports_dir) == []
+def test_sample_pages_with_a_wide_table_work_on_a_phone(browser, axe_script, sample_reports_dir):
+    assert _phone_problems(browser, sample_reports_dir, axe_script) == []
 
 
 def test_hindi_brief_declares_hindi(browser, reports_dir):
     hindi = sorted(reports_dir.rglob("*.hi.html"))
     if not hindi:
         pytest.skip("no Hindi page in this reports folder")
-    report = browser.open(hindi[0].as_uri(), width_px=PHONE_WIDTH_PX)
-    assert report.facts["lang"] == "hi"
+    assert open_page(browser, hindi[0].as_uri()).facts["lang"] == "hi"
 
 
-def test_the_checks_catch_a_broken_page(browser, tmp_path):
-    """The checks themselves work: a wide, script-erroring page with a missing image fails them."""
+def test_the_checks_catch_a_broken_page(browser, axe_script, tmp_path):
+    """The checks themselves work: a wide, script-erroring, inaccessible page that calls the web fails them."""
     page = tmp_path / "bad.html"
     page.write_text(
         '<!DOCTYPE html><html><head><meta name="viewport" content="width=device-width"></head><body>'
-        '<div style="width:900px">wide</div><img src="missing.png" alt="x">'
+        '<div style="width:900px">wide</div><img src="missing.png" alt="x"><img src="missing2.png">'
+        '<p style="color:#aaa;background:#fff">faint text</p>'
+        '<img src="https://example.invalid/tracker.png" alt="">'
         "<script>console.error('boom'); undefinedFunction();</script></body></html>",
         encoding="utf-8",
     )
-    report = browser.open(page.as_uri(), width_px=PHONE_WIDTH_PX)
+    report = open_page(browser, page.as_uri(), axe_script=axe_script)
     assert report.facts["scrollWidth"] > PHONE_WIDTH_PX
-    assert report.facts["brokenImages"] == ["missing.png"]
+    assert report.facts["brokenImages"][:2] == ["missing.png", "missing2.png"]
+    assert report.facts["imagesWithoutAlt"] == 1
     assert any("boom" in e for e in report.console_errors)
     assert any("undefinedFunction" in e for e in report.console_errors)
     assert report.failed_requests
+    assert report.web_requests == ["https://example.invalid/tracker.png"]
+    rules = {line.split(" ", 1)[0] for line in report.accessibility}
+    assert {"color-contrast", "html-has-lang", "image-alt"} <= rules
+    assert len(page_problems("bad.html", report)) >= 7
+
+
+def test_a_blank_page_is_caught(browser, tmp_path):
+    page = tmp_path / "blank.html"
+    page.write_text('<!DOCTYPE html><html lang="en"><head><meta name="viewport" content="width=device-width">'
+                    '<title>x</title></head><body> </body></html>',
+                    encoding="utf-8")
+    report = open_page(browser, page.as_uri())
+    assert report.facts["visibleTextLength"] == 0
+    assert page_problems("blank.html", report) == ["blank.html: blank page"]

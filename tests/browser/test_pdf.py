@@ -1,16 +1,44 @@
-"""Printing a brief to PDF with headless Chromium: A4 from the page's @page rule."""
+"""Printing a brief to PDF with headless Chromium: A4 from the page's @page rule, and what every page carries.
+
+Every printed page carries its number ("2 / 7"), the synthetic-data notice at the
+top, and a running footer with the report's title, phase and as-of date
+(``helpers.publishing.print_header``), so a loose page can be placed.
+"""
 
 from __future__ import annotations
 
+import datetime as dt
 import re
+import unicodedata
+from pathlib import Path
 
+import nbformat
 import pytest
 
-from helpers.publishing import pdf
+from helpers.presentation import i18n
+from helpers.publishing import pages, pdf, print_header
 
 pytestmark = pytest.mark.browser
 
 A4_POINTS = (595.0, 842.0)
+_RUNNING_CONTENT = re.compile(r'@bottom-left \{ content: "((?:[^"\\]|\\.)*)"')
+_DATE = re.compile(r"\d{2}-\d{2}-\d{4}")
+
+
+def _page_texts(pdf_path: Path) -> list[str]:
+    """The text of each page, ligatures undone (NFKC) and runs of spaces collapsed."""
+    pypdf = pytest.importorskip("pypdf")
+    reader = pypdf.PdfReader(str(pdf_path))
+    return [" ".join(unicodedata.normalize("NFKC", page.extract_text() or "").split()) for page in reader.pages]
+
+
+def _a4_boxes(data: bytes) -> set[tuple[float, ...]]:
+    return {tuple(float(v) for v in box.split()[2:]) for box in re.findall(rb"/MediaBox\s*\[([^\]]*)\]", data)}
+
+
+def _is_a4(data: bytes) -> bool:
+    boxes = _a4_boxes(data)
+    return bool(boxes) and all(abs(w - A4_POINTS[0]) < 2 and abs(h - A4_POINTS[1]) < 2 for w, h in boxes)
 
 
 def test_print_pdf_writes_a4_pages(chromium, reports_dir, tmp_path):
@@ -19,8 +47,7 @@ def test_print_pdf_writes_a4_pages(chromium, reports_dir, tmp_path):
     assert pdf.print_pdf(brief, out) is True
     data = out.read_bytes()
     assert data.startswith(b"%PDF")
-    boxes = {tuple(float(v) for v in box.split()[2:]) for box in re.findall(rb"/MediaBox\s*\[([^\]]*)\]", data)}
-    assert boxes and all(abs(w - A4_POINTS[0]) < 2 and abs(h - A4_POINTS[1]) < 2 for w, h in boxes)
+    assert _is_a4(data)
 
 
 def test_the_build_printed_a4_pdfs_beside_the_phase_briefs(chromium, reports_dir):
@@ -29,9 +56,79 @@ def test_the_build_printed_a4_pdfs_beside_the_phase_briefs(chromium, reports_dir
     for brief in briefs:
         printed = brief.with_suffix(".pdf")
         assert printed.exists(), f"{printed.name} missing beside {brief.name}"
-        data = printed.read_bytes()
-        boxes = {tuple(float(v) for v in box.split()[2:]) for box in re.findall(rb"/MediaBox\s*\[([^\]]*)\]", data)}
-        assert boxes and all(abs(w - A4_POINTS[0]) < 2 and abs(h - A4_POINTS[1]) < 2 for w, h in boxes), brief.name
+        assert _is_a4(printed.read_bytes()), brief.name
+
+
+def _page_problems(html_path: Path, pdf_path: Path, *, lang: str, has_notice: bool) -> list[str]:
+    """What a printed page misses: its number, the running footer (title, phase, date), the notice."""
+    found = _RUNNING_CONTENT.search(html_path.read_text(encoding="utf-8"))
+    if found is None:
+        return [f"{html_path.name}: no running footer in its print stylesheet"]
+    running = " ".join(found.group(1).replace('\\"', '"').replace("\\\\", "\\").split())
+    date = _DATE.search(running)
+    texts = _page_texts(pdf_path)
+    problems = []
+    for number, text in enumerate(texts, start=1):
+        where = f"{pdf_path.name} page {number}"
+        if f"{number} / {len(texts)}" not in text:
+            problems.append(f"{where}: no page number")
+        if lang == "en" and running not in text:  # Devanagari conjuncts do not extract: Hindi checks the date
+            problems.append(f"{where}: running footer {running!r} missing")
+        if date is None or date.group(0) not in text:
+            problems.append(f"{where}: as-of date missing")
+        if has_notice and lang == "en" and i18n.t("banner.print_label", lang) not in text:
+            problems.append(f"{where}: notice (synthetic or illustrative) missing")
+    return problems
+
+
+def _sample_page(tmp_path: Path, lang: str, title: str, phase: str) -> Path:
+    v4 = nbformat.v4
+    nb = v4.new_notebook()
+    nb.cells = [v4.new_markdown_cell(f"# {title}")] + [
+        v4.new_markdown_cell(f"## {i18n.t('brief.sources', lang)} {n}\n\n" + "Lorem ipsum dolor sit amet. " * 90)
+        for n in range(4)
+    ]
+    page = pages.notebook_to_html(nb, audience="brief", lang=lang, title=title, is_synthetic=True)
+    footer = print_header.running_footer_css(title=title, phase=phase, as_of=dt.date(2022, 3, 31), lang=lang)
+    path = tmp_path / f"brief.{lang}.html"
+    path.write_text(page.replace("</head>", f"<style>{footer}</style>\n</head>", 1), encoding="utf-8")
+    return path
+
+
+@pytest.mark.parametrize(
+    ("lang", "title", "phase"),
+    [("en", "District brief: Varanasi", "Phase 1"), ("hi", "जनपद ब्रीफ़: वाराणसी", "प्रथम चरण")],
+)
+def test_every_printed_page_carries_number_title_phase_date_and_notice(chromium, tmp_path, lang, title, phase):
+    page = _sample_page(tmp_path, lang, title, phase)
+    printed = tmp_path / f"brief.{lang}.pdf"
+    assert pdf.print_pdf(page, printed) is True
+    assert len(_page_texts(printed)) >= 3
+    assert _page_problems(page, printed, lang=lang, has_notice=True) == []
+    if lang == "en":
+        assert "District brief: Varanasi · Phase 1 · figures as of 31-03-2022" in _page_texts(printed)[-1]
+
+
+def test_the_checks_catch_a_page_without_running_footer(chromium, tmp_path):
+    v4 = nbformat.v4
+    nb = v4.new_notebook()
+    nb.cells = [v4.new_markdown_cell("# Plain\n\n" + "Lorem ipsum. " * 50)]
+    page = tmp_path / "plain.html"
+    page.write_text(pages.notebook_to_html(nb, audience="brief", title="Plain"), encoding="utf-8")
+    assert _page_problems(page, tmp_path / "unused.pdf", lang="en", has_notice=True) == [
+        "plain.html: no running footer in its print stylesheet"]
+
+
+def test_every_built_pdf_page_carries_number_title_date_and_notice(chromium, reports_dir):
+    printed = sorted(reports_dir.rglob("*.pdf"))
+    assert printed, "no PDF in the reports folder"
+    problems = []
+    for pdf_path in printed:
+        html_path = pdf_path.with_suffix(".html")
+        lang = "hi" if pdf_path.name.endswith(".hi.pdf") else "en"
+        has_notice = 'class="kit-banner' in html_path.read_text(encoding="utf-8")
+        problems += _page_problems(html_path, pdf_path, lang=lang, has_notice=has_notice)
+    assert problems == []
 
 
 def test_print_pdf_returns_false_without_chromium(monkeypatch, tmp_path):

@@ -1,0 +1,148 @@
+"""Opening a page in headless Chromium with Playwright, and what the browser tests check on it.
+
+``open_page`` loads a page at a phone's width in a fresh browser context and
+reports what happened: console errors and uncaught exceptions, failed requests,
+requests to the web (a page must be self-contained; they are also blocked), and
+facts computed in the page (width, visible text, images that did not load or
+have no alt text, its language). ``axe_violations`` injects axe-core's script
+(``node_modules/axe-core/axe.min.js``, installed by ``npm ci``) into the page and
+returns the accessibility violations of the impacts that fail a test.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from playwright.sync_api import Browser, ConsoleMessage, Page, Request
+
+ROOT = Path(__file__).resolve().parents[2]
+#: Where the browser tests save their screenshots (ignored by git).
+SCREENSHOTS_DIR = ROOT / "tests" / "artifacts" / "screenshots"
+#: axe-core's browser script, from the npm package pinned in package.json / package-lock.json.
+AXE_SCRIPT = ROOT / "node_modules" / "axe-core" / "axe.min.js"
+#: Impacts of an axe violation that fail the tests.
+FAILING_IMPACTS = ("serious", "critical")
+PHONE_WIDTH_PX = 390
+PHONE_HEIGHT_PX = 844
+PAGE_TIMEOUT_MS = 30_000
+#: Chromium flags for a quiet, offline, throw-away browser (Playwright adds headless and a profile).
+CHROMIUM_ARGS = (
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-dev-shm-usage",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--disable-default-apps",
+    "--disable-extensions",
+    "--no-first-run",
+    "--disable-quic",
+    "--mute-audio",
+    "--hide-scrollbars",
+)
+
+_WEB = re.compile(r"^(?:https?|wss?)://", re.IGNORECASE)
+_FACTS_SCRIPT = """async () => {
+  await document.fonts.ready;
+  const images = [...document.images];
+  await Promise.all(images.map(i => i.decode().catch(() => null)));
+  return {
+    scrollWidth: document.documentElement.scrollWidth,
+    visibleTextLength: (document.body ? document.body.innerText.trim().length : 0),
+    imageCount: images.length,
+    brokenImages: images.filter(i => !i.complete || i.naturalWidth === 0)
+                        .map(i => (i.getAttribute('src') || '').slice(0, 60)),
+    imagesWithoutAlt: images.filter(i => !i.hasAttribute('alt')).length,
+    lang: document.documentElement.lang,
+  };
+}"""
+
+
+@dataclass
+class PageReport:
+    """What one page load produced."""
+
+    url: str
+    console_errors: list[str] = field(default_factory=list)
+    failed_requests: list[str] = field(default_factory=list)
+    web_requests: list[str] = field(default_factory=list)
+    facts: dict = field(default_factory=dict)
+    accessibility: list[str] = field(default_factory=list)
+
+
+def _listen(page: Page, report: PageReport) -> None:
+    def on_console(message: ConsoleMessage) -> None:
+        if message.type in ("error", "assert"):
+            report.console_errors.append(message.text)
+
+    def on_request(request: Request) -> None:
+        if _WEB.match(request.url):
+            report.web_requests.append(request.url)
+
+    def on_failed(request: Request) -> None:
+        report.failed_requests.append(f"{request.failure} ({request.url[:80]})")
+
+    page.on("console", on_console)
+    page.on("pageerror", lambda error: report.console_errors.append(str(error)))
+    page.on("request", on_request)
+    page.on("requestfailed", on_failed)
+
+
+def open_page(
+    browser: Browser,
+    url: str,
+    *,
+    width_px: int = PHONE_WIDTH_PX,
+    screenshot: Path | None = None,
+    axe_script: str | None = None,
+) -> PageReport:
+    """Load ``url`` at a phone's width, wait for it, and report what happened.
+
+    Args:
+        browser: a Playwright browser (the session's Chromium).
+        url: the page (a ``file://`` URI).
+        width_px: the viewport's width.
+        screenshot: where to save a full-page screenshot, if anywhere.
+        axe_script: axe-core's script; when given, ``report.accessibility`` lists the
+            serious and critical violations.
+    """
+    context = browser.new_context(viewport={"width": width_px, "height": PHONE_HEIGHT_PX},
+                                  device_scale_factor=1, is_mobile=True, has_touch=True)
+    context.route(_WEB, lambda route: route.abort())  # nothing may come from the web
+    try:
+        page = context.new_page()
+        page.set_default_timeout(PAGE_TIMEOUT_MS)
+        report = PageReport(url=url)
+        _listen(page, report)
+        page.goto(url, wait_until="load")
+        report.facts = page.evaluate(_FACTS_SCRIPT)
+        page.wait_for_timeout(300)  # let late console messages arrive
+        if screenshot is not None:
+            screenshot.parent.mkdir(parents=True, exist_ok=True)
+            page.screenshot(path=str(screenshot), full_page=True)
+        if axe_script is not None:
+            report.accessibility = axe_violations(page, axe_script)
+        return report
+    finally:
+        context.close()
+
+
+def axe_violations(page: Page, axe_script: str, impacts: tuple[str, ...] = FAILING_IMPACTS) -> list[str]:
+    """Run axe-core on the loaded page; one line per violation of ``impacts`` (colour contrast included)."""
+    page.add_script_tag(content=axe_script)
+    results = page.evaluate(
+        """async () => await axe.run(document, {resultTypes: ['violations']})"""
+    )
+    lines = []
+    for violation in results["violations"]:
+        if violation.get("impact") not in impacts:
+            continue
+        nodes = violation["nodes"]
+        first = nodes[0] if nodes else {}
+        where = " ".join(str(t) for t in first.get("target", []))
+        summary = (first.get("failureSummary") or "").replace("\n", " ")[:200]
+        lines.append(f"{violation['id']} ({violation['impact']}, {len(nodes)} element(s)): {violation['help']}"
+                     f"; first: {where}: {summary}")
+    return lines

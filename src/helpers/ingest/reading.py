@@ -1,46 +1,61 @@
-"""Reading registration sheets (CSV or .xlsx) into columns of raw cells.
+"""Reading registration sheets (CSV, .xlsx, .xlsm, .xls, .xlsb, .ods) into columns of raw cells.
 
 Knows about files and encodings, nothing about what the columns mean: it
 finds the files under the given paths, decodes CSV text (UTF-8, UTF-8/UTF-16
-with BOM, the legacy code page Excel writes), opens workbooks read-only, and
+with BOM, the legacy code page Excel writes), reads workbooks through
+python-calamine (values only: a .xlsm's macros are never run or read), and
 returns each sheet as a ``RawSheet``: its records (rows as the CSV reader or
 Excel sees them, numbered from 1, blank ones included), stored column by
 column and dictionary-encoded (``CellColumn``), so that a million-row sheet of
 a few hundred distinct districts, crafts and dates costs a few integer arrays,
-not a Python list per row. A file it cannot read gives one ``Problem`` saying
-how to re-save it, never an exception.
+not a Python list per row. Control characters other than tab, line feed and
+carriage return are removed from text cells.
+
+Before a file is parsed, ``limits`` tells what it is from its bytes and checks
+it against the limits of ``limits.yaml``. Any failure to read a file, at any
+point, is one ``helpers.errors.SheetReadError`` naming the file (and the sheet
+when known) and how to re-save it; never another exception.
 """
 
 from __future__ import annotations
 
 import codecs
+import contextlib
 import csv
 import ctypes
 import ctypes.util
+import datetime as dt
 import io
-import zipfile
+import os
+import re
+import sys
+import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterable, Sequence
+from typing import Iterable, Iterator, Sequence
 
 import numpy as np
 import pandas as pd
 from charset_normalizer import from_bytes
 
 from helpers import paths
+from helpers.errors import SheetReadError
+from helpers.ingest import limits
+from helpers.ingest.limits import EXCEL_OTHER as _EXCEL_OTHER
+from helpers.ingest.limits import RESAVE_CSV as _RESAVE_CSV
+from helpers.ingest.limits import RESAVE_XLSX as _RESAVE_XLSX
+from helpers.ingest.limits import WORKBOOK_SUFFIXES, refusal
 from helpers.ingest.problems import Problem
 
 #: The file types the kit reads; a folder contributes every file with one of these suffixes.
-READABLE_SUFFIXES = (".csv", ".xlsx")
+READABLE_SUFFIXES = (".csv", *WORKBOOK_SUFFIXES)
 SUFFIXES = READABLE_SUFFIXES  # the former name
 #: Files in a registrations folder that are not sheets and are passed over without a word
 #: (besides hidden files, Excel lock files ``~$...`` and files in hidden folders).
 QUIET_NAMES = ("readme", "readme.md", "readme.txt")
 QUIET_SUFFIXES = (".meta.yaml", ".meta.yml")
-_RESAVE_CSV = "open it in Excel and save it with File > Save As > 'CSV UTF-8 (Comma delimited) (*.csv)'"
-_RESAVE_XLSX = "open it in Excel and save it with File > Save As > 'Excel Workbook (*.xlsx)'"
-#: Spreadsheet files the kit refuses with the advice to re-save them as .xlsx.
-_EXCEL_OTHER = (".xls", ".xlsm", ".xlsb", ".ods", ".numbers")
+#: Text and other control characters removed from text cells (tab, line feed and carriage return are kept).
+_CONTROL_CHARACTERS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 #: Encodings accepted from charset-normalizer when the file is neither UTF-8 nor cp1252-looking.
 _LEGACY_OK = {"cp1252", "latin_1", "iso8859_15", "utf_16", "utf_16_le", "utf_16_be", "cp1250", "iso8859_2"}
 #: CSV files at least this big, and without quotes, are split by pyarrow instead of the ``csv`` module.
@@ -49,13 +64,8 @@ PLAIN_CSV_MIN_BYTES = 1 << 20
 CHUNK_ROWS = 65_536
 
 
-class ReadError(Exception):
-    """A file cannot be read; the message says why and how to fix it."""
-
-    def __init__(self, problem: str, fix: str) -> None:
-        super().__init__(problem)
-        self.problem = problem
-        self.fix = fix
+#: The former name of the error this module raises (``limits.refusal`` makes it).
+ReadError = SheetReadError
 
 
 @dataclass
@@ -82,7 +92,9 @@ class RawSheet:
         source_sheet: the sheet name ("" for a CSV file).
         columns: one ``CellColumn`` per cell position, as wide as the widest record.
         lengths: how many cells each record has (0 for a blank line of a CSV file).
-        encoding: the text encoding a CSV file was read with (None for .xlsx).
+        encoding: the text encoding a CSV file was read with (None for a workbook).
+        is_hidden: the sheet is hidden or "very hidden" in its workbook (a list of
+            values for drop-downs, say); its records are read all the same.
     """
 
     source_file: str
@@ -90,6 +102,7 @@ class RawSheet:
     columns: list[CellColumn] = field(default_factory=list)
     lengths: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int32))
     encoding: str | None = None
+    is_hidden: bool = False
 
     @classmethod
     def from_rows(
@@ -157,17 +170,7 @@ def _typed_key(value: object) -> tuple[type, object]:
 def _factorize(values: np.ndarray, typed: bool) -> tuple[np.ndarray, list[object]]:
     """``(codes, distinct values)`` of an object array, in order of first appearance."""
     if typed:
-        index: dict[tuple[type, object], int] = {}
-        distinct: list[object] = []
-        codes = np.empty(len(values), dtype=np.int32)
-        for position, value in enumerate(values):
-            key = _typed_key(value)
-            code = index.get(key)
-            if code is None:
-                code = index[key] = len(distinct)
-                distinct.append(value)
-            codes[position] = code
-        return codes, distinct
+        return _factorize_typed(values)
     codes, uniques = pd.factorize(values, use_na_sentinel=True)  # strings and None only
     distinct = list(uniques)
     codes = codes.astype(np.int32)
@@ -176,6 +179,38 @@ def _factorize(values: np.ndarray, typed: bool) -> tuple[np.ndarray, list[object
         codes[missing] = len(distinct)
         distinct.append(None)
     return codes, distinct
+
+
+#: Types of cells that pandas' hash table may merge with a cell of another type (``1 == 1.0 == True``, None and NaN).
+_MERGED_BY_PANDAS = (bool, int, float, np.float64, np.int64, np.bool_)
+
+
+def _factorize_typed(values: np.ndarray) -> tuple[np.ndarray, list[object]]:
+    """Like ``_factorize`` with ``_typed_key`` as the key: ``1``, ``1.0``, ``True`` and ``-0.0`` stay apart.
+
+    pandas' hash table merges values that compare equal (``1 == 1.0 == True``,
+    ``0.0 == -0.0``); its codes are split again by each cell's type and, for
+    floats, the sign of a zero. The distinct values come out in order of first appearance.
+    """
+    count = len(values)
+    if not count:
+        return np.zeros(0, dtype=np.int32), []
+    codes, uniques = pd.factorize(values, use_na_sentinel=False)
+    if not any(type(value) in _MERGED_BY_PANDAS or value is None for value in uniques):
+        return codes.astype(np.int32), list(uniques)  # text and dates only: nothing was merged
+    types = np.fromiter(map(type, values), dtype=object, count=count)
+    type_codes, kinds = pd.factorize(types, use_na_sentinel=False)
+    key = codes.astype(np.int64) * (len(kinds) + 1) + type_codes
+    if float in set(kinds):
+        floats = type_codes == list(kinds).index(float)
+        negative_zero = np.zeros(count, dtype=bool)
+        negative_zero[floats] = np.signbit(values[floats].astype(np.float64)) & (values[floats].astype(np.float64) == 0)
+        key = key * 2 + negative_zero
+    distinct_keys, first, inverse = np.unique(key, return_index=True, return_inverse=True)
+    order = np.argsort(first, kind="stable")
+    rank = np.empty(len(order), dtype=np.int32)
+    rank[order] = np.arange(len(order), dtype=np.int32)
+    return rank[inverse.reshape(-1)], [values[i] for i in first[order]]
 
 
 class _ColumnsBuilder:
@@ -332,6 +367,10 @@ def _not_read(path: Path) -> Problem:
     if suffix in _EXCEL_OTHER:
         problem = f"not read: a '{suffix}' file, which the kit does not read"
         fix = _RESAVE_XLSX + " (or 'CSV UTF-8 (Comma delimited) (*.csv)')"
+    elif suffix == ".txt":
+        problem = "not read: a '.txt' file (a text export), which the kit does not read"
+        fix = ("if it holds registrations, open it in Excel and save it with File > Save As > "
+               "'CSV UTF-8 (Comma delimited) (*.csv)'; otherwise move it out of the folder")
     else:
         problem = f"not read: not a .csv or .xlsx file ('{suffix or 'no extension'}')"
         fix = ("if it holds registrations, open it in Excel and save it as 'Excel Workbook (*.xlsx)' or "
@@ -347,7 +386,7 @@ def decode_csv_bytes(data: bytes) -> tuple[str, str]:
     charset-normalizer's best guess among legacy encodings.
 
     Raises:
-        ReadError: the bytes are not text (binary, a workbook renamed .csv, unknown encoding).
+        SheetReadError: the bytes are not text (binary, a workbook renamed .csv, unknown encoding).
     """
     if data.startswith(codecs.BOM_UTF8):
         return data[len(codecs.BOM_UTF8):].decode("utf-8", errors="strict"), "utf-8-sig"
@@ -355,11 +394,11 @@ def decode_csv_bytes(data: bytes) -> tuple[str, str]:
         try:
             return data.decode("utf-16"), "utf-16"
         except UnicodeDecodeError:
-            raise ReadError("starts like UTF-16 text but is damaged", _RESAVE_CSV) from None
+            raise refusal("starts like UTF-16 text but is damaged", _RESAVE_CSV) from None
     if data.startswith(b"PK\x03\x04"):
-        raise ReadError("is an Excel workbook (.xlsx) with a .csv name", "rename it to end in .xlsx")
+        raise refusal("is an Excel workbook (.xlsx) with a .csv name", "rename it to end in .xlsx")
     if data.startswith(b"\xd0\xcf\x11\xe0"):
-        raise ReadError("is an old Excel workbook (.xls) with a .csv name", _RESAVE_CSV)
+        raise refusal("is an old Excel workbook (.xls) with a .csv name", "rename it to end in .xls")
     try:
         return data.decode("utf-8"), "utf-8"
     except UnicodeDecodeError:
@@ -376,7 +415,7 @@ def decode_csv_bytes(data: bytes) -> tuple[str, str]:
         len(sample) if guess.encoding.startswith("utf_16") else 0
     ):
         return str(guess), guess.encoding
-    raise ReadError("is not a text CSV file (it looks like binary data or an unknown encoding)", _RESAVE_CSV)
+    raise refusal("is not a text CSV file (it looks like binary data or an unknown encoding)", _RESAVE_CSV)
 
 
 def _first_nonblank_line(text: str) -> str:
@@ -410,7 +449,7 @@ def read_csv(path: Path) -> RawSheet:
     module's usual ``StringIO`` would hold as four bytes per character).
 
     Raises:
-        ReadError: the file cannot be decoded or parsed.
+        SheetReadError: the file cannot be decoded or parsed.
     """
     data = path.read_bytes()
     decoded, encoding = decode_csv_bytes(data)
@@ -439,7 +478,7 @@ def read_csv(path: Path) -> RawSheet:
         reader = csv.reader(lines, delimiter=delimiter)
         sheet = RawSheet.from_rows(display_name(path), "", reader, encoding=encoding, typed=False)
     except csv.Error as error:
-        raise ReadError(f"is not a well-formed CSV file ({error})", _RESAVE_CSV) from None
+        raise refusal(f"is not a well-formed CSV file ({error})", _RESAVE_CSV) from None
     release_freed_memory()
     return sheet
 
@@ -560,47 +599,232 @@ def _objects(values: list[object]) -> np.ndarray:
     return array
 
 
-def read_xlsx(path: Path, sheet_name: str | None = None) -> list[RawSheet]:
-    """Read every sheet (or the named one) of a workbook; cells keep their Excel types.
+def read_workbook(path: Path, sheet_name: str | None = None) -> list[RawSheet]:
+    """Read every sheet (or the named one) of a .xlsx, .xlsm, .xls, .xlsb or .ods workbook.
+
+    Cells come out as openpyxl gave them for a .xlsx: text, ``int`` for a whole
+    number, ``float``, ``bool``, ``datetime.datetime`` for a date, ``None`` for
+    an empty cell. An Excel error value (``#N/A``, ``#DIV/0!``) comes out empty
+    (python-calamine reads it so). Hidden sheets are read with ``is_hidden``
+    set. Call ``read_file``, which checks the limits first.
 
     Raises:
-        ReadError: the file is not a valid .xlsx workbook, or has no sheet of that name.
+        SheetReadError: the workbook cannot be read, or has no sheet of that name
+            (without the file name: ``read_file`` adds it).
     """
-    from openpyxl import load_workbook
+    from python_calamine import CalamineWorkbook
 
+    with _native_stderr_quiet():
+        workbook = CalamineWorkbook.from_path(str(path))
+        try:
+            sheets = workbook.sheets_metadata
+            limits.check_sheets(len(sheets))
+            names = [sheet.name for sheet in sheets]
+            if sheet_name is not None and sheet_name not in names:
+                raise refusal(f"has no sheet named '{sheet_name}'", f"the sheets are: {', '.join(names)}")
+            return [
+                _read_sheet(workbook, display_name(path), meta)
+                for meta in sheets if sheet_name is None or meta.name == sheet_name
+            ]
+        finally:
+            workbook.close()
+
+
+@contextlib.contextmanager
+def _native_stderr_quiet() -> Iterator[None]:
+    """Keep a Rust panic's message and backtrace (printed by calamine on a damaged file) off the terminal.
+
+    The panic itself reaches Python as an exception and becomes one
+    ``SheetReadError`` line. What else was written to the process's standard
+    error meanwhile (by another thread) is written there afterwards.
+    """
     try:
-        workbook = load_workbook(path, read_only=True, data_only=True)
-    except (zipfile.BadZipFile, KeyError, OSError, ValueError) as error:
-        raise ReadError(
-            f"is not a valid .xlsx workbook ({type(error).__name__}; it may be password-protected, damaged, "
-            "or an old .xls renamed)",
-            _RESAVE_XLSX,
-        ) from None
-    except Exception as error:  # openpyxl raises its own InvalidFileException and others
-        raise ReadError(f"could not be opened as a workbook ({type(error).__name__})", _RESAVE_XLSX) from None
+        sys.stderr.flush()
+        saved = os.dup(2)
+    except (OSError, ValueError, AttributeError):  # no real standard error (some notebook kernels)
+        yield
+        return
+    with tempfile.TemporaryFile() as captured:
+        os.dup2(captured.fileno(), 2)
+        try:
+            yield
+        finally:
+            os.dup2(saved, 2)
+            os.close(saved)
+            captured.seek(0)
+            text = captured.read(1 << 20).decode("utf-8", "replace")
+            kept = [block for block in _PANIC_REPORT.split(text) if block.strip()] if "panicked at" in text else [text]
+            if any(kept):
+                sys.stderr.write("".join(kept))
+
+
+#: A Rust panic report on standard error, from "thread ... panicked at" to the end of its backtrace.
+_PANIC_REPORT = re.compile(r"\n?thread '[^']*'(?: \(\d+\))? panicked at .*?(?:for a verbose backtrace\.\n|RUST_BACKTRACE=1[^\n]*\n|\Z)",
+                           re.S)
+
+
+read_xlsx = read_workbook  # the former name
+
+
+def _read_sheet(workbook: object, source_file: str, meta: object) -> RawSheet:
+    """One sheet of an open calamine workbook, its grid checked against the limits before its cells are read."""
+    from python_calamine import SheetTypeEnum, SheetVisibleEnum
+
+    name = meta.name  # type: ignore[attr-defined]
+    is_hidden = meta.visible != SheetVisibleEnum.Visible  # type: ignore[attr-defined]
+    if meta.typ not in (SheetTypeEnum.WorkSheet, SheetTypeEnum.MacroSheet):  # type: ignore[attr-defined]
+        return RawSheet(source_file, name, is_hidden=is_hidden)  # a chart or dialog sheet: no cells
     try:
-        names = workbook.sheetnames
-        if sheet_name is not None and sheet_name not in names:
-            raise ReadError(f"has no sheet named '{sheet_name}'", f"the sheets are: {', '.join(names)}")
-        return [
-            RawSheet.from_rows(display_name(path), name, workbook[name].iter_rows(values_only=True), typed=True)
-            for name in (names if sheet_name is None else [sheet_name])
-        ]
-    finally:
-        workbook.close()
+        sheet = workbook.get_sheet_by_name(name)  # type: ignore[attr-defined]
+        (first_row, first_column), height, width = sheet.start or (0, 0), sheet.height, sheet.width
+        if not height or not width:
+            return RawSheet(source_file, name, is_hidden=is_hidden)
+        limits.check_grid(first_row + height, first_column + width)
+        records = _sheet_records(sheet, first_row, first_column, width)
+        raw = RawSheet.from_rows(source_file, name, records, typed=True)
+    except SheetReadError as error:
+        raise refusal(error.problem, error.fix, "", name) from None  # type: ignore[attr-defined]
+    except BaseException as error:  # calamine's XmlError and others, a Rust panic (a BaseException)
+        if isinstance(error, _NOT_READ_ERRORS):
+            raise
+        raise refusal(f"is damaged: this sheet cannot be read ({limits.describe_error(error)})",
+                      _damaged_fix(Path(source_file)), "", name) from None
+    raw.is_hidden = is_hidden
+    raw.columns = [_workbook_column(column) for column in raw.columns]
+    return raw
+
+
+def _sheet_records(sheet: object, first_row: int, first_column: int, width: int) -> Iterable[list[object]]:
+    """The records of a calamine sheet from cell A1 (calamine starts at the first used cell)."""
+    blank = [""] * (first_column + width)
+    for _ in range(first_row):
+        yield blank
+    if first_column:
+        offset = [""] * first_column
+        for cells in sheet.iter_rows():  # type: ignore[attr-defined]
+            yield offset + cells
+    else:
+        yield from sheet.iter_rows()  # type: ignore[attr-defined]
+
+
+def _workbook_cell(value: object) -> object:
+    """A cell as calamine gives it, made what openpyxl gave (what the pipeline expects), text cleaned.
+
+    ``""`` is an empty cell (None); a date is a ``datetime`` at midnight; a
+    whole number stored as a float is an ``int`` (like ``1001``, not ``1001.0``).
+    """
+    if isinstance(value, str):
+        return clean_text(value) if value else None
+    if isinstance(value, float) and value.is_integer() and abs(value) < 2**53:
+        return int(value)
+    if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
+        return dt.datetime(value.year, value.month, value.day)
+    return value
+
+
+def _workbook_column(column: CellColumn) -> CellColumn:
+    """``column`` with ``_workbook_cell`` applied to its distinct values (nothing to do for clean text)."""
+    texts = [value for value in column.values if type(value) is str]
+    has_controls = bool(_CONTROL_CHARACTERS.search("".join(texts)))
+    if len(texts) == len(column.values) and "" not in texts and not has_controls:
+        return column
+    return _merged(column.codes, [_workbook_cell(value, has_controls) for value in column.values])
+
+
+def _workbook_cell(value: object, has_controls: bool = True) -> object:
+    """A cell as calamine gives it, made what openpyxl gave (what the pipeline expects), text cleaned.
+
+    ``""`` is an empty cell (None); a date is a ``datetime`` at midnight; a
+    whole number stored as a float is an ``int`` (like ``1001``, not ``1001.0``).
+    """
+    if type(value) is str:
+        return None if not value else clean_text(value) if has_controls else value
+    if isinstance(value, float) and value.is_integer() and abs(value) < 2**53:
+        return int(value)
+    if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
+        return dt.datetime(value.year, value.month, value.day)
+    return value
+
+
+def clean_text(text: str) -> str:
+    """``text`` without NUL and the other control characters (tab, line feed, carriage return kept)."""
+    return _CONTROL_CHARACTERS.sub("", text)
+
+
+def _clean_value(value: object) -> object:
+    return clean_text(value) if isinstance(value, str) else value
+
+
+def _merged(codes: np.ndarray, values: list[object]) -> CellColumn:
+    """A column of ``codes`` into ``values`` where some values may now be equal: those are merged."""
+    mapping, distinct = _factorize_typed(_objects(values))
+    if len(distinct) == len(values):
+        return CellColumn(codes, values)
+    return CellColumn(mapping[codes], distinct)
+
+
+def _clean_columns(sheet: RawSheet) -> RawSheet:
+    """Remove control characters from the text cells of a CSV sheet (only where there are any)."""
+    for position, column in enumerate(sheet.columns):
+        texts = [value for value in column.values if isinstance(value, str)]
+        if _CONTROL_CHARACTERS.search("".join(texts)):
+            sheet.columns[position] = _merged(column.codes, [_clean_value(value) for value in column.values])
+    return sheet
+
+
+def _check_cells(sheet: RawSheet) -> None:
+    """Refuse a sheet over the row, column or cell-length limits (after reading: CSV and the cells)."""
+    limits.check_grid(len(sheet.lengths), len(sheet.columns))
+    longest = max((max(map(len, [v for v in column.values if type(v) is str]), default=0) for column in sheet.columns),
+                  default=0)
+    limits.check_cell_chars(longest)
 
 
 def read_file(path: Path, sheet_name: str | None = None) -> list[RawSheet]:
-    """Read one .csv or .xlsx file into its sheets.
+    """Read one registration file into its sheets, after checking what it is and its limits.
+
+    Args:
+        path: a .csv, .xlsx, .xlsm, .xls, .xlsb or .ods file.
+        sheet_name: read only this sheet of a workbook (ignored for a CSV file).
 
     Raises:
-        ReadError: unsupported file type, or the file cannot be read.
+        SheetReadError: the file is of another kind than its name says, is
+            over a limit, is damaged or cannot be read for any other reason;
+            its message names the file (and the sheet, when one is at fault).
     """
-    suffix = path.suffix.lower()
-    if suffix == ".csv":
-        return [read_csv(path)]
-    if suffix == ".xlsx":
-        return read_xlsx(path, sheet_name)
-    if suffix in _EXCEL_OTHER:
-        raise ReadError(f"is a '{suffix}' file, which the kit does not read", _RESAVE_XLSX)
-    raise ReadError(f"is not a .csv or .xlsx file ('{suffix or 'no extension'}')", "give a .csv or .xlsx file")
+    source_file = display_name(path)
+    kind = ""
+    try:
+        limits.check_file_size(path)
+        kind = limits.sniff(path)
+        limits.refuse_kind(path, kind)
+        if path.suffix.lower() == ".csv":
+            sheets = [_clean_columns(read_csv(path))]
+        else:
+            if kind in ("xlsx", "xlsb", "ods"):
+                limits.check_archive(path)
+            sheets = read_workbook(path, sheet_name)
+        for sheet in sheets:
+            _check_cells(sheet)
+    except SheetReadError as error:
+        raise refusal(getattr(error, "problem", str(error)), getattr(error, "fix", _RESAVE_XLSX), source_file,
+                      getattr(error, "source_sheet", "")) from None
+    except MemoryError:
+        raise refusal("is too big to read in this computer's memory", "split it into smaller files", source_file) from None
+    except BaseException as error:  # python-calamine's errors of many types; a Rust panic is a BaseException
+        if isinstance(error, _NOT_READ_ERRORS):
+            raise
+        what = limits.kind_name(kind) if kind else f"a {path.suffix.lower() or 'sheet'} file"
+        raise refusal(f"is damaged: it cannot be read as {what} ({limits.describe_error(error)})",
+                      _damaged_fix(path), source_file) from None
+    return sheets
+
+
+#: Exceptions that are not a failure to read a file, let through as they are.
+_NOT_READ_ERRORS = (KeyboardInterrupt, SystemExit, GeneratorExit)
+
+
+def _damaged_fix(path: Path) -> str:
+    if path.suffix.lower() == ".csv":
+        return _RESAVE_CSV
+    return "ask the sender for a fresh copy, or open it in Excel and save it again as 'Excel Workbook (*.xlsx)'"

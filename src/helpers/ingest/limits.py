@@ -1,0 +1,372 @@
+"""What is checked about a registration file before it is parsed: what it is, and its limits.
+
+Belongs here: the limits of ``limits.yaml`` (file size; members, uncompressed
+size and compression ratio of a zip-based workbook; sheets, rows, columns,
+cells and cell length), the checks that apply them, telling what a file is
+from its first bytes, not its name (``sniff``), refusing one that is not what
+its name says or not a sheet at all (``refuse_kind``), and ``refusal``, the
+one way the reading code raises ``helpers.errors.SheetReadError``. A zip-based workbook
+(.xlsx/.xlsm/.xlsb/.ods) is checked from its zip directory first, then every
+member is inflated once in 1 MiB pieces (never more than its declared size:
+bounded memory) to check its real size and CRC, and the worksheet XML is
+scanned for the grid it declares, so that the parser is never handed a bomb,
+a damaged member or a grid too big to hold. Not here: parsing cells
+(``reading``) or deciding what the rows mean (``pipeline``).
+
+What is not checked before parsing: the grid of a .xls, .xlsb or .ods sheet
+(known only once the sheet is read, and checked then, before its cells become
+Python values).
+"""
+
+from __future__ import annotations
+
+import zipfile
+import zlib
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import yaml
+
+from helpers.errors import SheetReadError
+
+LIMITS_FILE = Path(__file__).resolve().parent / "limits.yaml"
+_PIECE_BYTES = 1 << 20
+#: The first bytes of each kind of file, and how much of the file is read to tell it.
+_ZIP_MAGIC = b"PK\x03\x04"
+_OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+_SNIFF_BYTES = 1 << 16
+
+
+#: Workbook types read through python-calamine.
+WORKBOOK_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".xlsb", ".ods")
+#: How to re-save a sheet as CSV, or as .xlsx (the fix of many refusals).
+RESAVE_CSV = "open it in Excel and save it with File > Save As > 'CSV UTF-8 (Comma delimited) (*.csv)'"
+RESAVE_XLSX = "open it in Excel and save it with File > Save As > 'Excel Workbook (*.xlsx)'"
+#: Spreadsheet files the kit refuses with the advice to re-save them as .xlsx.
+EXCEL_OTHER = (".numbers", ".xltx", ".xltm", ".xlt", ".xml", ".htm", ".html")
+#: What each kind of file (``limits.sniff``) is called in a message, and the suffixes it may have.
+_KIND_NAMES = {
+    "xlsx": ("an Excel workbook (.xlsx)", (".xlsx", ".xlsm")),
+    "xlsb": ("an Excel binary workbook (.xlsb)", (".xlsb",)),
+    "ods": ("an OpenDocument spreadsheet (.ods)", (".ods",)),
+    "xls": ("an old Excel workbook (.xls)", (".xls",)),
+}
+
+
+@dataclass(frozen=True)
+class Limits:
+    """The limits on one file (see ``limits.yaml`` for what each means and why)."""
+
+    file_bytes_max: int
+    archive_members_max: int
+    member_uncompressed_bytes_max: int
+    archive_uncompressed_bytes_max: int
+    compression_ratio_max: int
+    ratio_checked_from_bytes: int
+    sheets_max: int
+    rows_max: int
+    columns_max: int
+    cells_max: int
+    cell_chars_max: int
+
+
+def load_limits(path: Path = LIMITS_FILE) -> Limits:
+    """The limits declared in ``limits.yaml``."""
+    return Limits(**{key: int(value) for key, value in yaml.safe_load(path.read_text(encoding="utf-8")).items()})
+
+
+LIMITS = load_limits()
+
+
+def refusal(problem: str, fix: str, source_file: str = "", source_sheet: str = "") -> SheetReadError:
+    """A ``SheetReadError`` whose message is one line: ``file, sheet S: problem; fix``.
+
+    The error also carries ``problem``, ``fix``, ``source_file`` and
+    ``source_sheet``, so the ingest can record it as a file problem.
+    """
+    where = ", ".join(part for part in (source_file, f"sheet {source_sheet}" if source_sheet else "") if part)
+    error = SheetReadError(f"{where}: {problem}; {fix}" if where else f"{problem}; {fix}")
+    error.problem, error.fix = problem, fix  # type: ignore[attr-defined]
+    error.source_file, error.source_sheet = source_file, source_sheet  # type: ignore[attr-defined]
+    return error
+
+
+def _mib(size_bytes: int) -> str:
+    """A size for a message: in MiB, or in bytes below one MiB."""
+    return f"{size_bytes / (1 << 20):,.0f} MiB" if size_bytes >= 1 << 20 else f"{size_bytes:,} bytes"
+
+
+def over_limit(what: str, limit: str) -> SheetReadError:
+    """The refusal of a file over a limit: ``what`` it has, and the ``limit`` it goes over."""
+    return refusal(f"refused: {what}, over the limit of {limit} (a damaged or hostile file?)",
+                   "check the file; if it is a real sheet, split it into smaller files")
+
+
+# ---- what a file is -----------------------------------------------------------------------------
+
+
+def sniff(path: Path) -> str:
+    """What the file is, from its first bytes and (for a zip or OLE file) its directory.
+
+    Returns:
+        One of ``"empty"``, ``"xlsx"`` (also .xlsm), ``"xlsb"``, ``"ods"``, ``"zip"`` (another
+        zip file), ``"xls"``, ``"encrypted"`` (a password-protected Office file), ``"ole"``
+        (another OLE file, e.g. a .doc), ``"html"``, ``"xml"`` (an Excel 2003 XML
+        spreadsheet or other XML), ``"text"`` or ``"binary"``.
+    """
+    with path.open("rb") as handle:
+        head = handle.read(_SNIFF_BYTES)
+    if not head:
+        return "empty"
+    if head.startswith(_ZIP_MAGIC):
+        return _zip_kind(path)
+    if head.startswith(_OLE_MAGIC):
+        return _ole_kind(path)
+    text = head.lstrip(b"\xef\xbb\xbf\xff\xfe\x00 \t\r\n").replace(b"\x00", b"")[:2048].lower()
+    if text.startswith((b"<!doctype html", b"<html", b"<table", b"<meta", b"<head", b"<body")) or (
+        text.startswith(b"<") and b"<table" in head.replace(b"\x00", b"").lower()
+    ):
+        return "html"
+    if text.startswith(b"<?xml"):
+        return "xml"
+    controls = sum(1 for byte in head[:4096] if byte < 9 or 13 < byte < 32)
+    utf16 = head.startswith((b"\xff\xfe", b"\xfe\xff"))
+    return "text" if utf16 or controls <= len(head[:4096]) // 100 else "binary"
+
+
+def _zip_kind(path: Path) -> str:
+    try:
+        with zipfile.ZipFile(path) as archive:
+            names = set(archive.namelist())
+            if "mimetype" in names:
+                mimetype = archive.read("mimetype")[:100]
+                return "ods" if b"opendocument.spreadsheet" in mimetype else "zip"
+    except (zipfile.BadZipFile, OSError, EOFError, ValueError, KeyError, NotImplementedError, RuntimeError):
+        return "xlsx" if path.suffix.lower() in (".xlsx", ".xlsm", ".xlsb", ".ods") else "zip"
+    if "xl/workbook.bin" in names:
+        return "xlsb"
+    if "xl/workbook.xml" in names:
+        return "xlsx"
+    return "zip"
+
+
+def _ole_kind(path: Path) -> str:
+    """An OLE compound file: an encrypted Office file, an old .xls workbook or something else.
+
+    The names of its streams are in UTF-16 in its directory sectors; an
+    encrypted .xlsx has ``EncryptedPackage``, a .xls ``Workbook`` or ``Book``.
+    """
+    with path.open("rb") as handle:
+        data = handle.read(1 << 22)  # the directory of a small file; enough to find the names
+    if "EncryptedPackage".encode("utf-16-le") in data:
+        return "encrypted"
+    if "Workbook".encode("utf-16-le") in data or "Book\x00".encode("utf-16-le") in data:
+        return "xls"
+    if "WordDocument".encode("utf-16-le") in data:
+        return "ole"
+    return "xls" if path.suffix.lower() == ".xls" else "ole"
+
+
+def refuse_kind(path: Path, kind: str) -> None:
+    """Refuse a file that is not what its name says, or is not a sheet at all; pass one that is."""
+    suffix = path.suffix.lower()
+    if suffix == ".csv":
+        return  # decode_csv_bytes says what a file named .csv is when it is not text
+    if kind == "empty":
+        raise refusal("the file is empty", "export the registration sheet again")
+    if kind == "encrypted":
+        raise refusal("is password-protected (encrypted), so it cannot be read",
+                      "open it in Excel with its password, remove the password (File > Info > Protect Workbook > "
+                      "Encrypt with Password, clear it) and save it as 'Excel Workbook (*.xlsx)'")
+    if kind == "html":
+        raise refusal(f"is a web page (an HTML table) with a '{suffix}' name, as some portals export",
+                      RESAVE_XLSX + " (or 'CSV UTF-8 (Comma delimited) (*.csv)')")
+    if kind == "xml":
+        raise refusal(f"is an XML file (perhaps an 'XML Spreadsheet 2003') with a '{suffix}' name", RESAVE_XLSX)
+    if suffix == ".txt":
+        what = "a text export" if kind == "text" else f"not text (it looks like {kind_name(kind)})"
+        raise refusal(f"is a '.txt' file ({what}), which the kit does not read",
+                      "open it in Excel and save it with File > Save As > 'CSV UTF-8 (Comma delimited) (*.csv)'")
+    if suffix not in WORKBOOK_SUFFIXES:
+        if suffix in EXCEL_OTHER:
+            raise refusal(f"is a '{suffix}' file, which the kit does not read", RESAVE_XLSX)
+        raise refusal(f"is not a sheet the kit reads ('{suffix or 'no extension'}')",
+                      "give a .csv, .xlsx, .xls, .xlsb or .ods file")
+    name, suffixes = _KIND_NAMES.get(kind, (None, ()))
+    if suffix not in suffixes:
+        fix = f"rename it to end in {suffixes[0]}" if name else RESAVE_XLSX
+        raise refusal(f"is {kind_name(kind)} with a '{suffix}' name", fix)
+
+
+def kind_name(kind: str) -> str:
+    """What a kind of file (``sniff``) is called in a message: "an old Excel workbook (.xls)"."""
+    if kind in _KIND_NAMES:
+        return _KIND_NAMES[kind][0]
+    return {"text": "a text file (CSV or tab-separated)", "zip": "a zip archive that is not a workbook",
+            "ole": "an Office file that is not a workbook (a Word document?)",
+            "binary": "binary data that is no workbook", "html": "a web page", "xml": "an XML file",
+            "encrypted": "a password-protected file", "empty": "an empty file"}.get(kind, kind)
+
+
+# ---- limits -------------------------------------------------------------------------------------
+
+
+def check_file_size(path: Path, limits: Limits | None = None) -> None:
+    """Refuse a file bigger than ``file_bytes_max``."""
+    limits = limits or LIMITS
+    size = path.stat().st_size
+    if size > limits.file_bytes_max:
+        raise over_limit(f"the file is {_mib(size)}", f"{_mib(limits.file_bytes_max)} (file_bytes_max)")
+
+
+def check_archive(path: Path, limits: Limits | None = None) -> None:
+    """Check a zip-based workbook before it is parsed: directory, members, real sizes and CRCs, grid.
+
+    Raises:
+        SheetReadError: a limit is exceeded, or the zip is damaged (bad directory,
+            a member that does not inflate, a CRC error), without the file name.
+    """
+    limits = limits or LIMITS
+    try:
+        with zipfile.ZipFile(path) as archive:
+            members = archive.infolist()
+            _check_directory(members, limits)
+            for member in members:
+                _inflate_member(archive, member, limits)
+    except SheetReadError:
+        raise
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, zlib.error, EOFError, OSError, ValueError, KeyError,
+            NotImplementedError, RuntimeError, UnicodeError) as error:
+        raise refusal(f"is damaged: its zip data cannot be read ({describe_error(error)})",
+                      "ask the sender for a fresh copy, or open it in Excel and save it again as .xlsx") from None
+
+
+def describe_error(error: BaseException) -> str:
+    """An exception as a short phrase for a message: its type and the start of its text, on one line."""
+    text = " ".join(str(error).split())[:80]
+    return f"{type(error).__name__}: {text}" if text else type(error).__name__
+
+
+def _check_directory(members: list[zipfile.ZipInfo], limits: Limits) -> None:
+    """Members count, each member's declared size and ratio, and their total."""
+    if len(members) > limits.archive_members_max:
+        raise over_limit(f"the workbook holds {len(members):,} files", f"{limits.archive_members_max:,} (archive_members_max)")
+    total = 0
+    for member in members:
+        _check_member_size(member.filename, member.file_size, member.compress_size, limits)
+        total += member.file_size
+        if total > limits.archive_uncompressed_bytes_max:
+            raise over_limit(f"the workbook inflates to more than {_mib(total)}",
+                             f"{_mib(limits.archive_uncompressed_bytes_max)} (archive_uncompressed_bytes_max)")
+
+
+def _check_member_size(name: str, size: int, compressed: int, limits: Limits) -> None:
+    if size > limits.member_uncompressed_bytes_max:
+        raise over_limit(f"its part '{name[:60]}' inflates to {_mib(size)}",
+                         f"{_mib(limits.member_uncompressed_bytes_max)} (member_uncompressed_bytes_max)")
+    if size > limits.ratio_checked_from_bytes and size > limits.compression_ratio_max * max(compressed, 1):
+        raise over_limit(f"its part '{name[:60]}' inflates {size // max(compressed, 1):,} times (a zip bomb)",
+                         f"{limits.compression_ratio_max} times (compression_ratio_max)")
+
+
+def _inflate_member(archive: zipfile.ZipFile, member: zipfile.ZipInfo, limits: Limits) -> None:
+    """Inflate one member in pieces: its real size stays within its declared one, its CRC is checked.
+
+    ``zipfile`` stops at the declared size and checks the CRC at the end; a
+    member whose data ends early raises ``EOFError``. Worksheet XML is scanned
+    for its grid on the way.
+    """
+    is_sheet = member.filename.startswith("xl/worksheets/") and member.filename.endswith(".xml")
+    grid = _Grid() if is_sheet else None
+    with archive.open(member) as stream:
+        while piece := stream.read(_PIECE_BYTES):
+            if grid is not None:
+                grid.scan(piece)
+    if grid is not None:
+        check_grid(grid.rows, grid.columns, limits)
+
+
+class _Grid:
+    """The extent of a worksheet's cells, from the ``r="..."`` references of its XML, read in pieces.
+
+    Every `` r="`` attribute (of a row: digits; of a cell: letters and digits,
+    in any attribute order) is parsed with numpy, so a 140 MB sheet is scanned
+    in about a second. A cell without ``r`` (its place implied) is not
+    counted: see ``docs/registration_schema.md``.
+    """
+
+    def __init__(self) -> None:
+        self.rows = 0
+        self.columns = 0
+        self._tail = b""
+
+    def scan(self, piece: bytes) -> None:
+        text = self._tail + piece
+        cut = max(text.rfind(b" "), len(text) - 64, 0)  # a reference cut by the piece's end: scanned next time
+        body, self._tail = text[:cut], text[cut:]
+        rows, columns = _reference_extent(body)
+        self.rows, self.columns = max(self.rows, rows), max(self.columns, columns)
+
+
+_REF_PREFIX = b' r="'
+_TOO_MANY = 10**9  # a reference with more than 3 letters or 7 digits: beyond any limit
+
+
+def _reference_extent(body: bytes) -> tuple[int, int]:
+    """``(highest row, highest column)`` of the `` r="A1"`` references in ``body`` (0 when none)."""
+    if _REF_PREFIX not in body:
+        return 0, 0
+    data = np.frombuffer(body + bytes(16), dtype=np.uint8)
+    starts = np.flatnonzero(data[: len(body)] == _REF_PREFIX[0])
+    for offset in range(1, len(_REF_PREFIX)):
+        starts = starts[data[starts + offset] == _REF_PREFIX[offset]]
+    refs = starts + len(_REF_PREFIX)
+    if not len(refs):
+        return 0, 0
+    column, letters = _leading_number(data, refs, 4, 65, 90, 26)  # letters A-Z: up to 3, a 4th is too many
+    row, digits = _leading_number(data, refs + letters, 8, 48, 57, 10)  # digits: up to 7
+    column[letters > 3] = _TOO_MANY
+    row[digits > 7] = _TOO_MANY
+    return int(row.max()), int(column.max())
+
+
+def _leading_number(data: np.ndarray, at: np.ndarray, most: int, low: int, high: int, base: int) -> tuple[np.ndarray, np.ndarray]:
+    """The number written at each position ``at`` in bytes ``low``..``high`` (value 1..26 or 0..9), and its length."""
+    value = np.zeros(len(at), dtype=np.int64)
+    length = np.zeros(len(at), dtype=np.int64)
+    going = np.ones(len(at), dtype=bool)
+    first = 64 if base == 26 else 48
+    for offset in range(most):
+        byte = data[at + offset].astype(np.int64)
+        going &= (byte >= low) & (byte <= high)
+        value = np.where(going, value * base + byte - first, value)
+        length += going
+    return value, length
+
+
+def check_grid(rows: int, columns: int, limits: Limits | None = None) -> None:
+    """Refuse a sheet whose grid has more rows, columns or cells than the limits allow."""
+    limits = limits or LIMITS
+    if rows > limits.rows_max:
+        raise over_limit(f"a sheet has {rows:,} rows", f"{limits.rows_max:,} rows (rows_max)")
+    if columns > limits.columns_max:
+        raise over_limit(f"a sheet has {columns:,} columns", f"{limits.columns_max:,} columns (columns_max)")
+    if rows * columns > limits.cells_max:
+        raise over_limit(f"a sheet spans {rows:,} rows by {columns:,} columns",
+                         f"{limits.cells_max:,} cells (cells_max)")
+
+
+def check_sheets(count: int, limits: Limits | None = None) -> None:
+    """Refuse a workbook with more sheets than ``sheets_max``."""
+    limits = limits or LIMITS
+    if count > limits.sheets_max:
+        raise over_limit(f"the workbook has {count:,} sheets", f"{limits.sheets_max:,} sheets (sheets_max)")
+
+
+def check_cell_chars(longest_chars: int, limits: Limits | None = None) -> None:
+    """Refuse a sheet with a cell longer than ``cell_chars_max`` characters."""
+    limits = limits or LIMITS
+    if longest_chars > limits.cell_chars_max:
+        raise over_limit(f"a cell holds {longest_chars:,} characters",
+                         f"{limits.cell_chars_max:,} characters (cell_chars_max)")

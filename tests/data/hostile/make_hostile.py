@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import re
 import zipfile
 import zlib
 from pathlib import Path
@@ -46,7 +47,7 @@ def demo_rows(count: int = 12) -> list[list[object]]:
     return rows
 
 
-def _save_zip(path: Path, members: list[tuple[str, bytes]]) -> None:  # noqa: D103
+def _save_zip(path: Path, members: list[tuple[str, bytes]]) -> None:
     """A zip of ``members`` with fixed timestamps (the same bytes every run)."""
     with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
         for name, data in members:
@@ -74,13 +75,27 @@ def demo_xlsx_bytes(rows: list[list[object]] | None = None, hidden_lists: bool =
             lists.append([value])
     buffer = io.BytesIO()
     workbook.save(buffer)
-    with zipfile.ZipFile(buffer) as archive:  # openpyxl stamps the time of day: re-zip with a fixed one
-        members = [(info.filename, archive.read(info)) for info in archive.infolist()]
+    return _fixed_time(buffer.getvalue())
+
+
+def _fixed_time(data: bytes) -> bytes:
+    """A zip-based workbook with every time in it (zip entries, created/modified properties) fixed.
+
+    Writers stamp the time of day; fixed, the generator writes the same bytes every run.
+    """
     out = io.BytesIO()
-    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
-        for name, data in members:
-            archive.writestr(zipfile.ZipInfo(name, _ZIP_TIME), data, compress_type=zipfile.ZIP_DEFLATED)
+    with zipfile.ZipFile(io.BytesIO(data)) as source, zipfile.ZipFile(out, "w") as archive:
+        for info in source.infolist():
+            member = source.read(info)
+            if info.filename in ("docProps/core.xml", "meta.xml"):
+                member = re.sub(rb"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z?", b"2021-10-29T00:00:00Z", member)
+            archive.writestr(zipfile.ZipInfo(info.filename, _ZIP_TIME), member, compress_type=info.compress_type)
     return out.getvalue()
+
+
+def _fix_file_time(path: Path) -> Path:
+    path.write_bytes(_fixed_time(path.read_bytes()))
+    return path
 
 
 def write_demo_xlsx(path: Path, rows: list[list[object]] | None = None, hidden_lists: bool = False) -> Path:
@@ -113,7 +128,7 @@ def write_demo_ods(path: Path) -> Path:
     rows = demo_rows()
     frame = pd.DataFrame(rows[1:], columns=rows[0]).replace("", None)
     frame.to_excel(path, sheet_name="Registrations", index=False, engine="odf")
-    return path
+    return _fix_file_time(path)
 
 
 def write_demo_xlsb(path: Path) -> Path:
@@ -125,7 +140,7 @@ def write_demo_xlsb(path: Path) -> Path:
     with XlsbWriter(str(path)) as writer:
         writer.add_sheet("Registrations")
         writer.write_sheet(rows)
-    return path
+    return _fix_file_time(path)
 
 
 def write_zip_bomb(path: Path, inflated_bytes: int = 600 * 2**20) -> Path:

@@ -195,6 +195,9 @@ def _factorize_typed(values: np.ndarray) -> tuple[np.ndarray, list[object]]:
     count = len(values)
     if not count:
         return np.zeros(0, dtype=np.int32), []
+    texts = _as_strings(values)
+    if texts is not None:  # text and empty cells only (most columns): pyarrow encodes them fastest
+        return _in_order_of_appearance(*_encode_strings(texts))
     codes, uniques = pd.factorize(values, use_na_sentinel=False)
     if not any(type(value) in _MERGED_BY_PANDAS or value is None for value in uniques):
         return codes.astype(np.int32), list(uniques)  # text and dates only: nothing was merged
@@ -211,6 +214,27 @@ def _factorize_typed(values: np.ndarray) -> tuple[np.ndarray, list[object]]:
     rank = np.empty(len(order), dtype=np.int32)
     rank[order] = np.arange(len(order), dtype=np.int32)
     return rank[inverse.reshape(-1)], [values[i] for i in first[order]]
+
+
+def _in_order_of_appearance(codes: np.ndarray, distinct: list[object]) -> tuple[np.ndarray, list[object]]:
+    """``(codes, distinct)`` renumbered so that the distinct values come in order of first appearance."""
+    _, first = np.unique(codes, return_index=True)
+    order = np.argsort(first, kind="stable")
+    if (order == np.arange(len(order))).all():
+        return codes, distinct
+    rank = np.empty(len(order), dtype=np.int32)
+    rank[order] = np.arange(len(order), dtype=np.int32)
+    return rank[codes], [distinct[i] for i in order]
+
+
+def _as_strings(values: np.ndarray) -> object | None:
+    """``values`` as a pyarrow string array when every one is a ``str`` or None; else None."""
+    import pyarrow as pa
+
+    try:
+        return pa.array(values, type=pa.string(), from_pandas=False, memory_pool=pa.system_memory_pool())
+    except (pa.ArrowException, TypeError, ValueError, UnicodeError):
+        return None
 
 
 class _ColumnsBuilder:
@@ -234,6 +258,11 @@ class _ColumnsBuilder:
         if int(lengths.min()) != width:
             rows = [r if len(r) == width else [*r, *([None] * (width - len(r)))] for r in rows]
         self.lengths.append(lengths)
+        if self.typed and width:  # one 2-D object array, cut into columns: 4 times faster than zip(*rows)
+            block = np.empty((count, width), dtype=object)
+            block[:] = rows
+            self.chunks.append((count, [np.ascontiguousarray(block[:, position]) for position in range(width)]))
+            return
         self.chunks.append((count, [self._array(column) for column in zip(*rows)]))
 
     def _array(self, cells: Sequence[object]) -> object:

@@ -175,8 +175,28 @@ def test_a_grid_over_the_limits_is_refused_before_parsing(tmp_path, capsys, monk
     assert_refused(tmp_path / "far.xlsx", capsys, "spans 1,048,576 rows by 16,384 columns", "cells_max")
 
 
+def test_an_ods_whose_repeats_declare_billions_of_cells_is_refused_before_parsing(capsys, monkeypatch):
+    import python_calamine
+
+    monkeypatch.setattr(python_calamine.CalamineWorkbook, "from_path", lambda *a: pytest.fail("parsed"))
+    assert_refused(HOSTILE / "repeat_bomb.ods", capsys, "spans 1,000,013 rows by 16,384 columns", "cells_max")
+
+
+def test_empty_repeated_cells_of_an_ods_do_not_count(tmp_path):
+    path = make_hostile.write_ods_repeat_bomb(tmp_path / "trailing.ods", rows=1_048_000, columns=1024)
+    path.write_bytes(make_hostile._fixed_time(path.read_bytes()))
+    with zipfile.ZipFile(path) as archive:
+        members = [(info.filename, archive.read(info)) for info in archive.infolist()]
+    with zipfile.ZipFile(path, "w") as archive:  # the repeated cells made empty, as LibreOffice writes them
+        for name, data in members:
+            if name == "content.xml":
+                data = data.replace(b' office:value-type="string"><text:p>x</text:p></table:table-cell>', b"/>")
+            archive.writestr(name, data)
+    assert len(reading.read_file(path)[0].lengths) == len(make_hostile.demo_rows())
+
+
 @pytest.mark.parametrize(("field", "value", "fragment"), [
-    ("rows_max", 5, "13 rows, over the limit of 5 rows (rows_max)"),
+    ("rows_max", 5, "rows, over the limit of 5 rows (rows_max)"),
     ("columns_max", 3, "12 columns, over the limit of 3 columns (columns_max)"),
     ("cell_chars_max", 8, "characters, over the limit of 8 characters (cell_chars_max)"),
     ("sheets_max", 0, "1 sheets, over the limit of 0 sheets (sheets_max)"),

@@ -20,6 +20,7 @@ Python values).
 
 from __future__ import annotations
 
+import xml.parsers.expat
 import zipfile
 import zlib
 from dataclasses import dataclass
@@ -236,9 +237,9 @@ def check_archive(path: Path, limits: Limits | None = None) -> None:
                 _inflate_member(archive, member, limits)
     except SheetReadError:
         raise
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, zlib.error, EOFError, OSError, ValueError, KeyError,
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, zlib.error, xml.parsers.expat.ExpatError, EOFError, OSError, ValueError, KeyError,
             NotImplementedError, RuntimeError, UnicodeError) as error:
-        raise refusal(f"is damaged: its zip data cannot be read ({describe_error(error)})",
+        raise refusal(f"is damaged: its contents cannot be read ({describe_error(error)})",
                       "ask the sender for a fresh copy, or open it in Excel and save it again as .xlsx") from None
 
 
@@ -277,14 +278,73 @@ def _inflate_member(archive: zipfile.ZipFile, member: zipfile.ZipInfo, limits: L
     member whose data ends early raises ``EOFError``. Worksheet XML is scanned
     for its grid on the way.
     """
-    is_sheet = member.filename.startswith("xl/worksheets/") and member.filename.endswith(".xml")
-    grid = _Grid() if is_sheet else None
+    name = member.filename
+    grid: _Grid | _OdsGrid | None = None
+    if name.startswith("xl/worksheets/") and name.endswith(".xml"):
+        grid = _Grid()
+    elif name == "content.xml" and "mimetype" in archive.NameToInfo:
+        grid = _OdsGrid(limits)
     with archive.open(member) as stream:
         while piece := stream.read(_PIECE_BYTES):
             if grid is not None:
                 grid.scan(piece)
     if grid is not None:
         check_grid(grid.rows, grid.columns, limits)
+
+
+class _OdsGrid:
+    """The extent of the cells with a value in an .ods ``content.xml``, repeats counted, parsed in pieces.
+
+    A cell or row may stand for many (``number-columns-repeated``,
+    ``number-rows-repeated``): a few bytes can declare millions of cells, which
+    the parser would hold. Empty repeated cells (LibreOffice writes them to
+    the sheet's end) do not count: the parser skips them too. A document
+    type declaration (entities) is refused.
+    """
+
+    def __init__(self, limits: Limits) -> None:
+        self.rows = self.columns = 0
+        self._limits = limits
+        self._row = self._column = 0
+        self._row_repeat = 1
+        self._row_has_value = False
+        self._parser = xml.parsers.expat.ParserCreate(namespace_separator=" ")
+        self._parser.StartElementHandler = self._start
+        self._parser.EndElementHandler = self._end
+        self._parser.StartDoctypeDeclHandler = self._doctype
+
+    def scan(self, piece: bytes) -> None:
+        self._parser.Parse(piece, False)
+
+    def _doctype(self, *_args: object) -> None:
+        raise ValueError("an .ods content.xml with a document type declaration")
+
+    def _start(self, tag: str, attributes: dict[str, str]) -> None:
+        local = tag.rsplit(" ", 1)[-1]
+        if local == "table":
+            self._row = 0
+        elif local == "table-row":
+            self._column, self._row_has_value = 0, False
+            self._row_repeat = _repeat(attributes, "number-rows-repeated")
+        elif local in ("table-cell", "covered-table-cell"):
+            self._column += _repeat(attributes, "number-columns-repeated")
+            if any(key.endswith(" value-type") for key in attributes):
+                self._row_has_value = True
+                self.columns = max(self.columns, self._column)
+
+    def _end(self, tag: str) -> None:
+        if tag.endswith(" table-row"):
+            self._row += self._row_repeat
+            if self._row_has_value:
+                self.rows = max(self.rows, self._row)
+                check_grid(self.rows, self.columns, self._limits)  # refuse as soon as it is over
+
+
+def _repeat(attributes: dict[str, str], name: str) -> int:
+    for key, value in attributes.items():
+        if key.endswith(" " + name):
+            return max(int(value), 1) if value.isdigit() else 1
+    return 1
 
 
 class _Grid:

@@ -189,6 +189,24 @@ def _raw_zip(members: list[tuple[str, bytes, int, int]]) -> bytes:
     return bytes(body + directory + end)
 
 
+def write_ods_repeat_bomb(path: Path, rows: int = 1_000_000, columns: int = 16_384) -> Path:
+    """The demo .ods with one more row standing for ``rows`` rows of ``columns`` cells holding "x".
+
+    A few hundred bytes that a parser would expand into 16 billion cells.
+    """
+    with zipfile.ZipFile(HERE / "demo.ods") as archive:
+        members = [(info.filename, archive.read(info), info.compress_type) for info in archive.infolist()]
+    row = (f'<table:table-row table:number-rows-repeated="{rows}"><table:table-cell '
+           f'table:number-columns-repeated="{columns}" office:value-type="string"><text:p>x</text:p>'
+           "</table:table-cell></table:table-row></table:table>").encode()
+    with zipfile.ZipFile(path, "w") as out:
+        for name, data, compress_type in members:
+            if name == "content.xml":
+                data = data.replace(b"</table:table>", row, 1)
+            out.writestr(zipfile.ZipInfo(name, _ZIP_TIME), data, compress_type=compress_type)
+    return path
+
+
 def write_truncated_xml(path: Path, source: Path) -> Path:
     """The demo workbook with its sheet XML cut in the middle of a row; the zip around it is intact."""
     members = _members(source)
@@ -244,6 +262,7 @@ def write_all(folder: Path = HERE) -> list[Path]:
         write_bit_flipped(folder / "bit_flipped.xlsx", demo),
         write_html_as_xls(folder / "portal_export.xls"),
         write_encrypted_looking(folder / "password_protected.xlsx"),
+        write_ods_repeat_bomb(folder / "repeat_bomb.ods"),
     ]
     (folder / "xlsx_named.ods").write_bytes(demo.read_bytes())
     (folder / "csv_named.xls").write_text(",".join(HEADER) + "\nHOST-0001,,15-11-2021,Agra\n", encoding="utf-8")

@@ -243,3 +243,19 @@ def test_a_rust_panic_report_is_kept_off_the_terminal_and_other_output_is_kept(c
     err = capfd.readouterr().err
     assert "a line from another thread" in err
     assert "panicked" not in err and "backtrace" not in err
+
+
+@pytest.mark.parametrize("name", ["demo.xlsx", "demo.xls", "demo.ods", "demo.xlsb"])
+def test_one_sheet_of_any_workbook_can_be_asked_for(name):
+    assert [s.source_sheet for s in reading.read_file(HOSTILE / name, "Registrations")] == ["Registrations"]
+    with pytest.raises(SheetReadError, match=rf"{name}: has no sheet named 'Nope'; the sheets are: Registrations"):
+        reading.read_file(HOSTILE / name, "Nope")
+
+
+@pytest.mark.parametrize("suffix", [".xlsx", ".ods", ".xlsb"])
+def test_a_workbook_cut_short_is_damaged_whatever_its_kind(suffix, tmp_path, capsys):
+    source = HOSTILE / f"demo{suffix}"
+    path = tmp_path / f"cut{suffix}"
+    path.write_bytes(source.read_bytes()[: source.stat().st_size // 2])
+    line = assert_refused(path, capsys, "is damaged", "fresh copy")
+    assert "name" not in line  # not taken for a file of another kind

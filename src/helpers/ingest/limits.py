@@ -137,14 +137,21 @@ def sniff(path: Path) -> str:
 
 
 def _zip_kind(path: Path) -> str:
+    """A zip file: a .xlsx (or .xlsm), .xlsb or .ods workbook, or another zip.
+
+    A zip whose directory cannot be read is taken for what its name says
+    (``check_archive`` then says it is damaged). Only a small ``mimetype``
+    member is ever inflated here.
+    """
     try:
         with zipfile.ZipFile(path) as archive:
             names = set(archive.namelist())
             if "mimetype" in names:
-                mimetype = archive.read("mimetype")[:100]
+                small = archive.getinfo("mimetype").file_size <= 200
+                mimetype = archive.read("mimetype")[:100] if small else b""
                 return "ods" if b"opendocument.spreadsheet" in mimetype else "zip"
-    except (zipfile.BadZipFile, OSError, EOFError, ValueError, KeyError, NotImplementedError, RuntimeError):
-        return "xlsx" if path.suffix.lower() in (".xlsx", ".xlsm", ".xlsb", ".ods") else "zip"
+    except (zipfile.BadZipFile, zlib.error, OSError, EOFError, ValueError, KeyError, NotImplementedError, RuntimeError):
+        return {".xlsx": "xlsx", ".xlsm": "xlsx", ".xlsb": "xlsb", ".ods": "ods"}.get(path.suffix.lower(), "zip")
     if "xl/workbook.bin" in names:
         return "xlsb"
     if "xl/workbook.xml" in names:

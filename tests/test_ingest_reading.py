@@ -19,7 +19,7 @@ import pytest
 from openpyxl import Workbook, load_workbook
 
 from helpers.errors import SheetReadError
-from helpers.ingest import ingest_paths, limits, reading
+from helpers.ingest import ingest_paths, limits, reading, workbooks
 from helpers.ingest.cli import main
 
 HOSTILE = Path(__file__).parent / "data" / "hostile"
@@ -222,20 +222,22 @@ def test_any_exception_while_reading_becomes_a_sheet_read_error(monkeypatch, tmp
     def explode(*_args, **_kwargs):
         raise KeyError("an error python-calamine might raise")
 
-    monkeypatch.setattr(reading, "_sheet_records", explode)
+    monkeypatch.setattr(workbooks, "_sheet_records", explode)
     with pytest.raises(SheetReadError, match=r"demo\.xlsx, sheet Registrations: is damaged"):
         reading.read_file(HOSTILE / "demo.xlsx")
 
 
-def test_the_former_error_name_still_catches():
-    assert reading.ReadError is SheetReadError
-    assert dt.date(2022, 1, 3) != dt.datetime(2022, 1, 3)  # why dates are made datetimes, as openpyxl gave
+def test_workbook_cells_are_made_what_openpyxl_gave():
+    cell = workbooks._workbook_cell
+    assert type(cell(dt.date(2022, 1, 3))) is dt.datetime and cell(dt.date(2022, 1, 3)) == dt.datetime(2022, 1, 3)
+    assert type(cell(1001.0)) is int and cell(1001.0) == 1001 and cell(1.5) == 1.5
+    assert cell("") is None and cell("a\x00b") == "ab" and cell("a\x00b", has_controls=False) == "a\x00b"
 
 
 def test_a_rust_panic_report_is_kept_off_the_terminal_and_other_output_is_kept(capfd):
     import os
 
-    with reading._native_stderr_quiet():
+    with workbooks._native_stderr_quiet():
         os.write(2, b"a line from another thread\n")
         os.write(2, b"\nthread '<unnamed>' (1) panicked at src/cfb.rs:305:41:\nslice index starts at 8192\n"
                     b"stack backtrace:\n  0: foo\nnote: Some details are omitted, run with `RUST_BACKTRACE=full` "

@@ -21,7 +21,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from helpers.demo import large as demo_data
-from helpers.ingest import ingest_paths, reading
+from helpers.errors import SheetReadError
+from helpers.ingest import csv_reading, ingest_paths
 from helpers.ingest.reading import RawSheet
 
 GENERATED_ROWS = 200_000
@@ -40,13 +41,18 @@ PLANTED = [
     ("X-TRADE,,05-11-2021,Agra,Agra,plumber,no,no,carpet weaving,,registered,SYNTHETIC TEST", "rejected: trade"),
     ("X-SHORT,,05-11-2021", "rejected: seven required cells missing"),
     ("१२३४,," + _TAIL, "accepted: id 1234"),
-    ("Sum-77,," + _TAIL, "rejected: a total line"),
+    ("Sum-77,," + _TAIL, "accepted: an id beginning with SUM is not a total line"),
     ("", "blank"),
-    ("Total,200000", "rejected: a total line"),
+    ("Total,200000", "skipped: a total line (by its shape)"),
     (",,,,,,,,,,,", "blank"),
-    (",,Prepared by: R. K. Verma,,,,,,,,,", "rejected: a signature line"),
+    (",,Prepared by: R. K. Verma,,,,,,,,,", "skipped: a signature line (by its shape)"),
 ]
 FIRST_PLANTED_ROW = GENERATED_ROWS + 2  # header on row 1
+
+
+def planted(outcome: str) -> list[int]:
+    """The offsets (from ``FIRST_PLANTED_ROW``) of the planted rows whose outcome starts with ``outcome``."""
+    return [offset for offset, (_, what) in enumerate(PLANTED) if what.startswith(outcome)]
 
 
 @pytest.fixture(scope="module")
@@ -60,14 +66,14 @@ def big_sheet(tmp_path_factory) -> Path:
 @pytest.fixture(scope="module")
 def big_result(big_sheet):
     calls = []
-    split = reading._split_plain_csv
+    split = csv_reading._split_plain_csv
 
     def spy(*args, **kwargs):
         calls.append(result := split(*args, **kwargs))
         return result
 
     with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(reading, "_split_plain_csv", spy)
+        patch.setattr(csv_reading, "_split_plain_csv", spy)
         result = ingest_paths([big_sheet])
     assert calls and calls[0] is not None, "the big sheet should be split by pyarrow"
     return result
@@ -76,20 +82,24 @@ def big_result(big_sheet):
 def test_every_row_of_the_big_sheet_is_accounted_for(big_result):
     quality = big_result.quality
     assert len(quality) == 1 and quality.loc[0, "file_problem"] == ""
-    counts = quality.loc[0, ["rows_in", "accepted", "rejected", "duplicates", "blank_rows_skipped", "values_redacted"]]
-    assert counts.to_dict() == {
-        "rows_in": GENERATED_ROWS + 13,
-        "accepted": GENERATED_ROWS + 4,
-        "rejected": 8,
-        "duplicates": 1,
-        "blank_rows_skipped": 2,
+    columns = ["rows_in", "accepted", "rejected", "duplicates", "junk_rows_skipped", "blank_rows_skipped", "values_redacted"]
+    counts = quality.loc[0, columns].to_dict()
+    assert counts == {
+        "rows_in": GENERATED_ROWS + len(PLANTED) - len(planted("blank")),  # blank rows are not rows in
+        "accepted": GENERATED_ROWS + len(planted("accepted")),
+        "rejected": len(planted("rejected")),
+        "duplicates": len(planted("duplicate")),
+        "junk_rows_skipped": len(planted("skipped")),
+        "blank_rows_skipped": len(planted("blank")),
         "values_redacted": 2,
     }
-    assert len(big_result.accepted) == GENERATED_ROWS + 4
+    assert counts == {**counts, "accepted": GENERATED_ROWS + 5, "rejected": 5, "junk_rows_skipped": 2}
+    assert counts["rows_in"] == sum(counts[c] for c in columns[1:5])  # in = accepted + rejected + duplicates + skipped
+    assert len(big_result.accepted) == counts["accepted"]
     assert big_result.accepted["registration_id"].is_unique
     rejected_rows = big_result.rejected["source_row"].drop_duplicates().tolist()
-    assert rejected_rows == [FIRST_PLANTED_ROW + i for i in (2, 3, 6, 7, 8, 10, 12, 14)]
-    assert len(big_result.rejected) == 8 - 1 + 7  # the short row has seven problems
+    assert rejected_rows == [FIRST_PLANTED_ROW + i for i in planted("rejected")]
+    assert len(big_result.rejected) == len(planted("rejected")) - 1 + 7  # the short row has seven problems
 
 
 def test_generated_rows_come_through_unchanged(big_result, big_sheet):
@@ -126,21 +136,21 @@ def test_planted_rows_get_what_the_rules_say(big_result, big_sheet):
     assert rejected.loc[FIRST_PLANTED_ROW + 8, "column"].tolist() == [
         "home_district", "event_district", "trade", "is_woman", "is_tribal", "craft", "onboarding_status",
     ]
-    for row, marker, meaning in ((10, "sum…", "a total line"), (12, "total…", "a total line"),
-                                 (14, "prepared by…", "a signature line")):
-        assert rejected.loc[FIRST_PLANTED_ROW + row, "value"] == marker
-        assert rejected.loc[FIRST_PLANTED_ROW + row, "problem"] == f"{meaning}, not a registration"
+    assert accepted.loc["Sum-77", "source_row"] == FIRST_PLANTED_ROW + 10  # its id's first letters mean nothing
+    assert not set(planted("skipped")) & {row - FIRST_PLANTED_ROW for row in big_result.rejected["source_row"]}
 
     notes = [p for p in big_result.problems if p.severity == "note"]
-    assert [(p.column, p.source_row, p.problem) for p in notes] == [
-        ("craft", FIRST_PLANTED_ROW + 1, "held personal data (Aadhaar number), removed"),
-        ("craft", FIRST_PLANTED_ROW + 2, "held personal data (mobile number), removed"),
+    assert sorted((p.source_row, p.column, p.problem) for p in notes) == [
+        (FIRST_PLANTED_ROW + 1, "craft", "held personal data (Aadhaar number), removed"),
+        (FIRST_PLANTED_ROW + 2, "craft", "held personal data (mobile number), removed"),
+        (FIRST_PLANTED_ROW + 12, None, "a total line, not a registration: skipped"),
+        (FIRST_PLANTED_ROW + 14, None, "a signature line, not a registration: skipped"),
     ]
     assert "Verma" not in "".join(p.line() for p in big_result.problems)
 
 
 def test_the_csv_module_reads_the_big_sheet_the_same_way(big_result, big_sheet, monkeypatch):
-    monkeypatch.setattr(reading, "PLAIN_CSV_MIN_BYTES", 10**12)
+    monkeypatch.setattr(csv_reading, "PLAIN_CSV_MIN_BYTES", 10**12)
     again = ingest_paths([big_sheet])
     for name in ("accepted", "rejected", "duplicates", "quality", "dropped_columns"):
         assert getattr(again, name).equals(getattr(big_result, name)), name
@@ -152,9 +162,9 @@ def test_the_csv_module_reads_the_big_sheet_the_same_way(big_result, big_sheet, 
 )
 def test_corpus_gives_the_same_result_through_either_csv_reader(name, monkeypatch):
     latest = dt.date(2025, 6, 30)
-    monkeypatch.setattr(reading, "PLAIN_CSV_MIN_BYTES", 10**12)
+    monkeypatch.setattr(csv_reading, "PLAIN_CSV_MIN_BYTES", 10**12)
     by_csv_module = ingest_paths([CORPUS / name], latest=latest)
-    monkeypatch.setattr(reading, "PLAIN_CSV_MIN_BYTES", 0)
+    monkeypatch.setattr(csv_reading, "PLAIN_CSV_MIN_BYTES", 0)
     by_pyarrow_when_plain = ingest_paths([CORPUS / name], latest=latest)
     for frame in ("accepted", "rejected", "duplicates", "quality", "dropped_columns"):
         assert getattr(by_pyarrow_when_plain, frame).equals(getattr(by_csv_module, frame)), frame
@@ -193,13 +203,13 @@ def _plain_csv(draw) -> tuple[str, str]:
 @given(_plain_csv())
 def test_pyarrow_splits_plain_text_as_the_csv_module_does(case):
     text, delimiter = case
-    if not reading._is_plain(text):
+    if not csv_reading._is_plain(text):
         return
     expected = [list(cells) for cells in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)]
-    split = reading._split_plain_csv(memoryview(text.encode("utf-8")), delimiter)
+    split = csv_reading._split_plain_csv(memoryview(text.encode("utf-8")), delimiter)
     if split is None:  # allowed (e.g. nothing but empty lines): the csv module reads it then
         return
-    columns, lengths = reading._encode_plain_csv(split)
+    columns, lengths = csv_reading._encode_plain_csv(split)
     assert [cells for _, cells in RawSheet("f.csv", "", columns, lengths).rows] == expected
 
 
@@ -215,25 +225,25 @@ def test_read_csv_gives_the_cells_of_the_csv_module(text, encoding):
     except UnicodeEncodeError:
         return
     try:
-        decoded, _ = reading.decode_csv_bytes(data)
-    except reading.ReadError:
+        decoded, _ = csv_reading.decode_csv_bytes(data)
+    except SheetReadError:
         return
     decoded = decoded.lstrip("\ufeff")
     try:
-        expected = [list(c) for c in csv.reader(io.StringIO(decoded, newline=""), delimiter=reading._sniff_delimiter(decoded))]
+        expected = [list(c) for c in csv.reader(io.StringIO(decoded, newline=""), delimiter=csv_reading._sniff_delimiter(decoded))]
     except csv.Error:
         expected = None
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "sheet.csv"
         path.write_bytes(data)
         for threshold in (0, 10**12):
-            reading.PLAIN_CSV_MIN_BYTES, saved = threshold, reading.PLAIN_CSV_MIN_BYTES
+            csv_reading.PLAIN_CSV_MIN_BYTES, saved = threshold, csv_reading.PLAIN_CSV_MIN_BYTES
             try:
-                got = [cells for _, cells in reading.read_csv(path).rows]
-            except reading.ReadError:
+                got = [cells for _, cells in csv_reading.read_csv(path).rows]
+            except SheetReadError:
                 got = None
             finally:
-                reading.PLAIN_CSV_MIN_BYTES = saved
+                csv_reading.PLAIN_CSV_MIN_BYTES = saved
             assert got == expected
 
 
@@ -241,9 +251,9 @@ def test_a_field_too_long_for_the_csv_module_is_refused_either_way(tmp_path, mon
     path = tmp_path / "long.csv"
     path.write_text("registration_id,craft\nA-1," + "x" * (csv.field_size_limit() + 1) + "\n", encoding="utf-8")
     for threshold in (0, 10**12):
-        monkeypatch.setattr(reading, "PLAIN_CSV_MIN_BYTES", threshold)
-        with pytest.raises(reading.ReadError, match="not a well-formed CSV file"):
-            reading.read_csv(path)
+        monkeypatch.setattr(csv_reading, "PLAIN_CSV_MIN_BYTES", threshold)
+        with pytest.raises(SheetReadError, match="not a well-formed CSV file"):
+            csv_reading.read_csv(path)
 
 
 def test_typed_cells_stay_apart_when_encoded():

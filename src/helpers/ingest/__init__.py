@@ -6,8 +6,10 @@ The notebooks and the ``gem-reports validate`` command call::
     result = ingest_paths([paths.REGISTRATIONS_RAW_DIR])
     write_outputs(result)
 
-Modules, in the order a sheet meets them: ``reading`` (files and encodings;
-sheets as dictionary-encoded columns), ``sheets`` (which sheets to read, the
+Modules, in the order a sheet meets them: ``reading`` (which files, and one
+file read after ``limits`` checks it: ``csv_reading`` for CSV text,
+``workbooks`` for workbooks through python-calamine; each sheet a ``rawsheet.RawSheet``
+of dictionary-encoded columns), ``sheets`` (which sheets to read, the
 row bookkeeping), ``headers`` (header row and synonyms), ``stages`` (the checks
 of the rows, one small stage each: ``junk``, ``pii``, ``parsing``, districts,
 ``schema``), ``rowerrors`` (the problems of a sheet's rows), ``duplicates``,

@@ -1,0 +1,177 @@
+"""Reading a workbook (.xlsx, .xlsm, .xls, .xlsb, .ods) into ``RawSheet``s, through python-calamine.
+
+Values only: a .xlsm's macros are never run or read, a formula is its last
+saved value. Cells come out as the rest of the ingest expects them (what
+openpyxl gave): text, ``int`` for a whole number, ``float``, ``bool``,
+``datetime.datetime`` for a date, None for an empty cell; control characters
+are removed from text. Hidden sheets are read and marked ``is_hidden``.
+
+python-calamine (0.9) reads an Excel error cell (``#N/A``, ``#DIV/0!``, ...)
+as an empty cell and has no option to tell it apart: such a cell is seen here
+as empty, never as its error text (docs/registration_schema.md says what follows).
+
+Belongs here: workbooks. Not here: CSV text (``csv_reading``), the checks made
+before parsing (``limits``), choosing which file to read (``reading``).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import os
+import re
+import sys
+import tempfile
+from pathlib import Path
+from typing import Iterable, Iterator
+
+from helpers.errors import SheetReadError
+from helpers.ingest import limits
+from helpers.ingest.limits import RESAVE_CSV as _RESAVE_CSV
+from helpers.ingest.limits import refusal
+from helpers.ingest.rawsheet import (
+    CONTROL_CHARACTERS,
+    CellColumn,
+    RawSheet,
+    clean_text,
+    display_name,
+    merged_column,
+)
+
+#: Exceptions that are not a failure to read a file, let through as they are.
+NOT_READ_ERRORS = (KeyboardInterrupt, SystemExit, GeneratorExit)
+
+
+def read_workbook(path: Path, sheet_name: str | None = None) -> list[RawSheet]:
+    """Read every sheet (or the named one) of a .xlsx, .xlsm, .xls, .xlsb or .ods workbook.
+
+    Cells come out as openpyxl gave them for a .xlsx: text, ``int`` for a whole
+    number, ``float``, ``bool``, ``datetime.datetime`` for a date, ``None`` for
+    an empty cell. An Excel error value (``#N/A``, ``#DIV/0!``) comes out empty
+    (python-calamine reads it so). Hidden sheets are read with ``is_hidden``
+    set. Call ``read_file``, which checks the limits first.
+
+    Raises:
+        SheetReadError: the workbook cannot be read, or has no sheet of that name
+            (without the file name: ``read_file`` adds it).
+    """
+    from python_calamine import CalamineWorkbook
+
+    with _native_stderr_quiet():
+        workbook = CalamineWorkbook.from_path(str(path))
+        try:
+            sheets = workbook.sheets_metadata
+            limits.check_sheets(len(sheets))
+            names = [sheet.name for sheet in sheets]
+            if sheet_name is not None and sheet_name not in names:
+                raise refusal(f"has no sheet named '{sheet_name}'", f"the sheets are: {', '.join(names)}")
+            return [
+                _read_sheet(workbook, display_name(path), meta)
+                for meta in sheets if sheet_name is None or meta.name == sheet_name
+            ]
+        finally:
+            workbook.close()
+
+
+@contextlib.contextmanager
+def _native_stderr_quiet() -> Iterator[None]:
+    """Keep a Rust panic's message and backtrace (printed by calamine on a damaged file) off the terminal.
+
+    The panic itself reaches Python as an exception and becomes one
+    ``SheetReadError`` line. What else was written to the process's standard
+    error meanwhile (by another thread) is written there afterwards.
+    """
+    try:
+        sys.stderr.flush()
+        saved = os.dup(2)
+    except (OSError, ValueError, AttributeError):  # no real standard error (some notebook kernels)
+        yield
+        return
+    with tempfile.TemporaryFile() as captured:
+        os.dup2(captured.fileno(), 2)
+        try:
+            yield
+        finally:
+            os.dup2(saved, 2)
+            os.close(saved)
+            captured.seek(0)
+            text = captured.read(1 << 20).decode("utf-8", "replace")
+            kept = [block for block in _PANIC_REPORT.split(text) if block.strip()] if "panicked at" in text else [text]
+            if any(kept):
+                sys.stderr.write("".join(kept))
+
+
+#: A Rust panic report on standard error, from "thread ... panicked at" to the end of its backtrace.
+_PANIC_REPORT = re.compile(r"\n?thread '[^']*'(?: \(\d+\))? panicked at .*?(?:for a verbose backtrace\.\n|RUST_BACKTRACE=1[^\n]*\n|\Z)",
+                           re.S)
+
+
+def _read_sheet(workbook: object, source_file: str, meta: object) -> RawSheet:
+    """One sheet of an open calamine workbook, its grid checked against the limits before its cells are read."""
+    from python_calamine import SheetTypeEnum, SheetVisibleEnum
+
+    name = meta.name  # type: ignore[attr-defined]
+    is_hidden = meta.visible != SheetVisibleEnum.Visible  # type: ignore[attr-defined]
+    if meta.typ not in (SheetTypeEnum.WorkSheet, SheetTypeEnum.MacroSheet):  # type: ignore[attr-defined]
+        return RawSheet(source_file, name, is_hidden=is_hidden)  # a chart or dialog sheet: no cells
+    try:
+        sheet = workbook.get_sheet_by_name(name)  # type: ignore[attr-defined]
+        (first_row, first_column), height, width = sheet.start or (0, 0), sheet.height, sheet.width
+        if not height or not width:
+            return RawSheet(source_file, name, is_hidden=is_hidden)
+        limits.check_grid(first_row + height, first_column + width)
+        records = _sheet_records(sheet, first_row, first_column, width)
+        raw = RawSheet.from_rows(source_file, name, records, typed=True)
+    except SheetReadError as error:
+        raise refusal(error.problem, error.fix, "", name) from None  # type: ignore[attr-defined]
+    except BaseException as error:  # calamine's XmlError and others, a Rust panic (a BaseException)
+        if isinstance(error, NOT_READ_ERRORS):
+            raise
+        raise refusal(f"is damaged: this sheet cannot be read ({limits.describe_error(error)})",
+                      damaged_fix(Path(source_file)), "", name) from None
+    raw.is_hidden = is_hidden
+    raw.columns = [_workbook_column(column) for column in raw.columns]
+    return raw
+
+
+def _sheet_records(sheet: object, first_row: int, first_column: int, width: int) -> Iterable[list[object]]:
+    """The records of a calamine sheet from cell A1 (calamine starts at the first used cell)."""
+    blank = [""] * (first_column + width)
+    for _ in range(first_row):
+        yield blank
+    if first_column:
+        offset = [""] * first_column
+        for cells in sheet.iter_rows():  # type: ignore[attr-defined]
+            yield offset + cells
+    else:
+        yield from sheet.iter_rows()  # type: ignore[attr-defined]
+
+
+def _workbook_column(column: CellColumn) -> CellColumn:
+    """``column`` with ``_workbook_cell`` applied to its distinct values (nothing to do for clean text)."""
+    texts = [value for value in column.values if type(value) is str]
+    has_controls = bool(CONTROL_CHARACTERS.search("".join(texts)))
+    if len(texts) == len(column.values) and "" not in texts and not has_controls:
+        return column
+    return merged_column(column.codes, [_workbook_cell(value, has_controls) for value in column.values])
+
+
+def _workbook_cell(value: object, has_controls: bool = True) -> object:
+    """A cell as calamine gives it, made what openpyxl gave (what the pipeline expects), text cleaned.
+
+    ``""`` is an empty cell (None); a date is a ``datetime`` at midnight; a
+    whole number stored as a float is an ``int`` (like ``1001``, not ``1001.0``).
+    """
+    if type(value) is str:
+        return None if not value else clean_text(value) if has_controls else value
+    if isinstance(value, float) and value.is_integer() and abs(value) < 2**53:
+        return int(value)
+    if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
+        return dt.datetime(value.year, value.month, value.day)
+    return value
+
+
+def damaged_fix(path: Path) -> str:
+    if path.suffix.lower() == ".csv":
+        return _RESAVE_CSV
+    return "ask the sender for a fresh copy, or open it in Excel and save it again as 'Excel Workbook (*.xlsx)'"

@@ -2,22 +2,20 @@
 
 from __future__ import annotations
 
-import argparse
+import re
 from pathlib import Path
 
 import pytest
 
+from helpers.cli import main
 from helpers.ingest import cli
-from helpers.ingest.cli import add_validate_command, main
 
 CORPUS = Path(__file__).parent / "data" / "ingest_corpus"
 
 
 def run(argv, capsys):
-    parser = argparse.ArgumentParser()
-    add_validate_command(parser.add_subparsers(dest="command"))
-    args = parser.parse_args(argv)
-    code = args.handler(args)
+    """``gem-reports ARGV`` (the kit's command, which defines validate's arguments): exit code, stdout, stderr."""
+    code = main(argv)
     captured = capsys.readouterr()
     return code, captured.out, captured.err
 
@@ -72,10 +70,15 @@ def test_internal_error_is_one_line_without_traceback(capsys, monkeypatch):
     monkeypatch.setattr(cli, "ingest_paths", broken)
     code, out, err = run(["validate", str(CORPUS / "01_clean_utf8.csv")], capsys)
     assert code == 1
-    assert err == "internal error: KeyError: 'boom'; please report this (rerun with --debug for details)\n"
+    line = re.fullmatch(r"gem-reports validate: internal error: KeyError: 'boom' \(traceback in (.+); please report it\)\n", err)
+    assert line is not None, err
     assert "Traceback" not in out + err
-    code, _, err = run(["validate", str(CORPUS / "01_clean_utf8.csv"), "--debug"], capsys)
+    log = Path(line.group(1))
+    assert "KeyError: 'boom'" in log.read_text(encoding="utf-8")
+    log.unlink()
+    code, _, err = run(["--debug", "validate", str(CORPUS / "01_clean_utf8.csv")], capsys)
     assert code == 1 and "Traceback" in err
+    Path(re.search(r"traceback in (.+); please report it", err).group(1)).unlink()
 
 
 def test_out_writes_the_outputs(tmp_path, capsys):

@@ -17,7 +17,7 @@ import pytest
 import yaml
 
 from helpers.ingest import ingest_paths, write_outputs
-from helpers.ingest.cli import main
+from helpers.cli import main
 
 CORPUS = Path(__file__).parent / "data" / "ingest_corpus"
 EXPECTED: dict = yaml.safe_load((CORPUS / "expected.yaml").read_text(encoding="utf-8"))
@@ -111,7 +111,7 @@ def test_a_folder_with_only_quiet_files_says_there_is_no_sheet(tmp_path):
     (tmp_path / "demo.meta.yaml").write_text("x", encoding="utf-8")
     (tmp_path / ".DS_Store").write_bytes(b"")
     result = ingest_paths([tmp_path])
-    assert [p.problem for p in result.file_problems] == ["no .csv or .xlsx files in this folder"]
+    assert [p.problem for p in result.file_problems] == ["no registration sheets in this folder (.csv, .xlsx, .xlsm, .xls, .xlsb or .ods)"]
 
 
 def test_only_the_chosen_sheet_is_read():

@@ -13,7 +13,7 @@ from pathlib import Path
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from helpers.ingest.cli import main
+from helpers.cli import main
 
 DEMO = Path(__file__).parent / "data" / "hostile" / "demo.xlsx"
 DEMO_BYTES = DEMO.read_bytes()

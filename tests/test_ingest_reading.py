@@ -20,7 +20,7 @@ from openpyxl import Workbook, load_workbook
 
 from helpers.errors import SheetReadError
 from helpers.ingest import ingest_paths, limits, reading, workbooks
-from helpers.ingest.cli import main
+from helpers.cli import main
 
 HOSTILE = Path(__file__).parent / "data" / "hostile"
 CORPUS = Path(__file__).parent / "data" / "ingest_corpus"

@@ -1,51 +1,33 @@
 """The ``validate`` command: check registration sheets and say what is wrong, one line each.
 
-``add_validate_command`` registers ``validate PATH... [--sheet NAME] [--strict]
-[--out DIR] [--debug]`` on an argparse subparsers object; ``gem-reports``
-wires it in. ``python -m helpers.ingest.cli validate ...`` runs it alone.
+``gem-reports validate PATH... [--sheet NAME] [--out DIR]`` (its arguments are
+defined in ``helpers.cli``) calls ``run_validate``. This module prints the
+problems and the summary and decides the exit code; the ``gem-reports``
+wrapper turns an unexpected exception into its one "internal error" line.
 
 ``validate`` is a checker: it exits 0 only when every row of every file is
 accepted (notes allowed; duplicates and total/note/signature lines are set
 aside, not rejected), and 2 when any row would be rejected, a file cannot be
 read or a file has no rows, with "N of M rows would be rejected" as its last
 line. (The build itself goes on with the accepted rows unless ``strict``.)
-Exit 1 is an internal error.
+Exit 1 is an internal error (raised, not caught here).
 """
 
 from __future__ import annotations
 
 import argparse
 import sys
-import traceback
 from pathlib import Path
-from typing import Sequence, TextIO
+from typing import TextIO
 
 from helpers import paths
+from helpers.errors import ExitCode
 from helpers.ingest.pipeline import IngestResult, ingest_paths, write_outputs
 
-EXIT_VALID = 0
-EXIT_INTERNAL_ERROR = 1
-EXIT_INVALID_INPUT = 2
+EXIT_VALID = int(ExitCode.OK)
+EXIT_INVALID_INPUT = int(ExitCode.USER_ERROR)
 #: Problem lines printed per file before the rest are summarised.
 MAX_LINES_PER_FILE = 50
-
-
-def add_validate_command(subparsers: argparse._SubParsersAction) -> None:
-    """Register the ``validate`` command (handler in ``args.handler``) on ``subparsers``."""
-    parser = subparsers.add_parser(
-        "validate",
-        help="check registration sheets and list every problem, one line each",
-        description="Check registration sheets against docs/registration_schema.md. "
-        "Exit 0 if every row would be accepted, 2 if any row would be rejected or a file cannot be used, "
-        "1 on an internal error.",
-    )
-    parser.add_argument("paths", nargs="+", metavar="PATH", help="files or folders of sheets (folders: every .csv/.xlsx under them)")
-    parser.add_argument("--sheet", default=None, metavar="NAME", help="read only this sheet of each workbook")
-    parser.add_argument("--strict", action="store_true",
-                        help="kept for old scripts: validate always exits 2 when a row would be rejected")
-    parser.add_argument("--out", default=None, metavar="DIR", help="also write the cleaned table and reports to DIR")
-    parser.add_argument("--debug", action="store_true", help="show the traceback of an internal error")
-    parser.set_defaults(handler=run_validate)
 
 
 def _resolve(path: str) -> Path:
@@ -114,29 +96,20 @@ def _last_line(result: IngestResult, rows_in: int) -> str:
 
 
 def run_validate(args: argparse.Namespace) -> int:
-    """Run ``validate`` for parsed arguments; return the exit code (never raises)."""
-    try:
-        result = ingest_paths([_resolve(p) for p in args.paths], sheet=args.sheet or None)
-        if args.out:
-            written = write_outputs(result, _resolve(args.out) if not Path(args.out).is_absolute() else Path(args.out))
-            print(f"written: {', '.join(str(p) for p in written.values())}")
-        code = report(result)
-        return code
-    except Exception as error:  # noqa: BLE001 - the one place that turns a bug into one line
-        if getattr(args, "debug", False):
-            traceback.print_exc()
-        print(f"internal error: {type(error).__name__}: {error}; please report this (rerun with --debug for details)",
-              file=sys.stderr)
-        return EXIT_INTERNAL_ERROR
+    """Run ``validate`` for the arguments ``gem-reports`` parsed; return the exit code.
 
+    Args:
+        args: ``paths`` (files or folders), ``sheet`` (a sheet name or None) and
+            ``out`` (a folder to write the outputs to, or None).
 
-def main(argv: Sequence[str] | None = None) -> int:
-    """Entry point of ``python -m helpers.ingest.cli``."""
-    parser = argparse.ArgumentParser(prog="python -m helpers.ingest.cli")
-    add_validate_command(parser.add_subparsers(dest="command", required=True))
-    args = parser.parse_args(argv)
-    return args.handler(args)
-
-
-if __name__ == "__main__":
-    raise SystemExit(main())
+    Returns:
+        ``EXIT_VALID`` (0) when every row of every file would be accepted, else
+        ``EXIT_INVALID_INPUT`` (2). A file that cannot be read is a problem
+        line, not an exception; any other exception is left to the ``gem-reports``
+        wrapper, which prints it as one "internal error" line (exit 1).
+    """
+    result = ingest_paths([_resolve(p) for p in args.paths], sheet=args.sheet or None)
+    if args.out:
+        written = write_outputs(result, _resolve(args.out) if not Path(args.out).is_absolute() else Path(args.out))
+        print(f"written: {', '.join(str(p) for p in written.values())}")
+    return report(result)

@@ -77,7 +77,7 @@ def discover_in_order(inputs: Sequence[Path | str]) -> list[Path | Problem]:
                     entries.append(_not_read(p))
             if not found:
                 entries.append(
-                    Problem(display_name(path), "", None, None, None, "no .csv or .xlsx files in this folder",
+                    Problem(display_name(path), "", None, None, None, "no registration sheets in this folder (.csv, .xlsx, .xlsm, .xls, .xlsb or .ods)",
                             "put the registration sheets here or give another folder")
                 )
         elif path.is_file():
@@ -101,7 +101,7 @@ def _not_read(path: Path) -> Problem:
         fix = ("if it holds registrations, open it in Excel and save it with File > Save As > "
                "'CSV UTF-8 (Comma delimited) (*.csv)'; otherwise move it out of the folder")
     else:
-        problem = f"not read: not a .csv or .xlsx file ('{suffix or 'no extension'}')"
+        problem = f"not read: not a sheet the kit reads ('{suffix or 'no extension'}')"
         fix = ("if it holds registrations, open it in Excel and save it as 'Excel Workbook (*.xlsx)' or "
                "'CSV UTF-8 (Comma delimited) (*.csv)'; otherwise move it out of the folder")
     return Problem(display_name(path), "", None, None, None, problem, fix)

@@ -8,6 +8,8 @@ that take part. It knows nothing about registrations or reports.
 
 from __future__ import annotations
 
+import codecs
+import re
 from dataclasses import dataclass, field
 from datetime import date
 from functools import lru_cache
@@ -19,6 +21,8 @@ from helpers.errors import PhaseError
 from helpers import paths
 from helpers.reference import tables as reference
 
+#: What a phase id may hold: it names folders (``reports/phase-<id>/``), so no ``/``, ``.`` or space.
+PHASE_ID_PATTERN = re.compile(r"[A-Za-z0-9_-]+")
 
 
 @dataclass(frozen=True)
@@ -131,11 +135,44 @@ def _state_target(raw: dict, where: str) -> tuple[int | None, str | None]:
     return count, " ".join(str(source).split())
 
 
-def _parse_phase(raw: dict, source_path: Path, known_districts: set[str]) -> Phase:
+def _window(window: object, where: str) -> tuple[date, date]:
+    """The start and end dates of a phase's ``window``, checked."""
+    if not isinstance(window, dict):
+        raise PhaseError(f"{where}: window must have start and end dates (YYYY-MM-DD)")
+    start = _parse_date(window.get("start"), f"{where}, window.start")
+    end = _parse_date(window.get("end"), f"{where}, window.end")
+    if end < start:
+        raise PhaseError(f"{where}: window ends ({end}) before it starts ({start})")
+    return start, end
+
+
+def _events(raw: dict, where: str, known_districts: set[str]) -> tuple[tuple[EventLocation, ...], tuple[str, ...]]:
+    """A phase's event locations (none for ``event_districts: all``) and its event districts, checked."""
+    if raw.get("event_districts") == "all":
+        return (), tuple(sorted(known_districts))
+    if "event_locations" not in raw:
+        raise PhaseError(f"{where}: give either event_locations or event_districts: all")
+    if not isinstance(raw["event_locations"], list) or not raw["event_locations"]:
+        raise PhaseError(f"{where}: event_locations must be a list with at least one place")
+    locations = tuple(_parse_location(loc, where) for loc in raw["event_locations"])
+    unknown = [loc.district for loc in locations if loc.district not in known_districts]
+    if unknown:
+        raise PhaseError(
+            f"{where}: event district(s) {unknown} are not districts of UP; use the names in "
+            f"data/raw/reference/{reference.DISTRICTS_FILE} (column name_common)"
+        )
+    return locations, tuple(sorted({loc.district for loc in locations}))
+
+
+def _parse_phase(raw: dict, source_path: str, known_districts: set[str]) -> Phase:
+    """One phase of the file (``source_path`` as shown in messages), checked."""
     if not isinstance(raw, dict):
         raise PhaseError(f"{source_path}: each phase must be a mapping of keys (id, title, ...); got {raw!r}")
     phase_id = str(raw.get("id", "")).strip()
     where = f"{source_path}, phase '{phase_id or '?'}'"
+    if "id" in raw and not PHASE_ID_PATTERN.fullmatch(phase_id):
+        raise PhaseError(f"{where}: the id may hold only letters, digits, '-' and '_' (it names the folder "
+                         f"reports/phase-<id>/); write an id such as \"3\" or \"bundelkhand-2024\"")
     unknown_keys = sorted(set(raw) - PHASE_KEYS)
     if unknown_keys:
         raise PhaseError(f"{where}: unknown key(s) {unknown_keys}; allowed keys: {', '.join(sorted(PHASE_KEYS))}")
@@ -148,30 +185,8 @@ def _parse_phase(raw: dict, source_path: Path, known_districts: set[str]) -> Pha
     if raw["status"] not in ("from_source", "illustrative"):
         raise PhaseError(f"{where}: status '{raw['status']}' must be 'from_source' or 'illustrative'")
     window = raw["window"]
-    if not isinstance(window, dict):
-        raise PhaseError(f"{where}: window must have start and end dates (YYYY-MM-DD)")
-    start = _parse_date(window.get("start"), f"{where}, window.start")
-    end = _parse_date(window.get("end"), f"{where}, window.end")
-    if end < start:
-        raise PhaseError(f"{where}: window ends ({end}) before it starts ({start})")
-
-    locations: tuple[EventLocation, ...] = ()
-    if raw.get("event_districts") == "all":
-        events = tuple(sorted(known_districts))
-    elif "event_locations" in raw:
-        if not isinstance(raw["event_locations"], list) or not raw["event_locations"]:
-            raise PhaseError(f"{where}: event_locations must be a list with at least one place")
-        locations = tuple(_parse_location(loc, where) for loc in raw["event_locations"])
-        unknown = [loc.district for loc in locations if loc.district not in known_districts]
-        if unknown:
-            raise PhaseError(
-                f"{where}: event district(s) {unknown} are not districts of UP; use the names in "
-                f"data/raw/reference/{reference.DISTRICTS_FILE} (column name_common)"
-            )
-        events = tuple(sorted({loc.district for loc in locations}))
-    else:
-        raise PhaseError(f"{where}: give either event_locations or event_districts: all")
-
+    start, end = _window(window, where)
+    locations, events = _events(raw, where, known_districts)
     nearby = _nearby(events) if raw.get("include_neighbours") else ()
     state_target_count, state_target_source = _state_target(raw, where)
     return Phase(
@@ -196,29 +211,90 @@ def _parse_phase(raw: dict, source_path: Path, known_districts: set[str]) -> Pha
     )
 
 
+class _ImpossibleDate(ValueError):
+    """A YAML date that does not exist (2022-02-30), with the line it is on."""
+
+    def __init__(self, text: str, line: int) -> None:
+        super().__init__(text)
+        self.text, self.line = text, line
+
+
+class _PhasesLoader(yaml.SafeLoader):
+    """PyYAML's safe loader, except that an impossible date names its line instead of raising ``ValueError``."""
+
+
+def _construct_date(loader: yaml.SafeLoader, node: yaml.ScalarNode) -> object:
+    try:
+        return yaml.SafeLoader.construct_yaml_timestamp(loader, node)
+    except ValueError:
+        raise _ImpossibleDate(str(node.value), node.start_mark.line + 1) from None
+
+
+_PhasesLoader.add_constructor("tag:yaml.org,2002:timestamp", _construct_date)
+
+#: How to fix a phases file that is not UTF-8 text.
+_RESAVE_UTF8 = "open it in a text editor and save it with the encoding 'UTF-8' (in Notepad: Save As > Encoding: UTF-8)"
+
+
+def _shown(path: Path) -> str:
+    """The path as shown in a message: relative to the project root when inside it."""
+    try:
+        return Path(path).resolve().relative_to(paths.ROOT).as_posix()
+    except ValueError:
+        return str(path)
+
+
+def _read_document(path: Path) -> object:
+    """The YAML document of a phases file; any failure to read it is one ``PhaseError`` line naming file and line."""
+    shown = _shown(path)
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        raise PhaseError(f"{shown}: phases file missing; restore it from git (its header comment explains the keys)") from None
+    except OSError as error:
+        raise PhaseError(f"{shown}: cannot be read ({error.strerror or error}); check the path and its permissions") from None
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)) or b"\x00" in data[:4096]:
+        raise PhaseError(f"{shown}: is saved as UTF-16 (Unicode) text, not UTF-8; {_RESAVE_UTF8}")
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        line = data[: error.start].count(b"\n") + 1
+        raise PhaseError(f"{shown}, line {line}: is not UTF-8 text (it looks saved as ANSI, e.g. Windows-1252); "
+                         f"{_RESAVE_UTF8}") from None
+    try:
+        return yaml.load(text, Loader=_PhasesLoader)  # noqa: S506 - a SafeLoader with one constructor replaced
+    except _ImpossibleDate as error:
+        raise PhaseError(f"{shown}, line {error.line}: '{error.text}' is not a real date; "
+                         "write a date that exists, as YYYY-MM-DD (e.g. 2022-02-28)") from None
+    except yaml.YAMLError as error:
+        mark = getattr(error, "problem_mark", None)
+        where = f"{shown}, line {mark.line + 1}" if mark is not None else shown
+        problem = getattr(error, "problem", None) or str(error).splitlines()[0]
+        raise PhaseError(f"{where}: not valid YAML ({problem}); fix the indentation or quoting on that line "
+                         "or the one above it") from None
+
+
 @lru_cache(maxsize=4)
 def load_phases(path: Path | None = None) -> dict[str, Phase]:
     """Load every phase from the phases file, keyed by phase id, in file order.
 
     Raises:
-        PhaseError: the file is missing or malformed, or names a district not in UP.
+        PhaseError: the file is missing, not UTF-8 text, not valid YAML (the
+            line is named), holds an impossible date or a phase id that is not
+            letters, digits, ``-`` and ``_``, or names a district not in UP.
     """
     path = paths.PHASES_FILE if path is None else Path(path)
-    if not path.exists():
-        raise PhaseError(f"{path}: phases file missing; restore it from git (its header comment explains the keys)")
-    try:
-        document = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except yaml.YAMLError as error:
-        raise PhaseError(f"{path}: not valid YAML ({error}); fix the indentation or quoting it points to") from None
-    raws = (document or {}).get("phases")
+    document = _read_document(path)
+    raws = document.get("phases") if isinstance(document, dict) else None
+    shown = _shown(path)
     if not isinstance(raws, list) or not raws:
-        raise PhaseError(f"{path}: expected a top-level 'phases:' list with at least one phase")
+        raise PhaseError(f"{shown}: expected a top-level 'phases:' list with at least one phase")
     known = set(reference.load_districts()["district"])
     phases: dict[str, Phase] = {}
     for raw in raws:
-        phase = _parse_phase(raw, path, known)
+        phase = _parse_phase(raw, shown, known)
         if phase.id in phases:
-            raise PhaseError(f"{path}: phase id '{phase.id}' appears twice; ids must be unique")
+            raise PhaseError(f"{shown}: phase id '{phase.id}' appears twice; ids must be unique")
         phases[phase.id] = phase
     return phases
 

@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from helpers.presentation import maps
+from helpers.presentation import i18n, maps
 from helpers import paths
 from helpers.campaign import phases
 from helpers.reference import tables as reference
@@ -118,7 +118,7 @@ def test_tile_map_draws_75_tiles_marks_events_and_has_alt_text(lang):
     labels = {t.get_text().replace("\n", " ") for t in ax.texts}
     assert ("वाराणसी" if lang == "hi" else "Varanasi") in labels
     legend = [t.get_text() for t in ax.get_legend().get_texts()]
-    assert any(("इवेंट" if lang == "hi" else "Event") in t for t in legend)
+    assert any(("आयोजन जनपद" if lang == "hi" else "Event") in t for t in legend)
     assert any(("डेटा नहीं" if lang == "hi" else "No data") in t for t in legend)  # Amethi has no value
     assert "per lakh" in fig._kit_alt_text
     plt.close(fig)
@@ -134,3 +134,84 @@ def test_colour_classes_order_and_missing():
 def test_map_rejects_values_for_unknown_districts():
     with pytest.raises(maps.MapError, match="Kanpur"):
         maps.tile_map(pd.Series({"Kanpur": 1.0}), title="T", legend_title="x")
+
+
+# ------------------------------------------------------------ contrast and locator
+
+
+def _wcag_luminance(colour: str) -> float:
+    """WCAG 2 relative luminance, computed here from the hex digits (not with the module's function)."""
+    from matplotlib.colors import to_hex
+
+    digits = to_hex(colour).lstrip("#")
+    channels = [int(digits[i:i + 2], 16) / 255 for i in (0, 2, 4)]
+    linear = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
+    return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
+
+
+def _wcag_contrast(first: str, second: str) -> float:
+    high, low = sorted((_wcag_luminance(first), _wcag_luminance(second)), reverse=True)
+    return (high + 0.05) / (low + 0.05)
+
+
+def _tiles_and_labels(fig) -> tuple[dict, dict]:
+    ax = fig.axes[0]
+    tiles = {p.get_gid().split(":", 1)[1]: p for p in ax.patches if (p.get_gid() or "").startswith("tile:")}
+    labels = {t.get_gid().split(":", 1)[1]: t for t in ax.texts if (t.get_gid() or "").startswith("label:")}
+    return tiles, labels
+
+
+@pytest.mark.parametrize("shape", ["square", "hex"])
+def test_tile_map_labels_have_wcag_contrast_on_every_tile(shape):
+    import matplotlib.pyplot as plt
+    from matplotlib.colors import to_hex
+
+    values = _values().drop("Amethi")  # one tile without data too
+    fig = maps.tile_map(values, title="T", legend_title="x", shape=shape)
+    tiles, labels = _tiles_and_labels(fig)
+    assert len(tiles) == 75 and set(labels) == set(tiles)
+    faces = set()
+    for district, label in labels.items():
+        face = to_hex(tiles[district].get_facecolor())
+        faces.add(face)
+        assert _wcag_contrast(to_hex(label.get_color()), face) >= 4.5, (district, label.get_color(), face)
+    assert len(faces) >= 5  # every class colour (dark ones included) was checked
+    plt.close(fig)
+
+
+def test_contrast_ratio_matches_wcag_reference_values():
+    assert maps.contrast_ratio("#000000", "#ffffff") == pytest.approx(21.0)
+    assert maps.contrast_ratio("#777777", "#ffffff") == pytest.approx(_wcag_contrast("#777777", "#ffffff"), abs=0.01)
+    for face in ("#cc4c02", "#993404", "#fe9929", "#777777", "#767676"):
+        assert _wcag_contrast(maps.label_colour(face), face) >= 4.5
+
+
+@pytest.mark.parametrize(("district", "lang"), [("Agra", "en"), ("Lucknow", "hi")])
+def test_locator_map_fills_the_district_and_outlines_its_neighbours(district, lang):
+    import matplotlib.pyplot as plt
+    from matplotlib.colors import to_hex
+
+    neighbours = reference.load_neighbours()
+    expected = set(neighbours.loc[neighbours["district"] == district, "neighbour"])
+    fig = maps.locator_map(district, lang=lang)
+    tiles, labels = _tiles_and_labels(fig)
+    assert len(tiles) == 75
+    faces = {d: to_hex(p.get_facecolor()) for d, p in tiles.items()}
+    edges = {d: to_hex(p.get_edgecolor()) for d, p in tiles.items()}
+    district_face, neighbour_edge = maps.LOCATOR_STYLES["district"][0], maps.LOCATOR_STYLES["neighbour"][1]
+    assert [d for d, f in faces.items() if f == district_face] == [district]
+    assert {d for d, e in edges.items() if e == neighbour_edge} == expected
+    assert all(tiles[d].get_linewidth() > tiles["Ballia" if district != "Ballia" else "Agra"].get_linewidth()
+               for d in expected)
+    assert set(labels) == expected | {district}  # only these are named
+    assert labels[district].get_text().replace("\n", " ") == i18n.district_name(district, lang)
+    for name, label in labels.items():
+        assert _wcag_contrast(to_hex(label.get_color()), faces[name]) >= 4.5
+    for name in expected:
+        assert i18n.district_name(name, lang) in fig._kit_alt_text
+    plt.close(fig)
+
+
+def test_locator_map_rejects_an_unknown_district():
+    with pytest.raises(maps.MapError, match="Kanpur"):
+        maps.locator_tiles("Kanpur")

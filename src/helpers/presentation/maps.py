@@ -8,19 +8,22 @@ Two kinds of map, both returning a matplotlib Figure with alt text attached
   ``up_district_centroids_adjacency.csv``). No boundary file needed, and every
   district is the same size, so small urban districts stay visible.
 - :func:`choropleth_map`: true district shapes, when the user supplies a
-  boundary file (GeoJSON or TopoJSON) keyed by Census 2011 code or LGD code.
-  TopoJSON arcs are decoded here (:func:`decode_topojson`); no geopandas.
+  boundary file (GeoJSON or TopoJSON) keyed by Census 2011 code or LGD code,
+  read by ``boundaries`` (its names are re-exported here).
+- :func:`locator_map`: a small tile map locating one district (filled), its
+  neighbours (outlined) and the other districts (light grey), for a district brief.
 
-The kit ships no boundary file: the user brings one. What does not belong
-here: computing the values (``metrics``), other charts (``charts``).
+Tile labels take whichever ink has the higher WCAG contrast with the tile
+(:func:`label_colour`, at least 4.5:1). The kit ships no boundary file: the
+user brings one. What does not belong here: computing the values (``metrics``),
+other charts (``charts``), reading boundary files (``boundaries``).
 """
 
 from __future__ import annotations
 
-import json
 import math
 import textwrap
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -31,11 +34,19 @@ import pandas as pd
 
 from helpers.errors import MapError
 from helpers.presentation import i18n
-from helpers.reference import tables as reference
+from helpers.presentation.boundaries import (  # noqa: F401  (re-exported: notebooks and tests use maps.*)
+    BoundaryFeature,
+    CodeKind,
+    decode_arcs,
+    decode_geojson,
+    decode_topojson,
+    match_districts,
+    read_boundaries,
+)
 from helpers.presentation.formatting import format_number
+from helpers.reference import tables as reference
 
 TileShape = Literal["square", "hex"]
-CodeKind = Literal["auto", "census2011", "lgd"]
 
 #: Colour map and number of classes of the district maps.
 CMAP_NAME = "YlOrBr"
@@ -49,6 +60,16 @@ TILE_SPACING_FACTOR = 1.3
 TILE_LABEL_WIDTH_CHARS = 9
 #: Font size of tile labels; lines longer than the wrap width are set smaller.
 TILE_LABEL_SIZE_PT = 5.4
+#: Inks a tile label may take, in order of preference (see :func:`label_colour`).
+LABEL_INKS: tuple[str, ...] = ("#222222", "#ffffff", "#000000")
+#: WCAG 2 AA minimum contrast ratio of normal-size text against its background.
+MIN_TEXT_CONTRAST_RATIO = 4.5
+#: Locator map: (face, edge, edge width in pt) of the district, its neighbours and every other district.
+LOCATOR_STYLES: dict[str, tuple[str, str, float]] = {
+    "district": ("#b5451b", "white", 0.8), "neighbour": ("#ffffff", "#1f4e6b", 1.8), "other": ("#e3e6e8", "white", 0.8),
+}
+LOCATOR_LABEL_SIZE_PT = 8.0
+LOCATOR_LABEL_MIN_PT = 6.0
 
 
 
@@ -145,6 +166,34 @@ def tile_label(name: str, width_chars: int = TILE_LABEL_WIDTH_CHARS) -> str:
     """A district name wrapped onto at most three short lines for a tile."""
     lines = textwrap.wrap(name, width=width_chars, break_long_words=False) or [name]
     return "\n".join(lines[:3])
+
+
+# ------------------------------------------------------------ contrast
+
+
+def relative_luminance(colour: str) -> float:
+    """WCAG 2 relative luminance of a colour (any matplotlib colour spec), 0 (black) to 1 (white)."""
+    from matplotlib.colors import to_rgb
+
+    def linear(channel: float) -> float:
+        return channel / 12.92 if channel <= 0.04045 else ((channel + 0.055) / 1.055) ** 2.4
+
+    red, green, blue = (linear(c) for c in to_rgb(colour))
+    return 0.2126 * red + 0.7152 * green + 0.0722 * blue
+
+
+def contrast_ratio(first: str, second: str) -> float:
+    """WCAG 2 contrast ratio of two colours: (lighter + 0.05) / (darker + 0.05), 1 to 21."""
+    lighter, darker = sorted((relative_luminance(first), relative_luminance(second)), reverse=True)
+    return (lighter + 0.05) / (darker + 0.05)
+
+
+def label_colour(face: str) -> str:
+    """The first of :data:`LABEL_INKS` with contrast ≥ 4.5:1 on ``face`` (black or white always reach 4.58:1)."""
+    for ink in LABEL_INKS:
+        if contrast_ratio(ink, face) >= MIN_TEXT_CONTRAST_RATIO:
+            return ink
+    return max(LABEL_INKS, key=lambda ink: contrast_ratio(ink, face))
 
 
 # ------------------------------------------------------------- classes
@@ -278,15 +327,15 @@ def tile_map(
         ax.add_patch(
             RegularPolygon((tile.x, tile.y), numVertices=vertices, radius=radius, orientation=orientation,
                            facecolor=face, edgecolor=EVENT_EDGE_COLOUR if is_event else "white",
-                           linewidth=EVENT_EDGE_WIDTH_PT if is_event else 0.8, zorder=3 if is_event else 2)
+                           linewidth=EVENT_EDGE_WIDTH_PT if is_event else 0.8, zorder=3 if is_event else 2,
+                           gid=f"tile:{tile.district}")
         )
-        dark = face in classes.colours[-2:] and face != NO_DATA_COLOUR and len(classes.colours) > 2
         name = tile_label(i18n.district_name(tile.district, lang))
         longest = max(len(line) for line in name.split("\n"))
         base_pt = TILE_LABEL_SIZE_PT if lang == "en" else TILE_LABEL_SIZE_PT + 0.4
         ax.text(tile.x, tile.y, name, ha="center", va="center", fontsize=base_pt * min(1.0, TILE_LABEL_WIDTH_CHARS / longest),
-                color="white" if dark else "#222222", zorder=4, linespacing=0.95,
-                fontweight="bold" if is_event else "normal")
+                color=label_colour(face), zorder=4, linespacing=0.95, fontweight="bold" if is_event else "normal",
+                gid=f"label:{tile.district}")
     ax.set_xlim(layout["x"].min() - 1, layout["x"].max() + 1)
     ax.set_ylim(layout["y"].min() - 1, layout["y"].max() + 1)
     ax.set_aspect("equal")
@@ -297,189 +346,6 @@ def tile_map(
             va="top")
     fig.tight_layout(rect=(0, 0.04, 1, 0.95))
     return _finish(fig, title=title, source=source, alt_text=map_alt_text(series, legend_title, lang, decimals))
-
-
-# ---------------------------------------------------------- boundaries
-
-
-Ring = np.ndarray  # shape (n, 2): lon, lat
-Polygon = list  # list[Ring]: exterior first, then holes
-
-
-@dataclass(frozen=True)
-class BoundaryFeature:
-    """One feature of a boundary file: its properties and polygons (lon/lat rings)."""
-
-    properties: dict
-    polygons: tuple[tuple[Ring, ...], ...]
-
-
-def decode_arcs(topology: Mapping) -> list[np.ndarray]:
-    """Decode a TopoJSON topology's arcs to absolute lon/lat coordinates.
-
-    With a ``transform`` the arcs are quantized and delta-encoded: positions are
-    cumulative sums, then ``x * scale + translate``. Without one they are
-    absolute already.
-    """
-    transform = topology.get("transform")
-    arcs = []
-    for arc in topology.get("arcs", []):
-        points = np.asarray(arc, dtype=float).reshape(-1, len(arc[0]) if arc else 2)[:, :2]
-        if transform:
-            points = np.cumsum(points, axis=0) * np.asarray(transform["scale"], dtype=float) + np.asarray(
-                transform["translate"], dtype=float
-            )
-        arcs.append(points)
-    return arcs
-
-
-def _ring(arc_indices: Sequence[int], arcs: list[np.ndarray]) -> Ring:
-    pieces = []
-    for position, index in enumerate(arc_indices):
-        arc = arcs[~index][::-1] if index < 0 else arcs[index]
-        pieces.append(arc if position == 0 else arc[1:])  # each arc starts where the last one ended
-    return np.concatenate(pieces) if pieces else np.empty((0, 2))
-
-
-def decode_topojson(topology: Mapping, object_name: str | None = None) -> list[BoundaryFeature]:
-    """Decode the Polygon/MultiPolygon geometries of one TopoJSON object into features.
-
-    Args:
-        topology: the parsed TopoJSON document (``type: Topology``).
-        object_name: which object of ``topology["objects"]`` to decode; the
-            only one, when None and there is exactly one.
-
-    Returns:
-        One :class:`BoundaryFeature` per geometry, in file order.
-
-    Raises:
-        MapError: not a topology, or the object is missing or ambiguous.
-    """
-    if topology.get("type") != "Topology":
-        raise MapError("not a TopoJSON topology (type is not 'Topology')")
-    objects = topology.get("objects", {})
-    if object_name is None:
-        if len(objects) != 1:
-            raise MapError(f"the topology has objects {sorted(objects)}; name the one holding the districts")
-        object_name = next(iter(objects))
-    if object_name not in objects:
-        raise MapError(f"the topology has no object '{object_name}'; it has {sorted(objects)}")
-    arcs = decode_arcs(topology)
-    collection = objects[object_name]
-    geometries = collection.get("geometries", [collection])
-    features = []
-    for geometry in geometries:
-        kind = geometry.get("type")
-        if kind == "Polygon":
-            polygons = [geometry["arcs"]]
-        elif kind == "MultiPolygon":
-            polygons = geometry["arcs"]
-        else:
-            continue  # points, lines or empty geometries carry no area
-        decoded = tuple(tuple(_ring(ring, arcs) for ring in polygon) for polygon in polygons)
-        features.append(BoundaryFeature(properties=dict(geometry.get("properties") or {}), polygons=decoded))
-    return features
-
-
-def decode_geojson(document: Mapping) -> list[BoundaryFeature]:
-    """Read the Polygon/MultiPolygon features of a GeoJSON FeatureCollection."""
-    if document.get("type") != "FeatureCollection":
-        raise MapError("not a GeoJSON FeatureCollection")
-    features = []
-    for feature in document.get("features", []):
-        geometry = feature.get("geometry") or {}
-        kind = geometry.get("type")
-        if kind == "Polygon":
-            polygons = [geometry["coordinates"]]
-        elif kind == "MultiPolygon":
-            polygons = geometry["coordinates"]
-        else:
-            continue
-        decoded = tuple(tuple(np.asarray(ring, dtype=float)[:, :2] for ring in polygon) for polygon in polygons)
-        features.append(BoundaryFeature(properties=dict(feature.get("properties") or {}), polygons=decoded))
-    return features
-
-
-def _code_maps() -> dict[str, dict[str, str]]:
-    centroids = reference.load_centroids()
-    districts = reference.load_districts()
-    return {
-        "census2011": {str(code): d for code, d in zip(centroids["census2011_dt_code"], centroids["district"])},
-        "lgd": {str(code): d for code, d in zip(districts["lgd_district_code"], districts["district"])},
-    }
-
-
-def _normalise_code(value: object) -> str:
-    text = str(value).strip()
-    return str(int(float(text))) if text.replace(".", "", 1).isdigit() else text
-
-
-def match_districts(
-    features: Sequence[BoundaryFeature], code_property: str, code_kind: CodeKind = "auto", *, source: str = "boundary file"
-) -> dict[str, BoundaryFeature]:
-    """Key features by standard district name through their Census 2011 or LGD code.
-
-    Census 2011 codes follow the centroid file's ``census2011_dt_code`` (which
-    gives the four districts created after 2011 the codes 704, 705, 706, 754);
-    LGD codes follow ``lgd_district_code`` in the districts master.
-
-    Raises:
-        MapError: a feature lacks the property, a code matches no district, two
-            features share a district, or a district has no feature.
-    """
-    maps = _code_maps()
-    codes = []
-    for position, feature in enumerate(features):
-        if code_property not in feature.properties:
-            raise MapError(
-                f"{source}: feature {position} has no property '{code_property}' (it has "
-                f"{sorted(feature.properties)}); pass the property holding the district code"
-            )
-        codes.append(_normalise_code(feature.properties[code_property]))
-    if code_kind == "auto":
-        code_kind = max(("census2011", "lgd"), key=lambda kind: sum(code in maps[kind] for code in codes))
-    mapping = maps[code_kind]
-    unknown = sorted({code for code in codes if code not in mapping})
-    if unknown:
-        raise MapError(f"{source}: {code_property} value(s) {unknown} are not {code_kind} codes of UP districts")
-    matched: dict[str, BoundaryFeature] = {}
-    for code, feature in zip(codes, features):
-        district = mapping[code]
-        if district in matched:
-            raise MapError(f"{source}: two features have the code of {district} ({code})")
-        matched[district] = feature
-    missing = sorted(set(mapping.values()) - set(matched))
-    if missing:
-        raise MapError(f"{source}: no boundary for {missing}; the file must cover all 75 districts")
-    return matched
-
-
-def read_boundaries(
-    path: Path | str, *, code_property: str = "dt_code", code_kind: CodeKind = "auto", object_name: str | None = None
-) -> dict[str, BoundaryFeature]:
-    """Read a user's GeoJSON or TopoJSON boundary file, keyed by standard district name.
-
-    Args:
-        path: the boundary file.
-        code_property: the feature property holding the district code.
-        code_kind: ``"census2011"``, ``"lgd"`` or ``"auto"`` (whichever matches more codes).
-        object_name: for TopoJSON, the object holding the districts.
-
-    Raises:
-        MapError: the file is missing, not GeoJSON/TopoJSON, or does not match UP's 75 districts.
-    """
-    path = Path(path)
-    if not path.is_file():
-        raise MapError(f"{path}: boundary file not found")
-    try:
-        document = json.loads(path.read_text(encoding="utf-8"))
-    except json.JSONDecodeError as error:
-        raise MapError(f"{path}: not valid JSON ({error})") from None
-    if document.get("type") == "Topology":
-        features = decode_topojson(document, object_name)
-    else:
-        features = decode_geojson(document)
-    return match_districts(features, code_property, code_kind, source=str(path))
 
 
 def choropleth_map(
@@ -552,3 +418,96 @@ def district_map(
                               event_districts=event_districts, lang=lang, source=source)
     return tile_map(values, title=title, legend_title=legend_title, event_districts=event_districts, lang=lang,
                     source=source)
+
+
+# ------------------------------------------------------------- locator
+
+
+def locator_tiles(district: str, lang: str = "en") -> pd.DataFrame:
+    """How each of the 75 tiles of ``district``'s locator map is drawn: it filled, its neighbours outlined.
+
+    Neighbours are its districts in UP by ``reference.load_neighbours``; only the
+    district and its neighbours get a label (their names in ``lang``).
+
+    Returns:
+        Columns ``district, role`` ("district" / "neighbour" / "other"), ``face, edge,
+        edge_width_pt, label`` (None: no label), one row per district in the layout's order.
+
+    Raises:
+        MapError: ``district`` is not one of UP's standard district names.
+    """
+    if district not in set(reference.load_districts()["district"]):
+        raise MapError(f"locator map: '{district}' is not a district of UP; use the standard English name")
+    neighbours = reference.load_neighbours()
+    outlined = set(neighbours.loc[neighbours["district"] == district, "neighbour"])
+    rows = []
+    for name in tile_layout("square")["district"]:
+        role = "district" if name == district else "neighbour" if name in outlined else "other"
+        label = None if role == "other" else i18n.district_name(name, lang)
+        rows.append((name, role, *LOCATOR_STYLES[role], label))
+    return pd.DataFrame(rows, columns=["district", "role", "face", "edge", "edge_width_pt", "label"])
+
+
+def _locator_legend(ax, lang: str) -> None:
+    from matplotlib.patches import Patch
+
+    handles = [Patch(facecolor=face, edgecolor=edge, linewidth=width, label=i18n.t(f"locator.legend_{role}", lang))
+               for role, (face, edge, width) in LOCATOR_STYLES.items()]
+    ax.legend(handles=handles, loc="upper left", bbox_to_anchor=(0.0, 0.0), ncols=3, frameon=False, fontsize=7.5,
+              handlelength=1.2, columnspacing=1.0)
+
+
+def _fit_labels(fig, ax, labels: list, cell_fraction: float = 0.92) -> None:
+    """Shrink each label's font until it is no wider than ``cell_fraction`` of a tile (down to the minimum)."""
+    renderer = fig.canvas.get_renderer()
+    ax.apply_aspect()
+    tile_px = abs(ax.transData.transform((1, 0))[0] - ax.transData.transform((0, 0))[0]) * cell_fraction
+    for text in labels:
+        for _ in range(4):  # rendered widths round to whole pixels: measure again after each shrink
+            width = text.get_window_extent(renderer).width
+            if width <= tile_px or text.get_fontsize() <= LOCATOR_LABEL_MIN_PT:
+                break
+            text.set_fontsize(max(LOCATOR_LABEL_MIN_PT, text.get_fontsize() * tile_px / width * 0.97))
+
+
+def locator_map(district: str, *, lang: str = "en", title: str | None = None):
+    """A small tile map locating one district among UP's 75: it filled, its neighbours outlined.
+
+    Labels (the district's and its neighbours' names, in ``lang``, fitted to a tile) take
+    the ink of :func:`label_colour`, so their contrast with the tile is at least 4.5:1.
+    Each tile patch has ``gid`` ``"tile:<district>"`` and each label ``"label:<district>"``.
+
+    Returns:
+        A matplotlib Figure (7 x 6.3 inches) with ``_kit_alt_text`` set.
+    """
+    import matplotlib.pyplot as plt
+    from matplotlib.patches import RegularPolygon
+
+    from helpers.presentation import charts
+
+    charts.use_theme()
+    tiles = locator_tiles(district, lang)
+    layout = tile_layout("square").set_index("district")
+    fig, ax = plt.subplots(figsize=(7.0, 6.3))
+    for tile in tiles.itertuples(index=False):
+        x, y = layout.loc[tile.district, ["x", "y"]]
+        ax.add_patch(RegularPolygon((x, y), numVertices=4, radius=0.5 * math.sqrt(2) * 0.94, orientation=math.pi / 4,
+                                    facecolor=tile.face, edgecolor=tile.edge, linewidth=tile.edge_width_pt,
+                                    zorder=3 if tile.role == "neighbour" else 2, gid=f"tile:{tile.district}"))
+    ax.set_xlim(layout["x"].min() - 0.6, layout["x"].max() + 0.6)
+    ax.set_ylim(layout["y"].min() - 0.6, layout["y"].max() + 0.6)
+    ax.set_aspect("equal")
+    ax.axis("off")
+    _locator_legend(ax, lang)
+    fig.tight_layout(rect=(0, 0.02, 1, 0.94))
+    labels = [
+        ax.text(*layout.loc[tile.district, ["x", "y"]], tile_label(tile.label, width_chars=8), ha="center", va="center",
+                fontsize=LOCATOR_LABEL_SIZE_PT, color=label_colour(tile.face), zorder=4, linespacing=0.9,
+                fontweight="bold" if tile.role == "district" else "normal", gid=f"label:{tile.district}")
+        for tile in tiles.itertuples(index=False) if isinstance(tile.label, str)
+    ]
+    _fit_labels(fig, ax, labels)
+    name = i18n.district_name(district, lang)
+    neighbours = list(tiles.loc[tiles["role"] == "neighbour", "label"])
+    alt = i18n.t("locator.alt", lang, district=name, count=len(neighbours), neighbours=", ".join(neighbours))
+    return _finish(fig, title=title or i18n.t("locator.title", lang, district=name), source=None, alt_text=alt)

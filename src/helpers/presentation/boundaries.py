@@ -1,0 +1,205 @@
+"""Reading a user's district boundary file (GeoJSON or TopoJSON) and keying it by UP's districts.
+
+TopoJSON arcs are decoded here (:func:`decode_topojson`), without geopandas;
+features are matched to the standard district names through their Census 2011
+code or LGD code (:func:`match_districts`). :func:`read_boundaries` does both
+for a file. ``maps.choropleth_map`` draws the result.
+
+Belongs here: decoding and matching boundaries. Not here: drawing (``maps``),
+the reference tables themselves (``helpers.reference.tables``).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Literal
+
+import numpy as np
+
+from helpers.errors import MapError
+from helpers.reference import tables as reference
+
+CodeKind = Literal["auto", "census2011", "lgd"]
+
+
+Ring = np.ndarray  # shape (n, 2): lon, lat
+Polygon = list  # list[Ring]: exterior first, then holes
+
+
+@dataclass(frozen=True)
+class BoundaryFeature:
+    """One feature of a boundary file: its properties and polygons (lon/lat rings)."""
+
+    properties: dict
+    polygons: tuple[tuple[Ring, ...], ...]
+
+
+def decode_arcs(topology: Mapping) -> list[np.ndarray]:
+    """Decode a TopoJSON topology's arcs to absolute lon/lat coordinates.
+
+    With a ``transform`` the arcs are quantized and delta-encoded: positions are
+    cumulative sums, then ``x * scale + translate``. Without one they are
+    absolute already.
+    """
+    transform = topology.get("transform")
+    arcs = []
+    for arc in topology.get("arcs", []):
+        points = np.asarray(arc, dtype=float).reshape(-1, len(arc[0]) if arc else 2)[:, :2]
+        if transform:
+            points = np.cumsum(points, axis=0) * np.asarray(transform["scale"], dtype=float) + np.asarray(
+                transform["translate"], dtype=float
+            )
+        arcs.append(points)
+    return arcs
+
+
+def _ring(arc_indices: Sequence[int], arcs: list[np.ndarray]) -> Ring:
+    pieces = []
+    for position, index in enumerate(arc_indices):
+        arc = arcs[~index][::-1] if index < 0 else arcs[index]
+        pieces.append(arc if position == 0 else arc[1:])  # each arc starts where the last one ended
+    return np.concatenate(pieces) if pieces else np.empty((0, 2))
+
+
+def decode_topojson(topology: Mapping, object_name: str | None = None) -> list[BoundaryFeature]:
+    """Decode the Polygon/MultiPolygon geometries of one TopoJSON object into features.
+
+    Args:
+        topology: the parsed TopoJSON document (``type: Topology``).
+        object_name: which object of ``topology["objects"]`` to decode; the
+            only one, when None and there is exactly one.
+
+    Returns:
+        One :class:`BoundaryFeature` per geometry, in file order.
+
+    Raises:
+        MapError: not a topology, or the object is missing or ambiguous.
+    """
+    if topology.get("type") != "Topology":
+        raise MapError("not a TopoJSON topology (type is not 'Topology')")
+    objects = topology.get("objects", {})
+    if object_name is None:
+        if len(objects) != 1:
+            raise MapError(f"the topology has objects {sorted(objects)}; name the one holding the districts")
+        object_name = next(iter(objects))
+    if object_name not in objects:
+        raise MapError(f"the topology has no object '{object_name}'; it has {sorted(objects)}")
+    arcs = decode_arcs(topology)
+    collection = objects[object_name]
+    geometries = collection.get("geometries", [collection])
+    features = []
+    for geometry in geometries:
+        kind = geometry.get("type")
+        if kind == "Polygon":
+            polygons = [geometry["arcs"]]
+        elif kind == "MultiPolygon":
+            polygons = geometry["arcs"]
+        else:
+            continue  # points, lines or empty geometries carry no area
+        decoded = tuple(tuple(_ring(ring, arcs) for ring in polygon) for polygon in polygons)
+        features.append(BoundaryFeature(properties=dict(geometry.get("properties") or {}), polygons=decoded))
+    return features
+
+
+def decode_geojson(document: Mapping) -> list[BoundaryFeature]:
+    """Read the Polygon/MultiPolygon features of a GeoJSON FeatureCollection."""
+    if document.get("type") != "FeatureCollection":
+        raise MapError("not a GeoJSON FeatureCollection")
+    features = []
+    for feature in document.get("features", []):
+        geometry = feature.get("geometry") or {}
+        kind = geometry.get("type")
+        if kind == "Polygon":
+            polygons = [geometry["coordinates"]]
+        elif kind == "MultiPolygon":
+            polygons = geometry["coordinates"]
+        else:
+            continue
+        decoded = tuple(tuple(np.asarray(ring, dtype=float)[:, :2] for ring in polygon) for polygon in polygons)
+        features.append(BoundaryFeature(properties=dict(feature.get("properties") or {}), polygons=decoded))
+    return features
+
+
+def _code_maps() -> dict[str, dict[str, str]]:
+    centroids = reference.load_centroids()
+    districts = reference.load_districts()
+    return {
+        "census2011": {str(code): d for code, d in zip(centroids["census2011_dt_code"], centroids["district"])},
+        "lgd": {str(code): d for code, d in zip(districts["lgd_district_code"], districts["district"])},
+    }
+
+
+def _normalise_code(value: object) -> str:
+    text = str(value).strip()
+    return str(int(float(text))) if text.replace(".", "", 1).isdigit() else text
+
+
+def match_districts(
+    features: Sequence[BoundaryFeature], code_property: str, code_kind: CodeKind = "auto", *, source: str = "boundary file"
+) -> dict[str, BoundaryFeature]:
+    """Key features by standard district name through their Census 2011 or LGD code.
+
+    Census 2011 codes follow the centroid file's ``census2011_dt_code`` (which
+    gives the four districts created after 2011 the codes 704, 705, 706, 754);
+    LGD codes follow ``lgd_district_code`` in the districts master.
+
+    Raises:
+        MapError: a feature lacks the property, a code matches no district, two
+            features share a district, or a district has no feature.
+    """
+    maps = _code_maps()
+    codes = []
+    for position, feature in enumerate(features):
+        if code_property not in feature.properties:
+            raise MapError(
+                f"{source}: feature {position} has no property '{code_property}' (it has "
+                f"{sorted(feature.properties)}); pass the property holding the district code"
+            )
+        codes.append(_normalise_code(feature.properties[code_property]))
+    if code_kind == "auto":
+        code_kind = max(("census2011", "lgd"), key=lambda kind: sum(code in maps[kind] for code in codes))
+    mapping = maps[code_kind]
+    unknown = sorted({code for code in codes if code not in mapping})
+    if unknown:
+        raise MapError(f"{source}: {code_property} value(s) {unknown} are not {code_kind} codes of UP districts")
+    matched: dict[str, BoundaryFeature] = {}
+    for code, feature in zip(codes, features):
+        district = mapping[code]
+        if district in matched:
+            raise MapError(f"{source}: two features have the code of {district} ({code})")
+        matched[district] = feature
+    missing = sorted(set(mapping.values()) - set(matched))
+    if missing:
+        raise MapError(f"{source}: no boundary for {missing}; the file must cover all 75 districts")
+    return matched
+
+
+def read_boundaries(
+    path: Path | str, *, code_property: str = "dt_code", code_kind: CodeKind = "auto", object_name: str | None = None
+) -> dict[str, BoundaryFeature]:
+    """Read a user's GeoJSON or TopoJSON boundary file, keyed by standard district name.
+
+    Args:
+        path: the boundary file.
+        code_property: the feature property holding the district code.
+        code_kind: ``"census2011"``, ``"lgd"`` or ``"auto"`` (whichever matches more codes).
+        object_name: for TopoJSON, the object holding the districts.
+
+    Raises:
+        MapError: the file is missing, not GeoJSON/TopoJSON, or does not match UP's 75 districts.
+    """
+    path = Path(path)
+    if not path.is_file():
+        raise MapError(f"{path}: boundary file not found")
+    try:
+        document = json.loads(path.read_text(encoding="utf-8"))
+    except json.JSONDecodeError as error:
+        raise MapError(f"{path}: not valid JSON ({error})") from None
+    if document.get("type") == "Topology":
+        features = decode_topojson(document, object_name)
+    else:
+        features = decode_geojson(document)
+    return match_districts(features, code_property, code_kind, source=str(path))

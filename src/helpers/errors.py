@@ -80,7 +80,21 @@ class MapError(UserError):
 
 
 class SheetReadError(UserError):
-    """A registration sheet cannot be read: wrong format, damaged, over a limit, protected."""
+    """A registration sheet cannot be read: wrong format, damaged, over a limit, protected.
+
+    Its message is one line, ``file, sheet S: problem; fix`` (the file and
+    sheet left out when not known yet); the parts stay on the error so that
+    the ingest can record it as a file problem.
+    """
+
+    def __init__(self, problem: str, fix: str, source_file: str = "", source_sheet: str = "") -> None:
+        where = ", ".join(part for part in (source_file, f"sheet {source_sheet}" if source_sheet else "") if part)
+        super().__init__(f"{where}: {problem}; {fix}" if where else f"{problem}; {fix}")
+        self.problem, self.fix = problem, fix
+        self.source_file, self.source_sheet = source_file, source_sheet
+
+    def __reduce__(self) -> tuple[type, tuple[str, str, str, str]]:
+        return type(self), (self.problem, self.fix, self.source_file, self.source_sheet)
 
 
 class RegistrationsError(UserError):

@@ -81,16 +81,8 @@ LIMITS = load_limits()
 
 
 def refusal(problem: str, fix: str, source_file: str = "", source_sheet: str = "") -> SheetReadError:
-    """A ``SheetReadError`` whose message is one line: ``file, sheet S: problem; fix``.
-
-    The error also carries ``problem``, ``fix``, ``source_file`` and
-    ``source_sheet``, so the ingest can record it as a file problem.
-    """
-    where = ", ".join(part for part in (source_file, f"sheet {source_sheet}" if source_sheet else "") if part)
-    error = SheetReadError(f"{where}: {problem}; {fix}" if where else f"{problem}; {fix}")
-    error.problem, error.fix = problem, fix  # type: ignore[attr-defined]
-    error.source_file, error.source_sheet = source_file, source_sheet  # type: ignore[attr-defined]
-    return error
+    """A ``SheetReadError`` whose message is one line: ``file, sheet S: problem; fix`` (see the class)."""
+    return SheetReadError(problem, fix, source_file, source_sheet)
 
 
 def _mib(size_bytes: int) -> str:

@@ -120,8 +120,7 @@ def ingest_paths(inputs: Sequence[Path | str], *, sheet: str | None = None, late
         try:
             sheets = _read(path, sheet)
         except SheetReadError as error:
-            run.file_problem(reading.display_name(path), getattr(error, "source_sheet", ""),
-                             getattr(error, "problem", str(error)), getattr(error, "fix", ""))
+            run.file_problem(reading.display_name(path), error.source_sheet, error.problem, error.fix)
             continue
         run.file(sheets)
         records = sum(len(s.lengths) for s in sheets)

@@ -142,8 +142,7 @@ def read_file(path: Path, sheet_name: str | None = None) -> list[RawSheet]:
         for sheet in sheets:
             _check_cells(sheet)
     except SheetReadError as error:
-        raise refusal(getattr(error, "problem", str(error)), getattr(error, "fix", _RESAVE_XLSX), source_file,
-                      getattr(error, "source_sheet", "")) from None
+        raise refusal(error.problem, error.fix, source_file, error.source_sheet) from None
     except MemoryError:
         raise refusal("is too big to read in this computer's memory", "split it into smaller files", source_file) from None
     except BaseException as error:  # python-calamine's errors of many types; a Rust panic is a BaseException

@@ -123,7 +123,7 @@ def _read_sheet(workbook: object, source_file: str, meta: object) -> RawSheet:
         records = _sheet_records(sheet, first_row, first_column, width)
         raw = RawSheet.from_rows(source_file, name, records, typed=True)
     except SheetReadError as error:
-        raise refusal(error.problem, error.fix, "", name) from None  # type: ignore[attr-defined]
+        raise refusal(error.problem, error.fix, "", name) from None
     except BaseException as error:  # calamine's XmlError and others, a Rust panic (a BaseException)
         if isinstance(error, NOT_READ_ERRORS):
             raise

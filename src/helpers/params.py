@@ -9,6 +9,7 @@ runs a notebook with ``notebooks/`` as its working directory.
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 
 from helpers.errors import ParameterError
@@ -82,5 +83,46 @@ def require_snapshot_date(value: str):
     if day.date().isoformat() not in dates:
         raise ParameterError(
             f"parameter 'snapshot_date': no UP and India artisan/weaver counts on {value}; dates with both: {', '.join(dates)}"
+        )
+    return day
+
+
+def require_as_of(as_of: str, registrations, phase: Phase | None = None) -> date:
+    """Return the as-of date of a report: ``as_of`` (YYYY-MM-DD), or the latest date in the data when "".
+
+    Args:
+        as_of: the notebook parameter; "" means the latest date in the data.
+        registrations: every cleaned registration (``helpers.analysis.progress.latest_data_date``
+            finds the latest date in it).
+        phase: the report's phase; the date may not fall before it began (default: the
+            campaign's first phase).
+
+    Raises:
+        ParameterError: an impossible date, a date before the first phase began, or no
+            dated registration at all (one line saying how to fix it).
+    """
+    from helpers.analysis.progress import latest_data_date
+    from helpers.campaign.phases import load_phases
+
+    text = str(as_of or "").strip()
+    if not text:
+        latest = latest_data_date(registrations)
+        if latest is None:
+            raise ParameterError("parameter 'as_of': the data has no dated registration; give a date as YYYY-MM-DD")
+        return latest
+    try:
+        day = date.fromisoformat(text)
+    except ValueError:
+        raise ParameterError(
+            f"parameter 'as_of': '{as_of}' is not a date; write it as YYYY-MM-DD (e.g. 2021-12-31) or leave it empty"
+        ) from None
+    began, what = (
+        (phase.window_start, f"phase {phase.id}") if phase is not None
+        else (min(p.window_start for p in load_phases().values()), "the campaign's first phase")
+    )
+    if day < began:
+        raise ParameterError(
+            f"parameter 'as_of': {day.isoformat()} is before {what} began ({began.isoformat()}); "
+            "give a later date or leave it empty for the latest date in the data"
         )
     return day

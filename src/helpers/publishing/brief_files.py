@@ -1,0 +1,149 @@
+"""The files a brief writes beside its page: workbook, share card and its alt text, figures CSV, summary JSON.
+
+``notebooks/reports.yaml`` declares them for each report (``files:``) and the build
+fails a job whose declared file is missing. Each function here writes one of them
+into the job's folder, atomically (``helpers.files``), under the declared name with
+the language suffix ("" for English, ".hi" for Hindi):
+
+- ``write_workbook``: ``tables{sfx}.xlsx`` (``workbook.write_tables_workbook``), with
+  only the columns the column registry knows, so every header is in the brief's language;
+- ``write_share_card``: ``share-card{sfx}.png`` (optimised) and ``share-card{sfx}.png.alt.txt``;
+- ``write_figures``: ``figures{sfx}.csv`` (``ledger.figures_frame`` rows, which the build
+  appends to the ledger);
+- ``write_summary``: ``summary{sfx}.json``, the index card's as-of date and headline.
+
+Belongs here: names, formats and writing of these files. Not here: choosing or
+computing the figures (``helpers.analysis``, ``presentation.summary``), drawing the
+card (``presentation.share_cards``), the ledger itself (``ledger``).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Mapping, Sequence
+from datetime import date
+from pathlib import Path
+
+import pandas as pd
+
+from helpers.files import write_atomically
+from helpers.presentation import columns as registry
+from helpers.presentation import i18n
+from helpers.presentation.share_cards import share_card_png
+from helpers.publishing import images, ledger, workbook
+
+#: Keys of the summary JSON, as the index reads them.
+SUMMARY_KEYS: tuple[str, ...] = ("as_of", "as_of_is_latest", "headline_figures", "headline_change", "is_synthetic")
+
+
+def lang_suffix(lang: str) -> str:
+    """"" for English, ".hi" for Hindi: the suffix of every file name of a brief."""
+    return "" if i18n.check_lang(lang) == "en" else f".{lang}"
+
+
+def registered_table(frame: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """The columns of ``frame`` that the column registry describes, with district names in ``lang``.
+
+    A table for the workbook keeps only what has a label in both languages; the
+    ``district`` and ``event_district`` columns are written in the workbook's language.
+    """
+    known = set(registry.load_columns().index)
+    table = frame[[c for c in frame.columns if c in known]].copy()
+    for column in ("district", "event_district"):
+        if column in table and lang != "en":
+            table[column] = table[column].map(lambda d: i18n.district_name(d, lang) if isinstance(d, str) else d)
+    return table
+
+
+def write_workbook(
+    out_dir: Path | str,
+    tables: Sequence[tuple[str, pd.DataFrame]],
+    *,
+    lang: str,
+    title: str,
+    as_of: date,
+    sources: Sequence[str],
+    synthetic_notice: str | None,
+) -> Path:
+    """Write ``tables{sfx}.xlsx``: an about sheet, then each (sheet name, table) with registry headers.
+
+    Empty tables are left out; columns outside the registry are dropped (``registered_table``).
+    """
+    kept = [(name, registered_table(frame, lang)) for name, frame in tables if not frame.empty]
+    kept = [(name, frame) for name, frame in kept if len(frame.columns)]
+    path = Path(out_dir) / f"tables{lang_suffix(lang)}.xlsx"
+    return workbook.write_tables_workbook(path, kept, lang=lang, title=title, as_of=as_of, sources=list(sources),
+                                          synthetic_notice=synthetic_notice)
+
+
+def write_share_card(
+    out_dir: Path | str,
+    *,
+    lang: str,
+    title: str,
+    figures: Sequence[tuple[str, str]],
+    grade: str | None,
+    change: str | None,
+    as_of: str,
+    source_line: str,
+    is_synthetic: bool,
+    name: str = "share-card",
+) -> tuple[Path, str]:
+    """Write ``{name}{sfx}.png`` (1080 x 1350, optimised) and its alt text in ``{name}{sfx}.png.alt.txt``.
+
+    Returns:
+        The PNG's path and the alt text.
+    """
+    path = Path(out_dir) / f"{name}{lang_suffix(lang)}.png"
+    alt_text = share_card_png(path, title=title, figures=list(figures), grade=grade, change=change, as_of=as_of,
+                              source_line=source_line, is_synthetic=is_synthetic, lang=lang)
+    write_atomically(path, images.optimise_png(path.read_bytes()))
+    write_atomically(path.with_name(path.name + ".alt.txt"), alt_text + "\n")
+    return path, alt_text
+
+
+def write_figures(
+    out_dir: Path | str,
+    *,
+    lang: str,
+    as_of: date,
+    report_key: str,
+    figures: Mapping[str, object] | Iterable[tuple[str, str, object]],
+    name: str = "figures",
+) -> tuple[Path, pd.DataFrame]:
+    """Write ``{name}{sfx}.csv``: the published figures as ledger rows (as_of_date, report, district, figure, value).
+
+    Returns:
+        The path and the rows written (for ``ledger.revisions``).
+    """
+    rows = ledger.figures_frame(as_of, report_key, figures)
+    path = Path(out_dir) / f"{name}{lang_suffix(lang)}.csv"
+    write_atomically(path, rows.to_csv(index=False, lineterminator="\n"))
+    return path, rows
+
+
+def summary_document(
+    *, as_of: date, as_of_is_latest: bool, headline_figures: Sequence[tuple[str, str]], headline_change: str,
+    is_synthetic: bool,
+) -> dict[str, object]:
+    """The index card's summary: as-of date, whether it is the latest, 3 or 4 (label, value) figures, the change.
+
+    Raises:
+        ValueError: fewer than 3 or more than 4 headline figures.
+    """
+    if not 3 <= len(headline_figures) <= 4:
+        raise ValueError(f"a summary has 3 or 4 headline figures, not {len(headline_figures)}")
+    return {
+        "as_of": pd.Timestamp(as_of).date().isoformat(),
+        "as_of_is_latest": bool(as_of_is_latest),
+        "headline_figures": [{"label": str(label), "value": str(value)} for label, value in headline_figures],
+        "headline_change": str(headline_change),
+        "is_synthetic": bool(is_synthetic),
+    }
+
+
+def write_summary(out_dir: Path | str, *, lang: str, **document: object) -> Path:
+    """Write ``summary{sfx}.json`` from the arguments of ``summary_document`` (UTF-8, Hindi kept as text)."""
+    content = summary_document(**document)  # type: ignore[arg-type]
+    path = Path(out_dir) / f"summary{lang_suffix(lang)}.json"
+    return write_atomically(path, json.dumps(content, ensure_ascii=False, indent=2) + "\n")

@@ -101,9 +101,12 @@ def make_workspace() -> Path:
 def naive_loop(workspace: Path, env: dict[str, str], phases: list[str], langs: list[str]) -> dict:
     """The plain loop: papermill CLI then nbconvert CLI, report after report, in one shell script."""
     os.environ["GEM_KIT_ROOT"] = str(workspace)
-    from helpers.publishing.build import plan_jobs  # planned against the workspace
+    from helpers.campaign.phases import load_phases  # planned against the workspace
+    from helpers.publishing.plan import BuildScope, plan_jobs
 
-    jobs = plan_jobs(phases, langs, "events", with_pdf=False)
+    declared = load_phases()
+    scope = BuildScope(phases=tuple(declared[p] for p in phases), langs=tuple(langs), districts="events", with_pdf=False)
+    jobs = plan_jobs(scope)
     out = workspace / "naive"
     lines = ["set -e"]
     for job in jobs:
@@ -114,9 +117,9 @@ def naive_loop(workspace: Path, env: dict[str, str], phases: list[str], langs: l
             f"{BIN}/papermill --no-progress-bar --cwd {workspace / 'notebooks'} "
             f"{job.notebook} {executed} {parameters} >/dev/null 2>&1"
         )
-        for render in job.renders:
-            no_input = "--no-input" if render.audience == "brief" else ""
-            target = executed.with_name(executed.stem + "__" + Path(render.html_name).stem)
+        for page in job.pages:
+            no_input = "--no-input" if page.audience == "brief" else ""
+            target = executed.with_name(executed.stem + "__" + Path(page.file_name).stem)
             lines.append(
                 f"{BIN}/jupyter nbconvert --to html {no_input} --output {target} {executed} >/dev/null 2>&1"
             )
@@ -125,7 +128,7 @@ def naive_loop(workspace: Path, env: dict[str, str], phases: list[str], langs: l
     script.write_text("\n".join(lines) + "\n", encoding="utf-8")
     result = measure(["bash", str(script)], env, workspace)
     result["notebooks_executed"] = len(jobs)
-    result["html_rendered"] = sum(len(job.renders) for job in jobs)
+    result["html_rendered"] = sum(len(job.pages) for job in jobs)
     return result
 
 

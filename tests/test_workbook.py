@@ -22,7 +22,7 @@ def _tables() -> list[tuple[str, pd.DataFrame]]:
         "women_share_pct": [17.0506, 22.5, float("nan"), 0.0, 100.0, 50.0],
     })
     funnel = pd.DataFrame({
-        "stage": ["registered", "first order"],
+        "stage_name_unregistered": ["registered", "first order"],
         "first_order_date": pd.to_datetime(["2022-01-15", "2022-02-01"]),
         "sellers": [120, 30],
     })
@@ -95,7 +95,7 @@ def test_headers_come_from_the_column_registry_in_hindi(tmp_path):
     assert headers[0] == "जनपद"
     assert _write(tmp_path, lang="hi").sheetnames[0] == i18n.t("workbook.about_sheet", "hi")
     unregistered = _write(tmp_path, lang="hi").worksheets[2]
-    assert unregistered.cell(row=1, column=1).value == "stage"  # not in the registry: its own name
+    assert unregistered.cell(row=1, column=1).value == "stage_name_unregistered"  # not in the registry: its own name
 
 
 def test_text_that_looks_like_a_formula_stays_text(tmp_path):

@@ -11,7 +11,9 @@ import nbformat
 import pandas as pd
 import pytest
 
-from helpers.publishing import render
+from helpers.presentation import fragments
+from helpers.publishing import index, pages
+from helpers.publishing.run import JobResult, PageResult
 
 CRAFT = "<script>alert(1)</script>"
 DEVANAGARI = re.compile(r"[\u0900-\u097F]")
@@ -73,17 +75,17 @@ def executed_notebook(heading: str = "Key figures") -> nbformat.NotebookNode:
 
 @pytest.fixture(scope="module")
 def brief_html() -> str:
-    return render.notebook_to_html(executed_notebook(), audience="brief", title=f"Brief {CRAFT}", is_synthetic=True)
+    return pages.notebook_to_html(executed_notebook(), audience="brief", title=f"Brief {CRAFT}", is_synthetic=True)
 
 
 @pytest.fixture(scope="module")
 def analyst_html() -> str:
-    return render.notebook_to_html(executed_notebook(), audience="analyst", title="Analyst")
+    return pages.notebook_to_html(executed_notebook(), audience="analyst", title="Analyst")
 
 
 def test_pages_load_nothing_from_the_web(brief_html, analyst_html):
     for page in (brief_html, analyst_html):
-        assert render.find_external_loads(page) == []
+        assert pages.find_external_loads(page) == []
         assert "<script src" not in page.lower()
         assert not re.search(r"""(src|href)\s*=\s*["']?https?://(?!gem\.gov\.in)""", page)
         assert "require.js" not in page and "mathjax" not in page.lower() and "cdnjs" not in page
@@ -97,7 +99,7 @@ def test_find_external_loads_catches_scripts_styles_images_and_css_urls():
         '<body><img src="http://img.example/a.png"><a href="https://ok.example/">link</a>'
         '<img src="data:image/png;base64,AAAA"></body></html>'
     )
-    assert render.find_external_loads(page) == [
+    assert pages.find_external_loads(page) == [
         "https://cdn.example/x.js",
         "//fonts.example/css",
         "https://fonts.example/f.woff",
@@ -140,9 +142,9 @@ def test_banner_on_screen_and_on_every_printed_page(brief_html):
     assert 'class="kit-banner"' in brief_html
     assert "Synthetic demo data" in brief_html
     assert "@top-center" in brief_html  # repeated in the margin of every printed page
-    plain = render.notebook_to_html(executed_notebook(), audience="brief", title="x")
+    plain = pages.notebook_to_html(executed_notebook(), audience="brief", title="x")
     assert 'class="kit-banner"' not in plain and "@top-center" not in plain
-    illustrative = render.notebook_to_html(executed_notebook(), audience="brief", title="x", is_illustrative=True)
+    illustrative = pages.notebook_to_html(executed_notebook(), audience="brief", title="x", is_illustrative=True)
     assert "Illustrative phase" in illustrative
 
 
@@ -156,64 +158,64 @@ def test_print_and_phone_stylesheet(brief_html):
 
 
 def test_hindi_page_has_lang_hi_devanagari_headings_and_embedded_font():
-    page = render.notebook_to_html(
+    page = pages.notebook_to_html(
         executed_notebook("मुख्य आँकड़े"), audience="brief", lang="hi", title="ब्रीफ़", is_synthetic=True
     )
     assert '<html lang="hi">' in page
     headings = re.findall(r"<h2[^>]*>(.*?)</h2>", page, flags=re.S)
     assert headings and all(DEVANAGARI.search(h) for h in headings)
-    assert "कृत्रिम डेमो डेटा" in page  # the banner is Hindi too
-    assert "font-family: KitDevanagari" in page and "data:font/ttf;base64," in page
-    assert render.find_external_loads(page) == []
+    assert "काल्पनिक डेमो डेटा" in page  # the banner is Hindi too
+    assert "font-family: KitDevanagari" in page and re.search(r"data:font/(woff2?|ttf);base64,", page)
+    assert pages.find_external_loads(page) == []
 
 
 def test_the_notebook_passed_in_is_not_changed():
     nb = executed_notebook()
     before = nbformat.writes(nb)
-    render.notebook_to_html(nb, audience="brief", title="x")
+    pages.notebook_to_html(nb, audience="brief", title="x")
     assert nbformat.writes(nb) == before
 
 
 def test_unknown_audience_fails():
-    with pytest.raises(render.RenderError, match="audience 'boss'"):
-        render.notebook_to_html(executed_notebook(), audience="boss", title="x")  # type: ignore[arg-type]
+    with pytest.raises(pages.RenderError, match="audience 'boss'"):
+        pages.notebook_to_html(executed_notebook(), audience="boss", title="x")  # type: ignore[arg-type]
 
 
 def test_display_helpers_escape():
-    assert render.heading(CRAFT) == "<h2>&lt;script&gt;alert(1)&lt;/script&gt;</h2>"
-    assert CRAFT not in render.paragraph(CRAFT) and CRAFT not in render.bullet_list([CRAFT])
-    cards = render.key_figure_cards([render.KeyFigure("1,49,429", "weavers", CRAFT)])
+    assert fragments.heading(CRAFT) == "<h2>&lt;script&gt;alert(1)&lt;/script&gt;</h2>"
+    assert CRAFT not in fragments.paragraph(CRAFT) and CRAFT not in fragments.bullet_list([CRAFT])
+    cards = fragments.key_figure_cards([fragments.KeyFigure("1,49,429", "weavers", CRAFT)])
     assert "1,49,429" in cards and CRAFT not in cards
 
 
 # ------------------------------------------------------------------ index
 
 
-def _entries() -> list[render.PhaseEntry]:
-    data = (render.DataFile("registrations.parquet", "ab" * 32), render.DataFile("phases.yaml", "cd" * 32))
+def _entries() -> list[index.PhaseEntry]:
+    data = (index.DataFile("registrations.parquet", "ab" * 32), index.DataFile("phases.yaml", "cd" * 32))
     reports = (
-        render.ReportResult("brief", "phase-1/brief.html", lang="en", data_files=data),
-        render.ReportResult("pdf", "phase-1/brief.pdf", lang="en"),
-        render.ReportResult("brief", "phase-1/brief.hi.html", lang="hi", status="skipped"),
-        render.ReportResult("pdf", "", lang="hi", status="unavailable", error="Chromium not installed"),
-        render.ReportResult("analyst", "phase-1/02_district_coverage.html", name="02_district_coverage",
+        index.ReportResult("brief", "phase-1/brief.html", lang="en", data_files=data),
+        index.ReportResult("pdf", "phase-1/brief.pdf", lang="en"),
+        index.ReportResult("brief", "phase-1/brief.hi.html", lang="hi", status="skipped"),
+        index.ReportResult("pdf", "", lang="hi", status="unavailable", error="Chromium not installed"),
+        index.ReportResult("analyst", "phase-1/02_district_coverage.html", name="02_district_coverage",
                             notebook_href="phase-1/02_district_coverage.ipynb"),
-        render.ReportResult("analyst", "phase-1/03.error.html", name="03_national_vs_up_share", status="failed",
+        index.ReportResult("analyst", "phase-1/03.error.html", name="03_national_vs_up_share", status="failed",
                             failed_cell=7, error="KeyError: 'UP'"),
-        render.ReportResult("district", "phase-1/districts/agra.html", name="Agra"),
-        render.ReportResult("district", "phase-1/districts/x.html", name=CRAFT),
+        index.ReportResult("district", "phase-1/districts/agra.html", name="Agra"),
+        index.ReportResult("district", "phase-1/districts/x.html", name=CRAFT),
     )
     return [
-        render.PhaseEntry("1", "Phase 1: GeM events", "प्रथम चरण", "from_source", date(2021, 11, 1),
+        index.PhaseEntry("1", "Phase 1: GeM events", "प्रथम चरण", "from_source", date(2021, 11, 1),
                           date(2022, 3, 31), is_window_assumed=True, is_synthetic=True, reports=reports,
                           data_files=data),
-        render.PhaseEntry("2", "Phase 2 (illustrative)", "द्वितीय चरण", "illustrative", date(2023, 8, 1),
+        index.PhaseEntry("2", "Phase 2 (illustrative)", "द्वितीय चरण", "illustrative", date(2023, 8, 1),
                           date(2023, 8, 31)),
     ]
 
 
 def test_index_lists_phases_links_data_and_status(tmp_path: Path):
-    out = render.write_index(_entries(), tmp_path / "reports" / "index.html", built_at="2026-01-02 10:00")
+    out = index.write_index(_entries(), tmp_path / "reports" / "index.html", built_at="2026-01-02 10:00")
     page = out.read_text(encoding="utf-8")
     assert '<html lang="en">' in page
     for href in ("phase-1/brief.html", "phase-1/brief.pdf", "phase-1/brief.hi.html",
@@ -227,12 +229,12 @@ def test_index_lists_phases_links_data_and_status(tmp_path: Path):
     assert "failing cell 7" in page and "KeyError: &#39;UP&#39;" in page
     assert "skipped (up to date)" in page and "Chromium not installed" in page
     assert CRAFT not in page and "&lt;script&gt;" in page
-    assert render.find_external_loads(page) == []
+    assert pages.find_external_loads(page) == []
     assert "Synthetic demo data" in page
 
 
 def test_index_in_hindi(tmp_path: Path):
-    page = render.write_index(_entries(), tmp_path / "index.html", built_at="2026-01-02", lang="hi").read_text()
+    page = index.write_index(_entries(), tmp_path / "index.html", built_at="2026-01-02", lang="hi").read_text()
     assert '<html lang="hi">' in page
     assert "प्रथम चरण" in page and "आगरा" in page and "विफल सेल 7" in page
 
@@ -244,23 +246,26 @@ def test_entries_from_build_summary(tmp_path: Path):
     from helpers.campaign import phases
 
     out = str((paths.REPORTS_DIR / "phase-1").relative_to(paths.ROOT))
-    job = SimpleNamespace(
-        key="phase-1/04_phase_brief", status="ok", phase_id="1", district=None, lang="en",
+    job = JobResult(
+        key="phase-1/04_phase_brief", report_id="phase_brief", title="Phase 1", status="ok", phase_id="1",
+        district=None, lang="en", notebook="notebooks/04_phase_brief.ipynb", parameters={},
         inputs={"data/processed/registrations.parquet": "12" * 32},
-        outputs=[f"{out}/04_phase_brief.ipynb", f"{out}/brief.html", f"{out}/brief.pdf", f"{out}/04_phase_brief.html"],
-        error=None, pdf_note=None,
+        pages=[PageResult("brief", "brief", f"{out}/brief.html", pdf_path=f"{out}/brief.pdf"),
+               PageResult("analyst", "analyst", f"{out}/04_phase_brief.html")],
+        executed_notebook=f"{out}/04_phase_brief.ipynb",
     )
-    failed = SimpleNamespace(
-        key="phase-1/districts/agra", status="failed", phase_id="1", district="Agra", lang="en", inputs={},
-        outputs=[f"{out}/districts/agra.failed.ipynb", f"{out}/districts/agra.error.html"],
-        error={"cell_index": 9, "ename": "ValueError", "evalue": "bad"}, pdf_note=None,
+    failed = JobResult(
+        key="phase-1/districts/agra", report_id="district_brief", title="Agra", status="failed", phase_id="1",
+        district="Agra", lang="en", notebook="notebooks/05_district_brief.ipynb", parameters={}, inputs={},
+        pages=[], page_kinds=["district"], executed_notebook=f"{out}/districts/agra.failed.ipynb", error_page=f"{out}/districts/agra.error.html",
+        error={"cell_index": 9, "ename": "ValueError", "evalue": "bad"},
     )
     summary = SimpleNamespace(results=[job, failed], finished_at="2026-01-02T10:00:00+00:00")
-    entries = render.entries_from_build(summary, {"1": phases.get_phase("1")}, is_synthetic=False)
+    entries = index.entries_from_build(summary, {"1": phases.get_phase("1")}, is_synthetic=False)
     kinds = sorted((r.kind, r.href) for r in entries[0].reports)
     assert ("brief", "phase-1/brief.html") in kinds and ("pdf", "phase-1/brief.pdf") in kinds
     assert ("analyst", "phase-1/04_phase_brief.html") in kinds
     agra = next(r for r in entries[0].reports if r.kind == "district")
     assert agra.status == "failed" and agra.failed_cell == 9 and agra.href == "phase-1/districts/agra.error.html"
-    page = render.write_index(entries, tmp_path / "index.html", built_at="2026-01-02 10:00").read_text()
+    page = index.write_index(entries, tmp_path / "index.html", built_at="2026-01-02 10:00").read_text()
     assert "failing cell 9" in page and "registrations.parquet" in page

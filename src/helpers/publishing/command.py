@@ -1,0 +1,98 @@
+"""The ``gem-reports build`` handler: check the options, set up logging, build, say what happened.
+
+Every check that can fail on a user's option (the log file, the registrations
+folder, the boundary file, the phases) runs before anything is written, and
+fails with one ``BuildOptionError`` line. The CLI wrapper (``helpers.cli``)
+turns errors into exit codes.
+
+Belongs here: the command's options and its messages. Not here: the build itself (``build``).
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+from pathlib import Path
+
+from helpers.errors import BuildOptionError, MapError
+
+log = logging.getLogger("gem_reports")
+
+
+def setup_logging(quiet: bool, log_file: Path | None, debug: bool) -> logging.Logger:
+    """Log to stdout (warnings only when ``quiet``) and, if given, append to ``log_file``.
+
+    Raises:
+        BuildOptionError: the log file cannot be opened for appending.
+    """
+    handler = None
+    if log_file:
+        try:
+            log_file.parent.mkdir(parents=True, exist_ok=True)
+            handler = logging.FileHandler(log_file, encoding="utf-8")
+        except OSError as error:
+            raise BuildOptionError(
+                f"--log-file {log_file}: cannot be written ({error.strerror}); choose a writable path"
+            ) from None
+        handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(message)s"))
+    logger = logging.getLogger("gem_reports")
+    logger.handlers.clear()
+    logger.setLevel(logging.DEBUG if debug else logging.INFO)
+    console = logging.StreamHandler(sys.stdout)
+    console.setLevel(logging.WARNING if quiet else logging.INFO)
+    console.setFormatter(logging.Formatter("%(message)s"))
+    logger.addHandler(console)
+    if handler:
+        logger.addHandler(handler)
+    return logger
+
+
+def check_options(args: argparse.Namespace) -> None:
+    """Check the options that name files and numbers; raise ``BuildOptionError`` on the first wrong one."""
+    if args.jobs is not None and args.jobs < 1:
+        raise BuildOptionError("--jobs must be 1 or more")
+    if args.registrations is not None and not args.registrations.is_dir():
+        raise BuildOptionError(f"--registrations {args.registrations}: no such folder; give the folder of the sheets")
+    if args.boundary is not None:
+        if not args.boundary.is_file():
+            raise BuildOptionError(f"--boundary {args.boundary}: no such file")
+        from helpers.presentation.maps import read_boundaries
+
+        try:
+            read_boundaries(args.boundary)
+        except (MapError, ValueError) as error:
+            raise BuildOptionError(f"--boundary {args.boundary}: {error}") from None
+
+
+def report_progress(result) -> None:
+    """One log line per job: built, skipped (debug only) or FAILED with its cell and error."""
+    if result.status == "failed":
+        error = result.error or {}
+        log.warning("FAILED  %s (cell %s: %s: %s)", result.key, error.get("cell_index"), error.get("ename"),
+                    error.get("evalue"))
+    elif result.status == "skipped":
+        log.debug("skipped %s (up to date)", result.key)
+    else:
+        log.info("built   %s (%.1f s)", result.key, result.duration_s)
+
+
+def run_build(args: argparse.Namespace) -> int:
+    """Handler of ``gem-reports build``; returns the exit code (1 when a report failed)."""
+    from helpers import paths
+    from helpers.publishing.build import build_reports, check_reports_dir, make_scope
+
+    check_options(args)
+    check_reports_dir(paths.REPORTS_DIR)
+    setup_logging(args.quiet, args.log_file, args.debug)
+    scope = make_scope(
+        args.phases, langs=("en", "hi") if args.lang == "all" else (args.lang,), districts=args.districts,
+        registrations_dir=args.registrations, boundary_path=args.boundary, as_of=args.as_of or "", with_pdf=not args.no_pdf,
+    )
+    summary = build_reports(scope, jobs=args.jobs, force=args.force, progress=report_progress)
+    line = (f"{summary.ok_count} built, {summary.skipped_count} up to date, {summary.failed_count} failed "
+            f"in {summary.duration_s:.1f} s; open reports/index.html")
+    (log.warning if summary.failed_count else log.info)(line)
+    for note in sorted({note for r in summary.results for note in r.pdf_notes}):
+        log.info(note)
+    return summary.exit_code

@@ -1,0 +1,343 @@
+"""The index page, ``reports/index.html``: each phase, its reports and their build status.
+
+The build hands over its results (``run.JobResult``, each page with its declared
+kind); ``entries_from_build`` groups them by phase and ``write_index`` renders
+the page from ``templates/index/``.
+
+Belongs here: the index page. Not here: the report pages (``pages``) or the
+build that produces the results (``build``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from functools import lru_cache
+from pathlib import Path
+from typing import Literal
+
+import jinja2
+
+from helpers import paths
+from helpers.files import sha256_file, write_atomically
+from helpers.presentation import i18n
+from helpers.publishing import fonts
+from helpers.publishing.pages import TEMPLATES_DIR, banner_sentences, stylesheet
+
+INDEX_TEMPLATE_DIR = TEMPLATES_DIR / "index"
+INDEX_TEMPLATE_NAME = "index.html.j2"
+_FONT_PLACEHOLDER = "/* kit: Devanagari font */"
+#: How many hex digits of a SHA-256 the index page shows.
+SHORT_SHA_LENGTH = 12
+
+
+ReportStatus = Literal["ok", "failed", "skipped", "unavailable"]
+ReportKind = Literal["brief", "pdf", "analyst", "district"]
+
+
+@dataclass(frozen=True)
+class DataFile:
+    """An input file a report was built from: its name and SHA-256 digest."""
+
+    name: str
+    sha256: str
+
+    @property
+    def short_sha256(self) -> str:
+        """The first 12 hex digits of the digest, as the index page shows it."""
+        return self.sha256[:SHORT_SHA_LENGTH]
+
+    @classmethod
+    def from_path(cls, path: Path | str) -> DataFile:
+        """Hash a file: ``DataFile.from_path("data/processed/registrations.parquet")``."""
+        path = Path(path)
+        return cls(name=path.name, sha256=sha256_file(path))
+
+
+@dataclass(frozen=True)
+class ReportResult:
+    """One report file of a phase and how its build went.
+
+    Attributes:
+        kind: ``"brief"`` (the no-code brief), ``"pdf"`` (a brief printed to
+            PDF), ``"analyst"`` (a notebook with code) or ``"district"`` (one
+            district brief).
+        href: link to the file, relative to ``index.html`` (``"phase-1/brief.html"``).
+        name: for ``analyst`` the notebook's name (``"02_district_coverage"``);
+            for ``district`` the district's standard English name
+            (``"Agra"``, shown in Hindi on a Hindi index); unused otherwise.
+        lang: language of the report (``"en"`` or ``"hi"``).
+        status: ``"ok"``, ``"failed"``, ``"skipped"`` (up to date, not rebuilt)
+            or ``"unavailable"`` (e.g. no PDF because Chromium is missing).
+        failed_cell: for a failed notebook, the number of the failing cell
+            (as papermill reports it).
+        error: one-line error or note shown beside the status.
+        notebook_href: link to the executed ``.ipynb`` beside the page, if any.
+        data_files: the files the report was built from.
+    """
+
+    kind: ReportKind
+    href: str
+    name: str = ""
+    lang: str = "en"
+    status: ReportStatus = "ok"
+    failed_cell: int | None = None
+    error: str | None = None
+    notebook_href: str | None = None
+    data_files: tuple[DataFile, ...] = ()
+
+
+@dataclass(frozen=True)
+class PhaseEntry:
+    """One phase on the index page: what it is and every report built for it.
+
+    ``status`` is the phase's status in ``phases.yaml`` (``"from_source"`` or
+    ``"illustrative"``); ``is_synthetic`` is True when the registrations are the
+    synthetic demo data. Build one from a :class:`helpers.campaign.phases.Phase` with
+    :meth:`from_phase`.
+    """
+
+    phase_id: str
+    title: str
+    title_hi: str
+    status: str
+    window_start: date
+    window_end: date
+    is_window_assumed: bool = False
+    is_synthetic: bool = False
+    reports: tuple[ReportResult, ...] = ()
+    data_files: tuple[DataFile, ...] = ()
+
+    @classmethod
+    def from_phase(
+        cls,
+        phase,
+        reports: Iterable[ReportResult],
+        *,
+        data_files: Iterable[DataFile] = (),
+        is_synthetic: bool = False,
+    ) -> PhaseEntry:
+        """Build the entry of a :class:`helpers.campaign.phases.Phase`."""
+        return cls(
+            phase_id=phase.id,
+            title=phase.title,
+            title_hi=phase.title_hi,
+            status=phase.status,
+            window_start=phase.window_start,
+            window_end=phase.window_end,
+            is_window_assumed=phase.is_window_assumed,
+            is_synthetic=is_synthetic,
+            reports=tuple(reports),
+            data_files=tuple(data_files),
+        )
+
+
+@dataclass(frozen=True)
+class _ReportView:
+    """A report as the index template shows it (labels already in the page's language)."""
+
+    label: str
+    href: str
+    status: str
+    status_label: str
+    detail: str
+    notebook_href: str | None
+    data_files: tuple[DataFile, ...] = field(default=())
+
+
+def _status_detail(report: ReportResult, lang: str) -> str:
+    parts = []
+    if report.status == "failed" and report.failed_cell is not None:
+        parts.append(i18n.t("index.failing_cell", lang, cell=report.failed_cell))
+    if report.error:
+        parts.append(report.error)
+    return "; ".join(parts)
+
+
+def _report_label(report: ReportResult, lang: str) -> str:
+    if report.kind in ("brief", "pdf"):
+        key = "index.brief_hi" if report.lang == "hi" else "index.brief_en"
+        label = i18n.t(key, lang)
+        return f"{label} · {i18n.t('index.brief_pdf', lang)}" if report.kind == "pdf" else label
+    if report.kind == "district":
+        try:
+            return i18n.district_name(report.name, lang)
+        except i18n.I18nError:
+            return report.name
+    return report.name or report.href
+
+
+def _view(report: ReportResult, lang: str) -> _ReportView:
+    return _ReportView(
+        label=_report_label(report, lang),
+        href=report.href,
+        status=report.status,
+        status_label=i18n.t(f"index.status_{report.status}", lang),
+        detail=_status_detail(report, lang),
+        notebook_href=report.notebook_href,
+        data_files=report.data_files,
+    )
+
+
+@lru_cache(maxsize=1)
+def _index_environment() -> jinja2.Environment:
+    return jinja2.Environment(
+        loader=jinja2.FileSystemLoader(str(INDEX_TEMPLATE_DIR)),
+        autoescape=True,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        undefined=jinja2.StrictUndefined,
+    )
+
+
+def _format_date(day: date, lang: str) -> str:
+    from babel.dates import format_date
+
+    return format_date(day, format="long", locale="hi_IN" if lang == "hi" else "en_IN")
+
+
+def render_index(entries: Sequence[PhaseEntry], *, built_at: datetime | str, lang: str = "en") -> str:
+    """Render the index page's HTML (see :func:`write_index`)."""
+    i18n.check_lang(lang)
+    built = built_at if isinstance(built_at, str) else built_at.strftime("%Y-%m-%d %H:%M")
+    phases = []
+    for entry in entries:
+        by_kind: dict[str, list[_ReportView]] = {"brief": [], "analyst": [], "district": []}
+        for report in entry.reports:
+            by_kind["brief" if report.kind == "pdf" else report.kind].append(_view(report, lang))
+        by_kind["district"].sort(key=lambda view: view.label)
+        phases.append(
+            {
+                "id": entry.phase_id,
+                "title": entry.title_hi if lang == "hi" else entry.title,
+                "status_label": i18n.t(
+                    "index.status_illustrative" if entry.status == "illustrative" else "index.status_from_source", lang
+                ),
+                "is_illustrative": entry.status == "illustrative",
+                "window": i18n.t(
+                    "index.phase_window",
+                    lang,
+                    start=_format_date(entry.window_start, lang),
+                    end=_format_date(entry.window_end, lang),
+                ),
+                "is_window_assumed": entry.is_window_assumed,
+                "is_synthetic": entry.is_synthetic,
+                "briefs": by_kind["brief"],
+                "analyst": by_kind["analyst"],
+                "districts": by_kind["district"],
+                "district_failures": [view for view in by_kind["district"] if view.status == "failed"],
+                "data_files": entry.data_files,
+            }
+        )
+    any_synthetic = any(entry.is_synthetic for entry in entries)
+    any_illustrative = any(entry.status == "illustrative" for entry in entries)
+    template = _index_environment().get_template(INDEX_TEMPLATE_NAME)
+    page = template.render(
+        lang=lang,
+        t=lambda key, **fmt: i18n.t(key, lang, **fmt),
+        built_at=built,
+        phases=phases,
+        banners=banner_sentences(lang=lang, is_synthetic=any_synthetic, is_illustrative=any_illustrative),
+        css=stylesheet(),
+        font_css=_FONT_PLACEHOLDER,
+    )
+    return page.replace(_FONT_PLACEHOLDER, fonts.font_face_css(page), 1)
+
+
+def _href(output: str | None, reports_dir: Path) -> str:
+    """A build output path (relative to the project root, or absolute) as a link relative to the index."""
+    if not output:
+        return ""
+    path = Path(output)
+    path = path if path.is_absolute() else paths.ROOT / path
+    try:
+        return path.relative_to(reports_dir).as_posix()
+    except ValueError:
+        return path.as_uri()
+
+
+_INDEX_KIND = {"brief": "brief", "analyst": "analyst", "prepare": "analyst", "district": "district", "comparison": "brief"}
+
+
+def _results_of_job(result, reports_dir: Path) -> list[ReportResult]:
+    """The report files of one build job (``helpers.publishing.run.JobResult``), by their declared kind."""
+    data = tuple(DataFile(name=Path(p).name, sha256=sha) for p, sha in sorted((result.inputs or {}).items()))
+    error = result.error or {}
+    failed = result.status == "failed"
+    common = {
+        "lang": result.lang,
+        "status": result.status if result.status in ("ok", "failed", "skipped") else "failed",
+        "failed_cell": error.get("cell_index") if failed else None,
+        "error": (f"{error.get('ename', '')}: {error.get('evalue', '')}".strip(": ") or None) if failed else None,
+        "data_files": data,
+        "notebook_href": _href(result.executed_notebook, reports_dir) or None,
+    }
+    name = result.district or result.report_id
+    if failed:
+        kinds = [_INDEX_KIND[kind] for kind in result.page_kinds] or ["analyst"]
+        return [ReportResult(kind=kinds[0], href=_href(result.error_page, reports_dir), name=name,  # type: ignore[arg-type]
+                             **common)]
+    reports = []
+    for page in result.pages:
+        kind = _INDEX_KIND[page.kind]
+        shown = Path(page.path).stem if kind == "analyst" else name
+        reports.append(ReportResult(kind=kind, href=_href(page.path, reports_dir), name=shown, **common))  # type: ignore[arg-type]
+        if page.pdf_path:
+            reports.append(ReportResult(kind="pdf", href=_href(page.pdf_path, reports_dir), **{**common, "notebook_href": None}))
+        elif page.pdf_note:
+            reports.append(ReportResult(kind="pdf", href="", lang=result.lang, status="unavailable",
+                                        error=page.pdf_note, data_files=data))
+    return reports
+
+
+def entries_from_build(summary, phases: Mapping, *, is_synthetic: bool) -> list[PhaseEntry]:
+    """Index entries from a build summary (``helpers.publishing.build.BuildSummary``) and the phases it covers.
+
+    Jobs without a phase (data preparation) are listed under every phase, since
+    every phase's reports are built from their output.
+
+    Args:
+        summary: the build's summary (its ``results``).
+        phases: ``{phase id: helpers.campaign.phases.Phase}``.
+        is_synthetic: whether the registrations are synthetic demo data (decided once by the build).
+    """
+    reports_dir = paths.REPORTS_DIR
+    shared = [r for result in summary.results if not result.phase_id for r in _results_of_job(result, reports_dir)]
+    entries = []
+    for phase_id, phase in phases.items():
+        results = [result for result in summary.results if result.phase_id == phase_id]
+        if not results:
+            continue
+        reports = [r for result in results for r in _results_of_job(result, reports_dir)] + shared
+        data: dict[str, DataFile] = {}
+        for report in reports:
+            for item in report.data_files:
+                data.setdefault(item.name, item)
+        entries.append(PhaseEntry.from_phase(phase, reports, data_files=sorted(data.values(), key=lambda d: d.name),
+                                             is_synthetic=is_synthetic))
+    return entries
+
+
+def write_index(
+    entries: Sequence[PhaseEntry],
+    out_path: Path | str,
+    *,
+    built_at: datetime | str | None = None,
+    lang: str = "en",
+) -> Path:
+    """Write ``reports/index.html``: every phase, its reports, their data and build status.
+
+    Args:
+        entries: one :class:`PhaseEntry` per phase, in the order to show them
+            (from a build: :func:`entries_from_build`).
+        out_path: where to write the page (its folder is created).
+        built_at: when the build ran (shown on the page); now when None.
+        lang: language of the page's labels.
+
+    Returns:
+        The path written.
+    """
+    if built_at is None:
+        built_at = datetime.now().strftime("%Y-%m-%d %H:%M")
+    return write_atomically(Path(out_path), render_index(entries, built_at=built_at, lang=lang))

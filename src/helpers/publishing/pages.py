@@ -1,0 +1,282 @@
+"""Executed notebook to one self-contained HTML page, for a reader (brief) or an analyst.
+
+A *brief* has no code, prompts, parameters cell or stderr; an *analyst* page
+shows the code. Pages use the kit's nbconvert template (``templates/nbconvert/gem_kit``,
+extending nbconvert's lab template) and load nothing from the web: the stylesheet
+is inlined, images are ``data:`` URIs, pages with Devanagari embed the font. A
+banner on every page (and every printed page) flags synthetic data and
+illustrative phases. ``find_external_loads`` checks a page for anything fetched.
+
+Belongs here: turning a notebook into a page. Not here: the HTML fragments a
+notebook shows (``helpers.presentation.fragments``), the index page (``index``),
+printing (``pdf``).
+"""
+
+from __future__ import annotations
+
+import copy
+import html
+import re
+from collections.abc import Sequence
+from functools import lru_cache
+from html.parser import HTMLParser
+from pathlib import Path
+from typing import Literal
+
+import nbformat
+import yaml
+
+from helpers.errors import KitError
+from helpers.presentation import i18n
+from helpers.publishing import fonts, images, print_header
+from helpers.vocabulary import AUDIENCES
+
+Audience = Literal["brief", "analyst"]
+
+#: Folder of the kit's templates: ``nbconvert/gem_kit`` (notebook pages),
+#: ``index/`` (the index page), ``static/kit.css`` (the shared stylesheet).
+TEMPLATES_DIR = Path(__file__).resolve().parent / "templates"
+NBCONVERT_TEMPLATES_DIR = TEMPLATES_DIR / "nbconvert"
+NBCONVERT_TEMPLATE_NAME = "gem_kit"
+STYLESHEET_FILE = TEMPLATES_DIR / "static" / "kit.css"
+#: Which cells each audience drops, by tag (data, not code).
+AUDIENCE_RULES_FILE = TEMPLATES_DIR / "audiences.yaml"
+
+
+class RenderError(KitError):
+    """A page cannot be rendered as asked (a bug in the caller or in the kit's templates)."""
+
+
+# ------------------------------------------------------------ audiences
+
+
+@lru_cache(maxsize=1)
+def audience_rules() -> dict[str, dict]:
+    """Per audience: ``remove_cell_tags``, ``remove_stderr``, ``replace_errors``, ``include_code``."""
+    with AUDIENCE_RULES_FILE.open(encoding="utf-8") as handle:
+        rules = yaml.safe_load(handle)
+    missing = set(AUDIENCES) - set(rules)
+    if missing:
+        raise RenderError(f"{AUDIENCE_RULES_FILE}: no rules for audience(s) {sorted(missing)}")
+    return rules
+
+
+def _check_audience(audience: str) -> dict:
+    if audience not in AUDIENCES:
+        raise RenderError(f"audience '{audience}' is not one of {', '.join(AUDIENCES)}")
+    return audience_rules()[audience]
+
+
+def _cell_failed_output(output: nbformat.NotebookNode, lang: str) -> nbformat.NotebookNode:
+    error = f"{output.get('ename', 'Error')}: {output.get('evalue', '')}".strip()
+    text = i18n.t("render.cell_failed", lang, error=error)
+    return nbformat.v4.new_output(
+        "display_data", data={"text/html": f'<p class="kit-failed">{html.escape(text)}</p>', "text/plain": text}
+    )
+
+
+def prepare_for_audience(
+    nb: nbformat.NotebookNode, audience: Audience, lang: str = "en"
+) -> nbformat.NotebookNode:
+    """Return a copy of ``nb`` with what ``audience`` must not see taken out.
+
+    For a brief: cells tagged ``parameters``, ``injected-parameters``,
+    ``remove-in-brief`` or ``remove-cell`` go; stderr streams (warnings) go;
+    an error output becomes one plain sentence saying the part failed; code
+    cells left with no output go. For analysts only ``remove-cell`` cells go.
+    The notebook passed in is not changed.
+
+    Raises:
+        RenderError: unknown audience.
+    """
+    rules = _check_audience(audience)
+    remove_tags = set(rules.get("remove_cell_tags", []))
+    prepared = copy.deepcopy(nb)
+    cells = []
+    for cell in prepared.cells:
+        tags = set(cell.get("metadata", {}).get("tags", []))
+        if tags & remove_tags:
+            continue
+        if cell.cell_type == "code":
+            outputs = []
+            for output in cell.get("outputs", []):
+                if rules.get("remove_stderr") and output.output_type == "stream" and output.get("name") == "stderr":
+                    continue
+                if rules.get("replace_errors") and output.output_type == "error":
+                    outputs.append(_cell_failed_output(output, lang))
+                    continue
+                outputs.append(output)
+            cell.outputs = outputs
+            if not rules.get("include_code", True) and not outputs:
+                continue
+        cells.append(cell)
+    prepared.cells = cells
+    return prepared
+
+
+# ------------------------------------------------------------- exporter
+
+
+@lru_cache(maxsize=len(AUDIENCES))
+def _exporter(audience: str):
+    """One nbconvert HTMLExporter per audience, built once per process (template loading is slow)."""
+    from nbconvert import HTMLExporter
+
+    include_code = bool(audience_rules()[audience].get("include_code", True))
+    return HTMLExporter(
+        template_name=NBCONVERT_TEMPLATE_NAME,
+        extra_template_basedirs=[str(NBCONVERT_TEMPLATES_DIR)],
+        exclude_input=not include_code,
+        exclude_input_prompt=not include_code,
+        exclude_output_prompt=not include_code,
+        embed_images=True,
+        sanitize_html=False,
+    )
+
+
+@lru_cache(maxsize=1)
+def stylesheet() -> str:
+    """The kit's stylesheet (``templates/static/kit.css``)."""
+    return STYLESHEET_FILE.read_text(encoding="utf-8")
+
+
+def banner_sentences(*, lang: str, is_synthetic: bool, is_illustrative: bool) -> list[str]:
+    """The banner's sentences for a page: synthetic data and/or illustrative phase, in ``lang``."""
+    sentences = []
+    if is_synthetic:
+        sentences.append(i18n.t("banner.synthetic", lang))
+    if is_illustrative:
+        sentences.append(i18n.t("banner.illustrative", lang))
+    return sentences
+
+
+def _print_banner_css(sentences: Sequence[str], lang: str) -> str:
+    """@page rule repeating a short banner at the top of every printed page."""
+    if not sentences:
+        return ""
+    label = i18n.t("banner.print_label", lang)
+    return (
+        "@page { @top-center { content: "
+        + print_header.css_string(label + " — " + " ".join(sentences))
+        + "; font-size: 7.5pt; color: #6b4400; font-family: var(--kit-font); } }"
+    )
+
+
+_FONT_PLACEHOLDER = "/* kit: Devanagari font */"
+_DEVANAGARI = re.compile("[\u0900-\u097F]")
+_FIRST_H2 = re.compile(r"<h2(?![^>]*\bclass=)", re.IGNORECASE)
+
+
+def notebook_to_html(
+    nb: nbformat.NotebookNode,
+    *,
+    audience: Audience,
+    lang: str = "en",
+    title: str,
+    is_synthetic: bool = False,
+    is_illustrative: bool = False,
+    footer: str | None = None,
+    embed_fonts: bool | None = None,
+    phase_label: str = "",
+    as_of: str = "",
+) -> str:
+    """Render an executed notebook as one self-contained HTML page.
+
+    Args:
+        nb: the executed notebook (not changed).
+        audience: ``"brief"`` (no code, prompts, parameters cell or stderr;
+            cells tagged ``remove-in-brief`` dropped) or ``"analyst"`` (with code).
+        lang: ``"en"`` or ``"hi"``; sets ``<html lang>`` and the banner's language.
+        title: the page title (plain text; escaped).
+        is_synthetic: show the "synthetic demo data" banner on every page.
+        is_illustrative: show the "illustrative phase" banner on every page.
+        footer: optional plain-text footer line (escaped).
+        embed_fonts: embed the Devanagari font; by default it is embedded in
+            Hindi pages and in any page showing Devanagari text, so they print
+            correctly on machines without a Devanagari font. Only the glyphs the
+            page uses are embedded (``fonts``).
+        phase_label: the phase's title, for the running footer of printed briefs.
+        as_of: the as-of date of the figures, for the running footer of printed briefs.
+
+    Returns:
+        The HTML document. It loads nothing from the web: no ``src``/``href``
+        to an http(s) resource (see :func:`find_external_loads`).
+
+    Raises:
+        RenderError: unknown audience.
+        helpers.presentation.i18n.I18nError: unknown language.
+    """
+    i18n.check_lang(lang)
+    prepared = prepare_for_audience(nb, audience, lang)
+    prepared.metadata["title"] = title
+    banners = banner_sentences(lang=lang, is_synthetic=is_synthetic, is_illustrative=is_illustrative)
+    use_font = lang == "hi" if embed_fonts is None else embed_fonts
+    resources = {
+        "kit": {
+            "audience": audience,
+            "lang": lang,
+            "title": title,
+            "css": stylesheet(),
+            "print_css": _print_banner_css(banners, lang) + (
+                print_header.running_footer_css(title=title, phase=phase_label, as_of=as_of, lang=lang)
+                if audience == "brief" and as_of else ""
+            ),
+            "font_css": _FONT_PLACEHOLDER,
+            "banners": banners,
+            "footer": footer or "",
+        }
+    }
+    exporter = _exporter(audience)
+    exporter.language_code = lang
+    body, _ = exporter.from_notebook_node(prepared, resources=resources)
+    if embed_fonts is None and not use_font:
+        use_font = bool(_DEVANAGARI.search(body))  # an English page quoting Hindi text must print it too
+    body = body.replace(_FONT_PLACEHOLDER, fonts.font_face_css(body) if use_font else "", 1)
+    body = images.shrink_data_uris(body)
+    return _FIRST_H2.sub('<h2 class="kit-first-section"', body, count=1)
+
+
+# ---------------------------------------------------- external loads check
+
+_LOADING_ATTRIBUTES = {"src", "href", "data", "poster", "srcset", "background", "action", "formaction"}
+_CSS_URL = re.compile(r"""(?:url\(\s*['"]?|@import\s+['"])\s*((?:https?:)?//[^'")\s]+)""", re.IGNORECASE)
+_NON_LOADING_LINK_RELS = {"canonical", "alternate", "author", "license", "help"}
+_REMOTE = re.compile(r"^\s*(?:https?:)?//", re.IGNORECASE)
+
+
+class _LoadFinder(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.loads: list[str] = []
+        self._in_style = False
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self._in_style = tag == "style"
+        for name, value in attrs:
+            if value is None:
+                continue
+            if name == "style":
+                self.loads.extend(_CSS_URL.findall(value))
+            elif name in _LOADING_ATTRIBUTES and tag != "a" and _REMOTE.match(value):
+                rel = (dict(attrs).get("rel") or "").lower()
+                if tag == "link" and rel in _NON_LOADING_LINK_RELS:
+                    continue
+                self.loads.append(value)
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "style":
+            self._in_style = False
+
+    def handle_data(self, data: str) -> None:
+        if self._in_style:
+            self.loads.extend(_CSS_URL.findall(data))
+
+
+def find_external_loads(document: str) -> list[str]:
+    """Return every web address the page would load (scripts, stylesheets, images, fonts, frames).
+
+    Links the reader may follow (``<a href>``) are not loads and are not listed.
+    """
+    finder = _LoadFinder()
+    finder.feed(document)
+    return finder.loads

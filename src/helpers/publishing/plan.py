@@ -1,0 +1,388 @@
+"""The plan of a build: the declared reports (``notebooks/reports.yaml``) expanded into jobs.
+
+``load_declaration`` reads and checks the declaration; ``plan_jobs`` expands it
+over the phases, languages and districts of one build. Every ``Job`` carries the
+id of the report it runs and every ``Page`` its kind, so nothing downstream works
+out what a file is from its name.
+
+Belongs here: reading the declaration and expanding it. Not here: running a job
+(``run``), deciding whether it is up to date (``fingerprints``) or the order and
+locking of a build (``build``).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+import yaml
+
+from helpers import paths
+from helpers.campaign.phases import Phase
+from helpers.errors import ReportsDeclarationError
+from helpers.vocabulary import AUDIENCES, LANGUAGES
+
+#: The declaration of the kit's reports.
+DECLARATION_FILE = paths.NOTEBOOKS_DIR / "reports.yaml"
+#: What a report can run over, and the stages in the order they run.
+OVER_VALUES = ("once", "phase", "phase_lang", "district_lang")
+STAGES = ("prepare", "report")
+PAGE_KINDS = ("brief", "analyst", "district", "prepare", "comparison")
+#: Files other than pages a notebook writes into its out_dir, by kind:
+#: workbook (tables as .xlsx), share_card (a PNG for phones, with ``.alt.txt`` beside it),
+#: figures (the published figures, appended to the ledger), summary (headline figures for the index, JSON).
+FILE_KINDS = ("workbook", "share_card", "figures", "summary")
+#: Named groups of input files a report may declare.
+INPUT_GROUPS = ("registration_sheets", "reference_tables", "campaign_files", "prepared_data", "boundary_file")
+_ID = re.compile(r"^[a-z][a-z0-9_]*$")
+_REQUIRED = ("id", "notebook", "over", "stage", "title", "out_dir", "executed", "pages")
+
+
+@dataclass(frozen=True)
+class PageSpec:
+    """A page declared for a report, with placeholders not yet filled in."""
+
+    file: str
+    audience: str
+    kind: str
+    pdf: bool = False
+
+
+@dataclass(frozen=True)
+class FileSpec:
+    """A file other than a page that a report's notebook writes into its out_dir."""
+
+    file: str
+    kind: str
+
+
+@dataclass(frozen=True)
+class ReportSpec:
+    """One declared report (an entry of ``reports.yaml``)."""
+
+    id: str
+    notebook: Path  # resolved against the declaration file's folder
+    over: str
+    stage: str
+    title: Mapping[str, str]
+    parameters: Mapping[str, str]
+    out_dir: str
+    executed: str
+    inputs: tuple[str, ...]
+    outputs: tuple[str, ...]
+    pages: tuple[PageSpec, ...]
+    files: tuple[FileSpec, ...] = ()
+
+
+@dataclass(frozen=True)
+class Page:
+    """One file rendered from an executed notebook."""
+
+    file_name: str  # name inside the job's out_dir
+    audience: str  # "brief" (no code) or "analyst" (with code)
+    kind: str  # what the index lists it as: brief, analyst, district, prepare
+    pdf: bool = False  # also print a PDF beside it
+
+
+@dataclass(frozen=True)
+class Artifact:
+    """A file other than a page that a job's notebook writes into the job's out_dir."""
+
+    file_name: str
+    kind: str  # one of FILE_KINDS
+
+
+@dataclass(frozen=True)
+class Job:
+    """One notebook execution and the pages rendered from it."""
+
+    key: str  # unique: out_dir/executed stem, e.g. "phase-1/04_phase_brief.hi", "phase-1/districts/agra"
+    report_id: str
+    stage: str
+    title: str
+    notebook: Path
+    parameters: dict
+    out_dir: Path
+    executed_name: str
+    pages: tuple[Page, ...]
+    input_paths: tuple[Path, ...]
+    artifacts: tuple[Artifact, ...] = ()
+    output_paths_outside: tuple[Path, ...] = ()
+    phase_id: str | None = None
+    district: str | None = None
+    lang: str = "en"
+    is_illustrative: bool = False
+    phase_label: str = ""  # the phase's title in the job's language (for the printed running footer)
+    as_of: str = ""  # the as-of date the build passes (YYYY-MM-DD)
+
+    @property
+    def executed_path(self) -> Path:
+        return self.out_dir / self.executed_name
+
+    @property
+    def output_paths(self) -> list[Path]:
+        """Every file the job leaves behind: the executed notebook, its pages, files and declared outputs."""
+        return [
+            self.executed_path, *(self.out_dir / p.file_name for p in self.pages),
+            *(self.out_dir / a.file_name for a in self.artifacts), *self.output_paths_outside,
+        ]
+
+
+@dataclass(frozen=True)
+class BuildScope:
+    """What one build covers: phases, languages, districts and the inputs the user chose."""
+
+    phases: tuple[Phase, ...]
+    langs: tuple[str, ...] = ("en",)
+    districts: str = "events"  # events | all | none
+    registrations_dir: Path | None = None
+    boundary_path: Path | None = None
+    as_of: str = ""  # YYYY-MM-DD, or "" for the latest date in the data
+    with_pdf: bool = True
+
+
+# ------------------------------------------------------------------ declaration
+
+
+def _fail(path: Path, where: str, problem: str) -> ReportsDeclarationError:
+    return ReportsDeclarationError(f"{path}: {where}: {problem}; fix the entry (see the comments at the top of the file)")
+
+
+def _page_spec(raw: object, path: Path, where: str) -> PageSpec:
+    if not isinstance(raw, dict) or not {"file", "audience", "kind"} <= set(raw):
+        raise _fail(path, where, "a page needs file, audience and kind")
+    if raw["audience"] not in AUDIENCES:
+        raise _fail(path, where, f"audience '{raw['audience']}' is not one of {', '.join(AUDIENCES)}")
+    if raw["kind"] not in PAGE_KINDS:
+        raise _fail(path, where, f"kind '{raw['kind']}' is not one of {', '.join(PAGE_KINDS)}")
+    return PageSpec(file=str(raw["file"]), audience=raw["audience"], kind=raw["kind"], pdf=bool(raw.get("pdf", False)))
+
+
+def _file_spec(raw: object, path: Path, where: str) -> FileSpec:
+    if not isinstance(raw, dict) or not {"file", "kind"} <= set(raw):
+        raise _fail(path, where, "a file needs file and kind")
+    if raw["kind"] not in FILE_KINDS:
+        raise _fail(path, where, f"kind '{raw['kind']}' is not one of {', '.join(FILE_KINDS)}")
+    return FileSpec(file=str(raw["file"]), kind=raw["kind"])
+
+
+def _report_spec(raw: object, path: Path, number: int) -> ReportSpec:
+    where = f"report {number}"
+    if not isinstance(raw, dict):
+        raise _fail(path, where, "each report is a mapping of fields")
+    missing = [name for name in _REQUIRED if name not in raw]
+    if missing:
+        raise _fail(path, f"{where} ({raw.get('id', '?')})", f"missing field(s) {', '.join(missing)}")
+    where = f"report '{raw['id']}'"
+    if not _ID.match(str(raw["id"])):
+        raise _fail(path, where, "the id must be lower-case letters, digits and _")
+    checks = (("over", OVER_VALUES), ("stage", STAGES))
+    for name, allowed in checks:
+        if raw[name] not in allowed:
+            raise _fail(path, where, f"{name} '{raw[name]}' is not one of {', '.join(allowed)}")
+    inputs = tuple(raw.get("inputs") or ())
+    unknown = [name for name in inputs if name not in INPUT_GROUPS]
+    if unknown:
+        raise _fail(path, where, f"unknown input group(s) {', '.join(unknown)}; use {', '.join(INPUT_GROUPS)}")
+    title = raw["title"] if isinstance(raw["title"], dict) else {"en": str(raw["title"])}
+    if "en" not in title or not set(title) <= set(LANGUAGES):
+        raise _fail(path, where, f"the title needs an 'en' text, and texts only for {', '.join(LANGUAGES)}")
+    pages = tuple(_page_spec(p, path, f"{where}, page {i + 1}") for i, p in enumerate(raw["pages"] or ()))
+    files = tuple(_file_spec(f, path, f"{where}, file {i + 1}") for i, f in enumerate(raw.get("files") or ()))
+    if not pages:
+        raise _fail(path, where, "declare at least one page")
+    return ReportSpec(
+        id=raw["id"], notebook=path.parent / str(raw["notebook"]), over=raw["over"], stage=raw["stage"], title=title,
+        parameters={str(k): str(v) for k, v in (raw.get("parameters") or {}).items()},
+        out_dir=str(raw["out_dir"]), executed=str(raw["executed"]), inputs=inputs,
+        outputs=tuple(str(o) for o in raw.get("outputs") or ()), pages=pages, files=files,
+    )
+
+
+@lru_cache(maxsize=4)
+def _load_declaration_cached(path: Path, mtime_ns: int) -> tuple[ReportSpec, ...]:
+    try:
+        document = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError) as error:
+        raise ReportsDeclarationError(f"{path}: cannot be read ({error}); restore it from git") from None
+    except yaml.YAMLError as error:
+        mark = getattr(error, "problem_mark", None)
+        line = f"line {mark.line + 1}" if mark else "somewhere"
+        raise ReportsDeclarationError(f"{path}: not valid YAML at {line}; fix the indentation or quoting there") from None
+    if not isinstance(document, dict) or not isinstance(document.get("reports"), list):
+        raise ReportsDeclarationError(f"{path}: needs a top-level 'reports:' list")
+    specs = tuple(_report_spec(raw, path, i + 1) for i, raw in enumerate(document["reports"]))
+    ids = [s.id for s in specs]
+    duplicated = sorted({i for i in ids if ids.count(i) > 1})
+    if duplicated:
+        raise ReportsDeclarationError(f"{path}: report id(s) {', '.join(duplicated)} declared twice; make each id unique")
+    return specs
+
+
+def load_declaration(path: Path | None = None) -> tuple[ReportSpec, ...]:
+    """The declared reports, in file order.
+
+    Raises:
+        ReportsDeclarationError: the file is missing, not YAML, or an entry is incomplete or wrong.
+    """
+    path = Path(path or DECLARATION_FILE)
+    if not path.is_file():
+        raise ReportsDeclarationError(f"{path}: the reports declaration is missing; restore it from git")
+    return _load_declaration_cached(path, path.stat().st_mtime_ns)
+
+
+# ------------------------------------------------------------------ expansion
+
+
+def relative(path: Path) -> str:
+    """``path`` relative to the project root when inside it (for messages and build records)."""
+    try:
+        return str(Path(path).relative_to(paths.ROOT))
+    except ValueError:
+        return str(path)
+
+
+def _files_under(folder: Path, pattern: str = "*") -> tuple[Path, ...]:
+    if not folder.exists():
+        return ()
+    return tuple(sorted(
+        p for p in folder.rglob(pattern)
+        if p.is_file() and not any(part.startswith(".") for part in p.relative_to(folder).parts)
+    ))
+
+
+def input_files(group: str, scope: BuildScope, prepared: Sequence[Path]) -> tuple[Path, ...]:
+    """The files of one named input group (see ``INPUT_GROUPS``)."""
+    if group == "registration_sheets":
+        return _files_under(scope.registrations_dir or paths.REGISTRATIONS_RAW_DIR)
+    if group == "reference_tables":
+        return _files_under(paths.REFERENCE_DIR, "*.csv")
+    if group == "campaign_files":
+        return _files_under(paths.CAMPAIGN_DIR)
+    if group == "prepared_data":
+        return tuple(prepared)
+    if group == "boundary_file":
+        return (Path(scope.boundary_path).resolve(),) if scope.boundary_path else ()
+    raise ReportsDeclarationError(f"unknown input group '{group}'")
+
+
+def _district_briefs(phase: Phase, mode: str) -> list[str]:
+    if mode == "none":
+        return []
+    if mode == "all":
+        from helpers.reference.tables import load_districts
+
+        return list(load_districts()["district"])
+    return list(phase.event_districts)
+
+
+def _contexts(spec: ReportSpec, scope: BuildScope) -> list[dict[str, str]]:
+    """One context of placeholder values per job the report expands to."""
+    if spec.over == "once":
+        return [{"lang": "en"}]
+    contexts = []
+    for phase in scope.phases:
+        langs = ("en",) if spec.over == "phase" else scope.langs
+        for lang in langs:
+            base = {"phase": phase.id, "lang": lang}
+            if spec.over != "district_lang":
+                contexts.append(base)
+                continue
+            contexts += [{**base, "district": name} for name in _district_briefs(phase, scope.districts)]
+    return contexts
+
+
+def _values(context: Mapping[str, str], scope: BuildScope, phases: Mapping[str, Phase]) -> dict[str, str]:
+    from helpers.presentation.i18n import district_name
+    from helpers.reference.tables import slugify
+
+    lang = context.get("lang", "en")
+    phase = phases.get(context.get("phase", ""))
+    district = context.get("district", "")
+    return {
+        **context,
+        "lang_suffix": "" if lang == "en" else f".{lang}",
+        "phase_title": (phase.title_hi if lang == "hi" else phase.title) if phase else "",
+        "district_title": district_name(district, lang) if district else "",
+        "district_slug": slugify(district) if district else "",
+        "registrations_dir": relative(scope.registrations_dir or paths.REGISTRATIONS_RAW_DIR),
+        "processed_dir": relative(paths.PROCESSED_DIR),
+        "boundary_path": str(Path(scope.boundary_path).resolve()) if scope.boundary_path else "",
+        "as_of": scope.as_of,
+    }
+
+
+def _fill(template: str, values: Mapping[str, str], spec: ReportSpec) -> str:
+    try:
+        return template.format_map(values)
+    except (KeyError, IndexError, ValueError) as error:
+        raise ReportsDeclarationError(
+            f"{DECLARATION_FILE.name}: report '{spec.id}': placeholder {error} in '{template}' is not known"
+        ) from None
+
+
+def _job(spec: ReportSpec, values: dict[str, str], scope: BuildScope, prepared: Sequence[Path]) -> Job:
+    lang = values.get("lang", "en")
+    title_template = spec.title.get(lang, spec.title["en"])
+    out_dir = _fill(spec.out_dir, values, spec)
+    executed = _fill(spec.executed, values, spec)
+    key = f"{out_dir}/{Path(executed).stem}"  # unique: no two jobs write the same executed notebook
+    values = {**values, "out_dir": relative(paths.REPORTS_DIR / out_dir), "report_key": key}
+    parameters = {name: _fill(v, values, spec) for name, v in spec.parameters.items()}
+    phase = next((p for p in scope.phases if p.id == values.get("phase")), None)
+    inputs = tuple(dict.fromkeys(p for group in spec.inputs for p in input_files(group, scope, prepared)))
+    return Job(
+        key=key,
+        report_id=spec.id,
+        stage=spec.stage,
+        title=_fill(title_template, values, spec),
+        notebook=spec.notebook,
+        parameters={name: value for name, value in parameters.items() if value != ""},
+        out_dir=paths.REPORTS_DIR / out_dir,
+        executed_name=executed,
+        pages=tuple(
+            Page(_fill(p.file, values, spec), p.audience, p.kind, p.pdf and scope.with_pdf) for p in spec.pages
+        ),
+        input_paths=inputs,
+        artifacts=tuple(Artifact(_fill(f.file, values, spec), f.kind) for f in spec.files),
+        output_paths_outside=tuple(paths.ROOT / o for o in spec.outputs),
+        phase_id=phase.id if phase else None,
+        district=values.get("district") or None,
+        lang=lang,
+        is_illustrative=bool(phase and phase.is_illustrative),
+        phase_label=values.get("phase_title", ""),
+        as_of=scope.as_of,
+    )
+
+
+def plan_jobs(
+    scope: BuildScope, declaration: Sequence[ReportSpec] | None = None, stages: Sequence[str] = STAGES
+) -> list[Job]:
+    """Every job of a build, the prepare stage first, in declaration order within a stage.
+
+    Args:
+        scope: the phases, languages, districts and inputs of this build.
+        declaration: the reports to expand (default: ``notebooks/reports.yaml``).
+
+    Raises:
+        ReportsDeclarationError: the declaration is wrong, or names a notebook that does not exist.
+    """
+    specs = tuple(declaration if declaration is not None else load_declaration())
+    for spec in specs:
+        if not spec.notebook.is_file():
+            raise ReportsDeclarationError(
+                f"report '{spec.id}': notebook {relative(spec.notebook)} does not exist; "
+                "add the notebook or remove its entry from the reports declaration"
+            )
+    prepared = tuple(paths.ROOT / o for s in specs if s.stage == "prepare" for o in s.outputs)
+    phases = {p.id: p for p in scope.phases}
+    jobs = [
+        _job(spec, _values(context, scope, phases), scope, prepared)
+        for stage in stages
+        for spec in specs if spec.stage == stage
+        for context in _contexts(spec, scope)
+    ]
+    return jobs

@@ -1,0 +1,252 @@
+"""Running one job: execute its notebook with papermill on a pooled kernel, then write its pages.
+
+A job that fails keeps its executed notebook (with papermill's error banner) as
+``<name>.failed.ipynb`` and gets an error page, while the previously published
+pages stay where they were. Every file is written aside and renamed into place.
+
+Belongs here: one job from notebook to files. Not here: which jobs run
+(``plan``), whether they are up to date (``fingerprints``), the build's order and
+lock (``build``), or what a page looks like (``pages``).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import html
+import logging
+import threading
+import time
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+from helpers.files import TEMP_MARKER, atomic_path, write_atomically
+from helpers.publishing.kernels import KernelPool
+from helpers.publishing.plan import Job, Page, relative
+
+log = logging.getLogger("gem_reports")
+
+#: nbconvert's exporters are not thread-safe: pages are rendered one at a time.
+_render_lock = threading.Lock()
+
+
+@dataclass
+class PageResult:
+    """A page a job wrote (or should have written), with its kind, for the index."""
+
+    kind: str
+    audience: str
+    path: str  # relative to the project root
+    pdf_path: str | None = None
+    pdf_note: str | None = None
+
+
+@dataclass
+class FileResult:
+    """A file other than a page that a job's notebook wrote (workbook, share card, figures, summary)."""
+
+    kind: str
+    path: str  # relative to the project root
+
+
+@dataclass
+class JobResult:
+    """What happened to one job: ok / failed / skipped, how long it took, what it read and wrote."""
+
+    key: str
+    report_id: str
+    title: str
+    status: str
+    phase_id: str | None
+    district: str | None
+    lang: str
+    notebook: str
+    parameters: dict
+    inputs: dict[str, str]
+    page_kinds: list[str] = field(default_factory=list)  # the kinds of the pages declared for the job
+    duration_s: float = 0.0
+    pages: list[PageResult] = field(default_factory=list)
+    files: list[FileResult] = field(default_factory=list)
+    executed_notebook: str | None = None
+    error_page: str | None = None
+    error: dict | None = None
+    outputs: list[str] = field(default_factory=list)  # every file written, relative to the project root
+    finished_at: str = field(default_factory=lambda: dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"))
+
+    @classmethod
+    def for_job(cls, job: Job, status: str, inputs: dict[str, str], **fields: object) -> JobResult:
+        """A result of ``job``: the job's own fields filled in, ``fields`` for the rest."""
+        return cls(
+            key=job.key, report_id=job.report_id, title=job.title, status=status, phase_id=job.phase_id,
+            district=job.district, lang=job.lang, notebook=relative(job.notebook), parameters=job.parameters,
+            inputs=inputs, page_kinds=[page.kind for page in job.pages], **fields,  # type: ignore[arg-type]
+        )
+
+    def to_record(self) -> dict:
+        """The result as plain data (for ``build.json`` and the build's state)."""
+        return asdict(self)
+
+    @classmethod
+    def from_record(cls, job: Job, record: dict) -> JobResult:
+        """The result of a job skipped as up to date, from the record of its last successful run."""
+        return cls.for_job(
+            job, "skipped", dict(record.get("inputs") or {}),
+            pages=[PageResult(**page) for page in record.get("pages") or []],
+            files=[FileResult(**item) for item in record.get("files") or []],
+            executed_notebook=record.get("executed_notebook"), outputs=list(record.get("outputs") or []),
+        )
+
+    def collect_outputs(self) -> JobResult:
+        """Fill ``outputs`` from the executed notebook, pages, PDFs and error page; return self."""
+        pages = [path for page in self.pages for path in (page.path, page.pdf_path) if path]
+        files = [item.path for item in self.files]
+        self.outputs = [path for path in (self.executed_notebook, *pages, *files, self.error_page) if path]
+        return self
+
+    @property
+    def pdf_notes(self) -> list[str]:
+        return [p.pdf_note for p in self.pages if p.pdf_note]
+
+
+def failing_cell(error: BaseException) -> dict:
+    """What a failed notebook says about its failing cell (papermill's ``PapermillExecutionError``)."""
+    evalue_lines = str(getattr(error, "evalue", error)).strip().splitlines()
+    source_lines = (getattr(error, "source", "") or "").strip().splitlines()
+    return {
+        "cell_index": getattr(error, "cell_index", None),
+        "execution_count": getattr(error, "exec_count", None),
+        "ename": getattr(error, "ename", type(error).__name__),
+        "evalue": evalue_lines[-1] if evalue_lines else "",
+        "source_first_line": source_lines[0] if source_lines else "",
+    }
+
+
+def error_page(job: Job, error: dict) -> str:
+    """The page published in place of a failed report: what failed, where, and what is left untouched."""
+    cell = error.get("cell_index")
+    return (
+        "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\">"
+        "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
+        f"<title>Failed: {html.escape(job.title)}</title>"
+        "<style>body{font-family:system-ui,sans-serif;max-width:40rem;margin:1rem auto;padding:0 1rem;"
+        "overflow-wrap:anywhere}code{background:#f4f4f4}</style></head><body>"
+        f"<h1>This report failed to build</h1><p><strong>{html.escape(job.title)}</strong></p>"
+        f"<p>Notebook <code>{html.escape(job.notebook.name)}</code>, cell {html.escape(str(cell))}: "
+        f"<code>{html.escape(str(error.get('ename')))}: {html.escape(str(error.get('evalue')))}</code></p>"
+        f"<p>The executed notebook with the error is <code>{html.escape(Path(job.executed_name).stem)}.failed.ipynb"
+        "</code> beside this page. The previously published version of the report, if any, is unchanged.</p>"
+        "</body></html>"
+    )
+
+
+def _execute(job: Job, pool: KernelPool, temporary: Path) -> None:
+    import papermill
+
+    with pool.kernel() as manager:
+        papermill.execute_notebook(
+            str(job.notebook), str(temporary), parameters=job.parameters, km=manager,
+            progress_bar=False, log_output=False, request_save_on_cell_execute=False,
+        )
+
+
+def _record_failure(job: Job, result: JobResult, error: BaseException, temporary: Path) -> JobResult:
+    stem = Path(job.executed_name).stem
+    result.status = "failed"
+    result.error = failing_cell(error)
+    failed_notebook = job.out_dir / f"{stem}.failed.ipynb"
+    if temporary.exists():
+        temporary.replace(failed_notebook)
+        result.executed_notebook = relative(failed_notebook)
+    page = write_atomically(job.out_dir / f"{stem}.error.html", error_page(job, result.error))
+    result.error_page = relative(page)
+    return result
+
+
+def _write_page(job: Job, page: Page, executed, is_synthetic: bool) -> PageResult:
+    from helpers.publishing import pages
+
+    with _render_lock:
+        document = pages.notebook_to_html(
+            executed, audience=page.audience, lang=job.lang, title=job.title,
+            is_synthetic=is_synthetic, is_illustrative=job.is_illustrative,
+            phase_label=job.phase_label, as_of=job.as_of,
+        )
+    target = write_atomically(job.out_dir / page.file_name, document)
+    result = PageResult(kind=page.kind, audience=page.audience, path=relative(target))
+    if page.pdf:
+        result.pdf_note = print_pdf(target)
+        if target.with_suffix(".pdf").exists() and result.pdf_note is None:
+            result.pdf_path = relative(target.with_suffix(".pdf"))
+    return result
+
+
+def run_job(job: Job, pool: KernelPool, inputs: dict[str, str], *, is_synthetic: bool) -> JobResult:
+    """Execute one job's notebook on a pooled kernel, write its pages, and say what happened.
+
+    Args:
+        job: the job to run.
+        pool: the kernels to run it on.
+        inputs: ``{relative path: sha256}`` of its inputs (recorded in the result).
+        is_synthetic: whether the registrations are synthetic (decided once per build, from the data).
+    """
+    import nbformat
+
+    started, started_wall = time.perf_counter(), time.time()
+    job.out_dir.mkdir(parents=True, exist_ok=True)
+    temporary = job.out_dir / f".{Path(job.executed_name).stem}{TEMP_MARKER}.running.ipynb"
+    result = JobResult.for_job(job, "ok", inputs)
+    try:
+        _execute(job, pool, temporary)
+    except Exception as error:  # noqa: BLE001 - any notebook failure is reported in the result, never raised
+        _record_failure(job, result, error, temporary)
+        result.duration_s = round(time.perf_counter() - started, 2)
+        return result.collect_outputs()
+    missing = _missing_files(job, since=started_wall)
+    if missing:
+        error = MissingFilesError(f"the notebook did not write {', '.join(missing)} (declared in reports.yaml)")
+        _record_failure(job, result, error, temporary)
+        result.duration_s = round(time.perf_counter() - started, 2)
+        return result.collect_outputs()
+    result.files = [FileResult(a.kind, relative(job.out_dir / a.file_name)) for a in job.artifacts]
+    executed = nbformat.read(str(temporary), as_version=4)
+    result.pages = [_write_page(job, page, executed, is_synthetic) for page in job.pages]
+    temporary.replace(job.executed_path)
+    result.executed_notebook = relative(job.executed_path)
+    stem = Path(job.executed_name).stem
+    for stale in (job.out_dir / f"{stem}.failed.ipynb", job.out_dir / f"{stem}.error.html"):
+        stale.unlink(missing_ok=True)
+    result.duration_s = round(time.perf_counter() - started, 2)
+    return result.collect_outputs()
+
+
+class MissingFilesError(Exception):
+    """A notebook ran but did not write every file its declaration promises."""
+
+    ename = "MissingFiles"
+
+    @property
+    def evalue(self) -> str:
+        return str(self)
+
+
+def _missing_files(job: Job, *, since: float) -> list[str]:
+    """The declared files of ``job`` that its run did not (re)write."""
+    missing = []
+    for artifact in job.artifacts:
+        path = job.out_dir / artifact.file_name
+        if not path.exists() or path.stat().st_mtime < since - 1:
+            missing.append(artifact.file_name)
+    return missing
+
+
+def print_pdf(html_path: Path) -> str | None:
+    """Print a PDF beside ``html_path``; return a note when it could not be printed."""
+    from helpers.publishing import pdf
+
+    if pdf.find_chromium() is None:
+        return "PDF not printed: Chromium is not installed (apt-get install chromium); open the HTML and print it"
+    try:
+        with atomic_path(html_path.with_suffix(".pdf")) as temporary:
+            pdf.print_pdf(html_path, temporary)
+    except (pdf.PdfError, OSError) as error:
+        return f"PDF not printed: {error}"
+    return None

@@ -86,6 +86,22 @@ PLANTED_PERSONAL_DATA = (
     "House 12, Gali Kumharan, Nizamabad",
     "30112233445566",
     "SBIN0001234",
+    # every separator people type (issue 9): double and non-breaking spaces, dots, dashes, +91
+    "98390  12345",
+    "9839\u00a012346",
+    "983-901-2348",
+    "98 39 01 23 49",
+    "+91.98390.12352",
+    "2345.6789.0124",
+    "3456-7890-1236",
+    "4567  8901  2347",
+    "Kamla Devi",
+    "Sunita Kumari Verma",
+)
+#: The digits of each planted number, which must not reach any output with other separators either.
+PLANTED_DIGITS = tuple(
+    digits for digits in ("".join(ch for ch in value if ch.isdigit()) for value in PLANTED_PERSONAL_DATA)
+    if len(digits) >= 10
 )
 #: Text from an input file that must reach HTML only escaped.
 PLANTED_SCRIPT = "<script>alert(1)</script>"
@@ -97,7 +113,8 @@ def plant_field_sheet(workspace: Path) -> Path:
     """Add a hand-typed field sheet full of personal data, markup and a formula to the workspace's raw data."""
     rows = [
         ["Reg. No.", "Seller Name", "Mobile No", "E-mail", "Aadhaar No", "PAN", "Address", "Bank A/c No", "IFSC",
-         "Home District", "Event District", "Trade", "Woman", "Tribal", "Craft", "Date of Registration", "Status"],
+         "Home District", "Event District", "Trade", "Woman", "Tribal", "Craft", "Date of Registration", "Status",
+         "Kamla Devi 98390 11111"],
         ["FIELD-0001", "Ramkali Devi Prajapati", "9876543210", "ramkali.devi@example.in", "234567890123", "ABCPD1234K",
          "House 12, Gali Kumharan, Nizamabad", "30112233445566", "SBIN0001234", "Azamgarh", "Varanasi", "artisan",
          "yes", "no", "black pottery", "15-12-2021", "registered"],
@@ -107,7 +124,15 @@ def plant_field_sheet(workspace: Path) -> Path:
          "carpet, call 9876543210", "17.12.2021", "registered"],
         ["FIELD-0004", "", "", "", "", "", "", "", "", PLANTED_FORMULA, "Agra", "artisan", "no", "no",
          PLANTED_FORMULA, "18-12-2021", "registered"],
+        ["FIELD-0005", "", "98390  12345", "", "2345.6789.0124", "", "", "", "", "Sunita Kumari Verma", "Agra",
+         "artisan", "yes", "no", "zardozi, mob 9839\u00a012346", "19-12-2021", "registered"],
+        ["FIELD-0006", "", "983-901-2348", "", "3456-7890-1236", "", "", "", "", "Agra", "Agra", "weaver",
+         "no", "no", "durrie 98 39 01 23 49", "20-12-2021", "registered"],
+        ["FIELD-0007", "", "+91.98390.12352", "", "4567  8901  2347", "", "", "", "", "Agra", "Agra", "artisan",
+         "no", "no", "marble inlay", "21-12-2021", "registered"],
     ]
+    for row in rows[1:]:
+        row.append("")
     target = workspace / "data" / "raw" / "registrations" / "field" / "varanasi_office_dec2021.csv"
     target.parent.mkdir(parents=True, exist_ok=True)
     import csv

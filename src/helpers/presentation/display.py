@@ -100,7 +100,8 @@ def text_table_html(formatted: pd.DataFrame, *, caption: str | None = None, inde
     body = mark_numeric_cells(formatted.to_html(index=index, escape=True, classes="kit-table", border=0, na_rep=""))
     if caption:
         body = re.sub(r"(<table[^>]*>)", lambda m: m.group(1) + f"<caption>{html.escape(caption)}</caption>", body, count=1)
-    return f'<div class="kit-table-wrap">{body}</div>'
+    label = html.escape(caption or "table", quote=True)
+    return f'<div class="kit-table-wrap" tabindex="0" role="region" aria-label="{label}">{body}</div>'
 
 
 def table_html(

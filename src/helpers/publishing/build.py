@@ -347,11 +347,14 @@ def _write_index(summary: BuildSummary, scope: BuildScope, reports_dir: Path) ->
     index_path = reports_dir / "index.html"
     if summary.skipped_count == summary.jobs_count and index_path.exists():
         return
-    from helpers.publishing import index
+    from helpers.publishing import index, provenance
 
+    built_at = summary.finished_at.replace("T", " ")[:16] + " UTC"
+    provenance.write_provenance(summary.results, reports_dir / provenance.PROVENANCE_FILE_NAME, built_at=built_at)
     index.write_index(
         index.entries_from_build(summary, {p.id: p for p in scope.phases}, is_synthetic=summary.is_synthetic),
         index_path,
-        built_at=summary.finished_at.replace("T", " ")[:16] + " UTC",
+        built_at=built_at,
+        shared=index.shared_reports(summary),
+        provenance_href=provenance.PROVENANCE_FILE_NAME,
     )
-

@@ -10,6 +10,7 @@ build that produces the results (``build``).
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -33,7 +34,7 @@ SHORT_SHA_LENGTH = 12
 
 
 ReportStatus = Literal["ok", "failed", "skipped", "unavailable"]
-ReportKind = Literal["brief", "pdf", "analyst", "district"]
+ReportKind = Literal["brief", "pdf", "analyst", "district", "comparison", "workbook", "share_card"]
 
 
 @dataclass(frozen=True)
@@ -86,6 +87,7 @@ class ReportResult:
     error: str | None = None
     notebook_href: str | None = None
     data_files: tuple[DataFile, ...] = ()
+    alt: str = ""  # for a share card: its alt text
 
 
 @dataclass(frozen=True)
@@ -108,6 +110,8 @@ class PhaseEntry:
     is_synthetic: bool = False
     reports: tuple[ReportResult, ...] = ()
     data_files: tuple[DataFile, ...] = ()
+    summaries: Mapping[str, Mapping] = field(default_factory=dict)  # per language: the phase brief's summary
+    build_counts: Mapping[str, int] = field(default_factory=dict)  # ok / skipped / failed jobs of the phase
 
     @classmethod
     def from_phase(
@@ -117,6 +121,8 @@ class PhaseEntry:
         *,
         data_files: Iterable[DataFile] = (),
         is_synthetic: bool = False,
+        summaries: Mapping[str, Mapping] | None = None,
+        build_counts: Mapping[str, int] | None = None,
     ) -> PhaseEntry:
         """Build the entry of a :class:`helpers.campaign.phases.Phase`."""
         return cls(
@@ -130,6 +136,8 @@ class PhaseEntry:
             is_synthetic=is_synthetic,
             reports=tuple(reports),
             data_files=tuple(data_files),
+            summaries=dict(summaries or {}),
+            build_counts=dict(build_counts or {}),
         )
 
 
@@ -160,6 +168,9 @@ def _report_label(report: ReportResult, lang: str) -> str:
         key = "index.brief_hi" if report.lang == "hi" else "index.brief_en"
         label = i18n.t(key, lang)
         return f"{label} · {i18n.t('index.brief_pdf', lang)}" if report.kind == "pdf" else label
+    if report.kind in ("workbook", "share_card", "comparison"):
+        language = i18n.t("index.lang_hi" if report.lang == "hi" else "index.lang_en", lang)
+        return f"{i18n.t(f'index.{report.kind}', lang)} ({language})"
     if report.kind == "district":
         try:
             return i18n.district_name(report.name, lang)
@@ -197,39 +208,71 @@ def _format_date(day: date, lang: str) -> str:
     return format_date(day, format="long", locale="hi_IN" if lang == "hi" else "en_IN")
 
 
-def render_index(entries: Sequence[PhaseEntry], *, built_at: datetime | str, lang: str = "en") -> str:
-    """Render the index page's HTML (see :func:`write_index`)."""
+def _district_rows(reports: Sequence[ReportResult], lang: str) -> list[dict]:
+    """One row per district: its name in ``lang`` and its pages, PDFs and share cards in both languages."""
+    rows: dict[str, dict] = {}
+    for report in reports:
+        if not report.name or report.kind not in ("district", "pdf", "share_card"):
+            continue
+        row = rows.setdefault(report.name, {"label": _report_label(
+            ReportResult(kind="district", href="", name=report.name), lang), "links": [], "failed": []})
+        if report.status == "failed":
+            row["failed"].append(_view(report, lang))
+        elif report.href:
+            key = {"district": "index.page", "pdf": "index.brief_pdf", "share_card": "index.share_card"}[report.kind]
+            language = i18n.t("index.lang_hi" if report.lang == "hi" else "index.lang_en", lang)
+            row["links"].append({"label": f"{i18n.t(key, lang)} ({language})", "href": report.href, "alt": report.alt})
+    return sorted(rows.values(), key=lambda row: row["label"])
+
+
+def _phase_view(entry: PhaseEntry, lang: str) -> dict:
+    """What the template shows for one phase, labels in ``lang``."""
+    phase_level = [r for r in entry.reports if not (r.name and r.kind in ("district", "pdf", "share_card")) or
+                   r.kind == "brief"]
+    summary = entry.summaries.get(lang) or entry.summaries.get("en") or {}
+    counts = {name: entry.build_counts.get(name, 0) for name in ("ok", "skipped", "failed")}
+    return {
+        "id": entry.phase_id,
+        "title": entry.title_hi if lang == "hi" else entry.title,
+        "status_label": i18n.t(
+            "index.status_illustrative" if entry.status == "illustrative" else "index.status_from_source", lang),
+        "is_illustrative": entry.status == "illustrative",
+        "window": i18n.t("index.phase_window", lang, start=_format_date(entry.window_start, lang),
+                         end=_format_date(entry.window_end, lang)),
+        "is_window_assumed": entry.is_window_assumed,
+        "is_synthetic": entry.is_synthetic,
+        "as_of": _format_date(date.fromisoformat(summary["as_of"]), lang) if summary.get("as_of") else "",
+        "headline_figures": list(summary.get("headline_figures") or [])[:4],
+        "headline_change": summary.get("headline_change", ""),
+        "build_line": i18n.t("index.build_counts", lang, **counts),
+        "has_failures": counts["failed"] > 0,
+        "briefs": [_view(r, lang) for r in phase_level if r.kind in ("brief", "pdf", "workbook")],
+        "cards": [{"view": _view(r, lang), "alt": r.alt} for r in phase_level if r.kind == "share_card"],
+        "analyst": [_view(r, lang) for r in phase_level if r.kind == "analyst"],
+        "districts": _district_rows(entry.reports, lang),
+    }
+
+
+def render_index(
+    entries: Sequence[PhaseEntry],
+    *,
+    built_at: datetime | str,
+    lang: str = "en",
+    shared: Sequence[ReportResult] = (),
+    provenance_href: str | None = None,
+) -> str:
+    """Render the index page's HTML (see :func:`write_index`).
+
+    Args:
+        entries: one entry per phase: a card with its as-of date, headline figures and change,
+            build status and links.
+        built_at: when the build ran.
+        lang: language of the page.
+        shared: reports that belong to no phase (data preparation, phases side by side).
+        provenance_href: link to the page listing every input file and its hash (shown once).
+    """
     i18n.check_lang(lang)
     built = built_at if isinstance(built_at, str) else built_at.strftime("%Y-%m-%d %H:%M")
-    phases = []
-    for entry in entries:
-        by_kind: dict[str, list[_ReportView]] = {"brief": [], "analyst": [], "district": []}
-        for report in entry.reports:
-            by_kind["brief" if report.kind == "pdf" else report.kind].append(_view(report, lang))
-        by_kind["district"].sort(key=lambda view: view.label)
-        phases.append(
-            {
-                "id": entry.phase_id,
-                "title": entry.title_hi if lang == "hi" else entry.title,
-                "status_label": i18n.t(
-                    "index.status_illustrative" if entry.status == "illustrative" else "index.status_from_source", lang
-                ),
-                "is_illustrative": entry.status == "illustrative",
-                "window": i18n.t(
-                    "index.phase_window",
-                    lang,
-                    start=_format_date(entry.window_start, lang),
-                    end=_format_date(entry.window_end, lang),
-                ),
-                "is_window_assumed": entry.is_window_assumed,
-                "is_synthetic": entry.is_synthetic,
-                "briefs": by_kind["brief"],
-                "analyst": by_kind["analyst"],
-                "districts": by_kind["district"],
-                "district_failures": [view for view in by_kind["district"] if view.status == "failed"],
-                "data_files": entry.data_files,
-            }
-        )
     any_synthetic = any(entry.is_synthetic for entry in entries)
     any_illustrative = any(entry.status == "illustrative" for entry in entries)
     template = _index_environment().get_template(INDEX_TEMPLATE_NAME)
@@ -237,7 +280,9 @@ def render_index(entries: Sequence[PhaseEntry], *, built_at: datetime | str, lan
         lang=lang,
         t=lambda key, **fmt: i18n.t(key, lang, **fmt),
         built_at=built,
-        phases=phases,
+        phases=[_phase_view(entry, lang) for entry in entries],
+        shared=[_view(report, lang) for report in shared],
+        provenance_href=provenance_href,
         banners=banner_sentences(lang=lang, is_synthetic=any_synthetic, is_illustrative=any_illustrative),
         css=stylesheet(),
         font_css=_FONT_PLACEHOLDER,
@@ -257,7 +302,13 @@ def _href(output: str | None, reports_dir: Path) -> str:
         return path.as_uri()
 
 
-_INDEX_KIND = {"brief": "brief", "analyst": "analyst", "prepare": "analyst", "district": "district", "comparison": "brief"}
+_INDEX_KIND = {"brief": "brief", "analyst": "analyst", "prepare": "analyst", "district": "district",
+               "comparison": "comparison"}
+
+
+def _alt_text(path: Path) -> str:
+    alt = path.with_name(path.name + ".alt.txt")
+    return alt.read_text(encoding="utf-8").strip() if alt.exists() else ""
 
 
 def _results_of_job(result, reports_dir: Path) -> list[ReportResult]:
@@ -265,6 +316,7 @@ def _results_of_job(result, reports_dir: Path) -> list[ReportResult]:
     data = tuple(DataFile(name=Path(p).name, sha256=sha) for p, sha in sorted((result.inputs or {}).items()))
     error = result.error or {}
     failed = result.status == "failed"
+    name = result.district or ""
     common = {
         "lang": result.lang,
         "status": result.status if result.status in ("ok", "failed", "skipped") else "failed",
@@ -273,29 +325,44 @@ def _results_of_job(result, reports_dir: Path) -> list[ReportResult]:
         "data_files": data,
         "notebook_href": _href(result.executed_notebook, reports_dir) or None,
     }
-    name = result.district or result.report_id
     if failed:
         kinds = [_INDEX_KIND[kind] for kind in result.page_kinds] or ["analyst"]
-        return [ReportResult(kind=kinds[0], href=_href(result.error_page, reports_dir), name=name,  # type: ignore[arg-type]
-                             **common)]
+        return [ReportResult(kind=kinds[0], href=_href(result.error_page, reports_dir),  # type: ignore[arg-type]
+                             name=name or result.report_id, **common)]
     reports = []
     for page in result.pages:
         kind = _INDEX_KIND[page.kind]
         shown = Path(page.path).stem if kind == "analyst" else name
         reports.append(ReportResult(kind=kind, href=_href(page.path, reports_dir), name=shown, **common))  # type: ignore[arg-type]
         if page.pdf_path:
-            reports.append(ReportResult(kind="pdf", href=_href(page.pdf_path, reports_dir), **{**common, "notebook_href": None}))
-        elif page.pdf_note:
+            reports.append(ReportResult(kind="pdf", href=_href(page.pdf_path, reports_dir), name=name,
+                                        **{**common, "notebook_href": None}))
+        elif page.pdf_note and not name:
             reports.append(ReportResult(kind="pdf", href="", lang=result.lang, status="unavailable",
                                         error=page.pdf_note, data_files=data))
+    for item in result.files:
+        if item.kind in ("workbook", "share_card"):
+            reports.append(ReportResult(kind=item.kind, href=_href(item.path, reports_dir), name=name,  # type: ignore[arg-type]
+                                        alt=_alt_text(paths.ROOT / item.path), **{**common, "notebook_href": None}))
     return reports
 
 
-def entries_from_build(summary, phases: Mapping, *, is_synthetic: bool) -> list[PhaseEntry]:
-    """Index entries from a build summary (``helpers.publishing.build.BuildSummary``) and the phases it covers.
+def _summaries(results) -> dict[str, dict]:
+    """The phase brief's summary (headline figures for the index card), per language."""
+    found: dict[str, dict] = {}
+    for result in results:
+        for item in result.files:
+            path = paths.ROOT / item.path
+            if item.kind == "summary" and path.exists():
+                try:
+                    found[result.lang] = json.loads(path.read_text(encoding="utf-8"))
+                except ValueError:
+                    continue
+    return found
 
-    Jobs without a phase (data preparation) are listed under every phase, since
-    every phase's reports are built from their output.
+
+def entries_from_build(summary, phases: Mapping, *, is_synthetic: bool) -> list[PhaseEntry]:
+    """Index entries, one per phase built, from a build summary (``helpers.publishing.build.BuildSummary``).
 
     Args:
         summary: the build's summary (its ``results``).
@@ -303,20 +370,27 @@ def entries_from_build(summary, phases: Mapping, *, is_synthetic: bool) -> list[
         is_synthetic: whether the registrations are synthetic demo data (decided once by the build).
     """
     reports_dir = paths.REPORTS_DIR
-    shared = [r for result in summary.results if not result.phase_id for r in _results_of_job(result, reports_dir)]
     entries = []
     for phase_id, phase in phases.items():
         results = [result for result in summary.results if result.phase_id == phase_id]
         if not results:
             continue
-        reports = [r for result in results for r in _results_of_job(result, reports_dir)] + shared
+        reports = [r for result in results for r in _results_of_job(result, reports_dir)]
         data: dict[str, DataFile] = {}
         for report in reports:
             for item in report.data_files:
                 data.setdefault(item.name, item)
-        entries.append(PhaseEntry.from_phase(phase, reports, data_files=sorted(data.values(), key=lambda d: d.name),
-                                             is_synthetic=is_synthetic))
+        counts = {status: sum(r.status == status for r in results) for status in ("ok", "skipped", "failed")}
+        entries.append(PhaseEntry.from_phase(
+            phase, reports, data_files=sorted(data.values(), key=lambda d: d.name), is_synthetic=is_synthetic,
+            summaries=_summaries(results), build_counts=counts,
+        ))
     return entries
+
+
+def shared_reports(summary) -> list[ReportResult]:
+    """The reports of a build that belong to no phase (data preparation, phases side by side)."""
+    return [r for result in summary.results if not result.phase_id for r in _results_of_job(result, paths.REPORTS_DIR)]
 
 
 def write_index(
@@ -325,8 +399,10 @@ def write_index(
     *,
     built_at: datetime | str | None = None,
     lang: str = "en",
+    shared: Sequence[ReportResult] = (),
+    provenance_href: str | None = None,
 ) -> Path:
-    """Write ``reports/index.html``: every phase, its reports, their data and build status.
+    """Write ``reports/index.html``: a card per phase, the reports across phases, a link to the provenance page.
 
     Args:
         entries: one :class:`PhaseEntry` per phase, in the order to show them
@@ -334,10 +410,13 @@ def write_index(
         out_path: where to write the page (its folder is created).
         built_at: when the build ran (shown on the page); now when None.
         lang: language of the page's labels.
+        shared: reports that belong to no phase (:func:`shared_reports`).
+        provenance_href: link to the provenance page (input files and their hashes).
 
     Returns:
         The path written.
     """
     if built_at is None:
         built_at = datetime.now().strftime("%Y-%m-%d %H:%M")
-    return write_atomically(Path(out_path), render_index(entries, built_at=built_at, lang=lang))
+    page = render_index(entries, built_at=built_at, lang=lang, shared=shared, provenance_href=provenance_href)
+    return write_atomically(Path(out_path), page)

@@ -265,16 +265,35 @@ def test_sections_show_the_recomputed_figures_in_both_languages() -> None:
     regs = frame(*[record("2021-11-02") for _ in range(10)], *[record("2021-11-03", home="Mathura") for _ in range(2)])
     table = progress.district_progress(regs, TARGETS, PHASE, "2021-11-14", GRADES)
     summary = progress.phase_progress(table, GRADES)
-    basis = TargetBasis("from targets.csv", "illustrative, not a department target", False)
+    basis = TargetBasis("from targets.csv", "", False)
     english = sections.headline(summary, basis, GRADES, 0.5, "en")
     assert "40.0%" in english and "12 of 30" in english and "on track: 1 districts" in english
-    assert "illustrative, not department targets" in english
+    assert "illustrative" in english and "not department targets" in english and "()" not in english
     assert "बहुत पीछे: 1 जनपद" in sections.headline(summary, basis, GRADES, 0.5, "hi")
     weekly = pace.weekly_progress(regs, PHASE, "2021-11-14", target_count=30)
     figure = sections.cumulative_chart(weekly, "title", "source", "en", is_synthetic=True)
     assert "SYNTHETIC" in [text.get_text() for text in figure.axes[0].texts]
     assert figure._kit_alt_text.startswith("Line chart: 12 registrations by 14 November 2021, against 15 expected")
     assert sections.status_as_reported_note(0, "en") == ""
+
+
+def test_the_target_basis_is_said_in_the_pages_language() -> None:
+    import re
+
+    from helpers.campaign.targets import DERIVED_BASE, DERIVED_BASE_DATE, DERIVED_METHOD, TargetBasis
+    from helpers.presentation import progress_sections as sections
+
+    illustrative = TargetBasis("from targets.csv", "", False)
+    official = TargetBasis("from targets.csv", "UP MSME order 12/2021", True)
+    derived = TargetBasis(DERIVED_METHOD, "state letter 7", False, DERIVED_BASE, DERIVED_BASE_DATE)
+    for basis in (illustrative, official, derived):
+        hindi = sections.target_basis_text(basis, "hi")
+        assert not re.findall(r"[A-Za-z]{3,}", hindi.replace(basis.source, "")), hindi
+        assert sections.target_basis_text(basis, "en").count("illustrative") <= 1
+    assert "UP MSME order 12/2021" in sections.target_basis_text(official, "hi")
+    assert "state letter 7" in sections.target_basis_text(derived, "en")
+    assert "1 March 2011" in sections.target_basis_text(derived, "en")
+    assert "लक्ष्य" in sections.target_basis_text(None, "hi")
 
 
 # ------------------------------------------------------------ phases side by side

@@ -19,7 +19,7 @@ from helpers.campaign import targets
 from helpers.campaign.phases import PhaseError, get_phase, load_phases
 from helpers.errors import TargetsError
 
-HEADER = "phase_id,district,trade,target_count,source,is_official\n"
+HEADER = "phase_id,district,trade,target_count,basis,source\n"
 
 
 def write(path: Path, text: str) -> Path:
@@ -35,8 +35,8 @@ def test_phase_1_targets_are_illustrative_for_every_participating_district() -> 
     frame, basis = targets.phase_targets(phase)
     assert set(frame["district"]) == set(phase.participating_districts)
     assert (frame["trade"] == "all").all() and not frame["is_official"].any()
-    assert all("illustrative, not a department target" in s for s in frame["source"])
-    assert basis is not None and not basis.is_official and not basis.is_derived
+    assert (frame["basis"] == "illustrative").all()
+    assert basis is not None and basis.kind == "illustrative" and basis.source == ""
 
 
 def _published_numbers() -> set[int]:
@@ -69,17 +69,19 @@ def test_a_phase_with_neither_target_has_none() -> None:
 @pytest.mark.parametrize(
     ("row", "where"),
     [
-        ("1,Xyzpur,all,100,doc,true", "row 3, column district: value 'Xyzpur'"),
-        ("1,Mathura,potter,100,doc,true", "row 3, column trade: value 'potter'"),
-        ("1,Mathura,all,ten,doc,true", "row 3, column target_count: value 'ten'"),
-        ("1,Mathura,all,0,doc,true", "row 3, column target_count: value '0'"),
-        ("1,Mathura,all,100,doc,yes", "row 3, column is_official: value 'yes'"),
-        ("1,Mathura,all,100,,true", "row 3, column source: value ''"),
-        ("1,Agra,all,100,doc,true", "row 3, column district: value 'Agra' repeats"),
+        ("1,Xyzpur,all,100,official,doc", "row 3, column district: value 'Xyzpur'"),
+        ("1,Mathura,potter,100,official,doc", "row 3, column trade: value 'potter'"),
+        ("1,Mathura,all,ten,official,doc", "row 3, column target_count: value 'ten'"),
+        ("1,Mathura,all,0,official,doc", "row 3, column target_count: value '0'"),
+        ("1,Mathura,all,100,true,doc", "row 3, column basis: value 'true'"),
+        ("1,Mathura,all,100,derived,doc", "row 3, column basis: value 'derived'"),
+        ("1,Mathura,all,100,,doc", "row 3, column basis: value ''"),
+        ("1,Mathura,all,100,official,", "row 3, column source: value ''"),
+        ("1,Agra,all,100,official,doc", "row 3, column district: value 'Agra' repeats"),
     ],
 )
 def test_a_bad_row_gets_one_line_naming_file_row_and_column(tmp_path: Path, row: str, where: str) -> None:
-    path = write(tmp_path / "targets.csv", HEADER + "1,Agra,all,100,doc,true\n" + row + "\n")
+    path = write(tmp_path / "targets.csv", HEADER + "1,Agra,all,100,official,doc\n" + row + "\n")
     with pytest.raises(TargetsError) as caught:
         targets.load_targets("1", path)
     message = str(caught.value)
@@ -88,16 +90,27 @@ def test_a_bad_row_gets_one_line_naming_file_row_and_column(tmp_path: Path, row:
 
 def test_a_missing_column_is_named(tmp_path: Path) -> None:
     path = write(tmp_path / "targets.csv", "phase_id,district,trade,target_count,source\n1,Agra,all,5,doc\n")
-    with pytest.raises(TargetsError, match=r"\['is_official'\] missing"):
+    with pytest.raises(TargetsError, match=r"\['basis'\] missing"):
         targets.load_targets("1", path)
 
 
 def test_targets_of_other_phases_are_left_out(tmp_path: Path) -> None:
-    path = write(tmp_path / "targets.csv", HEADER + "1,Agra,all,100,doc,true\n2,Agra,weaver,30,doc,false\n")
+    path = write(tmp_path / "targets.csv", HEADER + "1,Agra,all,100,official,doc\n2,Agra,weaver,30,Illustrative,\n")
     frame = targets.load_targets("2", path)
     assert frame.to_dict("records") == [
-        {"phase_id": "2", "district": "Agra", "trade": "weaver", "target_count": 30, "source": "doc", "is_official": False}
+        {"phase_id": "2", "district": "Agra", "trade": "weaver", "target_count": 30, "basis": "illustrative",
+         "source": "", "is_official": False}
     ]
+
+
+def test_the_basis_kind_and_its_source(tmp_path: Path) -> None:
+    rows = "1,Agra,all,100,official,UP MSME order 12/2021\n1,Mathura,all,50,official,UP MSME order 12/2021\n"
+    _, basis = targets.phase_targets(get_phase("1"), write(tmp_path / "official.csv", HEADER + rows))
+    assert basis is not None and basis.kind == "official" and basis.source == "UP MSME order 12/2021"
+    mixed = rows.replace("50,official,UP MSME order 12/2021", "50,illustrative,kit demo")
+    _, basis = targets.phase_targets(get_phase("1"), write(tmp_path / "mixed.csv", HEADER + mixed))
+    assert basis is not None and basis.kind == "illustrative" and basis.source == ""
+    assert set(targets.TARGET_BASIS_KINDS) == {"official", "illustrative", "derived"}
 
 
 # ------------------------------------------------------------ derived targets
@@ -139,7 +152,8 @@ def test_an_empty_base_is_refused() -> None:
 def test_a_state_target_is_allocated_over_the_census_base_and_labelled_derived(tmp_path: Path) -> None:
     phase = dataclasses.replace(get_phase("2"), state_target_count=6001, state_target_source="a test letter")
     frame, basis = targets.phase_targets(phase, write(tmp_path / "targets.csv", HEADER))
-    assert basis is not None and basis.is_derived and not basis.is_official
+    assert basis is not None and basis.is_derived and not basis.is_official and basis.kind == "derived"
+    assert (frame["basis"] == "derived").all() and basis.source == "a test letter"
     assert "derived, not official" in basis.method and "Census 2011" in basis.base and basis.base_date
     assert int(frame["target_count"].sum()) == 6001
     with (paths.REFERENCE_DIR / "census2011_up_districts.csv").open(encoding="utf-8") as handle:

@@ -2,14 +2,17 @@
 
 A phase's targets come from one of three places, in this order:
 
-1. ``data/raw/campaign/targets.csv``: district targets the department set (``is_official``
-   true) or illustrative ones for the demo (``is_official`` false, the source says so);
+1. ``data/raw/campaign/targets.csv``: district targets the department set (``basis``
+   official, ``source`` naming the order or letter) or illustrative ones for the demo
+   (``basis`` illustrative);
 2. a state-level target in ``phases.yaml`` (``state_target_count``), allocated to the
    phase's districts in proportion to Census 2011 household-industry workers by
    ``derive_district_targets`` and labelled "derived, not official";
 3. neither: the phase has no target, and none is invented.
 
-``TargetBasis`` says which, so pages can print the method, base and date. The grades
+``TargetBasis`` says which (its ``kind``: official, illustrative or derived, the codes of
+``TARGET_BASIS_KINDS``), so pages can print a sentence from the message catalogues in
+their own language, with the file's source text only where it names a document. The grades
 (on track / behind / far behind) and their thresholds are read from
 ``data/raw/campaign/grades.yaml``.
 
@@ -38,7 +41,13 @@ TARGETS_FILE = paths.CAMPAIGN_DIR / "targets.csv"
 #: Grade thresholds and labels.
 GRADES_FILE = paths.CAMPAIGN_DIR / "grades.yaml"
 #: Columns of targets.csv, in order.
-TARGET_COLUMNS: tuple[str, ...] = ("phase_id", "district", "trade", "target_count", "source", "is_official")
+TARGET_COLUMNS: tuple[str, ...] = ("phase_id", "district", "trade", "target_count", "basis", "source")
+#: Columns of a targets frame: the file's, and ``is_official`` (basis == official).
+FRAME_COLUMNS: tuple[str, ...] = (*TARGET_COLUMNS, "is_official")
+#: Kinds of target basis: set by the department, invented for the demo, allocated by the kit.
+TARGET_BASIS_KINDS: tuple[str, ...] = ("official", "illustrative", "derived")
+#: The kinds a row of targets.csv may have (derived targets are computed, never listed).
+FILE_BASIS_KINDS: tuple[str, ...] = ("official", "illustrative")
 #: The trade value of a target that counts every trade.
 ALL_TRADES = "all"
 #: How a state target is allocated, as printed on pages.
@@ -48,15 +57,14 @@ DERIVED_METHOD = (
 )
 DERIVED_BASE = "household-industry workers, Census 2011 (census2011_up_districts.csv)"
 DERIVED_BASE_DATE = "2011-03-01"
-_BOOLEANS = {"true": True, "false": False}
 
 
 @dataclass(frozen=True)
 class TargetBasis:
     """Where a phase's district targets come from, for pages to print beside them."""
 
-    method: str  #: "from targets.csv" or the derivation method
-    source: str  #: the document (or "illustrative, not a department target")
+    method: str  #: "from targets.csv" or the derivation method (English, for records)
+    source: str  #: the document(s) setting official targets or the state target ('' when none is named)
     is_official: bool
     base: str | None = None  #: the base of a derived allocation
     base_date: str | None = None  #: the date of that base (ISO)
@@ -65,6 +73,13 @@ class TargetBasis:
     def is_derived(self) -> bool:
         """True when the targets were allocated from a state target by the kit."""
         return self.base is not None
+
+    @property
+    def kind(self) -> str:
+        """The coded kind: ``derived``, ``official`` or ``illustrative`` (one of ``TARGET_BASIS_KINDS``)."""
+        if self.is_derived:
+            return "derived"
+        return "official" if self.is_official else "illustrative"
 
 
 # ---------------------------------------------------------------- targets.csv
@@ -76,10 +91,10 @@ def _fail(path: Path, line: int, column: str, value: object, fix: str) -> Target
 
 def _check_row(row: dict, line: int, path: Path, districts: set[str]) -> dict:
     """One row of targets.csv, checked and typed."""
+    cleaned = {c: str(row.get(c) or "").strip() for c in TARGET_COLUMNS}
     for column in TARGET_COLUMNS:
-        if not str(row.get(column) or "").strip():
-            raise _fail(path, line, column, "", "is blank; every column of targets.csv needs a value")
-    cleaned = {c: str(row[c]).strip() for c in TARGET_COLUMNS}
+        if not cleaned[column] and column != "source":
+            raise _fail(path, line, column, "", "is blank; only the source of an illustrative target may be blank")
     if cleaned["district"] not in districts:
         raise _fail(path, line, "district", cleaned["district"],
                     f"is not a district of UP; use the names in data/raw/reference/{reference.DISTRICTS_FILE}")
@@ -87,16 +102,19 @@ def _check_row(row: dict, line: int, path: Path, districts: set[str]) -> dict:
         raise _fail(path, line, "trade", cleaned["trade"], f"must be one of {', '.join((*TRADES, ALL_TRADES))}")
     if not cleaned["target_count"].isdigit() or int(cleaned["target_count"]) < 1:
         raise _fail(path, line, "target_count", cleaned["target_count"], "must be a whole number above 0, such as 250")
-    if cleaned["is_official"].lower() not in _BOOLEANS:
-        raise _fail(path, line, "is_official", cleaned["is_official"], "must be true or false")
+    cleaned["basis"] = cleaned["basis"].lower()
+    if cleaned["basis"] not in FILE_BASIS_KINDS:
+        raise _fail(path, line, "basis", cleaned["basis"], f"must be one of {', '.join(FILE_BASIS_KINDS)}")
+    if cleaned["basis"] == "official" and not cleaned["source"]:
+        raise _fail(path, line, "source", "", "is blank; an official target needs the order or letter that sets it")
     cleaned["target_count"] = int(cleaned["target_count"])
-    cleaned["is_official"] = _BOOLEANS[cleaned["is_official"].lower()]
+    cleaned["is_official"] = cleaned["basis"] == "official"
     return cleaned
 
 
 def empty_targets() -> pd.DataFrame:
-    """A targets frame with the columns of targets.csv and no row."""
-    return pd.DataFrame({c: pd.Series(dtype=object) for c in TARGET_COLUMNS})
+    """A targets frame with the columns of ``FRAME_COLUMNS`` and no row."""
+    return pd.DataFrame({c: pd.Series(dtype=object) for c in FRAME_COLUMNS})
 
 
 def read_targets_file(path: Path | None = None) -> pd.DataFrame:
@@ -114,7 +132,7 @@ def read_targets_file(path: Path | None = None) -> pd.DataFrame:
         raise TargetsError(f"{path}: column(s) {missing} missing; the header must be {','.join(TARGET_COLUMNS)}")
     districts = set(reference.load_districts()["district"])
     rows = [_check_row(row, line, path, districts) for line, row in enumerate(raw.to_dict("records"), start=2)]
-    frame = pd.DataFrame(rows, columns=list(TARGET_COLUMNS))
+    frame = pd.DataFrame(rows, columns=list(FRAME_COLUMNS))
     repeated = frame.duplicated(["phase_id", "district", "trade"], keep="first")
     if repeated.any():
         line = int(np.flatnonzero(repeated.to_numpy())[0]) + 2
@@ -131,8 +149,8 @@ def load_targets(phase: Phase | str, path: Path | None = None) -> pd.DataFrame:
     """The district targets of one phase from targets.csv (empty when the file has none for it).
 
     Returns:
-        Columns ``phase_id, district, trade, target_count, source, is_official``,
-        sorted by district and trade.
+        Columns ``FRAME_COLUMNS`` (``phase_id, district, trade, target_count, basis, source,
+        is_official``), sorted by district and trade.
 
     Raises:
         TargetsError: the file is inconsistent (see ``read_targets_file``).
@@ -191,6 +209,7 @@ def derived_targets(phase: Phase) -> pd.DataFrame:
             "district": allocated.index,
             "trade": ALL_TRADES,
             "target_count": allocated.astype(int).to_numpy(),
+            "basis": "derived",
             "source": f"derived from the state target ({phase.state_target_source}), not official",
             "is_official": False,
         }
@@ -205,8 +224,9 @@ def phase_targets(phase: Phase, path: Path | None = None) -> tuple[pd.DataFrame,
     """
     listed = load_targets(phase, path)
     if not listed.empty:
-        sources = "; ".join(sorted(set(listed["source"])))
-        return listed, TargetBasis("from targets.csv", sources, bool(listed["is_official"].all()))
+        is_official = bool(listed["is_official"].all())
+        sources = "; ".join(sorted(set(listed.loc[listed["is_official"], "source"]))) if is_official else ""
+        return listed, TargetBasis("from targets.csv", sources, is_official)
     if phase.state_target_count is not None:
         basis = TargetBasis(DERIVED_METHOD, str(phase.state_target_source), False, DERIVED_BASE, DERIVED_BASE_DATE)
         return derived_targets(phase), basis

@@ -26,6 +26,10 @@ from helpers.presentation import charts, display, fragments, i18n
 from helpers.presentation.briefs import format_day
 from helpers.presentation.formatting import format_count, format_number, format_pct
 
+#: The SYNTHETIC mark's colour: solid (no transparency), light enough to read the data
+#: through, dark enough to read the word; a flat colour keeps the PNG a small palette image.
+SYNTHETIC_MARK_COLOUR = "#d4d4d4"
+
 
 def _t(key: str, lang: str, **fmt: object) -> str:
     return i18n.t(f"progress.{key}", lang, **fmt)
@@ -44,13 +48,17 @@ def status_as_reported_note(count: int, lang: str) -> str:
 
 
 def target_basis_text(basis: TargetBasis | None, lang: str) -> str:
-    """Where the targets come from, in one sentence: official, illustrative, derived (method, base, date), or none."""
+    """Where the targets come from, in one sentence in ``lang``, from the catalogue message of its kind.
+
+    Official targets name their document (the file's source text); illustrative ones say
+    so without repeating the file's note; derived ones name the state target's document,
+    the base and its date. No basis: the phase has no target.
+    """
     if basis is None:
         return _t("no_target", lang)
-    if basis.is_derived:
-        return _t("basis_derived", lang, method=basis.method, base=basis.base, base_date=basis.base_date,
-                  source=basis.source)
-    return _t("basis_official" if basis.is_official else "basis_illustrative", lang, source=basis.source)
+    if basis.kind == "derived":
+        return _t("basis_derived", lang, source=basis.source, base_date=format_day(basis.base_date, lang))
+    return _t(f"basis_{basis.kind}", lang, source=basis.source)
 
 
 def legend_html(grades: Grades, lang: str) -> str:
@@ -170,7 +178,8 @@ def cumulative_chart(weekly: pd.DataFrame, title: str, source: str, lang: str, *
     """Cumulative registrations per week against the expected line and the target (``pace.weekly_progress``).
 
     The word SYNTHETIC is drawn across the plot when the data is synthetic, so the
-    image says so wherever it is copied.
+    image says so wherever it is copied; in a solid light colour behind the data (no
+    transparency, so ``publishing.images.optimise_png`` can store it as a palette image).
     """
     charts.use_theme()
     fig, ax = plt.subplots(figsize=(8.0, 4.5))
@@ -187,7 +196,8 @@ def cumulative_chart(weekly: pd.DataFrame, title: str, source: str, lang: str, *
     ax.legend(frameon=False, loc="upper left")
     if is_synthetic:
         ax.text(0.5, 0.5, _t("synthetic_mark", lang), transform=ax.transAxes, ha="center", va="center",
-                fontsize=44, color="#b0b0b0", alpha=0.35, rotation=20, zorder=0)
+                fontsize=44, color=SYNTHETIC_MARK_COLOUR, rotation=20, zorder=0,
+                antialiased=False)
     fig.suptitle(title, x=0.01, ha="left", fontsize=13, fontweight="bold")
     fig.text(0.01, 0.005, source, ha="left", va="bottom", fontsize=8, color="#555555", wrap=True)
     fig.tight_layout(rect=(0, 0.05, 1, 0.95))

@@ -16,7 +16,7 @@ import pytest  # noqa: E402
 from PIL import Image  # noqa: E402
 
 from helpers.presentation import charts  # noqa: E402
-from helpers.publishing import images  # noqa: E402
+from helpers.presentation import images  # noqa: E402
 
 
 def _chart_png() -> bytes:

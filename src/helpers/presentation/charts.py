@@ -179,11 +179,16 @@ def funnel_bars(funnel: pd.DataFrame, stage_labels: dict[str, str], text: ChartT
 
 
 def figure_png(fig: Figure) -> bytes:
-    """Render a figure to PNG bytes and close it."""
+    """Render a figure to PNG bytes, as small as the picture allows (``images.optimise_png``), and close it.
+
+    Charts are optimised once, here, so the executed notebook, its pages and its PDF all carry the small image.
+    """
+    from helpers.presentation.images import optimise_png
+
     buffer = io.BytesIO()
     fig.savefig(buffer, format="png", bbox_inches="tight")
     plt.close(fig)
-    return buffer.getvalue()
+    return optimise_png(buffer.getvalue())
 
 
 def show_chart(fig: Figure, alt_text: str | None = None):

@@ -282,7 +282,7 @@ def write_share_card(
         The alt text.
     """
     from helpers.presentation.share_cards import share_card_png
-    from helpers.publishing.images import optimise_png
+    from helpers.presentation.images import optimise_png
 
     day = briefs.format_day(standing.as_of_date, lang)
     source = _t("card_source", lang, date=day, basis=progress_sections.target_basis_text(basis, lang))

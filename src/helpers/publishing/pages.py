@@ -28,7 +28,7 @@ import yaml
 
 from helpers.errors import KitError
 from helpers.presentation import i18n
-from helpers.publishing import fonts, images, print_header
+from helpers.publishing import fonts, print_header
 from helpers.vocabulary import AUDIENCES
 
 Audience = Literal["brief", "analyst"]
@@ -211,28 +211,19 @@ def notebook_to_html(
     prepared.metadata["title"] = title
     banners = banner_sentences(lang=lang, is_synthetic=is_synthetic, is_illustrative=is_illustrative)
     use_font = lang == "hi" if embed_fonts is None else embed_fonts
-    resources = {
-        "kit": {
-            "audience": audience,
-            "lang": lang,
-            "title": title,
-            "css": stylesheet(),
-            "print_css": _print_banner_css(banners, lang) + (
-                print_header.running_footer_css(title=title, phase=phase_label, as_of=as_of, lang=lang)
-                if audience == "brief" and as_of else ""
-            ),
-            "font_css": _FONT_PLACEHOLDER,
-            "banners": banners,
-            "footer": footer or "",
-        }
-    }
+    print_css = _print_banner_css(banners, lang)
+    if audience == "brief" and as_of:
+        print_css += print_header.running_footer_css(title=title, phase=phase_label, as_of=as_of, lang=lang)
+    resources = {"kit": {
+        "audience": audience, "lang": lang, "title": title, "css": stylesheet(), "print_css": print_css,
+        "font_css": _FONT_PLACEHOLDER, "banners": banners, "footer": footer or "",
+    }}
     exporter = _exporter(audience)
     exporter.language_code = lang
     body, _ = exporter.from_notebook_node(prepared, resources=resources)
     if embed_fonts is None and not use_font:
         use_font = bool(_DEVANAGARI.search(body))  # an English page quoting Hindi text must print it too
     body = body.replace(_FONT_PLACEHOLDER, fonts.font_face_css(body) if use_font else "", 1)
-    body = images.shrink_data_uris(body)
     return _FIRST_H2.sub('<h2 class="kit-first-section"', body, count=1)
 
 

@@ -71,8 +71,19 @@ def test_hindi_uses_the_departments_terms():
     for term in ("आयोजन जनपद", "निकटवर्ती जनपद", "पारिवारिक उद्योग कर्मकार", "प्रथम क्रयादेश", "क्रय",
                  "सूक्ष्म, लघु एवं मध्यम उद्यम तथा निर्यात प्रोत्साहन विभाग, उ.प्र.", "काल्पनिक"):
         assert term in hindi, term
-    for old in ("गढ़े गए", "इवेंट जनपद", "घरेलू उद्योग कामगार", "पहला ऑर्डर"):
+    for old in ("गढ़े", "इवेंट", "कृत्रिम", "पड़ोसी जनपद", "घरेलू उद्योग कामगार", "पहला ऑर्डर"):
         assert old not in hindi, old
+
+
+def test_phase_titles_and_notes_in_hindi_use_the_departments_terms() -> None:
+    from helpers.campaign.phases import load_phases
+
+    for phase in load_phases().values():
+        texts = [phase.title_hi, *phase.notes_hi, phase.window_note_hi or ""]
+        texts += [location.note_hi or "" for location in phase.event_locations]
+        for old in ("इवेंट", "गढ़े", "कृत्रिम", "पड़ोसी"):
+            assert not [t for t in texts if old in t], (phase.id, old)
+    assert "आयोजन" in load_phases()["1"].title_hi
 
 
 def test_no_message_or_notebook_says_memory():

@@ -213,6 +213,25 @@ def test_funnel_is_cumulative(phase1_records) -> None:
     assert funnel.loc["first order", "pct_of_registered"] == pytest.approx(100 / 6)
 
 
+def test_funnel_chart_alt_text_names_the_district_and_recomputes_each_bar(phase1_records) -> None:
+    import matplotlib.pyplot as plt
+
+    from helpers.presentation import briefs, i18n
+
+    regs = metrics.phase_registrations(phase1_records, get_phase("1"))
+    varanasi = regs[regs["home_district"] == "Varanasi"]
+    funnel = metrics.funnel(varanasi)
+    for lang in ("en", "hi"):
+        name = i18n.district_name("Varanasi", lang)
+        title = i18n.t("district_brief.funnel_chart_title", lang, district=name)
+        fig = briefs.funnel_chart(funnel, title, lang)
+        alt = fig._kit_alt_text
+        plt.close(fig)
+        assert title in alt and "phase" not in alt and "चरण के" not in alt
+        registered, first_order = len(varanasi), int((varanasi["onboarding_status"] == "first order").sum())
+        assert f" {registered} (100.0%)" in alt and f" {first_order} (50.0%)" in alt
+
+
 def test_event_vs_home_counts_nearby_participation(phase1_records) -> None:
     phase = get_phase("1")
     table = metrics.event_vs_home(metrics.phase_registrations(phase1_records, phase), phase).set_index("event_district")

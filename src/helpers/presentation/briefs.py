@@ -215,7 +215,13 @@ def top_bottom_tables(coverage: pd.DataFrame, lang: str, count: int = 5) -> str:
 
 
 def funnel_chart(phase_funnel: pd.DataFrame, title: str, lang: str):
-    """The onboarding funnel chart with Hindi or English stage names."""
+    """The onboarding funnel chart with Hindi or English stage names.
+
+    Args:
+        phase_funnel: ``metrics.funnel`` of the phase's or one district's registrations.
+        title: the chart's title, naming what it counts (the phase, or the district when
+            drawn for a district); the alt text repeats it, with every bar's count and share.
+    """
     labels = {
         "registered": _t("brief.stage_registered", lang),
         "catalogue live": _t("brief.stage_catalogue_live", lang),
@@ -226,7 +232,7 @@ def funnel_chart(phase_funnel: pd.DataFrame, title: str, lang: str):
         for s, n, p in phase_funnel[["stage", "sellers_count", "pct_of_registered"]].itertuples(index=False)
     )
     text = charts.ChartText(title=title, units=_t("brief.funnel_units", lang), source=_t("brief.funnel_source", lang),
-                            alt_text=_t("brief.funnel_alt", lang, stages=stages))
+                            alt_text=_t("brief.funnel_alt", lang, title=title, stages=stages))
     return charts.funnel_bars(phase_funnel, labels, text, lang=lang)
 
 

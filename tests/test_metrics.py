@@ -128,6 +128,21 @@ def test_snapshots_mark_a_change_of_measure_and_carry_the_2023_figure() -> None:
     assert latest["date_precision"] == "month"
 
 
+def test_the_latest_national_figure_is_left_out_before_it_was_published() -> None:
+    from helpers.presentation import reference_sections
+
+    latest = metrics.latest_national_figure("artisans")
+    count = f"{int(latest['india_registrations_count']):,}"
+    assert count == "26,644" and count in reference_sections.latest_figure_text("en")
+    for as_of in ("2022-03-31", "2023-02-15"):  # month-dated (February 2023): out only after the month's end
+        for lang in ("en", "hi"):
+            text = reference_sections.latest_figure_text(lang, as_of)
+            assert count not in text and "1,742" not in text
+        assert "not yet published" in reference_sections.latest_figure_text("en", as_of)
+    assert count in reference_sections.latest_figure_text("hi", "2023-02-28")
+    assert count in reference_sections.latest_figure_text("en", pd.Timestamp("2024-01-01"))
+
+
 def test_representation_for_a_date_without_up_figures_names_the_usable_dates() -> None:
     with pytest.raises(ValueError, match="2021-10-29"):
         metrics.representation("2021-08-30")

@@ -89,9 +89,24 @@ def _translated(rep: pd.DataFrame, lang: str) -> pd.DataFrame:
     )
 
 
-def latest_figure_text(lang: str) -> str:
-    """The latest national figure found (February 2023), with its change and source."""
+def _published_by(snapshot: pd.Series) -> pd.Timestamp:
+    """The day a snapshot is surely out: its date, or the month's last day when only the month is known."""
+    day = pd.Timestamp(snapshot["snapshot_date"])
+    return day + pd.offsets.MonthEnd(0) if snapshot["date_precision"] == "month" else day
+
+
+def latest_figure_text(lang: str, as_of: object | None = None) -> str:
+    """The latest national figure found (February 2023), with its change and source.
+
+    Args:
+        lang: ``"en"`` or ``"hi"``.
+        as_of: the page's as-of date; a figure dated after it (a month-dated one: after
+            the month's end) is left out, and the page says it was not yet published then.
+            None: the latest figure, whatever its date.
+    """
     latest = national.latest_national_figure("artisans")
+    if as_of is not None and _published_by(latest) > pd.Timestamp(as_of):
+        return fragments.paragraph(_t("national.latest_after_as_of", lang, as_of=_day(as_of, lang)), "kit-note")
     change = int(latest["india_change_count"])
     shares = national.up_share_by_snapshot()
     since = shares[(shares["measure"] == "artisans") & (shares["snapshot_date"] < latest["snapshot_date"])]
@@ -103,15 +118,18 @@ def latest_figure_text(lang: str) -> str:
         "kit-note")
 
 
-def national_section(rep: pd.DataFrame, lang: str) -> str:
-    """UP against India: shares as given and like for like, the index range over named bases, parity."""
+def national_section(rep: pd.DataFrame, lang: str, as_of: object | None = None) -> str:
+    """UP against India: shares as given and like for like, the index range over named bases, parity.
+
+    ``as_of``: the page's as-of date, passed to ``latest_figure_text`` (None: the latest figure).
+    """
     table = registry_frame(_translated(rep, lang), REPRESENTATION_COLUMNS, lang)
     return (
         fragments.heading(_t("brief.national", lang))
         + national_text(rep, lang)
         + fragments.paragraph(_t("national.parity_note", lang), "kit-note")
         + fragments.table(table)
-        + latest_figure_text(lang)
+        + latest_figure_text(lang, as_of)
     )
 
 

@@ -16,18 +16,16 @@ Two kinds of map, both returning a matplotlib Figure with alt text attached
 Tile labels take whichever ink has the higher WCAG contrast with the tile
 (:func:`label_colour`, at least 4.5:1). The kit ships no boundary file: the
 user brings one. What does not belong here: computing the values (``metrics``),
-other charts (``charts``), reading boundary files (``boundaries``).
+other charts (``charts``), reading boundary files (``boundaries``), the tile grid's
+geometry (``tile_grid``: ``tile_layout``, ``assign_tiles``, ``tile_label``, re-exported here).
 """
 
 from __future__ import annotations
 
 import math
-import textwrap
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from functools import lru_cache
 from pathlib import Path
-from typing import Literal
 
 import numpy as np
 import pandas as pd
@@ -44,9 +42,15 @@ from helpers.presentation.boundaries import (  # noqa: F401  (re-exported: noteb
     read_boundaries,
 )
 from helpers.presentation.formatting import format_number
+from helpers.presentation.tile_grid import (  # noqa: F401  (re-exported: notebooks and tests use maps.*)
+    TILE_LABEL_WIDTH_CHARS,
+    TILE_SPACING_FACTOR,
+    TileShape,
+    assign_tiles,
+    tile_label,
+    tile_layout,
+)
 from helpers.reference import tables as reference
-
-TileShape = Literal["square", "hex"]
 
 #: Colour map and number of classes of the district maps.
 CMAP_NAME = "YlOrBr"
@@ -54,10 +58,6 @@ CLASS_COUNT = 5
 NO_DATA_COLOUR = "#e6e6e6"
 EVENT_EDGE_COLOUR = "#111111"
 EVENT_EDGE_WIDTH_PT = 2.4
-#: Tile spacing as a multiple of the median distance between neighbouring centroids.
-TILE_SPACING_FACTOR = 1.3
-#: Label lines on a tile are wrapped at this many characters.
-TILE_LABEL_WIDTH_CHARS = 9
 #: Font size of tile labels; lines longer than the wrap width are set smaller.
 TILE_LABEL_SIZE_PT = 5.4
 #: Inks a tile label may take, in order of preference (see :func:`label_colour`).
@@ -70,102 +70,6 @@ LOCATOR_STYLES: dict[str, tuple[str, str, float]] = {
 }
 LOCATOR_LABEL_SIZE_PT = 8.0
 LOCATOR_LABEL_MIN_PT = 6.0
-
-
-
-# ------------------------------------------------------------ tile grid
-
-
-def _projected_centroids(centroids: pd.DataFrame) -> np.ndarray:
-    """Equirectangular projection about UP's mean latitude: (x, y) in degrees of latitude."""
-    lat0 = math.radians(float(centroids["centroid_lat"].mean()))
-    return np.column_stack(
-        [centroids["centroid_lon"].to_numpy() * math.cos(lat0), centroids["centroid_lat"].to_numpy()]
-    )
-
-
-def _cell_centres(col: np.ndarray, row: np.ndarray, shape: TileShape) -> tuple[np.ndarray, np.ndarray]:
-    if shape == "hex":
-        return col + 0.5 * (row % 2), row * (math.sqrt(3) / 2)
-    return col.astype(float), row.astype(float)
-
-
-def assign_tiles(points: np.ndarray, *, shape: TileShape = "square", margin_cells: int = 2) -> np.ndarray:
-    """Give each point a unique grid cell near it, deterministically.
-
-    Points are in grid units (one unit = one tile). Every (point, cell) pair
-    within the points' bounding box plus ``margin_cells`` is sorted by
-    distance (ties broken by point then cell order), and pairs are taken in
-    that order whenever both the point and the cell are still free: a greedy
-    matching that keeps each tile close to its point.
-
-    Args:
-        points: array of shape (n, 2), x then y.
-        shape: ``"square"`` or ``"hex"`` (odd rows shifted half a tile).
-        margin_cells: extra rows/columns around the bounding box.
-
-    Returns:
-        Integer array (n, 2) of (col, row), all rows distinct.
-    """
-    if shape not in ("square", "hex"):
-        raise MapError(f"tile shape '{shape}' must be 'square' or 'hex'")
-    row_height = math.sqrt(3) / 2 if shape == "hex" else 1.0
-    cols = np.arange(math.floor(points[:, 0].min()) - margin_cells, math.ceil(points[:, 0].max()) + margin_cells + 1)
-    rows = np.arange(
-        math.floor(points[:, 1].min() / row_height) - margin_cells,
-        math.ceil(points[:, 1].max() / row_height) + margin_cells + 1,
-    )
-    grid_col, grid_row = (a.ravel() for a in np.meshgrid(cols, rows))
-    cx, cy = _cell_centres(grid_col, grid_row, shape)
-    distance = np.hypot(points[:, 0][:, None] - cx[None, :], points[:, 1][:, None] - cy[None, :])
-    if distance.shape[1] < len(points):
-        raise MapError("not enough grid cells for the points; raise margin_cells")
-    order = np.lexsort((np.tile(np.arange(distance.shape[1]), len(points)),
-                        np.repeat(np.arange(len(points)), distance.shape[1]),
-                        distance.ravel()))
-    point_of = order // distance.shape[1]
-    cell_of = order % distance.shape[1]
-    assigned = np.full(len(points), -1)
-    cell_taken = np.zeros(distance.shape[1], dtype=bool)
-    remaining = len(points)
-    for point, cell in zip(point_of, cell_of):
-        if assigned[point] < 0 and not cell_taken[cell]:
-            assigned[point] = cell
-            cell_taken[cell] = True
-            remaining -= 1
-            if remaining == 0:
-                break
-    return np.column_stack([grid_col[assigned], grid_row[assigned]])
-
-
-@lru_cache(maxsize=2)
-def tile_layout(shape: TileShape = "square") -> pd.DataFrame:
-    """One grid cell per district of UP, near its centroid.
-
-    The tile spacing is the median distance from each centroid to its nearest
-    neighbour (x ``TILE_SPACING_FACTOR``), so about one district fits a tile.
-
-    Returns:
-        Columns ``district, col, row, x, y`` (x, y: tile centre in plot units),
-        one row per district, sorted by district.
-    """
-    centroids = reference.load_centroids().sort_values("district").reset_index(drop=True)
-    projected = _projected_centroids(centroids)
-    gaps = np.hypot(*(projected[:, None, :] - projected[None, :, :]).transpose(2, 0, 1))
-    np.fill_diagonal(gaps, np.inf)
-    spacing = float(np.median(gaps.min(axis=1))) * TILE_SPACING_FACTOR
-    grid = projected / spacing
-    cells = assign_tiles(grid, shape=shape)
-    x, y = _cell_centres(cells[:, 0], cells[:, 1], shape)
-    return pd.DataFrame(
-        {"district": centroids["district"], "col": cells[:, 0], "row": cells[:, 1], "x": x, "y": y}
-    )
-
-
-def tile_label(name: str, width_chars: int = TILE_LABEL_WIDTH_CHARS) -> str:
-    """A district name wrapped onto at most three short lines for a tile."""
-    lines = textwrap.wrap(name, width=width_chars, break_long_words=False) or [name]
-    return "\n".join(lines[:3])
 
 
 # ------------------------------------------------------------ contrast

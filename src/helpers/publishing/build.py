@@ -286,7 +286,7 @@ def _run_stages(scope: BuildScope, declaration, run_context: dict, reports_dir: 
             continue
         results += run_stage(stage_jobs, run_context)
         run_context["is_synthetic"] = registrations_are_synthetic()
-        scope = replace(scope, as_of=scope.as_of or latest_data_date())
+        scope = replace(scope, latest_data_date=latest_data_date())
         run_context["state"]["files"] = run_context["hasher"].known()
         _save_state(reports_dir, run_context["state"])
     _append_to_ledger(results)

@@ -140,8 +140,18 @@ class BuildScope:
     districts: str = "events"  # events | all | none
     registrations_dir: Path | None = None
     boundary_path: Path | None = None
-    as_of: str = ""  # YYYY-MM-DD, or "" for the latest date in the data
+    as_of: str = ""  # YYYY-MM-DD given by the user, or "" for the default below
     with_pdf: bool = True
+    latest_data_date: str = ""  # the latest date in the prepared data, known after the prepare stage
+
+
+def default_as_of(scope: BuildScope, phase: Phase | None) -> str:
+    """The as-of date of a report: the user's, else the latest date in the data, but never after its phase's end."""
+    if scope.as_of or not scope.latest_data_date:
+        return scope.as_of
+    if phase is None:
+        return scope.latest_data_date
+    return min(scope.latest_data_date, phase.window_end.isoformat())
 
 
 # ------------------------------------------------------------------ declaration
@@ -311,7 +321,7 @@ def _values(context: Mapping[str, str], scope: BuildScope, phases: Mapping[str, 
         "registrations_dir": relative(scope.registrations_dir or paths.REGISTRATIONS_RAW_DIR),
         "processed_dir": relative(paths.PROCESSED_DIR),
         "boundary_path": str(Path(scope.boundary_path).resolve()) if scope.boundary_path else "",
-        "as_of": scope.as_of,
+        "as_of": default_as_of(scope, phase),
     }
 
 
@@ -354,7 +364,7 @@ def _job(spec: ReportSpec, values: dict[str, str], scope: BuildScope, prepared: 
         lang=lang,
         is_illustrative=bool(phase and phase.is_illustrative),
         phase_label=values.get("phase_title", ""),
-        as_of=scope.as_of,
+        as_of=values.get("as_of", ""),
     )
 
 

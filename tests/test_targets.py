@@ -19,7 +19,7 @@ from helpers.campaign import targets
 from helpers.campaign.phases import PhaseError, get_phase, load_phases
 from helpers.errors import TargetsError
 
-HEADER = "phase_id,district,trade,target_count,basis,source\n"
+HEADER = "phase_id,district,trade,target_count,source,is_official\n"
 
 
 def write(path: Path, text: str) -> Path:
@@ -69,19 +69,19 @@ def test_a_phase_with_neither_target_has_none() -> None:
 @pytest.mark.parametrize(
     ("row", "where"),
     [
-        ("1,Xyzpur,all,100,official,doc", "row 3, column district: value 'Xyzpur'"),
-        ("1,Mathura,potter,100,official,doc", "row 3, column trade: value 'potter'"),
-        ("1,Mathura,all,ten,official,doc", "row 3, column target_count: value 'ten'"),
-        ("1,Mathura,all,0,official,doc", "row 3, column target_count: value '0'"),
-        ("1,Mathura,all,100,true,doc", "row 3, column basis: value 'true'"),
-        ("1,Mathura,all,100,derived,doc", "row 3, column basis: value 'derived'"),
-        ("1,Mathura,all,100,,doc", "row 3, column basis: value ''"),
-        ("1,Mathura,all,100,official,", "row 3, column source: value ''"),
-        ("1,Agra,all,100,official,doc", "row 3, column district: value 'Agra' repeats"),
+        ("1,Xyzpur,all,100,doc,true", "row 3, column district: value 'Xyzpur'"),
+        ("1,Mathura,potter,100,doc,true", "row 3, column trade: value 'potter'"),
+        ("1,Mathura,all,ten,doc,true", "row 3, column target_count: value 'ten'"),
+        ("1,Mathura,all,0,doc,true", "row 3, column target_count: value '0'"),
+        ("1,Mathura,all,100,doc,perhaps", "row 3, column is_official: value 'perhaps'"),
+        ("1,Mathura,all,100,doc,derived", "row 3, column is_official: value 'derived'"),
+        ("1,Mathura,all,100,doc,", "row 3, column is_official: value ''"),
+        ("1,Mathura,all,100,,true", "row 3, column source: value ''"),
+        ("1,Agra,all,100,doc,true", "row 3, column district: value 'Agra' repeats"),
     ],
 )
 def test_a_bad_row_gets_one_line_naming_file_row_and_column(tmp_path: Path, row: str, where: str) -> None:
-    path = write(tmp_path / "targets.csv", HEADER + "1,Agra,all,100,official,doc\n" + row + "\n")
+    path = write(tmp_path / "targets.csv", HEADER + "1,Agra,all,100,doc,true\n" + row + "\n")
     with pytest.raises(TargetsError) as caught:
         targets.load_targets("1", path)
     message = str(caught.value)
@@ -90,24 +90,24 @@ def test_a_bad_row_gets_one_line_naming_file_row_and_column(tmp_path: Path, row:
 
 def test_a_missing_column_is_named(tmp_path: Path) -> None:
     path = write(tmp_path / "targets.csv", "phase_id,district,trade,target_count,source\n1,Agra,all,5,doc\n")
-    with pytest.raises(TargetsError, match=r"\['basis'\] missing"):
+    with pytest.raises(TargetsError, match=r"\['is_official'\] missing"):
         targets.load_targets("1", path)
 
 
 def test_targets_of_other_phases_are_left_out(tmp_path: Path) -> None:
-    path = write(tmp_path / "targets.csv", HEADER + "1,Agra,all,100,official,doc\n2,Agra,weaver,30,Illustrative,\n")
+    path = write(tmp_path / "targets.csv", HEADER + "1,Agra,all,100,doc,true\n2,Agra,weaver,30,,false\n")
     frame = targets.load_targets("2", path)
     assert frame.to_dict("records") == [
-        {"phase_id": "2", "district": "Agra", "trade": "weaver", "target_count": 30, "basis": "illustrative",
-         "source": "", "is_official": False}
+        {"phase_id": "2", "district": "Agra", "trade": "weaver", "target_count": 30, "source": "",
+         "is_official": False, "basis": "illustrative"}
     ]
 
 
 def test_the_basis_kind_and_its_source(tmp_path: Path) -> None:
-    rows = "1,Agra,all,100,official,UP MSME order 12/2021\n1,Mathura,all,50,official,UP MSME order 12/2021\n"
+    rows = "1,Agra,all,100,UP MSME order 12/2021,true\n1,Mathura,all,50,UP MSME order 12/2021,true\n"
     _, basis = targets.phase_targets(get_phase("1"), write(tmp_path / "official.csv", HEADER + rows))
     assert basis is not None and basis.kind == "official" and basis.source == "UP MSME order 12/2021"
-    mixed = rows.replace("50,official,UP MSME order 12/2021", "50,illustrative,kit demo")
+    mixed = rows.replace("50,UP MSME order 12/2021,true", "50,kit demo,false")
     _, basis = targets.phase_targets(get_phase("1"), write(tmp_path / "mixed.csv", HEADER + mixed))
     assert basis is not None and basis.kind == "illustrative" and basis.source == ""
     assert set(targets.TARGET_BASIS_KINDS) == {"official", "illustrative", "derived"}

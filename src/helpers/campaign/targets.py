@@ -2,9 +2,9 @@
 
 A phase's targets come from one of three places, in this order:
 
-1. ``data/raw/campaign/targets.csv``: district targets the department set (``basis``
-   official, ``source`` naming the order or letter) or illustrative ones for the demo
-   (``basis`` illustrative);
+1. ``data/raw/campaign/targets.csv``: district targets the department set
+   (``is_official`` true, ``source`` naming the order or letter) or illustrative ones for
+   the demo (``is_official`` false);
 2. a state-level target in ``phases.yaml`` (``state_target_count``), allocated to the
    phase's districts in proportion to Census 2011 household-industry workers by
    ``derive_district_targets`` and labelled "derived, not official";
@@ -41,9 +41,11 @@ TARGETS_FILE = paths.CAMPAIGN_DIR / "targets.csv"
 #: Grade thresholds and labels.
 GRADES_FILE = paths.CAMPAIGN_DIR / "grades.yaml"
 #: Columns of targets.csv, in order.
-TARGET_COLUMNS: tuple[str, ...] = ("phase_id", "district", "trade", "target_count", "basis", "source")
-#: Columns of a targets frame: the file's, and ``is_official`` (basis == official).
-FRAME_COLUMNS: tuple[str, ...] = (*TARGET_COLUMNS, "is_official")
+TARGET_COLUMNS: tuple[str, ...] = ("phase_id", "district", "trade", "target_count", "source", "is_official")
+#: Columns of a targets frame: the file's, and ``basis`` (official when is_official, else illustrative).
+FRAME_COLUMNS: tuple[str, ...] = (*TARGET_COLUMNS, "basis")
+#: How targets.csv may write is_official.
+_TRUE, _FALSE = ("true", "yes", "1"), ("false", "no", "0")
 #: Kinds of target basis: set by the department, invented for the demo, allocated by the kit.
 TARGET_BASIS_KINDS: tuple[str, ...] = ("official", "illustrative", "derived")
 #: The kinds a row of targets.csv may have (derived targets are computed, never listed).
@@ -94,7 +96,7 @@ def _check_row(row: dict, line: int, path: Path, districts: set[str]) -> dict:
     cleaned = {c: str(row.get(c) or "").strip() for c in TARGET_COLUMNS}
     for column in TARGET_COLUMNS:
         if not cleaned[column] and column != "source":
-            raise _fail(path, line, column, "", "is blank; only the source of an illustrative target may be blank")
+            raise _fail(path, line, column, "", "is blank; only the source of a target that is not official may be blank")
     if cleaned["district"] not in districts:
         raise _fail(path, line, "district", cleaned["district"],
                     f"is not a district of UP; use the names in data/raw/reference/{reference.DISTRICTS_FILE}")
@@ -102,13 +104,14 @@ def _check_row(row: dict, line: int, path: Path, districts: set[str]) -> dict:
         raise _fail(path, line, "trade", cleaned["trade"], f"must be one of {', '.join((*TRADES, ALL_TRADES))}")
     if not cleaned["target_count"].isdigit() or int(cleaned["target_count"]) < 1:
         raise _fail(path, line, "target_count", cleaned["target_count"], "must be a whole number above 0, such as 250")
-    cleaned["basis"] = cleaned["basis"].lower()
-    if cleaned["basis"] not in FILE_BASIS_KINDS:
-        raise _fail(path, line, "basis", cleaned["basis"], f"must be one of {', '.join(FILE_BASIS_KINDS)}")
-    if cleaned["basis"] == "official" and not cleaned["source"]:
+    flag = cleaned["is_official"].lower()
+    if flag not in (*_TRUE, *_FALSE):
+        raise _fail(path, line, "is_official", cleaned["is_official"], "must be true or false")
+    cleaned["is_official"] = flag in _TRUE
+    if cleaned["is_official"] and not cleaned["source"]:
         raise _fail(path, line, "source", "", "is blank; an official target needs the order or letter that sets it")
     cleaned["target_count"] = int(cleaned["target_count"])
-    cleaned["is_official"] = cleaned["basis"] == "official"
+    cleaned["basis"] = "official" if cleaned["is_official"] else "illustrative"
     return cleaned
 
 
@@ -149,8 +152,8 @@ def load_targets(phase: Phase | str, path: Path | None = None) -> pd.DataFrame:
     """The district targets of one phase from targets.csv (empty when the file has none for it).
 
     Returns:
-        Columns ``FRAME_COLUMNS`` (``phase_id, district, trade, target_count, basis, source,
-        is_official``), sorted by district and trade.
+        Columns ``FRAME_COLUMNS`` (``phase_id, district, trade, target_count, source,
+        is_official, basis``), sorted by district and trade.
 
     Raises:
         TargetsError: the file is inconsistent (see ``read_targets_file``).

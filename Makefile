@@ -52,7 +52,7 @@ demo-data: $(STAMP) ## regenerate the synthetic demo registration sheets
 validate: $(STAMP) ## check the registration sheets in data/raw/registrations (or ARGS=path...)
 	$(BIN)/gem-reports validate $(or $(ARGS),data/raw/registrations)
 
-bench: $(STAMP) ## benchmark the build against the plain papermill + nbconvert loop (see docs/benchmarks.md)
+bench: $(STAMP) ## benchmark the build against its floor and the plain papermill loop, sheets, breadth, page weights (docs/benchmarks.md)
 	$(BIN)/python bench/run_bench.py $(ARGS)
 
 clean-reports: ## delete generated reports and processed data

@@ -7,7 +7,7 @@ import pytest
 
 from helpers.ingest import ingest_paths, write_outputs
 from helpers.ingest.pii import header_pii_kind, redact
-from helpers.analysis.privacy import escape_text, excel_safe, suppress_small_counts
+from helpers.analysis.privacy import excel_safe, suppress_small_counts
 
 PLANTED = {
     "name": "Kamla Devi Prajapati",
@@ -165,11 +165,6 @@ def test_excel_safe_quotes_formula_cells_only():
     assert pd.isna(out["text"].iloc[6])
     assert out["n"].tolist() == [-1, 2, 3, 4, 5, 6, 7]
     assert frame["text"].iloc[0] == "=1+1"
-
-
-def test_escape_text():
-    assert escape_text("<script>alert(1)</script>") == "&lt;script&gt;alert(1)&lt;/script&gt;"
-    assert escape_text(None) == ""
 
 
 def test_shares_of_suppressed_counts_are_hidden_too() -> None:

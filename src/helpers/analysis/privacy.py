@@ -1,13 +1,12 @@
-"""Keeping published tables safe: small-count suppression, spreadsheet-formula safety, HTML escaping.
+"""Keeping published tables safe: small-count suppression and spreadsheet-formula safety.
 
 Applied to anything the kit writes for people to open (CSV files, report
-tables). What does not belong here: finding personal data in inputs
+tables). HTML escaping is ``helpers.presentation.display.escape``. What does not belong here: finding personal data in inputs
 (``helpers.ingest.pii``), which drops it before anything is written.
 """
 
 from __future__ import annotations
 
-import html
 from typing import Sequence
 
 import pandas as pd
@@ -93,8 +92,3 @@ def excel_safe(frame: pd.DataFrame) -> pd.DataFrame:
         if out[column].dtype == object or pd.api.types.is_string_dtype(out[column].dtype):
             out[column] = out[column].map(_safe_cell).astype(object)
     return out
-
-
-def escape_text(value: object) -> str:
-    """Text safe to put in HTML (``<script>`` becomes ``&lt;script&gt;``); None gives ''."""
-    return "" if value is None else html.escape(str(value), quote=True)

@@ -1,8 +1,18 @@
-"""Publishing: which notebooks run over what, running them, and writing the pages in ``reports/``.
+"""Publishing: which notebooks run over what, running them, and writing what goes in ``reports/``.
 
-- ``build``   plan the jobs, run them on warm kernels, skip unchanged ones, write ``build.json``
-- ``render``  executed notebook to self-contained HTML; the index page
-- ``pdf``     printing a brief to A4 PDF with headless Chromium
+In the order of a build:
+
+- ``command``       the ``gem-reports build`` options, checked before anything is written
+- ``plan``          ``notebooks/reports.yaml`` expanded into jobs, each with its kind, pages and files
+- ``build``         the stages in order, the lock, what a killed build left, the as-of date, ``build.json``
+- ``fingerprints``  whether a job is up to date (notebook, parameters, inputs, outputs, code)
+- ``kernels``       the pool of warm Jupyter kernels
+- ``run``           one job: papermill, then its pages, PDFs and declared files
+- ``pages``         an executed notebook to a self-contained page; ``fonts`` (subset), ``print_header``
+- ``pdf``           printing a brief to A4 PDF with headless Chromium
+- ``workbook``, ``brief_files``  the files the brief notebooks write (Excel tables, share cards, figures)
+- ``ledger``        the published figures, by as-of date, and their revisions
+- ``index``, ``provenance``  the index page and the page of input files and hashes
 
 Belongs here: anything between an executed notebook and a file under ``reports/``. Not here:
 the content of a report (the notebooks and ``helpers.presentation``).

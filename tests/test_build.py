@@ -176,8 +176,10 @@ def test_phase_briefs_are_small_and_load_nothing(full_build: Build) -> None:
         assert find_external_loads(brief.read_text(encoding="utf-8")) == [], brief
     for brief in sorted(full_build.reports.glob("phase-*/districts/*.html")):
         assert brief.stat().st_size <= 120 * 1024, f"{brief.name}: {brief.stat().st_size} bytes"
-    for page in ("phase-1/brief.html", "phase-1/districts/agra.html"):
-        assert "@font-face" not in full_build.page(page), f"{page}: an English page needs no Devanagari font"
+    assert "@font-face" not in full_build.page("phase-1/districts/agra.html"), "no Devanagari, no font"
+    for page in ("phase-1/brief.html", "phase-1/brief.hi.html", "phase-1/districts/agra.hi.html"):
+        fonts = re.findall(r"url\(data:font/[a-z0-9]+;base64,([A-Za-z0-9+/=]+)\)", full_build.page(page))
+        assert all(len(font) * 3 / 4 < 80 * 1024 for font in fonts), f"{page}: the font is not subset"
 
 
 # ---------------------------------------------------------- hostile input

@@ -32,6 +32,8 @@ def test_synthetic_notice_only_for_synthetic_rows() -> None:
     assert display.synthetic_notice(pd.DataFrame({"is_synthetic": [False, False]})) is None
     notice = display.synthetic_notice(pd.DataFrame({"is_synthetic": [True, False]}))
     assert "SYNTHETIC DEMO DATA" in notice and "50%" in notice
+    in_hindi = display.synthetic_notice(pd.DataFrame({"is_synthetic": [True, True, True, False]}), "hi")
+    assert "काल्पनिक" in in_hindi and "75%" in in_hindi and "calibrated" not in notice
 
 
 def test_format_cell_formats_by_kind_and_language() -> None:

@@ -137,17 +137,15 @@ def show_markdown(text: str) -> None:
     display(Markdown(text))
 
 
-def synthetic_notice(registrations: pd.DataFrame) -> str | None:
-    """A Markdown notice when any registration is synthetic demo data, else None."""
-    if "is_synthetic" in registrations and bool(registrations["is_synthetic"].any()):
-        share = registrations["is_synthetic"].mean() * 100
-        return (
-            '<div class="kit-notice kit-notice-synthetic"><strong>SYNTHETIC DEMO DATA.</strong> '
-            f"{share:.0f}% of the registration records behind this page are synthetic, made by the kit's "
-            "demo generator and calibrated to published state totals. They are not real registrations; "
-            "district figures below illustrate the method only.</div>"
-        )
-    return None
+def synthetic_notice(registrations: pd.DataFrame, lang: str = "en") -> str | None:
+    """The notice shown above figures drawn from synthetic demo rows (HTML, in ``lang``), or None for real data."""
+    from helpers.presentation.i18n import t
+
+    if "is_synthetic" not in registrations or not bool(registrations["is_synthetic"].any()):
+        return None
+    share = format_pct(registrations["is_synthetic"].mean() * 100, 0, lang)
+    text = t("brief.synthetic_notice", lang, share=share)
+    return f'<div class="kit-notice kit-notice-synthetic"><strong>{html.escape(text)}</strong></div>'
 
 
 def escape(text: object) -> str:

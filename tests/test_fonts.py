@@ -45,7 +45,16 @@ def test_subset_is_much_smaller_and_keeps_every_glyph_of_the_sentence():
     full_size = devanagari_font_path().stat().st_size
     embedded_size = len(base64.b64decode(re.search(r"base64,([^)]+)\)", css).group(1)))
     assert embedded_size * 5 < full_size, (embedded_size, full_size)
-    assert "ट" not in HINDI_SENTENCE and ord("ट") not in cmap  # a letter the page does not use is gone
+    rare = "ऌ"  # a letter neither the page nor the kit's own text uses
+    assert rare not in HINDI_SENTENCE and rare not in fonts.base_characters() and ord(rare) not in cmap
+
+
+def test_pages_share_the_kit_s_subset_and_a_page_s_own_letters_are_added():
+    """Every page within the kit's own characters gets the same (cached) subset; others get theirs added."""
+    first = fonts.font_face_css(f"<p>{HINDI_SENTENCE}</p>")
+    assert fonts.font_face_css("<p>आगरा</p>") == first
+    rare = fonts.font_face_css("<p>ऌ आगरा</p>")
+    assert rare != first and ord("ऌ") in _embedded_font(rare).getBestCmap()
 
 
 def test_subset_keeps_the_conjuncts_the_characters_form():

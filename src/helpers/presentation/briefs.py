@@ -77,15 +77,6 @@ def title_block(title: str, purpose: str) -> str:
     return fragments.heading(title, 1) + fragments.paragraph(purpose)
 
 
-def synthetic_notice(registrations: pd.DataFrame, lang: str) -> str | None:
-    """A notice when any registration is synthetic demo data (contains 'SYNTHETIC DEMO DATA' in both languages)."""
-    if "is_synthetic" not in registrations or not bool(registrations["is_synthetic"].any()):
-        return None
-    share = format_pct(registrations["is_synthetic"].mean() * 100, 0, lang)
-    text = _t("brief.synthetic_notice", lang, share=share)
-    return f'<div class="kit-notice kit-notice-synthetic"><strong>{html.escape(text)}</strong></div>'
-
-
 # ------------------------------------------------------- source key figures
 
 

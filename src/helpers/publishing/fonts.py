@@ -38,6 +38,9 @@ NORMAL_WIDTH = 100.0
 _SERVED = re.compile("[\u0900-\u097f\u1cd0-\u1cff\ua8e0-\ua8ff\u200c\u200d\u25cc\u20b9]")
 _DEVANAGARI = re.compile("[\u0900-\u097f\u1cd0-\u1cff\ua8e0-\ua8ff]")
 _LOCAL_NAME = "Noto Sans Devanagari"
+#: Signs any Hindi figure or sentence may use, kept in every subset: the rupee sign, visarga,
+#: candrabindu, anusvara, nukta, the candra vowels, the danda and the Devanagari digits.
+_COMMON_SIGNS = "₹ःँं़ॅॉऑ।॥०१२३४५६७८९\u200c\u200d"
 
 Weights = int | tuple[int, int]
 
@@ -124,6 +127,29 @@ def _weight_descriptor(weights: Weights) -> str:
     return f"{weights[0]} {weights[1]}" if isinstance(weights, tuple) else str(weights)
 
 
+@lru_cache(maxsize=1)
+def base_characters() -> str:
+    """The Devanagari characters the kit's own text can show: the Hindi catalogue and the reference and campaign files.
+
+    Pages whose characters all fall in this set share one subset font, computed once per
+    process; the subsetter is slow (seconds) and a page-by-page subset saves only a few KB.
+    """
+    from helpers import paths
+
+    sources = [Path(__file__).resolve().parents[1] / "presentation" / "messages" / "hi.yaml",
+               *sorted(paths.REFERENCE_DIR.glob("*.csv")), *sorted(paths.CAMPAIGN_DIR.glob("*.yaml"))]
+    text = "".join(path.read_text(encoding="utf-8") for path in sources if path.exists())
+    return devanagari_characters(text + _COMMON_SIGNS)
+
+
+def characters_to_embed(page_characters: str) -> str:
+    """The characters to subset for a page: the kit's base set, plus the page's own when it has others."""
+    base = base_characters()
+    if set(page_characters) <= set(base):
+        return base
+    return "".join(sorted(set(base) | set(page_characters)))
+
+
 def font_face_css(
     page_text: str,
     *,
@@ -151,7 +177,7 @@ def font_face_css(
         font_path = devanagari_font_path()
         if font_path is None:
             return ""
-    data = subset_font(str(font_path), characters, weights=weights)
+    data = subset_font(str(font_path), characters_to_embed(characters), weights=weights)
     mime, css_format = font_format()
     encoded = base64.b64encode(data).decode("ascii")
     return (

@@ -17,6 +17,8 @@ from pathlib import Path
 
 from playwright.sync_api import Browser, ConsoleMessage, Page, Request
 
+from helpers.publishing.pdf import HEADLESS_FLAGS
+
 ROOT = Path(__file__).resolve().parents[2]
 #: Where the browser tests save their screenshots (ignored by git).
 SCREENSHOTS_DIR = ROOT / "tests" / "artifacts" / "screenshots"
@@ -27,21 +29,8 @@ FAILING_IMPACTS = ("serious", "critical")
 PHONE_WIDTH_PX = 390
 PHONE_HEIGHT_PX = 844
 PAGE_TIMEOUT_MS = 30_000
-#: Chromium flags for a quiet, offline, throw-away browser (Playwright adds headless and a profile).
-CHROMIUM_ARGS = (
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-dev-shm-usage",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--disable-default-apps",
-    "--disable-extensions",
-    "--no-first-run",
-    "--disable-quic",
-    "--mute-audio",
-    "--hide-scrollbars",
-)
+#: Chromium flags for a quiet, offline, throw-away browser: the kit's own (Playwright adds headless).
+CHROMIUM_ARGS = (*(flag for flag in HEADLESS_FLAGS if flag != "--headless"), "--hide-scrollbars")
 
 _WEB = re.compile(r"^(?:https?|wss?)://", re.IGNORECASE)
 _FACTS_SCRIPT = """async () => {

@@ -107,3 +107,25 @@ class DemoDataError(UserError):
 
 class TargetsError(UserError):
     """``data/raw/campaign/targets.csv`` or a phase's state target is inconsistent."""
+
+
+# ---- internal errors: a bug in the kit or its environment, never a user's mistake ---------
+
+
+class I18nError(KitError, KeyError):
+    """A language is not supported, or a message key is missing from a catalogue."""
+
+    def __str__(self) -> str:  # KeyError quotes its message; show it plainly
+        return str(self.args[0]) if self.args else ""
+
+
+class RenderError(KitError):
+    """A page cannot be rendered as asked (a bug in the caller or in the kit's templates)."""
+
+
+class PdfError(KitError):
+    """Chromium is installed but could not print the page."""
+
+
+class MissingFilesError(KitError):
+    """A notebook ran but did not write every file its entry in ``notebooks/reports.yaml`` promises."""

@@ -24,6 +24,7 @@ from typing import Any
 
 import yaml
 
+from helpers.errors import I18nError
 from helpers.vocabulary import LANGUAGES
 from helpers.reference import tables as reference
 
@@ -31,13 +32,6 @@ from helpers.reference import tables as reference
 
 #: Folder holding the message catalogues (``<lang>.yaml``).
 MESSAGES_DIR = Path(__file__).resolve().parent / "messages"
-
-
-class I18nError(KeyError):
-    """A language is not supported, or a message key is missing from a catalogue."""
-
-    def __str__(self) -> str:  # KeyError quotes its message; show it plainly
-        return str(self.args[0]) if self.args else ""
 
 
 def check_lang(lang: str) -> str:

@@ -26,7 +26,7 @@ from typing import Literal
 import nbformat
 import yaml
 
-from helpers.errors import KitError
+from helpers.errors import RenderError
 from helpers.presentation import i18n
 from helpers.publishing import fonts, print_header
 from helpers.vocabulary import AUDIENCES
@@ -41,10 +41,6 @@ NBCONVERT_TEMPLATE_NAME = "gem_kit"
 STYLESHEET_FILE = TEMPLATES_DIR / "static" / "kit.css"
 #: Which cells each audience drops, by tag (data, not code).
 AUDIENCE_RULES_FILE = TEMPLATES_DIR / "audiences.yaml"
-
-
-class RenderError(KitError):
-    """A page cannot be rendered as asked (a bug in the caller or in the kit's templates)."""
 
 
 # ------------------------------------------------------------ audiences

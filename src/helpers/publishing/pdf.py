@@ -17,6 +17,8 @@ import subprocess
 import tempfile
 from pathlib import Path
 
+from helpers.errors import PdfError
+
 #: Executable names tried on PATH, in order.
 CHROMIUM_NAMES: tuple[str, ...] = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable")
 #: Flags for a quiet, offline, throw-away headless browser.
@@ -36,10 +38,6 @@ HEADLESS_FLAGS: tuple[str, ...] = (
     "--mute-audio",
 )
 PRINT_TIMEOUT_S = 120
-
-
-class PdfError(RuntimeError):
-    """Chromium is installed but could not print the page."""
 
 
 def find_chromium() -> str | None:

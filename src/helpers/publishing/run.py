@@ -19,6 +19,7 @@ import time
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
+from helpers.errors import MissingFilesError
 from helpers.files import TEMP_MARKER, atomic_path, write_atomically
 from helpers.publishing.kernels import KernelPool
 from helpers.publishing.plan import Job, Page, relative
@@ -216,16 +217,6 @@ def run_job(job: Job, pool: KernelPool, inputs: dict[str, str], *, is_synthetic:
         stale.unlink(missing_ok=True)
     result.duration_s = round(time.perf_counter() - started, 2)
     return result.collect_outputs()
-
-
-class MissingFilesError(Exception):
-    """A notebook ran but did not write every file its declaration promises."""
-
-    ename = "MissingFiles"
-
-    @property
-    def evalue(self) -> str:
-        return str(self)
 
 
 def _missing_files(job: Job, *, since: float) -> list[str]:

@@ -371,3 +371,29 @@ def test_reports_are_not_rebuilt_on_a_failed_preparation(small_workspace: Path) 
     assert set(statuses.values()) == {("failed", "NotRun")}
     assert published.read_text(encoding="utf-8") == before
     assert "scanned_form.csv" in failed.stdout + (small_workspace / "reports" / "prepare" / "01_prepare_registrations.error.html").read_text(encoding="utf-8")
+
+
+# ------------------------------------------------------------- as of a date
+
+
+def test_a_build_as_of_a_date_counts_only_what_had_happened_by_then(tmp_path: Path) -> None:
+    workspace = make_workspace(tmp_path)
+    args = ("build", "--phase", "1", "--districts", "none", "--no-pdf", "--as-of", "2021-12-31")
+    first = run_cli(workspace, *args)
+    assert first.returncode == 0, first.stdout + first.stderr
+    registrations = pd.read_parquet(workspace / "data" / "processed" / "registrations.parquet")
+    dates = pd.to_datetime(registrations["registration_date"])
+    phase1 = registrations[dates.between("2021-11-01", "2021-12-31") & registrations["event_district"].isin(SOURCE_PLACES)]
+    later = registrations[dates.between("2022-01-01", "2022-03-31") & registrations["event_district"].isin(SOURCE_PLACES)]
+    assert len(phase1) > 0 and len(later) > 0
+    text = visible_text((workspace / "reports" / "phase-1" / "brief.html").read_text(encoding="utf-8"))
+    assert "31 December 2021" in text
+    assert indian(len(phase1)) in text and indian(len(phase1) + len(later)) not in text
+    summary = json.loads((workspace / "reports" / "phase-1" / "summary.json").read_text(encoding="utf-8"))
+    assert summary["as_of"] == "2021-12-31"
+    ledger = workspace / "data" / "processed" / "published_figures.csv"
+    rows = ledger.read_text(encoding="utf-8").count("\n")
+    assert rows > 1 and "2021-12-31" in ledger.read_text(encoding="utf-8")
+    again = run_cli(workspace, *args, "--force")
+    assert again.returncode == 0, again.stdout + again.stderr
+    assert ledger.read_text(encoding="utf-8").count("\n") == rows, "the same build twice adds nothing to the ledger"

@@ -44,8 +44,15 @@ def running_line(*, title: str, phase: str, as_of: dt.date | str, lang: str) -> 
         as_of: the date the figures are as of (a date, or text already formatted).
         lang: "en" or "hi".
     """
+    if isinstance(as_of, str):
+        try:
+            as_of = dt.date.fromisoformat(as_of)  # an ISO date from the build is printed like any other
+        except ValueError:
+            pass
     date_text = as_of.strftime(DATE_PATTERN) if isinstance(as_of, dt.date) else str(as_of)
     one_line = " ".join(f"{title}".split())
+    if phase and phase in one_line:  # a phase brief's title is the phase: say it once
+        return i18n.t("print.running_no_phase", lang, title=one_line, date=date_text)
     return i18n.t("print.running", lang, title=one_line, phase=phase, date=date_text)
 
 

@@ -19,21 +19,25 @@ PROVENANCE_TEMPLATE_NAME = "provenance.html.j2"
 PROVENANCE_FILE_NAME = "provenance.html"
 
 
-def render_provenance(results, *, built_at: str, lang: str = "en") -> str:
-    """The provenance page's HTML for a build's results (``helpers.publishing.run.JobResult``)."""
-    reports = [
-        {
+def provenance_groups(results, lang: str = "en") -> list[dict]:
+    """The build's reports grouped by the exact set of input files they were built from (most share one)."""
+    groups: dict[tuple, dict] = {}
+    for result in results:
+        inputs = tuple(sorted((result.inputs or {}).items()))
+        group = groups.setdefault(inputs, {"inputs": inputs, "reports": []})
+        group["reports"].append({
             "key": result.key,
-            "title": result.title,
             "status": result.status,
             "status_label": i18n.t(f"index.status_{result.status}", lang),
-            "inputs": sorted((result.inputs or {}).items()),
-        }
-        for result in results
-    ]
+        })
+    return list(groups.values())
+
+
+def render_provenance(results, *, built_at: str, lang: str = "en") -> str:
+    """The provenance page's HTML for a build's results (``helpers.publishing.run.JobResult``)."""
     template = _index_environment().get_template(PROVENANCE_TEMPLATE_NAME)
     return template.render(lang=lang, t=lambda key, **fmt: i18n.t(key, lang, **fmt), built_at=built_at,
-                           reports=reports, css=stylesheet())
+                           groups=provenance_groups(results, lang), css=stylesheet())
 
 
 def write_provenance(results, out_path: Path | str, *, built_at: str, lang: str = "en") -> Path:

@@ -35,6 +35,11 @@ def css_string(text: str) -> str:
     return f'"{escaped}"'
 
 
+#: The longest title the running footer prints whole; a longer one is cut with "..." (the
+#: footer is one line at the foot of an A4 page, beside the page number).
+MAX_TITLE_CHARS = 56
+
+
 def running_line(*, title: str, phase: str, as_of: dt.date | str, lang: str) -> str:
     """The footer's text: ``"<title> · <phase> · figures as of <date>"`` in ``lang``.
 
@@ -51,9 +56,12 @@ def running_line(*, title: str, phase: str, as_of: dt.date | str, lang: str) -> 
             pass
     date_text = as_of.strftime(DATE_PATTERN) if isinstance(as_of, dt.date) else str(as_of)
     one_line = " ".join(f"{title}".split())
-    if phase and phase in one_line:  # a phase brief's title is the phase: say it once
-        return i18n.t("print.running_no_phase", lang, title=one_line, date=date_text)
-    return i18n.t("print.running", lang, title=one_line, phase=phase, date=date_text)
+    says_phase = bool(phase) and phase in one_line  # a brief's title names its phase: say it once
+    if not says_phase and phase:
+        one_line = f"{one_line} · {phase}"
+    if len(one_line) > MAX_TITLE_CHARS:  # the footer's box is one line: the date must never fall off it
+        one_line = one_line[: MAX_TITLE_CHARS - 3].rstrip(" :·,") + "..."
+    return i18n.t("print.running", lang, title=one_line, date=date_text)
 
 
 def running_footer_css(*, title: str, phase: str, as_of: dt.date | str, lang: str) -> str:

@@ -1,10 +1,8 @@
-"""Light images: PNGs re-encoded without a visible change, charts at their shown size, SVG where smaller."""
+"""Light images: PNGs re-encoded as palettes without a visible change; the kit's charts come out optimised."""
 
 from __future__ import annotations
 
-import base64
 import io
-import re
 
 import matplotlib
 
@@ -12,7 +10,6 @@ matplotlib.use("Agg")
 
 import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
-import pytest  # noqa: E402
 from PIL import Image  # noqa: E402
 
 from helpers.presentation import charts  # noqa: E402
@@ -87,42 +84,3 @@ def test_a_wide_image_is_scaled_to_the_shown_width():
     wide = _png(Image.new("RGB", (1600, 800), "white"))
     scaled = Image.open(io.BytesIO(images.optimise_png(wide, max_width_px=800)))
     assert scaled.size == (800, 400)
-
-
-def test_shrink_data_uris_rewrites_pngs_only():
-    chart = _chart_png()
-    chart_uri = images.data_uri("image/png", chart)
-    svg_uri = "data:image/svg+xml;base64," + base64.b64encode(b"<svg xmlns='http://www.w3.org/2000/svg'/>").decode()
-    broken = "data:image/png;base64,AAAA"
-    page = f'<p>x</p><img src="{chart_uri}" alt="a"><img src="{svg_uri}" alt="b"><img src="{broken}" alt="c">'
-    shrunk = images.shrink_data_uris(page)
-    assert len(shrunk) < len(page)
-    assert svg_uri in shrunk and broken in shrunk and "<p>x</p>" in shrunk
-    first = re.search(r'src="data:image/png;base64,([^"]+)"', shrunk).group(1)
-    assert _pixels(base64.b64decode(first)).shape == _pixels(chart).shape
-
-
-def test_figure_image_renders_at_the_shown_width():
-    fig, ax = plt.subplots(figsize=(8, 4))
-    ax.scatter(np.random.default_rng(1).random(3000), np.random.default_rng(2).random(3000), s=2)
-    mime, data = images.figure_image(fig, width_px=600)
-    assert mime == "image/png"  # thousands of points: the SVG is far larger
-    assert Image.open(io.BytesIO(data)).width == pytest.approx(600 * images.DEVICE_SCALE, abs=1)
-
-
-def _fan_of_lines():
-    """Twenty anti-aliased diagonal lines: thousands of edge colours in a PNG, a few paths in an SVG."""
-    fig = plt.figure(figsize=(8, 4))
-    ax = fig.add_axes((0, 0, 1, 1))
-    ax.axis("off")
-    for index in range(20):
-        ax.plot([0, 1], [0, (index + 1) / 20], linewidth=2)
-    return fig
-
-
-def test_figure_image_chooses_svg_when_it_is_smaller():
-    mime, data = images.figure_image(_fan_of_lines(), width_px=600)
-    assert mime == "image/svg+xml"
-    assert data.lstrip().startswith(b"<?xml") and b"<svg" in data
-    _, again = images.figure_image(_fan_of_lines(), width_px=600)
-    assert again == data  # reproducible bytes: no date, fixed ids

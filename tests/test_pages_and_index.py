@@ -192,9 +192,8 @@ def test_display_helpers_escape():
 
 
 def _entries() -> list[index.PhaseEntry]:
-    data = (index.DataFile("registrations.parquet", "ab" * 32), index.DataFile("phases.yaml", "cd" * 32))
     reports = (
-        index.ReportResult("brief", "phase-1/brief.html", lang="en", data_files=data),
+        index.ReportResult("brief", "phase-1/brief.html", lang="en"),
         index.ReportResult("pdf", "phase-1/brief.pdf", lang="en"),
         index.ReportResult("brief", "phase-1/brief.hi.html", lang="hi", status="skipped"),
         index.ReportResult("pdf", "", lang="hi", status="unavailable", error="Chromium not installed"),
@@ -214,7 +213,7 @@ def _entries() -> list[index.PhaseEntry]:
     return [
         index.PhaseEntry("1", "Phase 1: GeM events", "प्रथम चरण", "from_source", date(2021, 11, 1),
                           date(2022, 3, 31), is_window_assumed=True, is_synthetic=True, reports=reports,
-                          data_files=data, summaries={"en": summary},
+                          summaries={"en": summary},
                           build_counts={"ok": 10, "skipped": 2, "failed": 1}),
         index.PhaseEntry("2", "Phase 2 (illustrative)", "द्वितीय चरण", "illustrative", date(2023, 8, 1),
                           date(2023, 8, 31)),

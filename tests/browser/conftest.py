@@ -123,8 +123,7 @@ def build_sample_reports(out_dir: Path) -> Path:
         index.ReportResult("analyst", "phase-1/04_phase_brief.html", name="04_phase_brief"),
     )
     entry = index.PhaseEntry("1", "Phase 1", "प्रथम चरण", "from_source", date(2021, 11, 1), date(2022, 3, 31),
-                             is_window_assumed=True, is_synthetic=True, reports=reports,
-                             data_files=(index.DataFile("registrations.parquet", "0" * 64),))
+                             is_window_assumed=True, is_synthetic=True, reports=reports)
     index.write_index([entry], out_dir / "index.html", built_at="2026-01-01 00:00")
     return out_dir
 

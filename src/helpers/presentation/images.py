@@ -4,10 +4,8 @@ A page embeds its images as ``data:`` URIs, so every byte of an image is a byte
 of the page. :func:`optimise_png` re-encodes a PNG as a palette image when that
 loses nothing visible (charts use a few flat colours plus anti-aliased edges),
 drops an alpha channel that is fully opaque, and never returns something larger
-than it was given. :func:`figure_image` renders a matplotlib figure at the width
-it is shown and keeps the smaller of an optimised PNG and an SVG (text drawn as
-outlines, so it needs no font). :func:`shrink_data_uris` applies
-:func:`optimise_png` to every PNG already embedded in an HTML page.
+than it was given. ``helpers.presentation.charts.figure_png`` calls it on every
+chart, so notebooks, pages and PDFs all carry the small image.
 
 Belongs here: image bytes. Not here: drawing charts (``presentation.charts``),
 the page around them (``render``).
@@ -15,10 +13,7 @@ the page around them (``render``).
 
 from __future__ import annotations
 
-import base64
-import binascii
 import io
-import re
 
 import numpy as np
 from PIL import Image
@@ -30,7 +25,6 @@ MAX_PIXEL_ERROR = 48
 #: Pixels per CSS pixel a chart is rendered at (sharp on phones and in print, still light).
 DEVICE_SCALE = 1.5
 
-_PNG_DATA_URI = re.compile(r"data:image/png;base64,([A-Za-z0-9+/=]+)")
 
 
 def _encode_png(image: Image.Image) -> bytes:
@@ -84,58 +78,3 @@ def optimise_png(data: bytes, *, max_width_px: int | None = None) -> bytes:
     if not is_too_wide:
         candidates.append(data)
     return min(candidates, key=len)
-
-
-def figure_image(fig, *, width_px: int | None = None, close: bool = True) -> tuple[str, bytes]:
-    """Render a matplotlib figure for a page: the smaller of an optimised PNG and an SVG.
-
-    Args:
-        fig: the figure.
-        width_px: the CSS width it is shown at; the PNG gets ``DEVICE_SCALE`` pixels per
-            CSS pixel. By default the figure's own size and dpi.
-        close: close the figure afterwards.
-
-    Returns:
-        ``(mime_type, bytes)``: ``"image/png"`` or ``"image/svg+xml"``.
-    """
-    import matplotlib.pyplot as plt
-
-    dpi = fig.dpi if width_px is None else width_px * DEVICE_SCALE / fig.get_figwidth()
-    png_buffer = io.BytesIO()
-    fig.savefig(png_buffer, format="png", dpi=dpi)
-    svg_buffer = io.BytesIO()
-    with plt.rc_context({"svg.fonttype": "path", "svg.hashsalt": "gem-kit"}):
-        fig.savefig(svg_buffer, format="svg", metadata={"Date": None})
-    if close:
-        plt.close(fig)
-    png = optimise_png(png_buffer.getvalue())
-    svg = svg_buffer.getvalue()
-    return ("image/svg+xml", svg) if len(svg) < len(png) else ("image/png", png)
-
-
-def data_uri(mime_type: str, data: bytes) -> str:
-    """A ``data:`` URI of ``data`` (base64)."""
-    return f"data:{mime_type};base64,{base64.b64encode(data).decode('ascii')}"
-
-
-def shrink_data_uris(page: str, *, max_width_px: int | None = None) -> str:
-    """Re-encode every PNG embedded in an HTML page as a ``data:`` URI with :func:`optimise_png`.
-
-    Args:
-        page: the HTML page.
-        max_width_px: also scale down images wider than this many pixels.
-
-    Returns:
-        The page with each PNG replaced by its smaller re-encoding; anything that is
-        not a readable PNG is left as it was.
-    """
-
-    def replace(match: re.Match[str]) -> str:
-        try:
-            original = base64.b64decode(match.group(1), validate=True)
-            smaller = optimise_png(original, max_width_px=max_width_px)
-        except (binascii.Error, OSError, ValueError):
-            return match.group(0)
-        return match.group(0) if smaller == original else data_uri("image/png", smaller)
-
-    return _PNG_DATA_URI.sub(replace, page)

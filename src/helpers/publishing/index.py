@@ -21,7 +21,7 @@ from typing import Literal
 import jinja2
 
 from helpers import paths
-from helpers.files import sha256_file, write_atomically
+from helpers.files import write_atomically
 from helpers.presentation import i18n
 from helpers.publishing import fonts
 from helpers.publishing.pages import TEMPLATES_DIR, banner_sentences, stylesheet
@@ -29,31 +29,10 @@ from helpers.publishing.pages import TEMPLATES_DIR, banner_sentences, stylesheet
 INDEX_TEMPLATE_DIR = TEMPLATES_DIR / "index"
 INDEX_TEMPLATE_NAME = "index.html.j2"
 _FONT_PLACEHOLDER = "/* kit: Devanagari font */"
-#: How many hex digits of a SHA-256 the index page shows.
-SHORT_SHA_LENGTH = 12
 
 
 ReportStatus = Literal["ok", "failed", "skipped", "unavailable"]
 ReportKind = Literal["brief", "pdf", "analyst", "district", "comparison", "workbook", "share_card"]
-
-
-@dataclass(frozen=True)
-class DataFile:
-    """An input file a report was built from: its name and SHA-256 digest."""
-
-    name: str
-    sha256: str
-
-    @property
-    def short_sha256(self) -> str:
-        """The first 12 hex digits of the digest, as the index page shows it."""
-        return self.sha256[:SHORT_SHA_LENGTH]
-
-    @classmethod
-    def from_path(cls, path: Path | str) -> DataFile:
-        """Hash a file: ``DataFile.from_path("data/processed/registrations.parquet")``."""
-        path = Path(path)
-        return cls(name=path.name, sha256=sha256_file(path))
 
 
 @dataclass(frozen=True)
@@ -75,7 +54,6 @@ class ReportResult:
             (as papermill reports it).
         error: one-line error or note shown beside the status.
         notebook_href: link to the executed ``.ipynb`` beside the page, if any.
-        data_files: the files the report was built from.
     """
 
     kind: ReportKind
@@ -86,7 +64,6 @@ class ReportResult:
     failed_cell: int | None = None
     error: str | None = None
     notebook_href: str | None = None
-    data_files: tuple[DataFile, ...] = ()
     alt: str = ""  # for a share card: its alt text
 
 
@@ -109,7 +86,6 @@ class PhaseEntry:
     is_window_assumed: bool = False
     is_synthetic: bool = False
     reports: tuple[ReportResult, ...] = ()
-    data_files: tuple[DataFile, ...] = ()
     summaries: Mapping[str, Mapping] = field(default_factory=dict)  # per language: the phase brief's summary
     build_counts: Mapping[str, int] = field(default_factory=dict)  # ok / skipped / failed jobs of the phase
 
@@ -119,7 +95,6 @@ class PhaseEntry:
         phase,
         reports: Iterable[ReportResult],
         *,
-        data_files: Iterable[DataFile] = (),
         is_synthetic: bool = False,
         summaries: Mapping[str, Mapping] | None = None,
         build_counts: Mapping[str, int] | None = None,
@@ -135,7 +110,6 @@ class PhaseEntry:
             is_window_assumed=phase.is_window_assumed,
             is_synthetic=is_synthetic,
             reports=tuple(reports),
-            data_files=tuple(data_files),
             summaries=dict(summaries or {}),
             build_counts=dict(build_counts or {}),
         )
@@ -151,7 +125,6 @@ class _ReportView:
     status_label: str
     detail: str
     notebook_href: str | None
-    data_files: tuple[DataFile, ...] = field(default=())
 
 
 def _status_detail(report: ReportResult, lang: str) -> str:
@@ -187,7 +160,6 @@ def _view(report: ReportResult, lang: str) -> _ReportView:
         status_label=i18n.t(f"index.status_{report.status}", lang),
         detail=_status_detail(report, lang),
         notebook_href=report.notebook_href,
-        data_files=report.data_files,
     )
 
 
@@ -313,7 +285,6 @@ def _alt_text(path: Path) -> str:
 
 def _results_of_job(result, reports_dir: Path) -> list[ReportResult]:
     """The report files of one build job (``helpers.publishing.run.JobResult``), by their declared kind."""
-    data = tuple(DataFile(name=Path(p).name, sha256=sha) for p, sha in sorted((result.inputs or {}).items()))
     error = result.error or {}
     failed = result.status == "failed"
     name = result.district or ""
@@ -322,7 +293,6 @@ def _results_of_job(result, reports_dir: Path) -> list[ReportResult]:
         "status": result.status if result.status in ("ok", "failed", "skipped") else "failed",
         "failed_cell": error.get("cell_index") if failed else None,
         "error": (f"{error.get('ename', '')}: {error.get('evalue', '')}".strip(": ") or None) if failed else None,
-        "data_files": data,
         "notebook_href": _href(result.executed_notebook, reports_dir) or None,
     }
     if failed:
@@ -339,7 +309,7 @@ def _results_of_job(result, reports_dir: Path) -> list[ReportResult]:
                                         **{**common, "notebook_href": None}))
         elif page.pdf_note and not name:
             reports.append(ReportResult(kind="pdf", href="", lang=result.lang, status="unavailable",
-                                        error=page.pdf_note, data_files=data))
+                                        error=page.pdf_note))
     for item in result.files:
         if item.kind in ("workbook", "share_card"):
             reports.append(ReportResult(kind=item.kind, href=_href(item.path, reports_dir), name=name,  # type: ignore[arg-type]
@@ -376,13 +346,9 @@ def entries_from_build(summary, phases: Mapping, *, is_synthetic: bool) -> list[
         if not results:
             continue
         reports = [r for result in results for r in _results_of_job(result, reports_dir)]
-        data: dict[str, DataFile] = {}
-        for report in reports:
-            for item in report.data_files:
-                data.setdefault(item.name, item)
         counts = {status: sum(r.status == status for r in results) for status in ("ok", "skipped", "failed")}
         entries.append(PhaseEntry.from_phase(
-            phase, reports, data_files=sorted(data.values(), key=lambda d: d.name), is_synthetic=is_synthetic,
+            phase, reports, is_synthetic=is_synthetic,
             summaries=_summaries(results), build_counts=counts,
         ))
     return entries

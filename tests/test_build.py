@@ -143,9 +143,13 @@ def test_index_links_every_report(full_build: Build) -> None:
             assert (full_build.reports / link).exists(), link
 
 
-def test_executed_notebooks_sit_beside_each_page(full_build: Build) -> None:
+def test_executed_notebooks_are_kept_outside_the_published_folder(full_build: Build) -> None:
+    executed = full_build.workspace / "data" / "processed" / "executed"
     for name in ("02_district_coverage", "03_national_vs_up_share", "04_phase_brief", "04_phase_brief.hi"):
-        assert (full_build.reports / "phase-1" / f"{name}.ipynb").exists()
+        notebook = json.loads((executed / "phase-1" / f"{name}.ipynb").read_text(encoding="utf-8"))
+        assert notebook["metadata"]["papermill"]["parameters"]["phase"] == "1"  # executed, with its parameters
+    assert (executed / "phase-1" / "districts" / "agra.ipynb").exists()
+    assert not list(full_build.reports.rglob("*.ipynb"))  # nothing failed, so no notebook is published
 
 
 def test_processed_data_has_full_row_accounting(full_build: Build) -> None:

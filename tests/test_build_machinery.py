@@ -19,7 +19,7 @@ import yaml
 from helpers import cli, paths
 from helpers.campaign.phases import load_phases
 from helpers.errors import BuildLockedError, ReportsDeclarationError
-from helpers.publishing import build, plan
+from helpers.publishing import build, fingerprints, plan
 
 FIXTURES = Path(__file__).parent / "fixtures" / "notebooks"
 
@@ -47,6 +47,7 @@ def root(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     monkeypatch.setattr(paths, "ROOT", tmp_path)
     monkeypatch.setattr(paths, "REPORTS_DIR", tmp_path / "reports")
     monkeypatch.setattr(paths, "PROCESSED_DIR", tmp_path / "data" / "processed")
+    monkeypatch.setattr(paths, "EXECUTED_DIR", tmp_path / "data" / "processed" / "executed")
     monkeypatch.setattr(paths, "REGISTRATIONS_PARQUET", tmp_path / "data" / "processed" / "registrations.parquet")
     return tmp_path
 
@@ -240,3 +241,47 @@ def test_an_internal_error_is_one_line_naming_the_logged_traceback(monkeypatch, 
     logged = Path(err.split("traceback in ")[1].split(";")[0])
     assert "Traceback" in logged.read_text(encoding="utf-8") and "ZeroDivisionError" in logged.read_text(encoding="utf-8")
     logged.unlink()
+
+
+def test_executed_notebooks_are_kept_outside_reports_and_moved_ones_removed(root: Path) -> None:
+    declaration = declare(root, entry("page", "succeeds.ipynb"))
+    stale = root / "reports" / "phase-1" / "page.ipynb"  # where an older kit kept the executed notebook
+    stale.parent.mkdir(parents=True)
+    stale.write_text("{}", encoding="utf-8")
+    summary = run(root, declaration, "1")
+    first = summary.results[0]
+    assert first.executed_notebook == "data/processed/executed/phase-1/page.ipynb"
+    assert (root / first.executed_notebook).is_file()
+    state = json.loads((root / "reports" / build.STATE_FILE_NAME).read_text(encoding="utf-8"))
+    state["jobs"]["phase-1/page"]["result"]["outputs"].append("reports/phase-1/page.ipynb")
+    state["jobs"]["phase-1/page"]["result"]["outputs"].append("data/raw/keep.csv")  # never removed: not built here
+    state["jobs"]["phase-1/page"]["fingerprint"] = "changed"
+    (root / "reports" / build.STATE_FILE_NAME).write_text(json.dumps(state), encoding="utf-8")
+    (root / "data" / "raw").mkdir(parents=True)
+    (root / "data" / "raw" / "keep.csv").write_text("a\n", encoding="utf-8")
+    assert statuses(run(root, declaration, "1")) == {"phase-1/page": "ok"}
+    assert not stale.exists(), "what the last run wrote and this one does not is removed from reports/"
+    assert (root / "data" / "raw" / "keep.csv").exists()
+    assert not list((root / "reports").rglob("*.ipynb"))
+
+
+def test_the_facts_of_the_prepared_data_are_read_once_per_version_of_the_file(
+    root: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import pandas as pd
+
+    parquet = root / "data" / "processed" / "registrations.parquet"
+    parquet.parent.mkdir(parents=True)
+    frame = pd.DataFrame({"is_synthetic": [False, True], "registration_date": pd.to_datetime(["2022-01-03", "2022-02-07"])})
+    frame.to_parquet(parquet)
+    reads: list[str] = []
+    read_latest_date = build.latest_data_date
+    monkeypatch.setattr(build, "latest_data_date", lambda: reads.append("read") or read_latest_date())
+    state: dict = {}
+    facts = build.prepared_data_facts(fingerprints.FileHasher(), state)
+    assert facts["is_synthetic"] is True and facts["latest_data_date"] == "2022-02-07"
+    assert build.prepared_data_facts(fingerprints.FileHasher(), state) == facts
+    assert reads == ["read"], "an unchanged file: the facts come from the state, the parquet is not read again"
+    frame.assign(is_synthetic=False).to_parquet(parquet)
+    assert build.prepared_data_facts(fingerprints.FileHasher(), state)["is_synthetic"] is False
+    assert reads == ["read", "read"]

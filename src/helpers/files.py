@@ -18,9 +18,20 @@ import threading
 from collections.abc import Iterator
 from pathlib import Path
 
+import yaml
+
+#: PyYAML's safe loader in C (libyaml) when PyYAML was built with it, else the pure-Python one: same results,
+#: several times faster, which a build with nothing to do notices.
+SAFE_YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
 #: Part of the name of every temporary file the kit writes; nothing else has it.
 TEMP_MARKER = ".kit-partial"
 _CHUNK_BYTES = 1 << 20
+
+
+def load_yaml(text: str) -> object:
+    """The YAML document in ``text``, read safely (``SAFE_YAML_LOADER``); raises ``yaml.YAMLError``."""
+    return yaml.load(text, Loader=SAFE_YAML_LOADER)  # noqa: S506 - a safe loader
 
 
 def _temporary_for(path: Path) -> Path:

@@ -29,6 +29,9 @@ PHASES_FILE = CAMPAIGN_DIR / "phases.yaml"
 REGISTRATIONS_RAW_DIR = RAW_DIR / "registrations"
 PROCESSED_DIR = DATA_DIR / "processed"
 REPORTS_DIR = ROOT / "reports"
+#: Executed notebooks, laid out as ``reports/`` is: the build's record of each run, kept out of the
+#: published folder so that what is mailed and shared stays light (docs/decisions.md).
+EXECUTED_DIR = PROCESSED_DIR / "executed"
 DOCS_DIR = ROOT / "docs"
 
 #: The processed registrations table written by ``01_prepare_registrations``.

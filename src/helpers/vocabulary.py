@@ -9,9 +9,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import yaml
+from helpers.files import load_yaml
 
-_VOCABULARY = yaml.safe_load((Path(__file__).resolve().parent / "vocabulary.yaml").read_text(encoding="utf-8"))
+_VOCABULARY = load_yaml((Path(__file__).resolve().parent / "vocabulary.yaml").read_text(encoding="utf-8"))
 
 #: What a registered seller makes: ("artisan", "weaver", "other").
 TRADES: tuple[str, ...] = tuple(_VOCABULARY["trades"])

@@ -143,3 +143,32 @@ def test_print_pdf_returns_false_without_chromium(monkeypatch, tmp_path):
 def test_print_pdf_names_a_missing_page(tmp_path):
     with pytest.raises(FileNotFoundError, match="not found"):
         pdf.print_pdf(tmp_path / "nope.html", tmp_path / "x.pdf")
+
+
+def _type3_fonts(pdf_path: Path) -> list[str]:
+    """Fonts of a PDF drawn as outlines (Type 3): what Chromium writes for a browser-emboldened web font."""
+    pypdf = pytest.importorskip("pypdf")
+    found = []
+    for number, page in enumerate(pypdf.PdfReader(str(pdf_path)).pages, start=1):
+        for name, font in (page.get("/Resources", {}).get("/Font") or {}).items():
+            if font.get_object().get("/Subtype") == "/Type3":
+                found.append(f"{pdf_path.name} page {number}: {name}")
+    return found
+
+
+def test_bold_hindi_prints_with_the_embedded_font_not_as_outlines(chromium, tmp_path):
+    v4 = nbformat.v4
+    nb = v4.new_notebook()
+    nb.cells = [v4.new_markdown_cell("# जनपद ब्रीफ़: वाराणसी\n\n## प्रगति\n\n**लक्ष्य का 42%** पंजीकरण। " * 3)]
+    page = tmp_path / "bold.hi.html"
+    page.write_text(pages.notebook_to_html(nb, audience="brief", lang="hi", title="जनपद ब्रीफ़"), encoding="utf-8")
+    printed = tmp_path / "bold.hi.pdf"
+    assert pdf.print_pdf(page, printed) is True
+    assert _page_texts(printed)[0], "the page printed no text"
+    assert _type3_fonts(printed) == []
+
+
+def test_no_built_pdf_draws_its_text_as_outlines(chromium, reports_dir):
+    printed = sorted(reports_dir.rglob("*.hi.pdf"))
+    assert printed, "no Hindi PDF in the reports folder"
+    assert [found for pdf_path in printed for found in _type3_fonts(pdf_path)] == []

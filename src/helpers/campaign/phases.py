@@ -18,8 +18,9 @@ from pathlib import Path
 import yaml
 
 from helpers.errors import PhaseError
+from helpers.files import SAFE_YAML_LOADER
 from helpers import paths
-from helpers.reference import tables as reference
+from helpers.reference import names
 
 #: What a phase id may hold: it names folders (``reports/phase-<id>/``), so no ``/``, ``.`` or space.
 PHASE_ID_PATTERN = re.compile(r"[A-Za-z0-9_-]+")
@@ -98,9 +99,9 @@ def _parse_date(value: object, where: str) -> date:
 
 
 def _nearby(event_districts: tuple[str, ...]) -> tuple[str, ...]:
-    neighbours = reference.load_neighbours()
-    near = set(neighbours.loc[neighbours["district"].isin(event_districts), "neighbour"])
-    return tuple(sorted(near - set(event_districts)))
+    events = set(event_districts)
+    near = {neighbour for district, neighbour in names.neighbour_pairs() if district in events}
+    return tuple(sorted(near - events))
 
 
 PHASE_KEYS = {
@@ -159,7 +160,7 @@ def _events(raw: dict, where: str, known_districts: set[str]) -> tuple[tuple[Eve
     if unknown:
         raise PhaseError(
             f"{where}: event district(s) {unknown} are not districts of UP; use the names in "
-            f"data/raw/reference/{reference.DISTRICTS_FILE} (column name_common)"
+            f"data/raw/reference/{names.DISTRICTS_FILE} (column name_common)"
         )
     return locations, tuple(sorted({loc.district for loc in locations}))
 
@@ -219,7 +220,7 @@ class _ImpossibleDate(ValueError):
         self.text, self.line = text, line
 
 
-class _PhasesLoader(yaml.SafeLoader):
+class _PhasesLoader(SAFE_YAML_LOADER):  # type: ignore[misc, valid-type]
     """PyYAML's safe loader, except that an impossible date names its line instead of raising ``ValueError``."""
 
 
@@ -289,7 +290,7 @@ def load_phases(path: Path | None = None) -> dict[str, Phase]:
     shown = _shown(path)
     if not isinstance(raws, list) or not raws:
         raise PhaseError(f"{shown}: expected a top-level 'phases:' list with at least one phase")
-    known = set(reference.load_districts()["district"])
+    known = set(names.district_names())
     phases: dict[str, Phase] = {}
     for raw in raws:
         phase = _parse_phase(raw, shown, known)

@@ -297,7 +297,7 @@ def write_share_card(
 
 def output_names(district: str, lang: str) -> tuple[str, str]:
     """The file names the brief writes into out_dir: ``{slug}.share-card{sfx}.png``, ``{slug}.figures{sfx}.csv``."""
-    from helpers.reference.tables import slugify
+    from helpers.reference.names import slugify
 
     slug, suffix = slugify(district), "" if lang == "en" else f".{lang}"
     return f"{slug}.share-card{suffix}.png", f"{slug}.figures{suffix}.csv"

@@ -26,7 +26,7 @@ import yaml
 
 from helpers.errors import I18nError
 from helpers.vocabulary import LANGUAGES
-from helpers.reference import tables as reference
+from helpers.reference import names as reference_names
 
 #: Languages the kit writes reports in.
 
@@ -131,9 +131,7 @@ def district_names(lang: str = "en") -> dict[str, str]:
     hand and unverified.
     """
     check_lang(lang)
-    districts = reference.load_districts()
-    column = "district_hi" if lang == "hi" else "district"
-    return dict(zip(districts["district"], districts[column]))
+    return reference_names.district_name_column("name_common" if lang == "en" else f"name_{lang}")
 
 
 def district_name(district: str, lang: str = "en") -> str:
@@ -146,6 +144,6 @@ def district_name(district: str, lang: str = "en") -> str:
     if district not in names:
         raise I18nError(
             f"'{district}' is not a district of UP; use the names in "
-            f"data/raw/reference/{reference.DISTRICTS_FILE} (column name_common)"
+            f"data/raw/reference/{reference_names.DISTRICTS_FILE} (column name_common)"
         )
     return names[district]

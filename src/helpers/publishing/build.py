@@ -30,7 +30,7 @@ import time
 import traceback
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import asdict, dataclass, replace
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from helpers import __version__, paths
@@ -68,6 +68,10 @@ class BuildSummary:
     parallel_jobs: int
     is_synthetic: bool
     results: list[JobResult]
+
+    def to_record(self) -> dict:
+        """The summary as plain data for ``build.json`` (each result by ``JobResult.to_record``)."""
+        return {**vars(self), "results": [result.to_record() for result in self.results]}
 
     @property
     def exit_code(self) -> int:
@@ -134,7 +138,7 @@ def _load_state(reports_dir: Path) -> dict:
 
 
 def _save_state(reports_dir: Path, state: dict) -> None:
-    write_atomically(reports_dir / STATE_FILE_NAME, json.dumps(state, indent=1, sort_keys=True))
+    write_atomically(reports_dir / STATE_FILE_NAME, json.dumps(state, sort_keys=True, separators=(",", ":")))
 
 
 # ------------------------------------------------------------------ running a stage
@@ -163,6 +167,7 @@ def _execute_one(job: Job, fingerprint: str, inputs: dict, run_context: dict) ->
         hasher.forget(path)
     jobs_state: dict = run_context["state"]["jobs"]
     if result.status == "ok":
+        _remove_superseded(previous_outputs(jobs_state.get(job.key)), result.outputs)
         jobs_state[job.key] = {
             "fingerprint": fingerprint, "outputs_sha256": output_hashes(job, hasher), "result": result.to_record(),
         }
@@ -171,6 +176,26 @@ def _execute_one(job: Job, fingerprint: str, inputs: dict, run_context: dict) ->
     if run_context["progress"]:
         run_context["progress"](result)
     return result
+
+
+def previous_outputs(record: dict | None) -> list[str]:
+    """The files (relative to the project root) the last successful run of a job wrote, from its record."""
+    return list(((record or {}).get("result") or {}).get("outputs") or [])
+
+
+def _remove_superseded(before: Sequence[str], now: Sequence[str]) -> None:
+    """Delete what a job's last run wrote and this run no longer does (a page or notebook moved or renamed).
+
+    Only files under ``reports/`` or ``paths.EXECUTED_DIR`` are touched; declared outputs elsewhere are kept.
+    """
+    kept = set(now)
+    for relative_path in before:
+        if relative_path in kept:
+            continue
+        path = paths.ROOT / relative_path
+        if any(path.is_relative_to(folder) for folder in (paths.REPORTS_DIR, paths.EXECUTED_DIR)):
+            path.unlink(missing_ok=True)
+            log.info("removed %s: this build writes it elsewhere or no longer", relative_path)
 
 
 def run_stage(stage_jobs: Sequence[Job], run_context: dict) -> list[JobResult]:
@@ -194,6 +219,21 @@ def run_stage(stage_jobs: Sequence[Job], run_context: dict) -> list[JobResult]:
 
 
 # ------------------------------------------------------------------ the build
+
+
+def prepared_data_facts(hasher: FileHasher, state: dict) -> dict:
+    """``is_synthetic`` and ``latest_data_date`` of the prepared registrations, read once per version of the file.
+
+    The facts are kept in the build's state with the file's SHA-256 (which ``hasher`` takes from size and
+    modification time when they are unchanged), so a build with nothing to do does not open the parquet
+    file or import pyarrow.
+    """
+    digest = hasher.sha256(paths.REGISTRATIONS_PARQUET)
+    cached = state.get("prepared_data") or {}
+    if cached.get("sha256") != digest:
+        cached = {"sha256": digest, "is_synthetic": registrations_are_synthetic(), "latest_data_date": latest_data_date()}
+        state["prepared_data"] = cached
+    return cached
 
 
 def registrations_are_synthetic() -> bool:
@@ -285,8 +325,9 @@ def _run_stages(scope: BuildScope, declaration, run_context: dict, reports_dir: 
                     run_context["progress"](results[-1])
             continue
         results += run_stage(stage_jobs, run_context)
-        run_context["is_synthetic"] = registrations_are_synthetic()
-        scope = replace(scope, latest_data_date=latest_data_date())
+        facts = prepared_data_facts(run_context["hasher"], run_context["state"])
+        run_context["is_synthetic"] = facts["is_synthetic"]
+        scope = replace(scope, latest_data_date=facts["latest_data_date"])
         run_context["state"]["files"] = run_context["hasher"].known()
         _save_state(reports_dir, run_context["state"])
     _append_to_ledger(results)
@@ -315,14 +356,15 @@ def build_reports(
         pool = KernelPool(parallel, paths.NOTEBOOKS_DIR)
         run_context = {
             "pool": pool, "state": state, "hasher": FileHasher(state.get("files")), "code_hash": code_fingerprint(),
-            "parallel": parallel, "progress": progress, "force": force, "is_synthetic": registrations_are_synthetic(),
+            "parallel": parallel, "progress": progress, "force": force,
         }
+        run_context["is_synthetic"] = prepared_data_facts(run_context["hasher"], state)["is_synthetic"]
         try:
             results = _run_stages(scope, declaration, run_context, reports_dir)
         finally:
             pool.shutdown()
         summary = _summary(results, started_wall, started, parallel, run_context["is_synthetic"])
-        write_atomically(reports_dir / SUMMARY_FILE_NAME, json.dumps(asdict(summary), indent=1, default=str))
+        write_atomically(reports_dir / SUMMARY_FILE_NAME, json.dumps(summary.to_record(), default=str, separators=(",", ":")))
         _write_index(summary, scope, reports_dir)
     return summary
 

@@ -293,7 +293,9 @@ def _results_of_job(result, reports_dir: Path) -> list[ReportResult]:
         "status": result.status if result.status in ("ok", "failed", "skipped") else "failed",
         "failed_cell": error.get("cell_index") if failed else None,
         "error": (f"{error.get('ename', '')}: {error.get('evalue', '')}".strip(": ") or None) if failed else None,
-        "notebook_href": _href(result.executed_notebook, reports_dir) or None,
+        # a failed run's notebook sits beside its error page; executed notebooks of runs that
+        # succeeded are kept outside the published folder (paths.EXECUTED_DIR) and not linked
+        "notebook_href": (_href(result.executed_notebook, reports_dir) or None) if failed else None,
     }
     if failed:
         kinds = [_INDEX_KIND[kind] for kind in result.page_kinds] or ["analyst"]

@@ -23,6 +23,7 @@ import yaml
 from helpers import paths
 from helpers.campaign.phases import Phase
 from helpers.errors import ReportsDeclarationError
+from helpers.files import load_yaml
 from helpers.vocabulary import AUDIENCES, LANGUAGES
 
 #: The declaration of the kit's reports.
@@ -120,7 +121,8 @@ class Job:
 
     @property
     def executed_path(self) -> Path:
-        return self.out_dir / self.executed_name
+        """Where the executed notebook is kept: ``paths.EXECUTED_DIR``, laid out as ``reports/`` is."""
+        return paths.EXECUTED_DIR / self.out_dir.relative_to(paths.REPORTS_DIR) / self.executed_name
 
     @property
     def output_paths(self) -> list[Path]:
@@ -215,7 +217,7 @@ def _report_spec(raw: object, path: Path, number: int) -> ReportSpec:
 @lru_cache(maxsize=4)
 def _load_declaration_cached(path: Path, mtime_ns: int) -> tuple[ReportSpec, ...]:
     try:
-        document = yaml.safe_load(path.read_text(encoding="utf-8"))
+        document = load_yaml(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError) as error:
         raise ReportsDeclarationError(f"{path}: cannot be read ({error}); restore it from git") from None
     except yaml.YAMLError as error:
@@ -247,12 +249,18 @@ def load_declaration(path: Path | None = None) -> tuple[ReportSpec, ...]:
 # ------------------------------------------------------------------ expansion
 
 
-def relative(path: Path) -> str:
-    """``path`` relative to the project root when inside it (for messages and build records)."""
+def relative(path: Path | str) -> str:
+    """``path`` relative to the project root when inside it (for messages and build records).
+
+    String work rather than ``Path.relative_to``: a build plans thousands of paths.
+    """
+    text, root = str(path), str(paths.ROOT)
+    if text.startswith(root + "/") and ".." not in text:
+        return text[len(root) + 1:]
     try:
         return str(Path(path).relative_to(paths.ROOT))
     except ValueError:
-        return str(path)
+        return text
 
 
 def _files_under(folder: Path, pattern: str = "*") -> tuple[Path, ...]:
@@ -264,8 +272,18 @@ def _files_under(folder: Path, pattern: str = "*") -> tuple[Path, ...]:
     ))
 
 
-def input_files(group: str, scope: BuildScope, prepared: Sequence[Path]) -> tuple[Path, ...]:
-    """The files of one named input group (see ``INPUT_GROUPS``)."""
+def input_files(
+    group: str, scope: BuildScope, prepared: Sequence[Path], listed: dict | None = None
+) -> tuple[Path, ...]:
+    """The files of one named input group (see ``INPUT_GROUPS``).
+
+    ``listed``: a cache of the groups already listed while planning one build (folders are walked once).
+    """
+    if listed is not None:
+        key = (group, scope.registrations_dir, scope.boundary_path, tuple(prepared))
+        if key not in listed:
+            listed[key] = input_files(group, scope, prepared)
+        return listed[key]
     if group == "registration_sheets":
         return _files_under(scope.registrations_dir or paths.REGISTRATIONS_RAW_DIR)
     if group == "reference_tables":
@@ -283,9 +301,9 @@ def _district_briefs(phase: Phase, mode: str) -> list[str]:
     if mode == "none":
         return []
     if mode == "all":
-        from helpers.reference.tables import load_districts
+        from helpers.reference.names import district_names
 
-        return list(load_districts()["district"])
+        return list(district_names())
     return list(phase.event_districts)
 
 
@@ -307,7 +325,7 @@ def _contexts(spec: ReportSpec, scope: BuildScope) -> list[dict[str, str]]:
 
 def _values(context: Mapping[str, str], scope: BuildScope, phases: Mapping[str, Phase]) -> dict[str, str]:
     from helpers.presentation.i18n import district_name
-    from helpers.reference.tables import slugify
+    from helpers.reference.names import slugify
 
     lang = context.get("lang", "en")
     phase = phases.get(context.get("phase", ""))
@@ -334,7 +352,9 @@ def _fill(template: str, values: Mapping[str, str], spec: ReportSpec) -> str:
         ) from None
 
 
-def _job(spec: ReportSpec, values: dict[str, str], scope: BuildScope, prepared: Sequence[Path]) -> Job:
+def _job(
+    spec: ReportSpec, values: dict[str, str], scope: BuildScope, prepared: Sequence[Path], listed: dict
+) -> Job:
     lang = values.get("lang", "en")
     title_template = spec.title.get(lang, spec.title["en"])
     out_dir = _fill(spec.out_dir, values, spec)
@@ -343,7 +363,7 @@ def _job(spec: ReportSpec, values: dict[str, str], scope: BuildScope, prepared: 
     values = {**values, "out_dir": relative(paths.REPORTS_DIR / out_dir), "report_key": key}
     parameters = {name: _fill(v, values, spec) for name, v in spec.parameters.items()}
     phase = next((p for p in scope.phases if p.id == values.get("phase")), None)
-    inputs = tuple(dict.fromkeys(p for group in spec.inputs for p in input_files(group, scope, prepared)))
+    inputs = tuple(dict.fromkeys(p for group in spec.inputs for p in input_files(group, scope, prepared, listed)))
     return Job(
         key=key,
         report_id=spec.id,
@@ -389,8 +409,9 @@ def plan_jobs(
             )
     prepared = tuple(paths.ROOT / o for s in specs if s.stage == "prepare" for o in s.outputs)
     phases = {p.id: p for p in scope.phases}
+    listed: dict = {}
     jobs = [
-        _job(spec, _values(context, scope, phases), scope, prepared)
+        _job(spec, _values(context, scope, phases), scope, prepared, listed)
         for stage in stages
         for spec in specs if spec.stage == stage
         for context in _contexts(spec, scope)

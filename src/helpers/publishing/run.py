@@ -16,7 +16,7 @@ import html
 import logging
 import threading
 import time
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from helpers.errors import MissingFilesError
@@ -83,8 +83,15 @@ class JobResult:
         )
 
     def to_record(self) -> dict:
-        """The result as plain data (for ``build.json`` and the build's state)."""
-        return asdict(self)
+        """The result as plain data (for ``build.json`` and the build's state).
+
+        A shallow copy, not ``dataclasses.asdict``'s deep one: the record is written as JSON at once, and a
+        build with nothing to do makes one record per report.
+        """
+        record = dict(vars(self))
+        record["pages"] = [dict(vars(page)) for page in self.pages]
+        record["files"] = [dict(vars(item)) for item in self.files]
+        return record
 
     @classmethod
     def from_record(cls, job: Job, record: dict) -> JobResult:
@@ -210,6 +217,7 @@ def run_job(job: Job, pool: KernelPool, inputs: dict[str, str], *, is_synthetic:
     result.files = [FileResult(a.kind, relative(job.out_dir / a.file_name)) for a in job.artifacts]
     executed = nbformat.read(str(temporary), as_version=4)
     result.pages = [_write_page(job, page, executed, is_synthetic) for page in job.pages]
+    job.executed_path.parent.mkdir(parents=True, exist_ok=True)
     temporary.replace(job.executed_path)
     result.executed_notebook = relative(job.executed_path)
     stem = Path(job.executed_name).stem

@@ -21,6 +21,7 @@ import yaml
 
 from helpers.errors import ReferenceDataError
 from helpers import paths
+from helpers.reference.names import DISTRICTS_FILE, NEIGHBOURS_FILE, neighbour_pairs, slugify
 
 UP = "Uttar Pradesh"
 INDIA = "India"
@@ -48,8 +49,6 @@ def provenance(name: str) -> dict:
 
 
 # ---------------------------------------------------------------- districts
-
-DISTRICTS_FILE = "up_districts_master.csv"
 
 _districts_schema = pa.DataFrameSchema(
     {
@@ -88,11 +87,6 @@ def load_districts() -> pd.DataFrame:
     frame["slug"] = frame["district"].map(slugify)
     frame["is_created_after_2011"] = frame["census2011_code"].isna()
     return frame.sort_values("district").reset_index(drop=True)
-
-
-def slugify(name: str) -> str:
-    """Lower-case, hyphenated ASCII form of a district name: 'Gautam Buddha Nagar' -> 'gautam-buddha-nagar'."""
-    return re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-")
 
 
 # ------------------------------------------------------------ census 2011
@@ -154,8 +148,6 @@ def district_base(districts: pd.DataFrame | None = None) -> pd.DataFrame:
 
 # ------------------------------------------------------------- neighbours
 
-NEIGHBOURS_FILE = "up_district_centroids_adjacency.csv"
-
 _neighbours_schema = pa.DataFrameSchema(
     {
         "district": pa.Column(str, unique=True),
@@ -176,14 +168,13 @@ def load_centroids() -> pd.DataFrame:
 
 
 def load_neighbours() -> pd.DataFrame:
-    """Neighbour pairs (``district``, ``neighbour``) of districts sharing a border, both directions."""
-    frame = load_centroids()
-    pairs = frame[["district", "neighbours_in_UP"]].assign(
-        neighbour=frame["neighbours_in_UP"].fillna("").str.split(";")
-    )
-    pairs = pairs.explode("neighbour")
-    pairs = pairs[pairs["neighbour"].str.len() > 0]
-    return pairs[["district", "neighbour"]].reset_index(drop=True)
+    """Neighbour pairs (``district``, ``neighbour``) of districts sharing a border, both directions.
+
+    The file is checked against its schema first (``load_centroids``); the pairs are
+    ``names.neighbour_pairs``, the one reading of the ``neighbours_in_UP`` column.
+    """
+    load_centroids()
+    return pd.DataFrame(list(neighbour_pairs()), columns=["district", "neighbour"])
 
 
 # ------------------------------------------------------------ GI products

@@ -73,3 +73,20 @@ def test_weight_range_keeps_the_weight_axis():
     assert [(a.axisTag, a.minValue, a.maxValue) for a in ranged["fvar"].axes] == [("wght", 400, 700)]
     css = fonts.font_face_css(HINDI_SENTENCE, weights=(400, 700))
     assert "font-weight: 400 700;" in css
+
+
+def test_a_subset_is_kept_between_builds_under_a_name_made_from_its_inputs(tmp_path, monkeypatch):
+    from helpers import paths
+
+    monkeypatch.setattr(paths, "PROCESSED_DIR", tmp_path)
+    font_path = str(devanagari_font_path())
+    fonts.subset_font.cache_clear()
+    first = fonts.subset_font(font_path, "कखग")
+    kept = list((tmp_path / fonts.FONT_CACHE_DIR_NAME).iterdir())
+    assert len(kept) == 1 and kept[0].read_bytes() == first
+    kept[0].write_bytes(b"marker: read from the folder")
+    fonts.subset_font.cache_clear()
+    assert fonts.subset_font(font_path, "कखग") == b"marker: read from the folder"
+    other = fonts.subset_font(font_path, "कखगघ")
+    assert other != first and len(list((tmp_path / fonts.FONT_CACHE_DIR_NAME).iterdir())) == 2
+    fonts.subset_font.cache_clear()

@@ -26,6 +26,7 @@ import fcntl
 import json
 import logging
 import os
+import threading
 import time
 import traceback
 from collections.abc import Callable, Iterator, Sequence
@@ -211,6 +212,11 @@ def run_stage(stage_jobs: Sequence[Job], run_context: dict) -> list[JobResult]:
                 run_context["progress"](results[job.key])
         else:
             to_run.append((job, fingerprint, inputs))
+    if to_run and not run_context.get("renderer_warmed"):
+        from helpers.publishing.run import warm_up_renderer
+
+        run_context["renderer_warmed"] = True
+        threading.Thread(target=warm_up_renderer, name="warm-up-renderer", daemon=True).start()
     if to_run:
         with ThreadPoolExecutor(max_workers=min(run_context["parallel"], len(to_run))) as executor:
             for result in executor.map(lambda item: _execute_one(*item, run_context), to_run):

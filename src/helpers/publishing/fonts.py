@@ -15,6 +15,8 @@ rule goes in the page (``render``), the font of charts (``presentation.charts``)
 from __future__ import annotations
 
 import base64
+import contextlib
+import hashlib
 import html
 import io
 import re
@@ -27,6 +29,8 @@ from fontTools.varLib import instancer
 
 #: The CSS family name the stylesheet puts first in ``--kit-font``.
 FONT_FAMILY = "KitDevanagari"
+#: Folder under ``data/processed/`` where subset fonts are kept between builds.
+FONT_CACHE_DIR_NAME = "cache/fonts"
 #: Code points the embedded font serves (``unicode-range``); other text keeps the system font.
 UNICODE_RANGE = "U+0900-097F, U+1CD0-1CFF, U+A8E0-A8FF, U+200C-200D, U+25CC, U+20B9"
 #: Weight kept by default: regular only (bold text is emboldened by the browser). The
@@ -95,9 +99,26 @@ def _subset_options(flavor: str) -> subset.Options:
     return options
 
 
+def _cache_path(font_path: str, characters: str, weights: Weights, flavor: str) -> Path:
+    """Where a subset is kept between builds: named by what it is made from (font bytes, characters,
+    weights, format, fontTools' version), so a changed input never finds a stale file."""
+    import fontTools
+
+    from helpers import paths
+    from helpers.files import sha256_file
+
+    key = hashlib.sha256(
+        "|".join((sha256_file(Path(font_path)), characters, repr(weights), flavor, fontTools.version)).encode()
+    ).hexdigest()[:32]
+    return paths.PROCESSED_DIR / FONT_CACHE_DIR_NAME / f"{key}.{flavor}"
+
+
 @lru_cache(maxsize=64)
 def subset_font(font_path: Path | str, characters: str, *, weights: Weights = REGULAR_WEIGHT) -> bytes:
     """Subset the font to the glyphs ``characters`` can need; return WOFF2 (with brotli) or WOFF bytes.
+
+    Subsetting takes seconds, so a subset is kept in ``data/processed/cache/fonts/`` (see
+    :func:`_cache_path`) and read from there by later builds.
 
     Args:
         font_path: a TrueType font (variable or static).
@@ -107,7 +128,12 @@ def subset_font(font_path: Path | str, characters: str, *, weights: Weights = RE
     Returns:
         The subset font file's bytes, flavoured as :func:`font_format` says.
     """
+    from helpers.files import write_atomically
+
     flavor = "woff2" if has_brotli() else "woff"
+    cached = _cache_path(str(font_path), characters, weights, flavor)
+    if cached.is_file():
+        return cached.read_bytes()
     font = TTFont(io.BytesIO(_pinned_font_bytes(str(font_path), weights)))
     subsetter = subset.Subsetter(_subset_options(flavor))
     subsetter.populate(text=characters)
@@ -115,6 +141,9 @@ def subset_font(font_path: Path | str, characters: str, *, weights: Weights = RE
     font.flavor = flavor
     buffer = io.BytesIO()
     font.save(buffer)
+    with contextlib.suppress(OSError):  # a read-only data folder only costs the next build the seconds
+        cached.parent.mkdir(parents=True, exist_ok=True)
+        write_atomically(cached, buffer.getvalue())
     return buffer.getvalue()
 
 

@@ -16,6 +16,7 @@ import os
 import queue
 import subprocess
 import threading
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -75,26 +76,41 @@ class KernelPool:
             stdout=subprocess.DEVNULL,  # the kernel's own start-up chatter; errors arrive as messages
             stderr=subprocess.DEVNULL,
         )
-        self._run(manager, KERNEL_WARMUP)
+        self._run(manager, KERNEL_WARMUP, wait_for_ready=True)
         return manager
 
     @staticmethod
-    async def _run_async(manager, code: str, timeout: float) -> None:
+    async def _run_async(manager, code: str, timeout: float, wait_for_ready: bool) -> None:
+        """Run ``code`` in the kernel and wait for its reply on the shell channel.
+
+        Only the shell channel is opened: the code's output is not wanted, and a client that
+        also subscribes to the output channel must first wait for it to connect (``wait_for_ready``
+        takes 0.2 s, once per notebook). A new kernel is waited for once, before its warm-up.
+        """
         client = manager.client()
-        client.start_channels()
+        client.start_channels(shell=True, iopub=wait_for_ready, stdin=False, hb=False, control=False)
         try:
-            await client.wait_for_ready(timeout=timeout)
-            reply = await client.execute_interactive(code, timeout=timeout, store_history=False, output_hook=lambda _m: None)
+            if wait_for_ready:
+                await client.wait_for_ready(timeout=timeout)
+            msg_id = client.execute(code, silent=True, store_history=False)
+            deadline = time.monotonic() + timeout
+            while True:
+                remaining = deadline - time.monotonic()
+                if remaining <= 0:
+                    raise TimeoutError(f"the kernel did not answer within {timeout:.0f} s")
+                reply = await client.get_shell_msg(timeout=remaining)
+                if reply.get("parent_header", {}).get("msg_id") == msg_id:
+                    break
             if reply["content"].get("status") != "ok":
                 log.debug("kernel setup code failed: %s", reply["content"].get("evalue"))
         finally:
             client.stop_channels()
 
     @classmethod
-    def _run(cls, manager, code: str, timeout: float = 120) -> None:
+    def _run(cls, manager, code: str, timeout: float = 120, *, wait_for_ready: bool = False) -> None:
         from jupyter_core.utils import run_sync
 
-        run_sync(cls._run_async)(manager, code, timeout)
+        run_sync(cls._run_async)(manager, code, timeout, wait_for_ready)
 
     @staticmethod
     def _call(manager, method: str, **kwargs):

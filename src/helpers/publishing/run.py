@@ -146,6 +146,26 @@ def error_page(job: Job, error: dict) -> str:
     )
 
 
+def warm_up_renderer() -> None:
+    """Import nbconvert and load the page templates of every audience, once per process.
+
+    The build starts this in a thread while the first kernel starts (seconds in which this
+    process only waits), so the first page is not slower than the others.
+    """
+    import nbformat
+
+    from helpers.publishing import pages
+    from helpers.vocabulary import AUDIENCES
+
+    empty = nbformat.v4.new_notebook()
+    with _render_lock:
+        for audience in AUDIENCES:
+            try:
+                pages.notebook_to_html(empty, audience=audience, title="warm-up")
+            except Exception:  # noqa: BLE001 - only a head start: the job's own render reports any problem
+                log.debug("warming up the %s renderer failed", audience, exc_info=True)
+
+
 def _execute(job: Job, pool: KernelPool, temporary: Path) -> None:
     import papermill
 

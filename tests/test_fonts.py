@@ -76,17 +76,23 @@ def test_weight_range_keeps_the_weight_axis():
 
 
 def test_a_subset_is_kept_between_builds_under_a_name_made_from_its_inputs(tmp_path, monkeypatch):
-    from helpers import paths
-
-    monkeypatch.setattr(paths, "PROCESSED_DIR", tmp_path)
+    monkeypatch.setenv(fonts.CACHE_DIR_ENV, str(tmp_path))
     font_path = str(devanagari_font_path())
     fonts.subset_font.cache_clear()
     first = fonts.subset_font(font_path, "कखग")
-    kept = list((tmp_path / fonts.FONT_CACHE_DIR_NAME).iterdir())
+    kept = list(tmp_path.iterdir())
     assert len(kept) == 1 and kept[0].read_bytes() == first
     kept[0].write_bytes(b"marker: read from the folder")
     fonts.subset_font.cache_clear()
     assert fonts.subset_font(font_path, "कखग") == b"marker: read from the folder"
     other = fonts.subset_font(font_path, "कखगघ")
-    assert other != first and len(list((tmp_path / fonts.FONT_CACHE_DIR_NAME).iterdir())) == 2
+    assert other != first and len(list(tmp_path.iterdir())) == 2
     fonts.subset_font.cache_clear()
+
+
+def test_the_cache_is_the_machines_like_matplotlibs(tmp_path, monkeypatch):
+    monkeypatch.delenv(fonts.CACHE_DIR_ENV, raising=False)
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    assert fonts.cache_dir() == tmp_path / fonts.CACHE_APP_NAME / "fonts"
+    monkeypatch.setenv(fonts.CACHE_DIR_ENV, str(tmp_path / "given"))
+    assert fonts.cache_dir() == tmp_path / "given"

@@ -130,6 +130,11 @@ def test_analyst_page_keeps_code_and_stderr(analyst_html):
     assert "something noisy" in analyst_html
     assert re.search(r"In(&nbsp;|\s)\[3\]:", analyst_html)
     assert '<span class="n">load_registrations_secret_call</span>' in analyst_html  # highlighted
+    assert ".highlight .k {" in analyst_html  # with the highlighting stylesheet
+
+
+def test_a_brief_carries_no_code_highlighting_stylesheet(brief_html):
+    assert ".highlight .hll" not in brief_html and "linenos" not in brief_html
 
 
 def test_text_from_input_files_is_escaped(brief_html):

@@ -183,10 +183,10 @@ def figure_png(fig: Figure) -> bytes:
 
     Charts are optimised once, here, so the executed notebook, its pages and its PDF all carry the small image.
     """
-    from helpers.presentation.images import optimise_png
+    from helpers.presentation.images import INTERMEDIATE_PNG_OPTIONS, optimise_png
 
     buffer = io.BytesIO()
-    fig.savefig(buffer, format="png", bbox_inches="tight")
+    fig.savefig(buffer, format="png", bbox_inches="tight", pil_kwargs=INTERMEDIATE_PNG_OPTIONS)
     plt.close(fig)
     return optimise_png(buffer.getvalue())
 

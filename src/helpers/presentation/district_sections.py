@@ -282,7 +282,6 @@ def write_share_card(
         The alt text.
     """
     from helpers.presentation.share_cards import share_card_png
-    from helpers.presentation.images import optimise_png
 
     day = briefs.format_day(standing.as_of_date, lang)
     source = _t("card_source", lang, date=day, basis=progress_sections.target_basis_text(basis, lang))
@@ -290,7 +289,6 @@ def write_share_card(
     alt = share_card_png(path, title=title, figures=card_figures(standing, lang), grade=grade,
                          change=card_change(standing, lang, small_count_threshold), as_of=day, source_line=source,
                          is_synthetic=is_synthetic, lang=lang)
-    write_atomically(path, optimise_png(Path(path).read_bytes()))
     write_atomically(Path(f"{path}.alt.txt"), alt + "\n")
     return alt
 

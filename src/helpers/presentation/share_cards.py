@@ -212,7 +212,7 @@ def share_card_png(
     is_synthetic: bool,
     lang: str,
 ) -> str:
-    """Write a 1080 x 1350 PNG share card to ``path`` (atomically) and return its alt text.
+    """Write a 1080 x 1350 PNG share card to ``path`` (atomically, optimised) and return its alt text.
 
     Args:
         path: the PNG to write (e.g. ``reports/phase-1/cards/varanasi.hi.png``).
@@ -234,10 +234,12 @@ def share_card_png(
     """
     words = {"title": title, "figures": figures, "grade": grade, "change": change, "as_of": as_of,
              "source_line": source_line, "is_synthetic": is_synthetic, "lang": lang}
+    from helpers.presentation.images import INTERMEDIATE_PNG_OPTIONS, optimise_png
+
     fig = draw_share_card(**words)
     buffer = io.BytesIO()
     fig.savefig(buffer, format="png", dpi=_DPI, facecolor="white", metadata={"Software": None},
-                pil_kwargs={"optimize": True})
+                pil_kwargs=INTERMEDIATE_PNG_OPTIONS)
     plt.close(fig)
-    write_atomically(path, buffer.getvalue())
+    write_atomically(path, optimise_png(buffer.getvalue()))
     return card_alt_text(**words)

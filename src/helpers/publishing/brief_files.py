@@ -30,7 +30,6 @@ from helpers.files import write_atomically
 from helpers.presentation import columns as registry
 from helpers.presentation import i18n
 from helpers.presentation.share_cards import share_card_png
-from helpers.presentation import images
 from helpers.publishing import ledger, workbook
 
 #: Keys of the summary JSON, as the index reads them.
@@ -98,7 +97,6 @@ def write_share_card(
     path = Path(out_dir) / f"{name}{lang_suffix(lang)}.png"
     alt_text = share_card_png(path, title=title, figures=list(figures), grade=grade, change=change, as_of=as_of,
                               source_line=source_line, is_synthetic=is_synthetic, lang=lang)
-    write_atomically(path, images.optimise_png(path.read_bytes()))
     write_atomically(path.with_name(path.name + ".alt.txt"), alt_text + "\n")
     return path, alt_text
 

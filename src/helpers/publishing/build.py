@@ -217,6 +217,7 @@ def run_stage(stage_jobs: Sequence[Job], run_context: dict) -> list[JobResult]:
 
         run_context["renderer_warmed"] = True
         threading.Thread(target=warm_up_renderer, name="warm-up-renderer", daemon=True).start()
+        run_context["pool"].prestart()
     if to_run:
         with ThreadPoolExecutor(max_workers=min(run_context["parallel"], len(to_run))) as executor:
             for result in executor.map(lambda item: _execute_one(*item, run_context), to_run):

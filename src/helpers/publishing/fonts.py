@@ -29,8 +29,10 @@ from fontTools.varLib import instancer
 
 #: The CSS family name the stylesheet puts first in ``--kit-font``.
 FONT_FAMILY = "KitDevanagari"
-#: Folder under ``data/processed/`` where subset fonts are kept between builds.
-FONT_CACHE_DIR_NAME = "cache/fonts"
+#: Where subset fonts are kept between builds and projects on this machine (like matplotlib's font
+#: cache): ``$GEM_KIT_CACHE_DIR``, else ``$XDG_CACHE_HOME/gem-up-onboarding-kit``, else ``~/.cache/...``.
+CACHE_DIR_ENV = "GEM_KIT_CACHE_DIR"
+CACHE_APP_NAME = "gem-up-onboarding-kit"
 #: Code points the embedded font serves (``unicode-range``); other text keeps the system font.
 UNICODE_RANGE = "U+0900-097F, U+1CD0-1CFF, U+A8E0-A8FF, U+200C-200D, U+25CC, U+20B9"
 #: Weight kept by default: regular only (bold text is emboldened by the browser). The
@@ -99,25 +101,35 @@ def _subset_options(flavor: str) -> subset.Options:
     return options
 
 
+def cache_dir() -> Path:
+    """The folder of this machine's subset fonts (see :data:`CACHE_DIR_ENV`)."""
+    import os
+
+    given = os.environ.get(CACHE_DIR_ENV)
+    if given:
+        return Path(given)
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / CACHE_APP_NAME / "fonts"
+
+
 def _cache_path(font_path: str, characters: str, weights: Weights, flavor: str) -> Path:
     """Where a subset is kept between builds: named by what it is made from (font bytes, characters,
     weights, format, fontTools' version), so a changed input never finds a stale file."""
     import fontTools
 
-    from helpers import paths
     from helpers.files import sha256_file
 
     key = hashlib.sha256(
         "|".join((sha256_file(Path(font_path)), characters, repr(weights), flavor, fontTools.version)).encode()
     ).hexdigest()[:32]
-    return paths.PROCESSED_DIR / FONT_CACHE_DIR_NAME / f"{key}.{flavor}"
+    return cache_dir() / f"{key}.{flavor}"
 
 
 @lru_cache(maxsize=64)
 def subset_font(font_path: Path | str, characters: str, *, weights: Weights = REGULAR_WEIGHT) -> bytes:
     """Subset the font to the glyphs ``characters`` can need; return WOFF2 (with brotli) or WOFF bytes.
 
-    Subsetting takes seconds, so a subset is kept in ``data/processed/cache/fonts/`` (see
+    Subsetting takes seconds, so a subset is kept in :func:`cache_dir` (named by
     :func:`_cache_path`) and read from there by later builds.
 
     Args:
@@ -141,7 +153,7 @@ def subset_font(font_path: Path | str, characters: str, *, weights: Weights = RE
     font.flavor = flavor
     buffer = io.BytesIO()
     font.save(buffer)
-    with contextlib.suppress(OSError):  # a read-only data folder only costs the next build the seconds
+    with contextlib.suppress(OSError):  # an unwritable cache only costs the next build the seconds
         cached.parent.mkdir(parents=True, exist_ok=True)
         write_atomically(cached, buffer.getvalue())
     return buffer.getvalue()

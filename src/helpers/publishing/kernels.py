@@ -57,6 +57,34 @@ class KernelPool:
         self._started = 0
         self._lock = threading.Lock()
         self._all: list = []
+        self._closed = False
+
+    def prestart(self) -> None:
+        """Start the pool's kernels now, each in a thread of its own, instead of when first lent.
+
+        A build calls this when it has notebooks to run: the second kernel then starts (and imports
+        the kit) while the first runs the prepare notebook, not after it.
+        """
+        with self._lock:
+            count = self.size - self._started
+            self._started += count
+        for _ in range(count):
+            threading.Thread(target=self._prestart_one, name="kernel-prestart", daemon=True).start()
+
+    def _prestart_one(self) -> None:
+        try:
+            manager = self._start_and_register()
+        except Exception:  # noqa: BLE001 - the kernel is started again when it is first lent (None below)
+            log.debug("starting a kernel ahead of time failed", exc_info=True)
+            self._idle.put(None)
+            return
+        with self._lock:
+            closed = self._closed
+        if closed:  # the build ended while this kernel started
+            with contextlib.suppress(Exception):
+                self._call(manager, "shutdown_kernel", now=True)
+            return
+        self._idle.put(manager)
 
     def _start_kernel(self):
         from jupyter_client.manager import AsyncKernelManager
@@ -130,6 +158,8 @@ class KernelPool:
                 if may_start:
                     self._started += 1
             manager = self._start_and_register() if may_start else self._idle.get()
+        if manager is None:  # a kernel started ahead of time failed to start: start it now
+            manager = self._start_and_register()
         try:
             if self._call(manager, "is_alive"):
                 self._run(manager, KERNEL_RESET)
@@ -157,6 +187,9 @@ class KernelPool:
         return manager
 
     def shutdown(self) -> None:
-        for manager in self._all:
+        with self._lock:
+            self._closed = True
+            managers = list(self._all)
+        for manager in managers:
             with contextlib.suppress(Exception):
                 self._call(manager, "shutdown_kernel", now=True)

@@ -117,9 +117,13 @@ def prepare_for_audience(
 def _exporter(audience: str):
     """One nbconvert HTMLExporter per audience, built once per process (template loading is slow)."""
     from nbconvert import HTMLExporter
+    from traitlets.config import Config
 
     include_code = bool(audience_rules()[audience].get("include_code", True))
+    # a page without code needs no code-highlighting stylesheet (4.5 KB on every brief)
+    config = Config({"CSSHTMLHeaderPreprocessor": {"enabled": include_code}})
     return HTMLExporter(
+        config=config,
         template_name=NBCONVERT_TEMPLATE_NAME,
         extra_template_basedirs=[str(NBCONVERT_TEMPLATES_DIR)],
         exclude_input=not include_code,
@@ -213,7 +217,7 @@ def notebook_to_html(
     resources = {"kit": {
         "audience": audience, "lang": lang, "title": title, "css": stylesheet(), "print_css": print_css,
         "font_css": _FONT_PLACEHOLDER, "banners": banners, "footer": footer or "",
-    }}
+    }, "inlining": {"css": []}}  # filled by nbconvert's highlighting preprocessor where the template has it
     exporter = _exporter(audience)
     exporter.language_code = lang
     body, _ = exporter.from_notebook_node(prepared, resources=resources)

@@ -132,3 +132,15 @@ def test_bad_boolean_says_what_to_write():
 )
 def test_coded_values(text, kind, value):
     assert parse_coded(text, kind) == value
+
+
+def test_the_bulk_search_before_the_excel_error_and_scientific_checks_misses_none():
+    from helpers.ingest import distinct, parsing
+
+    values = [f"UPGEM-2021-{i:06d}" for i in range(5000)] + ["#N/A", " #div/0! ", "2.02111E+11", "1,5e3", None, "E17"]
+    excel = distinct.may_match(values, parsing.EXCEL_ERROR_MARK_RE2)
+    scientific = distinct.may_match(values, parsing.SCIENTIFIC_PATTERN)
+    assert excel.sum() == 2 and scientific.sum() == 2  # in bulk only these are looked at in Python
+    assert [v for v in values if parsing.is_excel_error(v)] == [v for v, m in zip(values, excel) if m]
+    assert [v for v in values if parsing.is_scientific_notation(v)] == [v for v, m in zip(values, scientific) if m]
+    assert list(distinct.may_match(values[-6:], parsing.SCIENTIFIC_PATTERN)) == [True] * 4 + [False, True]  # few: every string

@@ -101,6 +101,20 @@ def simple_mask(values: Sequence[object]) -> np.ndarray:
     )
 
 
+def may_match(values: Sequence[object], pattern_re2: str) -> np.ndarray:
+    """True for each value that is a string in which ``pattern_re2`` (RE2 syntax) is found; False for others.
+
+    A cheap filter before a check in Python: with many values the search runs in bulk (pyarrow),
+    so only the few values it flags are looked at one by one. With few values, or values that are
+    not all strings, every string is flagged (the check in Python then decides).
+    """
+    if len(values) >= _BULK_MIN:
+        arrow = arrow_strings(values)
+        if arrow is not None:
+            return pc.match_substring_regex(arrow, pattern_re2).fill_null(False).to_numpy(zero_copy_only=False)
+    return np.fromiter((isinstance(v, str) for v in values), dtype=bool, count=len(values))
+
+
 def map_unless_simple(values: Sequence[object], function: Callable[[object], object], simple: np.ndarray) -> list[object]:
     """``function`` of each value, where a plain token stands for itself (``function(v) == v`` for those)."""
     return [v if is_simple else function(v) for v, is_simple in zip(values, simple)]

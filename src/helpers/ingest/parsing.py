@@ -52,8 +52,12 @@ _INVISIBLE = dict.fromkeys(
 EXCEL_ERROR_VALUES = frozenset(
     {"#N/A", "#N/A!", "#REF!", "#DIV/0!", "#VALUE!", "#NAME?", "#NULL!", "#NUM!", "#SPILL!", "#CALC!", "#GETTING_DATA"}
 )
-#: An id Excel turned into a number in scientific notation (``2.02111E+11``).
-_SCIENTIFIC = re.compile(r"^[+-]?\d+(?:[.,]\d+)?[eE][+-]?\d+$")
+#: What every Excel error value holds (RE2, for a bulk search before ``is_excel_error``).
+EXCEL_ERROR_MARK_RE2 = "#"
+#: An id Excel turned into a number in scientific notation (``2.02111E+11``); the same pattern in
+#: Python's ``re`` and in RE2 (pyarrow's bulk search, before ``is_scientific_notation``).
+SCIENTIFIC_PATTERN = r"^[+-]?\d+(?:[.,]\d+)?[eE][+-]?\d+$"
+_SCIENTIFIC = re.compile(SCIENTIFIC_PATTERN)
 _DATE_FIX = "write the date as YYYY-MM-DD (2021-11-05) or as DD-Mon-YYYY (05-Nov-2021)"
 
 

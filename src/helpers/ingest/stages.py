@@ -164,7 +164,10 @@ def reject_excel_errors(rows: SheetRows) -> StageResult:
     raw = {}
     for column in INPUT_COLUMNS:
         cells = rows.raw[column]
-        flags = [parsing.is_excel_error(v) for v in cells.values]
+        marked = distinct.may_match(cells.values, parsing.EXCEL_ERROR_MARK_RE2)
+        if not marked.any():
+            continue
+        flags = [bool(m) and parsing.is_excel_error(v) for v, m in zip(cells.values, marked)]
         if not any(flags):
             continue
         errors.add_by_value(column, cells, [
@@ -222,7 +225,11 @@ def parse_ids(rows: SheetRows) -> StageResult:
         cells = rows.raw[column]
         ids, id_keys[column] = parsed_ids(cells)
         parsed[column] = cells.with_values(ids)
-        errors.add_by_value(column, cells, [_id_problem(i, k) for i, k in zip(ids, pii.id_pii_kinds(ids))])
+        kinds = pii.id_pii_kinds(ids)
+        marked = distinct.may_match(ids, parsing.SCIENTIFIC_PATTERN)
+        errors.add_by_value(column, cells, [
+            _id_problem(i, k) if (k is not None or m) else None for i, k, m in zip(ids, kinds, marked)
+        ])
     return StageResult(rows.with_(parsed=parsed, id_keys=id_keys), errors)
 
 

@@ -30,7 +30,7 @@ from fontTools.varLib import instancer
 #: The CSS family name the stylesheet puts first in ``--kit-font``.
 FONT_FAMILY = "KitDevanagari"
 #: Where subset fonts are kept between builds and projects on this machine (like matplotlib's font
-#: cache): ``$GEM_KIT_CACHE_DIR``, else ``$XDG_CACHE_HOME/gem-up-onboarding-kit``, else ``~/.cache/...``.
+#: cache): ``$GEM_KIT_CACHE_DIR``, else ``$XDG_CACHE_HOME/gem-up-onboarding-kit/fonts``, else ``~/.cache/...``.
 CACHE_DIR_ENV = "GEM_KIT_CACHE_DIR"
 CACHE_APP_NAME = "gem-up-onboarding-kit"
 #: Code points the embedded font serves (``unicode-range``); other text keeps the system font.

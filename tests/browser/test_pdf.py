@@ -32,12 +32,10 @@ def _page_texts(pdf_path: Path) -> list[str]:
     return [" ".join(unicodedata.normalize("NFKC", page.extract_text() or "").split()) for page in reader.pages]
 
 
-def _a4_boxes(data: bytes) -> set[tuple[float, ...]]:
-    return {tuple(float(v) for v in box.split()[2:]) for box in re.findall(rb"/MediaBox\s*\[([^\]]*)\]", data)}
-
-
-def _is_a4(data: bytes) -> bool:
-    boxes = _a4_boxes(data)
+def _is_a4(pdf_path: Path) -> bool:
+    """Every page of the PDF is A4 (read with pypdf: the page objects sit in compressed object streams)."""
+    pypdf = pytest.importorskip("pypdf")
+    boxes = {(float(page.mediabox.width), float(page.mediabox.height)) for page in pypdf.PdfReader(str(pdf_path)).pages}
     return bool(boxes) and all(abs(w - A4_POINTS[0]) < 2 and abs(h - A4_POINTS[1]) < 2 for w, h in boxes)
 
 
@@ -45,9 +43,8 @@ def test_print_pdf_writes_a4_pages(chromium, reports_dir, tmp_path):
     brief = next(iter(sorted(reports_dir.rglob("brief*.html"))), None) or reports_dir / "index.html"
     out = tmp_path / "brief.pdf"
     assert pdf.print_pdf(brief, out) is True
-    data = out.read_bytes()
-    assert data.startswith(b"%PDF")
-    assert _is_a4(data)
+    assert out.read_bytes().startswith(b"%PDF")
+    assert _is_a4(out)
 
 
 def test_the_build_printed_a4_pdfs_beside_the_phase_briefs(chromium, reports_dir):
@@ -56,7 +53,7 @@ def test_the_build_printed_a4_pdfs_beside_the_phase_briefs(chromium, reports_dir
     for brief in briefs:
         printed = brief.with_suffix(".pdf")
         assert printed.exists(), f"{printed.name} missing beside {brief.name}"
-        assert _is_a4(printed.read_bytes()), brief.name
+        assert _is_a4(printed), brief.name
 
 
 def _page_problems(html_path: Path, pdf_path: Path, *, lang: str, has_notice: bool) -> list[str]:
@@ -85,7 +82,7 @@ def _sample_page(tmp_path: Path, lang: str, title: str, phase: str) -> Path:
     v4 = nbformat.v4
     nb = v4.new_notebook()
     nb.cells = [v4.new_markdown_cell(f"# {title}")] + [
-        v4.new_markdown_cell(f"## {i18n.t('brief.sources', lang)} {n}\n\n" + "Lorem ipsum dolor sit amet. " * 90)
+        v4.new_markdown_cell(f"## {i18n.t('brief.sources', lang)} {n}\n\n" + "Lorem ipsum dolor sit amet. " * 160)
         for n in range(4)
     ]
     page = pages.notebook_to_html(nb, audience="brief", lang=lang, title=title, is_synthetic=True)
@@ -172,3 +169,33 @@ def test_no_built_pdf_draws_its_text_as_outlines(chromium, reports_dir):
     printed = sorted(reports_dir.rglob("*.hi.pdf"))
     assert printed, "no Hindi PDF in the reports folder"
     assert [found for pdf_path in printed for found in _type3_fonts(pdf_path)] == []
+
+
+def _full_colour_images_a_palette_holds(pdf_path: Path) -> list[str]:
+    """Images of a PDF stored as full-colour pixels although they have at most 256 colours."""
+    import numpy as np
+    import pikepdf
+
+    found = []
+    with pikepdf.open(pdf_path) as document:
+        for obj in document.objects:
+            if not isinstance(obj, pikepdf.Stream) or obj.get("/Subtype") != pikepdf.Name.Image:
+                continue
+            if obj.get("/SMask") is not None or isinstance(obj.ColorSpace, pikepdf.Array) and obj.ColorSpace[0] == "/Indexed":
+                continue
+            pixels = np.asarray(pikepdf.PdfImage(obj).as_pil_image().convert("RGB")).reshape(-1, 3)
+            if len(np.unique(pixels, axis=0)) <= 256:
+                found.append(f"{pdf_path.name}: {obj.Width}x{obj.Height} image")
+    return found
+
+
+def test_built_pdfs_are_compacted_palette_images_and_object_streams(chromium, reports_dir):
+    import pikepdf
+
+    printed = sorted(reports_dir.rglob("*.pdf"))
+    assert printed, "no PDF in the reports folder"
+    assert [found for pdf_path in printed for found in _full_colour_images_a_palette_holds(pdf_path)] == []
+    for pdf_path in printed:
+        with pikepdf.open(pdf_path) as document:
+            assert any(obj.get("/Type") == pikepdf.Name.ObjStm for obj in document.objects
+                       if isinstance(obj, pikepdf.Stream)), f"{pdf_path.name}: no compressed object stream"

@@ -18,6 +18,9 @@ import io
 import numpy as np
 from PIL import Image
 
+#: Palette sizes tried in turn; the first close enough is kept. A chart or share card is a few
+#: flat colours and their anti-aliased edges: 32 colours usually hold it, a quarter lighter than 256.
+PALETTE_SIZES: tuple[int, ...] = (32, 256)
 #: Largest mean difference per colour channel (0-255) a palette version may have.
 MAX_MEAN_ERROR = 1.0
 #: Largest difference of any one channel of any pixel a palette version may have.
@@ -44,15 +47,16 @@ def _without_opaque_alpha(image: Image.Image) -> Image.Image:
 
 
 def _palette_version(image: Image.Image) -> Image.Image | None:
-    """A palette copy of ``image`` close enough to it (see the error limits), or None."""
+    """The smallest palette copy of ``image`` (``PALETTE_SIZES``) close enough to it (the error limits), or None."""
     if image.mode in ("P", "L"):
         return None
     method = Image.Quantize.FASTOCTREE if image.mode == "RGBA" else Image.Quantize.MEDIANCUT
-    palette = image.quantize(colors=256, method=method, dither=Image.Dither.NONE)
-    back = np.asarray(palette.convert(image.mode), dtype=np.int16)
-    error = np.abs(back - np.asarray(image, dtype=np.int16))
-    if error.mean() <= MAX_MEAN_ERROR and error.max() <= MAX_PIXEL_ERROR:
-        return palette
+    original = np.asarray(image, dtype=np.int16)
+    for colours in PALETTE_SIZES:
+        palette = image.quantize(colors=colours, method=method, dither=Image.Dither.NONE)
+        error = np.abs(np.asarray(palette.convert(image.mode), dtype=np.int16) - original)
+        if error.mean() <= MAX_MEAN_ERROR and error.max() <= MAX_PIXEL_ERROR:
+            return palette
     return None
 
 

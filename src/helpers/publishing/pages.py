@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import Literal
 
 import nbformat
+import rcssmin
 import yaml
 
 from helpers.errors import RenderError
@@ -135,9 +136,10 @@ def _exporter(audience: str):
 
 
 @lru_cache(maxsize=1)
+@lru_cache(maxsize=1)
 def stylesheet() -> str:
-    """The kit's stylesheet (``templates/static/kit.css``)."""
-    return STYLESHEET_FILE.read_text(encoding="utf-8")
+    """The kit's stylesheet (``templates/static/kit.css``), minified (rcssmin): every page carries it."""
+    return rcssmin.cssmin(STYLESHEET_FILE.read_text(encoding="utf-8"))
 
 
 def banner_sentences(*, lang: str, is_synthetic: bool, is_illustrative: bool) -> list[str]:
@@ -164,7 +166,6 @@ def _print_banner_css(sentences: Sequence[str], lang: str) -> str:
 
 _FONT_PLACEHOLDER = "/* kit: Devanagari font */"
 _DEVANAGARI = re.compile("[\u0900-\u097F]")
-_FIRST_H2 = re.compile(r"<h2(?![^>]*\bclass=)", re.IGNORECASE)
 
 
 def notebook_to_html(
@@ -223,8 +224,7 @@ def notebook_to_html(
     body, _ = exporter.from_notebook_node(prepared, resources=resources)
     if embed_fonts is None and not use_font:
         use_font = bool(_DEVANAGARI.search(body))  # an English page quoting Hindi text must print it too
-    body = body.replace(_FONT_PLACEHOLDER, fonts.font_face_css(body) if use_font else "", 1)
-    return _FIRST_H2.sub('<h2 class="kit-first-section"', body, count=1)
+    return body.replace(_FONT_PLACEHOLDER, fonts.font_face_css(body) if use_font else "", 1)
 
 
 # ---------------------------------------------------- external loads check

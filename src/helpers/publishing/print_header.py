@@ -15,6 +15,8 @@ import datetime as dt
 from functools import lru_cache
 from pathlib import Path
 
+import rcssmin
+
 from helpers.presentation import i18n
 
 #: The stylesheet of the running footer (``templates/static/print.css``).
@@ -25,8 +27,8 @@ DATE_PATTERN = "%d-%m-%Y"
 
 @lru_cache(maxsize=1)
 def print_stylesheet() -> str:
-    """The running footer's stylesheet (``templates/static/print.css``)."""
-    return PRINT_STYLESHEET_FILE.read_text(encoding="utf-8")
+    """The running footer's stylesheet (``templates/static/print.css``), minified (rcssmin)."""
+    return rcssmin.cssmin(PRINT_STYLESHEET_FILE.read_text(encoding="utf-8"))
 
 
 def css_string(text: str) -> str:

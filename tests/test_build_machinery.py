@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import fcntl
 import json
+import queue
 import shutil
 import threading
 import time
@@ -124,6 +125,29 @@ def test_a_declared_notebook_that_does_not_exist_is_named(root: Path) -> None:
 
 
 # ------------------------------------------------------------------ running
+
+
+def test_district_briefs_start_after_the_phase_and_campaign_reports() -> None:
+    jobs = plan.plan_jobs(plan.BuildScope(phases=(load_phases()["1"],), langs=("en",), districts="events"),
+                          stages=("report",))
+    assert jobs[-1].key == "comparison/06_phase_comparison"  # declared last
+    order = [item[0] for item in build.in_running_order([(job, "fingerprint") for job in jobs])]
+    first_district = next(i for i, job in enumerate(order) if job.district is not None)
+    assert all(job.district is None for job in order[:first_district])
+    assert all(job.district is not None for job in order[first_district:])
+    assert "comparison/06_phase_comparison" in [job.key for job in order[:first_district]]
+    whole = [job.key for job in jobs if job.district is None]
+    assert [job.key for job in order[:first_district]] == whole  # declaration order kept within each group
+    assert sorted(job.key for job in order) == sorted(job.key for job in jobs)
+
+
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_every_notebook_starts_on_a_reset_kernel_even_after_a_failure(root: Path, jobs: int) -> None:
+    # the kernels are reused: each is reset when given back, and the reset is waited for before the next notebook
+    entries = [entry(f"isolated_{n}", "is_isolated.ipynb") for n in range(5)]
+    entries.insert(2, entry("bad", "raises.ipynb"))
+    summary = run(root, declare(root, *entries), "1", jobs=jobs)
+    assert statuses(summary) == {**{f"phase-1/isolated_{n}": "ok" for n in range(5)}, "phase-1/bad": "failed"}
 
 
 def test_failures_are_isolated_and_reported_with_their_cell(root: Path) -> None:
@@ -252,17 +276,29 @@ def test_executed_notebooks_are_kept_outside_reports_and_moved_ones_removed(root
     first = summary.results[0]
     assert first.executed_notebook == "data/processed/executed/phase-1/page.ipynb"
     assert (root / first.executed_notebook).is_file()
-    state = json.loads((root / "reports" / build.STATE_FILE_NAME).read_text(encoding="utf-8"))
+    state = json.loads(build.state_path().read_text(encoding="utf-8"))
     state["jobs"]["phase-1/page"]["result"]["outputs"].append("reports/phase-1/page.ipynb")
     state["jobs"]["phase-1/page"]["result"]["outputs"].append("data/raw/keep.csv")  # never removed: not built here
     state["jobs"]["phase-1/page"]["fingerprint"] = "changed"
-    (root / "reports" / build.STATE_FILE_NAME).write_text(json.dumps(state), encoding="utf-8")
+    build.state_path().write_text(json.dumps(state), encoding="utf-8")
     (root / "data" / "raw").mkdir(parents=True)
     (root / "data" / "raw" / "keep.csv").write_text("a\n", encoding="utf-8")
     assert statuses(run(root, declaration, "1")) == {"phase-1/page": "ok"}
     assert not stale.exists(), "what the last run wrote and this one does not is removed from reports/"
     assert (root / "data" / "raw" / "keep.csv").exists()
     assert not list((root / "reports").rglob("*.ipynb"))
+
+
+def test_the_build_state_is_kept_out_of_reports_and_an_old_one_is_moved(root: Path) -> None:
+    declaration = declare(root, entry("page", "succeeds.ipynb"))
+    run(root, declaration, "1")
+    assert build.state_path() == root / "data" / "processed" / "build-state.json"
+    state = build.state_path().read_text(encoding="utf-8")
+    assert not [p.name for p in (root / "reports").iterdir() if "state" in p.name]
+    build.state_path().unlink()
+    (root / "reports" / build.OLD_STATE_FILE_NAME).write_text(state, encoding="utf-8")  # left by an older kit
+    assert statuses(run(root, declaration, "1")) == {"phase-1/page": "skipped"}  # its record is still used
+    assert build.state_path().is_file() and not (root / "reports" / build.OLD_STATE_FILE_NAME).exists()
 
 
 def test_the_facts_of_the_prepared_data_are_read_once_per_version_of_the_file(
@@ -285,3 +321,17 @@ def test_the_facts_of_the_prepared_data_are_read_once_per_version_of_the_file(
     frame.assign(is_synthetic=False).to_parquet(parquet)
     assert build.prepared_data_facts(fingerprints.FileHasher(), state)["is_synthetic"] is False
     assert reads == ["read", "read"]
+
+
+def test_idle_kernels_lend_a_thread_the_kernel_it_used_last() -> None:
+    from helpers.publishing.kernels import IdleKernels
+
+    first, second, third = object(), object(), object()
+    idle = IdleKernels()
+    for kernel in (first, second, third):
+        idle.put(kernel)
+    assert idle.take({id(second)}) is second  # this thread's own kernel, though it waited less long
+    assert idle.take({id(12345)}) is first  # none of its own waits: the one waiting longest
+    assert idle.take(None) is third
+    with pytest.raises(queue.Empty):
+        idle.take(None, block=False)

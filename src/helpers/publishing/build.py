@@ -44,7 +44,11 @@ from helpers.vocabulary import STATUS_DATE_COLUMNS
 
 log = logging.getLogger("gem_reports")
 
-STATE_FILE_NAME = ".build-state.json"
+#: The build's own record of what it last built (fingerprints, file hashes), kept in
+#: ``data/processed/``: machine state, not something published with ``reports/``.
+STATE_FILE_NAME = "build-state.json"
+#: Where builds before 2026-11-30 kept it (read once, then removed).
+OLD_STATE_FILE_NAME = ".build-state.json"
 LOCK_FILE_NAME = ".build.lock"
 SUMMARY_FILE_NAME = "build.json"
 DISTRICT_MODES = ("events", "all", "none")
@@ -130,16 +134,26 @@ def remove_half_done(reports_dir: Path) -> list[Path]:
 # ------------------------------------------------------------------ state
 
 
+def state_path() -> Path:
+    """The build state's file: ``data/processed/build-state.json``."""
+    return paths.PROCESSED_DIR / STATE_FILE_NAME
+
+
 def _load_state(reports_dir: Path) -> dict:
-    try:
-        state = json.loads((reports_dir / STATE_FILE_NAME).read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return {"jobs": {}, "files": {}}
-    return state if isinstance(state.get("jobs"), dict) else {"jobs": {}, "files": {}}
+    for path in (state_path(), reports_dir / OLD_STATE_FILE_NAME):
+        try:
+            state = json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            continue
+        if isinstance(state, dict) and isinstance(state.get("jobs"), dict):
+            return state
+    return {"jobs": {}, "files": {}}
 
 
 def _save_state(reports_dir: Path, state: dict) -> None:
-    write_atomically(reports_dir / STATE_FILE_NAME, json.dumps(state, sort_keys=True, separators=(",", ":")))
+    state_path().parent.mkdir(parents=True, exist_ok=True)
+    write_atomically(state_path(), json.dumps(state, sort_keys=True, separators=(",", ":")))
+    (reports_dir / OLD_STATE_FILE_NAME).unlink(missing_ok=True)
 
 
 # ------------------------------------------------------------------ running a stage
@@ -220,9 +234,19 @@ def run_stage(stage_jobs: Sequence[Job], run_context: dict) -> list[JobResult]:
         run_context["pool"].prestart()
     if to_run:
         with ThreadPoolExecutor(max_workers=min(run_context["parallel"], len(to_run))) as executor:
-            for result in executor.map(lambda item: _execute_one(*item, run_context), to_run):
+            for result in executor.map(lambda item: _execute_one(*item, run_context), in_running_order(to_run)):
                 results[result.key] = result
     return [results[job.key] for job in stage_jobs]
+
+
+def in_running_order(to_run: list[tuple]) -> list[tuple]:
+    """``(job, ...)`` items in the order they start: the reports of a whole phase or campaign first, district briefs last.
+
+    The longer notebooks start first and the many short district briefs fill in behind them,
+    so no worker is left running one long notebook alone at the end of the stage. Results are
+    reported in declaration order whatever the running order.
+    """
+    return sorted(to_run, key=lambda item: item[0].district is not None)
 
 
 # ------------------------------------------------------------------ the build

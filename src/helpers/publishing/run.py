@@ -166,13 +166,17 @@ def warm_up_renderer() -> None:
                 log.debug("warming up the %s renderer failed", audience, exc_info=True)
 
 
-def _execute(job: Job, pool: KernelPool, temporary: Path) -> None:
+def _execute(job: Job, pool: KernelPool, temporary: Path):
+    """Run the job's notebook with papermill on a pooled kernel; return the executed notebook (also saved)."""
     import papermill
 
+    from helpers.publishing.engine import ENGINE_NAME
+
     with pool.kernel() as manager:
-        papermill.execute_notebook(
-            str(job.notebook), str(temporary), parameters=job.parameters, km=manager,
-            progress_bar=False, log_output=False, request_save_on_cell_execute=False,
+        return papermill.execute_notebook(
+            str(job.notebook), str(temporary), parameters=job.parameters, engine_name=ENGINE_NAME,
+            km=manager, kc=pool.client(manager), progress_bar=False, log_output=False,
+            request_save_on_cell_execute=False,
         )
 
 
@@ -216,14 +220,12 @@ def run_job(job: Job, pool: KernelPool, inputs: dict[str, str], *, is_synthetic:
         inputs: ``{relative path: sha256}`` of its inputs (recorded in the result).
         is_synthetic: whether the registrations are synthetic (decided once per build, from the data).
     """
-    import nbformat
-
     started, started_wall = time.perf_counter(), time.time()
     job.out_dir.mkdir(parents=True, exist_ok=True)
     temporary = job.out_dir / f".{Path(job.executed_name).stem}{TEMP_MARKER}.running.ipynb"
     result = JobResult.for_job(job, "ok", inputs)
     try:
-        _execute(job, pool, temporary)
+        executed = _execute(job, pool, temporary)
     except Exception as error:  # noqa: BLE001 - any notebook failure is reported in the result, never raised
         _record_failure(job, result, error, temporary)
         result.duration_s = round(time.perf_counter() - started, 2)
@@ -235,7 +237,6 @@ def run_job(job: Job, pool: KernelPool, inputs: dict[str, str], *, is_synthetic:
         result.duration_s = round(time.perf_counter() - started, 2)
         return result.collect_outputs()
     result.files = [FileResult(a.kind, relative(job.out_dir / a.file_name)) for a in job.artifacts]
-    executed = nbformat.read(str(temporary), as_version=4)
     result.pages = [_write_page(job, page, executed, is_synthetic) for page in job.pages]
     job.executed_path.parent.mkdir(parents=True, exist_ok=True)
     temporary.replace(job.executed_path)

@@ -11,6 +11,7 @@ lock (``build``), or what a page looks like (``pages``).
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import html
 import logging
@@ -147,12 +148,18 @@ def error_page(job: Job, error: dict) -> str:
 
 
 def warm_up_renderer() -> None:
-    """Import nbconvert and load the page templates of every audience, once per process.
+    """Import nbconvert and load the page templates of every audience, once per process; import pyarrow.
 
     The build starts this in a thread while the first kernel starts (seconds in which this
-    process only waits), so the first page is not slower than the others.
+    process only waits), so the first page is not slower than the others, and reading the
+    prepared data's facts between the stages (``build.prepared_data_facts``) does not
+    import pyarrow while every kernel waits.
     """
     import nbformat
+
+    with contextlib.suppress(ImportError):
+        import pyarrow.compute  # noqa: F401
+        import pyarrow.parquet  # noqa: F401
 
     from helpers.publishing import pages
     from helpers.vocabulary import AUDIENCES

@@ -103,6 +103,16 @@ def test_an_image_with_transparency_is_left_alone(tmp_path):
     assert _colour_spaces(path) == ["/DeviceRGB"]
 
 
+def test_an_image_with_a_decode_array_is_left_alone(tmp_path):
+    path = tmp_path / "inverted.pdf"
+    _pdf_with_images(path, [_chart_like()])
+    with pikepdf.open(path, allow_overwriting_input=True) as pdf:
+        pdf.pages[0].Resources.XObject["/Im0"].Decode = pikepdf.Array([1, 0, 1, 0, 1, 0])  # inverted colours
+        pdf.save(path)
+    assert compact_pdf(path) == 0
+    assert _colour_spaces(path) == ["/DeviceRGB"]
+
+
 def test_a_file_that_is_not_a_pdf_is_named_in_the_error_and_left_as_it_was(tmp_path):
     path = tmp_path / "broken.pdf"
     path.write_bytes(b"not a pdf at all")

@@ -32,7 +32,7 @@ from pathlib import Path
 import numpy as np
 import pikepdf
 from fontTools import subset as font_subset
-from fontTools.ttLib import TTFont, TTLibError
+from fontTools.ttLib import TTFont
 from PIL import Image
 
 #: The PNG file signature; the chunks follow it.
@@ -103,12 +103,17 @@ def _as_indexed(image: pikepdf.Stream) -> bool:
     """Rewrite one image XObject as an indexed image when that is exact and smaller; True if done."""
     if image.get("/SMask") is not None or image.get("/Mask") is not None or image.get("/BitsPerComponent") != 8:
         return False
-    if image.get("/ImageMask") or image.get("/Filter") not in (pikepdf.Name.FlateDecode, None):
+    if image.get("/ImageMask") or image.get("/Decode") is not None:
         return False
-    picture = pikepdf.PdfImage(image)
-    if picture.colorspace not in ("/DeviceRGB", "/ICCBased") or picture.mode != "RGB":
+    if image.get("/Filter") not in (pikepdf.Name.FlateDecode, None):
         return False
-    pixels = np.asarray(picture.as_pil_image().convert("RGB"))
+    try:
+        picture = pikepdf.PdfImage(image)
+        if picture.colorspace not in ("/DeviceRGB", "/ICCBased") or picture.mode != "RGB":
+            return False
+        pixels = np.asarray(picture.as_pil_image().convert("RGB"))
+    except Exception:  # noqa: BLE001 - an image pikepdf cannot decode is kept as it is
+        return False
     indexed = indexed_image(pixels)
     if indexed is None or len(indexed.deflated_rows) >= len(image.read_raw_bytes()):
         return False
@@ -129,9 +134,13 @@ def lighter_truetype(font_bytes: bytes) -> bytes | None:
     id, so the ids must not change (``retain_gids``).
     """
     try:
-        font = TTFont(io.BytesIO(font_bytes), lazy=False)
-    except (TTLibError, AssertionError, struct.error, ValueError):
+        return _without_hinting_and_layout(font_bytes)
+    except Exception:  # noqa: BLE001 - a font fontTools cannot read or rewrite is kept as it is
         return None
+
+
+def _without_hinting_and_layout(font_bytes: bytes) -> bytes | None:
+    font = TTFont(io.BytesIO(font_bytes), lazy=False)
     options = font_subset.Options()
     options.hinting = False
     options.retain_gids = True

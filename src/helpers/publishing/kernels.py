@@ -50,6 +50,22 @@ del _plt
 """
 
 
+async def shell_reply(client, msg_id: str, timeout: float) -> dict:
+    """The reply to request ``msg_id`` on ``client``'s shell channel; replies to other requests are skipped.
+
+    Raises:
+        TimeoutError: no reply within ``timeout`` seconds.
+    """
+    deadline = time.monotonic() + timeout
+    while True:
+        remaining = deadline - time.monotonic()
+        if remaining <= 0:
+            raise TimeoutError(f"the kernel did not answer within {timeout:.0f} s")
+        reply = await client.get_shell_msg(timeout=remaining)
+        if reply.get("parent_header", {}).get("msg_id") == msg_id:
+            return reply
+
+
 class IdleKernels:
     """The kernels waiting to be lent (``None`` for one that failed to start ahead of time), thread-safe.
 
@@ -159,15 +175,7 @@ class KernelPool:
         try:
             if wait_for_ready:
                 await client.wait_for_ready(timeout=timeout)
-            msg_id = client.execute(code, silent=True, store_history=False)
-            deadline = time.monotonic() + timeout
-            while True:
-                remaining = deadline - time.monotonic()
-                if remaining <= 0:
-                    raise TimeoutError(f"the kernel did not answer within {timeout:.0f} s")
-                reply = await client.get_shell_msg(timeout=remaining)
-                if reply.get("parent_header", {}).get("msg_id") == msg_id:
-                    break
+            reply = await shell_reply(client, client.execute(code, silent=True, store_history=False), timeout)
             if reply["content"].get("status") != "ok":
                 log.debug("kernel setup code failed: %s", reply["content"].get("evalue"))
         finally:
@@ -217,19 +225,7 @@ class KernelPool:
         """Wait for the reply to ``msg_id`` on this thread's client of ``manager`` (other replies skipped)."""
         from jupyter_core.utils import run_sync
 
-        client = self.client(manager)
-
-        async def await_reply() -> None:
-            deadline = time.monotonic() + timeout
-            while True:
-                remaining = deadline - time.monotonic()
-                if remaining <= 0:
-                    raise TimeoutError(f"the kernel did not answer within {timeout:.0f} s")
-                reply = await client.get_shell_msg(timeout=remaining)
-                if reply.get("parent_header", {}).get("msg_id") == msg_id:
-                    return
-
-        run_sync(await_reply)()
+        run_sync(shell_reply)(self.client(manager), msg_id, timeout)
 
     def _make_clean(self, manager) -> None:
         """Make sure ``manager``'s kernel has been reset since its last notebook, waiting as little as possible.

@@ -160,32 +160,30 @@ class KernelPool:
             stdout=subprocess.DEVNULL,  # the kernel's own start-up chatter; errors arrive as messages
             stderr=subprocess.DEVNULL,
         )
-        self._run(manager, KERNEL_WARMUP, wait_for_ready=True)
+        self._warm_up(manager)
         return manager
 
     @staticmethod
-    async def _run_async(manager, code: str, timeout: float, wait_for_ready: bool) -> None:
-        """Run ``code`` in the kernel with a throw-away client and wait for its reply on the shell channel.
+    def _warm_up(manager, timeout: float = 120) -> None:
+        """Wait for a new kernel to be ready and run ``KERNEL_WARMUP`` in it, with a throw-away client.
 
-        Used for a new kernel's warm-up (in the thread that started it); the output channel is
-        opened only to wait for the kernel to be ready. Notebooks and resets use :meth:`client`.
+        Run in the thread that started the kernel; notebooks and resets use :meth:`client`.
         """
-        client = manager.client()
-        client.start_channels(shell=True, iopub=wait_for_ready, stdin=False, hb=False, control=False)
-        try:
-            if wait_for_ready:
-                await client.wait_for_ready(timeout=timeout)
-            reply = await shell_reply(client, client.execute(code, silent=True, store_history=False), timeout)
-            if reply["content"].get("status") != "ok":
-                log.debug("kernel setup code failed: %s", reply["content"].get("evalue"))
-        finally:
-            client.stop_channels()
-
-    @classmethod
-    def _run(cls, manager, code: str, timeout: float = 120, *, wait_for_ready: bool = False) -> None:
         from jupyter_core.utils import run_sync
 
-        run_sync(cls._run_async)(manager, code, timeout, wait_for_ready)
+        async def warm_up() -> None:
+            client = manager.client()
+            client.start_channels(shell=True, iopub=True, stdin=False, hb=False, control=False)
+            try:
+                await client.wait_for_ready(timeout=timeout)
+                reply = await shell_reply(client, client.execute(KERNEL_WARMUP, silent=True, store_history=False),
+                                          timeout)
+                if reply["content"].get("status") != "ok":
+                    log.debug("kernel warm-up failed: %s", reply["content"].get("evalue"))
+            finally:
+                client.stop_channels()
+
+        run_sync(warm_up)()
 
     @staticmethod
     def _call(manager, method: str, **kwargs):

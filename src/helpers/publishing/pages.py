@@ -136,7 +136,6 @@ def _exporter(audience: str):
 
 
 @lru_cache(maxsize=1)
-@lru_cache(maxsize=1)
 def stylesheet() -> str:
     """The kit's stylesheet (``templates/static/kit.css``), minified (rcssmin): every page carries it."""
     return rcssmin.cssmin(STYLESHEET_FILE.read_text(encoding="utf-8"))

@@ -77,6 +77,19 @@ def test_the_hand_made_ranks_are_the_ones_expected(grades):
     assert changes == {"Agra": 1, "Mathura": -2, "Varanasi": 1}
 
 
+def test_the_kept_phase_ranking_follows_changed_registrations_and_targets(grades):
+    """District briefs share one phase-wide ranking per inputs: changed rows or targets recompute it."""
+    assert ds.district_standing(_records(), PHASE, "Mathura", AS_OF, _targets(), grades).rank == 3
+    extra = pd.concat([_records(), _records().query("home_district == 'Mathura'").assign(registration_date=pd.Timestamp(AS_OF))],
+                      ignore_index=True)  # Mathura doubles to 10 of 10: first
+    assert ds.district_standing(extra, PHASE, "Mathura", AS_OF, _targets(), grades).rank == 1
+    assert ds.district_standing(extra, PHASE, "Agra", AS_OF, _targets(), grades).rank == 2
+    easier = _targets().assign(target_count=lambda t: t["target_count"].where(t["district"] != "Agra", 1))
+    assert ds.district_standing(_records(), PHASE, "Agra", AS_OF, easier, grades).rank == 1
+    assert ds.district_standing(_records(), PHASE, "Agra", AS_OF, _targets(), grades).rank == 1  # tie at 60%, by name
+    assert ds.district_standing(_records(), PHASE, "Agra", PREVIOUS, _targets(), grades).rank_previous is not None
+
+
 def test_a_district_without_target_has_counts_but_no_rank(grades):
     records = pd.concat([_records(), _records().assign(home_district="Lucknow").head(3)], ignore_index=True)
     standing = ds.district_standing(records, PHASE, "Lucknow", AS_OF, _targets(), grades)

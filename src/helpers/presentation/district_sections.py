@@ -110,6 +110,43 @@ def _district_count(phase_regs: pd.DataFrame, district: str) -> int:
     return int((phase_regs["home_district"] == district).sum())
 
 
+#: The phase-wide changes the last district briefs computed, by the fingerprint of their inputs
+#: (``_phase_change``); a kernel that runs one district brief after another reuses them.
+_PHASE_CHANGES: dict[tuple, ranking.PeriodChange] = {}
+_PHASE_CHANGES_KEPT = 4
+
+
+def _frame_fingerprint(frame: pd.DataFrame) -> tuple:
+    """What identifies a frame's content: its shape, columns, dtypes and the hash of every row."""
+    rows = pd.util.hash_pandas_object(frame, index=True).to_numpy()
+    return (frame.shape, tuple(map(str, frame.columns)), tuple(map(str, frame.dtypes)), hash(rows.tobytes()))
+
+
+def _phase_change(
+    registrations: pd.DataFrame, phase: Phase, as_of: date, targets: pd.DataFrame, grades: Grades, period_days: int,
+) -> ranking.PeriodChange:
+    """``ranking.period_change`` of the whole phase, computed once per phase, date and inputs.
+
+    Every district brief of a phase needs the same phase-wide ranking at two dates; a
+    build runs them one after another in the same kernels, so the ranking is kept
+    (read only: ``district_standing`` never changes it) under the fingerprint of
+    everything it is computed from. Inputs that cannot be hashed are computed afresh.
+    """
+    def compute() -> ranking.PeriodChange:
+        return ranking.period_change(registrations, as_of, period_days, phase=phase, targets=targets, grades=grades)
+
+    try:
+        key = (_frame_fingerprint(registrations), _frame_fingerprint(targets), repr(phase), repr(grades),
+               str(as_of), period_days)
+    except TypeError:  # a column of unhashable values (lists, dicts)
+        return compute()
+    if key not in _PHASE_CHANGES:
+        while len(_PHASE_CHANGES) >= _PHASE_CHANGES_KEPT:
+            _PHASE_CHANGES.pop(next(iter(_PHASE_CHANGES)))
+        _PHASE_CHANGES[key] = compute()
+    return _PHASE_CHANGES[key]
+
+
 def district_standing(
     registrations: pd.DataFrame,
     phase: Phase,
@@ -131,7 +168,7 @@ def district_standing(
         registrations: every cleaned registration (rows dated later are ignored).
         targets: the phase's targets (``targets.phase_targets``; may be empty).
     """
-    change = ranking.period_change(registrations, as_of, period_days, phase=phase, targets=targets, grades=grades)
+    change = _phase_change(registrations, phase, as_of, targets, grades, period_days)
     now = metrics.phase_registrations(progress.registrations_as_of(registrations, as_of), phase)
     before = metrics.phase_registrations(progress.registrations_as_of(registrations, change.previous_date), phase)
     count = _district_count(now, district)

@@ -392,12 +392,14 @@ def locator_map(district: str, *, lang: str = "en", title: str | None = None):
     charts.use_theme()
     tiles = locator_tiles(district, lang)
     layout = tile_layout("square").set_index("district")
+    centres = dict(zip(layout.index, zip(layout["x"], layout["y"])))
     fig, ax = plt.subplots(figsize=(7.0, 6.3))
     for tile in tiles.itertuples(index=False):
-        x, y = layout.loc[tile.district, ["x", "y"]]
-        ax.add_patch(RegularPolygon((x, y), numVertices=4, radius=0.5 * math.sqrt(2) * 0.94, orientation=math.pi / 4,
-                                    facecolor=tile.face, edgecolor=tile.edge, linewidth=tile.edge_width_pt,
-                                    zorder=3 if tile.role == "neighbour" else 2, gid=f"tile:{tile.district}"))
+        # add_artist, not add_patch: the limits are set below, so no patch needs to update them
+        ax.add_artist(RegularPolygon(centres[tile.district], numVertices=4, radius=0.5 * math.sqrt(2) * 0.94,
+                                     orientation=math.pi / 4, facecolor=tile.face, edgecolor=tile.edge,
+                                     linewidth=tile.edge_width_pt, zorder=3 if tile.role == "neighbour" else 2,
+                                     gid=f"tile:{tile.district}"))
     ax.set_xlim(layout["x"].min() - 0.6, layout["x"].max() + 0.6)
     ax.set_ylim(layout["y"].min() - 0.6, layout["y"].max() + 0.6)
     ax.set_aspect("equal")
@@ -405,7 +407,7 @@ def locator_map(district: str, *, lang: str = "en", title: str | None = None):
     _locator_legend(ax, lang)
     fig.tight_layout(rect=(0, 0.02, 1, 0.94))
     labels = [
-        ax.text(*layout.loc[tile.district, ["x", "y"]], tile_label(tile.label, width_chars=8), ha="center", va="center",
+        ax.text(*centres[tile.district], tile_label(tile.label, width_chars=8), ha="center", va="center",
                 fontsize=LOCATOR_LABEL_SIZE_PT, color=label_colour(tile.face), zorder=4, linespacing=0.9,
                 fontweight="bold" if tile.role == "district" else "normal", gid=f"label:{tile.district}")
         for tile in tiles.itertuples(index=False) if isinstance(tile.label, str)

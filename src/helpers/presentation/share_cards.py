@@ -14,13 +14,13 @@ Belongs here: drawing the card. Not here: choosing the figures (``briefs``,
 
 from __future__ import annotations
 
-import io
 import logging
 import math
 from collections.abc import Sequence
 from pathlib import Path
 
 import matplotlib
+import numpy as np
 
 matplotlib.use("Agg")
 
@@ -234,12 +234,13 @@ def share_card_png(
     """
     words = {"title": title, "figures": figures, "grade": grade, "change": change, "as_of": as_of,
              "source_line": source_line, "is_synthetic": is_synthetic, "lang": lang}
-    from helpers.presentation.images import INTERMEDIATE_PNG_OPTIONS, optimise_png
+    from PIL import Image
+
+    from helpers.presentation.images import optimise_image
 
     fig = draw_share_card(**words)
-    buffer = io.BytesIO()
-    fig.savefig(buffer, format="png", dpi=_DPI, facecolor="white", metadata={"Software": None},
-                pil_kwargs=INTERMEDIATE_PNG_OPTIONS)
+    fig.canvas.draw()  # the canvas's pixels go straight to the palette and the PNG encoder
+    picture = Image.fromarray(np.asarray(fig.canvas.buffer_rgba()))
     plt.close(fig)
-    write_atomically(path, optimise_png(buffer.getvalue()))
+    write_atomically(path, optimise_image(picture))
     return card_alt_text(**words)

@@ -335,3 +335,17 @@ def test_idle_kernels_lend_a_thread_the_kernel_it_used_last() -> None:
     assert idle.take(None) is third
     with pytest.raises(queue.Empty):
         idle.take(None, block=False)
+
+
+def test_build_json_writes_each_set_of_inputs_once_and_every_result_finds_its_own() -> None:
+    jobs = plan.plan_jobs(plan.BuildScope(phases=(load_phases()["1"],), langs=("en", "hi"), districts="events"))
+    shared = {"data/raw/a.csv": "1" * 64, "data/raw/b.csv": "2" * 64}
+    inputs = [dict(shared) if job.report_id == "district_brief" else {**shared, f"notebooks/{job.key}": "3" * 64}
+              for job in jobs]
+    results = [build.JobResult.for_job(job, "ok", job_inputs) for job, job_inputs in zip(jobs, inputs)]
+    summary = build.BuildSummary("start", "end", 1.0, "0", len(jobs), len(jobs), 0, 0, 1, True, results)
+    record = json.loads(json.dumps(summary.to_record(), default=str))
+    assert [record["input_sets"][r["input_set"]] for r in record["results"]] == inputs
+    distinct = {tuple(sorted(i.items())) for i in inputs}
+    assert len(record["input_sets"]) == len(distinct) < len(jobs)
+    assert all("inputs" not in r for r in record["results"])

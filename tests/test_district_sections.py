@@ -138,14 +138,12 @@ def test_require_as_of(grades):
 def test_funnel_heading_once_and_suppressed_for_small_stages():
     records = _records()
     records.loc[records.index[:2], "onboarding_status"] = "catalogue live"  # 2 sellers at a stage: too few
-    html, figure = ds.funnel_parts(records, "Agra", "en", 5)
-    assert figure is None and html.count("<h2>") == 1 and "Too few sellers" in html
-    html, figure = ds.funnel_parts(records.assign(onboarding_status="registered"), "Agra", "en", 5)
-    assert html.count("<h2>") == 1 and figure is not None
-    assert figure._suptitle.get_text() not in html  # the chart's title does not repeat the heading
-    import matplotlib.pyplot as plt
-
-    plt.close(figure)
+    html = ds.funnel_section(records, "Agra", "en", 5, is_synthetic=True)
+    assert html.count("<h2>") == 1 and "Too few sellers" in html and "kit-funnel" not in html
+    html = ds.funnel_section(records.assign(onboarding_status="registered"), "Agra", "en", 5, is_synthetic=True)
+    assert html.count("<h2>") == 1 and html.count('class="kit-funnel"') == 1 and "SYNTHETIC" in html
+    heading = html[html.index("<h2>") + 4:html.index("</h2>")]
+    assert "<figcaption>Sellers at each onboarding stage, Agra</figcaption>" in html and heading not in html[html.index("</h2>"):]
 
 
 def test_share_card_written_with_alt_text(tmp_path, grades):

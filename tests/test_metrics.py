@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import math
+import re
 
 import pandas as pd
 import pytest
@@ -228,23 +229,51 @@ def test_funnel_is_cumulative(phase1_records) -> None:
     assert funnel.loc["first order", "pct_of_registered"] == pytest.approx(100 / 6)
 
 
-def test_funnel_chart_alt_text_names_the_district_and_recomputes_each_bar(phase1_records) -> None:
-    import matplotlib.pyplot as plt
+def _funnel_rows(figure_html: str) -> list[tuple[str, float, str]]:
+    """(stage label, bar length in %, value text) of each row of a funnel figure."""
+    from bs4 import BeautifulSoup
+
+    rows = []
+    for row in BeautifulSoup(figure_html, "html.parser").select(".kit-funnel-row"):
+        bar = row.select_one(".kit-funnel-bar")
+        length = float(re.fullmatch(r"--kit-share: ([0-9.]+)%", bar["style"]).group(1))
+        rows.append((row.dt.get_text(), length, row.dd.get_text()))
+    return rows
+
+
+@pytest.mark.parametrize("lang", ["en", "hi"])
+def test_funnel_figure_recomputes_each_stage_its_bar_and_marks_synthetic_data(phase1_records, lang) -> None:
+    from bs4 import BeautifulSoup
 
     from helpers.presentation import briefs, i18n
 
     regs = metrics.phase_registrations(phase1_records, get_phase("1"))
     varanasi = regs[regs["home_district"] == "Varanasi"]
-    funnel = metrics.funnel(varanasi)
-    for lang in ("en", "hi"):
-        name = i18n.district_name("Varanasi", lang)
-        title = i18n.t("district_brief.funnel_chart_title", lang, district=name)
-        fig = briefs.funnel_chart(funnel, title, lang)
-        alt = fig._kit_alt_text
-        plt.close(fig)
-        assert title in alt and "phase" not in alt and "चरण के" not in alt
-        registered, first_order = len(varanasi), int((varanasi["onboarding_status"] == "first order").sum())
-        assert f" {registered} (100.0%)" in alt and f" {first_order} (50.0%)" in alt
+    title = i18n.t("district_brief.funnel_chart_title", lang, district=i18n.district_name("Varanasi", lang))
+    figure = briefs.funnel_figure(metrics.funnel(varanasi), title, lang, is_synthetic=True)
+    status = varanasi["onboarding_status"]
+    counts = {"registered": len(varanasi), "catalogue_live": int(status.isin(["catalogue live", "first order"]).sum()),
+              "first_order": int((status == "first order").sum())}
+    expected = [(i18n.t(f"brief.stage_{stage}", lang), 100 * count / counts["registered"],
+                 i18n.t("brief.funnel_value", lang, count=str(count), pct=f"{100 * count / counts['registered']:.1f}%"))
+                for stage, count in counts.items()]
+    assert [(label, round(length, 1), value) for label, length, value in _funnel_rows(figure)] == [
+        (label, round(length, 1), value) for label, length, value in expected]
+    soup = BeautifulSoup(figure, "html.parser")
+    assert soup.figcaption.get_text() == title
+    assert soup.select_one(".kit-chart-mark").get_text() == i18n.t("progress.synthetic_mark", lang)
+    assert not BeautifulSoup(briefs.funnel_figure(metrics.funnel(varanasi), title, lang, is_synthetic=False),
+                             "html.parser").select(".kit-chart-mark")
+
+
+def test_funnel_figure_escapes_its_title_and_keeps_bars_within_the_track(phase1_records) -> None:
+    from helpers.presentation import briefs
+
+    funnel = pd.DataFrame({"stage": ["registered", "catalogue live", "first order"], "sellers_count": [0, 0, 0],
+                           "pct_of_registered": [float("nan")] * 3})
+    figure = briefs.funnel_figure(funnel, "<script>x</script>", "en", is_synthetic=False)
+    assert "<script>" not in figure and "&lt;script&gt;" in figure
+    assert [length for _, length, _ in _funnel_rows(figure)] == [0.0, 0.0, 0.0]
 
 
 def test_event_vs_home_counts_nearby_participation(phase1_records) -> None:

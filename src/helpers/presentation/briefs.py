@@ -2,7 +2,8 @@
 
 Each function takes figures already computed by ``metrics`` and returns either
 an HTML fragment (every piece of text escaped, every label from the message
-catalogues, numbers in Indian grouping) or a matplotlib Figure with alt text.
+catalogues, numbers in Indian grouping; the funnel too is HTML) or a matplotlib
+Figure with alt text.
 Notebooks 04 (phase brief) and 05 (district brief) call them, one line a
 section, and show them with ``fragments.show`` / ``charts.show_chart``.
 
@@ -205,26 +206,34 @@ def top_bottom_tables(coverage: pd.DataFrame, lang: str, count: int = 5) -> str:
     return top + bottom
 
 
-def funnel_chart(phase_funnel: pd.DataFrame, title: str, lang: str):
-    """The onboarding funnel chart with Hindi or English stage names.
+def funnel_figure(phase_funnel: pd.DataFrame, title: str, lang: str, *, is_synthetic: bool) -> str:
+    """The onboarding funnel as an HTML figure: one bar per stage, its length the stage's share of registered.
+
+    Drawn in HTML rather than as an image: three bars with their counts are a few
+    hundred bytes of text, crisp on a phone and in print, read by screen readers as
+    they are, and carry no second copy in the PDF. Every stage's count and share is
+    written beside its bar; the word SYNTHETIC is inside the figure when the data is.
 
     Args:
         phase_funnel: ``metrics.funnel`` of the phase's or one district's registrations.
-        title: the chart's title, naming what it counts (the phase, or the district when
-            drawn for a district); the alt text repeats it, with every bar's count and share.
+        title: the figure's title, naming what it counts (the phase, or the district).
+        is_synthetic: the funnel counts synthetic demo registrations.
     """
-    labels = {
-        "registered": _t("brief.stage_registered", lang),
-        "catalogue live": _t("brief.stage_catalogue_live", lang),
-        "first order": _t("brief.stage_first_order", lang),
-    }
-    stages = "; ".join(
-        f"{labels.get(s, s)} {format_count(n, lang)} ({format_pct(p, 1, lang)})"
-        for s, n, p in phase_funnel[["stage", "sellers_count", "pct_of_registered"]].itertuples(index=False)
+    rows = []
+    for stage, count, share_pct in phase_funnel[["stage", "sellers_count", "pct_of_registered"]].itertuples(index=False):
+        label = _t(f"brief.stage_{str(stage).replace(' ', '_')}", lang)
+        value = _t("brief.funnel_value", lang, count=format_count(count, lang), pct=format_pct(share_pct, 1, lang))
+        bar_pct = min(100.0, max(0.0, float(share_pct))) if pd.notna(share_pct) else 0.0
+        rows.append(
+            f'<div class="kit-funnel-row"><dt>{html.escape(label)}</dt><dd>'
+            f'<span class="kit-funnel-bar" style="--kit-share: {bar_pct:.1f}%" aria-hidden="true"></span>'
+            f"<span>{html.escape(value)}</span></dd></div>"
+        )
+    mark = f'<p class="kit-chart-mark">{html.escape(_t("progress.synthetic_mark", lang))}</p>' if is_synthetic else ""
+    return (
+        f'<figure class="kit-funnel"><figcaption>{html.escape(title)}</figcaption>{mark}<dl>{"".join(rows)}</dl>'
+        f'<p class="kit-figure-source">{html.escape(_t("brief.funnel_source", lang))}</p></figure>'
     )
-    text = charts.ChartText(title=title, units=_t("brief.funnel_units", lang), source=_t("brief.funnel_source", lang),
-                            alt_text=_t("brief.funnel_alt", lang, title=title, stages=stages))
-    return charts.funnel_bars(phase_funnel, labels, text, lang=lang)
 
 
 # ----------------------------------------------- national, GI, ODOP, sources

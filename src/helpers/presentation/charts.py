@@ -162,22 +162,6 @@ def grouped_bars(
     return _finish(fig, text)
 
 
-def funnel_bars(funnel: pd.DataFrame, stage_labels: dict[str, str], text: ChartText, lang: str = "en") -> Figure:
-    """The onboarding funnel as horizontal bars, stages top to bottom, with counts and % of registered."""
-    use_theme()
-    fig, ax = plt.subplots(figsize=(8.0, 2.8))
-    stages = funnel.iloc[::-1]
-    labels = [stage_labels.get(s, s) for s in stages["stage"]]
-    ax.barh(labels, stages["sellers_count"], color=[PALETTE["muted"], PALETTE["secondary"], PALETTE["accent"]][::-1])
-    for y, (count, pct) in enumerate(zip(stages["sellers_count"], stages["pct_of_registered"])):
-        ax.text(count, y, f"  {format_count(count, lang)} ({pct:.1f}%)", va="center", fontsize=9)
-    ax.set_xlabel(text.units)
-    _count_axis(ax.xaxis, lang)
-    ax.set_xlim(0, max(1, stages["sellers_count"].max()) * 1.3)
-    ax.grid(axis="y", visible=False)
-    return _finish(fig, text)
-
-
 def figure_png(fig: Figure) -> bytes:
     """Render a figure to PNG bytes, as small as the picture allows (``images.optimise_png``), and close it.
 

@@ -254,19 +254,17 @@ def curve_chart(
                                               is_synthetic=is_synthetic)
 
 
-def funnel_parts(district_regs_now: pd.DataFrame, district: str, lang: str, small_count_threshold: int):
-    """The funnel's one heading, and its chart (None when a stage holds too few sellers, with the note instead).
-
-    Returns:
-        ``(html, figure or None)``: the heading (and the suppression note when there is no chart).
-    """
+def funnel_section(
+    district_regs_now: pd.DataFrame, district: str, lang: str, small_count_threshold: int, *, is_synthetic: bool,
+) -> str:
+    """The funnel's one heading and its figure (``briefs.funnel_figure``), or the note when a stage holds too few sellers."""
     name = i18n.district_name(district, lang)
     heading = fragments.heading(i18n.t("brief.district_funnel", lang, district=name))
     funnel = metrics.funnel(district_regs_now)
     if len(district_regs_now) and privacy.funnel_is_publishable(funnel["sellers_count"], small_count_threshold):
-        return heading, briefs.funnel_chart(funnel, _t("funnel_chart_title", lang, district=name), lang)
-    note = fragments.paragraph(i18n.t("brief.funnel_suppressed", lang, threshold=small_count_threshold))
-    return heading + note, None
+        return heading + briefs.funnel_figure(funnel, _t("funnel_chart_title", lang, district=name), lang,
+                                              is_synthetic=is_synthetic)
+    return heading + fragments.paragraph(i18n.t("brief.funnel_suppressed", lang, threshold=small_count_threshold))
 
 
 # ------------------------------------------------------- figures and card

@@ -17,3 +17,13 @@ In the order of a build:
 Belongs here: anything between an executed notebook and a file under ``reports/``. Not here:
 the content of a report (the notebooks and ``helpers.presentation``).
 """
+
+import sys as _sys
+
+# jsonschema, which nbformat imports to validate notebooks, loads the IRI grammar of
+# ``rfc3987-syntax`` whenever that package is installed (a dependency of Jupyter's own
+# ``jsonschema[format-nongpl]``): a Lark parser built at import, 3 s on a 2-core machine, paid
+# by every build before its first notebook. Notebook files use no IRI formats, so the build's
+# process does without it (a missing module: jsonschema skips those two format checks).
+# Notebooks' kernels are other processes and are not affected.
+_sys.modules.setdefault("rfc3987_syntax", None)

@@ -172,8 +172,9 @@ def coverage_summary(coverage: pd.DataFrame, key: dict, lang: str) -> str:
     return fragments.heading(_t("brief.coverage", lang)) + fragments.paragraph(note) + fragments.key_figure_cards(cards)
 
 
-def coverage_map(coverage: pd.DataFrame, phase: Phase, lang: str, boundary_path: str | None = None):
-    """The district map of registrations per lakh population, event districts outlined."""
+def coverage_map(coverage: pd.DataFrame, phase: Phase, lang: str, boundary_path: str | None = None, *,
+                 is_synthetic: bool = False):
+    """The district map of registrations per lakh population, event districts outlined (SYNTHETIC across it when it is)."""
     values = coverage.set_index("district")["registrations_per_lakh_population"]
     return maps.district_map(
         values,
@@ -183,6 +184,7 @@ def coverage_map(coverage: pd.DataFrame, phase: Phase, lang: str, boundary_path:
         lang=lang,
         source=_t("brief.map_source", lang),
         boundary_path=boundary_path or None,
+        synthetic_mark=_t("progress.synthetic_mark", lang) if is_synthetic else None,
     )
 
 

@@ -40,6 +40,10 @@ PALETTE = {
     "grid": "#e3e6e8",
 }
 SEQUENTIAL_CMAP = "YlOrBr"
+#: The word SYNTHETIC across a chart of synthetic data: solid light grey behind the data (no
+#: transparency, so the chart stays a palette image), or red outlined letters over a map.
+SYNTHETIC_MARK_COLOUR = "#d4d4d4"
+SYNTHETIC_OUTLINE_COLOUR = "#a31515"
 
 
 @lru_cache(maxsize=1)
@@ -107,6 +111,25 @@ def _finish(fig: Figure, text: ChartText) -> Figure:
     return fig
 
 
+def mark_synthetic(ax, text: str, *, over_data: bool = False) -> None:
+    """Write ``text`` (the catalogue's SYNTHETIC mark) across ``ax``, so the image says so wherever it is copied.
+
+    Args:
+        ax: the plot to mark.
+        text: the mark, in the chart's language (``progress.synthetic_mark`` of the catalogues).
+        over_data: draw red outlined letters over the data (for maps, whose tiles cover the
+            whole plot) instead of solid grey letters behind it.
+    """
+    from matplotlib import patheffects
+
+    placement = {"transform": ax.transAxes, "ha": "center", "va": "center", "rotation": 20, "gid": "kit-synthetic-mark"}
+    if over_data:
+        ax.text(0.5, 0.5, text, fontsize=44, color="none", zorder=20, **placement,
+                path_effects=[patheffects.withStroke(linewidth=1.2, foreground=SYNTHETIC_OUTLINE_COLOUR)])
+    else:
+        ax.text(0.5, 0.5, text, fontsize=44, color=SYNTHETIC_MARK_COLOUR, zorder=0, antialiased=False, **placement)
+
+
 def _count_axis(axis, lang: str) -> None:
     axis.set_major_formatter(FuncFormatter(lambda value, _pos: format_count(value, lang)))
 
@@ -120,8 +143,12 @@ def horizontal_bars(
     highlight_column: str | None = None,
     value_is_count: bool = True,
     lang: str = "en",
+    synthetic_mark: str | None = None,
 ) -> Figure:
-    """Horizontal bar chart, largest at the top, bars in ``highlight_column`` drawn in the accent colour."""
+    """Horizontal bar chart, largest at the top, bars in ``highlight_column`` drawn in the accent colour.
+
+    ``synthetic_mark``: the word written across the plot when the bars count synthetic data (``mark_synthetic``).
+    """
     use_theme()
     ordered = frame.sort_values(value_column, ascending=True)
     height = max(2.5, 0.32 * len(ordered) + 1.2)
@@ -136,6 +163,8 @@ def horizontal_bars(
     if value_is_count:
         _count_axis(ax.xaxis, lang)
     ax.grid(axis="y", visible=False)
+    if synthetic_mark:
+        mark_synthetic(ax, synthetic_mark)
     return _finish(fig, text)
 
 

@@ -167,7 +167,11 @@ def _legend(ax, classes: ColourClasses, *, title: str, lang: str, has_missing: b
               fontsize=8, title_fontsize=9, alignment="left")
 
 
-def _finish(fig, *, title: str, source: str | None, alt_text: str):
+def _finish(fig, *, title: str, source: str | None, alt_text: str, synthetic_mark: str | None = None):
+    if synthetic_mark:
+        from helpers.presentation import charts
+
+        charts.mark_synthetic(fig.axes[0], synthetic_mark, over_data=True)
     fig.suptitle(title, x=0.01, ha="left", fontsize=12, fontweight="bold")
     if source:
         fig.text(0.01, 0.01, source, ha="left", va="bottom", fontsize=7.5, color="#555555", wrap=True)
@@ -194,6 +198,7 @@ def tile_map(
     source: str | None = None,
     shape: TileShape = "square",
     decimals: int = 1,
+    synthetic_mark: str | None = None,
 ):
     """A tile map of UP's 75 districts coloured by ``values``, event districts outlined.
 
@@ -207,6 +212,7 @@ def tile_map(
         source: the source line under the map.
         shape: ``"square"`` or ``"hex"`` tiles.
         decimals: decimals in the legend's class labels.
+        synthetic_mark: the word written across the map when the values come from synthetic data.
 
     Returns:
         A matplotlib Figure with ``_kit_alt_text`` set.
@@ -249,7 +255,8 @@ def tile_map(
     ax.text(0.0, -0.02, i18n.t("map.tile_note", lang), transform=ax.transAxes, fontsize=7.5, color="#555555",
             va="top")
     fig.tight_layout(rect=(0, 0.04, 1, 0.95))
-    return _finish(fig, title=title, source=source, alt_text=map_alt_text(series, legend_title, lang, decimals))
+    return _finish(fig, title=title, source=source, alt_text=map_alt_text(series, legend_title, lang, decimals),
+                   synthetic_mark=synthetic_mark)
 
 
 def choropleth_map(
@@ -262,6 +269,7 @@ def choropleth_map(
     lang: str = "en",
     source: str | None = None,
     decimals: int = 1,
+    synthetic_mark: str | None = None,
 ):
     """A choropleth of UP's districts from the user's boundaries (see :func:`read_boundaries`).
 
@@ -301,7 +309,8 @@ def choropleth_map(
     missing = bool(series.reindex(list(boundaries)).isna().any())
     _legend(ax, classes, title=legend_title, lang=lang, has_missing=missing, has_events=bool(events))
     fig.tight_layout(rect=(0, 0.04, 1, 0.95))
-    return _finish(fig, title=title, source=source, alt_text=map_alt_text(series, legend_title, lang, decimals))
+    return _finish(fig, title=title, source=source, alt_text=map_alt_text(series, legend_title, lang, decimals),
+                   synthetic_mark=synthetic_mark)
 
 
 def district_map(
@@ -314,14 +323,15 @@ def district_map(
     source: str | None = None,
     boundary_path: Path | str | None = None,
     code_property: str = "dt_code",
+    synthetic_mark: str | None = None,
 ):
     """The brief's district map: a choropleth when ``boundary_path`` is given, else a tile map."""
     if boundary_path:
         boundaries = read_boundaries(boundary_path, code_property=code_property)
         return choropleth_map(values, boundaries, title=title, legend_title=legend_title,
-                              event_districts=event_districts, lang=lang, source=source)
+                              event_districts=event_districts, lang=lang, source=source, synthetic_mark=synthetic_mark)
     return tile_map(values, title=title, legend_title=legend_title, event_districts=event_districts, lang=lang,
-                    source=source)
+                    source=source, synthetic_mark=synthetic_mark)
 
 
 # ------------------------------------------------------------- locator

@@ -26,9 +26,6 @@ from helpers.presentation import charts, display, fragments, i18n
 from helpers.presentation.briefs import format_day
 from helpers.presentation.formatting import format_count, format_number, format_pct
 
-#: The SYNTHETIC mark's colour: solid (no transparency), light enough to read the data
-#: through, dark enough to read the word; a flat colour keeps the PNG a small palette image.
-SYNTHETIC_MARK_COLOUR = "#d4d4d4"
 
 
 def _t(key: str, lang: str, **fmt: object) -> str:
@@ -195,9 +192,7 @@ def cumulative_chart(weekly: pd.DataFrame, title: str, source: str, lang: str, *
     ax.yaxis.set_major_formatter(plt.FuncFormatter(lambda value, _pos: format_count(value, lang)))
     ax.legend(frameon=False, loc="upper left")
     if is_synthetic:
-        ax.text(0.5, 0.5, _t("synthetic_mark", lang), transform=ax.transAxes, ha="center", va="center",
-                fontsize=44, color=SYNTHETIC_MARK_COLOUR, rotation=20, zorder=0,
-                antialiased=False)
+        charts.mark_synthetic(ax, _t("synthetic_mark", lang))
     fig.suptitle(title, x=0.01, ha="left", fontsize=13, fontweight="bold")
     fig.text(0.01, 0.005, source, ha="left", va="bottom", fontsize=8, color="#555555", wrap=True)
     fig.tight_layout(rect=(0, 0.05, 1, 0.95))

@@ -52,9 +52,23 @@ def test_subset_is_much_smaller_and_keeps_every_glyph_of_the_sentence():
 def test_pages_share_the_kit_s_subset_and_a_page_s_own_letters_are_added():
     """Every page within the kit's own characters gets the same (cached) subset; others get theirs added."""
     first = fonts.font_face_css(f"<p>{HINDI_SENTENCE}</p>")
-    assert fonts.font_face_css("<p>आगरा</p>") == first
-    rare = fonts.font_face_css("<p>ऌ आगरा</p>")
+    assert len(fonts.devanagari_characters(HINDI_SENTENCE)) > fonts.OWN_SUBSET_MAX_CHARACTERS
+    assert fonts.font_face_css(f"<p>{HINDI_SENTENCE} आगरा</p>") == first
+    rare = fonts.font_face_css(f"<p>ऌ {HINDI_SENTENCE}</p>")
     assert rare != first and ord("ऌ") in _embedded_font(rare).getBestCmap()
+
+
+def test_a_page_quoting_a_few_devanagari_words_embeds_only_their_letters():
+    """An English page naming लखनऊ and कानपुर carries a font of those letters, not the kit's whole set."""
+    quote = "<p>The Hindi text has no comma between लखनऊ and कानपुर; read as two places.</p>"
+    characters = fonts.devanagari_characters(quote)
+    assert len(characters) <= fonts.OWN_SUBSET_MAX_CHARACTERS
+    small = _embedded_font(fonts.font_face_css(quote))
+    shared = _embedded_font(fonts.font_face_css(f"<p>{HINDI_SENTENCE}</p>"))
+    assert set(small.getBestCmap()) == {ord(c) for c in characters}
+    assert len(small.getGlyphOrder()) * 3 < len(shared.getGlyphOrder())
+    size = len(base64.b64decode(re.search(r"base64,([^)]+)\)", fonts.font_face_css(quote)).group(1)))
+    assert size < 8_000, size
 
 
 def test_subset_keeps_the_conjuncts_the_characters_form():

@@ -84,3 +84,26 @@ def test_a_wide_image_is_scaled_to_the_shown_width():
     wide = _png(Image.new("RGB", (1600, 800), "white"))
     scaled = Image.open(io.BytesIO(images.optimise_png(wide, max_width_px=800)))
     assert scaled.size == (800, 400)
+
+
+def test_a_page_s_pngs_become_lossless_webp_with_the_same_pixels():
+    import base64
+    import re
+
+    png = images.optimise_png(_chart_png())
+    page = f'<p>x</p><img alt="a" src="data:image/png;base64,{base64.b64encode(png).decode()}"><img src="data:image/svg+xml;base64,AAAA">'
+    lighter = images.lighter_page_images(page)
+    [webp_b64] = re.findall(r'src="data:image/webp;base64,([A-Za-z0-9+/=]+)"', lighter)
+    webp = base64.b64decode(webp_b64)
+    assert len(webp) < len(png) and "data:image/png" not in lighter and 'src="data:image/svg+xml;base64,AAAA"' in lighter
+    original = np.asarray(Image.open(io.BytesIO(png)).convert("RGB"))
+    assert np.array_equal(np.asarray(Image.open(io.BytesIO(webp)).convert("RGB")), original)
+    assert lighter.startswith('<p>x</p><img alt="a" ')
+
+
+def test_a_page_keeps_its_pngs_where_webp_is_not_available(monkeypatch):
+    import base64
+
+    page = f'<img src="data:image/png;base64,{base64.b64encode(_chart_png()).decode()}">'
+    monkeypatch.setattr(images.features, "check", lambda name: False)
+    assert images.lighter_page_images(page) == page

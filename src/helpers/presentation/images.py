@@ -7,16 +7,21 @@ drops an alpha channel that is fully opaque, and never returns something larger
 than it was given. ``helpers.presentation.charts.figure_png`` calls it on every
 chart, so notebooks, pages and PDFs all carry the small image.
 
+Pages carry their charts as lossless WebP where that is smaller than the PNG
+(:func:`lighter_page_images`, about a fifth lighter, the same pixels).
+
 Belongs here: image bytes. Not here: drawing charts (``presentation.charts``),
 the page around them (``render``).
 """
 
 from __future__ import annotations
 
+import base64
 import io
+import re
 
 import numpy as np
-from PIL import Image
+from PIL import Image, features
 
 #: Palette sizes tried in turn; the first close enough is kept. A chart or share card is a few
 #: flat colours and their anti-aliased edges: 32 colours usually hold it, a quarter lighter than 256.
@@ -91,3 +96,40 @@ def optimise_png(data: bytes, *, max_width_px: int | None = None) -> bytes:
         height = max(1, round(image.height * max_width_px / image.width))
         return optimise_image(_without_opaque_alpha(image).resize((max_width_px, height), Image.Resampling.LANCZOS))
     return min(optimise_image(image), data, key=len)
+
+
+#: ``src="data:image/png;base64,..."`` of an ``<img>`` in a page.
+_PNG_DATA_URI = re.compile(r'src="data:image/png;base64,([A-Za-z0-9+/=]+)"')
+#: Effort of the lossless WebP encoder (0-6): 4 is within 1-2 % of 6 at a twentieth of the time.
+WEBP_METHOD = 4
+
+
+def lossless_webp(data: bytes) -> bytes | None:
+    """The same pixels as the PNG ``data`` in lossless WebP, or None when that is not smaller (or not available)."""
+    if not features.check("webp"):
+        return None
+    image = Image.open(io.BytesIO(data))
+    image.load()
+    buffer = io.BytesIO()
+    has_alpha = image.mode in ("RGBA", "LA", "PA") or "transparency" in image.info
+    image.convert("RGBA" if has_alpha else "RGB").save(
+        buffer, format="WEBP", lossless=True, quality=100, method=WEBP_METHOD)
+    encoded = buffer.getvalue()
+    return encoded if len(encoded) < len(data) else None
+
+
+def lighter_page_images(page: str) -> str:
+    """Swap each PNG embedded in an HTML page for its lossless WebP when that is smaller (same pixels).
+
+    Every browser an official's phone or office PC runs (Chrome and Android's web view,
+    Edge, Firefox, Safari 14 and later) shows WebP; Chromium prints it into the PDFs like
+    any image. The executed notebooks and the share cards (files people save and post)
+    stay PNG.
+    """
+    def swap(match: re.Match) -> str:
+        webp = lossless_webp(base64.b64decode(match.group(1)))
+        if webp is None:
+            return match.group(0)
+        return f'src="data:image/webp;base64,{base64.b64encode(webp).decode("ascii")}"'
+
+    return _PNG_DATA_URI.sub(swap, page)

@@ -223,6 +223,9 @@ def notebook_to_html(
     body, _ = exporter.from_notebook_node(prepared, resources=resources)
     if embed_fonts is None and not use_font:
         use_font = bool(_DEVANAGARI.search(body))  # an English page quoting Hindi text must print it too
+    from helpers.presentation.images import lighter_page_images
+
+    body = lighter_page_images(body)
     return body.replace(_FONT_PLACEHOLDER, fonts.font_face_css(body) if use_font else "", 1)
 
 

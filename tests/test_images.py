@@ -107,3 +107,21 @@ def test_a_page_keeps_its_pngs_where_webp_is_not_available(monkeypatch):
     page = f'<img src="data:image/png;base64,{base64.b64encode(_chart_png()).decode()}">'
     monkeypatch.setattr(images.features, "check", lambda name: False)
     assert images.lighter_page_images(page) == page
+
+
+def test_a_share_card_gets_32_colours_within_the_limits():
+    """Cards are where the octree's 32 colours miss the pixel limit; median cut's are tried before 256."""
+    from helpers.presentation import share_cards
+
+    fig = share_cards.draw_share_card(
+        title="GeM onboarding brief: Gautam Buddha Nagar, Phase 1: GeM events in the main districts",
+        figures=[("registrations in the phase", "1,017")],
+        grade="behind", change="up 2 places", as_of="31 August 2023",
+        source_line="Source: campaign registration sheets as of 31 August 2023.", is_synthetic=True, lang="en")
+    fig.canvas.draw()
+    picture = Image.fromarray(np.asarray(fig.canvas.buffer_rgba())).convert("RGB")
+    plt.close(fig)
+    card = Image.open(io.BytesIO(images.optimise_image(picture)))
+    assert card.mode == "P" and len(card.getcolors()) <= 32
+    error = np.abs(np.asarray(card.convert("RGB"), dtype=np.int16) - np.asarray(picture, dtype=np.int16))
+    assert error.mean() <= images.MAX_MEAN_ERROR and error.max() <= images.MAX_PIXEL_ERROR

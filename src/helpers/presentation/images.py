@@ -23,9 +23,13 @@ import re
 import numpy as np
 from PIL import Image, features
 
-#: Palette sizes tried in turn; the first close enough is kept. A chart or share card is a few
-#: flat colours and their anti-aliased edges: 32 colours usually hold it, a quarter lighter than 256.
-PALETTE_SIZES: tuple[int, ...] = (32, 256)
+#: Palettes tried in turn, (colours, quantizer); the first close enough is kept. A chart or share card
+#: is a few flat colours and their anti-aliased edges: 32 colours usually hold it, a quarter lighter
+#: than 256. Pillow's fast octree takes a sixth of median cut's time and holds on most charts; on
+#: share cards (wide flat areas, large anti-aliased text) median cut's 32 colours hold where the
+#: octree's miss the pixel limit by a few levels, so it is tried next (RGB images only).
+PALETTE_TRIES: tuple[tuple[int, Image.Quantize], ...] = (
+    (32, Image.Quantize.FASTOCTREE), (32, Image.Quantize.MEDIANCUT), (256, Image.Quantize.FASTOCTREE))
 #: Largest mean difference per colour channel (0-255) a palette version may have: 1.5 is 0.6 %,
 #: far below what an eye can tell on a chart; the pixel limit below guards single pixels.
 MAX_MEAN_ERROR = 1.5
@@ -53,14 +57,13 @@ def _without_opaque_alpha(image: Image.Image) -> Image.Image:
 
 
 def _palette_version(image: Image.Image) -> Image.Image | None:
-    """The smallest palette copy of ``image`` (``PALETTE_SIZES``) close enough to it (the error limits), or None."""
+    """The first palette copy of ``image`` (``PALETTE_TRIES``) close enough to it (the error limits), or None."""
     if image.mode in ("P", "L"):
         return None
-    # fast octree: a sixth of median cut's time on a chart or card, and its palettes keep every pixel
-    # closer (largest error about 10 against median cut's 40 or more), so 32 colours hold more often
-    method = Image.Quantize.FASTOCTREE
     original = np.asarray(image, dtype=np.int16)
-    for colours in PALETTE_SIZES:
+    for colours, method in PALETTE_TRIES:
+        if method == Image.Quantize.MEDIANCUT and image.mode != "RGB":
+            continue  # Pillow's median cut takes RGB only
         palette = image.quantize(colors=colours, method=method, dither=Image.Dither.NONE)
         error = np.abs(np.asarray(palette.convert(image.mode), dtype=np.int16) - original)
         if error.mean() <= MAX_MEAN_ERROR and error.max() <= MAX_PIXEL_ERROR:

@@ -23,7 +23,7 @@ import sys as _sys
 # jsonschema, which nbformat imports to validate notebooks, loads the IRI grammar of
 # ``rfc3987-syntax`` whenever that package is installed (a dependency of Jupyter's own
 # ``jsonschema[format-nongpl]``): a Lark parser built at import, 3 s on a 2-core machine, paid
-# by every build before its first notebook. Notebook files use no IRI formats, so the build's
-# process does without it (a missing module: jsonschema skips those two format checks).
-# Notebooks' kernels are other processes and are not affected.
+# by every build before its first notebook. Notebook files use no IRI formats, so a process that
+# imports this package (the build, or a kernel running a brief) does without it: jsonschema sees
+# a missing module and skips its two IRI format checks, which nothing in the kit uses.
 _sys.modules.setdefault("rfc3987_syntax", None)

@@ -65,6 +65,9 @@ def test_full_build_succeeds_with_every_report(full_build: Build) -> None:
     for phase in ("1", "2"):
         for notebook in ("02_district_coverage", "03_national_vs_up_share", "04_phase_brief", "04_phase_brief.hi"):
             assert f"phase-{phase}/{notebook}" in keys
+        reports = full_build.reports / f"phase-{phase}"
+        assert (reports / "04_phase_brief.html").is_file() and (reports / "brief.hi.html").is_file()
+        assert not (reports / "04_phase_brief.hi.html").exists()  # analyst pages are in English
     for slug in SOURCE_PLACES.values():
         assert f"phase-1/districts/{slug}" in keys and f"phase-1/districts/{slug}.hi" in keys
     assert sum(k.startswith("phase-2/districts/") and not k.endswith(".hi") for k in keys) == 75

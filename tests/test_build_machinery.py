@@ -85,8 +85,9 @@ def test_the_kit_declaration_expands_to_every_report_of_a_phase() -> None:
     assert len(districts) == 2 * len(load_phases()["1"].event_districts)
     assert len(keys) == len(set(keys))
     brief = next(job for job in jobs if job.key == "phase-1/04_phase_brief.hi")
-    assert [(p.file_name, p.kind, p.pdf) for p in brief.pages] == [
-        ("brief.hi.html", "brief", True), ("04_phase_brief.hi.html", "analyst", False)]
+    assert [(p.file_name, p.kind, p.pdf) for p in brief.pages] == [("brief.hi.html", "brief", True)]  # analyst: en
+    english = next(job for job in jobs if job.key == "phase-1/04_phase_brief")
+    assert [(p.file_name, p.kind) for p in english.pages] == [("brief.html", "brief"), ("04_phase_brief.html", "analyst")]
     assert brief.parameters == {"phase": "1", "lang": "hi", "out_dir": "reports/phase-1",
                                 "report_key": "phase-1/04_phase_brief.hi"}  # empty as_of and boundary_path left out
     assert [(a.file_name, a.kind) for a in brief.artifacts] == [
@@ -111,6 +112,7 @@ def test_adding_a_report_is_a_notebook_plus_one_entry(root: Path) -> None:
         ({"inputs": ["everything"]}, "unknown input group(s) everything"),
         ({"pages": [{"file": "x.html", "audience": "boss", "kind": "brief"}]}, "audience 'boss'"),
         ({"id": "Bad Id"}, "lower-case letters"),
+        ({"pages": [{"file": "x.html", "audience": "analyst", "kind": "analyst", "langs": ["fr"]}]}, "langs must be"),
     ],
 )
 def test_a_wrong_declaration_is_one_line_naming_the_report(root: Path, change: dict, message: str) -> None:

@@ -1,12 +1,18 @@
-"""The Devanagari web font of a page: subset to the glyphs the page uses, embedded in its CSS.
+"""The Devanagari web font of a page: subset to the glyphs the page's text is shaped into, embedded in its CSS.
 
 A page carries the font only when it shows Devanagari text, and then only the
-glyphs its characters can need (the subsetter follows the font's shaping rules,
-so conjuncts, half forms and matras that those characters form are kept). The
-font is the variable Noto Sans Devanagari shipped by ``fontpkg-noto-sans-devanagari``
-(found by :func:`helpers.presentation.charts.devanagari_font_path`); it is first
-pinned to normal width and to the weights the kit uses, then subset per page, and
-written as WOFF2 when the ``brotli`` module is installed, else as WOFF (zlib).
+glyphs its words need. The font is the variable Noto Sans Devanagari shipped by
+``fontpkg-noto-sans-devanagari`` (found by :func:`helpers.presentation.charts.devanagari_font_path`);
+it is first pinned to normal width and to the weights the kit uses. Then each run
+of Devanagari the page can show is shaped with HarfBuzz (the shaper browsers use),
+recording every glyph the shaping passes through (half forms and other steps of a
+conjunct included), and HarfBuzz's subsetter keeps those glyphs and no others: a
+Hindi district brief's font is about 10 KB instead of the 30 KB a subset by
+characters needs, because a subset by characters keeps every conjunct its letters
+could ever form. The runs are shaped again with the subset and must come out the
+same, glyph for glyph and position for position; if any does not, the page gets the
+subset by characters (:func:`subset_font`). Fonts are written as WOFF2 when the
+``brotli`` module is installed, else as WOFF (zlib), and kept in a cache folder.
 
 Belongs here: choosing, subsetting and encoding the font. Not here: where the
 rule goes in the page (``render``), the font of charts (``presentation.charts``).
@@ -23,6 +29,7 @@ import re
 from functools import lru_cache
 from pathlib import Path
 
+import uharfbuzz as hb
 from fontTools import subset
 from fontTools.ttLib import TTFont
 from fontTools.varLib import instancer
@@ -42,11 +49,25 @@ REGULAR_WEIGHT = 400
 NORMAL_WIDTH = 100.0
 
 _SERVED = re.compile("[\u0900-\u097f\u1cd0-\u1cff\ua8e0-\ua8ff\u200c\u200d\u25cc\u20b9]")
+#: A run: characters the embedded font serves, next to each other. A browser shapes each such run
+#: on its own, since the characters around it (spaces, digits, Latin) fall to another font.
+_SERVED_RUN = re.compile("[\u0900-\u097f\u1cd0-\u1cff\ua8e0-\ua8ff\u200c\u200d\u25cc\u20b9]+")
+_TAG = re.compile(r"<[^>]*>")
+_ATTRIBUTE_VALUE = re.compile(r"""=\s*(?:"([^"]*)"|'([^']*)')""")
+_DATA_URI = re.compile(r"data:[^\"')\s]+")
 _DEVANAGARI = re.compile("[\u0900-\u097f\u1cd0-\u1cff\ua8e0-\ua8ff]")
 _LOCAL_NAME = "Noto Sans Devanagari"
-#: Signs any Hindi figure or sentence may use, kept in every subset: the rupee sign, visarga,
-#: candrabindu, anusvara, nukta, the candra vowels, the danda and the Devanagari digits.
-_COMMON_SIGNS = "₹ःँं़ॅॉऑ।॥०१२३४५६७८९\u200c\u200d"
+#: OpenType feature settings a browser may shape a run with besides its defaults: tabular figures
+#: (tables have ``font-variant-numeric: tabular-nums`` in kit.css) and the optional ligatures off
+#: (what ``letter-spacing`` does, as on ``.kit-chart-mark``). A setting whose features the font
+#: lacks shapes like the defaults and is skipped.
+OPTIONAL_FEATURE_SETTINGS: tuple[dict[str, bool], ...] = (
+    {"tnum": True},
+    {"liga": False, "clig": False, "calt": False, "dlig": False},
+)
+#: The content languages of the kit's pages (their ``lang``), passed to the shaper as a browser
+#: does; a language the font has no rules for shapes like the default and is skipped.
+PAGE_LANGUAGES: tuple[str, ...] = ("hi", "en")
 
 Weights = int | tuple[int, int]
 
@@ -74,19 +95,26 @@ def devanagari_characters(text: str) -> str:
 
 @lru_cache(maxsize=4)
 def _pinned_font_bytes(font_path: str, weights: Weights) -> bytes:
-    """The variable font pinned to normal width and ``weights`` (a weight or a range), as TTF bytes."""
-    font = TTFont(font_path)
-    axes = {axis.axisTag for axis in font["fvar"].axes} if "fvar" in font else set()
-    limits: dict[str, float | tuple[int, int]] = {}
-    if "wdth" in axes:
-        limits["wdth"] = NORMAL_WIDTH
-    if "wght" in axes:
-        limits["wght"] = weights
-    if limits:
-        font = instancer.instantiateVariableFont(font, limits)
-    buffer = io.BytesIO()
-    font.save(buffer)
-    return buffer.getvalue()
+    """The variable font pinned to normal width and ``weights`` (a weight or a range), as TTF bytes.
+
+    Pinning takes seconds, so the result is kept in :func:`cache_dir` like the subsets.
+    """
+
+    def make() -> bytes:
+        font = TTFont(font_path)
+        axes = {axis.axisTag for axis in font["fvar"].axes} if "fvar" in font else set()
+        limits: dict[str, float | tuple[int, int]] = {}
+        if "wdth" in axes:
+            limits["wdth"] = NORMAL_WIDTH
+        if "wght" in axes:
+            limits["wght"] = weights
+        if limits:
+            font = instancer.instantiateVariableFont(font, limits)
+        buffer = io.BytesIO()
+        font.save(buffer)
+        return buffer.getvalue()
+
+    return _cached(_cache_path(font_path, "pinned", weights, "ttf"), make)
 
 
 def _subset_options(flavor: str) -> subset.Options:
@@ -112,25 +140,49 @@ def cache_dir() -> Path:
     return Path(base) / CACHE_APP_NAME / "fonts"
 
 
-def _cache_path(font_path: str, characters: str, weights: Weights, flavor: str) -> Path:
-    """Where a subset is kept between builds: named by what it is made from (font bytes, characters,
-    weights, format, fontTools' version), so a changed input never finds a stale file."""
+def _cache_path(font_path: str, content: str, weights: Weights, flavor: str) -> Path:
+    """Where a font is kept between builds: named by what it is made from (font bytes, the characters or
+    runs it serves, weights, format, fontTools' and HarfBuzz's versions), so a changed input never finds
+    a stale file."""
     import fontTools
 
     from helpers.files import sha256_file
 
     key = hashlib.sha256(
-        "|".join((sha256_file(Path(font_path)), characters, repr(weights), flavor, fontTools.version)).encode()
+        "|".join((sha256_file(Path(font_path)), content, repr(weights), flavor, fontTools.version,
+                  hb.__version__)).encode()
     ).hexdigest()[:32]
     return cache_dir() / f"{key}.{flavor}"
 
 
+def _cached(path: Path, make) -> bytes:
+    """The bytes kept at ``path``, else ``make()``'s, written there for the next build."""
+    from helpers.files import write_atomically
+
+    if path.is_file():
+        return path.read_bytes()
+    data = make()
+    with contextlib.suppress(OSError):  # an unwritable cache only costs the next build the time
+        path.parent.mkdir(parents=True, exist_ok=True)
+        write_atomically(path, data)
+    return data
+
+
+def _flavored(font: TTFont, flavor: str) -> bytes:
+    font.flavor = flavor
+    buffer = io.BytesIO()
+    font.save(buffer)
+    return buffer.getvalue()
+
+
 @lru_cache(maxsize=64)
 def subset_font(font_path: Path | str, characters: str, *, weights: Weights = REGULAR_WEIGHT) -> bytes:
-    """Subset the font to the glyphs ``characters`` can need; return WOFF2 (with brotli) or WOFF bytes.
+    """Subset the font to every glyph ``characters`` can form; return WOFF2 (with brotli) or WOFF bytes.
 
-    Subsetting takes seconds, so a subset is kept in :func:`cache_dir` (named by
-    :func:`_cache_path`) and read from there by later builds.
+    This is the subset by characters (fontTools): it keeps every conjunct, half form
+    and matra the characters could make in any word, so it serves any text of those
+    characters. It takes seconds and is kept in :func:`cache_dir`. A page gets the
+    smaller :func:`page_font` instead; this is its fallback.
 
     Args:
         font_path: a TrueType font (variable or static).
@@ -140,23 +192,124 @@ def subset_font(font_path: Path | str, characters: str, *, weights: Weights = RE
     Returns:
         The subset font file's bytes, flavoured as :func:`font_format` says.
     """
-    from helpers.files import write_atomically
+    flavor = font_format()[1]
 
-    flavor = "woff2" if has_brotli() else "woff"
-    cached = _cache_path(str(font_path), characters, weights, flavor)
-    if cached.is_file():
-        return cached.read_bytes()
-    font = TTFont(io.BytesIO(_pinned_font_bytes(str(font_path), weights)))
-    subsetter = subset.Subsetter(_subset_options(flavor))
-    subsetter.populate(text=characters)
-    subsetter.subset(font)
-    font.flavor = flavor
-    buffer = io.BytesIO()
-    font.save(buffer)
-    with contextlib.suppress(OSError):  # an unwritable cache only costs the next build the seconds
-        cached.parent.mkdir(parents=True, exist_ok=True)
-        write_atomically(cached, buffer.getvalue())
-    return buffer.getvalue()
+    def make() -> bytes:
+        font = TTFont(io.BytesIO(_pinned_font_bytes(str(font_path), weights)))
+        subsetter = subset.Subsetter(_subset_options(flavor))
+        subsetter.populate(text=characters)
+        subsetter.subset(font)
+        return _flavored(font, flavor)
+
+    return _cached(_cache_path(str(font_path), characters, weights, flavor), make)
+
+
+def text_runs(page: str) -> tuple[str, ...]:
+    """The distinct runs of Devanagari a page can show, sorted.
+
+    Runs are read from the text between tags (split at every tag, and joined across
+    them, since a browser may shape a word across an inline element), from attribute
+    values (``alt``, ``placeholder``, ``aria-label``...) and from the text of scripts
+    and styles; HTML character references are decoded; data URIs are skipped.
+    """
+    page = _DATA_URI.sub(" ", page)
+    values = " ".join(a or b for a, b in _ATTRIBUTE_VALUE.findall(page))
+    texts = (_TAG.sub(" ", page), _TAG.sub("", page), values)
+    return tuple(sorted({run for text in texts for run in _SERVED_RUN.findall(html.unescape(text))}))
+
+
+_Shaped = list[tuple[int, int, int, int, int]]  # per glyph: id, cluster, x advance, x offset, y offset
+
+
+def _shaping_settings(face: hb.Face) -> list[tuple[str | None, dict[str, bool]]]:
+    """(language, features) pairs a browser may shape with, less those that shape as the defaults do."""
+    tags: set[str] = set()
+    languages: set[str] = set()
+    for table in ("GSUB", "GPOS"):
+        for script_index, _script in enumerate(face.get_table_script_tags(table)):
+            languages.update(tag.strip().lower() for tag in face.get_script_language_tags(table, script_index))
+            for language_index in [0xFFFF, *range(len(face.get_script_language_tags(table, script_index)))]:
+                tags.update(face.get_language_feature_tags(table, script_index, language_index))
+    ot_languages = {"hi": "hin", "en": "eng"}
+    settings: list[tuple[str | None, dict[str, bool]]] = [(None, {})]
+    settings += [(lang, {}) for lang in PAGE_LANGUAGES if ot_languages.get(lang, lang) in languages]
+    settings += [(None, features) for features in OPTIONAL_FEATURE_SETTINGS if tags & set(features)]
+    return settings
+
+
+def _shape_runs(font_bytes: bytes, runs: tuple[str, ...], glyphs_seen: set[int] | None = None) -> list[_Shaped]:
+    """Each run shaped with every setting of :func:`_shaping_settings`; every glyph the substitutions
+    pass through (not only the final ones) is added to ``glyphs_seen`` when it is given."""
+    face = hb.Face(font_bytes)
+    font = hb.Font(face)
+    shaped: list[_Shaped] = []
+    for language, features in _shaping_settings(face):
+        for run in runs:
+            buffer = hb.Buffer()
+            buffer.add_str(run)
+            buffer.guess_segment_properties()
+            if language:
+                buffer.language = language
+            if glyphs_seen is not None:
+                in_substitution = False
+
+                def trace(message: str, buffer: hb.Buffer = buffer) -> bool:
+                    nonlocal in_substitution
+                    if message.startswith("start table"):
+                        in_substitution = "GSUB" in message
+                    if in_substitution and not message.startswith(("skipped", "start lookup")):
+                        glyphs_seen.update(info.codepoint for info in buffer.glyph_infos)
+                    return True
+
+                buffer.set_message_func(trace)
+            hb.shape(font, buffer, features)
+            if glyphs_seen is not None:
+                glyphs_seen.update(info.codepoint for info in buffer.glyph_infos)
+            shaped.append([(info.codepoint, info.cluster, pos.x_advance, pos.x_offset, pos.y_offset)
+                           for info, pos in zip(buffer.glyph_infos, buffer.glyph_positions)])
+    return shaped
+
+
+def _glyph_subset(font_bytes: bytes, glyph_ids: set[int], codepoints: set[int]) -> tuple[bytes, dict[int, int]]:
+    """HarfBuzz's subset keeping exactly ``glyph_ids`` (and the cmap of ``codepoints``), no layout closure;
+    returns the TrueType bytes and the old-to-new glyph id map."""
+    subset_input = hb.SubsetInput()
+    for glyph_id in glyph_ids | {0}:
+        subset_input.glyph_set.add(glyph_id)
+    for codepoint in codepoints:
+        subset_input.unicode_set.add(codepoint)
+    subset_input.flags = (hb.SubsetFlags.NO_LAYOUT_CLOSURE | hb.SubsetFlags.NO_HINTING
+                          | hb.SubsetFlags.NOTDEF_OUTLINE)
+    for tag in ("STAT", "DSIG"):
+        subset_input.drop_table_tag_set.add(int.from_bytes(tag.encode("ascii"), "big"))
+    plan = hb.SubsetPlan(hb.Face(font_bytes), subset_input)
+    mapping = dict(plan.old_to_new_glyph_mapping.items())
+    return plan.execute().blob.data, mapping
+
+
+def shaped_subset(font_bytes: bytes, runs: tuple[str, ...]) -> bytes | None:
+    """The TrueType subset of ``font_bytes`` holding just the glyphs ``runs`` are shaped through, or None
+    when shaping the runs with it does not give the very same glyphs and positions."""
+    glyphs_seen: set[int] = set()
+    expected = _shape_runs(font_bytes, runs, glyphs_seen)
+    subset_bytes, new_id = _glyph_subset(font_bytes, glyphs_seen, {ord(c) for run in runs for c in run})
+    renumbered = [[(new_id.get(glyph, -1), *rest) for glyph, *rest in glyphs] for glyphs in expected]
+    return subset_bytes if _shape_runs(subset_bytes, runs) == renumbered else None
+
+
+def page_font(font_path: Path | str, runs: tuple[str, ...], *, weights: Weights = REGULAR_WEIGHT) -> bytes:
+    """The font a page embeds: :func:`shaped_subset` of the pinned font for the page's ``runs`` (see
+    :func:`text_runs`), as WOFF2 or WOFF; the subset by characters (:func:`subset_font`) when the shaped
+    subset does not shape the runs the same. Kept in :func:`cache_dir` like any subset."""
+    flavor = font_format()[1]
+
+    def make() -> bytes:
+        shaped = shaped_subset(_pinned_font_bytes(str(font_path), weights), runs)
+        if shaped is None:
+            return subset_font(str(font_path), "".join(sorted(set("".join(runs)))), weights=weights)
+        return _flavored(TTFont(io.BytesIO(shaped)), flavor)
+
+    return _cached(_cache_path(str(font_path), "runs:" + "\n".join(runs), weights, flavor), make)
 
 
 def font_format() -> tuple[str, str]:
@@ -168,45 +321,13 @@ def _weight_descriptor(weights: Weights) -> str:
     return f"{weights[0]} {weights[1]}" if isinstance(weights, tuple) else str(weights)
 
 
-@lru_cache(maxsize=1)
-def base_characters() -> str:
-    """The Devanagari characters the kit's own text can show: the Hindi catalogue and the reference and campaign files.
-
-    Pages whose characters all fall in this set share one subset font, computed once per
-    process; the subsetter is slow (seconds) and a page-by-page subset saves only a few KB,
-    except on pages with only a few Devanagari characters (:data:`OWN_SUBSET_MAX_CHARACTERS`).
-    """
-    from helpers import paths
-
-    sources = [Path(__file__).resolve().parents[1] / "presentation" / "messages" / "hi.yaml",
-               *sorted(paths.REFERENCE_DIR.glob("*.csv")), *sorted(paths.CAMPAIGN_DIR.glob("*.yaml"))]
-    text = "".join(path.read_text(encoding="utf-8") for path in sources if path.exists())
-    return devanagari_characters(text + _COMMON_SIGNS)
-
-
-#: A page showing at most this many distinct Devanagari characters (an English page quoting a
-#: place name or a Census term) embeds a subset of just those: 1-3 KB instead of the kit's whole
-#: set (about 30 KB), made in a fraction of a second and kept in the cache like any subset.
-OWN_SUBSET_MAX_CHARACTERS = 24
-
-
-def characters_to_embed(page_characters: str) -> str:
-    """The characters to subset for a page: its own when they are few, else the kit's base set plus any others it has."""
-    if len(page_characters) <= OWN_SUBSET_MAX_CHARACTERS:
-        return page_characters
-    base = base_characters()
-    if set(page_characters) <= set(base):
-        return base
-    return "".join(sorted(set(base) | set(page_characters)))
-
-
 def font_face_css(
     page_text: str,
     *,
     font_path: Path | str | None = None,
     weights: Weights = REGULAR_WEIGHT,
 ) -> str:
-    """An ``@font-face`` rule embedding the Devanagari font subset to ``page_text``, or "".
+    """An ``@font-face`` rule embedding the Devanagari font of ``page_text`` (:func:`page_font`), or "".
 
     Args:
         page_text: everything the page shows (its HTML, or its text); scanned for Devanagari.
@@ -218,8 +339,7 @@ def font_face_css(
         Devanagari code points use it), or "" when the page has no Devanagari
         or the font is not installed.
     """
-    characters = devanagari_characters(page_text)
-    if not characters:
+    if not devanagari_characters(page_text):
         return ""
     if font_path is None:
         from helpers.presentation.charts import devanagari_font_path
@@ -227,7 +347,7 @@ def font_face_css(
         font_path = devanagari_font_path()
         if font_path is None:
             return ""
-    data = subset_font(str(font_path), characters_to_embed(characters), weights=weights)
+    data = page_font(str(font_path), text_runs(page_text), weights=weights)
     mime, css_format = font_format()
     encoded = base64.b64encode(data).decode("ascii")
     return (

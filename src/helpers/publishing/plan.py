@@ -50,6 +50,7 @@ class PageSpec:
     audience: str
     kind: str
     pdf: bool = False
+    langs: tuple[str, ...] | None = None  # the languages it is rendered in; None: every language of the run
 
 
 @dataclass(frozen=True)
@@ -170,7 +171,11 @@ def _page_spec(raw: object, path: Path, where: str) -> PageSpec:
         raise _fail(path, where, f"audience '{raw['audience']}' is not one of {', '.join(AUDIENCES)}")
     if raw["kind"] not in PAGE_KINDS:
         raise _fail(path, where, f"kind '{raw['kind']}' is not one of {', '.join(PAGE_KINDS)}")
-    return PageSpec(file=str(raw["file"]), audience=raw["audience"], kind=raw["kind"], pdf=bool(raw.get("pdf", False)))
+    langs = raw.get("langs")
+    if langs is not None and (not isinstance(langs, list) or not langs or not set(langs) <= set(LANGUAGES)):
+        raise _fail(path, where, f"langs must be a list of languages from {', '.join(LANGUAGES)}, not {langs!r}")
+    return PageSpec(file=str(raw["file"]), audience=raw["audience"], kind=raw["kind"], pdf=bool(raw.get("pdf", False)),
+                    langs=tuple(langs) if langs is not None else None)
 
 
 def _file_spec(raw: object, path: Path, where: str) -> FileSpec:
@@ -375,6 +380,7 @@ def _job(
         executed_name=executed,
         pages=tuple(
             Page(_fill(p.file, values, spec), p.audience, p.kind, p.pdf and scope.with_pdf) for p in spec.pages
+            if p.langs is None or lang in p.langs
         ),
         input_paths=inputs,
         artifacts=tuple(Artifact(_fill(f.file, values, spec), f.kind) for f in spec.files),

@@ -164,6 +164,30 @@ def test_weight_range_keeps_the_weight_axis():
     assert "font-weight: 400 700;" in css
 
 
+def test_a_weight_range_is_shaped_at_both_ends():
+    """With true bold kept, the words are shaped and checked at weight 400 and 700: both draw as the whole font."""
+    page = f"<p>{' '.join(CONJUNCT_WORDS)}</p>"
+    ranged = fonts.page_font(devanagari_font_path(), fonts.text_runs(page), weights=(400, 700))
+    whole = fonts._pinned_font_bytes(str(devanagari_font_path()), (400, 700))
+    for weight in (400, 700):
+        for word in CONJUNCT_WORDS:
+            assert _drawn_at(ranged, word, weight) == _drawn_at(whole, word, weight), (word, weight)
+
+
+def _drawn_at(font_bytes: bytes, text: str, weight: int) -> list[tuple]:
+    """Glyph names, advances and offsets of ``text`` shaped at ``weight`` (names are kept by both fonts)."""
+    data = _ttf_bytes(TTFont(io.BytesIO(font_bytes)))
+    font = hb.Font(hb.Face(data))
+    font.set_variations({"wght": weight})
+    buffer = hb.Buffer()
+    buffer.add_str(text)
+    buffer.guess_segment_properties()
+    hb.shape(font, buffer, {})
+    widths = [(p.x_advance, p.x_offset, p.y_offset) for p in buffer.glyph_positions]
+    extents = [font.get_glyph_extents(i.codepoint) for i in buffer.glyph_infos]
+    return [(w, (e.x_bearing, e.y_bearing, e.width, e.height)) for w, e in zip(widths, extents)]
+
+
 def test_a_subset_is_kept_between_builds_under_a_name_made_from_its_inputs(tmp_path, monkeypatch):
     monkeypatch.setenv(fonts.CACHE_DIR_ENV, str(tmp_path))
     font_path = str(devanagari_font_path())

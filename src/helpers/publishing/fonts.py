@@ -25,6 +25,7 @@ import contextlib
 import hashlib
 import html
 import io
+import itertools
 import re
 from functools import lru_cache
 from pathlib import Path
@@ -237,13 +238,25 @@ def _shaping_settings(face: hb.Face) -> list[tuple[str | None, dict[str, bool]]]
     return settings
 
 
+def _variation_locations(face: hb.Face) -> list[dict[str, float]]:
+    """Where to shape a variable font: its default, and the ends of every axis it keeps (a font may
+    swap glyphs by weight); a static font: its only instance."""
+    locations: list[dict[str, float]] = [{}]
+    for axis in face.axis_infos:
+        locations += [{axis.tag: end} for end in (axis.min_value, axis.max_value) if end != axis.default_value]
+    return locations
+
+
 def _shape_runs(font_bytes: bytes, runs: tuple[str, ...], glyphs_seen: set[int] | None = None) -> list[_Shaped]:
-    """Each run shaped with every setting of :func:`_shaping_settings`; every glyph the substitutions
-    pass through (not only the final ones) is added to ``glyphs_seen`` when it is given."""
+    """Each run shaped with every setting of :func:`_shaping_settings`, at every location of
+    :func:`_variation_locations`; every glyph the substitutions pass through (not only the final
+    ones) is added to ``glyphs_seen`` when it is given."""
     face = hb.Face(font_bytes)
-    font = hb.Font(face)
     shaped: list[_Shaped] = []
-    for language, features in _shaping_settings(face):
+    for (language, features), location in itertools.product(_shaping_settings(face), _variation_locations(face)):
+        font = hb.Font(face)
+        if location:
+            font.set_variations(location)
         for run in runs:
             buffer = hb.Buffer()
             buffer.add_str(run)

@@ -35,6 +35,8 @@ from fontTools import subset
 from fontTools.ttLib import TTFont
 from fontTools.varLib import instancer
 
+from helpers.vocabulary import LANGUAGES
+
 #: The CSS family name the stylesheet puts first in ``--kit-font``.
 FONT_FAMILY = "KitDevanagari"
 #: Where subset fonts are kept between builds and projects on this machine (like matplotlib's font
@@ -66,9 +68,6 @@ OPTIONAL_FEATURE_SETTINGS: tuple[dict[str, bool], ...] = (
     {"tnum": True},
     {"liga": False, "clig": False, "calt": False, "dlig": False},
 )
-#: The content languages of the kit's pages (their ``lang``), passed to the shaper as a browser
-#: does; a language the font has no rules for shapes like the default and is skipped.
-PAGE_LANGUAGES: tuple[str, ...] = ("hi", "en")
 
 Weights = int | tuple[int, int]
 
@@ -233,7 +232,8 @@ def _shaping_settings(face: hb.Face) -> list[tuple[str | None, dict[str, bool]]]
                 tags.update(face.get_language_feature_tags(table, script_index, language_index))
     ot_languages = {"hi": "hin", "en": "eng"}
     settings: list[tuple[str | None, dict[str, bool]]] = [(None, {})]
-    settings += [(lang, {}) for lang in PAGE_LANGUAGES if ot_languages.get(lang, lang) in languages]
+    # the pages' languages (their ``lang``, which a browser passes to the shaper), where the font has rules for them
+    settings += [(lang, {}) for lang in LANGUAGES if ot_languages.get(lang, lang) in languages]
     settings += [(None, features) for features in OPTIONAL_FEATURE_SETTINGS if tags & set(features)]
     return settings
 

@@ -20,7 +20,9 @@ import yaml
 from helpers import cli, paths
 from helpers.campaign.phases import load_phases
 from helpers.errors import BuildLockedError, ReportsDeclarationError
+from helpers import store
 from helpers.publishing import build, fingerprints, plan
+from helpers.store import JobRecord, Store
 
 FIXTURES = Path(__file__).parent / "fixtures" / "notebooks"
 
@@ -278,11 +280,11 @@ def test_executed_notebooks_are_kept_outside_reports_and_moved_ones_removed(root
     first = summary.results[0]
     assert first.executed_notebook == "data/processed/executed/phase-1/page.ipynb"
     assert (root / first.executed_notebook).is_file()
-    state = json.loads(build.state_path().read_text(encoding="utf-8"))
-    state["jobs"]["phase-1/page"]["result"]["outputs"].append("reports/phase-1/page.ipynb")
-    state["jobs"]["phase-1/page"]["result"]["outputs"].append("data/raw/keep.csv")  # never removed: not built here
-    state["jobs"]["phase-1/page"]["fingerprint"] = "changed"
-    build.state_path().write_text(json.dumps(state), encoding="utf-8")
+    memory = Store.open()
+    record = memory.jobs()["phase-1/page"]
+    record.result["outputs"] += ["reports/phase-1/page.ipynb", "data/raw/keep.csv"]  # keep.csv: never removed, not built here
+    memory.commit_job("phase-1/page", JobRecord("changed", record.outputs_sha256, record.result))
+    memory.close()
     (root / "data" / "raw").mkdir(parents=True)
     (root / "data" / "raw" / "keep.csv").write_text("a\n", encoding="utf-8")
     assert statuses(run(root, declaration, "1")) == {"phase-1/page": "ok"}
@@ -291,16 +293,21 @@ def test_executed_notebooks_are_kept_outside_reports_and_moved_ones_removed(root
     assert not list((root / "reports").rglob("*.ipynb"))
 
 
-def test_the_build_state_is_kept_out_of_reports_and_an_old_one_is_moved(root: Path) -> None:
+def test_the_build_state_is_kept_in_the_store_and_an_old_state_file_is_discarded_with_a_note(
+    root: Path, caplog: pytest.LogCaptureFixture
+) -> None:
     declaration = declare(root, entry("page", "succeeds.ipynb"))
     run(root, declaration, "1")
-    assert build.state_path() == root / "data" / "processed" / "build-state.json"
-    state = build.state_path().read_text(encoding="utf-8")
-    assert not [p.name for p in (root / "reports").iterdir() if "state" in p.name]
-    build.state_path().unlink()
-    (root / "reports" / build.OLD_STATE_FILE_NAME).write_text(state, encoding="utf-8")  # left by an older kit
-    assert statuses(run(root, declaration, "1")) == {"phase-1/page": "skipped"}  # its record is still used
-    assert build.state_path().is_file() and not (root / "reports" / build.OLD_STATE_FILE_NAME).exists()
+    assert store.store_path() == root / "data" / "processed" / "kit-memory.sqlite"
+    assert not [p.name for p in (root / "reports").iterdir() if "state" in p.name or "sqlite" in p.name]
+    assert statuses(run(root, declaration, "1")) == {"phase-1/page": "skipped"}
+    for old in (root / "data" / "processed" / "build-state.json", root / "reports" / ".build-state.json"):
+        old.write_text('{"jobs": [1, 2], "files": "an older layout"}', encoding="utf-8")  # left by an older kit
+    with caplog.at_level("INFO", logger="gem_reports"):
+        assert statuses(run(root, declaration, "1")) == {"phase-1/page": "skipped"}
+    assert "build-state.json of an earlier version discarded" in caplog.text
+    assert not (root / "data" / "processed" / "build-state.json").exists()
+    assert not (root / "reports" / ".build-state.json").exists()
 
 
 def test_the_facts_of_the_prepared_data_are_read_once_per_version_of_the_file(

@@ -1,4 +1,7 @@
-"""The ledger of published figures: append-only, idempotent, and revisions found after a correction."""
+"""The ledger of published figures: append-only, idempotent, and revisions found after a correction.
+
+The ledger lives in the kit's store (``helpers.store``); each test uses a store of its own in ``tmp_path``.
+"""
 
 from __future__ import annotations
 
@@ -8,7 +11,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from helpers import paths
+from helpers import paths, store
 from helpers.analysis import metrics, progress
 from helpers.publishing import ledger
 
@@ -36,21 +39,27 @@ def registrations(agra_status: str = "registered") -> pd.DataFrame:
 
 
 def rows(path: Path) -> list[dict[str, str]]:
-    with path.open(encoding="utf-8-sig", newline="") as handle:
+    """The ledger's rows, through its CSV export (what an analyst opens)."""
+    export = path.with_suffix(".csv")
+    opened = store.Store.open(path)
+    opened.export_ledger(export)
+    opened.close()
+    with export.open(encoding="utf-8-sig", newline="") as handle:
         return list(csv.DictReader(handle))
 
 
-def test_the_ledger_lives_under_data_processed() -> None:
-    assert ledger.LEDGER_FILE == paths.PROCESSED_DIR / "published_figures.csv"
+def test_the_ledger_lives_in_the_store_under_data_processed() -> None:
+    assert store.store_path() == paths.PROCESSED_DIR / "kit-memory.sqlite"
+    assert store.ledger_export_path() == paths.PROCESSED_DIR / "published_figures.csv"
 
 
 def test_one_row_per_figure_and_a_second_identical_build_adds_nothing(tmp_path: Path) -> None:
-    path = tmp_path / "published_figures.csv"
+    path = tmp_path / "memory.sqlite"
     figures = published(registrations(), "2022-01-15")
     assert ledger.append_published(figures, path, recorded_at=BUILT) == 4
-    written = path.read_bytes()
+    written = rows(path)
     assert ledger.append_published(published(registrations(), "2022-01-15"), path, recorded_at=LATER) == 0
-    assert path.read_bytes() == written
+    assert rows(path) == written
     got = {(r["district"], r["figure"]): r["value"] for r in rows(path)}
     # 3 registrations by 2022-01-15: Agra 1, Mathura 2, no first order
     assert got == {("", "registrations_count"): "3", ("", "first_order_count"): "0",
@@ -60,7 +69,7 @@ def test_one_row_per_figure_and_a_second_identical_build_adds_nothing(tmp_path: 
 
 
 def test_a_new_as_of_date_appends_and_keeps_the_old_rows(tmp_path: Path) -> None:
-    path = tmp_path / "published_figures.csv"
+    path = tmp_path / "memory.sqlite"
     ledger.append_published(published(registrations(), "2022-01-15"), path, recorded_at=BUILT)
     before = rows(path)
     assert ledger.append_published(published(registrations(), "2022-01-22"), path, recorded_at=LATER) == 4
@@ -69,7 +78,7 @@ def test_a_new_as_of_date_appends_and_keeps_the_old_rows(tmp_path: Path) -> None
 
 
 def test_a_correction_of_an_old_row_is_a_revision(tmp_path: Path) -> None:
-    path = tmp_path / "published_figures.csv"
+    path = tmp_path / "memory.sqlite"
     ledger.append_published(published(registrations(), "2022-01-15"), path, recorded_at=BUILT)
     corrected = registrations(agra_status="first order")  # the Agra row of 2022-01-03 corrected in a later sheet
     current = published(corrected, "2022-01-15")
@@ -85,7 +94,7 @@ def test_a_correction_of_an_old_row_is_a_revision(tmp_path: Path) -> None:
 
 
 def test_no_revision_when_nothing_changed(tmp_path: Path) -> None:
-    path = tmp_path / "published_figures.csv"
+    path = tmp_path / "memory.sqlite"
     ledger.append_published(published(registrations(), "2022-01-15"), path, recorded_at=BUILT)
     assert ledger.revisions(ledger.read_ledger(path), published(registrations(), "2022-01-15")).empty
 

@@ -105,6 +105,10 @@ class DemoDataError(UserError):
     """The demo generator's inputs in ``data/raw/demo/`` are inconsistent."""
 
 
+class StoreError(UserError):
+    """The kit's memory (``data/processed/kit-memory.sqlite``) is damaged or from a newer kit: one line to recover."""
+
+
 class TargetsError(UserError):
     """``data/raw/campaign/targets.csv`` or a phase's state target is inconsistent."""
 

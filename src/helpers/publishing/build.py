@@ -7,6 +7,10 @@
 - **incrementally**: a job is skipped when its notebook, parameters, inputs,
   outputs and the kit's code are unchanged since its last successful run
   (``fingerprints``; ``--force`` re-runs everything);
+- **transactionally**: a job's state and the figures it published are committed
+  to the kit's store (``helpers.store``) in one transaction once its files are
+  written, so a build killed at any instant never leaves a job counted as up to
+  date whose figures are missing from the ledger;
 - **safely**: every file is written aside and renamed (``helpers.files``); a
   failing notebook does not stop the others and leaves the published pages as
   they were (``run``); the reports are not built on a failed prepare stage; a
@@ -21,6 +25,7 @@ pandas) are imported only when a job runs, so a build with nothing to do is fast
 from __future__ import annotations
 
 import contextlib
+import csv
 import datetime as dt
 import fcntl
 import json
@@ -40,15 +45,11 @@ from helpers.files import remove_leftovers, write_atomically
 from helpers.publishing.fingerprints import FileHasher, code_fingerprint, is_up_to_date, job_fingerprint, output_hashes
 from helpers.publishing.plan import STAGES, BuildScope, Job, plan_jobs
 from helpers.publishing.run import JobResult
+from helpers.store import JobRecord, Store
 from helpers.vocabulary import STATUS_DATE_COLUMNS
 
 log = logging.getLogger("gem_reports")
 
-#: The build's own record of what it last built (fingerprints, file hashes), kept in
-#: ``data/processed/``: machine state, not something published with ``reports/``.
-STATE_FILE_NAME = "build-state.json"
-#: Where builds before 2026-11-30 kept it (read once, then removed).
-OLD_STATE_FILE_NAME = ".build-state.json"
 LOCK_FILE_NAME = ".build.lock"
 SUMMARY_FILE_NAME = "build.json"
 DISTRICT_MODES = ("events", "all", "none")
@@ -150,26 +151,22 @@ def remove_half_done(reports_dir: Path) -> list[Path]:
 # ------------------------------------------------------------------ state
 
 
-def state_path() -> Path:
-    """The build state's file: ``data/processed/build-state.json``."""
-    return paths.PROCESSED_DIR / STATE_FILE_NAME
+def load_state(memory: Store) -> dict:
+    """The build state the stages work on: each job's last successful run and the hashing cache, from the store."""
+    jobs = {key: {"fingerprint": r.fingerprint, "outputs_sha256": r.outputs_sha256, "result": r.result}
+            for key, r in memory.jobs().items()}
+    return {"jobs": jobs, "files": memory.files(), "prepared_data": memory.meta_json("prepared_data")}
 
 
-def _load_state(reports_dir: Path) -> dict:
-    for path in (state_path(), reports_dir / OLD_STATE_FILE_NAME):
-        try:
-            state = json.loads(path.read_text(encoding="utf-8"))
-        except (OSError, ValueError):
+def published_figures(result: JobResult) -> list[dict[str, str]]:
+    """The ledger rows in the figures files a job wrote (``figures_frame`` CSVs, read as text)."""
+    rows: list[dict[str, str]] = []
+    for item in result.files:
+        if item.kind != "figures":
             continue
-        if isinstance(state, dict) and isinstance(state.get("jobs"), dict):
-            return state
-    return {"jobs": {}, "files": {}}
-
-
-def _save_state(reports_dir: Path, state: dict) -> None:
-    state_path().parent.mkdir(parents=True, exist_ok=True)
-    write_atomically(state_path(), json.dumps(state, sort_keys=True, separators=(",", ":")))
-    (reports_dir / OLD_STATE_FILE_NAME).unlink(missing_ok=True)
+        with open(paths.ROOT / item.path, encoding="utf-8-sig", newline="") as handle:
+            rows += [{k: v or "" for k, v in row.items()} for row in csv.DictReader(handle)]
+    return rows
 
 
 # ------------------------------------------------------------------ running a stage
@@ -197,12 +194,15 @@ def _execute_one(job: Job, fingerprint: str, inputs: dict, run_context: dict) ->
     for path in job.output_paths_outside:
         hasher.forget(path)
     jobs_state: dict = run_context["state"]["jobs"]
+    memory: Store = run_context["store"]
     if result.status == "ok":
         _remove_superseded(previous_outputs(jobs_state.get(job.key)), result.outputs)
-        jobs_state[job.key] = {
-            "fingerprint": fingerprint, "outputs_sha256": output_hashes(job, hasher), "result": result.to_record(),
-        }
+        record = JobRecord(fingerprint, output_hashes(job, hasher), result.to_record())
+        added = memory.commit_job(job.key, record, published_figures(result))
+        run_context["figures_added"] += added
+        jobs_state[job.key] = vars(record)
     else:
+        memory.forget_job(job.key)
         jobs_state.pop(job.key, None)
     if run_context["progress"]:
         run_context["progress"](result)
@@ -268,10 +268,10 @@ def in_running_order(to_run: list[tuple]) -> list[tuple]:
 # ------------------------------------------------------------------ the build
 
 
-def prepared_data_facts(hasher: FileHasher, state: dict) -> dict:
+def prepared_data_facts(hasher: FileHasher, state: dict, memory: Store | None = None) -> dict:
     """``is_synthetic`` and ``latest_data_date`` of the prepared registrations, read once per version of the file.
 
-    The facts are kept in the build's state with the file's SHA-256 (which ``hasher`` takes from size and
+    The facts are kept in the store with the file's SHA-256 (which ``hasher`` takes from size and
     modification time when they are unchanged), so a build with nothing to do does not open the parquet
     file or import pyarrow.
     """
@@ -280,6 +280,8 @@ def prepared_data_facts(hasher: FileHasher, state: dict) -> dict:
     if cached.get("sha256") != digest:
         cached = {"sha256": digest, "is_synthetic": registrations_are_synthetic(), "latest_data_date": latest_data_date()}
         state["prepared_data"] = cached
+        if memory is not None:
+            memory.set_meta("prepared_data", json.dumps(cached))
     return cached
 
 
@@ -343,20 +345,6 @@ def latest_data_date() -> str:
     return max(dates).date().isoformat() if dates else ""
 
 
-def _append_to_ledger(results: Sequence[JobResult]) -> None:
-    """Append the figures the jobs that ran published to the ledger (idempotent for the same as-of date)."""
-    figure_files = [paths.ROOT / item.path for r in results if r.status == "ok" for item in r.files if item.kind == "figures"]
-    if not figure_files:
-        return
-    import pandas as pd
-
-    from helpers.publishing import ledger
-
-    frames = [pd.read_csv(path, dtype=str, keep_default_na=False) for path in figure_files if path.exists()]
-    added = ledger.append_published(pd.concat(frames, ignore_index=True)) if frames else 0
-    log.info("ledger: %d published figure(s) recorded in %s", added, ledger.LEDGER_FILE.name)
-
-
 def _run_stages(scope: BuildScope, declaration, run_context: dict, reports_dir: Path) -> list[JobResult]:
     """Run the stages in order, each planned when it starts (the as-of date is known after the prepare stage)."""
     results: list[JobResult] = []
@@ -368,16 +356,15 @@ def _run_stages(scope: BuildScope, declaration, run_context: dict, reports_dir: 
             for job in stage_jobs:
                 results.append(_not_run(job, reason))
                 run_context["state"]["jobs"].pop(job.key, None)
+                run_context["store"].forget_job(job.key)
                 if run_context["progress"]:
                     run_context["progress"](results[-1])
             continue
         results += run_stage(stage_jobs, run_context)
-        facts = prepared_data_facts(run_context["hasher"], run_context["state"])
+        facts = prepared_data_facts(run_context["hasher"], run_context["state"], run_context["store"])
         run_context["is_synthetic"] = facts["is_synthetic"]
         scope = replace(scope, latest_data_date=facts["latest_data_date"])
-        run_context["state"]["files"] = run_context["hasher"].known()
-        _save_state(reports_dir, run_context["state"])
-    _append_to_ledger(results)
+        run_context["store"].save_files(run_context["hasher"].known())
     return results
 
 
@@ -399,17 +386,23 @@ def build_reports(
     reports_dir = paths.REPORTS_DIR
     with build_lock(reports_dir):
         remove_half_done(reports_dir)
-        state = _load_state(reports_dir)
+        memory = Store.open()
+        for note in memory.notes:
+            log.info(note)
+        state = load_state(memory)
         pool = KernelPool(parallel, paths.NOTEBOOKS_DIR)
         run_context = {
             "pool": pool, "state": state, "hasher": FileHasher(state.get("files")), "code_hash": code_fingerprint(),
-            "parallel": parallel, "progress": progress, "force": force,
+            "parallel": parallel, "progress": progress, "force": force, "store": memory, "figures_added": 0,
         }
-        run_context["is_synthetic"] = prepared_data_facts(run_context["hasher"], state)["is_synthetic"]
+        run_context["is_synthetic"] = prepared_data_facts(run_context["hasher"], state, memory)["is_synthetic"]
         try:
             results = _run_stages(scope, declaration, run_context, reports_dir)
         finally:
             pool.shutdown()
+            memory.export_ledger()
+            memory.close()
+        log.info("ledger: %d published figure(s) recorded", run_context["figures_added"])
         summary = _summary(results, started_wall, started, parallel, run_context["is_synthetic"])
         write_atomically(reports_dir / SUMMARY_FILE_NAME, json.dumps(summary.to_record(), default=str, separators=(",", ":")))
         _write_index(summary, scope, reports_dir)

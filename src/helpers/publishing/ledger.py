@@ -1,39 +1,32 @@
 """The ledger of published figures, and the revisions a later correction of the data makes to them.
 
-Each build appends what it published (as-of date, report, district, figure, value) to
-``data/processed/published_figures.csv``, one row per figure. The ledger is
-append-only: rows already in it are never changed or removed. It is idempotent: a
+The ledger is kept in the kit's store (``helpers.store``: ``data/processed/kit-memory.sqlite``),
+one row per figure each build published (as-of date, report, district, figure, value).
+It is append-only: rows already in it are never changed or removed. It is idempotent: a
 figure already recorded with the same value for the same as-of date and report adds
 nothing, so building twice with the same data adds nothing. When a corrected sheet
-changes a figure already published for an as-of date, the rebuilt value is appended
+changes a figure already published for an as-of date, the rebuilt value is stored
 too, and ``revisions`` lists the figure with the value first published and the value
-now, as statistical offices publish their revisions.
+now, as statistical offices publish their revisions. ``published_figures.csv`` beside
+the store is an export, rewritten after every build.
 
-Belongs here: reading, appending and comparing the ledger. Not here: computing the
-figures (``helpers.analysis``) or deciding which figures a report publishes (the
-notebooks).
+Belongs here: shaping figures as ledger rows, reading the ledger, comparing with it.
+Not here: computing the figures (``helpers.analysis``), deciding which figures a report
+publishes (the notebooks), or the database itself (``helpers.store``).
 """
 
 from __future__ import annotations
 
-import io
 import math
 from collections.abc import Iterable, Mapping
-from datetime import date, datetime, timezone
+from datetime import date, datetime
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
-from helpers import paths
-from helpers.files import write_atomically
-
-#: The ledger file (generated; under data/processed/, not committed).
-LEDGER_FILE = paths.PROCESSED_DIR / "published_figures.csv"
-#: Columns identifying one published figure.
-KEY_COLUMNS: tuple[str, ...] = ("as_of_date", "report", "district", "figure")
-#: Columns of the ledger, in order; ``recorded_at`` is when the row was appended (UTC).
-LEDGER_COLUMNS: tuple[str, ...] = (*KEY_COLUMNS, "value", "recorded_at")
+from helpers import store
+from helpers.store import KEY_COLUMNS, LEDGER_COLUMNS
 
 
 def canonical_value(value: object) -> str:
@@ -78,44 +71,49 @@ def figures_frame(
 
 
 def read_ledger(path: Path | None = None) -> pd.DataFrame:
-    """The ledger as text columns (empty with the ledger's columns when there is none yet)."""
-    path = LEDGER_FILE if path is None else Path(path)
-    if not path.exists():
-        return pd.DataFrame({c: pd.Series(dtype=object) for c in LEDGER_COLUMNS})
-    frame = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
-    return frame.reindex(columns=list(LEDGER_COLUMNS), fill_value="")
+    """The ledger as text columns, in the order the rows were stored (empty before the first build).
+
+    Args:
+        path: the store (default: ``data/processed/kit-memory.sqlite``).
+
+    Raises:
+        StoreError: the store is damaged (one line saying how to recover).
+    """
+    opened = store.read_only(path)
+    rows = [] if opened is None else opened.ledger_rows()
+    if opened is not None:
+        opened.close()
+    return pd.DataFrame(rows, columns=list(LEDGER_COLUMNS), dtype=object)
 
 
 def append_published(
     current_figures: pd.DataFrame, path: Path | None = None, *, recorded_at: datetime | None = None
 ) -> int:
-    """Append the figures a build published that the ledger does not already hold with the same value.
+    """Store the figures a build published that the ledger does not already hold with the same value.
 
     A row is new when no ledger row has the same as-of date, report, district,
-    figure and value. Existing rows are kept as they are; the file is rewritten
-    through ``write_atomically`` (UTF-8 with a BOM, for Excel).
+    figure and value. The build stores a report's figures together with its state
+    (``Store.commit_job``); this is the same for figures outside a build.
 
     Args:
         current_figures: rows of ``figures_frame`` (one or more reports).
+        path: the store (default: ``data/processed/kit-memory.sqlite``).
         recorded_at: when the build ran (default: now, UTC).
 
     Returns:
-        How many rows were appended (0 when the same build runs twice).
+        How many rows were new (0 when the same build runs twice).
     """
-    path = LEDGER_FILE if path is None else Path(path)
-    ledger = read_ledger(path)
-    wanted = current_figures[list(LEDGER_COLUMNS[:-1])].astype(str).drop_duplicates()
-    seen = set(map(tuple, ledger[list(LEDGER_COLUMNS[:-1])].to_numpy()))
-    new = wanted[[tuple(row) not in seen for row in wanted.to_numpy()]].copy()
-    if new.empty:
-        return 0
-    stamp = (recorded_at or datetime.now(timezone.utc)).isoformat(timespec="seconds")
-    new["recorded_at"] = stamp
-    combined = pd.concat([ledger, new[list(LEDGER_COLUMNS)]], ignore_index=True)
-    buffer = io.StringIO()
-    combined.to_csv(buffer, index=False, lineterminator="\n")
-    write_atomically(path, "\ufeff" + buffer.getvalue())
-    return len(new)
+    opened = store.Store.open(path)
+    try:
+        rows = current_figures[list(LEDGER_COLUMNS[:-1])].astype(str).to_dict("records")
+        return opened.record_figures(rows, recorded_at=recorded_at)
+    finally:
+        opened.close()
+
+
+def previous_report_date(report: str, as_of: date | str, path: Path | None = None) -> date | None:
+    """The as-of date of the last report of ``report`` published before ``as_of``, or None (first report)."""
+    return store.previous_as_of(report, as_of, path)
 
 
 def revisions(ledger: pd.DataFrame, current_figures: pd.DataFrame) -> pd.DataFrame:

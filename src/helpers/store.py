@@ -1,0 +1,487 @@
+"""The kit's memory: the ledger of published figures and the build state, in one SQLite database.
+
+``data/processed/kit-memory.sqlite`` (Python's own ``sqlite3``: embedded, transactional,
+readable by DB Browser for SQLite, Excel's ODBC, pandas, R) holds:
+
+- ``published_figures``: every figure a build published (as-of date, report, district,
+  figure, value, when it was recorded). Append-only: a row is never changed or removed,
+  and the same figure with the same value for the same as-of date and report is stored
+  once, so building twice with the same data adds nothing.
+- ``jobs``: what each report was last built from (its fingerprint, the hashes of its
+  outputs, its result), which decides what is up to date.
+- ``files``: the size, modification time and SHA-256 of every file the build hashed
+  (a cache: losing it costs only hashing again).
+- ``meta``: the schema version and small facts (the prepared data's, imports done).
+
+A job's state and its ledger rows are committed in one transaction
+(``commit_job``), after its files are written: a build killed at any instant leaves
+either the old state (the job runs again next time and its figures are recorded
+then) or the new one, never a job counted as up to date whose figures are missing.
+
+``published_figures.csv`` is an export, rewritten from the store after every build
+(``export_ledger``); the store never reads it back, except once (``import_legacy``)
+to take in the ledger of a kit from before the store, or to start a new store from
+the last export after a damaged one was moved aside.
+
+Belongs here: the database, its schema, reading and writing it. Not here: which
+figures a report publishes (the notebooks) or comparing them (``publishing.ledger``).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import csv
+import io
+import json
+import logging
+import re
+import sqlite3
+import threading
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime, timezone
+from pathlib import Path
+
+from helpers import paths
+from helpers.errors import StoreError
+from helpers.files import write_atomically
+
+log = logging.getLogger("gem_reports")
+
+#: The store's file name under ``data/processed/``.
+STORE_FILE_NAME = "kit-memory.sqlite"
+#: The ledger's export (and, before the store, the ledger itself) under ``data/processed/``.
+LEDGER_EXPORT_NAME = "published_figures.csv"
+#: Bumped when the tables change; a store of a newer version is refused, an older one migrated.
+SCHEMA_VERSION = 1
+#: Columns identifying one published figure.
+KEY_COLUMNS: tuple[str, ...] = ("as_of_date", "report", "district", "figure")
+#: Columns of the ledger, in order; ``recorded_at`` is when the row was first stored (UTC).
+LEDGER_COLUMNS: tuple[str, ...] = (*KEY_COLUMNS, "value", "recorded_at")
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS published_figures (
+    as_of_date  TEXT NOT NULL CHECK (as_of_date GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]'),
+    report      TEXT NOT NULL CHECK (report <> ''),
+    district    TEXT NOT NULL,
+    figure      TEXT NOT NULL CHECK (figure <> ''),
+    value       TEXT NOT NULL,
+    recorded_at TEXT NOT NULL,
+    PRIMARY KEY (as_of_date, report, district, figure, value)
+);
+CREATE INDEX IF NOT EXISTS published_by_report ON published_figures (report, as_of_date);
+CREATE TABLE IF NOT EXISTS jobs (
+    key            TEXT PRIMARY KEY,
+    fingerprint    TEXT NOT NULL,
+    outputs_sha256 TEXT NOT NULL,
+    result         TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS files (
+    path     TEXT PRIMARY KEY,
+    size     INTEGER NOT NULL,
+    mtime_ns INTEGER NOT NULL,
+    sha256   TEXT NOT NULL
+);
+"""
+
+_ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+def store_path() -> Path:
+    """The store: ``data/processed/kit-memory.sqlite`` (under the current project root)."""
+    return paths.PROCESSED_DIR / STORE_FILE_NAME
+
+
+def ledger_export_path() -> Path:
+    """The ledger's CSV export: ``data/processed/published_figures.csv``."""
+    return paths.PROCESSED_DIR / LEDGER_EXPORT_NAME
+
+
+def legacy_state_files() -> list[Path]:
+    """Build state files of kits from before the store that are still there (discarded once, with a note)."""
+    candidates = (paths.PROCESSED_DIR / "build-state.json", paths.REPORTS_DIR / ".build-state.json")
+    return [path for path in candidates if path.exists()]
+
+
+def _shown(path: Path) -> str:
+    try:
+        return path.resolve().relative_to(paths.ROOT.resolve()).as_posix()
+    except ValueError:
+        return str(path)
+
+
+def damaged_error(path: Path, detail: str) -> StoreError:
+    """The one line for a store SQLite cannot use: what, and how to recover."""
+    shown = _shown(path)
+    aside = _shown(path.with_name(path.stem + ".damaged" + path.suffix))
+    return StoreError(
+        f"{shown} is damaged ({detail}); move it aside (mv {shown} {aside}) and build again: the ledger is "
+        f"started anew from {LEDGER_EXPORT_NAME} and every report is rebuilt"
+    )
+
+
+@dataclass
+class JobRecord:
+    """What the store keeps of a job's last successful run."""
+
+    fingerprint: str
+    outputs_sha256: dict[str, str] = field(default_factory=dict)
+    result: dict = field(default_factory=dict)
+
+
+class Store:
+    """One open connection to the kit's memory; safe to share between the build's threads.
+
+    Use ``Store.open()``; every write is one transaction (``BEGIN IMMEDIATE`` ... ``COMMIT``).
+    """
+
+    def __init__(self, connection: sqlite3.Connection, path: Path) -> None:
+        self._connection = connection
+        self._lock = threading.RLock()
+        self.path = path
+        #: One-line notes of what opening the store did (imports, discarded state), for the build's log.
+        self.notes: list[str] = []
+
+    # ---------------------------------------------------------------- opening
+
+    @classmethod
+    def open(cls, path: Path | None = None) -> Store:
+        """Open (or create) the store, check it, and migrate or import what an earlier kit left.
+
+        Raises:
+            StoreError: the file is not an SQLite database, fails SQLite's integrity check,
+                or was written by a newer version of the kit.
+        """
+        path = store_path() if path is None else Path(path)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        is_new = not path.exists() or path.stat().st_size == 0
+        try:
+            connection = sqlite3.connect(path, timeout=60, isolation_level=None, check_same_thread=False)
+            check = connection.execute("PRAGMA quick_check").fetchone()
+            if check is None or check[0] != "ok":
+                connection.close()
+                raise damaged_error(path, f"SQLite's integrity check says: {check[0] if check else 'nothing'}")
+            connection.execute("PRAGMA journal_mode=WAL")
+            connection.execute("PRAGMA synchronous=FULL")
+            connection.executescript(_SCHEMA)
+        except sqlite3.DatabaseError as error:
+            raise damaged_error(path, f"SQLite says: {error}") from None
+        store = cls(connection, path)
+        store._check_version()
+        store.import_legacy(is_new=is_new)
+        return store
+
+    def _check_version(self) -> None:
+        version = self.meta("schema_version")
+        if version is None:
+            self.set_meta("schema_version", str(SCHEMA_VERSION))
+        elif not version.isdigit() or int(version) > SCHEMA_VERSION:
+            raise StoreError(
+                f"{_shown(self.path)} was written by a newer version of the kit (schema {version}, this kit reads "
+                f"{SCHEMA_VERSION}); update the kit (git pull, then make setup) or build into another checkout"
+            )
+
+    def close(self) -> None:
+        """Close the connection (the write-ahead log is folded into the file)."""
+        with self._lock:
+            self._connection.close()
+
+    @contextlib.contextmanager
+    def transaction(self) -> Iterator[sqlite3.Connection]:
+        """One write transaction: everything in it is stored, or nothing is."""
+        with self._lock:
+            self._connection.execute("BEGIN IMMEDIATE")
+            try:
+                yield self._connection
+            except BaseException:
+                self._connection.execute("ROLLBACK")
+                raise
+            self._connection.execute("COMMIT")
+
+    # ---------------------------------------------------------------- meta
+
+    def meta(self, key: str) -> str | None:
+        """A value of the ``meta`` table, or None."""
+        with self._lock:
+            row = self._connection.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
+        return None if row is None else str(row[0])
+
+    def set_meta(self, key: str, value: str) -> None:
+        """Store a value in the ``meta`` table."""
+        with self.transaction() as db:
+            db.execute("INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)", (key, value))
+
+    def meta_json(self, key: str) -> dict:
+        """A JSON object kept in ``meta`` ({} when absent or unreadable)."""
+        try:
+            value = json.loads(self.meta(key) or "{}")
+        except ValueError:
+            return {}
+        return value if isinstance(value, dict) else {}
+
+    # ---------------------------------------------------------------- build state
+
+    def jobs(self) -> dict[str, JobRecord]:
+        """Every job's last successful run, by job key."""
+        with self._lock:
+            rows = self._connection.execute("SELECT key, fingerprint, outputs_sha256, result FROM jobs").fetchall()
+        records = {}
+        for key, fingerprint, outputs, result in rows:
+            try:
+                records[key] = JobRecord(fingerprint, json.loads(outputs), json.loads(result))
+            except ValueError:
+                continue  # an unreadable record: the job counts as not built and runs again
+        return records
+
+    def files(self) -> dict[str, list]:
+        """The hashing cache: ``{path: [size, mtime_ns, sha256]}``."""
+        with self._lock:
+            rows = self._connection.execute("SELECT path, size, mtime_ns, sha256 FROM files").fetchall()
+        return {path: [size, mtime, digest] for path, size, mtime, digest in rows}
+
+    def save_files(self, known: Mapping[str, Sequence]) -> None:
+        """Replace the hashing cache."""
+        with self.transaction() as db:
+            db.execute("DELETE FROM files")
+            db.executemany("INSERT INTO files (path, size, mtime_ns, sha256) VALUES (?, ?, ?, ?)",
+                           [(path, int(v[0]), int(v[1]), str(v[2])) for path, v in known.items()])
+
+    def commit_job(self, key: str, record: JobRecord, figures: Iterable[Mapping[str, str]] = (),
+                   *, recorded_at: datetime | None = None) -> int:
+        """Store a job's successful run and the figures it published, in one transaction.
+
+        Returns:
+            How many ledger rows were new.
+        """
+        stamp = _stamp(recorded_at)
+        rows = [_ledger_row(figure, stamp) for figure in figures]
+        with self.transaction() as db:
+            db.execute(
+                "INSERT OR REPLACE INTO jobs (key, fingerprint, outputs_sha256, result) VALUES (?, ?, ?, ?)",
+                (key, record.fingerprint, json.dumps(record.outputs_sha256, sort_keys=True),
+                 json.dumps(record.result, default=str)),
+            )
+            before = db.total_changes
+            db.executemany(_INSERT_FIGURE, rows)
+            return db.total_changes - before
+
+    def forget_job(self, key: str) -> None:
+        """Mark a job as not built (it failed, or was not run): it runs again next time."""
+        with self.transaction() as db:
+            db.execute("DELETE FROM jobs WHERE key = ?", (key,))
+
+    # ---------------------------------------------------------------- ledger
+
+    def record_figures(self, figures: Iterable[Mapping[str, str]], *, recorded_at: datetime | None = None) -> int:
+        """Append figures to the ledger (those already held with the same value add nothing); return how many were new."""
+        stamp = _stamp(recorded_at)
+        rows = [_ledger_row(figure, stamp) for figure in figures]
+        with self.transaction() as db:
+            before = db.total_changes
+            db.executemany(_INSERT_FIGURE, rows)
+            return db.total_changes - before
+
+    def ledger_rows(self, report: str | None = None) -> list[tuple[str, ...]]:
+        """The ledger's rows in the order they were stored (``LEDGER_COLUMNS``), of one report or all."""
+        query = f"SELECT {', '.join(LEDGER_COLUMNS)} FROM published_figures"
+        query += " WHERE report = ? ORDER BY rowid" if report is not None else " ORDER BY rowid"
+        with self._lock:
+            return self._connection.execute(query, (report,) if report is not None else ()).fetchall()
+
+    def export_ledger(self, path: Path | None = None) -> Path:
+        """Write the whole ledger as CSV (UTF-8 with a BOM, for Excel), atomically; return the path."""
+        path = ledger_export_path() if path is None else Path(path)
+        buffer = io.StringIO()
+        writer = csv.writer(buffer, lineterminator="\n")
+        writer.writerow(LEDGER_COLUMNS)
+        writer.writerows(self.ledger_rows())
+        return write_atomically(path, "\ufeff" + buffer.getvalue())
+
+    # ---------------------------------------------------------------- what an earlier kit left
+
+    def import_legacy(self, *, is_new: bool) -> None:
+        """Take in the ledger CSV an earlier kit (or a moved-aside store) left, once; discard an old build state.
+
+        The CSV is read only when the store is created: from then on it is an export, and
+        editing, re-saving or deleting it changes nothing in the store.
+        """
+        export = ledger_export_path()
+        if is_new and self.meta("ledger_imported_from") is None:
+            added = 0
+            if export.exists():
+                imported = read_legacy_ledger(export)
+                added = self.record_figures(imported.rows) if imported.rows else 0
+                note = f"ledger: {added} published figure(s) taken in from {export.name}"
+                if imported.skipped:
+                    note += (f"; {imported.skipped} line(s) left out ({', '.join(imported.reasons)}), "
+                             f"kept in {imported.kept_copy.name}")
+                self.notes.append(note)
+            self.set_meta("ledger_imported_from", json.dumps({"file": export.name, "rows": added}))
+        for legacy in legacy_state_files():
+            legacy.unlink(missing_ok=True)
+            self.notes.append(f"build state: {legacy.name} of an earlier version discarded; every report is rebuilt once")
+
+
+_INSERT_FIGURE = (
+    "INSERT OR IGNORE INTO published_figures (as_of_date, report, district, figure, value, recorded_at) "
+    "VALUES (?, ?, ?, ?, ?, ?)"
+)
+
+
+def _stamp(recorded_at: datetime | None) -> str:
+    return (recorded_at or datetime.now(timezone.utc)).astimezone(timezone.utc).isoformat(timespec="seconds")
+
+
+def _ledger_row(figure: Mapping[str, str], stamp: str) -> tuple[str, ...]:
+    as_of = str(figure["as_of_date"])
+    if not _ISO_DAY.fullmatch(as_of):
+        raise ValueError(f"as_of_date '{as_of}' is not YYYY-MM-DD")
+    recorded = str(figure.get("recorded_at") or "") or stamp
+    return (as_of, str(figure["report"]), str(figure.get("district") or ""), str(figure["figure"]),
+            str(figure.get("value") or ""), recorded)
+
+
+# -------------------------------------------------------------------- the CSV of an earlier kit
+
+
+@dataclass
+class LegacyLedger:
+    """The rows of a ledger CSV that could be read whole, and what was left out."""
+
+    rows: list[dict[str, str]]
+    skipped: int = 0
+    reasons: list[str] = field(default_factory=list)
+    kept_copy: Path = Path()
+
+
+def _decode(data: bytes) -> str:
+    for encoding in ("utf-8-sig", "cp1252"):
+        try:
+            return data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    return data.decode("utf-8", errors="replace")
+
+
+def _day(text: str) -> str | None:
+    """An as-of date as ISO: YYYY-MM-DD, or DD/MM/YYYY and DD-MM-YYYY as a spreadsheet re-saves it in India."""
+    text = text.strip()
+    for pattern in ("%Y-%m-%d", "%d/%m/%Y", "%d-%m-%Y", "%d.%m.%Y", "%Y/%m/%d"):
+        try:
+            return datetime.strptime(text, pattern).date().isoformat()
+        except ValueError:
+            continue
+    return None
+
+
+def _recorded(text: str) -> str | None:
+    text = text.strip()
+    if not text:
+        return None
+    try:
+        moment = datetime.fromisoformat(text)
+    except ValueError:
+        for pattern in ("%d/%m/%Y %H:%M:%S", "%d/%m/%Y %H:%M", "%d-%m-%Y %H:%M"):
+            try:
+                moment = datetime.strptime(text, pattern)
+                break
+            except ValueError:
+                continue
+        else:
+            return None
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=timezone.utc)
+    return moment.astimezone(timezone.utc).isoformat(timespec="seconds")
+
+
+def _value(text: str) -> str:
+    """A value as the ledger writes it: a number re-saved with grouping or quotes back to plain digits."""
+    plain = text.strip().replace(",", "")
+    try:
+        number = float(plain)
+    except ValueError:
+        return text.strip()
+    if plain.lower() in ("nan", "inf", "-inf", "infinity"):
+        return text.strip()
+    return str(int(number)) if number.is_integer() and "e" not in plain.lower() else format(number, ".12g")
+
+
+def read_legacy_ledger(path: Path) -> LegacyLedger:
+    """The whole rows of a ledger CSV written by an earlier kit or re-saved by a spreadsheet.
+
+    A line is taken only when it has exactly the header's fields, a date, a report and a
+    figure; a last line without its line end (a file cut short) is never taken. Dates a
+    spreadsheet re-saved as DD/MM/YYYY are read day first; numbers with grouping commas
+    or quotes are read as numbers. What is left out is copied to ``<name>.left-out.csv``.
+    """
+    try:
+        text = _decode(path.read_bytes())
+    except OSError:
+        return LegacyLedger([])
+    lines = text.splitlines(keepends=True)
+    if not lines:
+        return LegacyLedger([])
+    header = [name.strip().lower() for name in next(csv.reader([lines[0]]))]
+    if not {"as_of_date", "report", "figure", "value"} <= set(header):
+        return LegacyLedger([], len(lines), ["no ledger header"], _keep_left_out(path, lines))
+    taken, left_out, reasons = [], [], set()
+    for number, line in enumerate(lines[1:], start=2):
+        if not line.endswith(("\n", "\r")):
+            left_out.append(line), reasons.add("cut short")
+            continue
+        fields = next(csv.reader([line]), [])
+        if not fields or not "".join(fields).strip():
+            continue
+        row = dict(zip(header, fields))
+        day = _day(row.get("as_of_date", ""))
+        if len(fields) != len(header) or day is None or not row.get("report") or not row.get("figure"):
+            left_out.append(line), reasons.add(f"line {number} unreadable" if len(reasons) < 3 else "unreadable")
+            continue
+        taken.append({"as_of_date": day, "report": row["report"].strip(), "district": row.get("district", "").strip(),
+                      "figure": row["figure"].strip(), "value": _value(row.get("value", "")),
+                      "recorded_at": _recorded(row.get("recorded_at", "")) or ""})
+    kept = _keep_left_out(path, [lines[0], *left_out]) if left_out else Path()
+    return LegacyLedger(taken, len(left_out), sorted(reasons), kept)
+
+
+def _keep_left_out(path: Path, lines: list[str]) -> Path:
+    copy = path.with_name(path.stem + ".left-out.csv")
+    write_atomically(copy, "".join(lines))
+    return copy
+
+
+# -------------------------------------------------------------------- reading from a notebook
+
+
+def read_only(path: Path | None = None) -> Store | None:
+    """The store opened for reading by a notebook, or None when no build has made one yet.
+
+    Raises:
+        StoreError: the store is damaged (one line with the way to recover).
+    """
+    path = store_path() if path is None else Path(path)
+    if not path.exists() or path.stat().st_size == 0:
+        return None
+    try:
+        connection = sqlite3.connect(path, timeout=60, isolation_level=None, check_same_thread=False)
+        connection.execute("SELECT count(*) FROM published_figures").fetchone()
+    except sqlite3.DatabaseError as error:
+        raise damaged_error(path, f"SQLite says: {error}") from None
+    return Store(connection, path)
+
+
+def previous_as_of(report: str, before: date | str, path: Path | None = None) -> date | None:
+    """The latest as-of date before ``before`` for which the store holds figures of ``report``, or None."""
+    store = read_only(path)
+    if store is None:
+        return None
+    day = date.fromisoformat(str(before)[:10]).isoformat()
+    try:
+        with store._lock:
+            row = store._connection.execute(
+                "SELECT max(as_of_date) FROM published_figures WHERE report = ? AND as_of_date < ?", (report, day)
+            ).fetchone()
+    finally:
+        store.close()
+    return date.fromisoformat(row[0]) if row and row[0] else None

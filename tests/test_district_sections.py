@@ -105,12 +105,16 @@ def test_progress_section_states_rank_change_and_suppresses_small_new_counts(gra
     html = ds.progress_section(standing, BASIS, grades, "en", 5)
     assert "among the 3 districts of the phase with a target: 1." in html
     assert "up 1 places, from 2." in html
-    assert "New registrations since the last report" in html and ": &lt;5." in html  # 2 new: shown as <5
+    assert "New registrations in the 7 days before" in html and ": &lt;5." in html  # 2 new: shown as <5
+    assert "last report" not in html, "no report was published before: the period is named, not a report"
+    since = ds.district_standing(_records(), PHASE, "Agra", AS_OF, _targets(), grades, previous_report=PREVIOUS)
+    assert since.previous_date == PREVIOUS and since.is_since_report
+    assert "New registrations since the last report (as of" in ds.progress_section(since, BASIS, grades, "en", 5)
     hindi = ds.progress_section(standing, BASIS, grades, "hi", 5)
     assert "आगरा" in hindi and "1 स्थान ऊपर" in hindi and "Agra" not in hindi
     mathura = ds.district_standing(_records(), PHASE, "Mathura", AS_OF, _targets(), grades)
     assert "down 2 places, from 1." in ds.progress_section(mathura, BASIS, grades, "en", 5)
-    assert ds.card_change(mathura, "en", 5) == "down 2 places in rank; 0 new registrations"
+    assert ds.card_change(mathura, "en", 5) == "In the 7 days before 21 November 2021: down 2 places in rank; 0 new registrations"
 
 
 def test_figures_are_the_standing_recomputed(grades):

@@ -18,10 +18,11 @@ def _progress(achievements: dict[str, float]) -> pd.DataFrame:
     })
 
 
-def _change(now: dict[str, float], before: dict[str, float], new: int, grade_changes: int = 0) -> PeriodChange:
+def _change(now: dict[str, float], before: dict[str, float], new: int, grade_changes: int = 0,
+            is_since_report: bool = True) -> PeriodChange:
     changes = pd.DataFrame({"district": ["Agra"] * grade_changes, "grade_previous": "behind", "grade": "on_track"})
     return PeriodChange(date(2021, 12, 31), date(2021, 12, 24), new, {"registered": new}, changes,
-                        delta_ranking(_progress(now), _progress(before)))
+                        delta_ranking(_progress(now), _progress(before)), is_since_report=is_since_report, period_days=7)
 
 
 def test_the_leader_and_the_furthest_behind_are_the_highest_and_lowest_achievement() -> None:
@@ -35,8 +36,12 @@ def test_the_leader_and_the_furthest_behind_are_the_highest_and_lowest_achieveme
 def test_the_change_names_the_new_registrations_the_grade_changes_and_the_most_improved() -> None:
     change = _change({"Agra": 30.0, "Mau": 50.0}, {"Agra": 10.0, "Mau": 45.0}, new=25, grade_changes=1)
     sentence = summary.change_sentence(change, "en")
-    assert sentence == ("Since the last report (24 December 2021) there are 25 new registrations; "
+    assert sentence == ("Since the last report, as of 24 December 2021: 25 new registrations; "
                         "1 districts changed grade and Agra improved most (20.0 points of its target).")
+    first = _change({"Agra": 30.0, "Mau": 50.0}, {"Agra": 10.0, "Mau": 45.0}, new=25, is_since_report=False)
+    assert summary.change_sentence(first, "en").startswith("In the 7 days before 31 December 2021: 25 new registrations")
+    assert "last report" not in summary.change_sentence(first, "en"), "no report before: the period is named, not a report"
+    assert summary.change_sentence(first, "hi").startswith("31 दिसंबर 2021 से पहले के 7 दिनों में")
     flat = _change({"Agra": 30.0, "Mau": 50.0}, {"Agra": 30.0, "Mau": 50.0}, new=0)
     assert "no district's achievement rose" in summary.change_sentence(flat, "en")
 

@@ -97,6 +97,24 @@ def _add_demo_data_command(subparsers) -> None:
     parser.set_defaults(handler="helpers.demo.generator:run_demo_data_command")
 
 
+def _add_ledger_command(subparsers) -> None:
+    parser = subparsers.add_parser(
+        "ledger",
+        help="what was published and when, one figure's history with its revisions, the ledger as CSV",
+        description="Read the ledger of published figures in data/processed/kit-memory.sqlite (never changes it).",
+    )
+    commands = parser.add_subparsers(dest="ledger_command", metavar="WHAT", parser_class=_Parser)
+    commands.add_parser("list", help="each report and as-of date published, with when it was first recorded (default)")
+    commands.add_parser("figures", help="every figure name the ledger holds")
+    history = commands.add_parser("history", help="every published value of one figure, revisions marked")
+    history.add_argument("figure", help="the figure's name, e.g. registrations_count (see `ledger figures`)")
+    history.add_argument("--report", default=None, metavar="KEY", help="only this report, e.g. phase-1/04_phase_brief")
+    history.add_argument("--district", default=None, metavar="NAME", help="only this district ('' for the phase)")
+    export = commands.add_parser("export", help="write the whole ledger as CSV")
+    export.add_argument("--out", default=None, metavar="FILE", help="where (default: data/processed/published_figures.csv)")
+    parser.set_defaults(handler="helpers.publishing.ledger_command:run_ledger", ledger_command="list")
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser of ``gem-reports`` with every sub-command (no heavy import)."""
     parser = _Parser(
@@ -109,6 +127,7 @@ def build_parser() -> argparse.ArgumentParser:
     _add_build_command(subparsers)
     _add_validate_command(subparsers)
     _add_demo_data_command(subparsers)
+    _add_ledger_command(subparsers)
     return parser
 
 

@@ -289,6 +289,31 @@ class Store:
         with self._lock:
             return self._connection.execute(query, (report,) if report is not None else ()).fetchall()
 
+    def published_reports(self) -> list[tuple[str, str, int, str]]:
+        """Each report and as-of date the ledger holds: ``(report, as_of_date, figures, first recorded_at)``."""
+        with self._lock:
+            return self._connection.execute(
+                "SELECT report, as_of_date, count(*), min(recorded_at) FROM published_figures "
+                "GROUP BY report, as_of_date ORDER BY report, as_of_date"
+            ).fetchall()
+
+    def figure_names(self) -> list[str]:
+        """Every figure name the ledger holds, sorted."""
+        with self._lock:
+            return [row[0] for row in self._connection.execute(
+                "SELECT DISTINCT figure FROM published_figures ORDER BY figure")]
+
+    def figure_history(self, figure: str, report: str | None = None, district: str | None = None) -> list[tuple]:
+        """Every stored value of one figure, oldest first: ``LEDGER_COLUMNS`` rows (of one report or district)."""
+        query = f"SELECT {', '.join(LEDGER_COLUMNS)} FROM published_figures WHERE figure = ?"
+        values: list[str] = [figure]
+        for column, wanted in (("report", report), ("district", district)):
+            if wanted is not None:
+                query += f" AND {column} = ?"
+                values.append(wanted)
+        with self._lock:
+            return self._connection.execute(query + " ORDER BY report, district, as_of_date, rowid", values).fetchall()
+
     def export_ledger(self, path: Path | None = None) -> Path:
         """Write the whole ledger as CSV (UTF-8 with a BOM, for Excel), atomically; return the path."""
         path = ledger_export_path() if path is None else Path(path)
@@ -310,6 +335,8 @@ class Store:
         if is_new and self.meta("ledger_imported_from") is None:
             added = 0
             if export.exists():
+                from helpers.ledger_import import read_legacy_ledger
+
                 imported = read_legacy_ledger(export)
                 added = self.record_figures(imported.rows) if imported.rows else 0
                 note = f"ledger: {added} published figure(s) taken in from {export.name}"
@@ -340,115 +367,6 @@ def _ledger_row(figure: Mapping[str, str], stamp: str) -> tuple[str, ...]:
     recorded = str(figure.get("recorded_at") or "") or stamp
     return (as_of, str(figure["report"]), str(figure.get("district") or ""), str(figure["figure"]),
             str(figure.get("value") or ""), recorded)
-
-
-# -------------------------------------------------------------------- the CSV of an earlier kit
-
-
-@dataclass
-class LegacyLedger:
-    """The rows of a ledger CSV that could be read whole, and what was left out."""
-
-    rows: list[dict[str, str]]
-    skipped: int = 0
-    reasons: list[str] = field(default_factory=list)
-    kept_copy: Path = Path()
-
-
-def _decode(data: bytes) -> str:
-    for encoding in ("utf-8-sig", "cp1252"):
-        try:
-            return data.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-    return data.decode("utf-8", errors="replace")
-
-
-def _day(text: str) -> str | None:
-    """An as-of date as ISO: YYYY-MM-DD, or DD/MM/YYYY and DD-MM-YYYY as a spreadsheet re-saves it in India."""
-    text = text.strip()
-    for pattern in ("%Y-%m-%d", "%d/%m/%Y", "%d-%m-%Y", "%d.%m.%Y", "%Y/%m/%d"):
-        try:
-            return datetime.strptime(text, pattern).date().isoformat()
-        except ValueError:
-            continue
-    return None
-
-
-def _recorded(text: str) -> str | None:
-    text = text.strip()
-    if not text:
-        return None
-    try:
-        moment = datetime.fromisoformat(text)
-    except ValueError:
-        for pattern in ("%d/%m/%Y %H:%M:%S", "%d/%m/%Y %H:%M", "%d-%m-%Y %H:%M"):
-            try:
-                moment = datetime.strptime(text, pattern)
-                break
-            except ValueError:
-                continue
-        else:
-            return None
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=timezone.utc)
-    return moment.astimezone(timezone.utc).isoformat(timespec="seconds")
-
-
-def _value(text: str) -> str:
-    """A value as the ledger writes it: a number re-saved with grouping or quotes back to plain digits."""
-    plain = text.strip().replace(",", "")
-    try:
-        number = float(plain)
-    except ValueError:
-        return text.strip()
-    if plain.lower() in ("nan", "inf", "-inf", "infinity"):
-        return text.strip()
-    return str(int(number)) if number.is_integer() and "e" not in plain.lower() else format(number, ".12g")
-
-
-def read_legacy_ledger(path: Path) -> LegacyLedger:
-    """The whole rows of a ledger CSV written by an earlier kit or re-saved by a spreadsheet.
-
-    A line is taken only when it has exactly the header's fields, a date, a report and a
-    figure; a last line without its line end (a file cut short) is never taken. Dates a
-    spreadsheet re-saved as DD/MM/YYYY are read day first; numbers with grouping commas
-    or quotes are read as numbers. What is left out is copied to ``<name>.left-out.csv``.
-    """
-    try:
-        text = _decode(path.read_bytes())
-    except OSError:
-        return LegacyLedger([])
-    lines = text.splitlines(keepends=True)
-    if not lines:
-        return LegacyLedger([])
-    header = [name.strip().lower() for name in next(csv.reader([lines[0]]))]
-    if not {"as_of_date", "report", "figure", "value"} <= set(header):
-        return LegacyLedger([], len(lines), ["no ledger header"], _keep_left_out(path, lines))
-    taken, left_out, reasons = [], [], set()
-    for number, line in enumerate(lines[1:], start=2):
-        if not line.endswith(("\n", "\r")):
-            left_out.append(line), reasons.add("cut short")
-            continue
-        fields = next(csv.reader([line]), [])
-        if not fields or not "".join(fields).strip():
-            continue
-        row = dict(zip(header, fields))
-        day = _day(row.get("as_of_date", ""))
-        if len(fields) != len(header) or day is None or not row.get("report") or not row.get("figure"):
-            left_out.append(line), reasons.add(f"line {number} unreadable" if len(reasons) < 3 else "unreadable")
-            continue
-        taken.append({"as_of_date": day, "report": row["report"].strip(), "district": row.get("district", "").strip(),
-                      "figure": row["figure"].strip(), "value": _value(row.get("value", "")),
-                      "recorded_at": _recorded(row.get("recorded_at", "")) or ""})
-    kept = _keep_left_out(path, [lines[0], *left_out]) if left_out else Path()
-    return LegacyLedger(taken, len(left_out), sorted(reasons), kept)
-
-
-def _keep_left_out(path: Path, lines: list[str]) -> Path:
-    copy = path.with_name(path.stem + ".left-out.csv")
-    write_atomically(copy, "".join(lines))
-    return copy
 
 
 # -------------------------------------------------------------------- reading from a notebook

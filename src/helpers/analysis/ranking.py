@@ -1,7 +1,8 @@
 """Since the last report: what changed over the period, and districts ranked by their improvement.
 
 ``period_change`` compares a phase as of the reporting date with the same phase as
-of the previous reporting date (``period_days`` earlier, weekly by default): new
+of the previous reporting date: the as-of date of the last report published (the
+ledger knows it), or, before the first report, ``period_days`` earlier: new
 registrations, stages reached, districts whose grade changed, and the delta ranking
 (``delta_ranking``) of districts by the improvement in achievement, as NITI Aayog's
 Aspirational Districts programme ranks districts by improvement.
@@ -14,7 +15,7 @@ belong here: status as of a date and grades (``progress``), weekly curves and pa
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 
 import pandas as pd
 
@@ -74,6 +75,10 @@ class PeriodChange:
     stages_reached: dict[str, int]  #: per stage: sellers at that stage or beyond now minus at the previous date
     grade_changes: pd.DataFrame  #: district, grade_previous, grade (districts whose grade changed)
     ranking: pd.DataFrame  #: ``delta_ranking`` over the period (empty without targets)
+    #: True when ``previous_date`` is the as-of date of the last report published; False when it is
+    #: only ``period_days`` before (no report was published before this one).
+    is_since_report: bool = False
+    period_days: int = DEFAULT_PERIOD_DAYS
 
 
 def _funnel(phase_regs_now: pd.DataFrame) -> dict[str, int]:
@@ -93,20 +98,25 @@ def period_change(
     targets: pd.DataFrame | None = None,
     grades: Grades | None = None,
     profile: pd.Series | None = None,
+    previous_report: date | None = None,
 ) -> PeriodChange:
-    """The change in a phase since the previous reporting date (``as_of`` − ``period_days``).
+    """The change in a phase since the previous reporting date.
 
     Args:
         registrations: every cleaned registration (later rows are ignored by the as-of cut).
         targets, grades: the phase's targets and grades; without them, no grade changes
             and no ranking.
+        previous_report: the as-of date of the last report published before this one
+            (``ledger.previous_report_date``); None before the first report, when the
+            period is the ``period_days`` before ``as_of``.
 
     Returns:
         A ``PeriodChange``: new registrations = registrations counted now − counted then;
         stages reached likewise per stage; districts whose grade differs; the delta ranking.
     """
     now_day = as_day(as_of)
-    previous_day = now_day - pd.Timedelta(days=period_days)
+    is_since_report = previous_report is not None and as_day(previous_report) < now_day
+    previous_day = as_day(previous_report) if is_since_report else now_day - pd.Timedelta(days=period_days)
     now = metrics.phase_registrations(registrations_as_of(registrations, now_day), phase)
     before = metrics.phase_registrations(registrations_as_of(registrations, previous_day), phase)
     funnel_now, funnel_before = _funnel(now), _funnel(before)
@@ -120,11 +130,13 @@ def period_change(
         changes = _grade_changes(progress_now, progress_before)
     return PeriodChange(
         as_of_date=now_day.date(),
-        previous_date=(now_day.date() - timedelta(days=period_days)),
+        previous_date=previous_day.date(),
         new_registrations_count=stages[metrics.FUNNEL_STAGES[0]],
         stages_reached=stages,
         grade_changes=changes,
         ranking=ranking,
+        is_since_report=is_since_report,
+        period_days=(now_day - previous_day).days,
     )
 
 

@@ -29,6 +29,7 @@ from helpers.campaign.phases import Phase
 from helpers.campaign.targets import ALL_TRADES, Grades, TargetBasis
 from helpers.errors import ParameterError
 from helpers.files import write_atomically
+from helpers.presentation.periods import change_period
 from helpers.presentation import briefs, fragments, i18n, progress_sections
 from helpers.presentation.formatting import format_count, format_pct
 
@@ -99,6 +100,9 @@ class DistrictStanding:
     rank_previous: int | None = None
     rank_change: int | None = None
     ranked_count: int = 0
+    #: True when ``previous_date`` is the as-of date of the last report published (else the days before).
+    is_since_report: bool = False
+    period_days: int = ranking.DEFAULT_PERIOD_DAYS
 
     @property
     def has_target(self) -> bool:
@@ -124,6 +128,7 @@ def _frame_fingerprint(frame: pd.DataFrame) -> tuple:
 
 def _phase_change(
     registrations: pd.DataFrame, phase: Phase, as_of: date, targets: pd.DataFrame, grades: Grades, period_days: int,
+    previous_report: date | None = None,
 ) -> ranking.PeriodChange:
     """``ranking.period_change`` of the whole phase, computed once per phase, date and inputs.
 
@@ -133,11 +138,12 @@ def _phase_change(
     everything it is computed from. Inputs that cannot be hashed are computed afresh.
     """
     def compute() -> ranking.PeriodChange:
-        return ranking.period_change(registrations, as_of, period_days, phase=phase, targets=targets, grades=grades)
+        return ranking.period_change(registrations, as_of, period_days, phase=phase, targets=targets, grades=grades,
+                                     previous_report=previous_report)
 
     try:
         key = (_frame_fingerprint(registrations), _frame_fingerprint(targets), repr(phase), repr(grades),
-               str(as_of), period_days)
+               str(as_of), period_days, str(previous_report))
     except TypeError:  # a column of unhashable values (lists, dicts)
         return compute()
     if key not in _PHASE_CHANGES:
@@ -156,11 +162,13 @@ def district_standing(
     grades: Grades,
     *,
     period_days: int = ranking.DEFAULT_PERIOD_DAYS,
+    previous_report: date | None = None,
 ) -> DistrictStanding:
     """Count, target, achievement, expected-by-now, grade and rank of ``district`` as of ``as_of``.
 
     Counts only registrations dated on or before ``as_of`` (``registrations_as_of``);
-    the previous reporting date is ``as_of`` − ``period_days``. Rank is the district's
+    the previous reporting date is ``previous_report`` (the last report's as-of date), else
+    ``as_of`` − ``period_days``. Rank is the district's
     ``achievement_rank`` in ``ranking.delta_ranking`` among the phase's districts with a
     target (1 = highest achievement, ties by name), at both dates.
 
@@ -168,12 +176,13 @@ def district_standing(
         registrations: every cleaned registration (rows dated later are ignored).
         targets: the phase's targets (``targets.phase_targets``; may be empty).
     """
-    change = _phase_change(registrations, phase, as_of, targets, grades, period_days)
+    change = _phase_change(registrations, phase, as_of, targets, grades, period_days, previous_report)
     now = metrics.phase_registrations(progress.registrations_as_of(registrations, as_of), phase)
     before = metrics.phase_registrations(progress.registrations_as_of(registrations, change.previous_date), phase)
     count = _district_count(now, district)
     standing = DistrictStanding(district, change.as_of_date, change.previous_date, count,
-                                count - _district_count(before, district))
+                                count - _district_count(before, district), is_since_report=change.is_since_report,
+                                period_days=change.period_days)
     rows = targets[(targets["district"] == district) & (targets["trade"] == ALL_TRADES)] if len(targets) else targets
     if rows.empty:
         return standing
@@ -205,11 +214,11 @@ def rank_lines(standing: DistrictStanding, lang: str) -> list[str]:
     """The rank sentence and its change since the last report ('' list without a target)."""
     if standing.rank is None:
         return []
-    previous = briefs.format_day(standing.previous_date, lang)
+    previous = change_period(standing, lang)
     lines = [_t("rank", lang, rank=format_count(standing.rank, lang), count=format_count(standing.ranked_count, lang))]
     change = standing.rank_change or 0
     key = "rank_up" if change > 0 else "rank_down" if change < 0 else "rank_same"
-    lines.append(_t(key, lang, previous=previous, places=format_count(abs(change), lang),
+    lines.append(_t(key, lang, period=previous, places=format_count(abs(change), lang),
                     rank_previous=format_count(standing.rank_previous, lang)))
     return lines
 
@@ -219,8 +228,7 @@ def progress_section(
 ) -> str:
     """Heading, key figures (achievement, expected by now, grade), rank and its change, new registrations, legend, basis."""
     name = i18n.district_name(standing.district, lang)
-    previous = briefs.format_day(standing.previous_date, lang)
-    new = _t("new_registrations", lang, previous=previous,
+    new = _t("new_registrations", lang, period_inline=change_period(standing, lang, inline=True),
              count=shown_count(standing.new_registrations_count, small_count_threshold, lang))
     parts = [fragments.heading(_t("heading", lang, district=name))]
     if not standing.has_target or basis is None:
@@ -286,13 +294,16 @@ def figures(standing: DistrictStanding) -> list[tuple[str, str, object]]:
 
 
 def card_change(standing: DistrictStanding, lang: str, small_count_threshold: int) -> str:
-    """The change since the last report, short, for the share card."""
+    """The change over the period (since the last report, or the days before), short, for the share card."""
     new = shown_count(standing.new_registrations_count, small_count_threshold, lang)
     if standing.rank_change is None:
-        return _t("card_change_no_rank", lang, count=new)
-    places = format_count(abs(standing.rank_change), lang)
-    key = "card_change_up" if standing.rank_change > 0 else "card_change_down" if standing.rank_change < 0 else "card_change_same"
-    return _t(key, lang, places=places, count=new)
+        text = _t("card_change_no_rank", lang, count=new)
+    else:
+        places = format_count(abs(standing.rank_change), lang)
+        key = ("card_change_up" if standing.rank_change > 0 else "card_change_down" if standing.rank_change < 0
+               else "card_change_same")
+        text = _t(key, lang, places=places, count=new)
+    return i18n.t("period.with_change", lang, period=change_period(standing, lang), change=text)
 
 
 def card_figures(standing: DistrictStanding, lang: str) -> list[tuple[str, str]]:

@@ -140,8 +140,9 @@ def since_last_report(change: PeriodChange, grades: Grades, lang: str) -> str:
                         grade=grades.by_code(row["grade"]).label(lang)))
     if change.grade_changes.empty and not change.ranking.empty:
         lines.append(_t("since_no_grade_change", lang))
-    title = _t("since_heading", lang, previous=format_day(change.previous_date, lang),
-               date=format_day(change.as_of_date, lang))
+    from helpers.presentation.periods import change_period
+
+    title = _t("since_heading", lang, period=change_period(change, lang))
     return fragments.heading(title) + fragments.bullet_list(lines)
 
 

@@ -219,7 +219,7 @@ def share_card_png(
         title: the report's title (a district and phase), up to three lines.
         figures: ``(label, formatted value)`` pairs, 1 to :data:`MAX_FIGURES`, already formatted.
         grade: the grade, or None.
-        change: the change since the last report (formatted), or None.
+        change: the change over the period, its period named (``period.with_change``), or None.
         as_of: the as-of date, formatted for ``lang``.
         source_line: where the figures come from (one sentence).
         is_synthetic: write SYNTHETIC across the card and a note under the figures.

@@ -100,15 +100,17 @@ def leader_sentence(progress: pd.DataFrame, coverage: pd.DataFrame, lang: str) -
 
 def change_sentence(change: PeriodChange, lang: str) -> str:
     """What changed since the last report: new registrations, districts that changed grade, the most improved."""
-    previous = format_day(change.previous_date, lang)
+    from helpers.presentation.periods import change_period
+
+    previous = change_period(change, lang)
     count = format_count(change.new_registrations_count, lang)
     if change.ranking.empty:
-        return _t("change_no_ranking", lang, previous=previous, count=count)
+        return _t("change_no_ranking", lang, period=previous, count=count)
     best = change.ranking.iloc[0]
     changed = format_count(len(change.grade_changes), lang)
     if not best["improvement_pp"] > 0:
-        return _t("change_no_improvement", lang, previous=previous, count=count, changed=changed)
-    return _t("change", lang, previous=previous, count=count, changed=changed,
+        return _t("change_no_improvement", lang, period=previous, count=count, changed=changed)
+    return _t("change", lang, period=previous, count=count, changed=changed,
               best=i18n.district_name(best["district"], lang),
               points=format_number(best["improvement_pp"], 1, lang))
 

@@ -291,3 +291,22 @@ def state_table(snapshot_date: str | pd.Timestamp, measure: str, top_n: int = 10
 def up_order_value() -> pd.DataFrame:
     """UP government orders on GeM by financial year (₹ crore), with the part-year row flagged."""
     return reference.load_up_order_value()
+
+
+def ledger_figures(represent: pd.DataFrame, shares: pd.DataFrame) -> list[tuple[str, str, object]]:
+    """The national figures a report publishes, as ledger triples ``("", figure, value)``.
+
+    Per base of the representation index: UP's share of registrations, its share of the base,
+    the index and the coverage rates (``national.<measure>.<basis>.<base_id>.<column>``); per
+    dated snapshot, UP's share (``snapshot.<date>.<measure>.up_share_pct``).
+    """
+    columns = ("up_share_pct", "up_share_of_base_pct", "representation_index", "up_coverage_rate_pct",
+               "rest_of_india_coverage_rate_pct")
+    figures: list[tuple[str, str, object]] = [
+        ("", f"national.{row['measure']}.{row['registrations_basis']}.{row['base_id']}.{column}", row[column])
+        for row in represent.to_dict("records") for column in columns
+    ]
+    dated = shares.dropna(subset=["up_share_pct"])
+    figures += [("", f"snapshot.{pd.Timestamp(row['snapshot_date']).date().isoformat()}.{row['measure']}.up_share_pct",
+                 row["up_share_pct"]) for row in dated.to_dict("records")]
+    return figures

@@ -98,6 +98,8 @@ def test_targets_of_other_phases_are_left_out(tmp_path: Path) -> None:
     path = write(tmp_path / "targets.csv", HEADER + "1,Agra,all,100,doc,true\n2,Agra,weaver,30,,false\n")
     frame = targets.load_targets("2", path)
     assert frame.to_dict("records") == [
+        {"phase_id": "2", "district": "Agra", "trade": "all", "target_count": 30, "source": "",
+         "is_official": False, "basis": "illustrative"},  # per-trade targets only: the district's target is their sum
         {"phase_id": "2", "district": "Agra", "trade": "weaver", "target_count": 30, "source": "",
          "is_official": False, "basis": "illustrative"}
     ]
@@ -209,5 +211,85 @@ def test_thresholds_out_of_order_are_refused(tmp_path: Path) -> None:
     document = yaml.safe_load(targets.GRADES_FILE.read_text(encoding="utf-8"))
     document["grades"][1]["min_ratio"] = 0.95
     path = write(tmp_path / "grades.yaml", yaml.safe_dump(document, allow_unicode=True))
-    with pytest.raises(TargetsError, match="grade 2"):
+    with pytest.raises(TargetsError, match="grade 'behind' has min_ratio 0.95, not below 'on_track'"):
         targets.load_grades(path)
+
+
+@pytest.mark.parametrize(("value", "message"), [
+    (90, r"grades\[1\]\.min_ratio: 90 looks like a percent; write it as a fraction: 0\.9 for 90%"),
+    ("0.9", r"'0\.9' is not a number"),
+    (-0.1, "is negative"),
+    (True, "'True' is not a number"),
+])
+def test_a_threshold_that_is_not_a_fraction_is_refused_with_the_fraction_to_write(
+    tmp_path: Path, value: object, message: str
+) -> None:
+    document = yaml.safe_load(targets.GRADES_FILE.read_text(encoding="utf-8"))
+    document["grades"][0]["min_ratio"] = value
+    path = write(tmp_path / "grades.yaml", yaml.safe_dump(document, allow_unicode=True))
+    with pytest.raises(TargetsError, match=message) as caught:
+        targets.load_grades(path)
+    assert "\n" not in str(caught.value) and str(caught.value).startswith(str(path))
+
+
+def test_percent_thresholds_written_in_order_are_refused_not_read_as_far_behind(tmp_path: Path) -> None:
+    document = yaml.safe_load(targets.GRADES_FILE.read_text(encoding="utf-8"))
+    for grade, percent in zip(document["grades"], (90, 60, 0)):
+        grade["min_ratio"] = percent
+    path = write(tmp_path / "grades.yaml", yaml.safe_dump(document, allow_unicode=True))
+    with pytest.raises(TargetsError, match="0.9 for 90%"):
+        targets.load_grades(path)
+
+
+def test_targets_per_trade_only_are_summed_into_the_district_target(tmp_path: Path) -> None:
+    rows = "1,Agra,weaver,30,,false\n1,Agra,artisan,45,,false\n1,Mathura,all,10,,false\n1,Mathura,weaver,4,,false\n"
+    frame = targets.load_targets("1", write(tmp_path / "targets.csv", HEADER + rows))
+    totals = frame[frame["trade"] == "all"].set_index("district")["target_count"].to_dict()
+    assert totals == {"Agra": 30 + 45, "Mathura": 10}, "a given 'all' target is kept; per-trade only: summed"
+
+
+def test_per_trade_targets_above_the_district_target_are_refused(tmp_path: Path) -> None:
+    path = write(tmp_path / "targets.csv", HEADER + "1,Agra,all,50,,false\n1,Agra,weaver,40,,false\n1,Agra,artisan,20,,false\n")
+    with pytest.raises(TargetsError, match="add up to 60, more than its target for all trades \\(50\\)"):
+        targets.load_targets("1", path)
+
+
+@pytest.mark.parametrize(("count", "expected"), [("1,200", 1200), ("1,20,000", 120000), ("२५०", 250), (" 75 ", 75)])
+def test_counts_are_read_as_people_type_them(tmp_path: Path, count: str, expected: int) -> None:
+    path = write(tmp_path / "targets.csv", HEADER + f'1,Agra,all,"{count}",,false\n')
+    assert targets.load_targets("1", path)["target_count"].tolist() == [expected]
+
+
+@pytest.mark.parametrize("count", ["250¹", "250*", "250 (a)", "12.5", "-3", "0", "1,2,3", "lots"])
+def test_a_value_that_is_not_a_count_is_refused_by_its_row(tmp_path: Path, count: str) -> None:
+    path = write(tmp_path / "targets.csv", HEADER + "1,Mathura,all,10,,false\n" + f'1,Agra,all,"{count}",,false\n')
+    with pytest.raises(TargetsError, match=r"row 3, column target_count: value .* is not a count") as caught:
+        targets.load_targets("1", path)
+    assert "\n" not in str(caught.value)
+
+
+def test_a_file_saved_by_excel_in_the_windows_code_page_is_read(tmp_path: Path) -> None:
+    text = HEADER + "1,Agra,all,100,Order n° 12 – Directorate,true\n"
+    path = tmp_path / "targets.csv"
+    path.write_bytes(text.encode("cp1252"))
+    assert targets.load_targets("1", path)["source"].tolist() == ["Order n° 12 – Directorate"]
+
+
+def test_an_unquoted_comma_in_a_note_names_the_row(tmp_path: Path) -> None:
+    path = write(tmp_path / "targets.csv", HEADER + "1,Agra,all,100,order 12, dated 2021,true\n")
+    with pytest.raises(TargetsError, match="row 2: 7 values for 6 columns; put quotes"):
+        targets.load_targets("1", path)
+
+
+@pytest.mark.parametrize(("column", "row", "hint"), [
+    ("phase_id", "phase-1,Agra,all,100,,false", "did you mean '1'?"),
+    ("phase_id", "9,Agra,all,100,,false", "valid: 1, 2"),
+    ("district", "1,Varansi,all,100,,false", "did you mean 'Varanasi'"),
+])
+def test_a_key_that_matches_no_phase_or_district_is_refused_with_the_closest(
+    tmp_path: Path, column: str, row: str, hint: str
+) -> None:
+    path = write(tmp_path / "targets.csv", HEADER + row + "\n")
+    with pytest.raises(TargetsError, match=f"row 2, column {column}") as caught:
+        targets.load_targets("1", path)
+    assert hint in str(caught.value)

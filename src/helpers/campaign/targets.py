@@ -22,16 +22,22 @@ Not here: counting registrations against them (``helpers.analysis.progress``).
 
 from __future__ import annotations
 
+import csv
+import difflib
+import io
+import re
+import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
-import yaml
 
 from helpers import paths
+from helpers.campaign import schemas
 from helpers.campaign.phases import Phase
+from helpers.campaign.schemas import GradesModel
 from helpers.errors import TargetsError
 from helpers.reference import tables as reference
 from helpers.vocabulary import TRADES
@@ -86,31 +92,62 @@ class TargetBasis:
 
 # ---------------------------------------------------------------- targets.csv
 
+#: The largest target a district may have: more registrations than UP has household-industry workers is a typo.
+MAX_TARGET_COUNT = 10_000_000
+#: A count written with grouping commas, Indian (1,20,000) or international (120,000).
+_GROUPED = re.compile(r"\d{1,3}(?:,\d{2})*,\d{3}|\d{1,3}(?:,\d{3})+")
+
 
 def _fail(path: Path, line: int, column: str, value: object, fix: str) -> TargetsError:
-    return TargetsError(f"{path}, row {line}, column {column}: value '{value}' {fix}")
+    shown = " ".join(str(value).split())[:40]
+    return TargetsError(f"{schemas.shown(path)}, row {line}, column {column}: value '{shown}' {fix}")
 
 
-def _check_row(row: dict, line: int, path: Path, districts: set[str]) -> dict:
+def read_count(text: str) -> int | None:
+    """A count as people type it: Devanagari or other Indian digits, grouping commas (1,200 or 1,20,000).
+
+    Returns None for anything else: decimals, footnote marks (250¹, 250*), words, signs.
+    """
+    digits = "".join(str(unicodedata.digit(ch)) if ch.isdecimal() else ch for ch in text.strip())
+    if _GROUPED.fullmatch(digits):
+        digits = digits.replace(",", "")
+    return int(digits) if digits.isascii() and digits.isdigit() else None
+
+
+def _closest(value: str, valid: list[str]) -> str:
+    close = difflib.get_close_matches(value, valid, n=3, cutoff=0.5)
+    if value.lower().removeprefix("phase").strip(" -_") in valid:
+        close = [value.lower().removeprefix("phase").strip(" -_")]
+    return f"did you mean {' or '.join(repr(c) for c in close)}?" if close else f"valid: {', '.join(valid[:12])}"
+
+
+def _check_row(row: dict, line: int, path: Path, districts: set[str], phase_ids: list[str]) -> dict:
     """One row of targets.csv, checked and typed."""
-    cleaned = {c: str(row.get(c) or "").strip() for c in TARGET_COLUMNS}
+    cleaned = {c: " ".join(str(row.get(c) or "").split()) for c in TARGET_COLUMNS}
     for column in TARGET_COLUMNS:
         if not cleaned[column] and column != "source":
             raise _fail(path, line, column, "", "is blank; only the source of a target that is not official may be blank")
+    if phase_ids and cleaned["phase_id"] not in phase_ids:
+        raise _fail(path, line, "phase_id", cleaned["phase_id"],
+                    f"is not a phase of {paths.PHASES_FILE.name}; {_closest(cleaned['phase_id'], phase_ids)}")
     if cleaned["district"] not in districts:
         raise _fail(path, line, "district", cleaned["district"],
-                    f"is not a district of UP; use the names in data/raw/reference/{reference.DISTRICTS_FILE}")
+                    f"is not the standard name of a district of UP; {_closest(cleaned['district'], sorted(districts))} "
+                    f"(names: data/raw/reference/{reference.DISTRICTS_FILE})")
     if cleaned["trade"] not in (*TRADES, ALL_TRADES):
         raise _fail(path, line, "trade", cleaned["trade"], f"must be one of {', '.join((*TRADES, ALL_TRADES))}")
-    if not cleaned["target_count"].isdigit() or int(cleaned["target_count"]) < 1:
-        raise _fail(path, line, "target_count", cleaned["target_count"], "must be a whole number above 0, such as 250")
+    count = read_count(cleaned["target_count"])
+    if count is None or not 1 <= count <= MAX_TARGET_COUNT:
+        raise _fail(path, line, "target_count", cleaned["target_count"],
+                    "is not a count; write a whole number above 0 such as 250 or 1,200, with no footnote mark, "
+                    "decimal or note (put notes in the source column)")
     flag = cleaned["is_official"].lower()
     if flag not in (*_TRUE, *_FALSE):
         raise _fail(path, line, "is_official", cleaned["is_official"], "must be true or false")
     cleaned["is_official"] = flag in _TRUE
     if cleaned["is_official"] and not cleaned["source"]:
         raise _fail(path, line, "source", "", "is blank; an official target needs the order or letter that sets it")
-    cleaned["target_count"] = int(cleaned["target_count"])
+    cleaned["target_count"] = count
     cleaned["basis"] = "official" if cleaned["is_official"] else "illustrative"
     return cleaned
 
@@ -120,28 +157,89 @@ def empty_targets() -> pd.DataFrame:
     return pd.DataFrame({c: pd.Series(dtype=object) for c in FRAME_COLUMNS})
 
 
+def _csv_records(path: Path) -> list[dict[str, str]]:
+    """The rows of targets.csv as text, its encoding detected as a registration sheet's is."""
+    from helpers.errors import SheetReadError
+    from helpers.ingest.csv_reading import decode_csv_bytes
+
+    try:
+        text, _ = decode_csv_bytes(path.read_bytes())
+    except SheetReadError as error:
+        raise TargetsError(f"{schemas.shown(path)}: {error.problem}; save it as CSV UTF-8 from Excel") from None
+    except OSError as error:
+        raise TargetsError(f"{schemas.shown(path)}: cannot be read ({error.strerror}); check its permissions") from None
+    first = text.lstrip("\ufeff").split("\n", 1)[0]
+    delimiter = max(",;\t", key=first.count)
+    reader = csv.reader(io.StringIO(text.lstrip("\ufeff"), newline=""), delimiter=delimiter)
+    rows = [row for row in reader]
+    header = [" ".join(name.split()).lower() for name in (rows[0] if rows else [])]
+    missing = [c for c in TARGET_COLUMNS if c not in header]
+    if missing:
+        raise TargetsError(f"{schemas.shown(path)}: column(s) {missing} missing; the header must be "
+                           f"{','.join(TARGET_COLUMNS)}")
+    records = []
+    for number, row in enumerate(rows[1:], start=2):
+        if not "".join(row).strip():
+            continue
+        if len(row) > len(header) and "".join(row[len(header):]).strip():
+            raise TargetsError(f"{schemas.shown(path)}, row {number}: {len(row)} values for {len(header)} columns; "
+                               "put quotes around a value holding a comma (e.g. \"order 12, 2021\")")
+        records.append((number, dict(zip(header, row))))
+    return records
+
+
+def _with_trade_totals(frame: pd.DataFrame, path: Path) -> pd.DataFrame:
+    """Add an "all" row summing a district's per-trade targets where the file gives per-trade targets only.
+
+    Where both are given, the per-trade targets may not add up to more than the "all" target.
+    """
+    by_trade = frame[frame["trade"] != ALL_TRADES]
+    if by_trade.empty:
+        return frame
+    totals = frame[frame["trade"] == ALL_TRADES].set_index(["phase_id", "district"])["target_count"]
+    added = []
+    for (phase_id, district), rows in by_trade.groupby(["phase_id", "district"], sort=True):
+        summed = int(rows["target_count"].sum())
+        if (phase_id, district) in totals.index:
+            if summed > int(totals[(phase_id, district)]):
+                raise TargetsError(f"{schemas.shown(path)}: phase {phase_id}, {district}: the per-trade targets add up "
+                                   f"to {summed:,}, more than its target for all trades ({int(totals[(phase_id, district)]):,});"
+                                   " correct one of them")
+            continue
+        is_official = bool(rows["is_official"].all())
+        added.append({"phase_id": phase_id, "district": district, "trade": ALL_TRADES, "target_count": summed,
+                      "source": "; ".join(sorted(set(rows["source"]) - {""})), "is_official": is_official,
+                      "basis": "official" if is_official else "illustrative"})
+    return pd.concat([frame, pd.DataFrame(added, columns=list(FRAME_COLUMNS))], ignore_index=True) if added else frame
+
+
 def read_targets_file(path: Path | None = None) -> pd.DataFrame:
-    """Every row of targets.csv, checked: known districts and trades, whole positive counts, no repeats.
+    """Every row of targets.csv, checked: known phases, districts and trades, counts, no repeats.
+
+    The file may be saved by Excel in any encoding a registration sheet may have; counts may be
+    written with Devanagari digits or grouping commas (1,200). A district given targets per trade
+    only gets an "all" target, their sum (docs/decisions.md, "Targets per trade").
 
     Raises:
-        TargetsError: one line naming the file, row (line of the file), column and value.
+        TargetsError: one line naming the file, row (line of the file), column and value, with the
+            closest valid phase or district for one that matches none.
     """
     path = TARGETS_FILE if path is None else Path(path)
     if not path.exists():
         return empty_targets()
-    raw = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
-    missing = [c for c in TARGET_COLUMNS if c not in raw.columns]
-    if missing:
-        raise TargetsError(f"{path}: column(s) {missing} missing; the header must be {','.join(TARGET_COLUMNS)}")
+    from helpers.campaign.phases import load_phases
+
+    phase_ids = list(load_phases())
     districts = set(reference.load_districts()["district"])
-    rows = [_check_row(row, line, path, districts) for line, row in enumerate(raw.to_dict("records"), start=2)]
+    rows = [_check_row(row, line, path, districts, phase_ids) for line, row in _csv_records(path)]
     frame = pd.DataFrame(rows, columns=list(FRAME_COLUMNS))
     repeated = frame.duplicated(["phase_id", "district", "trade"], keep="first")
     if repeated.any():
-        line = int(np.flatnonzero(repeated.to_numpy())[0]) + 2
+        line = [line for line, _ in _csv_records(path)][int(np.flatnonzero(repeated.to_numpy())[0])]
         first = frame.loc[repeated.idxmax()]
         raise _fail(path, line, "district", first["district"],
                     f"repeats a target of phase {first['phase_id']}, trade {first['trade']}; keep one row")
+    frame = _with_trade_totals(frame, path)
     if not frame.empty:
         frame["target_count"] = frame["target_count"].astype(int)
         frame["is_official"] = frame["is_official"].astype(bool)
@@ -277,39 +375,22 @@ class Grades:
         return next((g for g in self.grades if g.code == code), self.not_graded)
 
 
-def _grade(raw: dict, where: str, min_ratio: float) -> Grade:
-    keys = ("label_en", "label_hi", "description_en", "description_hi")
-    missing = [k for k in keys if not raw.get(k)]
-    if missing:
-        raise TargetsError(f"{where}: missing {missing}; each grade needs code, min_ratio, labels and descriptions")
-    return Grade(str(raw.get("code", "not_graded")), min_ratio, *(str(raw[k]) for k in keys))
-
-
 @lru_cache(maxsize=4)
 def load_grades(path: Path | None = None) -> Grades:
-    """The grades from grades.yaml, checked: thresholds fall from top to bottom and the last is 0.
+    """The grades from grades.yaml, validated by ``schemas.GradesModel``: fractions falling to 0, best first.
 
     Raises:
-        TargetsError: the file is missing or inconsistent (one line naming the grade).
+        TargetsError: the file is missing, unreadable, or inconsistent (one line naming the key; a
+            threshold written as a percent, 90 for 0.9, is refused with the fraction to write).
     """
     path = GRADES_FILE if path is None else Path(path)
-    if not path.exists():
-        raise TargetsError(f"{path}: grades file missing; restore it from git")
-    document = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-    raws = document.get("grades")
-    if not isinstance(raws, list) or not raws or "not_graded" not in document:
-        raise TargetsError(f"{path}: expected a 'grades:' list and a 'not_graded:' entry")
-    grades, previous = [], float("inf")
-    for number, raw in enumerate(raws, start=1):
-        where = f"{path}, grade {number} ('{raw.get('code', '?')}')"
-        ratio = raw.get("min_ratio")
-        if not isinstance(ratio, (int, float)) or isinstance(ratio, bool) or not 0 <= ratio < previous:
-            raise TargetsError(f"{where}: min_ratio '{ratio}' must be a number ≥ 0 below the grade above it")
-        grades.append(_grade(raw, where, float(ratio)))
-        previous = float(ratio)
-    if previous != 0:
-        raise TargetsError(f"{path}: the last grade's min_ratio is {previous}; make it 0 so every ratio gets a grade")
-    return Grades(tuple(grades), _grade(document["not_graded"], f"{path}, not_graded", float("nan")))
+    document = schemas.read_yaml(path, TargetsError, "grades file")
+    model: GradesModel = schemas.validate(GradesModel, document, schemas.shown(path), TargetsError)
+    grades = tuple(Grade(g.code, g.min_ratio, g.label_en, g.label_hi, g.description_en, g.description_hi)
+                   for g in model.grades)
+    other = model.not_graded
+    return Grades(grades, Grade("not_graded", float("nan"), other.label_en, other.label_hi, other.description_en,
+                                other.description_hi))
 
 
 def grade_legend(grades: Grades, lang: str = "en") -> list[str]:

@@ -11,6 +11,7 @@ from support import indian
 
 from helpers.ingest.parsing import (
     DAY_FIRST,
+    DEFAULT_ORDER,
     MONTH_FIRST,
     ValueParseError,
     parse_bool,
@@ -19,6 +20,7 @@ from helpers.ingest.parsing import (
     parse_number,
     read_date,
     sheet_date_order,
+    unambiguous,
 )
 
 LATEST = dt.date(2026, 1, 1)
@@ -55,13 +57,16 @@ def test_day_first_dates_round_trip_once_the_order_is_known(date, sep, short_yea
     if devanagari:
         text = text.translate(TO_DEVANAGARI)
     assert parse_date(text, order=DAY_FIRST, latest=LATEST) == date
+    assert parse_date(text, latest=LATEST) == date  # a date on its own is read day first
     reading = read_date(text)
     if date.day > 12:
         assert reading.order == DAY_FIRST and reading.date == date
     elif date.day != date.month:
         assert reading.candidates is not None
-        with pytest.raises(ValueParseError, match="ambiguous"):
-            parse_date(text, latest=LATEST)
+        with pytest.raises(ValueParseError, match="ambiguous") as error:
+            parse_date(text, order=None, latest=LATEST)  # a sheet whose dates prove both orders settles nothing
+        month_first = dt.date(date.year, date.day, date.month)
+        assert error.value.fix.startswith(f"write {unambiguous(date)} or {unambiguous(month_first)}, whichever you mean")
 
 
 @given(DATES)
@@ -78,8 +83,10 @@ def test_sheet_order_needs_one_consistent_kind_of_evidence():
     ambiguous = read_date("03/04/2022")
     assert sheet_date_order([day, ambiguous]) == DAY_FIRST
     assert sheet_date_order([month, ambiguous]) == MONTH_FIRST
-    assert sheet_date_order([ambiguous]) is None
-    assert sheet_date_order([day, month, ambiguous]) is None
+    assert sheet_date_order([ambiguous]) == DAY_FIRST == DEFAULT_ORDER  # nothing proven: as Indian offices write
+    assert sheet_date_order([]) == DAY_FIRST
+    assert sheet_date_order([day, month, ambiguous]) is None  # both proven: nothing settled
+    assert parse_date("03/04/2022", latest=LATEST) == dt.date(2022, 4, 3)
     assert parse_date("03/04/2022", order=DAY_FIRST, latest=LATEST) == dt.date(2022, 4, 3)
     assert parse_date("03/04/2022", order=MONTH_FIRST, latest=LATEST) == dt.date(2022, 3, 4)
     assert parse_date("05/05/2022", latest=LATEST) == dt.date(2022, 5, 5)
@@ -100,6 +107,127 @@ def test_sheet_order_needs_one_consistent_kind_of_evidence():
 def test_impossible_dates_are_rejected(text, problem):
     with pytest.raises(ValueParseError, match=problem):
         parse_date(text, latest=LATEST)
+
+
+# ------------------------------------------- a sheet's dates settle its day/month order (issue 23)
+
+HEADER = ("registration_id,gem_seller_id,registration_date,home_district,event_district,trade,is_woman,is_tribal,"
+          "craft,gi_product,onboarding_status,data_origin")
+
+
+def _ingest_dates(folder, name: str, dates: list[str]):
+    """Ingest a CSV sheet of one row per date (everything else valid); the result."""
+    from helpers.ingest import ingest_paths
+
+    lines = [HEADER] + [f"D-{i:03d},,{d},Mirzapur,Mirzapur,weaver,no,no,carpet weaving,,registered,SYNTHETIC TEST"
+                        for i, d in enumerate(dates)]
+    path = folder / name
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return ingest_paths([path], latest=LATEST)
+
+
+def _as_written(text: str, first: str) -> dt.date:
+    """The date an A/B/YYYY text means when ``first`` ('day' or 'month') is its first number."""
+    a, b, year = (int(part) for part in text.replace("/", "-").replace(".", "-").split("-"))
+    return dt.date(year, b, a) if first == "day" else dt.date(year, a, b)
+
+
+def _notes(result):
+    return [p for p in result.problems if p.severity == "note"]
+
+
+def _accepted_dates(result) -> list[dt.date]:
+    return [d.date() for d in result.accepted["registration_date"]]
+
+
+def test_a_sheet_of_only_ambiguous_dates_is_read_day_first_with_one_note(tmp_path):
+    dates = ["05-12-2021"] * 6
+    result = _ingest_dates(tmp_path, "every_date_ambiguous.csv", dates)
+    assert _accepted_dates(result) == [_as_written(d, "day") for d in dates]
+    assert _accepted_dates(result)[0] == dt.date(2021, 12, 5)
+    assert result.errors == [] and len(result.rejected) == 0
+    notes = _notes(result)
+    assert len(notes) == 1  # one note for the file, never one per row
+    note = notes[0]
+    assert (note.source_row, note.rows, note.column, note.value) == (2, 6, "registration_date", "05-12-2021")
+    assert "read day first (05-Dec-2021), as Indian offices write dates" in note.problem
+    assert "(12-May-2021)" in note.fix
+
+
+@given(st.lists(st.dates(min_value=dt.date(2016, 1, 1), max_value=LATEST).filter(lambda d: d.day <= 12),
+                min_size=1, max_size=8))
+def test_dates_that_prove_nothing_are_all_read_day_first(tmp_path_factory, dates):
+    texts = [f"{d:%d-%m-%Y}" for d in dates]
+    result = _ingest_dates(tmp_path_factory.mktemp("sheet"), "sheet.csv", texts)
+    assert _accepted_dates(result) == [_as_written(t, "day") for t in texts]
+    ambiguous = [d for d in dates if d.day != d.month]
+    assert len(_notes(result)) == (1 if ambiguous else 0)
+
+
+def test_a_day_above_12_in_the_first_place_proves_day_first_and_needs_no_note(tmp_path):
+    dates = ["05/12/2021", "13/05/2021", "03/04/2022"]
+    result = _ingest_dates(tmp_path, "day_first.csv", dates)
+    assert _accepted_dates(result) == [_as_written(d, "day") for d in dates]
+    assert _notes(result) == []
+
+
+def test_a_value_above_12_in_the_second_place_proves_month_first(tmp_path):
+    dates = ["05/12/2021", "05/13/2021", "03/04/2022", "11/10/2021"]
+    result = _ingest_dates(tmp_path, "month_first.csv", dates)
+    assert _accepted_dates(result) == [_as_written(d, "month") for d in dates]
+    assert _accepted_dates(result)[0] == dt.date(2021, 5, 12)
+    notes = _notes(result)
+    assert len(notes) == 1 and notes[0].rows == 3  # the three dates that could be read either way
+    assert "read month first (12-May-2021), as this sheet's date '05/13/2021' can only be month first" in notes[0].problem
+    assert result.errors == []
+
+
+def test_a_sheet_proving_both_orders_rejects_its_ambiguous_dates_showing_both_readings(tmp_path):
+    dates = ["03/04/2022", "13/05/2021", "05/13/2021"]
+    result = _ingest_dates(tmp_path, "both_orders.csv", dates)
+    assert _accepted_dates(result) == [_as_written("13/05/2021", "day"), _as_written("05/13/2021", "month")]
+    [error] = result.errors
+    assert (error.source_row, error.column, error.value) == (2, "registration_date", "03/04/2022")
+    assert error.problem.startswith("is ambiguous: 03 Apr 2022 (day first) or 04 Mar 2022 (month first)")
+    day, month = _as_written("03/04/2022", "day"), _as_written("03/04/2022", "month")
+    assert error.fix.startswith(f"write {unambiguous(day)} or {unambiguous(month)}, whichever you mean")
+    assert _notes(result) == []
+
+
+def test_one_note_covers_every_date_column_of_the_sheet(tmp_path):
+    from helpers.ingest import ingest_paths
+
+    path = tmp_path / "stage_dates.csv"
+    path.write_text(
+        HEADER + ",catalogue_live_date\n"
+        "S-1,,05-12-2021,Mirzapur,Mirzapur,weaver,no,no,carpet weaving,,catalogue live,T,06-12-2021\n"
+        "S-2,,2021-12-01,Mirzapur,Mirzapur,weaver,no,no,carpet weaving,,catalogue live,T,07-12-2021\n",
+        encoding="utf-8",
+    )
+    result = ingest_paths([path], latest=LATEST)
+    assert [d.date() for d in result.accepted["catalogue_live_date"]] == [dt.date(2021, 12, 6), dt.date(2021, 12, 7)]
+    [note] = _notes(result)
+    assert note.rows == 2
+
+
+@pytest.mark.parametrize(
+    ("dates", "problem", "read", "other"),
+    [(["05-12-2030"], "in the future", "05-Dec-2030", "12-May-2030"),
+     (["03-04-2015"], "before 2016", "03-Apr-2015", "04-Mar-2015"),
+     (["2015-04-03"], "before 2016", "03-Apr-2015", None)],
+)
+def test_every_fix_hint_shows_the_date_the_kit_read(tmp_path, dates, problem, read, other):
+    result = _ingest_dates(tmp_path, "range.csv", dates)
+    [error] = result.errors
+    assert problem in error.problem
+    assert f"the kit reads {read}" in error.fix
+    assert (f"if you mean {other}, write that" in error.fix) if other else ("if you mean" not in error.fix)
+
+
+def test_the_fix_of_an_unreadable_date_shows_no_example_date():
+    with pytest.raises(ValueParseError) as error:
+        parse_date("31-02-2022", latest=LATEST)
+    assert not any(ch.isdigit() for ch in error.value.fix)
 
 
 def test_datetime_cells_and_hindi_months():

@@ -331,7 +331,7 @@ class Store:
         The CSV is read only when the store is created: from then on it is an export, and
         editing, re-saving or deleting it changes nothing in the store.
         """
-        export = ledger_export_path()
+        export = self.path.with_name(LEDGER_EXPORT_NAME)
         if is_new and self.meta("ledger_imported_from") is None:
             added = 0
             if export.exists():
@@ -345,7 +345,7 @@ class Store:
                              f"kept in {imported.kept_copy.name}")
                 self.notes.append(note)
             self.set_meta("ledger_imported_from", json.dumps({"file": export.name, "rows": added}))
-        for legacy in legacy_state_files():
+        for legacy in legacy_state_files() if self.path == store_path() else ():
             legacy.unlink(missing_ok=True)
             self.notes.append(f"build state: {legacy.name} of an earlier version discarded; every report is rebuilt once")
 

@@ -22,6 +22,7 @@ from typing import TextIO
 
 from helpers import paths
 from helpers.errors import ExitCode
+from helpers.ingest.pii import redact_name
 from helpers.ingest.pipeline import IngestResult, ingest_paths, write_outputs
 
 EXIT_VALID = int(ExitCode.OK)
@@ -111,5 +112,5 @@ def run_validate(args: argparse.Namespace) -> int:
     result = ingest_paths([_resolve(p) for p in args.paths], sheet=args.sheet or None)
     if args.out:
         written = write_outputs(result, _resolve(args.out) if not Path(args.out).is_absolute() else Path(args.out))
-        print(f"written: {', '.join(str(p) for p in written.values())}")
+        print(f"written: {', '.join(redact_name(str(p)) for p in written.values())}")
     return report(result)

@@ -10,10 +10,13 @@ The date rule (docs/registration_schema.md):
 - ISO ``YYYY-MM-DD``, a month written as a word (``5 Nov 2021``, ``05-नवंबर-2021``),
   an Excel serial number and a date cell are unambiguous.
 - ``A/B/YY(YY)`` (any of ``/ - .``) is read day-first or month-first, whichever
-  gives a real date. When both do (``03/04/21``), the *other dates of the same
-  sheet* decide: if they include day-first dates (a first number above 12) and
-  no month-first dates, the sheet is day-first, and vice versa. Otherwise the
-  date is rejected as ambiguous, never guessed.
+  gives a real date. When both do (``05-12-2021``), the *sheet* decides
+  (``sheet_date_order``): it is month-first only when one of its dates proves it
+  (a second number above 12, ``05/13/2021``) and none proves day-first (a first
+  number above 12, ``13/05/2021``); otherwise it is day-first, as Indian offices
+  write dates (said in one note per sheet by the date stage, never one per row).
+  A sheet whose dates prove both orders settles nothing: its ambiguous dates are
+  rejected, and the fix shows both readings.
 - A date before 2016 (GeM began in 2016) or after the day of the ingest is rejected.
 
 What does not belong here: which column gets which parser (``pipeline``).
@@ -58,7 +61,10 @@ EXCEL_ERROR_MARK_RE2 = "#"
 #: Python's ``re`` and in RE2 (pyarrow's bulk search, before ``is_scientific_notation``).
 SCIENTIFIC_PATTERN = r"^[+-]?\d+(?:[.,]\d+)?[eE][+-]?\d+$"
 _SCIENTIFIC = re.compile(SCIENTIFIC_PATTERN)
-_DATE_FIX = "write the date as YYYY-MM-DD (2021-11-05) or as DD-Mon-YYYY (05-Nov-2021)"
+#: The fix of a value the kit reads as no date at all (no example date: it would be neither reading).
+_DATE_FIX = "write the date day first (DD-MM-YYYY), with the month as a word (DD-Mon-YYYY) or as YYYY-MM-DD"
+#: Month abbreviations of ``unambiguous`` (fixed English, whatever the locale).
+_MONTH_ABBREVIATIONS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 
 
 class ValueParseError(ValueError):
@@ -149,6 +155,11 @@ def _month_numbers() -> dict[str, int]:
     return months
 
 
+def is_month_name(word: str) -> bool:
+    """True for a month's name or abbreviation in English or Hindi (``Dec``, ``दिसंबर``)."""
+    return text_key(word) in _month_numbers()
+
+
 @dataclass(frozen=True)
 class DateReading:
     """What a date cell says before the sheet's day/month order is known.
@@ -234,38 +245,77 @@ def read_date(value: object) -> DateReading:
     raise ValueParseError("is not a date the kit can read", _DATE_FIX)
 
 
+#: The order of a sheet's ambiguous A/B/Y dates when none of its dates proves one: Indian offices
+#: write the day first (docs/registration_schema.md, "Dates").
+DEFAULT_ORDER = DAY_FIRST
+
+
+def unambiguous(date: dt.date) -> str:
+    """A date written so that no day/month question arises: ``05-Dec-2021`` (month as an English word)."""
+    return f"{date.day:02d}-{_MONTH_ABBREVIATIONS[date.month - 1]}-{date.year}"
+
+
+def proven_orders(readings: list[DateReading]) -> set[str]:
+    """The orders a sheet's dates prove: day-first by a first number above 12, month-first by a second one."""
+    return {r.order for r in readings if r.order is not None}
+
+
 def sheet_date_order(readings: list[DateReading]) -> str | None:
-    """The day/month order the unambiguous dates of a sheet show, or None if they show none or both."""
-    orders = {r.order for r in readings if r.order is not None}
-    return orders.pop() if len(orders) == 1 else None
+    """The order a sheet's ambiguous A/B/Y dates are read in.
+
+    ``MONTH_FIRST`` when some date proves it (``05/13/2021``) and none proves day-first;
+    ``DAY_FIRST`` when some date proves it (``13/05/2021``) or none proves either
+    (``DEFAULT_ORDER``); None when the dates prove both: the sheet settles nothing.
+    """
+    orders = proven_orders(readings)
+    if len(orders) > 1:
+        return None
+    return orders.pop() if orders else DEFAULT_ORDER
+
+
+def _order_words(order: str) -> str:
+    return "day first" if order == DAY_FIRST else "month first"
+
+
+def _range_fix(reading: DateReading, date: dt.date, order: str | None) -> str:
+    """The fix of a date out of the campaign's range: the date the kit read, and the other reading if any."""
+    if reading.candidates is None or order is None:
+        return f"check the year: the kit reads {unambiguous(date)}"
+    other = reading.candidates[1] if order == DAY_FIRST else reading.candidates[0]
+    return (f"check the year: the kit reads {unambiguous(date)} ({_order_words(order)}, this sheet's order); "
+            f"if you mean {unambiguous(other)}, write that")
 
 
 def resolve_date(reading: DateReading, order: str | None, latest: dt.date) -> dt.date:
-    """The date of a reading, given the sheet's order; checked against the campaign's possible range.
+    """The date of a reading, given the sheet's order (``sheet_date_order``); checked against the campaign's
+    possible range.
 
     Raises:
-        ValueParseError: ambiguous with no order to settle it, before 2016, or after ``latest``.
+        ValueParseError: ambiguous in a sheet that settles no order (``order`` None), before 2016, or after
+            ``latest``; the fix names the date the kit read (or both readings).
     """
     if reading.candidates is not None:
+        day_first, month_first = reading.candidates
         if order is None:
-            day_first, month_first = reading.candidates
             raise ValueParseError(
                 f"is ambiguous: {day_first:%d %b %Y} (day first) or {month_first:%d %b %Y} (month first), "
-                "and the sheet's other dates do not settle which",
-                _DATE_FIX,
+                "and this sheet has dates written both ways",
+                f"write {unambiguous(day_first)} or {unambiguous(month_first)}, whichever you mean "
+                "(with the month as a word no date is ambiguous)",
             )
-        date = reading.candidates[0] if order == DAY_FIRST else reading.candidates[1]
+        date = day_first if order == DAY_FIRST else month_first
     else:
         date = reading.date  # type: ignore[assignment]
     if date < EARLIEST_REGISTRATION_DATE:
-        raise ValueParseError(f"is {date:%d %b %Y}, before 2016 when GeM began", "check the year")
+        raise ValueParseError(f"is {date:%d %b %Y}, before 2016 when GeM began", _range_fix(reading, date, order))
     if date > latest:
-        raise ValueParseError(f"is {date:%d %b %Y}, in the future", "check the year")
+        raise ValueParseError(f"is {date:%d %b %Y}, in the future", _range_fix(reading, date, order))
     return date
 
 
-def parse_date(value: object, *, order: str | None = None, latest: dt.date | None = None) -> dt.date:
-    """Parse one date on its own (``order`` settles an ambiguous A/B/Y date).
+def parse_date(value: object, *, order: str | None = DEFAULT_ORDER, latest: dt.date | None = None) -> dt.date:
+    """Parse one date on its own, as a sheet of one date: an ambiguous A/B/Y date is read in ``order``
+    (day first unless told; None rejects it as ambiguous).
 
     Raises:
         ValueParseError: see ``read_date`` and ``resolve_date``.

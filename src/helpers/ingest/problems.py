@@ -19,12 +19,17 @@ NOTE = "note"
 _MAX_VALUE_CHARS = 60
 #: Items of a list named in one line before the rest are counted ("a, b, c and 12 more").
 MAX_LISTED = 10
-#: Control characters (NUL and the like) that are never shown nor stored; whitespace ones become a space.
-_CONTROL = re.compile(r"[\x00-\x08\x0e-\x1b\x7f-\x9f]")
+#: Bidirectional controls (marks, embeddings, overrides, isolates): they reorder what a terminal or a
+#: page shows (a right-to-left override turns ``exe.txt`` into ``txt.exe``) and are never part of a value.
+BIDI_CONTROLS = "\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069"
+#: Control characters (NUL and the like) and bidirectional controls that are never shown nor stored;
+#: whitespace ones become a space.
+_CONTROL = re.compile(f"[\x00-\x08\x0e-\x1b\x7f-\x9f{BIDI_CONTROLS}]")
 
 
 def without_controls(text: str) -> str:
-    """``text`` without NUL and other control characters (tabs and line breaks are left to the caller)."""
+    """``text`` without NUL, other control characters and bidirectional controls (tabs and line breaks are
+    left to the caller)."""
     return _CONTROL.sub("", text)
 
 
@@ -89,4 +94,4 @@ class Problem:
         value = f"value '{show_value(self.value)}': " if self.value not in (None, "") else ""
         prefix = "note: " if self.severity == NOTE else ""
         fix = f"; {self.fix}" if self.fix else ""
-        return f"{prefix}{head}: {value}{self.problem}{fix}"
+        return without_controls(f"{prefix}{head}: {value}{self.problem}{fix}")

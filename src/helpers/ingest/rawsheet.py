@@ -8,7 +8,7 @@ costs a few integer arrays, not a Python list per row.
 
 Belongs here: the two classes, the encoding of cells into them (pyarrow for
 text, pandas for typed cells), removing control characters from text cells,
-and the name a file is shown by. Not here: reading CSV text (``csv_reading``)
+and the name a file is shown by (personal data in it masked). Not here: reading CSV text (``csv_reading``)
 or workbooks (``workbooks``), the limits (``limits``), what the columns mean
 (``headers``, ``stages``).
 """
@@ -27,8 +27,9 @@ import pandas as pd
 
 from helpers import paths
 
-#: Text and other control characters removed from text cells (tab, line feed and carriage return are kept).
-CONTROL_CHARACTERS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+#: Text and other control characters, and bidirectional controls (right-to-left override, isolates,
+#: marks), removed from text cells (tab, line feed and carriage return are kept).
+CONTROL_CHARACTERS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 #: Records taken from the CSV reader (or a worksheet) at a time before they are encoded column by column.
 CHUNK_ROWS = 65_536
 
@@ -310,9 +311,13 @@ def merged_column(codes: np.ndarray, values: list[object]) -> CellColumn:
 
 
 def display_name(path: Path) -> str:
-    """The file's path relative to the project root when inside it, else as given."""
+    """The file's path relative to the project root when inside it, else as given; personal data in the
+    names of the file and its folders masked (``pii.redact_name``: ``forwarded from +91 xxxxx xxxxx.csv``)."""
+    from helpers.ingest.pii import redact_name  # pii reads reference data; rawsheet stays light
+
     resolved = Path(path).resolve()
     try:
-        return resolved.relative_to(paths.ROOT).as_posix()
+        shown = resolved.relative_to(paths.ROOT).as_posix()
     except ValueError:
-        return Path(path).as_posix()
+        shown = Path(path).as_posix()
+    return redact_name(shown)

@@ -191,8 +191,9 @@ class Run:
         return distinct.Distinct.of_rows(column, data).values
 
     def _dropped(self, sheet: RawSheet, mapping: hdr.HeaderMap) -> str:
-        """Record the dropped columns; their headers as shown (a header holding personal data as ``[removed]``)."""
-        dropped = [(pii.shown_header(h), reason) for _, h, reason in mapping.dropped]
+        """Record the dropped columns; their headers as they may be shown (``pii.shown_dropped_header``: a header
+        holding personal data as ``[removed]``, one like no header the kit knows by its length only)."""
+        dropped = [(pii.shown_dropped_header(h), reason) for _, h, reason in mapping.dropped]
         for header, reason in dropped:
             self.dropped.append(dict(source_file=sheet.source_file, source_sheet=sheet.source_sheet,
                                      column=header, reason=reason))

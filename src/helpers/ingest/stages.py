@@ -9,7 +9,7 @@ merges the problems. Each column is worked on one distinct value at a time
 
 1. ``skip_junk_rows``        totals, notes and signatures skipped (``junk``)
 2. ``reject_excel_errors``   ``#N/A``, ``#DIV/0!``... never a value
-3. ``remove_personal_data``  personal data cut out of free-text columns (``pii``)
+3. ``remove_personal_data``  personal data cut out of free-text columns, text and number cells (``pii``)
 4. ``parse_ids``             ids cleaned; personal data or Excel's scientific notation as an id rejected
 5. ``parse_texts``           craft, GI product, data origin
 6. ``parse_coded_values``    trade, onboarding status, yes/no
@@ -180,21 +180,11 @@ def reject_excel_errors(rows: SheetRows) -> StageResult:
 
 
 def remove_personal_data(rows: SheetRows) -> StageResult:
-    """Personal data found in a kept free-text column is cut out of the value, with a note."""
+    """Personal data found in a kept free-text column (text or number cells) is cut out of the value, with a note."""
     notes, raw, only_personal, redacted = [], {}, {}, 0
     for column in FREE_TEXT_COLUMNS:
         cells = rows.raw[column]
-        values = list(cells.values)
-        kinds_of: list[str | None] = [None] * len(values)
-        only = [False] * len(values)
-        for index, value in enumerate(cells.values):
-            if not isinstance(value, str):
-                continue
-            cleaned, kinds = pii.redact(value)
-            if kinds:
-                values[index] = None if pii.is_only_redacted(cleaned) else cleaned
-                only[index] = values[index] is None
-                kinds_of[index] = " and ".join(kinds)
+        values, only, kinds_of = pii.redacted_cells(cells.values)
         found = distinct.groups(kinds_of, cells.codes)
         for kinds, first, rows_count in found:
             redacted += rows_count
@@ -297,8 +287,53 @@ def _resolve_dates(cells: distinct.Distinct, readings: list[object], order: str 
     return dates, problems
 
 
+def _rows_with(rows: SheetRows, readings: Mapping[str, list[object]],
+               wanted: Callable[[parsing.DateReading], bool]) -> dict[str, np.ndarray]:
+    """Per date column, per row: is the reading of its date ``wanted``?"""
+    return {column: np.array([r is not None and wanted(r) for r in readings[column]],  # type: ignore[arg-type]
+                             dtype=bool)[rows.raw[column].codes] for column in DATE_COLUMNS}
+
+
+def _first_of(rows: SheetRows, readings: Mapping[str, list[object]],
+              hits: Mapping[str, np.ndarray]) -> tuple[int, str, object, parsing.DateReading]:
+    """``(row position, column, raw value, reading)`` of the sheet's first date cell among ``hits`` (one at least)."""
+    position = min(int(np.argmax(mask)) for mask in hits.values() if mask.any())
+    column = next(c for c in DATE_COLUMNS if hits[c][position])
+    code = rows.raw[column].codes[position]
+    return position, column, rows.raw[column].values[code], readings[column][code]  # type: ignore[return-value]
+
+
+def _date_order_note(rows: SheetRows, readings: Mapping[str, list[object]], order: str | None,
+                     parsed: Mapping[str, distinct.Distinct]) -> tuple[Problem, ...]:
+    """One note for the sheet when its ambiguous dates were read in an order it does not prove itself (day first,
+    the Indian habit) or that is not the usual one (month first, proven by one of its dates); no note when
+    day first is proven, when the sheet settles nothing (those dates are rejected) or when no date is ambiguous."""
+    every = [r for c in DATE_COLUMNS for r in readings[c] if r is not None]
+    read = {c: [r if d is not None else None for r, d in zip(readings[c], parsed[c].values)] for c in DATE_COLUMNS}
+    ambiguous = _rows_with(rows, read, lambda r: r.candidates is not None)  # and read: a rejected date has its line
+    day_first_proven = parsing.proven_orders(every) == {parsing.DAY_FIRST}  # type: ignore[arg-type]
+    if order is None or day_first_proven or not any(mask.any() for mask in ambiguous.values()):
+        return ()
+    rows_count = int(np.logical_or.reduce(list(ambiguous.values())).sum())
+    position, column, value, reading = _first_of(rows, readings, ambiguous)
+    day, month = (parsing.unambiguous(d) for d in reading.candidates)  # type: ignore[union-attr]
+    if order == parsing.DAY_FIRST:
+        problem = (f"could be read day first or month first and no date of this sheet settles which: read day first "
+                   f"({day}), as Indian offices write dates, here and in every such date of the sheet")
+        fix = (f"nothing to fix if that is right; if the sheet's dates are month first ({month}), "
+               "write them with the month as a word")
+    else:
+        proof = _first_of(rows, readings, _rows_with(rows, readings, lambda r: r.order == parsing.MONTH_FIRST))[2]
+        shown = pii.shown_date_value(proof)
+        problem = (f"could be read day first or month first: read month first ({month}), as this sheet's date "
+                   f"'{shown}' can only be month first, here and in every such date of the sheet")
+        fix = f"nothing to fix if that is right; if the sheet's dates are day first ({day}), correct '{shown}'"
+    return (rows.note(position, rows_count, column, pii.shown_date_value(value), problem, fix),)
+
+
 def parse_dates(rows: SheetRows) -> StageResult:
-    """Every date column read, the sheet's unambiguous dates settling the day/month order; a stage
+    """Every date column read, the sheet's dates settling the day/month order of its ambiguous ones (day first
+    unless a date proves month first, with one note for the sheet: ``parsing.sheet_date_order``); a stage
     date before the registration date rejected."""
     errors = RowErrors(len(rows.data))
     readings = {}
@@ -312,7 +347,7 @@ def parse_dates(rows: SheetRows) -> StageResult:
         errors.add_by_value(column, rows.raw[column], problems)
         parsed[column] = rows.raw[column].with_values(dates)
     _stage_dates_after_registration(rows, parsed, errors)
-    return StageResult(rows.with_(parsed=parsed), errors)
+    return StageResult(rows.with_(parsed=parsed), errors, _date_order_note(rows, readings, order, parsed))
 
 
 def _stage_dates_after_registration(rows: SheetRows, parsed: dict[str, distinct.Distinct], errors: RowErrors) -> None:
@@ -325,7 +360,9 @@ def _stage_dates_after_registration(rows: SheetRows, parsed: dict[str, distinct.
         before = [int(i) for i in both if stage[i] < registered[i]]
         errors.add_each(before, [column] * len(before), [
             (f"{stage[i]:%Y-%m-%d}", f"is before the registration date ({registered[i]:%d %b %Y})",
-             "a seller reaches this stage after registering: check both dates") for i in before
+             f"a seller reaches this stage after registering: check both dates (the kit reads "
+             f"{parsing.unambiguous(stage[i])} here and {parsing.unambiguous(registered[i])} as the registration date)")
+            for i in before
         ])
 
 

@@ -1,7 +1,8 @@
 """Reading a workbook (.xlsx, .xlsm, .xls, .xlsb, .ods) into ``RawSheet``s, through python-calamine.
 
 Values only: a .xlsm's macros are never run or read, a formula is its last
-saved value. Cells come out as the rest of the ingest expects them (what
+saved value. Sheet names are data: they are kept with personal data masked
+(``pii.redact_name``). Cells come out as the rest of the ingest expects them (what
 openpyxl gave): text, ``int`` for a whole number, ``float``, ``bool``,
 ``datetime.datetime`` for a date, None for an empty cell; control characters
 are removed from text. Hidden sheets are read and marked ``is_hidden``.
@@ -29,6 +30,7 @@ from helpers.errors import SheetReadError
 from helpers.ingest import limits
 from helpers.ingest.limits import RESAVE_CSV as _RESAVE_CSV
 from helpers.ingest.limits import refusal
+from helpers.ingest.pii import redact_name
 from helpers.ingest.rawsheet import (
     CONTROL_CHARACTERS,
     CellColumn,
@@ -64,7 +66,8 @@ def read_workbook(path: Path, sheet_name: str | None = None) -> list[RawSheet]:
             limits.check_sheets(len(sheets))
             names = [sheet.name for sheet in sheets]
             if sheet_name is not None and sheet_name not in names:
-                raise refusal(f"has no sheet named '{sheet_name}'", f"the sheets are: {', '.join(names)}")
+                raise refusal(f"has no sheet named '{redact_name(sheet_name)}'",
+                              f"the sheets are: {', '.join(redact_name(n) for n in names)}")
             return [
                 _read_sheet(workbook, display_name(path), meta)
                 for meta in sheets if sheet_name is None or meta.name == sheet_name
@@ -110,12 +113,12 @@ def _read_sheet(workbook: object, source_file: str, meta: object) -> RawSheet:
     """One sheet of an open calamine workbook, its grid checked against the limits before its cells are read."""
     from python_calamine import SheetTypeEnum, SheetVisibleEnum
 
-    name = meta.name  # type: ignore[attr-defined]
+    name = redact_name(meta.name)  # type: ignore[attr-defined]  # a sheet's name is data: shown masked
     is_hidden = meta.visible != SheetVisibleEnum.Visible  # type: ignore[attr-defined]
     if meta.typ not in (SheetTypeEnum.WorkSheet, SheetTypeEnum.MacroSheet):  # type: ignore[attr-defined]
         return RawSheet(source_file, name, is_hidden=is_hidden)  # a chart or dialog sheet: no cells
     try:
-        sheet = workbook.get_sheet_by_name(name)  # type: ignore[attr-defined]
+        sheet = workbook.get_sheet_by_name(meta.name)  # type: ignore[attr-defined]
         (first_row, first_column), height, width = sheet.start or (0, 0), sheet.height, sheet.width
         if not height or not width:
             return RawSheet(source_file, name, is_hidden=is_hidden)

@@ -17,7 +17,7 @@ import html
 
 import pandas as pd
 
-from helpers.analysis import national
+from helpers.analysis import free_text, national
 from helpers.presentation import charts, fragments, i18n
 from helpers.presentation import columns as registry
 from helpers.presentation.display import registry_frame
@@ -233,6 +233,27 @@ def odop_section(odop: pd.DataFrame, matching: pd.DataFrame, lang: str) -> str:
               total=format_count(int(matching["registrations_count"].sum()), lang))
     return (fragments.heading(_t("odop.heading", lang)) + fragments.paragraph(note, "kit-note")
             + fragments.table(registry_frame(frame, ODOP_COLUMNS, lang)))
+
+
+def unmatched_crafts_frame(forms: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """``free_text.unmatched_craft_forms`` as a table shows it (columns ``craft, registrations_count``, for
+    ``display.show_columns``): the ``other`` row labelled in ``lang``. No other text of an unmatched craft is
+    shown (see ``helpers.analysis.free_text``)."""
+    crafts = [_t("col.other", lang) if is_other else craft for craft, is_other in zip(forms["craft"], forms["is_other"])]
+    return forms.assign(craft=crafts)[["craft", "registrations_count"]]
+
+
+def unmatched_crafts_text(forms: pd.DataFrame, total: int, lang: str = "en") -> str:
+    """One sentence: how many of the ``total`` registrations are in a craft that matches no ODOP product,
+    how many spellings of them are named below and how many are counted as other (English only: analyst pages)."""
+    named = int((~forms["is_other"]).sum())
+    other = int(forms.loc[forms["is_other"], "registrations_count"].sum())
+    unmatched = int(forms["registrations_count"].sum())
+    return (f"{format_count(unmatched, lang)} of {format_count(total, lang)} registrations of the phase are in a craft "
+            f"that matches no ODOP product. Named below: the {format_count(named, lang)} spellings written in at least "
+            f"{free_text.MIN_FORM_ROWS} registrations from at least {free_text.MIN_FORM_FILES} files (letters and "
+            f"spaces, at most {free_text.MAX_FORM_CHARS} characters); the other "
+            f"{format_count(other, lang)} registrations are counted as other, never shown as typed.")
 
 
 def district_odop(district: str, lang: str) -> str:

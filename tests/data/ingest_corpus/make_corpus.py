@@ -209,6 +209,7 @@ def main() -> None:
     ])
 
     write_issue9_files()
+    write_issue23_files()
 
 
 def blank_row(first: str = "", **cells: str) -> list[str]:
@@ -295,6 +296,16 @@ def write_issue9_files() -> None:
          "०५-१२-२०२१"],
     ])
     write_csv("55_many_columns.csv", [HEADER + [f"Extra {i}" for i in range(1, 61)], row("MC-001") + ["x"] * 60])
+
+
+
+def write_issue23_files() -> None:
+    """Files of issue 23: the day/month order of a sheet's dates that could be read either way."""
+    write_csv("56_dates_day_first_default.csv", [HEADER] + [row(f"DD-{i:03d}", date="05-12-2021") for i in range(1, 5)])
+    write_csv("57_dates_month_first_proven.csv", [HEADER, row("DM-001", date="05/12/2021"),
+                                                  row("DM-002", date="05/13/2021"), row("DM-003", date="03/04/2022")])
+    write_csv("58_dates_both_orders.csv", [HEADER, row("DB-001", date="03/04/2022"), row("DB-002", date="13/05/2021"),
+                                           row("DB-003", date="05/13/2021")])
 
 
 #: The same personal data written every way people type it (planted in 52_pii_separators.csv).

@@ -1,0 +1,95 @@
+"""Free text as a page may show it: counted, and named only when it passes an allow-list.
+
+A craft typed into a registration sheet that matches no known craft
+(``products.craft_matching``) is free text: it may be a misspelling, a local
+name for a craft, or a person's name, a phone number or a paragraph typed into
+the wrong cell. No page shows such text as typed. The crafts that match nothing
+are counted; a form of them is named only when it looks like a word of a craft
+vocabulary and many people wrote it:
+
+- it passes the personal-data scan (``helpers.ingest.pii``);
+- it is letters and spaces only (any script; a vowel sign counts as a letter),
+  at most ``MAX_FORM_CHARS`` characters;
+- it was written in at least ``MIN_FORM_ROWS`` registrations and at least
+  ``MIN_FORM_FILES`` files (``source_file``: one office's habit is not a vocabulary).
+
+Every other unmatched craft is counted as ``OTHER``.
+
+Belongs here: the rule, on a frame of registrations. Not here: matching crafts
+(``products``), the table on the page (``presentation.reference_sections``).
+"""
+
+from __future__ import annotations
+
+import unicodedata
+
+import pandas as pd
+
+from helpers.analysis.products import craft_matching
+from helpers.ingest.pii import redact
+
+#: What every unmatched craft that may not be named is counted as.
+OTHER = "other"
+#: A form longer than this is never named (a sentence, a paragraph).
+MAX_FORM_CHARS = 40
+#: A form is named only when written in at least this many registrations...
+MIN_FORM_ROWS = 5
+#: ...from at least this many files.
+MIN_FORM_FILES = 2
+#: The columns of ``unmatched_craft_forms``.
+FORM_COLUMNS = ("craft", "registrations_count", "is_other")
+
+
+def is_vocabulary_form(text: object) -> bool:
+    """True when ``text`` could be a word of a craft vocabulary: letters (any script, with their vowel
+    signs) and single spaces only, at most ``MAX_FORM_CHARS`` characters, no personal data."""
+    if not isinstance(text, str) or not text.strip() or len(text) > MAX_FORM_CHARS:
+        return False
+    if text != " ".join(text.split()):
+        return False
+    for character in text:
+        if character != " " and not character.isalpha() and not unicodedata.category(character).startswith("M"):
+            return False
+    return not redact(text)[1]
+
+
+def may_name_form(text: object, rows_count: int, files_count: int) -> bool:
+    """True when an unmatched form may be named on a page (``is_vocabulary_form``, seen often enough)."""
+    return rows_count >= MIN_FORM_ROWS and files_count >= MIN_FORM_FILES and is_vocabulary_form(text)
+
+
+def unmatched_craft_forms(phase_regs: pd.DataFrame) -> pd.DataFrame:
+    """The crafts of ``phase_regs`` that match no known craft, as a page may show them.
+
+    Returns:
+        Columns ``craft, registrations_count, is_other``: one row per form that
+        ``may_name_form``, most frequent first, then one row ``OTHER`` (``is_other``)
+        counting every other unmatched registration (when there is any). The text
+        of an unmatched craft appears in ``craft`` only on a named row.
+    """
+    matching = craft_matching(phase_regs)
+    unmatched = set(matching.loc[~matching["is_matched"], "craft"].dropna())
+    has_blank = bool((~matching["is_matched"] & matching["craft"].isna()).any())
+    rows = phase_regs[phase_regs["craft"].isin(unmatched) | (phase_regs["craft"].isna() if has_blank else False)]
+    if "source_file" in rows.columns:
+        files = rows.groupby("craft", dropna=True)["source_file"].nunique()
+    else:  # no file column: no form is seen in two files
+        files = pd.Series(0, index=pd.Index(sorted(unmatched), dtype=object))
+    counts = rows["craft"].value_counts(dropna=False)
+    named = [(form, int(count)) for form, count in counts.items()
+             if isinstance(form, str) and form.casefold() != OTHER
+             and may_name_form(form, int(count), int(files.get(form, 0)))]
+    named.sort(key=lambda pair: (-pair[1], pair[0]))
+    other = int(len(rows) - sum(count for _, count in named))
+    frame = pd.DataFrame([(form, count, False) for form, count in named], columns=list(FORM_COLUMNS))
+    if other:
+        frame.loc[len(frame)] = (OTHER, other, True)
+    return frame.astype({"registrations_count": "int64", "is_other": bool}).reset_index(drop=True)
+
+
+def unmatched_summary(forms: pd.DataFrame) -> dict[str, int]:
+    """``registrations_count`` (all unmatched registrations), ``named_count`` (forms named) and
+    ``other_count`` (registrations counted as ``OTHER``) of ``unmatched_craft_forms``."""
+    other = int(forms.loc[forms["is_other"], "registrations_count"].sum())
+    return {"registrations_count": int(forms["registrations_count"].sum()),
+            "named_count": int((~forms["is_other"]).sum()), "other_count": other}

@@ -1,0 +1,443 @@
+"""The corrections workbooks: for each district office, the rows of its sheets to correct and send again.
+
+``write_corrections`` reads what the prepare stage wrote in ``data/processed/``
+(``rejected_rows.csv``, ``duplicate_rows.csv``, ``data_quality_summary.csv``,
+``registrations.parquet``) and writes ``reports/corrections/<district>.xlsx``
+for every district that sent rows: a summary sheet first (rows received,
+accepted, rejected and duplicate, against last week), then every rejected or
+duplicate row by file, sheet and row number, with the column, the problem and
+the fix in Hindi and English. It returns this week's counts per district, for
+the caller to keep and pass back next week.
+
+Which district a row belongs to (docs/decisions.md, "Corrections back to each
+office"): the office the file came from when the layout says so (a folder of
+the file's path named after a district, ``office_of``), else the row's home
+district when it resolved, else the ``unassigned`` workbook.
+
+Nothing that is or could be personal data is shown: problems and fixes are
+plain sentences from the message catalogues chosen by the kind of problem
+(``correction_kinds.csv``), never the ingest's own line; a cell's value only
+when it passes the personal-data scan and has the shape of a date or a short
+number (``is_shown_value``); file and sheet names through ``redact_name``.
+
+Belongs here: laying out the corrections. Not here: finding the problems (``helpers.ingest``).
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import re
+from collections.abc import Mapping
+from functools import lru_cache
+from pathlib import Path
+
+import pandas as pd
+from babel.dates import get_month_names
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Font
+
+from helpers import paths
+from helpers.errors import RegistrationsError
+from helpers.files import atomic_path
+from helpers.ingest import parsing, pii
+from helpers.ingest.schema import DATE_COLUMNS
+from helpers.presentation import i18n
+from helpers.publishing.workbook import safe_sheet_name, write_table_sheet
+from helpers.reference.districts import get_resolver
+from helpers.reference.names import slugify
+
+try:
+    from helpers.ingest.pii import redact_name
+except ImportError:  # TODO: use pii.redact_name only, once it is in helpers.ingest.pii (being added)
+    _LONG_DIGITS = re.compile(r"\d(?:[\s._-]?\d){5,}")
+    _EMAIL = re.compile(r"[^\s@/\\]+@[^\s@/\\]+")
+
+    def redact_name(text: str) -> str:
+        """A file or sheet name with e-mail addresses, runs of 6 or more digits and detected personal data masked."""
+        masked = _EMAIL.sub(pii.REDACTED, pii.redacted_text(str(text)))
+        return _LONG_DIGITS.sub(pii.REDACTED, masked)
+
+
+KINDS_FILE = Path(__file__).resolve().parent / "correction_kinds.csv"
+#: The workbook (and key of the counts) of rows no district can be told for.
+UNASSIGNED = "unassigned"
+#: The counts of the summary, in order; each ``corrections.<name>`` in the catalogues.
+COUNTS = ("received", "accepted", "rejected", "duplicates")
+#: Resolver methods that make a folder's name a district office (a town or a typo does not).
+_OFFICE_METHODS = frozenset({"exact", "hindi", "alias", "old_name"})
+#: Columns whose rejected value may be shown (when it is a date or a short number).
+SHOWN_VALUE_COLUMNS = frozenset({*DATE_COLUMNS, "trade", "onboarding_status", "is_woman", "is_tribal"})
+_SHOWN_MAX_CHARS = 20
+_NUMERIC_SHAPE = re.compile(r"^(?:\d{1,2}[-/. ]\d{1,2}[-/. ](?:\d{2}|\d{4})|\d{4}[-/.]\d{1,2}[-/.]\d{1,2}|\d{5}(?:\.\d+)?|\d{1,3})$")
+_WORD_DATE_SHAPE = re.compile(r"^\d{1,2}[-/. ]*([^\d\s,./-]{3,9})[-/., ]*(?:\d{2}|\d{4})$")
+_LANGS = ("hi", "en")
+#: The catalogue key naming each language in a header (``corrections.in_hindi``).
+_LANG_WORD = {"hi": "hindi", "en": "english"}
+
+
+# ----------------------------------------------------------------- what may be shown
+
+
+def is_shown_value(value: object) -> bool:
+    """True when a rejected cell's value may be shown: it passes the personal-data scan (``pii``) and is a
+    date (``05-12-2021``, ``2021-12-05``, ``5 Dec 2021``, an Excel serial) or a number of at most 3 digits."""
+    text = parsing.ascii_digits(" ".join(str(value or "").split()))
+    if not text or len(text) > _SHOWN_MAX_CHARS:
+        return False
+    if pii.value_pii_kinds(text) or pii.redacted_text(text) != text:
+        return False
+    if _NUMERIC_SHAPE.match(text):
+        return True
+    match = _WORD_DATE_SHAPE.match(text)
+    return match is not None and parsing.is_month_name(match.group(1))
+
+
+def shown_value(column: str, value: object) -> str:
+    """The value of a rejected cell as the workbook shows it: ``''`` unless its column and shape allow it."""
+    return str(value).strip() if column in SHOWN_VALUE_COLUMNS and is_shown_value(value) else ""
+
+
+# ----------------------------------------------------------------- kinds of problem
+
+
+@lru_cache(maxsize=1)
+def problem_kinds() -> tuple[tuple[str, re.Pattern[str]], ...]:
+    """``(kind, pattern)`` of ``correction_kinds.csv``, in file order (the first match wins)."""
+    with KINDS_FILE.open(encoding="utf-8", newline="") as handle:
+        return tuple((row["kind"], re.compile(row["pattern"])) for row in csv.DictReader(handle))
+
+
+def problem_kind(problem: str) -> tuple[str, dict[str, str]]:
+    """The kind of an ingest problem line and the dates it names (``{'date': '05 Dec 2030'}``); ``other`` when none."""
+    for kind, pattern in problem_kinds():
+        match = pattern.match(str(problem))
+        if match:
+            return kind, {k: v for k, v in match.groupdict().items() if v is not None}
+    return "other", {}
+
+
+def _date_in(lang: str, text: str) -> str:
+    """A date named by a problem line (``05 Dec 2021``) written so that it cannot be misread, in ``lang``:
+    ``05-Dec-2021``, ``05-दिसंबर-2021`` (both read back by the kit)."""
+    reading = parsing.read_date(text)
+    date = reading.date
+    if date is None:
+        return ""
+    if lang == "en":
+        return parsing.unambiguous(date)
+    return f"{date.day:02d}-{get_month_names('wide', locale=lang)[date.month]}-{date.year}"
+
+
+@lru_cache(maxsize=1)
+def _district_names() -> frozenset[str]:
+    """The standard names of UP's districts."""
+    return frozenset(get_resolver().lgd_codes)
+
+
+def _closest(problem: str) -> list[str]:
+    """The closest districts a 'not a district' line names, when every one is a district of UP; else none."""
+    match = re.search(r"\(closest: ([^)]*)\)", str(problem))
+    if not match:
+        return []
+    names = [n.strip() for n in match.group(1).split(",") if n.strip()]
+    return names if names and all(n in _district_names() for n in names) else []
+
+
+def _allowed(column: str) -> str:
+    """The standard values of a coded column (``artisan / weaver / other``)."""
+    kind = {"trade": "trade", "onboarding_status": "onboarding_status"}.get(column)
+    return " / ".join(parsing.standard_values(kind)) if kind else ""
+
+
+#: Every placeholder of the ``corrections.problem`` and ``corrections.fix`` messages.
+_PLACEHOLDERS = ("first", "second", "date", "allowed", "kept")
+
+
+@lru_cache(maxsize=65536)
+def problem_and_fix(lang: str, kind: str, column: str, problem: str, kept: tuple[str, str, str] | None = None) -> tuple[str, str]:
+    """The problem and the fix of one line in ``lang``, from the catalogue (``corrections.problem.<kind>``).
+
+    Args:
+        lang: ``hi`` or ``en``.
+        kind: the line's kind (``problem_kind``, or ``duplicate``, ``file_unusable``).
+        column: the standard column of the line ('' for none).
+        problem: the ingest's problem line (only the dates and districts it names are taken from it).
+        kept: for a duplicate, the row kept: ``(file, sheet, row)``, names already redacted.
+    """
+    values = dict.fromkeys(_PLACEHOLDERS, "")
+    values.update({name: _date_in(lang, text) for name, text in problem_kind(problem)[1].items() if name in values})
+    values["allowed"] = _allowed(column)
+    if kept is not None:
+        file, sheet, row = kept
+        key = "corrections.kept_row" if sheet else "corrections.kept_row_no_sheet"
+        values["kept"] = i18n.t(key, lang, file=file, sheet=sheet, row=row) if row else file
+    text = i18n.t(f"corrections.problem.{kind}", lang, **values)
+    closest = _closest(problem) if kind == "district_unknown" else []
+    if closest:
+        text = f"{text} {i18n.t('corrections.closest', lang, names=', '.join(i18n.district_name(n, lang) for n in closest))}"
+    return text, i18n.t(f"corrections.fix.{kind}", lang, **values)
+
+
+# ----------------------------------------------------------------- which district
+
+
+@lru_cache(maxsize=4096)
+def office_of(source_file: str) -> str | None:
+    """The district office a file came from, when the layout says so: the innermost folder of its path whose
+    name is a district of UP (English, Hindi, an alias or a former name: ``registrations/varanasi/week-02.csv``)."""
+    resolver = get_resolver()
+    for folder in reversed(re.split(r"[/\\]", str(source_file))[:-1]):
+        if not folder.strip():
+            continue
+        match = resolver.resolve(folder)
+        if match.district is not None and match.method in _OFFICE_METHODS:
+            return match.district
+    return None
+
+
+def district_of(source_file: str, home_district: object) -> str:
+    """The workbook a row goes to: the file's office (``office_of``), else its home district, else ``UNASSIGNED``."""
+    office = office_of(str(source_file))
+    if office is not None:
+        return office
+    if isinstance(home_district, str) and home_district in _district_names():
+        return home_district
+    return UNASSIGNED
+
+
+# ----------------------------------------------------------------- reading data/processed
+
+
+def _read_csv(path: Path, required: bool = True) -> pd.DataFrame | None:
+    """A CSV file the prepare stage wrote, every cell as text (``source_row`` as a number); None when it is
+    missing and not ``required``.
+
+    Raises:
+        RegistrationsError: a required file is missing (one line: run the prepare stage first).
+    """
+    if not path.exists():
+        if required:
+            raise RegistrationsError(f"{path}: not found; run the prepare stage (notebook 01) before the corrections")
+        return None
+    frame = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
+    if "source_row" in frame:
+        frame["source_row"] = pd.to_numeric(frame["source_row"], errors="coerce").astype("Int64")
+    return frame
+
+
+def _row_key(source_file: pd.Series, source_sheet: pd.Series, source_row: pd.Series) -> pd.Series:
+    """``file:sheet:row`` (``file:row`` for a CSV), as ``duplicate_rows.csv`` names the row kept."""
+    prefix = source_file.astype(str).where(source_sheet.astype(str) == "", source_file.astype(str) + ":" + source_sheet.astype(str))
+    return prefix + ":" + source_row.astype(str)
+
+
+def _accepted(processed_dir: Path) -> pd.DataFrame:
+    """The accepted rows' file, sheet, row and home district (empty when there are none)."""
+    path = processed_dir / paths.REGISTRATIONS_PARQUET.name
+    if not path.exists():
+        raise RegistrationsError(f"{path}: not found; run the prepare stage (notebook 01) before the corrections")
+    return pd.read_parquet(path, columns=["source_file", "source_sheet", "source_row", "home_district"])
+
+
+def _lines(processed_dir: Path, accepted: pd.DataFrame) -> pd.DataFrame:
+    """One line per problem of a rejected row, per duplicate and per file that gave no rows, with its district.
+
+    Columns: ``district, source_file, source_sheet, source_row, column, value, kind, problem, kept, status``.
+    """
+    rejected = _read_csv(processed_dir / paths.REJECTED_ROWS_CSV.name)
+    duplicates = _read_csv(processed_dir / "duplicate_rows.csv", required=False)
+    quality = _read_csv(processed_dir / paths.DATA_QUALITY_CSV.name)
+    rows: list[dict] = []
+    for line in rejected.to_dict("records"):  # type: ignore[union-attr]
+        kind, _ = problem_kind(line["problem"])
+        rows.append(dict(district=district_of(line["source_file"], line.get("home_district")), kind=kind, kept=None,
+                         status="rejected", **{k: line[k] for k in ("source_file", "source_sheet", "source_row",
+                                                                    "column", "value", "problem")}))
+    if duplicates is not None and len(duplicates):
+        kept = _kept_rows(accepted, set(duplicates["duplicate_of"]))
+        for line in duplicates.to_dict("records"):
+            file, sheet, row, home = kept.get(line["duplicate_of"], (line["duplicate_of"], "", "", None))
+            own = line.get("home_district")  # when the ingest writes it; else the row kept decides
+            district = district_of(line["source_file"], own) if own else (
+                office_of(line["source_file"]) or district_of(file, home))
+            rows.append(dict(district=district,
+                             kind="duplicate", kept=(redact_name(file), redact_name(sheet), row), status="duplicate",
+                             column="", value="", problem="",
+                             **{k: line[k] for k in ("source_file", "source_sheet", "source_row")}))
+    unread = quality[(quality["file_problem"] != "") & ~quality["file_problem"].str.endswith("(skipped)")
+                     & (pd.to_numeric(quality["rows_in"], errors="coerce").fillna(0) == 0)]  # type: ignore[index]
+    for line in unread.to_dict("records"):
+        kind, _ = problem_kind(line["file_problem"])
+        rows.append(dict(district=district_of(line["source_file"], None), kind=kind if kind == "file_empty" else "file_unusable",
+                         kept=None, status="file", source_file=line["source_file"], source_sheet=line["source_sheet"],
+                         source_row=pd.NA, column="", value="", problem=line["file_problem"]))
+    columns = ["district", "source_file", "source_sheet", "source_row", "column", "value", "kind", "problem", "kept", "status"]
+    frame = pd.DataFrame(rows, columns=columns)
+    return frame.sort_values(["district", "source_file", "source_sheet", "source_row"], kind="stable",
+                             na_position="first").reset_index(drop=True)
+
+
+def _kept_rows(accepted: pd.DataFrame, keys: set[str]) -> dict[str, tuple[str, str, str, object]]:
+    """The rows kept that ``duplicate_rows.csv`` names (``keys``): key -> ``(file, sheet, row, home district)``."""
+    key = _row_key(accepted["source_file"], accepted["source_sheet"], accepted["source_row"])
+    found = accepted[key.isin(keys)]
+    return {k: (str(f), str(s), str(r), h) for k, f, s, r, h in zip(key[key.isin(keys)], found["source_file"],
+                                                                     found["source_sheet"], found["source_row"],
+                                                                     found["home_district"])}
+
+
+def district_counts(lines: pd.DataFrame, accepted: pd.DataFrame) -> dict[str, dict[str, int]]:
+    """Per district: rows received (accepted + rejected + duplicates), accepted, rejected (rows, not problems),
+    duplicates."""
+    counts: dict[str, dict[str, int]] = {}
+    if len(accepted):
+        files = accepted["source_file"].astype(str)
+        offices = files.map({f: office_of(f) for f in files.unique()})
+        homes = accepted["home_district"].astype(str).where(accepted["home_district"].astype(str).isin(_district_names()), UNASSIGNED)
+        for district, number in offices.fillna(homes).value_counts().items():
+            counts.setdefault(str(district), dict.fromkeys(COUNTS, 0))["accepted"] = int(number)
+    rejected = lines[lines["status"] == "rejected"].drop_duplicates(["source_file", "source_sheet", "source_row"])
+    for status, name in ((rejected, "rejected"), (lines[lines["status"] == "duplicate"], "duplicates")):
+        for district, number in status["district"].value_counts().items():
+            counts.setdefault(str(district), dict.fromkeys(COUNTS, 0))[name] = int(number)
+    for district in lines.loc[lines["status"] == "file", "district"].unique():
+        counts.setdefault(str(district), dict.fromkeys(COUNTS, 0))
+    for each in counts.values():
+        each["received"] = each["accepted"] + each["rejected"] + each["duplicates"]
+    return dict(sorted(counts.items()))
+
+
+# ----------------------------------------------------------------- the workbook
+
+
+def _both(key: str) -> str:
+    """A catalogue message in Hindi and English: ``फ़ाइल / File``."""
+    return " / ".join(i18n.t(key, lang) for lang in _LANGS)
+
+
+def _district_label(district: str) -> str:
+    """A workbook's district in Hindi and English (or what ``unassigned`` means)."""
+    if district == UNASSIGNED:
+        return _both("corrections.unassigned")
+    return f"{i18n.district_name(district, 'hi')} / {district}"
+
+
+def _column_label(column: str) -> str:
+    """A standard column (or a list of them) in Hindi and English; '' for anything else."""
+    names = [c.strip() for c in str(column).split(",") if c.strip()]
+    known = i18n.load_catalogue("en")
+    if not names or any(f"corrections.columns.{n}" not in known for n in names):
+        return ""
+    return ", ".join(_both(f"corrections.columns.{n}") for n in names)
+
+
+def corrections_table(lines: pd.DataFrame) -> pd.DataFrame:
+    """The lines of one district as the workbook lists them, with bilingual headers."""
+    header = {name: _both(f"corrections.header_{name}") for name in ("file", "sheet", "row", "column", "value")}
+    texts = {lang: [problem_and_fix(lang, line.kind, line.column, line.problem, line.kept)
+                    for line in lines.itertuples(index=False)] for lang in _LANGS}
+    names = {name: redact_name(name) for name in {*lines["source_file"], *lines["source_sheet"]}}
+    table = {
+        header["file"]: [names[f] for f in lines["source_file"]],
+        header["sheet"]: [names[s] for s in lines["source_sheet"]],
+        header["row"]: [None if pd.isna(r) else int(r) for r in lines["source_row"]],
+        header["column"]: [_column_label(c) for c in lines["column"]],
+        header["value"]: [shown_value(c, v) for c, v in zip(lines["column"], lines["value"])],
+    }
+    for index, part in enumerate(("problem", "fix")):
+        for lang in _LANGS:
+            name = (f"{i18n.t(f'corrections.header_{part}', 'hi')} ({i18n.t(f'corrections.in_{_LANG_WORD[lang]}', 'hi')}) / "
+                    f"{i18n.t(f'corrections.header_{part}', 'en')} ({i18n.t(f'corrections.in_{_LANG_WORD[lang]}', 'en')})")
+            table[name] = [pair[index] for pair in texts[lang]]
+    return pd.DataFrame(table)
+
+
+def _write_summary(sheet, district: str, counts: Mapping[str, int], previous: Mapping[str, int] | None,
+                   built_on: dt.date, has_lines: bool) -> None:
+    """The first sheet: title, district, date, what the workbook holds, the counts against last week."""
+    bold = Font(bold=True)
+    lines: list[list[object]] = [
+        [i18n.t("corrections.title", "hi")], [i18n.t("corrections.title", "en")],
+        [_both("corrections.district"), _district_label(district)],
+        [_both("corrections.as_of"), built_on],
+        [], [i18n.t("corrections.intro", "hi")], [i18n.t("corrections.intro", "en")], [],
+        [_both(f"corrections.{k}") for k in ("measure", "this_week", "last_week", "change")],
+    ]
+    for name in COUNTS:
+        before = None if previous is None else previous.get(name)
+        lines.append([_both(f"corrections.{name}"), int(counts[name]), before,
+                      None if before is None else int(counts[name]) - int(before)])
+    if previous is None:
+        lines += [[], [i18n.t("corrections.not_known", "hi")], [i18n.t("corrections.not_known", "en")]]
+    if not has_lines:
+        lines += [[], [i18n.t("corrections.nothing_to_correct", "hi")], [i18n.t("corrections.nothing_to_correct", "en")]]
+    for row in lines:
+        sheet.append(row)
+    for cell in (sheet["A1"], sheet["A2"], *sheet[9]):
+        cell.font = bold
+    sheet["B4"].number_format = "dd-mm-yyyy"
+    for column, width in zip("ABCD", (48, 36, 14, 12)):
+        sheet.column_dimensions[column].width = width
+    for row in (6, 7):
+        sheet.cell(row=row, column=1).alignment = Alignment(wrap_text=True, vertical="top")
+        sheet.merge_cells(start_row=row, start_column=1, end_row=row, end_column=4)
+        sheet.row_dimensions[row].height = 60
+
+
+def write_district_workbook(path: Path, district: str, lines: pd.DataFrame, counts: Mapping[str, int],
+                            previous: Mapping[str, int] | None, built_on: dt.date) -> Path:
+    """Write one district's corrections workbook (summary first, then the lines), atomically."""
+    workbook = Workbook()
+    taken: set[str] = set()
+    summary = workbook.active
+    summary.title = safe_sheet_name(_both("corrections.sheet_summary"), taken)
+    _write_summary(summary, district, counts, previous, built_on, has_lines=len(lines) > 0)
+    rows = workbook.create_sheet(safe_sheet_name(_both("corrections.sheet_rows"), taken))
+    write_table_sheet(rows, corrections_table(lines), lang="en")
+    with atomic_path(path) as temporary:
+        workbook.save(temporary)
+    return path
+
+
+def workbook_name(district: str) -> str:
+    """The file name of a district's workbook: ``varanasi.xlsx``, ``gautam-buddha-nagar.xlsx``, ``unassigned.xlsx``."""
+    return f"{slugify(district)}.xlsx"
+
+
+def write_corrections(processed_dir: Path | str, out_dir: Path | str,
+                      previous_counts: Mapping[str, Mapping[str, int]] | None = None, *,
+                      built_on: dt.date | None = None, remove_stale: bool = True) -> dict[str, dict[str, int]]:
+    """Write ``<out_dir>/<district>.xlsx`` for every district that sent rows; return this week's counts.
+
+    Args:
+        processed_dir: what the prepare stage wrote (``data/processed``).
+        out_dir: the corrections folder (``reports/corrections``); the function owns it.
+        previous_counts: what this function returned last week (district -> counts), or None.
+        built_on: the date written on each workbook (default: today).
+        remove_stale: remove the ``.xlsx`` files of ``out_dir`` this run did not write (a district that sent
+            nothing this week keeps no old list).
+
+    Returns:
+        District (standard English name, or ``UNASSIGNED``) -> ``{received, accepted, rejected, duplicates}``.
+
+    Raises:
+        RegistrationsError: ``rejected_rows.csv``, ``data_quality_summary.csv`` or ``registrations.parquet``
+            missing (one line: run the prepare stage first).
+    """
+    processed, out = Path(processed_dir), Path(out_dir)
+    accepted = _accepted(processed)
+    lines = _lines(processed, accepted)
+    counts = district_counts(lines, accepted)
+    written = set()
+    for district, each in counts.items():
+        path = out / workbook_name(district)
+        previous = None if previous_counts is None else previous_counts.get(district)
+        write_district_workbook(path, district, lines[lines["district"] == district], each,
+                                previous, built_on or dt.date.today())
+        written.add(path.name)
+    if remove_stale and out.exists():
+        for stale in out.glob("*.xlsx"):
+            if stale.name not in written:
+                stale.unlink()
+    return counts

@@ -87,29 +87,43 @@ def require_snapshot_date(value: str):
     return day
 
 
+def decide_as_of(as_of: str | date | None, latest: date | None, phase: Phase | None = None) -> date | None:
+    """The one decision of a report's as-of date, for the build and for a notebook run by hand.
+
+    The date given, else the latest date in the data, but never after the phase's window end
+    (a phase that has ended is reported as of its end). None when neither is known.
+    """
+    if as_of:
+        return as_of if isinstance(as_of, date) else date.fromisoformat(str(as_of).strip())
+    if latest is None:
+        return None
+    return latest if phase is None else min(latest, phase.window_end)
+
+
 def require_as_of(as_of: str, registrations, phase: Phase | None = None) -> date:
-    """Return the as-of date of a report: ``as_of`` (YYYY-MM-DD), or the latest date in the data when "".
+    """Return the as-of date of a report: ``as_of`` (YYYY-MM-DD), or ``decide_as_of``'s default when "".
 
     Args:
-        as_of: the notebook parameter; "" means the latest date in the data.
+        as_of: the notebook parameter; "" means the latest date in the data, capped at the
+            phase's end (as the build decides it).
         registrations: every cleaned registration (``helpers.analysis.progress.latest_data_date``
             finds the latest date in it).
         phase: the report's phase; the date may not fall before it began (default: the
             campaign's first phase).
 
     Raises:
-        ParameterError: an impossible date, a date before the first phase began, or no
-            dated registration at all (one line saying how to fix it).
+        ParameterError: an impossible date, a date before the phase began or after the
+            latest date in the data, or no dated registration at all (one line saying how to fix it).
     """
     from helpers.analysis.progress import latest_data_date
     from helpers.campaign.phases import load_phases
 
     text = str(as_of or "").strip()
+    latest = latest_data_date(registrations)
     if not text:
-        latest = latest_data_date(registrations)
         if latest is None:
             raise ParameterError("parameter 'as_of': the data has no dated registration; give a date as YYYY-MM-DD")
-        return latest
+        return decide_as_of("", latest, phase)  # type: ignore[return-value]
     try:
         day = date.fromisoformat(text)
     except ValueError:
@@ -124,5 +138,10 @@ def require_as_of(as_of: str, registrations, phase: Phase | None = None) -> date
         raise ParameterError(
             f"parameter 'as_of': {day.isoformat()} is before {what} began ({began.isoformat()}); "
             "give a later date or leave it empty for the latest date in the data"
+        )
+    if latest is not None and day > latest:
+        raise ParameterError(
+            f"parameter 'as_of': {day.isoformat()} is after the latest date in the data ({latest.isoformat()}); "
+            f"give a date from {began.isoformat()} to {latest.isoformat()}, or leave it empty"
         )
     return day

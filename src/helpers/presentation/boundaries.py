@@ -15,9 +15,11 @@ import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 import numpy as np
+
+from pydantic import BaseModel, ConfigDict, ValidationError
 
 from helpers.errors import MapError
 from helpers.reference import tables as reference
@@ -194,12 +196,65 @@ def read_boundaries(
     path = Path(path)
     if not path.is_file():
         raise MapError(f"{path}: boundary file not found")
+    if path.stat().st_size > MAX_BOUNDARY_BYTES:
+        raise MapError(f"{path}: {path.stat().st_size:,} bytes, over the {MAX_BOUNDARY_BYTES:,} a boundary file may "
+                       "have; simplify it (e.g. mapshaper -simplify 10%) and give the smaller file")
     try:
-        document = json.loads(path.read_text(encoding="utf-8"))
-    except json.JSONDecodeError as error:
-        raise MapError(f"{path}: not valid JSON ({error})") from None
-    if document.get("type") == "Topology":
-        features = decode_topojson(document, object_name)
-    else:
-        features = decode_geojson(document)
+        document = json.loads(path.read_bytes().decode("utf-8-sig"))
+    except UnicodeDecodeError:
+        raise MapError(f"{path}: not UTF-8 text; give a GeoJSON or TopoJSON file (JSON text)") from None
+    except (json.JSONDecodeError, RecursionError) as error:
+        raise MapError(f"{path}: not valid JSON ({str(error)[:80]}); give a GeoJSON or TopoJSON file") from None
+    shape = _Topology if isinstance(document, dict) and document.get("type") == "Topology" else _FeatureCollection
+    try:
+        shape.model_validate(document)
+    except ValidationError as error:
+        first = error.errors()[0]
+        where = ".".join(str(part) for part in first["loc"]) or "the document"
+        problem = "is not a JSON object" if first["type"] in ("model_type", "dict_type") else first["msg"].lower()
+        raise MapError(f"{path}: not a {shape.__doc__}: {where}: {problem}; give a GeoJSON "
+                       "FeatureCollection or a TopoJSON Topology of UP's districts") from None
+    try:
+        if shape is _Topology:
+            features = decode_topojson(document, object_name)
+        else:
+            features = decode_geojson(document)
+    except (TypeError, ValueError, IndexError, KeyError, AttributeError) as error:
+        raise MapError(f"{path}: a geometry cannot be read ({type(error).__name__}: {str(error)[:60]}); check that "
+                       "every feature is a Polygon or MultiPolygon of [longitude, latitude] positions") from None
     return match_districts(features, code_property, code_kind, source=str(path))
+
+
+#: The largest boundary file read (UP's 75 districts, simplified, are a few MB).
+MAX_BOUNDARY_BYTES = 200 * 1024 * 1024
+
+
+class _Feature(BaseModel):
+    model_config = ConfigDict(extra="allow")
+    type: Literal["Feature"] = "Feature"
+    properties: dict[str, Any] | None = None
+    geometry: dict[str, Any] | None = None
+
+
+class _FeatureCollection(BaseModel):
+    """GeoJSON FeatureCollection"""
+
+    model_config = ConfigDict(extra="allow")
+    type: Literal["FeatureCollection"]
+    features: list[_Feature]
+
+
+class _TopoObject(BaseModel):
+    model_config = ConfigDict(extra="allow")
+    type: str
+    geometries: list[dict[str, Any]] | None = None
+
+
+class _Topology(BaseModel):
+    """TopoJSON Topology"""
+
+    model_config = ConfigDict(extra="allow")
+    type: Literal["Topology"]
+    objects: dict[str, _TopoObject]
+    arcs: list[list[list[float]]]
+    transform: dict[str, list[float]] | None = None

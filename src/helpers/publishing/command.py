@@ -56,13 +56,23 @@ def check_options(args: argparse.Namespace) -> None:
         raise BuildOptionError(f"--registrations {args.registrations}: no such folder; give the folder of the sheets")
     if args.boundary is not None:
         if not args.boundary.is_file():
-            raise BuildOptionError(f"--boundary {args.boundary}: no such file")
+            raise BuildOptionError(f"--boundary {args.boundary}: no such file; give the path of a GeoJSON or TopoJSON file")
         from helpers.presentation.maps import read_boundaries
 
         try:
             read_boundaries(args.boundary)
-        except (MapError, ValueError) as error:
-            raise BuildOptionError(f"--boundary {args.boundary}: {error}") from None
+        except MapError as error:
+            raise BuildOptionError(f"--boundary {args.boundary}: {str(error).removeprefix(str(args.boundary) + ': ')}") from None
+
+
+def check_campaign_files() -> None:
+    """Read and validate phases.yaml, targets.csv and grades.yaml; the first mistake is one ``UserError`` line."""
+    from helpers.campaign.phases import load_phases
+    from helpers.campaign.targets import load_grades, read_targets_file
+
+    load_phases()
+    read_targets_file()
+    load_grades()
 
 
 def report_progress(result) -> None:
@@ -80,19 +90,27 @@ def report_progress(result) -> None:
 def run_build(args: argparse.Namespace) -> int:
     """Handler of ``gem-reports build``; returns the exit code (1 when a report failed)."""
     from helpers import paths
-    from helpers.publishing.build import build_reports, check_reports_dir, make_scope
+    from helpers.publishing.build import build_reports, check_as_of, check_reports_dir, make_scope
 
     check_options(args)
     check_reports_dir(paths.REPORTS_DIR)
+    check_campaign_files()
     setup_logging(args.quiet, args.log_file, args.debug)
     scope = make_scope(
         args.phases, langs=("en", "hi") if args.lang == "all" else (args.lang,), districts=args.districts,
         registrations_dir=args.registrations, boundary_path=args.boundary, as_of=args.as_of or "", with_pdf=not args.no_pdf,
     )
+    check_as_of(scope)
     summary = build_reports(scope, jobs=args.jobs, force=args.force, progress=report_progress)
-    line = (f"{summary.ok_count} built, {summary.skipped_count} up to date, {summary.failed_count} failed "
-            f"in {summary.duration_s:.1f} s; open reports/index.html")
-    (log.warning if summary.failed_count else log.info)(line)
     for note in sorted({note for r in summary.results for note in r.pdf_notes}):
         log.info(note)
+    from helpers.publishing.build_summary import summary_lines
+
+    counts = (f"{summary.ok_count} built, {summary.skipped_count} up to date, {summary.failed_count} failed "
+              f"in {summary.duration_s:.1f} s")
+    lines = summary_lines(summary.results, [phase.id for phase in scope.phases], counts_line=counts)
+    print("\n".join(lines), flush=True)  # printed even with --quiet: the note a scheduled run mails
+    for handler in log.handlers:
+        if isinstance(handler, logging.FileHandler):
+            handler.stream.write("\n".join(lines) + "\n")
     return summary.exit_code

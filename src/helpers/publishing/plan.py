@@ -12,6 +12,8 @@ locking of a build (``build``).
 
 from __future__ import annotations
 
+import datetime as dt
+
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -149,12 +151,12 @@ class BuildScope:
 
 
 def default_as_of(scope: BuildScope, phase: Phase | None) -> str:
-    """The as-of date of a report: the user's, else the latest date in the data, but never after its phase's end."""
-    if scope.as_of or not scope.latest_data_date:
-        return scope.as_of
-    if phase is None:
-        return scope.latest_data_date
-    return min(scope.latest_data_date, phase.window_end.isoformat())
+    """The as-of date of a report (``params.decide_as_of``: the notebooks decide it the same way), as YYYY-MM-DD."""
+    from helpers.params import decide_as_of
+
+    latest = dt.date.fromisoformat(scope.latest_data_date) if scope.latest_data_date else None
+    day = decide_as_of(scope.as_of, latest, phase)
+    return day.isoformat() if day else ""
 
 
 # ------------------------------------------------------------------ declaration

@@ -178,19 +178,22 @@ def _not_run(job: Job, reason: str) -> JobResult:
 
 
 def _skipped(job: Job, inputs: dict[str, str], previous: dict) -> JobResult:
+    from helpers.publishing.run import recorded_inputs
+
     result = JobResult.from_record(job, previous.get("result") or {}) if previous.get("result") else None
-    return result or JobResult.for_job(job, "skipped", inputs)
+    return result or JobResult.for_job(job, "skipped", recorded_inputs(inputs))
 
 
 def _execute_one(job: Job, fingerprint: str, inputs: dict, run_context: dict) -> JobResult:
-    from helpers.publishing.run import run_job
+    from helpers.publishing.run import recorded_inputs, run_job
 
     hasher: FileHasher = run_context["hasher"]
     try:
         result = run_job(job, run_context["pool"], inputs, is_synthetic=run_context["is_synthetic"])
     except Exception as error:  # noqa: BLE001 - an internal error in one job must not stop the others
         log.debug("internal error in %s:\n%s", job.key, traceback.format_exc())
-        result = JobResult.for_job(job, "failed", inputs, error={"ename": type(error).__name__, "evalue": str(error)})
+        result = JobResult.for_job(job, "failed", recorded_inputs(inputs),
+                                   error={"ename": type(error).__name__, "evalue": str(error)})
     for path in job.output_paths_outside:
         hasher.forget(path)
     jobs_state: dict = run_context["state"]["jobs"]

@@ -26,11 +26,20 @@ from helpers.publishing.plan import Job, relative
 MISSING = "missing"
 
 
+def path_key(path: Path) -> str:
+    """How the hashing cache names a file: a digest of its path (the path itself may hold personal data)."""
+    return hashlib.sha256(str(path).encode("utf-8", "surrogatepass")).hexdigest()[:32]
+
+
 class FileHasher:
     """SHA-256 of files, computed at most once per build, and not at all for files unchanged since the last."""
 
     def __init__(self, known: dict[str, list] | None = None) -> None:
-        """``known``: ``{path: [size, mtime_ns, sha256]}`` recorded by the previous build."""
+        """``known``: ``{path key: [size, mtime_ns, sha256]}`` recorded by the previous build.
+
+        Paths are kept by ``path_key`` (a digest of the path), never as names: a file's name may
+        hold personal data (a sheet forwarded from a phone number), and the store keeps none.
+        """
         self._known = dict(known or {})
         self._cache: dict[Path, str] = {}
         self._lock = threading.Lock()
@@ -45,21 +54,21 @@ class FileHasher:
             stat = path.stat()
         except OSError:
             return MISSING
-        previous = self._known.get(str(path))
+        previous = self._known.get(path_key(path))
         if previous and previous[0] == stat.st_size and previous[1] == stat.st_mtime_ns:
             digest = previous[2]
         else:
             digest = sha256_file(path)
         with self._lock:
             self._cache[path] = digest
-            self._known[str(path)] = [stat.st_size, stat.st_mtime_ns, digest]
+            self._known[path_key(path)] = [stat.st_size, stat.st_mtime_ns, digest]
         return digest
 
     def forget(self, path: Path) -> None:
         """Hash ``path`` afresh next time (it is about to change, or just changed)."""
         with self._lock:
             self._cache.pop(path, None)
-            self._known.pop(str(path), None)
+            self._known.pop(path_key(path), None)
 
     def known(self) -> dict[str, list]:
         """The table to record for the next build."""

@@ -1,8 +1,12 @@
 """The index page, ``reports/index.html``: each phase, its reports and their build status.
 
 The build hands over its results (``run.JobResult``, each page with its declared
-kind); ``entries_from_build`` groups them by phase and ``write_index`` renders
-the page from ``templates/index/``.
+kind); ``entries_from_build`` groups them by phase, reads the week's figures of each
+(``index_week``: the figures files, the freshness of every district from
+``data/processed/``, the ledger's revisions) and ``write_index`` renders the page from
+``templates/index/``, with its own stylesheet and script (``templates/static/index.css``,
+``index.js``: sorting and searching the district tables; the tables are complete without it).
+On top, the week's note of each phase; below, a card per phase with a table of its districts.
 
 Belongs here: the index page. Not here: the report pages (``pages``) or the
 build that produces the results (``build``).
@@ -19,15 +23,20 @@ from pathlib import Path
 from typing import Literal
 
 import jinja2
+import rcssmin
 
 from helpers import paths
 from helpers.files import write_atomically
 from helpers.presentation import i18n
 from helpers.publishing import fonts
+from helpers.publishing.index_week import PhaseWeek, phase_week, table_row, week_view
 from helpers.publishing.pages import TEMPLATES_DIR, banner_sentences, stylesheet
 
 INDEX_TEMPLATE_DIR = TEMPLATES_DIR / "index"
 INDEX_TEMPLATE_NAME = "index.html.j2"
+#: The index's own stylesheet and script (sorting and searching the district tables), inlined in the page.
+INDEX_CSS_FILE = TEMPLATES_DIR / "static" / "index.css"
+INDEX_JS_FILE = TEMPLATES_DIR / "static" / "index.js"
 _FONT_PLACEHOLDER = "/* kit: Devanagari font */"
 
 
@@ -88,6 +97,7 @@ class PhaseEntry:
     reports: tuple[ReportResult, ...] = ()
     summaries: Mapping[str, Mapping] = field(default_factory=dict)  # per language: the phase brief's summary
     build_counts: Mapping[str, int] = field(default_factory=dict)  # ok / skipped / failed jobs of the phase
+    week: PhaseWeek = field(default_factory=PhaseWeek)  # figures, freshness and revisions of the week's note
 
     @classmethod
     def from_phase(
@@ -98,6 +108,7 @@ class PhaseEntry:
         is_synthetic: bool = False,
         summaries: Mapping[str, Mapping] | None = None,
         build_counts: Mapping[str, int] | None = None,
+        week: PhaseWeek | None = None,
     ) -> PhaseEntry:
         """Build the entry of a :class:`helpers.campaign.phases.Phase`."""
         return cls(
@@ -112,6 +123,7 @@ class PhaseEntry:
             reports=tuple(reports),
             summaries=dict(summaries or {}),
             build_counts=dict(build_counts or {}),
+            week=week or PhaseWeek(),
         )
 
 
@@ -174,33 +186,60 @@ def _index_environment() -> jinja2.Environment:
     )
 
 
+@lru_cache(maxsize=4)
+def _index_asset(path: Path) -> str:
+    """The index's own stylesheet (minified, as kit.css is) or script (as written, it is small)."""
+    text = path.read_text(encoding="utf-8").strip()
+    return rcssmin.cssmin(text) if path.suffix == ".css" else text
+
+
 def _format_date(day: date, lang: str) -> str:
     from babel.dates import format_date
 
     return format_date(day, format="long", locale="hi_IN" if lang == "hi" else "en_IN")
 
 
-def _district_rows(reports: Sequence[ReportResult], lang: str) -> list[dict]:
-    """One row per district: its name in ``lang`` and its pages, PDFs and share cards in both languages."""
+_DISTRICT_KINDS = ("district", "pdf", "share_card")
+
+
+def _search_text(district: str) -> str:
+    """A district's names in every language, lower case, so that a search finds it whatever script is typed."""
+    names = {district}
+    for lang in ("en", "hi"):
+        try:
+            names.add(i18n.district_name(district, lang))
+        except i18n.I18nError:
+            continue
+    return " ".join(sorted(names)).lower()
+_LINK_KEYS = {"district": "index.page", "pdf": "index.brief_pdf", "share_card": "index.card"}
+
+
+def _district_rows(reports: Sequence[ReportResult], week: PhaseWeek, lang: str) -> list[dict]:
+    """One row per district with a brief: its name in ``lang``, its figures (``index_week.table_row``), and
+    its page, PDF and card in English and in Hindi."""
     rows: dict[str, dict] = {}
     for report in reports:
-        if not report.name or report.kind not in ("district", "pdf", "share_card"):
+        if not report.name or report.kind not in _DISTRICT_KINDS:
             continue
-        row = rows.setdefault(report.name, {"label": _report_label(
-            ReportResult(kind="district", href="", name=report.name), lang), "links": [], "failed": []})
+        if report.name not in rows:
+            label = _report_label(ReportResult(kind="district", href="", name=report.name), lang)
+            rows[report.name] = {**table_row(report.name, label, week, lang), "links": {"en": [], "hi": []},
+                                 "failed": [], "search": _search_text(report.name)}
+        row = rows[report.name]
         if report.status == "failed":
             row["failed"].append(_view(report, lang))
         elif report.href:
-            key = {"district": "index.page", "pdf": "index.brief_pdf", "share_card": "index.share_card"}[report.kind]
-            language = i18n.t("index.lang_hi" if report.lang == "hi" else "index.lang_en", lang)
-            row["links"].append({"label": f"{i18n.t(key, lang)} ({language})", "href": report.href, "alt": report.alt})
+            row["links"].setdefault(report.lang, []).append(
+                {"kind": report.kind, "label": i18n.t(_LINK_KEYS[report.kind], lang), "href": report.href})
+    for row in rows.values():
+        for links in row["links"].values():
+            links.sort(key=lambda link: _DISTRICT_KINDS.index(link["kind"]))
     return sorted(rows.values(), key=lambda row: row["label"])
 
 
 def _phase_view(entry: PhaseEntry, lang: str) -> dict:
     """What the template shows for one phase, labels in ``lang``."""
-    phase_level = [r for r in entry.reports if not (r.name and r.kind in ("district", "pdf", "share_card")) or
-                   r.kind == "brief"]
+    phase_level = [r for r in entry.reports if not (r.name and r.kind in _DISTRICT_KINDS) or r.kind == "brief"]
     summary = entry.summaries.get(lang) or entry.summaries.get("en") or {}
     counts = {name: entry.build_counts.get(name, 0) for name in ("ok", "skipped", "failed")}
     return {
@@ -219,9 +258,14 @@ def _phase_view(entry: PhaseEntry, lang: str) -> dict:
         "build_line": i18n.t("index.build_counts", lang, **counts),
         "has_failures": counts["failed"] > 0,
         "briefs": [_view(r, lang) for r in phase_level if r.kind in ("brief", "pdf", "workbook")],
-        "cards": [{"view": _view(r, lang), "alt": r.alt} for r in phase_level if r.kind == "share_card"],
+        "brief_links": [_view(r, lang) for r in phase_level if r.kind in ("brief", "pdf") and r.status != "unavailable"],
+        # a card's alt text stays in its .alt.txt file (linked), out of the reader's path
+        "cards": [{"view": _view(r, lang), "alt_href": f"{r.href}.alt.txt" if r.alt and r.href else ""}
+                  for r in phase_level if r.kind == "share_card"],
         "analyst": [_view(r, lang) for r in phase_level if r.kind == "analyst"],
-        "districts": _district_rows(entry.reports, lang),
+        "districts": _district_rows(entry.reports, entry.week, lang),
+        "week": week_view(entry.week, lang),
+        "has_freshness": entry.week.freshness is not None,
     }
 
 
@@ -256,7 +300,8 @@ def render_index(
         shared=[_view(report, lang) for report in shared],
         provenance_href=provenance_href,
         banners=banner_sentences(lang=lang, is_synthetic=any_synthetic, is_illustrative=any_illustrative),
-        css=stylesheet(),
+        css=stylesheet() + _index_asset(INDEX_CSS_FILE),
+        script=_index_asset(INDEX_JS_FILE),
         font_css=_FONT_PLACEHOLDER,
     )
     return page.replace(_FONT_PLACEHOLDER, fonts.font_face_css(page), 1)
@@ -333,14 +378,20 @@ def _summaries(results) -> dict[str, dict]:
     return found
 
 
-def entries_from_build(summary, phases: Mapping, *, is_synthetic: bool) -> list[PhaseEntry]:
+def entries_from_build(
+    summary, phases: Mapping, *, is_synthetic: bool, period_days: int = 7, processed_dir: Path | None = None,
+) -> list[PhaseEntry]:
     """Index entries, one per phase built, from a build summary (``helpers.publishing.build.BuildSummary``).
 
     Args:
         summary: the build's summary (its ``results``).
         phases: ``{phase id: helpers.campaign.phases.Phase}``.
         is_synthetic: whether the registrations are synthetic demo data (decided once by the build).
+        period_days: the period of the freshness flags (the briefs' ``period_days``, 7 by default).
+        processed_dir: the prepared data the freshness is computed from (default ``data/processed/``;
+            no freshness column when its files are missing).
     """
+    processed = paths.PROCESSED_DIR if processed_dir is None else Path(processed_dir)
     reports_dir = paths.REPORTS_DIR
     entries = []
     for phase_id, phase in phases.items():
@@ -349,9 +400,12 @@ def entries_from_build(summary, phases: Mapping, *, is_synthetic: bool) -> list[
             continue
         reports = [r for result in results for r in _results_of_job(result, reports_dir)]
         counts = {status: sum(r.status == status for r in results) for status in ("ok", "skipped", "failed")}
+        summaries = _summaries(results)
+        as_of = next((s["as_of"] for s in summaries.values() if s.get("as_of")), None)
+        week = phase_week(phase, results, as_of=date.fromisoformat(as_of) if as_of else None,
+                          period_days=period_days, processed_dir=processed)
         entries.append(PhaseEntry.from_phase(
-            phase, reports, is_synthetic=is_synthetic,
-            summaries=_summaries(results), build_counts=counts,
+            phase, reports, is_synthetic=is_synthetic, summaries=summaries, build_counts=counts, week=week,
         ))
     return entries
 

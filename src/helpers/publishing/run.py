@@ -116,6 +116,25 @@ class JobResult:
         return [p.pdf_note for p in self.pages if p.pdf_note]
 
 
+def recorded_inputs(inputs: dict[str, str]) -> dict[str, str]:
+    """A job's inputs as the build records them (``build.json``, the store): each path redacted, with its SHA-256.
+
+    File and folder names are data: a sheet saved as ``forwarded from +91 9xxxx xxxxx.csv`` is
+    recorded with the number masked (``pii.redact_name``). Two files whose names redact alike keep
+    both entries (`` [2]``).
+    """
+    from helpers.ingest.pii import redact_name
+
+    recorded: dict[str, str] = {}
+    for path, digest in inputs.items():
+        name = key = redact_name(path)
+        number = 2
+        while key in recorded:
+            key, number = f"{name} [{number}]", number + 1
+        recorded[key] = digest
+    return recorded
+
+
 def failing_cell(error: BaseException) -> dict:
     """What a failed notebook says about its failing cell (papermill's ``PapermillExecutionError``)."""
     evalue_lines = str(getattr(error, "evalue", error)).strip().splitlines()
@@ -230,7 +249,7 @@ def run_job(job: Job, pool: KernelPool, inputs: dict[str, str], *, is_synthetic:
     started, started_wall = time.perf_counter(), time.time()
     job.out_dir.mkdir(parents=True, exist_ok=True)
     temporary = job.out_dir / f".{Path(job.executed_name).stem}{TEMP_MARKER}.running.ipynb"
-    result = JobResult.for_job(job, "ok", inputs)
+    result = JobResult.for_job(job, "ok", recorded_inputs(inputs))
     try:
         executed = _execute(job, pool, temporary)
     except Exception as error:  # noqa: BLE001 - any notebook failure is reported in the result, never raised

@@ -11,11 +11,15 @@ Belongs here: reading that CSV leniently but never wrongly. Not here: the store.
 from __future__ import annotations
 
 import csv
+import re
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
 
 from helpers.files import write_atomically
+
+#: A number with grouping commas, Indian (1,20,000) or international (120,000); anything else is text.
+_GROUPED = re.compile(r"\d{1,3}(?:,\d{2})*,\d{3}|\d{1,3}(?:,\d{3})+")
 
 
 
@@ -71,7 +75,10 @@ def _recorded(text: str) -> str | None:
 
 def _value(text: str) -> str:
     """A value as the ledger writes it: a number re-saved with grouping or quotes back to plain digits."""
-    plain = text.strip().replace(",", "")
+    plain = text.strip()
+    whole = plain.split(".", 1)[0].lstrip("-")
+    if "," in whole and _GROUPED.fullmatch(whole):
+        plain = plain.replace(",", "")
     try:
         number = float(plain)
     except ValueError:

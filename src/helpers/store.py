@@ -156,6 +156,9 @@ class Store:
         path = store_path() if path is None else Path(path)
         path.parent.mkdir(parents=True, exist_ok=True)
         is_new = not path.exists() or path.stat().st_size == 0
+        if is_new:  # a write-ahead log left beside a lost or emptied database belongs to that database
+            for leftover in (path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")):
+                leftover.unlink(missing_ok=True)
         try:
             connection = sqlite3.connect(path, timeout=60, isolation_level=None, check_same_thread=False)
             check = connection.execute("PRAGMA quick_check").fetchone()
@@ -168,9 +171,22 @@ class Store:
         except sqlite3.DatabaseError as error:
             raise damaged_error(path, f"SQLite says: {error}") from None
         store = cls(connection, path)
+        store._check_tables()
         store._check_version()
         store.import_legacy(is_new=is_new)
         return store
+
+    def _check_tables(self) -> None:
+        """Refuse a database whose tables are not the store's (another file, or a layout from elsewhere)."""
+        expected = {"meta": {"key", "value"}, "published_figures": set(LEDGER_COLUMNS),
+                    "jobs": {"key", "fingerprint", "outputs_sha256", "result"},
+                    "files": {"path", "size", "mtime_ns", "sha256"}}
+        for table, columns in expected.items():
+            with self._lock:
+                found = {row[1] for row in self._connection.execute(f"PRAGMA table_info({table})")}
+            if not columns <= found:
+                self._connection.close()
+                raise damaged_error(self.path, f"its table {table} lacks {', '.join(sorted(columns - found))}")
 
     def _check_version(self) -> None:
         version = self.meta("schema_version")

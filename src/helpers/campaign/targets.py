@@ -43,9 +43,9 @@ from helpers.reference import tables as reference
 from helpers.vocabulary import TRADES
 
 #: District targets per phase (official or illustrative).
-TARGETS_FILE = paths.CAMPAIGN_DIR / "targets.csv"
+TARGETS_FILE = paths.TARGETS_FILE
 #: Grade thresholds and labels.
-GRADES_FILE = paths.CAMPAIGN_DIR / "grades.yaml"
+GRADES_FILE = paths.GRADES_FILE
 #: Columns of targets.csv, in order.
 TARGET_COLUMNS: tuple[str, ...] = ("phase_id", "district", "trade", "target_count", "source", "is_official")
 #: Columns of a targets frame: the file's, and ``basis`` (official when is_official, else illustrative).

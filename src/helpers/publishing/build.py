@@ -36,7 +36,7 @@ import time
 import traceback
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from helpers import __version__, paths
@@ -50,6 +50,8 @@ from helpers.vocabulary import STATUS_DATE_COLUMNS
 
 log = logging.getLogger("gem_reports")
 
+#: The folder of the district offices' corrections workbooks under ``reports/``.
+CORRECTIONS_DIR_NAME = "corrections"
 LOCK_FILE_NAME = ".build.lock"
 SUMMARY_FILE_NAME = "build.json"
 DISTRICT_MODES = ("events", "all", "none")
@@ -74,6 +76,8 @@ class BuildSummary:
     parallel_jobs: int
     is_synthetic: bool
     results: list[JobResult]
+    #: Participating districts that sent no sheet in the last period, per phase (the index's week note).
+    districts_silent_by_phase: dict[str, int] = field(default_factory=dict)
 
     def to_record(self) -> dict:
         """The summary as plain data for ``build.json`` (each result by ``JobResult.to_record``).
@@ -332,6 +336,29 @@ def make_scope(
     )
 
 
+def write_office_corrections(memory: Store, latest: str, reports_dir: Path) -> None:
+    """Write each district office's corrections workbook, compared with the counts of the last week stored.
+
+    The counts of rows received, accepted, rejected and duplicate per office are kept in the store
+    by the latest date of the data, so next week's workbooks compare with them.
+    """
+    from helpers.publishing.corrections import write_corrections
+
+    history = memory.meta_json("intake_counts")
+    earlier = sorted(day for day in history if day < latest)
+    try:
+        counts = write_corrections(paths.PROCESSED_DIR, reports_dir / CORRECTIONS_DIR_NAME,
+                                   history[earlier[-1]] if earlier else None,
+                                   built_on=dt.date.fromisoformat(latest) if latest else None)
+    except Exception as error:  # noqa: BLE001 - the offices' lists must not stop the reports
+        log.warning("corrections for the district offices not written: %s: %s", type(error).__name__, error)
+        log.debug("%s", traceback.format_exc())
+        return
+    history[latest or dt.date.today().isoformat()] = counts
+    memory.set_meta("intake_counts", json.dumps(history, sort_keys=True))
+    log.info("corrections: %d office workbook(s) in %s/", len(counts), CORRECTIONS_DIR_NAME)
+
+
 def check_as_of(scope: BuildScope, latest: str = "", today: dt.date | None = None) -> None:
     """Refuse an ``--as-of`` date the reports cannot be as of: in the future, before a phase began, after the data.
 
@@ -401,12 +428,14 @@ def _run_stages(scope: BuildScope, declaration, run_context: dict, reports_dir: 
         run_context["store"].save_files(run_context["hasher"].known())
         if stage == STAGES[0] and not any(r.status == "failed" for r in results):
             check_as_of(scope, facts["latest_data_date"])
+            if any(r.status == "ok" for r in results) or not (reports_dir / CORRECTIONS_DIR_NAME).is_dir():
+                write_office_corrections(run_context["store"], facts["latest_data_date"], reports_dir)
     return results
 
 
 def build_reports(
     scope: BuildScope, *, jobs: int | None = None, force: bool = False, progress: Progress | None = None,
-    declaration: Sequence | None = None,
+    declaration: Sequence | None = None, facts: dict[str, str] | None = None,
 ) -> BuildSummary:
     """Build the reports of ``scope`` and write the index and ``build.json``.
 
@@ -425,6 +454,9 @@ def build_reports(
         memory = Store.open()
         for note in memory.notes:
             log.info(note)
+        for key, value in (facts or {}).items():  # facts checked before the build, kept for the next one
+            if memory.meta(key) != value:
+                memory.set_meta(key, value)
         state = load_state(memory)
         pool = KernelPool(parallel, paths.NOTEBOOKS_DIR)
         run_context = {
@@ -434,14 +466,20 @@ def build_reports(
         run_context["is_synthetic"] = prepared_data_facts(run_context["hasher"], state, memory)["is_synthetic"]
         try:
             results = _run_stages(scope, declaration, run_context, reports_dir)
+            log.info("ledger: %d published figure(s) recorded", run_context["figures_added"])
+            summary = _summary(results, started_wall, started, parallel, run_context["is_synthetic"])
+            silent = _write_index(summary, scope, reports_dir)
+            if silent is None:  # nothing was built: the week's note is the last build's
+                silent = memory.meta_json("districts_silent_by_phase")
+            else:
+                memory.set_meta("districts_silent_by_phase", json.dumps(silent))
+            summary.districts_silent_by_phase = {p.id: silent[p.id] for p in scope.phases if p.id in silent}
+            write_atomically(reports_dir / SUMMARY_FILE_NAME,
+                             json.dumps(summary.to_record(), default=str, separators=(",", ":")))
         finally:
             pool.shutdown()
             memory.export_ledger()
             memory.close()
-        log.info("ledger: %d published figure(s) recorded", run_context["figures_added"])
-        summary = _summary(results, started_wall, started, parallel, run_context["is_synthetic"])
-        write_atomically(reports_dir / SUMMARY_FILE_NAME, json.dumps(summary.to_record(), default=str, separators=(",", ":")))
-        _write_index(summary, scope, reports_dir)
     return summary
 
 
@@ -461,18 +499,24 @@ def _summary(results: list[JobResult], started_wall, started: float, parallel: i
     )
 
 
-def _write_index(summary: BuildSummary, scope: BuildScope, reports_dir: Path) -> None:
+def _write_index(summary: BuildSummary, scope: BuildScope, reports_dir: Path) -> dict[str, int] | None:
+    """Write the index and the provenance page; return the districts with no sheet, per phase (None: not rewritten)."""
     index_path = reports_dir / "index.html"
     if summary.skipped_count == summary.jobs_count and index_path.exists():
-        return
+        return None
     from helpers.publishing import index, provenance
 
     built_at = summary.finished_at.replace("T", " ")[:16] + " UTC"
     provenance.write_provenance(summary.results, reports_dir / provenance.PROVENANCE_FILE_NAME, built_at=built_at)
+    entries = index.entries_from_build(summary, {p.id: p for p in scope.phases}, is_synthetic=summary.is_synthetic)
+    silent = {entry.phase_id: int(entry.week.freshness["is_silent"].sum()) for entry in entries
+              if entry.week.freshness is not None and "is_silent" in entry.week.freshness}
     index.write_index(
-        index.entries_from_build(summary, {p.id: p for p in scope.phases}, is_synthetic=summary.is_synthetic),
+        entries,
         index_path,
         built_at=built_at,
         shared=index.shared_reports(summary),
         provenance_href=provenance.PROVENANCE_FILE_NAME,
+        corrections=index.corrections_links(reports_dir),
     )
+    return silent

@@ -53,6 +53,24 @@ def phase_line(phase_id: str, figures: dict[str, str], behind_codes: Sequence[st
     return " ".join(parts[:2]) + "".join(parts[2:])
 
 
+def revised_count(report: str, as_of: str) -> int:
+    """How many figures of ``report`` as of ``as_of`` the store holds with more than one value (revised)."""
+    from helpers import store
+
+    memory = store.read_only()
+    if memory is None:
+        return 0
+    try:
+        rows = memory.ledger_rows(report)
+    finally:
+        memory.close()
+    values: dict[tuple[str, str], set[str]] = {}
+    for as_of_date, _, district, figure, value, _ in rows:
+        if as_of_date == as_of:
+            values.setdefault((district, figure), set()).add(value)
+    return sum(len(found) > 1 for found in values.values())
+
+
 def summary_lines(results: Sequence, phase_ids: Sequence[str], *, counts_line: str,
                   silent_by_phase: dict[str, int] | None = None) -> list[str]:
     """The build's closing lines (at most ``MAX_LINES``).
@@ -63,11 +81,12 @@ def summary_lines(results: Sequence, phase_ids: Sequence[str], *, counts_line: s
         counts_line: "N built, N up to date, N failed in S s".
         silent_by_phase: districts with no sheet in the period, per phase (None: not known).
     """
-    from helpers.campaign.targets import load_grades
-    from helpers.publishing.ledger import read_ledger
+    from helpers.campaign import schemas
+    from helpers.errors import TargetsError
 
-    behind_codes = [grade.code for grade in load_grades().grades[1:]]
-    ledger = read_ledger()
+    grades = schemas.validate(schemas.GradesModel, schemas.read_yaml(paths.GRADES_FILE, TargetsError, "grades file"),
+                              schemas.shown(paths.GRADES_FILE), TargetsError)
+    behind_codes = [grade.code for grade in grades.grades[1:]]  # every grade below the best
     lines = [f"Build: {counts_line}"]
     for phase_id in phase_ids[: MAX_LINES - 3]:
         figures_path = paths.REPORTS_DIR / f"phase-{phase_id}" / "figures.csv"
@@ -77,9 +96,7 @@ def summary_lines(results: Sequence, phase_ids: Sequence[str], *, counts_line: s
         with open(figures_path, encoding="utf-8-sig", newline="") as handle:
             first = next(csv.DictReader(handle), {})
         figures["as_of_date"] = first.get("as_of_date", "?")
-        report = first.get("report", "")
-        mine = ledger[(ledger["report"] == report) & (ledger["as_of_date"] == figures["as_of_date"])]
-        revised = int((mine.groupby(["district", "figure"])["value"].nunique() > 1).sum()) if len(mine) else 0
+        revised = revised_count(first.get("report", ""), figures["as_of_date"])
         lines.append(phase_line(phase_id, figures, behind_codes, (silent_by_phase or {}).get(phase_id), revised))
     failed = [r.key for r in results if r.status == "failed"]
     if failed:

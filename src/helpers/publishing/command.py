@@ -65,14 +65,46 @@ def check_options(args: argparse.Namespace) -> None:
             raise BuildOptionError(f"--boundary {args.boundary}: {str(error).removeprefix(str(args.boundary) + ': ')}") from None
 
 
-def check_campaign_files() -> None:
-    """Read and validate phases.yaml, targets.csv and grades.yaml; the first mistake is one ``UserError`` line."""
+def campaign_digest() -> str:
+    """SHA-256 of what the campaign files' validation depends on: the files themselves and the kit's code."""
+    import hashlib
+
+    from helpers import paths
+    from helpers.files import sha256_file
+    from helpers.publishing.fingerprints import code_fingerprint
+
+    digest = hashlib.sha256(code_fingerprint().encode())
+    for path in (paths.PHASES_FILE, paths.TARGETS_FILE, paths.GRADES_FILE, *sorted(paths.REFERENCE_DIR.glob("*.csv"))):
+        digest.update(f"{path.name}:{sha256_file(path) if path.exists() else 'missing'};".encode())
+    return digest.hexdigest()
+
+
+def check_campaign_files() -> str:
+    """Validate phases.yaml, targets.csv and grades.yaml; the first mistake is one ``UserError`` line.
+
+    Files validated before, unchanged since (``campaign_digest``, kept in the store by the build), are
+    not read again, so a build with nothing to do stays fast.
+
+    Returns:
+        The digest of the validated files, for the build to keep.
+    """
+    from helpers import store
+
+    digest = campaign_digest()
+    memory = store.read_only()
+    if memory is not None:
+        try:
+            if memory.meta("campaign_files_checked") == digest:
+                return digest
+        finally:
+            memory.close()
     from helpers.campaign.phases import load_phases
     from helpers.campaign.targets import load_grades, read_targets_file
 
     load_phases()
     read_targets_file()
     load_grades()
+    return digest
 
 
 def report_progress(result) -> None:
@@ -94,21 +126,23 @@ def run_build(args: argparse.Namespace) -> int:
 
     check_options(args)
     check_reports_dir(paths.REPORTS_DIR)
-    check_campaign_files()
+    checked = check_campaign_files()
     setup_logging(args.quiet, args.log_file, args.debug)
     scope = make_scope(
         args.phases, langs=("en", "hi") if args.lang == "all" else (args.lang,), districts=args.districts,
         registrations_dir=args.registrations, boundary_path=args.boundary, as_of=args.as_of or "", with_pdf=not args.no_pdf,
     )
     check_as_of(scope)
-    summary = build_reports(scope, jobs=args.jobs, force=args.force, progress=report_progress)
+    summary = build_reports(scope, jobs=args.jobs, force=args.force, progress=report_progress,
+                            facts={"campaign_files_checked": checked})
     for note in sorted({note for r in summary.results for note in r.pdf_notes}):
         log.info(note)
     from helpers.publishing.build_summary import summary_lines
 
     counts = (f"{summary.ok_count} built, {summary.skipped_count} up to date, {summary.failed_count} failed "
               f"in {summary.duration_s:.1f} s")
-    lines = summary_lines(summary.results, [phase.id for phase in scope.phases], counts_line=counts)
+    lines = summary_lines(summary.results, [phase.id for phase in scope.phases], counts_line=counts,
+                          silent_by_phase=summary.districts_silent_by_phase)
     print("\n".join(lines), flush=True)  # printed even with --quiet: the note a scheduled run mails
     for handler in log.handlers:
         if isinstance(handler, logging.FileHandler):

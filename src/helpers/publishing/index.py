@@ -276,6 +276,7 @@ def render_index(
     lang: str = "en",
     shared: Sequence[ReportResult] = (),
     provenance_href: str | None = None,
+    corrections: Sequence[tuple[str, str]] = (),
 ) -> str:
     """Render the index page's HTML (see :func:`write_index`).
 
@@ -286,6 +287,7 @@ def render_index(
         lang: language of the page.
         shared: reports that belong to no phase (data preparation, phases side by side).
         provenance_href: link to the page listing every input file and its hash (shown once).
+        corrections: ``(district, href)`` of each office's corrections workbook (``corrections_links``).
     """
     i18n.check_lang(lang)
     built = built_at if isinstance(built_at, str) else built_at.strftime("%Y-%m-%d %H:%M")
@@ -299,6 +301,7 @@ def render_index(
         phases=[_phase_view(entry, lang) for entry in entries],
         shared=[_view(report, lang) for report in shared],
         provenance_href=provenance_href,
+        corrections=[(i18n.district_name(d, lang) if d in _district_names() else d, href) for d, href in corrections],
         banners=banner_sentences(lang=lang, is_synthetic=any_synthetic, is_illustrative=any_illustrative),
         css=stylesheet() + _index_asset(INDEX_CSS_FILE),
         script=_index_asset(INDEX_JS_FILE),
@@ -410,6 +413,25 @@ def entries_from_build(
     return entries
 
 
+def _district_names() -> set[str]:
+    from helpers.reference.names import district_names
+
+    return set(district_names())
+
+
+def corrections_links(reports_dir: Path) -> list[tuple[str, str]]:
+    """``(district, href)`` of every corrections workbook in ``reports/corrections/``, by district name."""
+    from helpers.publishing.corrections import workbook_name
+
+    folder = reports_dir / "corrections"
+    if not folder.is_dir():
+        return []
+    present = {p.name for p in folder.glob("*.xlsx")}
+    names = {workbook_name(d): d for d in sorted(_district_names())}
+    links = [(names[name], f"corrections/{name}") for name in sorted(present) if name in names]
+    return sorted(links) + [(name.removesuffix(".xlsx"), f"corrections/{name}") for name in sorted(present - set(names))]
+
+
 def shared_reports(summary) -> list[ReportResult]:
     """The reports of a build that belong to no phase (data preparation, phases side by side)."""
     return [r for result in summary.results if not result.phase_id for r in _results_of_job(result, paths.REPORTS_DIR)]
@@ -423,6 +445,7 @@ def write_index(
     lang: str = "en",
     shared: Sequence[ReportResult] = (),
     provenance_href: str | None = None,
+    corrections: Sequence[tuple[str, str]] = (),
 ) -> Path:
     """Write ``reports/index.html``: a card per phase, the reports across phases, a link to the provenance page.
 
@@ -440,5 +463,6 @@ def write_index(
     """
     if built_at is None:
         built_at = datetime.now().strftime("%Y-%m-%d %H:%M")
-    page = render_index(entries, built_at=built_at, lang=lang, shared=shared, provenance_href=provenance_href)
+    page = render_index(entries, built_at=built_at, lang=lang, shared=shared, provenance_href=provenance_href,
+                        corrections=corrections)
     return write_atomically(Path(out_path), page)

@@ -278,3 +278,30 @@ def test_builds_killed_at_random_moments_never_lose_a_published_figure(tmp_path:
     assert published <= set(values), "no figure the builds did not compute"
     again = subprocess.run(command, cwd=root, env=kit_env(root), capture_output=True, text=True, timeout=600)
     assert again.returncode == 0 and ledger_rows(root) == stored, "no build is blocked afterwards"
+
+
+# ------------------------------------------------------------------ gem-reports ledger
+
+
+@pytest.mark.usefixtures("quiet_logger")
+def test_the_ledger_command_lists_reports_and_shows_a_figures_history_with_its_revision(
+    root: Path, capsys: pytest.CaptureFixture
+) -> None:
+    run(root)
+    set_value(root, 140)
+    run(root)
+    capsys.readouterr()
+    assert cli.main(["ledger"]) == 0
+    listed = capsys.readouterr().out
+    assert "phase-1/pub" in listed and AS_OF in listed
+    assert cli.main(["ledger", "history", "value_count"]) == 0
+    lines = [line for line in capsys.readouterr().out.splitlines() if "phase-1/pub" in line]
+    assert [line.split()[4] for line in lines] == ["100", "140"], lines  # in the order published
+    assert "revised (was 100)" in lines[1] and "revised" not in lines[0]
+    assert cli.main(["ledger", "history", "value_cont"]) == ExitCode.USER_ERROR
+    assert "did you mean value_count" in capsys.readouterr().err
+    target = root / "exported.csv"
+    assert cli.main(["ledger", "export", "--out", str(target)]) == 0
+    with target.open(encoding="utf-8-sig", newline="") as handle:
+        exported = {tuple(row[c] for c in (*store.KEY_COLUMNS, "value")) for row in csv.DictReader(handle)}
+    assert exported == expected_rows(100) | expected_rows(140)

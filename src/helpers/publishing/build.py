@@ -428,7 +428,8 @@ def _run_stages(scope: BuildScope, declaration, run_context: dict, reports_dir: 
         run_context["store"].save_files(run_context["hasher"].known())
         if stage == STAGES[0] and not any(r.status == "failed" for r in results):
             check_as_of(scope, facts["latest_data_date"])
-            if any(r.status == "ok" for r in results) or not (reports_dir / CORRECTIONS_DIR_NAME).is_dir():
+            if stage_jobs and (paths.PROCESSED_DIR / paths.REJECTED_ROWS_CSV.name).exists() and (
+                    any(r.status == "ok" for r in results) or not (reports_dir / CORRECTIONS_DIR_NAME).is_dir()):
                 write_office_corrections(run_context["store"], facts["latest_data_date"], reports_dir)
     return results
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import fcntl
 import json
+import logging
 import queue
 import shutil
 import threading
@@ -296,6 +297,8 @@ def test_executed_notebooks_are_kept_outside_reports_and_moved_ones_removed(root
 def test_the_build_state_is_kept_in_the_store_and_an_old_state_file_is_discarded_with_a_note(
     root: Path, caplog: pytest.LogCaptureFixture
 ) -> None:
+    logging.getLogger("gem_reports").handlers.clear()  # another test's command may have left a console handler
+    logging.getLogger("gem_reports").setLevel(logging.INFO)
     declaration = declare(root, entry("page", "succeeds.ipynb"))
     run(root, declaration, "1")
     assert store.store_path() == root / "data" / "processed" / "kit-memory.sqlite"

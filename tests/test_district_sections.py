@@ -41,9 +41,8 @@ def _targets() -> pd.DataFrame:
 
 
 def _ranks(achievement: dict[str, float]) -> dict[str, int]:
-    """Rank 1 = highest achievement, ties by name A to Z (as docs/metrics.md says)."""
-    ordered = sorted(achievement, key=lambda d: (-achievement[d], d))
-    return {d: i + 1 for i, d in enumerate(ordered)}
+    """Rank 1 = highest achievement; equal achievements share a rank: 1 + how many are strictly higher."""
+    return {d: 1 + sum(other > value for other in achievement.values()) for d, value in achievement.items()}
 
 
 @pytest.fixture(scope="module")
@@ -72,9 +71,10 @@ def test_standing_recomputes_achievement_grade_rank_and_change(district, grades)
 
 
 def test_the_hand_made_ranks_are_the_ones_expected(grades):
-    """Agra and Varanasi tie at 60% (Agra first by name), Mathura drops from first to third."""
-    changes = {d: ds.district_standing(_records(), PHASE, d, AS_OF, _targets(), grades).rank_change for d in PLAN}
-    assert changes == {"Agra": 1, "Mathura": -2, "Varanasi": 1}
+    """Agra and Varanasi tie at 60% and share rank 1 (no order by name); Mathura drops from first to third."""
+    standings = {d: ds.district_standing(_records(), PHASE, d, AS_OF, _targets(), grades) for d in PLAN}
+    assert {d: s.rank for d, s in standings.items()} == {"Agra": 1, "Mathura": 3, "Varanasi": 1}
+    assert {d: s.rank_change for d, s in standings.items()} == {"Agra": 1, "Mathura": -2, "Varanasi": 2}
 
 
 def test_the_kept_phase_ranking_follows_changed_registrations_and_targets(grades):
@@ -122,7 +122,10 @@ def test_figures_are_the_standing_recomputed(grades):
     figures = {figure: value for district, figure, value in ds.figures(standing) if district == "Varanasi"}
     assert figures["registrations_count"] == 12 and figures["target_count"] == 20
     assert figures["achievement_pct"] == pytest.approx(60.0)
-    assert figures["achievement_rank"] == 2 and figures["achievement_rank_change"] == 1
+    now = {d: (b + w) / t * 100 for d, (t, b, w) in PLAN.items()}
+    then = {d: b / t * 100 for d, (t, b, w) in PLAN.items()}
+    assert figures["achievement_rank"] == _ranks(now)["Varanasi"]
+    assert figures["achievement_rank_change"] == _ranks(then)["Varanasi"] - _ranks(now)["Varanasi"]
 
 
 def test_require_as_of(grades):

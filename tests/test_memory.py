@@ -155,7 +155,8 @@ def test_a_spreadsheet_re_saved_ledger_of_an_earlier_kit_is_taken_in_once_withou
 
 @pytest.fixture()
 def quiet_logger():
-    """``cli.main`` logs to the stdout pytest captures; leave no handler on a closed stream for the next test."""
+    """``cli.main`` logs to the stdout pytest captures; no handler of another test's closed stream, before or after."""
+    logging.getLogger("gem_reports").handlers.clear()
     yield
     logging.getLogger("gem_reports").handlers.clear()
 

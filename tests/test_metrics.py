@@ -218,7 +218,12 @@ def test_district_coverage_counts_and_rates(phase1_records) -> None:
     assert coverage.loc["Chandauli", "tribal_share_pct"] == 100
     assert (varanasi["catalogue_live_count"], varanasi["first_order_count"]) == (2, 1)
     amethi = coverage.loc["Amethi"]
-    assert amethi["registrations_count"] == 1 and math.isnan(amethi["registrations_per_lakh_population"])
+    # Amethi (created after 2011) is folded into the districts it was carved from: one area, one rate
+    area_population = int(census["Sultanpur"]["population"]) + int(census["Rae Bareli"]["population"])
+    assert amethi["registrations_count"] == 1
+    assert amethi["registrations_per_lakh_population"] == pytest.approx(1 / area_population * 1e5)
+    assert coverage.loc["Sultanpur", "registrations_per_lakh_population"] == pytest.approx(1 / area_population * 1e5)
+    assert not amethi["is_own_area"] and amethi["census_area"] == coverage.loc["Rae Bareli", "census_area"]
     assert "created after Census 2011" in amethi["base_missing_reason"] and "Sultanpur" in amethi["base_missing_reason"]
     assert coverage["registrations_count"].sum() == 6
 

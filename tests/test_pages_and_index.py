@@ -243,7 +243,9 @@ def test_index_shows_a_card_per_phase_with_links_and_status_and_no_hashes(tmp_pa
     assert "Figures as of 31 March 2022" in page and "12,500" in page and "80.6%" in page
     assert "1,234 registered in the last 7 days." in page
     assert "Build: 10 built, 2 up to date, 1 failed." in page
-    assert "Phase 1: 12,500 registered of 15,500" in page  # a share card's alt text beside it
+    # a share card's alt text stays in its .alt.txt file, linked, out of the reader's path (issue 23)
+    assert "Phase 1: 12,500 registered of 15,500" not in page and "Agra: 151 registered" not in page
+    assert 'href="phase-1/share-card.png.alt.txt"' in page
     assert "ab" * 6 not in page and "registrations.parquet" not in page  # provenance is on its own page
     assert 'type="search"' in page
     assert "failing cell 7" in page and "KeyError: &#39;UP&#39;" in page
@@ -293,3 +295,199 @@ def test_entries_from_build_summary(tmp_path: Path):
 
     record = provenance.write_provenance([job, failed], tmp_path / "provenance.html", built_at="x").read_text()
     assert "registrations.parquet" in record and "12" * 32 in record and "phase-1/districts/agra" in record
+
+
+# ------------------------------------------------------------------ the index as the week's note (issue 23)
+
+WEEK_AS_OF = "2022-03-31"
+#: The district briefs' figures: (district, language of the file, {figure: value}); Bhadohi only in Hindi.
+DISTRICT_FIGURES = (
+    ("Agra", "en", {"registrations_count": 151, "new_registrations_count": 3, "achievement_pct": 45.5,
+                    "grade": "far_behind"}),
+    ("Varanasi", "en", {"registrations_count": 902, "new_registrations_count": 12, "achievement_pct": 95.25,
+                        "grade": "on_track"}),
+    ("Bhadohi", "hi", {"registrations_count": 40, "new_registrations_count": 0, "achievement_pct": 70,
+                       "grade": "behind"}),
+)
+PHASE_FIGURES = {"new_registrations_count": 321, "phase_districts_on_track_count": 2,
+                 "phase_districts_behind_count": 1, "phase_districts_far_behind_count": 1}
+
+
+def visible_text(html: str) -> str:
+    """The page's text without tags, styles and scripts, whitespace collapsed (as in test_build)."""
+    html = re.sub(r"<(style|script)\b.*?</\1>", " ", html, flags=re.S | re.I)
+    html = re.sub(r"<[^>]+>", " ", html)
+    return re.sub(r"\s+", " ", html.replace("&nbsp;", " ").replace("&amp;", "&").replace("&lt;", "<"))
+
+
+def _figures_file(path: Path, report: str, rows: list[tuple[str, str, object]]) -> str:
+    from helpers.publishing import ledger
+
+    path.parent.mkdir(parents=True, exist_ok=True)
+    ledger.figures_frame(WEEK_AS_OF, report, rows).to_csv(path, index=False)
+    return str(path)
+
+
+def _prepared_data(folder: Path) -> Path:
+    """registrations.parquet and data_quality_summary.csv: Agra sent a sheet this week, Varanasi last on 6 March."""
+    folder.mkdir(parents=True, exist_ok=True)
+    sheets = {"Agra": ("x/SYNTHETIC_phase-1_2022-03-31_week-22.csv", "2022-03-29"),
+              "Varanasi": ("x/SYNTHETIC_phase-1_2022-03-06_week-18.csv", "2022-03-01")}
+    registrations = pd.DataFrame([
+        {"registration_date": pd.Timestamp(day), "home_district": district, "event_district": district,
+         "source_file": file, "source_sheet": ""} for district, (file, day) in sheets.items()])
+    registrations.to_parquet(folder / "registrations.parquet")
+    registrations[["source_file", "source_sheet"]].assign(rows_in=1).to_csv(folder / "data_quality_summary.csv", index=False)
+    return folder
+
+
+def _week_build(tmp_path: Path):
+    """A build summary of phase 1 with the phase brief and three district briefs, files written in ``tmp_path``."""
+    import json
+    from types import SimpleNamespace
+
+    from helpers.publishing.run import FileResult
+
+    out = tmp_path / "reports" / "phase-1"
+    (out / "districts").mkdir(parents=True)
+    (out / "summary.json").write_text(json.dumps({"as_of": WEEK_AS_OF, "headline_figures": [],
+                                                  "headline_change": "Change sentence."}), encoding="utf-8")
+    (out / "share-card.png").write_bytes(b"png")
+    (out / "share-card.png.alt.txt").write_text("PHASE CARD ALT TEXT\n", encoding="utf-8")
+    phase_rows = [("", k, v) for k, v in PHASE_FIGURES.items()] + [("Agra", "grade", "behind")]
+    brief = JobResult(
+        key="phase-1/04_phase_brief", report_id="phase_brief", title="Phase 1", status="ok", phase_id="1",
+        district=None, lang="en", notebook="n", parameters={}, inputs={},
+        pages=[PageResult("brief", "brief", str(out / "brief.html"), pdf_path=str(out / "brief.pdf"))],
+        files=[FileResult("figures", _figures_file(out / "figures.csv", "phase-1/04_phase_brief", phase_rows)),
+               FileResult("summary", str(out / "summary.json")),
+               FileResult("share_card", str(out / "share-card.png"))],
+    )
+    jobs = [brief]
+    for district, lang, figures in DISTRICT_FIGURES:
+        slug, sfx = district.lower(), "" if lang == "en" else ".hi"
+        card = out / "districts" / f"{slug}.share-card{sfx}.png"
+        card.write_bytes(b"png")
+        card.with_name(card.name + ".alt.txt").write_text(f"{district} CARD ALT TEXT\n", encoding="utf-8")
+        rows = [(district, k, v) for k, v in figures.items()]
+        figures_path = _figures_file(out / "districts" / f"{slug}.figures{sfx}.csv", f"phase-1/districts/{slug}{sfx}", rows)
+        jobs.append(JobResult(
+            key=f"phase-1/districts/{slug}{sfx}", report_id="district_brief", title=district, status="ok",
+            phase_id="1", district=district, lang=lang, notebook="n", parameters={}, inputs={},
+            pages=[PageResult("district", "brief", str(out / "districts" / f"{slug}{sfx}.html"),
+                              pdf_path=str(out / "districts" / f"{slug}{sfx}.pdf"))],
+            files=[FileResult("share_card", str(card)), FileResult("figures", figures_path)],
+        ))
+    return SimpleNamespace(results=jobs, finished_at="2026-01-02T10:00:00+00:00")
+
+
+@pytest.fixture()
+def quiet_ledger(monkeypatch):
+    """A ledger in which Agra's achievement was first published as 40.0 (now 45.5): one revised figure."""
+    from helpers.publishing import ledger
+    from helpers.store import LEDGER_COLUMNS
+
+    first = pd.DataFrame([[WEEK_AS_OF, "phase-1/districts/agra", "Agra", "achievement_pct", "40", "2022-04-01"]],
+                         columns=list(LEDGER_COLUMNS))
+    monkeypatch.setattr(ledger, "read_ledger", lambda path=None: first)
+    monkeypatch.setattr(ledger, "previous_report_date", lambda report, as_of, path=None: None)
+
+
+def _table_rows(page: str) -> dict[str, list[str]]:
+    """The district table's rows: {district: [visible text of each cell]}."""
+    body = page[page.index("<tbody>"):page.index("</tbody>")]
+    rows = {}
+    for row in re.findall(r"<tr\b.*?</tr>", body, flags=re.S):
+        cells = [visible_text(c).strip() for c in re.findall(r"<t[hd]\b.*?</t[hd]>", row, flags=re.S)]
+        rows[cells[0]] = cells
+    return rows
+
+
+def test_index_table_rows_are_recomputed_from_the_figures_files(tmp_path: Path, quiet_ledger):
+    from helpers.campaign import phases, targets
+    from helpers.presentation.district_sections import shown_count
+    from helpers.presentation.formatting import format_pct
+
+    summary = _week_build(tmp_path)
+    entries = index.entries_from_build(summary, {"1": phases.get_phase("1")}, is_synthetic=True,
+                                       processed_dir=_prepared_data(tmp_path / "processed"))
+    page = index.write_index(entries, tmp_path / "index.html", built_at="2026-01-02 10:00").read_text()
+    rows = _table_rows(page)
+    assert sorted(rows) == sorted(d for d, _, _ in DISTRICT_FIGURES)
+    grades = targets.load_grades()
+    for district, lang, _ in DISTRICT_FIGURES:
+        sfx = "" if lang == "en" else ".hi"
+        figures = pd.read_csv(tmp_path / "reports" / "phase-1" / "districts" / f"{district.lower()}.figures{sfx}.csv")
+        value = dict(zip(figures["figure"], figures["value"]))
+        cells = rows[district]
+        assert cells[1] == grades.by_code(value["grade"]).label("en")  # the district brief's grade, not the phase's
+        assert cells[2] == format_pct(float(value["achievement_pct"]), 1, "en")
+        assert cells[3] == shown_count(int(value["new_registrations_count"]), 5, "en")
+    assert rows["Agra"][3] == "<5" and 'data-sort="3"' not in page  # 1 to 4 never shown, not even as a sort key
+    assert rows["Agra"][5] == "Page · PDF · Card" and rows["Bhadohi"][6] == "Page · PDF · Card"
+    assert "13 February" not in rows["Agra"][4] and rows["Agra"][4] == "31 March 2022"
+    assert rows["Varanasi"][4] == "6 March 2022 no sheet in the last 7 days"
+
+
+def test_index_puts_the_weeks_note_on_top_without_alt_texts(tmp_path: Path, quiet_ledger):
+    from helpers.campaign import phases
+
+    phase = phases.get_phase("1")
+    summary = _week_build(tmp_path)
+    entries = index.entries_from_build(summary, {"1": phase}, is_synthetic=True,
+                                       processed_dir=_prepared_data(tmp_path / "processed"))
+    page = index.write_index(entries, tmp_path / "index.html", built_at="2026-01-02 10:00").read_text()
+    text = visible_text(page)
+    top = text[text.index("This week at a glance"):text.index("Described in a cited source")]
+    assert "Figures as of 31 March 2022" in top
+    assert f"In the 7 days before 31 March 2022: {PHASE_FIGURES['new_registrations_count']} new registrations." in top
+    behind, far = PHASE_FIGURES["phase_districts_behind_count"], PHASE_FIGURES["phase_districts_far_behind_count"]
+    graded = behind + far + PHASE_FIGURES["phase_districts_on_track_count"]
+    assert f"{behind + far} of {graded} graded ({behind} behind, {far} far behind)" in top
+    participating = len(phase.participating_districts)
+    assert f"Districts with no sheet in the last 7 days: {participating - 1} of {participating}." in top  # all but Agra
+    assert "No sheet from Varanasi since 6 March 2022." in top
+    assert "Figures revised after they were published: 1" in top
+    assert "Change sentence." in top and "Brief (English)" in top
+    assert page.index('id="this-week"') < page.index('id="phase-1"')
+    assert "ALT TEXT" not in text and "ALT TEXT" not in page  # alt texts stay in their .alt.txt files
+    assert "share-card.png.alt.txt" in page
+    assert pages.find_external_loads(page) == []
+
+
+def test_index_without_prepared_data_has_no_freshness_column(tmp_path: Path, quiet_ledger):
+    from helpers.campaign import phases
+
+    summary = _week_build(tmp_path)
+    entries = index.entries_from_build(summary, {"1": phases.get_phase("1")}, is_synthetic=True,
+                                       processed_dir=tmp_path / "nothing-here")
+    page = index.write_index(entries, tmp_path / "index.html", built_at="x").read_text()
+    assert "Latest sheet" not in page and "no sheet" not in visible_text(page)
+    assert len(next(iter(_table_rows(page).values()))) == 6
+
+
+def test_index_table_is_complete_without_script_and_sortable_with_it(tmp_path: Path):
+    page = index.write_index(_entries(), tmp_path / "index.html", built_at="x").read_text()
+    assert 'class="kit-district-table kit-sortable"' in page and 'data-sort="number"' in page
+    assert re.search(r'<p class="kit-table-tools" hidden>', page)  # the search box appears with the script
+    assert "<script src" not in page and "aria-sort" in page  # the inline script sets aria-sort
+    assert '<tr data-search="agra आगरा">' in page  # found by its name in either script
+    hindi = index.write_index(_entries(), tmp_path / "index.hi.html", built_at="x", lang="hi").read_text()
+    assert "जनपद" in hindi and "आगरा" in _table_rows(hindi)
+
+
+def test_index_with_every_district_of_two_phases_stays_light(tmp_path: Path):
+    from helpers.presentation import i18n
+
+    reports = tuple(
+        index.ReportResult(kind, f"phase-{p}/districts/{d.lower()}{s}.{ext}", name=d, lang=lang, alt="a" * 200)
+        for p in ("1", "2") for d in i18n.district_names("en")
+        for lang, s in (("en", ""), ("hi", ".hi"))
+        for kind, ext in (("district", "html"), ("pdf", "pdf"), ("share_card", "png"))
+    )
+    entries = [index.PhaseEntry(p, f"Phase {p}", "चरण", "from_source", date(2021, 11, 1), date(2022, 3, 31),
+                                reports=tuple(r for r in reports if r.href.startswith(f"phase-{p}/")))
+               for p in ("1", "2")]
+    page = index.write_index(entries, tmp_path / "index.html", built_at="x").read_bytes()
+    assert len(_table_rows(page.decode())) == 75
+    assert len(page) < 150_000, len(page)

@@ -217,16 +217,53 @@ def _progress(achievements: dict[str, float]) -> pd.DataFrame:
     )
 
 
-def test_delta_ranks_largest_improvement_first_ties_by_name() -> None:
-    before = _progress({"Agra": 10.0, "Mathura": 20.0, "Etah": 5.0, "Aligarh": 30.0})
-    now = _progress({"Agra": 30.0, "Mathura": 40.0, "Etah": 15.0, "Aligarh": 31.0})
-    ranked = ranking.delta_ranking(now, before).set_index("district")
-    # improvements: Agra 20, Mathura 20 (tie: Agra first by name), Etah 10, Aligarh 1
-    assert ranked["improvement_pp"].to_dict() == {"Agra": 20.0, "Mathura": 20.0, "Etah": 10.0, "Aligarh": 1.0}
-    assert ranked["delta_rank"].to_dict() == {"Agra": 1, "Mathura": 2, "Etah": 3, "Aligarh": 4}
-    # achievement ranks: now Mathura 40, Aligarh 31, Agra 30, Etah 15; before Aligarh, Mathura, Agra, Etah
-    assert ranked["achievement_rank"].to_dict() == {"Agra": 3, "Mathura": 1, "Etah": 4, "Aligarh": 2}
-    assert ranked["achievement_rank_change"].to_dict() == {"Agra": 0, "Mathura": 1, "Etah": 0, "Aligarh": -1}
+def _min_ranks(values: dict[str, float]) -> dict[str, int]:
+    """1 + how many values are strictly larger: equal values share a rank."""
+    return {d: 1 + sum(other > v for other in values.values()) for d, v in values.items()}
+
+
+def test_delta_ranks_largest_improvement_first_ties_share_a_rank() -> None:
+    before = {"Agra": 10.0, "Mathura": 20.0, "Etah": 5.0, "Aligarh": 30.0}
+    now = {"Agra": 30.0, "Mathura": 40.0, "Etah": 15.0, "Aligarh": 31.0}
+    ranked = ranking.delta_ranking(_progress(now), _progress(before)).set_index("district")
+    improvement = {d: now[d] - before[d] for d in now}
+    assert ranked["improvement_pp"].to_dict() == improvement
+    assert ranked["delta_rank"].to_dict() == _min_ranks(improvement)
+    assert ranked.loc["Agra", "delta_rank"] == ranked.loc["Mathura", "delta_rank"] == 1  # a tie, not the alphabet
+    assert ranked.loc["Etah", "delta_rank"] == 3
+    assert ranked["achievement_rank"].to_dict() == _min_ranks(now)
+    assert ranked["achievement_rank_change"].to_dict() == {
+        d: _min_ranks(before)[d] - _min_ranks(now)[d] for d in now}
+
+
+def test_a_bottom_tie_larger_than_the_table_is_one_sentence_not_names_by_the_alphabet() -> None:
+    from helpers.presentation import i18n, progress_sections
+
+    moved = {d: 10.0 * i for i, d in enumerate(["Varanasi", "Lucknow", "Kannauj", "Gorakhpur", "Bhadohi"], start=1)}
+    still = ["Agra", "Aligarh", "Etah", "Mathura", "Mau", "Ballia", "Basti"]
+    before = {**{d: 0.0 for d in moved}, **{d: 20.0 for d in still}}
+    now = {**moved, **{d: 20.0 for d in still}}
+    table = ranking.delta_ranking(_progress(now), _progress(before))
+    bottom = ranking.bottom_tie(table)
+    assert set(bottom["district"]) == set(still) and set(bottom["delta_rank"]) == {len(moved) + 1}
+    for lang, words in (("en", f"{len(still)} districts did not move"), ("hi", f"{len(still)} जनपदों में कोई बदलाव नहीं")):
+        html = progress_sections.ranking_tables(table, lang, shown=3)
+        assert words in html
+        assert not any(i18n.district_name(d, lang) in html for d in still)  # none of the tied districts is named
+        top = [d for d, _ in sorted(moved.items(), key=lambda kv: -kv[1])[:3]]
+        assert all(i18n.district_name(d, lang) in html for d in top)  # the top three improvements are listed
+
+
+def test_a_tie_that_fits_is_listed_whole_with_one_shared_rank() -> None:
+    from helpers.presentation import progress_sections
+
+    before = {"Agra": 0.0, "Etah": 0.0, "Mau": 0.0, "Basti": 0.0}
+    now = {"Agra": 5.0, "Etah": 5.0, "Mau": 1.0, "Basti": 0.0}
+    table = ranking.delta_ranking(_progress(now), _progress(before))
+    html = progress_sections.ranking_tables(table, "en", shown=2)
+    top_html, bottom_html = html.split("Least improved")
+    assert "Agra" in top_html and "Etah" in top_html and "Mau" not in top_html
+    assert "Basti" in bottom_html and "Mau" in bottom_html
 
 
 def test_period_change_counts_what_happened_in_the_week() -> None:
@@ -330,3 +367,22 @@ def test_phases_side_by_side_in_total_and_per_week() -> None:
     weekly = comparison.weekly_by_phase(regs, {"t": PHASE, "s": short}, "2021-12-14")
     assert list(weekly.loc[weekly["phase_id"] == "s", "registered_count"]) == [3, 0]
     assert list(weekly.loc[weekly["phase_id"] == "t", "registered_cumulative_count"]) == [7, 7, 8, 8]
+
+
+def test_phases_are_compared_at_the_end_of_their_windows_not_later() -> None:
+    """A finished phase's first orders after its window are left out, as they must be for a running phase."""
+    from helpers.analysis import comparison
+
+    regs = frame(
+        record("2021-11-02", status="first order", live="2021-11-05", order="2021-11-20"),  # inside the window
+        record("2021-11-03", status="first order", live="2021-11-06", order="2022-01-20"),  # after the window's end
+        record("2021-11-04", status="catalogue live", live="2021-12-15"),  # after the window's end
+        record("2021-11-05"),
+    )
+    table = comparison.phase_comparison(regs, {"t": PHASE}, "2022-02-01").set_index("phase_id")
+    assert table.loc["t", "measured_as_of_date"] == PHASE.window_end
+    # measured on 2021-11-28: 1 first order (the 2022 one is later), 2 catalogues live (the December one is later)
+    assert table.loc["t", "first_order_pct"] == pytest.approx(1 / 4 * 100)
+    assert table.loc["t", "catalogue_live_pct"] == pytest.approx(2 / 4 * 100)
+    running = comparison.phase_comparison(regs, {"t": PHASE}, "2021-11-21").set_index("phase_id")
+    assert running.loc["t", "measured_as_of_date"] == date(2021, 11, 21)

@@ -63,10 +63,32 @@ def test_the_summary_has_three_to_five_sentences_four_figures_and_the_phase_tota
     first = summary.phase_summary(totals=totals, progress=progress, coverage=pd.DataFrame(), key={}, change=change,
                                   grades=grades, basis=basis, phase_id="1", is_synthetic=False,
                                   as_reported_count=0, lang="en")
-    assert first.sentences[0] == ("As of 31 December 2021, phase 1 has reached 50.0% of its target (100 of 200 "
+    assert first.sentences[0] == ("As of 31 December 2021, phase 1 has reached 50.0% of its target (illustrative; 100 of 200 "
                                   "registrations, 120 expected by now), with 1 on track, 0 behind and 1 far behind districts.")
     assert [f.value for f in first.key_figures] == ["100", "50.0%", "1", "10"]
     assert first.sentences[-1] == "The targets are illustrative, not department targets."
+
+
+def test_every_target_figure_of_the_summary_carries_the_targets_basis_even_on_synthetic_data() -> None:
+    """Achievement and districts on track depend on the target: their labels and the status sentence say what it is."""
+    grades = load_grades()
+    progress = _progress({"Agra": 80.0, "Mau": 20.0})
+    totals = {"registrations_count": 100, "target_count": 200, "achievement_pct": 50.0, "expected_by_now_count": 120.4,
+              "districts_on_track_count": 1, "districts_behind_count": 0, "districts_far_behind_count": 1,
+              "districts_not_graded_count": 0}
+    change = _change({"Agra": 80.0, "Mau": 20.0}, {"Agra": 70.0, "Mau": 20.0}, new=10)
+    cases = [(TargetBasis("from targets.csv", "illustrative", False), {"en": "illustrative", "hi": "उदाहरण मात्र"}),
+             (TargetBasis("m", "s", False, base="b", base_date="2011-03-01"),
+              {"en": "derived, not official", "hi": "व्युत्पन्न, आधिकारिक नहीं"})]
+    for basis, words in cases:
+        for lang, word in words.items():
+            result = summary.phase_summary(totals=totals, progress=progress, coverage=pd.DataFrame(), key={},
+                                           change=change, grades=grades, basis=basis, phase_id="1", is_synthetic=True,
+                                           as_reported_count=0, lang=lang)
+            assert word in result.sentences[0]  # the synthetic caveat takes the last sentence: the label stays
+            achievement, on_track = result.key_figures[1], result.key_figures[2]
+            assert word in achievement.label and word in on_track.label
+            assert word not in result.key_figures[0].label  # a count of registrations depends on no target
 
 
 def test_one_caveat_the_most_important_that_applies() -> None:

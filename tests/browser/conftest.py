@@ -103,6 +103,42 @@ def _sample_notebook(heading: str) -> nbformat.NotebookNode:
     return nb
 
 
+#: The sample index's district table: (district, achievement_pct, new_registrations_count, grade, latest sheet).
+SAMPLE_DISTRICTS = (
+    ("Agra", 45.5, 3, "far_behind", "2022-03-31"),
+    ("Varanasi", 95.25, 12, "on_track", "2022-03-06"),
+    ("Bhadohi", 70.0, 0, "behind", None),
+)
+
+
+def sample_district_reports() -> tuple:
+    """Each sample district's page, PDF and share card in English and Hindi (the files need not exist)."""
+    return tuple(
+        index.ReportResult(kind, f"phase-1/districts/{name.lower()}{sfx}.{ext}", name=name, lang=lang, alt="Card text")
+        for name, *_ in SAMPLE_DISTRICTS for lang, sfx in (("en", ""), ("hi", ".hi"))
+        for kind, ext in (("district", "html"), ("pdf", "pdf"), ("share_card", "png"))
+    )
+
+
+def sample_week():
+    """The week's note of the sample index: phase figures, district figures and freshness (Varanasi silent)."""
+    from helpers.publishing.index_week import PhaseWeek
+
+    freshness = pd.DataFrame({
+        "district": [d for d, *_ in SAMPLE_DISTRICTS],
+        "latest_sheet_date": pd.to_datetime([s for *_, s in SAMPLE_DISTRICTS]),
+        "latest_registration_date": pd.to_datetime(["2022-03-29", "2022-03-01", None]),
+        "is_silent": [False, True, True], "silent_since": pd.to_datetime([None, "2022-03-06", "2021-11-01"]),
+        "is_stalled": [False, False, False],
+    })
+    figures = {d: {"achievement_pct": str(a), "new_registrations_count": str(n), "grade": g}
+               for d, a, n, g, _ in SAMPLE_DISTRICTS}
+    return PhaseWeek(as_of=date(2022, 3, 31), report_key="phase-1/04_phase_brief", period_days=7,
+                     phase_figures={"new_registrations_count": "321", "phase_districts_on_track_count": "1",
+                                    "phase_districts_behind_count": "1", "phase_districts_far_behind_count": "1"},
+                     district_figures=figures, freshness=freshness, revised_count=0)
+
+
 def build_sample_reports(out_dir: Path) -> Path:
     """Write a small reports folder (index, briefs in English and Hindi, an analyst page)."""
     phase_dir = out_dir / "phase-1"
@@ -122,8 +158,9 @@ def build_sample_reports(out_dir: Path) -> Path:
         index.ReportResult("brief", "phase-1/brief.hi.html", lang="hi"),
         index.ReportResult("analyst", "phase-1/04_phase_brief.html", name="04_phase_brief"),
     )
+    reports += sample_district_reports()
     entry = index.PhaseEntry("1", "Phase 1", "प्रथम चरण", "from_source", date(2021, 11, 1), date(2022, 3, 31),
-                             is_window_assumed=True, is_synthetic=True, reports=reports)
+                             is_window_assumed=True, is_synthetic=True, reports=reports, week=sample_week())
     index.write_index([entry], out_dir / "index.html", built_at="2026-01-01 00:00")
     return out_dir
 

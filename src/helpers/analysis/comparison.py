@@ -1,7 +1,9 @@
 """Phases side by side: the same figures for every phase, in total and per week since each began.
 
-Phases differ in length, so besides the totals each figure that grows with time is
-also given per week of the phase (weeks elapsed by the as-of date, at most the
+Every phase is measured at the same point, the end of its window (or the as-of date
+while it runs), so a finished phase's funnel is not given months more to mature than a
+running one's. Phases differ in length, so besides the totals each figure that grows
+with time is also given per week of the phase (weeks elapsed by the as-of date, at most the
 window's length). Every figure is computed by the functions of
 ``helpers.analysis.metrics`` for one phase (registrations of the phase, coverage,
 funnel, key figures); nothing is defined again here.
@@ -29,14 +31,13 @@ def weeks_elapsed(phase: Phase, as_of: date | pd.Timestamp | str) -> float:
 
 
 def _participating_rates(coverage: pd.DataFrame) -> dict[str, float]:
-    """Registrations per lakh population and per 1,000 household-industry workers, pooled over event and nearby districts."""
-    roles = metrics.coverage_by_role(coverage).set_index("role")
-    pooled = roles.loc[[r for r in ("event", "nearby") if r in roles.index]]
-    registrations = pooled["registrations_with_base_count"].sum()
-    return {
-        "registrations_per_lakh_population": registrations / pooled["population_2011"].sum() * 1e5,
-        "registrations_per_1000_hh_industry_workers": registrations / pooled["household_industry_workers_2011"].sum() * 1e3,
-    }
+    """Registrations per lakh population and per 1,000 household-industry workers, pooled over event and nearby districts.
+
+    ``metrics.pooled_rates``: numerator and base cover the same Census areas.
+    """
+    participating = coverage.loc[coverage["role"].isin(["event", "nearby"]), "district"]
+    rates = metrics.pooled_rates(coverage, participating)
+    return {k: rates[k] for k in ("registrations_per_lakh_population", "registrations_per_1000_hh_industry_workers")}
 
 
 def _nearby_reach(coverage: pd.DataFrame) -> dict[str, float]:
@@ -72,22 +73,37 @@ def phase_row(registrations_now: pd.DataFrame, phase: Phase, as_of: date | pd.Ti
     }
 
 
+def measured_as_of(phase: Phase, as_of: date | pd.Timestamp | str) -> pd.Timestamp:
+    """The day a phase is measured on in the comparison: its window's last day, or ``as_of`` if earlier."""
+    return min(as_day(as_of), as_day(phase.window_end))
+
+
 def phase_comparison(
     registrations: pd.DataFrame, phases: dict[str, Phase], as_of: date | pd.Timestamp | str | None = None
 ) -> pd.DataFrame:
-    """Every phase side by side as of a date (default: the latest date in the data).
+    """Every phase side by side, each measured at the same point: the end of its window (or ``as_of`` if earlier).
+
+    A phase whose window has ended is measured as of its last day, so catalogues that
+    went live and first orders that came after the window are not counted, as they
+    cannot be for a phase still running; ``measured_as_of_date`` says the day used.
 
     Returns:
-        One row per phase: ``phase_id, window_start_date, window_end_date, weeks_elapsed,
-        registrations_count, registrations_per_week, registrations_per_lakh_population,
-        registrations_per_1000_hh_industry_workers`` (pooled over the phase's event and
-        nearby districts with a Census base), ``catalogue_live_pct, first_order_pct,
-        women_share_pct, tribal_share_pct, nearby_districts_count, nearby_reached_count,
-        nearby_reached_pct`` (nearby districts with at least one registration).
+        One row per phase: ``phase_id, window_start_date, window_end_date, measured_as_of_date,
+        weeks_elapsed, registrations_count, registrations_per_week,
+        registrations_per_lakh_population, registrations_per_1000_hh_industry_workers`` (pooled
+        over the phase's event and nearby districts, ``metrics.pooled_rates``),
+        ``catalogue_live_pct, first_order_pct, women_share_pct, tribal_share_pct,
+        nearby_districts_count, nearby_reached_count, nearby_reached_pct`` (nearby districts
+        with at least one registration).
     """
     day = as_of if as_of is not None else latest_data_date(registrations)
-    now = registrations_as_of(registrations, day)
-    return pd.DataFrame([phase_row(now, phase, day) for phase in phases.values()])
+    rows = []
+    for phase in phases.values():
+        measured = measured_as_of(phase, day)
+        row = phase_row(registrations_as_of(registrations, measured), phase, measured)
+        rows.append({**{k: row[k] for k in ("phase_id", "window_start_date", "window_end_date")},
+                     "measured_as_of_date": measured.date(), **row})
+    return pd.DataFrame(rows)
 
 
 def weekly_by_phase(

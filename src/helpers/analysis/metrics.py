@@ -13,6 +13,8 @@ ODOP products (``products``).
 
 from __future__ import annotations
 
+from typing import Iterable
+
 import numpy as np
 import pandas as pd
 
@@ -103,16 +105,22 @@ def district_coverage(phase_regs: pd.DataFrame, phase: Phase, furthest_behind_co
     Columns: ``district, district_hi, division, slug, role, registrations_count,
     artisan_count, weaver_count, other_count, women_count, women_share_pct,
     tribal_count, tribal_share_pct, population_2011,
-    household_industry_workers_2011, registrations_per_lakh_population,
+    household_industry_workers_2011, census_area, is_own_area,
+    registrations_per_lakh_population,
     registrations_per_1000_hh_industry_workers, base_missing_reason,
     registered_count, catalogue_live_count, first_order_count,
     catalogue_live_pct, first_order_pct, rank_per_1000_hh_workers,
     is_furthest_behind``.
 
-    Rates are n/a (NaN) for the four districts created after Census 2011, with
-    the reason in ``base_missing_reason``. The rank runs over participating
-    districts (event and nearby) that have a base; ``is_furthest_behind`` marks
-    the ``furthest_behind_count`` lowest of them.
+    Rates cover one area: numerator and denominator are summed over the
+    district's ``census_area`` (``reference.census_areas``). A district whose
+    boundaries are those of Census 2011 is its own area; the four districts
+    created after 2011 and the districts they were carved from share one area,
+    and each of them shows the area's rate (``is_own_area`` False).
+    ``base_missing_reason`` says why a district has no Census 2011 figures of its
+    own. The rank runs over participating districts (event and nearby) that are
+    their own area (``rank_scope``); ``is_furthest_behind`` marks the
+    ``furthest_behind_count`` lowest of them.
     """
     roles = district_roles(phase)
     home = phase_regs["home_district"]
@@ -135,15 +143,19 @@ def district_coverage(phase_regs: pd.DataFrame, phase: Phase, furthest_behind_co
         ["district", "population_2011", "household_industry_workers_2011", "base_missing_reason"]
     ]
     frame = frame.merge(base, on="district", how="left", validate="one_to_one")
+    frame = frame.merge(reference.census_areas(), on="district", how="left", validate="one_to_one")
     frame["women_share_pct"] = _pct(frame["women_count"], frame["registrations_count"])
     frame["tribal_share_pct"] = _pct(frame["tribal_count"], frame["registrations_count"])
-    frame["registrations_per_lakh_population"] = frame["registrations_count"] / frame["population_2011"] * 1e5
+    area = frame.groupby("census_area")[["registrations_count", "population_2011", "household_industry_workers_2011"]]
+    area_sums = area.transform("sum")
+    frame["registrations_per_lakh_population"] = area_sums["registrations_count"] / area_sums["population_2011"] * 1e5
     frame["registrations_per_1000_hh_industry_workers"] = (
-        frame["registrations_count"] / frame["household_industry_workers_2011"] * 1e3
+        area_sums["registrations_count"] / area_sums["household_industry_workers_2011"] * 1e3
     )
     frame["catalogue_live_pct"] = _pct(frame["catalogue_live_count"], frame["registered_count"])
     frame["first_order_pct"] = _pct(frame["first_order_count"], frame["registered_count"])
-    rankable = frame["role"].isin(["event", "nearby"]) & frame["registrations_per_1000_hh_industry_workers"].notna()
+    rankable = (frame["role"].isin(["event", "nearby"]) & frame["is_own_area"]
+                & frame["registrations_per_1000_hh_industry_workers"].notna())
     frame["rank_per_1000_hh_workers"] = (
         frame.loc[rankable, "registrations_per_1000_hh_industry_workers"].rank(ascending=False, method="min")
     ).astype("Int64")
@@ -152,9 +164,62 @@ def district_coverage(phase_regs: pd.DataFrame, phase: Phase, furthest_behind_co
     return frame.sort_values("district").reset_index(drop=True)
 
 
+def pooled_rates(coverage: pd.DataFrame, districts: Iterable[str]) -> dict[str, object]:
+    """Registrations per lakh population and per 1,000 household-industry workers pooled over ``districts``.
+
+    The districts created after Census 2011 are folded into the districts they
+    were carved from: their registrations count with their parents' Census 2011
+    base, which covers their area. So the rate is the sum of the districts'
+    registrations over the sum of their Census 2011 base, and over all 75
+    districts it is every registration over UP's Census 2011 total. A district
+    created after 2011 whose parents are all outside ``districts`` has no base in
+    the pool: its registrations are left out too, and it is named in
+    ``districts_left_out``.
+
+    Returns:
+        ``registrations_with_base_count, population_2011, household_industry_workers_2011,
+        registrations_per_lakh_population, registrations_per_1000_hh_industry_workers,
+        districts_left_out`` (sorted list).
+    """
+    chosen = coverage[coverage["district"].isin(set(districts))]
+    with_base = chosen.loc[chosen["population_2011"].notna(), "district"]
+    area_has_base = chosen["census_area"].map(
+        lambda area: any(d in set(with_base) for d in area.split(" + ")))
+    pooled = chosen[area_has_base]
+    registrations = int(pooled["registrations_count"].sum())
+    population = float(pooled["population_2011"].sum())
+    workers = float(pooled["household_industry_workers_2011"].sum())
+    return {
+        "registrations_with_base_count": registrations,
+        "population_2011": population,
+        "household_industry_workers_2011": workers,
+        "registrations_per_lakh_population": registrations / population * 1e5 if population else float("nan"),
+        "registrations_per_1000_hh_industry_workers": registrations / workers * 1e3 if workers else float("nan"),
+        "districts_left_out": sorted(chosen.loc[~area_has_base, "district"]),
+    }
+
+
+def rank_scope(coverage: pd.DataFrame) -> dict[str, list[str]]:
+    """Which participating districts ``rank_per_1000_hh_workers`` ranks, and which it leaves out and why.
+
+    Returns:
+        ``ranked``: participating districts with a rank; ``shared_area``: participating
+        districts not ranked because their Census 2011 base is shared with a district
+        created after 2011 (their rate is the area's, not their own). Both sorted.
+    """
+    participating = coverage[coverage["role"].isin(["event", "nearby"])]
+    return {
+        "ranked": sorted(participating.loc[participating["rank_per_1000_hh_workers"].notna(), "district"]),
+        "shared_area": sorted(participating.loc[~participating["is_own_area"].astype(bool), "district"]),
+    }
+
+
 def coverage_by_role(coverage: pd.DataFrame) -> pd.DataFrame:
-    """Event districts against nearby and other districts: totals and pooled rates per role."""
-    with_base = coverage.dropna(subset=["population_2011"])
+    """Event districts against nearby and other districts: totals and pooled rates per role.
+
+    Rates are ``pooled_rates`` over the role's districts (districts created after
+    2011 folded into their parents' Census 2011 base).
+    """
     grouped = coverage.groupby("role").agg(
         districts_count=("district", "size"),
         registrations_count=("registrations_count", "sum"),
@@ -162,18 +227,14 @@ def coverage_by_role(coverage: pd.DataFrame) -> pd.DataFrame:
         tribal_count=("tribal_count", "sum"),
         first_order_count=("first_order_count", "sum"),
     )
-    pooled = with_base.groupby("role").agg(
-        registrations_with_base_count=("registrations_count", "sum"),
-        population_2011=("population_2011", "sum"),
-        household_industry_workers_2011=("household_industry_workers_2011", "sum"),
-    )
-    grouped = grouped.join(pooled)
-    grouped["registrations_per_lakh_population"] = (
-        grouped["registrations_with_base_count"] / grouped["population_2011"] * 1e5
-    )
-    grouped["registrations_per_1000_hh_industry_workers"] = (
-        grouped["registrations_with_base_count"] / grouped["household_industry_workers_2011"] * 1e3
-    )
+    rate_columns = ["registrations_with_base_count", "population_2011", "household_industry_workers_2011",
+                    "registrations_per_lakh_population", "registrations_per_1000_hh_industry_workers"]
+    pooled = pd.DataFrame(
+        {role: {k: v for k, v in pooled_rates(coverage, coverage.loc[coverage["role"] == role, "district"]).items()
+                if k in rate_columns} for role in grouped.index}
+    ).T
+    grouped = grouped.join(pooled[rate_columns].astype(float))
+    grouped["registrations_with_base_count"] = grouped["registrations_with_base_count"].astype(int)
     grouped["women_share_pct"] = _pct(grouped["women_count"], grouped["registrations_count"])
     grouped["share_of_registrations_pct"] = _pct(
         grouped["registrations_count"], pd.Series(grouped["registrations_count"].sum(), index=grouped.index)

@@ -70,6 +70,35 @@ def suppress_shares(
     return out
 
 
+#: Counts that break a district (or an event, a product) down by trade, women, tribal, onboarding stage,
+#: where sellers came from, or product: suppressed wherever such a table leaves the kit.
+BREAKDOWN_COUNTS: tuple[str, ...] = (
+    "artisan_count", "weaver_count", "other_count", "women_count", "tribal_count", "catalogue_live_count",
+    "first_order_count", "from_event_district_count", "from_nearby_count", "from_elsewhere_count", "sellers_count",
+    "odop_registrations_count",
+)
+#: Each share computed from a breakdown count: hidden with its count.
+BREAKDOWN_SHARES: dict[str, str] = {
+    "women_share_pct": "women_count", "tribal_share_pct": "tribal_count", "catalogue_live_pct": "catalogue_live_count",
+    "first_order_pct": "first_order_count", "from_nearby_pct": "from_nearby_count",
+    "odop_share_pct": "odop_registrations_count",
+}
+
+
+def suppress_breakdowns(frame: pd.DataFrame, threshold: int = 5) -> pd.DataFrame:
+    """``suppress_shares`` then ``suppress_small_counts`` over every breakdown column the frame has.
+
+    The one rule for a table leaving the kit (workbook sheet, CSV): each of
+    ``BREAKDOWN_COUNTS`` from 1 to ``threshold`` − 1 becomes "<threshold", and so does
+    each share of ``BREAKDOWN_SHARES`` computed from such a count. Columns the frame
+    lacks are skipped; the input is not changed.
+    """
+    shares = {s: c for s, c in BREAKDOWN_SHARES.items() if s in frame.columns and c in frame.columns}
+    out = suppress_shares(frame, shares, threshold) if shares else frame
+    counts = [c for c in BREAKDOWN_COUNTS if c in frame.columns]
+    return suppress_small_counts(out, counts, threshold) if counts else out.copy()
+
+
 def funnel_is_publishable(stage_counts: Sequence[int], threshold: int = 5) -> bool:
     """True when no stage of a funnel holds 1 to ``threshold - 1`` sellers (so it can be shown exactly)."""
     return not any(1 <= int(count) < threshold for count in stage_counts)

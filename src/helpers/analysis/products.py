@@ -1,8 +1,9 @@
 """GI and ODOP products of a phase's districts, and the registrations in them.
 
-- GI products (``up_gi_products.csv``): which have a registered seller, each
-  row with what its evidence supports (registered / applied / unverified) and
-  its source;
+- GI products (``up_gi_products.csv``): which craft GIs have a registered
+  seller, each row with what its evidence supports (registered / applied /
+  unverified), its category and its source; GIs that are not crafts
+  (``gi_category_crafts.csv``) are counted apart (``gi_left_out``);
 - ODOP (One District One Product, ``up_odop_products.csv``): each
   participating district's product and how many of its registrations are in a
   craft matched to it through ``odop_craft_synonyms.csv``; the crafts that
@@ -24,16 +25,20 @@ from helpers.reference.districts import text_key
 
 
 def gi_coverage(phase_regs: pd.DataFrame, phase: Phase) -> pd.DataFrame:
-    """GI products of the phase's participating districts, with and without a registered seller.
+    """The craft GI products of the phase's participating districts, with and without a registered seller.
 
-    A product has a registered seller in a district when a registration of the
+    Only GIs whose category ``gi_category_crafts.csv`` marks as a craft
+    (handicraft, handloom, textile: made by the artisans and weavers the campaign
+    registers) are counted; agricultural, food, natural and other manufactured
+    GIs are not part of the campaign's gap (``gi_left_out`` counts them). A
+    product has a registered seller in a district when a registration of the
     phase from that home district names the product in ``gi_product`` (by its
     current name or the name of the kit's earlier list). ``gi_status`` says what
-    the evidence supports (registered / applied / unverified); the source and the
-    evidence of every row are kept.
+    the evidence supports (registered / applied / unverified); the category, the
+    source, the evidence and the verification status of every row are kept.
     """
     gi = reference.load_gi_products()
-    gi = gi[gi["district"].isin(phase.participating_districts)]
+    gi = gi[gi["district"].isin(phase.participating_districts) & gi["is_craft"]]
     aliases = reference.gi_name_aliases()
     named = phase_regs.dropna(subset=["gi_product"])
     named = named.assign(gi_name=named["gi_product"].map(lambda n: aliases.get(n, n)))
@@ -43,10 +48,30 @@ def gi_coverage(phase_regs: pd.DataFrame, phase: Phase) -> pd.DataFrame:
     frame["sellers_count"] = frame["sellers_count"].fillna(0).astype(int)
     frame["has_registered_seller"] = frame["sellers_count"] > 0
     columns = [
-        "gi_name", "gi_name_hi", "district", "category", "gi_status", "gi_application_number", "registration_year",
+        "gi_name", "gi_name_hi", "district", "category", "category_hi", "gi_status", "gi_application_number",
+        "registration_year",
         "sellers_count", "has_registered_seller", "source_url", "source_title", "evidence", "verification_status",
     ]
     return frame[columns].sort_values(["has_registered_seller", "district", "gi_name"]).reset_index(drop=True)
+
+
+def gi_left_out(phase: Phase, district: str | None = None) -> pd.DataFrame:
+    """The GI rows (product and district) of the participating districts left out of ``gi_coverage``: not crafts.
+
+    Args:
+        district: count only this district's rows (a district brief); None: every participating district.
+
+    Returns:
+        One row per kind of goods (``goods_kind``: agricultural, food, natural,
+        manufactured) with ``rows_count`` (product-district rows) and
+        ``products_count`` (distinct products), largest first; empty when every GI
+        of the phase's districts is a craft.
+    """
+    gi = reference.load_gi_products()
+    districts = phase.participating_districts if district is None else [district]
+    left = gi[gi["district"].isin(districts) & ~gi["is_craft"]]
+    frame = left.groupby("goods_kind").agg(rows_count=("gi_name", "size"), products_count=("gi_name", "nunique"))
+    return frame.sort_values(["rows_count", "products_count"], ascending=False).reset_index()
 
 
 # ------------------------------------------------------------------- ODOP

@@ -28,21 +28,31 @@ from helpers.campaign.targets import ALL_TRADES, Grades
 DEFAULT_PERIOD_DAYS = 7
 
 
-def _ranks(values: pd.Series, districts: pd.Series) -> pd.Series:
-    """Ranks 1..n, largest value first, ties broken by district name (A to Z); NaN values last."""
-    order = pd.DataFrame({"value": values.fillna(float("-inf")), "district": districts}, index=values.index)
-    ordered = order.sort_values(["value", "district"], ascending=[False, True]).index
-    return pd.Series(range(1, len(ordered) + 1), index=ordered).reindex(values.index).astype(int)
+def _ranks(values: pd.Series, districts: pd.Series | None = None) -> pd.Series:
+    """Ranks, largest value first; equal values share the smallest rank of their group ("min": 1, 2, 2, 4).
+
+    Missing values rank last (together). ``districts`` is accepted for older callers and
+    not used: a tie is a tie, never broken by the alphabet.
+    """
+    return values.fillna(float("-inf")).rank(ascending=False, method="min").astype(int)
+
+
+def bottom_tie(ranking: pd.DataFrame, rank_column: str = "delta_rank") -> pd.DataFrame:
+    """The districts sharing the last rank of ``ranking`` (all of them, however many)."""
+    if ranking.empty:
+        return ranking
+    return ranking[ranking[rank_column] == ranking[rank_column].max()]
 
 
 def delta_ranking(progress_now: pd.DataFrame, progress_previous: pd.DataFrame) -> pd.DataFrame:
     """Districts ranked by the improvement in achievement between two dates (rank 1 = largest).
 
     improvement_pp = achievement_pct now − achievement_pct at the previous date
-    (percentage points of the district's target). Ties are broken by district name,
-    A to Z, so every rank is distinct. Also ranks by achievement at each date
-    (1 = highest; ties by name) and ``achievement_rank_change`` = previous rank − rank
-    now (positive: moved up).
+    (percentage points of the district's target). Equal improvements share a rank
+    (the smallest of their group: 1, 2, 2, 4), so a tie is never ordered by the
+    alphabet; rows of a tie are listed A to Z. Also ranks by achievement at each date
+    (1 = highest; ties share a rank likewise) and ``achievement_rank_change`` =
+    previous rank − rank now (positive: moved up).
 
     Args:
         progress_now, progress_previous: ``district_progress`` at the two dates.
@@ -62,7 +72,7 @@ def delta_ranking(progress_now: pd.DataFrame, progress_previous: pd.DataFrame) -
     frame["achievement_rank"] = _ranks(frame["achievement_pct"], frame["district"])
     frame["achievement_rank_previous"] = _ranks(frame["achievement_previous_pct"], frame["district"])
     frame["achievement_rank_change"] = frame["achievement_rank_previous"] - frame["achievement_rank"]
-    return frame.sort_values("delta_rank").reset_index(drop=True)
+    return frame.sort_values(["delta_rank", "district"]).reset_index(drop=True)
 
 
 @dataclass(frozen=True)

@@ -42,6 +42,7 @@ SOURCE_FILES: tuple[str, ...] = (
     reference.CENSUS_FILE,
     reference.ORDERS_FILE,
     reference.GI_FILE,
+    reference.GI_CRAFTS_FILE,
     reference.ODOP_FILE,
     reference.ODOP_SYNONYMS_FILE,
     reference.DISTRICTS_FILE,
@@ -101,6 +102,11 @@ def source_key_figures(lang: str) -> str:
                          source),
         fragments.KeyFigure(format_crore(part_year["up_order_value_crore"], lang), _t("brief.order_value", lang), source),
     ]
+    full_year = orders[~orders["is_part_year"] & (orders["fy"] == part_year["fy"].split(" ")[0])]
+    if len(full_year):  # the whole year, reported later, beside the source's part-year figure
+        figures.append(fragments.KeyFigure(format_crore(full_year["up_order_value_crore"].iloc[0], lang),
+                                           _t("brief.order_value_full_year", lang, fy=full_year["fy"].iloc[0]),
+                                           _t("brief.order_value_full_year_source", lang, source=full_year["source"].iloc[0])))
     return (
         fragments.heading(_t("brief.key_figures", lang))
         + fragments.paragraph(_t("brief.key_figures_note", lang, date=format_day(metrics.SOURCE_SNAPSHOT_DATE, lang)))
@@ -122,7 +128,8 @@ def phase_section(phase: Phase, lang: str) -> str:
                             end=format_day(phase.window_end, lang))),
     ]
     if phase.is_window_assumed:
-        parts.append(fragments.paragraph(_t("brief.window_assumed", lang), "kit-note"))
+        parts.append(fragments.paragraph(
+            _t("brief.window_assumed_illustrative" if phase.is_illustrative else "brief.window_assumed", lang), "kit-note"))
         if phase.window_note:
             parts.append(fragments.paragraph(source_note(phase.window_note, lang, phase.window_note_hi), "kit-note"))
     if phase.event_locations:
@@ -137,7 +144,8 @@ def phase_section(phase: Phase, lang: str) -> str:
             items.append(name)
         parts.append(fragments.bullet_list(items))
     else:
-        parts.append(fragments.paragraph(_t("brief.event_all", lang, count=len(phase.event_districts))))
+        key = "brief.event_all_illustrative" if phase.is_illustrative else "brief.event_all"
+        parts.append(fragments.paragraph(_t(key, lang, count=len(phase.event_districts))))
     if phase.has_count_discrepancy:
         parts.append(fragments.paragraph(
             _t("brief.count_discrepancy", lang, announced=phase.announced_district_count,
@@ -195,9 +203,25 @@ def _coverage_rows(frame: pd.DataFrame, lang: str) -> pd.DataFrame:
     return registry_frame(shown, columns, lang)
 
 
+def rank_scope_text(coverage: pd.DataFrame, lang: str) -> str:
+    """Once per page: which participating districts the rate ranks cover, and why the others are not ranked."""
+    scope = metrics.rank_scope(coverage)
+    count = format_count(len(scope["ranked"]), lang)
+    if not scope["shared_area"]:
+        return _t("brief.rank_scope_all", lang, count=count)
+    from helpers.presentation.summary import join_list
+
+    names = join_list([district_label(d, lang) for d in scope["shared_area"]], lang)
+    return _t("brief.rank_scope", lang, count=count, districts=names)
+
+
 def top_bottom_tables(coverage: pd.DataFrame, lang: str, count: int = 5) -> str:
-    """The participating districts with the most and the fewest registrations per lakh population."""
-    participating = coverage[coverage["role"].isin(["event", "nearby"])].dropna(
+    """The ranked participating districts with the most and the fewest registrations per lakh population, and the rank scope.
+
+    Only districts whose area is their own Census 2011 district are listed (``metrics.rank_scope``);
+    the note under the tables names the others and says why.
+    """
+    participating = coverage[coverage["role"].isin(["event", "nearby"]) & coverage["is_own_area"].astype(bool)].dropna(
         subset=["registrations_per_lakh_population"]
     )
     ranked = participating.sort_values(["registrations_per_lakh_population", "district"], ascending=[False, True])
@@ -205,7 +229,7 @@ def top_bottom_tables(coverage: pd.DataFrame, lang: str, count: int = 5) -> str:
     bottom = fragments.table(
         _coverage_rows(ranked.tail(count).iloc[::-1], lang), caption=_t("brief.bottom_districts", lang)
     )
-    return top + bottom
+    return top + bottom + fragments.paragraph(rank_scope_text(coverage, lang), "kit-note")
 
 
 def funnel_figure(phase_funnel: pd.DataFrame, title: str, lang: str, *, is_synthetic: bool) -> str:
@@ -245,6 +269,7 @@ national_section = reference_sections.national_section
 share_chart = reference_sections.share_chart
 gi_table = reference_sections.gi_table
 gi_section = reference_sections.gi_section
+gi_left_out_text = reference_sections.gi_left_out_text
 odop_section = reference_sections.odop_section
 district_odop = reference_sections.district_odop
 
@@ -284,22 +309,35 @@ def footnotes(lang: str, small_count_threshold: int) -> str:
 # --------------------------------------------------------------- district
 
 
-def district_section(coverage: pd.DataFrame, district: str, lang: str, small_count_threshold: int) -> str:
-    """One district against UP: its role, rank, and figures beside the state's."""
+def role_sentence(role: str, district: str, lang: str, *, is_illustrative: bool) -> str:
+    """The district's role in the phase, in words that follow the phase's status.
+
+    A phase from a source says what the source says ("named for a GeM event of this
+    phase in the source"); an illustrative phase says what the kit assumes ("the
+    illustrative phase assumes an event in ...").
+    """
+    key = f"brief.district_role_{role}" + ("_illustrative" if is_illustrative and role == "event" else "")
+    return _t(key, lang, district=district_label(district, lang))
+
+
+def district_section(coverage: pd.DataFrame, district: str, lang: str, small_count_threshold: int, *,
+                     is_illustrative: bool = False) -> str:
+    """One district against UP: its role (in the phase status's words), rank, and figures beside the state's."""
     from helpers.analysis import privacy
 
     row = coverage.set_index("district").loc[district]
     name = district_label(district, lang)
     parts = [fragments.heading(_t("brief.district_figures", lang, district=name)),
-             fragments.paragraph(_t(f"brief.district_role_{row['role']}", lang, district=name))]
-    ranked = coverage["rank_per_1000_hh_workers"].dropna()
+             fragments.paragraph(role_sentence(row["role"], district, lang, is_illustrative=is_illustrative))]
     if pd.notna(row["rank_per_1000_hh_workers"]):
-        parts.append(fragments.paragraph(_t("brief.district_rank", lang, rank=int(row["rank_per_1000_hh_workers"]),
-                                         count=len(ranked))))
+        parts.append(fragments.paragraph(_t("brief.district_rank", lang, rank=format_count(row["rank_per_1000_hh_workers"], lang),
+                                         count=format_count(len(metrics.rank_scope(coverage)["ranked"]), lang))))
+    if not row["is_own_area"]:
+        parts.append(fragments.paragraph(shared_area_text(district, row["census_area"], lang), "kit-note"))
     elif isinstance(row["base_missing_reason"], str):
         parts.append(fragments.paragraph(base_missing_text(district, row["base_missing_reason"], lang), "kit-note"))
     state = coverage.sum(numeric_only=True)
-    state_population = coverage["population_2011"].sum()
+    state_rates = metrics.pooled_rates(coverage, coverage["district"])
     counts = ["registrations_count", "artisan_count", "weaver_count", "other_count", "women_count", "tribal_count"]
     safe = privacy.suppress_small_counts(coverage[coverage["district"] == district], counts[1:], small_count_threshold)
     labels = registry.labels(counts, lang)
@@ -314,11 +352,18 @@ def district_section(coverage: pd.DataFrame, district: str, lang: str, small_cou
     rows.append({
         _t("col.figure", lang): _t("col.per_lakh", lang),
         name: format_number(row["registrations_per_lakh_population"], 1, lang),
-        _t("col.value_up", lang): format_number(
-            coverage.loc[coverage["population_2011"].notna(), "registrations_count"].sum() / state_population * 1e5, 1, lang),
+        _t("col.value_up", lang): format_number(state_rates["registrations_per_lakh_population"], 1, lang),
     })
     parts.append(fragments.table(pd.DataFrame(rows)))
     return "".join(parts)
+
+
+def shared_area_text(district: str, area: str, lang: str) -> str:
+    """Why a district's rates are for an area of several districts, and why it is not ranked."""
+    names = [i18n.district_name(d, lang) if d in i18n.district_names(lang) else d for d in area.split(" + ")]
+    from helpers.presentation.summary import join_list
+
+    return _t("brief.district_shared_area", lang, district=i18n.district_name(district, lang), area=join_list(names, lang))
 
 
 def base_missing_text(district: str, reason: str, lang: str) -> str:

@@ -160,15 +160,135 @@ def ranking_table(ranking: pd.DataFrame, lang: str, top_n: int | None = None) ->
     return display.table_html(rows, columns, formats, caption=_t("ranking_caption", lang), lang=lang)
 
 
+def _tie_text(tied: pd.DataFrame, lang: str) -> str:
+    """One sentence for districts sharing a rank: that they did not move, or the rank and improvement they share."""
+    count = format_count(len(tied), lang)
+    points = float(tied["improvement_pp"].iloc[0])
+    if points == 0:
+        return _t("ranking_tie_still", lang, count=count, rank=format_count(tied["delta_rank"].iloc[0], lang))
+    return _t("ranking_tie", lang, count=count, rank=format_count(tied["delta_rank"].iloc[0], lang),
+              points=format_number(points, 1, lang))
+
+
+def ranking_tables(ranking: pd.DataFrame, lang: str, shown: int = 5) -> str:
+    """The most and the least improved districts (``ranking.delta_ranking``), ties kept as ties.
+
+    Each table lists at most ``shown`` districts. When more districts share the first
+    (or the last) rank than the table holds, the table is replaced by one sentence
+    ("22 districts did not move") rather than naming some of them by the alphabet;
+    otherwise a tie is listed whole, even past ``shown``. Districts in the top table
+    are not listed again in the bottom one.
+    """
+    from helpers.analysis.ranking import bottom_tie
+
+    if ranking.empty:
+        return ""
+    parts = []
+    top_rank = ranking["delta_rank"].min()
+    top_tie = ranking[ranking["delta_rank"] == top_rank]
+    parts.append(fragments.heading(i18n.t("phase_brief.ranking_top", lang), 3))
+    if len(top_tie) > shown:
+        parts.append(fragments.paragraph(_tie_text(top_tie, lang)))
+        listed = set(top_tie["district"])
+    else:
+        top = ranking[ranking["delta_rank"] <= ranking["delta_rank"].iloc[min(shown, len(ranking)) - 1]]
+        top = top if len(top) <= shown else ranking[ranking["delta_rank"] < ranking["delta_rank"].iloc[shown - 1]]
+        parts.append(ranking_table(top, lang))
+        listed = set(top["district"])
+    rest = ranking[~ranking["district"].isin(listed)]
+    if rest.empty:
+        return "".join(parts)
+    parts.append(fragments.heading(i18n.t("phase_brief.ranking_bottom", lang), 3))
+    tied = bottom_tie(rest)
+    if len(tied) > shown:
+        parts.append(fragments.paragraph(_tie_text(tied, lang)))
+        return "".join(parts)
+    bottom = rest.iloc[::-1]
+    cut = bottom["delta_rank"].iloc[min(shown, len(bottom)) - 1]
+    bottom = bottom[bottom["delta_rank"] >= cut]
+    bottom = bottom if len(bottom) <= shown else bottom[bottom["delta_rank"] > cut]
+    parts.append(ranking_table(bottom, lang))
+    return "".join(parts)
+
+
+def _figure_column(figure: str) -> str | None:
+    """The registry column a ledger figure id stands for (``phase_achievement_pct`` -> ``achievement_pct``), or None."""
+    from helpers.presentation import columns as registry
+
+    known = set(registry.load_columns().index)
+    for candidate in (figure, figure.removeprefix("phase_"), figure.rsplit(".", 1)[-1]):
+        if candidate in known:
+            return candidate
+    return None
+
+
+def _as_number(value: object) -> float | None:
+    try:
+        number = float(str(value))
+    except ValueError:
+        return None
+    return None if number != number else number
+
+
+def revision_line(row: dict, lang: str) -> str:
+    """One revised figure in words: its label, its district or the phase, its date, old and new values as shown, the difference.
+
+    Values are rounded and given units as the page shows them (the column registry's
+    display format and decimals); the difference is in the figure's units
+    (percentage points for a percentage). A figure outside the registry keeps its id.
+    """
+    from helpers.presentation import columns as registry
+
+    figure = str(row["figure"])
+    column = _figure_column(figure)
+    label = registry.label(column, lang) if column else figure
+    kind = registry.display_format(column) if column else "text"
+    places = registry.decimals(column) if column else None
+    district = row.get("district") or ""
+    where = i18n.district_name(district, lang) if district in i18n.district_names(lang) else (
+        district or _t("revision_phase", lang))
+    published_on = row.get("first_recorded_at")
+    published_on = format_day(pd.Timestamp(published_on).date(), lang) if published_on not in (None, "") and not (
+        isinstance(published_on, float)) else ""
+    old, new = _as_number(row["published_value"]), _as_number(row["current_value"])
+    values = dict(figure=label, where=where, date=format_day(pd.Timestamp(row["as_of_date"]).date(), lang),
+                  published_on=published_on)
+    if old is None or new is None or kind == "text":
+        return _t("revision_line_text", lang, published=_text_value(column, row["published_value"], lang),
+                  current=_text_value(column, row["current_value"], lang), **values)
+    show = (lambda v: display.format_cell(v, kind, lang, places))
+    if show(old) == show(new):  # the page's rounding hides the change: say so, with the change one decimal finer
+        return _t("revision_line_same", lang, current=show(new),
+                  difference=_difference(new - old, kind, (places or 0) + 1, lang), **values)
+    return _t("revision_line", lang, published=show(old), current=show(new),
+              difference=_difference(new - old, kind, places, lang), **values)
+
+
+def _difference(difference: float, kind: str, places: int | None, lang: str) -> str:
+    """A signed difference in the figure's units: '+3', '−0.03 points' (percentage points for a percentage)."""
+    sign = "+" if difference > 0 else "−" if difference < 0 else ""
+    if kind == "pct":
+        return _t("revision_points", lang, points=sign + format_number(abs(difference), 1 if places is None else places, lang))
+    return sign + display.format_cell(abs(difference), kind, lang, places)
+
+
+def _text_value(column: str | None, value: object, lang: str) -> str:
+    """A text figure as the page shows it: a grade by its label, anything else as it is."""
+    if column == "grade":
+        from helpers.campaign.targets import load_grades
+
+        try:
+            return load_grades().by_code(str(value)).label(lang)
+        except (KeyError, ValueError, LookupError):
+            return str(value)
+    return str(value)
+
+
 def revisions_section(found: pd.DataFrame, lang: str) -> str:
-    """The figures revised since they were published ('' when none)."""
+    """The figures revised since they were published, one line in words per figure and date ('' when none)."""
     if found.empty:
         return ""
-    lines = [
-        _t("revision_line", lang, figure=r["figure"], district=r["district"] or "—", date=r["as_of_date"],
-           published=r["published_value"], current=r["current_value"])
-        for r in found.to_dict("records")
-    ]
+    lines = [revision_line(r, lang) for r in found.to_dict("records")]
     return fragments.heading(_t("revisions_heading", lang)) + fragments.bullet_list(lines)
 
 

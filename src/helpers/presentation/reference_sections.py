@@ -195,23 +195,50 @@ def _link(url: object, title: object, lang: str) -> str:
     return f'<a href="{html.escape(url, quote=True)}">{html.escape(text)}</a>'
 
 
-def gi_table(gi: pd.DataFrame, lang: str, caption: str | None = None) -> str:
-    """GI products with sellers and what their evidence supports; sources as numbered links below the table."""
+def gi_table(gi: pd.DataFrame, lang: str, caption: str | None = None, small_count_threshold: int = 5) -> str:
+    """Craft GI products with sellers, their category and what their evidence supports; sources as numbered links.
+
+    Seller counts from 1 to ``small_count_threshold`` − 1 are shown as "<N".
+    """
+    from helpers.analysis import privacy
+
     frame = gi.assign(
         gi_name=[product_name(n, h, lang) for n, h in zip(gi["gi_name"], gi["gi_name_hi"])],
         district=[i18n.district_name(d, lang) for d in gi["district"]],
+        category=[h if lang == "hi" and isinstance(h, str) and h else c for c, h in zip(gi["category"], gi["category_hi"])],
         gi_status=[gi_status_label(s, lang) for s in gi["gi_status"]],
         source_title=[f"[{i + 1}]" for i in range(len(gi))],
     )
-    columns = ["gi_name", "district", "gi_status", "sellers_count", "has_registered_seller", "source_title"]
+    frame = privacy.suppress_small_counts(frame, ["sellers_count"], small_count_threshold)
+    columns = ["gi_name", "district", "category", "gi_status", "sellers_count", "has_registered_seller", "source_title"]
     links = "".join(f"<li>{_link(u, t, lang)}</li>" for u, t in zip(gi["source_url"], gi["source_title"]))
     return fragments.table(registry_frame(frame, columns, lang), caption=caption) + f'<ol class="kit-sources">{links}</ol>'
 
 
-def gi_section(gi: pd.DataFrame, lang: str) -> str:
-    """Heading, the not-complete note and the GI table of the participating districts."""
+def gi_left_out_text(left_out: pd.DataFrame, lang: str) -> str:
+    """One line: how many GI entries of the districts are not crafts, by kind, and why they are left out ('' if none).
+
+    Args:
+        left_out: ``products.gi_left_out`` (``goods_kind, rows_count``).
+    """
+    total = int(left_out["rows_count"].sum()) if len(left_out) else 0
+    if not total:
+        return ""
+    from helpers.presentation.summary import join_list
+
+    kinds = join_list([_t(f"gi.kind_{k}", lang, count=format_count(n, lang))
+                       for k, n in zip(left_out["goods_kind"], left_out["rows_count"])], lang)
+    if total == 1:
+        return _t("gi.left_out_one", lang, kinds=kinds)
+    return _t("gi.left_out", lang, count=format_count(total, lang), kinds=kinds)
+
+
+def gi_section(gi: pd.DataFrame, lang: str, left_out: pd.DataFrame | None = None, small_count_threshold: int = 5) -> str:
+    """Heading, the crafts-only and not-complete note, the craft GI table, and the line on GIs left out."""
+    line = gi_left_out_text(left_out, lang) if left_out is not None else ""
     return (fragments.heading(_t("brief.gi_products", lang)) + fragments.paragraph(_t("brief.gi_note", lang), "kit-note")
-            + gi_table(gi, lang))
+            + gi_table(gi, lang, small_count_threshold=small_count_threshold)
+            + (fragments.paragraph(line, "kit-note") if line else ""))
 
 
 # ------------------------------------------------------------------- ODOP

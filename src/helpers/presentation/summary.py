@@ -60,9 +60,16 @@ def leader_and_furthest_behind(progress: pd.DataFrame) -> tuple[pd.Series, pd.Se
     return leader, behind
 
 
+def basis_word(basis: TargetBasis | None, lang: str) -> str:
+    """What the targets are, in a word or two: "official", "illustrative", "derived, not official" or "none set"."""
+    code = ("none" if basis is None else "derived" if basis.is_derived else "official" if basis.is_official
+            else "illustrative")
+    return i18n.t(f"phase_brief.basis_{code}", lang)
+
+
 def status_sentence(totals: dict, grades: Grades, as_of: date, phase_id: str, lang: str, *,
-                    districts_reached: int = 0) -> str:
-    """How the phase is doing against its target (or its count, when it has no target)."""
+                    districts_reached: int = 0, basis: TargetBasis | None = None) -> str:
+    """How the phase is doing against its target (or its count, when it has no target), the target labelled by its basis."""
     day = format_day(as_of, lang)
     if not totals.get("target_count"):
         return _t("status_no_target", lang, date=day, phase_id=phase_id,
@@ -70,7 +77,7 @@ def status_sentence(totals: dict, grades: Grades, as_of: date, phase_id: str, la
                   districts=format_count(districts_reached, lang))
     parts = [_t("grade_part", lang, count=format_count(totals.get(f"districts_{g.code}_count", 0), lang),
                 grade=g.label(lang)) for g in grades.grades]
-    return _t("status_target", lang, date=day, phase_id=phase_id,
+    return _t("status_target", lang, date=day, phase_id=phase_id, basis=basis_word(basis, lang),
               achievement=format_pct(totals["achievement_pct"], 1, lang),
               count=format_count(totals["registrations_count"], lang),
               target=format_count(totals["target_count"], lang),
@@ -88,7 +95,7 @@ def leader_sentence(progress: pd.DataFrame, coverage: pd.DataFrame, lang: str) -
                   laggard=i18n.district_name(behind["district"], lang),
                   laggard_pct=format_pct(behind["achievement_pct"], 1, lang))
     rate = "registrations_per_1000_hh_industry_workers"
-    rows = coverage[coverage["role"].isin(["event", "nearby"])].dropna(subset=[rate])
+    rows = coverage.dropna(subset=["rank_per_1000_hh_workers", rate])  # the ranked districts (metrics.rank_scope)
     if len(rows) < 2:
         return ""
     leader = rows.sort_values([rate, "district"], ascending=[False, True]).iloc[0]
@@ -110,9 +117,11 @@ def change_sentence(change: PeriodChange, lang: str) -> str:
     changed = format_count(len(change.grade_changes), lang)
     if not best["improvement_pp"] > 0:
         return _t("change_no_improvement", lang, period=previous, count=count, changed=changed)
-    return _t("change", lang, period=previous, count=count, changed=changed,
-              best=i18n.district_name(best["district"], lang),
-              points=format_number(best["improvement_pp"], 1, lang))
+    leaders = change.ranking.loc[change.ranking["delta_rank"] == best["delta_rank"], "district"]
+    names = [i18n.district_name(d, lang) for d in leaders]
+    best_text = join_list(names, lang) if len(names) <= 3 else _t("districts_many", lang, count=format_count(len(names), lang))
+    return _t("change" if len(names) == 1 else "change_tied", lang, period=previous, count=count, changed=changed,
+              best=best_text, points=format_number(best["improvement_pp"], 1, lang))
 
 
 def caveat_sentence(*, is_synthetic: bool, basis: TargetBasis | None, as_reported_count: int, lang: str) -> str:
@@ -129,17 +138,22 @@ def caveat_sentence(*, is_synthetic: bool, basis: TargetBasis | None, as_reporte
 
 
 def key_figures(totals: dict, key: dict, change: PeriodChange, as_of: date, lang: str, *,
-                coverage_rate: float | None = None) -> tuple[fragments.KeyFigure, ...]:
-    """Four key figures: registrations, achievement (or the Census rate), districts on track (or reached), new since."""
+                coverage_rate: float | None = None, basis: TargetBasis | None = None) -> tuple[fragments.KeyFigure, ...]:
+    """Four key figures: registrations, achievement (or the Census rate), districts on track (or reached), new since.
+
+    The figures that depend on a target carry the target's basis in their label ("illustrative",
+    "derived, not official", "official"), so the label travels with the figure (summary.json, share cards).
+    """
     day = format_day(as_of, lang)
     figures = [fragments.KeyFigure(format_count(totals["registrations_count"], lang),
                                    _t("fig_registrations", lang, date=day))]
     if totals.get("target_count"):
         graded = sum(int(v) for k, v in totals.items() if k.startswith("districts_") and k.endswith("_count"))
         figures += [
-            fragments.KeyFigure(format_pct(totals["achievement_pct"], 1, lang), _t("fig_achievement", lang)),
+            fragments.KeyFigure(format_pct(totals["achievement_pct"], 1, lang),
+                                _t("fig_achievement", lang, basis=basis_word(basis, lang))),
             fragments.KeyFigure(format_count(totals.get("districts_on_track_count", 0), lang),
-                                _t("fig_on_track", lang, count=format_count(graded, lang))),
+                                _t("fig_on_track", lang, count=format_count(graded, lang), basis=basis_word(basis, lang))),
         ]
     else:
         figures += [
@@ -178,12 +192,13 @@ def phase_summary(
     as_of = change.as_of_date
     headline = change_sentence(change, lang)
     sentences = [
-        status_sentence(totals, grades, as_of, phase_id, lang, districts_reached=int(key.get("districts_reached_count", 0))),
+        status_sentence(totals, grades, as_of, phase_id, lang, districts_reached=int(key.get("districts_reached_count", 0)),
+                        basis=basis),
         leader_sentence(progress, coverage, lang),
         headline,
         caveat_sentence(is_synthetic=is_synthetic, basis=basis, as_reported_count=as_reported_count, lang=lang),
     ]
-    figures = key_figures(totals, key, change, as_of, lang, coverage_rate=coverage_rate)
+    figures = key_figures(totals, key, change, as_of, lang, coverage_rate=coverage_rate, basis=basis)
     return Summary(tuple(s for s in sentences if s), figures, headline)
 
 

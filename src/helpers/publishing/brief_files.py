@@ -26,6 +26,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from helpers.analysis import privacy
 from helpers.files import write_atomically
 from helpers.presentation import columns as registry
 from helpers.presentation import i18n
@@ -33,7 +34,8 @@ from helpers.presentation.share_cards import share_card_png
 from helpers.publishing import ledger, workbook
 
 #: Keys of the summary JSON, as the index reads them.
-SUMMARY_KEYS: tuple[str, ...] = ("as_of", "as_of_is_latest", "headline_figures", "headline_change", "is_synthetic")
+SUMMARY_KEYS: tuple[str, ...] = ("as_of", "as_of_is_latest", "headline_figures", "headline_change", "is_synthetic",
+                                 "target_basis", "is_illustrative_phase")
 
 
 def lang_suffix(lang: str) -> str:
@@ -64,12 +66,16 @@ def write_workbook(
     as_of: date,
     sources: Sequence[str],
     synthetic_notice: str | None,
+    small_count_threshold: int = 5,
 ) -> Path:
     """Write ``tables{sfx}.xlsx``: an about sheet, then each (sheet name, table) with registry headers.
 
     Empty tables are left out; columns outside the registry are dropped (``registered_table``).
+    Every breakdown count from 1 to ``small_count_threshold`` − 1, and the share computed
+    from it, is written as "<N" (``privacy.suppress_breakdowns``), in every sheet.
     """
-    kept = [(name, registered_table(frame, lang)) for name, frame in tables if not frame.empty]
+    kept = [(name, privacy.suppress_breakdowns(registered_table(frame, lang), small_count_threshold))
+            for name, frame in tables if not frame.empty]
     kept = [(name, frame) for name, frame in kept if len(frame.columns)]
     path = Path(out_dir) / f"tables{lang_suffix(lang)}.xlsx"
     return workbook.write_tables_workbook(path, kept, lang=lang, title=title, as_of=as_of, sources=list(sources),
@@ -123,9 +129,14 @@ def write_figures(
 
 def summary_document(
     *, as_of: date, as_of_is_latest: bool, headline_figures: Sequence[tuple[str, str]], headline_change: str,
-    is_synthetic: bool,
+    is_synthetic: bool, target_basis: str = "", is_illustrative_phase: bool = False,
 ) -> dict[str, object]:
     """The index card's summary: as-of date, whether it is the latest, 3 or 4 (label, value) figures, the change.
+
+    ``target_basis`` is what the phase's targets are, in the page's words ("illustrative",
+    "derived, not official", "official"; "" without targets): the label of every figure that
+    depends on a target, carried with the figures (whose own labels say it too).
+    ``is_illustrative_phase``: the phase itself is the kit's illustration, not a source's.
 
     Raises:
         ValueError: fewer than 3 or more than 4 headline figures.
@@ -138,6 +149,8 @@ def summary_document(
         "headline_figures": [{"label": str(label), "value": str(value)} for label, value in headline_figures],
         "headline_change": str(headline_change),
         "is_synthetic": bool(is_synthetic),
+        "target_basis": str(target_basis),
+        "is_illustrative_phase": bool(is_illustrative_phase),
     }
 
 

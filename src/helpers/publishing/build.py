@@ -43,7 +43,7 @@ from helpers import __version__, paths
 from helpers.errors import BuildLockedError, BuildOptionError
 from helpers.files import remove_leftovers, write_atomically
 from helpers.publishing.fingerprints import FileHasher, code_fingerprint, is_up_to_date, job_fingerprint, output_hashes
-from helpers.publishing.plan import STAGES, BuildScope, Job, plan_jobs
+from helpers.publishing.plan import STAGES, BuildScope, Job, check_as_of, plan_jobs
 from helpers.publishing.run import JobResult
 from helpers.store import JobRecord, Store
 from helpers.vocabulary import STATUS_DATE_COLUMNS
@@ -336,60 +336,6 @@ def make_scope(
     )
 
 
-def write_office_corrections(memory: Store, latest: str, reports_dir: Path) -> None:
-    """Write each district office's corrections workbook, compared with the counts of the last week stored.
-
-    The counts of rows received, accepted, rejected and duplicate per office are kept in the store
-    by the latest date of the data, so next week's workbooks compare with them.
-    """
-    from helpers.publishing.corrections import write_corrections
-
-    history = memory.meta_json("intake_counts")
-    earlier = sorted(day for day in history if day < latest)
-    try:
-        counts = write_corrections(paths.PROCESSED_DIR, reports_dir / CORRECTIONS_DIR_NAME,
-                                   history[earlier[-1]] if earlier else None,
-                                   built_on=dt.date.fromisoformat(latest) if latest else None)
-    except Exception as error:  # noqa: BLE001 - the offices' lists must not stop the reports
-        log.warning("corrections for the district offices not written: %s: %s", type(error).__name__, error)
-        log.debug("%s", traceback.format_exc())
-        return
-    history[latest or dt.date.today().isoformat()] = counts
-    memory.set_meta("intake_counts", json.dumps(history, sort_keys=True))
-    log.info("corrections: %d office workbook(s) in %s/", len(counts), CORRECTIONS_DIR_NAME)
-
-
-def check_as_of(scope: BuildScope, latest: str = "", today: dt.date | None = None) -> None:
-    """Refuse an ``--as-of`` date the reports cannot be as of: in the future, before a phase began, after the data.
-
-    Called before any notebook runs (``latest`` "": the data's latest date is not known yet), and again
-    after the prepare stage with the latest date in the prepared data.
-
-    Raises:
-        BuildOptionError: one line naming the valid range.
-    """
-    if not scope.as_of:
-        return
-    day = dt.date.fromisoformat(scope.as_of)
-    today = today or dt.date.today()
-    starts = {phase.id: phase.window_start for phase in scope.phases}
-    first = min(starts.values()) if starts else None
-    last = min(filter(None, (latest, today.isoformat())))
-    if day > today:
-        raise BuildOptionError(f"--as-of {day} is in the future; give a date from {first} to {last}, or leave "
-                               "--as-of out for the latest date in the data")
-    late = [p for p, start in starts.items() if day < start]
-    if late:
-        began = ", ".join(f"phase {p} began on {starts[p]}" for p in late)
-        other = [p for p in starts if p not in late]
-        hint = f"build {' '.join('--phase ' + p for p in other)} only, or " if other else ""
-        raise BuildOptionError(f"--as-of {day} is before the phase began ({began}); {hint}give a date from "
-                               f"{max(starts[p] for p in late)} to {last}")
-    if latest and scope.as_of > latest:
-        raise BuildOptionError(f"--as-of {day} is after the latest date in the data ({latest}); give a date from "
-                               f"{first} to {latest}, or add the sheets of the later weeks first")
-
-
 def latest_data_date() -> str:
     """The latest date in the prepared registrations (registration or stage dates), or "" without data."""
     if not paths.REGISTRATIONS_PARQUET.exists():
@@ -430,7 +376,9 @@ def _run_stages(scope: BuildScope, declaration, run_context: dict, reports_dir: 
             check_as_of(scope, facts["latest_data_date"])
             if stage_jobs and (paths.PROCESSED_DIR / paths.REJECTED_ROWS_CSV.name).exists() and (
                     any(r.status == "ok" for r in results) or not (reports_dir / CORRECTIONS_DIR_NAME).is_dir()):
-                write_office_corrections(run_context["store"], facts["latest_data_date"], reports_dir)
+                from helpers.publishing.corrections import write_office_corrections
+
+                write_office_corrections(run_context["store"], facts["latest_data_date"], reports_dir / CORRECTIONS_DIR_NAME)
     return results
 
 

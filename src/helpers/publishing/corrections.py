@@ -27,7 +27,10 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import json
+import logging
 import re
+import traceback
 from collections.abc import Mapping
 from functools import lru_cache
 from pathlib import Path
@@ -46,6 +49,8 @@ from helpers.presentation import i18n
 from helpers.publishing.workbook import safe_sheet_name, write_table_sheet
 from helpers.reference.districts import get_resolver
 from helpers.reference.names import slugify
+
+log = logging.getLogger("gem_reports")
 
 try:
     from helpers.ingest.pii import redact_name
@@ -441,3 +446,25 @@ def write_corrections(processed_dir: Path | str, out_dir: Path | str,
             if stale.name not in written:
                 stale.unlink()
     return counts
+
+
+def write_office_corrections(memory, latest: str, out_dir: Path) -> None:
+    """Write each district office's corrections workbook, compared with the counts of the last week stored.
+
+    Called by the build after the prepare stage (``memory``: its ``helpers.store.Store``). The counts
+    of rows received, accepted, rejected and duplicate per office are kept in the store by the latest
+    date of the data, so next week's workbooks compare with them.
+    """
+    history = memory.meta_json("intake_counts")
+    earlier = sorted(day for day in history if day < latest)
+    try:
+        counts = write_corrections(paths.PROCESSED_DIR, out_dir,
+                                   history[earlier[-1]] if earlier else None,
+                                   built_on=dt.date.fromisoformat(latest) if latest else None)
+    except Exception as error:  # noqa: BLE001 - the offices' lists must not stop the reports
+        log.warning("corrections for the district offices not written: %s: %s", type(error).__name__, error)
+        log.debug("%s", traceback.format_exc())
+        return
+    history[latest or dt.date.today().isoformat()] = counts
+    memory.set_meta("intake_counts", json.dumps(history, sort_keys=True))
+    log.info("corrections: %d office workbook(s) in %s/", len(counts), out_dir.name)

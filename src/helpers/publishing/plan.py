@@ -24,7 +24,7 @@ import yaml
 
 from helpers import paths
 from helpers.campaign.phases import Phase
-from helpers.errors import ReportsDeclarationError
+from helpers.errors import BuildOptionError, ReportsDeclarationError
 from helpers.files import load_yaml
 from helpers.vocabulary import AUDIENCES, LANGUAGES
 
@@ -157,6 +157,37 @@ def default_as_of(scope: BuildScope, phase: Phase | None) -> str:
     latest = dt.date.fromisoformat(scope.latest_data_date) if scope.latest_data_date else None
     day = decide_as_of(scope.as_of, latest, phase)
     return day.isoformat() if day else ""
+
+
+def check_as_of(scope: BuildScope, latest: str = "", today: dt.date | None = None) -> None:
+    """Refuse an ``--as-of`` date the reports cannot be as of: in the future, before a phase began, after the data.
+
+    Called before any notebook runs (``latest`` "": the data's latest date is not known yet), and again
+    after the prepare stage with the latest date in the prepared data.
+
+    Raises:
+        BuildOptionError: one line naming the valid range.
+    """
+    if not scope.as_of:
+        return
+    day = dt.date.fromisoformat(scope.as_of)
+    today = today or dt.date.today()
+    starts = {phase.id: phase.window_start for phase in scope.phases}
+    first = min(starts.values()) if starts else None
+    last = min(filter(None, (latest, today.isoformat())))
+    if day > today:
+        raise BuildOptionError(f"--as-of {day} is in the future; give a date from {first} to {last}, or leave "
+                               "--as-of out for the latest date in the data")
+    late = [p for p, start in starts.items() if day < start]
+    if late:
+        began = ", ".join(f"phase {p} began on {starts[p]}" for p in late)
+        other = [p for p in starts if p not in late]
+        hint = f"build {' '.join('--phase ' + p for p in other)} only, or " if other else ""
+        raise BuildOptionError(f"--as-of {day} is before the phase began ({began}); {hint}give a date from "
+                               f"{max(starts[p] for p in late)} to {last}")
+    if latest and scope.as_of > latest:
+        raise BuildOptionError(f"--as-of {day} is after the latest date in the data ({latest}); give a date from "
+                               f"{first} to {latest}, or add the sheets of the later weeks first")
 
 
 # ------------------------------------------------------------------ declaration

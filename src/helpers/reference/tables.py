@@ -177,56 +177,6 @@ def load_neighbours() -> pd.DataFrame:
     return pd.DataFrame(list(neighbour_pairs()), columns=["district", "neighbour"])
 
 
-# ------------------------------------------------------------ GI products
-
-GI_FILE = "up_gi_products.csv"
-#: What a GI row may say about itself: registration verified, only the application, neither.
-GI_STATUSES: tuple[str, ...] = ("registered", "applied", "unverified")
-
-
-@lru_cache(maxsize=1)
-def load_gi_products() -> pd.DataFrame:
-    """UP's GI products (not a complete list), one row per product and district, with the source kept.
-
-    ``districts`` in the file lists districts separated by ';'; each becomes a row
-    (column ``district``). ``gi_status`` says what the evidence supports:
-    "registered" (the registration is verified), "applied" (only the application
-    is), "unverified"; ``source_url``, ``source_title``, ``evidence`` and
-    ``verification_status`` are kept for every row. ``name_in_earlier_list`` is
-    the name the kit's earlier partial list used (see :func:`gi_name_aliases`).
-    """
-    schema = pa.DataFrameSchema(
-        {
-            "gi_name": pa.Column(str, unique=True),
-            "name_in_earlier_list": pa.Column(str, nullable=True),
-            "gi_name_hi": pa.Column(str, nullable=True),
-            "gi_application_number": pa.Column(str, nullable=True),
-            "category": pa.Column(str),
-            "districts": pa.Column(str),
-            "registration_year": pa.Column(str, nullable=True),
-            "gi_status": pa.Column(str, pa.Check.isin(GI_STATUSES)),
-            "verification_status": pa.Column(str),
-            "source_url": pa.Column(str, nullable=True),
-            "source_title": pa.Column(str, nullable=True),
-            "evidence": pa.Column(str),
-        },
-        strict=True,
-    )
-    frame = _read_csv(GI_FILE, schema, dtype=str)
-    frame = frame.assign(district=frame["districts"].str.split(";")).explode("district")
-    frame["district"] = frame["district"].str.strip()
-    return frame.drop(columns=["districts"]).reset_index(drop=True)
-
-
-def gi_name_aliases() -> dict[str, str]:
-    """Every name a GI product is known by in the kit (current and earlier list), mapped to its current name."""
-    gi = load_gi_products().drop_duplicates("gi_name")
-    aliases = {name: name for name in gi["gi_name"]}
-    earlier = gi.dropna(subset=["name_in_earlier_list"])
-    aliases.update(zip(earlier["name_in_earlier_list"], earlier["gi_name"]))
-    return aliases
-
-
 # ------------------------------------------------------------------- ODOP
 
 ODOP_FILE = "up_odop_products.csv"
@@ -488,3 +438,11 @@ def provenance_table() -> pd.DataFrame:
             }
         )
     return pd.DataFrame(rows)
+
+
+# The GI list and the Census areas of rates live in their own modules; their names stay here
+# (``reference.load_gi_products()``, ``reference.census_areas()``) for every caller.
+from helpers.reference.gi import (  # noqa: E402  (they read files through _read_csv above)
+    GI_CRAFTS_FILE, GI_FILE, GI_GOODS_KINDS, GI_STATUSES, gi_name_aliases, load_gi_category_crafts, load_gi_products,
+)
+from helpers.reference.areas import census_areas  # noqa: E402

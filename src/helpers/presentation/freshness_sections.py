@@ -1,0 +1,66 @@
+"""Freshness per district in words: which districts sent no sheet, since when, and which stalled.
+
+Sentences and short labels from the message catalogues (``freshness:`` in
+``messages/*.yaml``), district names in the page's language, dates as officials
+write them (``briefs.format_day``): "No sheet from Etah since 12 December 2021."
+
+Belongs here: the wording. Not here: deciding who is silent or stalled
+(``helpers.analysis.freshness``).
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from helpers.analysis.freshness import STALLED_PERIODS
+from helpers.presentation import i18n
+from helpers.presentation.briefs import format_day
+from helpers.presentation.formatting import format_count
+
+
+def _name(district: str, lang: str) -> str:
+    try:
+        return i18n.district_name(district, lang)
+    except i18n.I18nError:
+        return district
+
+
+def silent_sentence(row: dict, lang: str) -> str:
+    """"No sheet from Etah since 12 December 2021." (or since the phase began, when none ever came)."""
+    key = "freshness.silent_since" if pd.notna(row["latest_sheet_date"]) else "freshness.silent_never"
+    return i18n.t(key, lang, district=_name(row["district"], lang), date=format_day(row["silent_since"], lang))
+
+
+def stalled_sentence(row: dict, lang: str) -> str:
+    """"Etah: sheets received, but no new registration since 5 December 2021." (or none yet in the phase)."""
+    name = _name(row["district"], lang)
+    if pd.isna(row["latest_registration_date"]):
+        return i18n.t("freshness.stalled_never", lang, district=name)
+    return i18n.t("freshness.stalled_since", lang, district=name, date=format_day(row["latest_registration_date"], lang))
+
+
+def freshness_sentences(freshness: pd.DataFrame, lang: str) -> list[str]:
+    """One sentence per silent district, then one per stalled district, each group by name in ``lang``.
+
+    Args:
+        freshness: ``helpers.analysis.freshness.district_freshness``.
+        lang: ``"en"`` or ``"hi"``.
+    """
+    i18n.check_lang(lang)
+    records = sorted(freshness.to_dict("records"), key=lambda row: _name(row["district"], lang))
+    return ([silent_sentence(row, lang) for row in records if row["is_silent"]]
+            + [stalled_sentence(row, lang) for row in records if row["is_stalled"]])
+
+
+def flag_label(row: dict, lang: str, period_days: int = 7) -> str:
+    """A district's flag, short, for a table cell beside its latest sheet's date: "no sheet in the last 7 days",
+    "stalled: no new registration for 14 days or more", or ''.
+
+    ``period_days`` is the period ``district_freshness`` was computed with (a stall lasts
+    ``STALLED_PERIODS`` of them).
+    """
+    if row["is_silent"]:
+        return i18n.t("freshness.flag_silent", lang, days=format_count(period_days, lang))
+    if row["is_stalled"]:
+        return i18n.t("freshness.flag_stalled", lang, days=format_count(STALLED_PERIODS * period_days, lang))
+    return ""

@@ -21,6 +21,7 @@ NOOP_MAX_S = 0.5
 XLSX_MAX_S = 15.0
 CSV_MAX_S = 10.0
 CSV_MAX_BYTES = 1_000_000_000
+PDF_MAX_S = 0.35
 
 
 def verdict(is_met: bool) -> str:
@@ -72,6 +73,25 @@ def _reports_set_lines(results: dict) -> list[str]:
     if noop:
         lines.append(f"- the same, no-op rebuild: **{noop['wall_s']:.2f} s** (target ≤ {NOOP_MAX_S} s): "
                      f"{verdict(_ran(noop) and noop['wall_s'] <= NOOP_MAX_S)}")
+    return lines
+
+
+def _pdf_lines(results: dict) -> list[str]:
+    if results.get("pdfs") == {}:
+        return ["- PDF per page through one browser: not measured (Chromium is not installed)"]
+    pdfs = results.get("pdfs") or {}
+    one, own = pdfs.get("one_browser"), pdfs.get("own_chromium")
+    lines = []
+    if one and "per_pdf_s" in one:
+        lines.append(f"- PDF per page through one browser ({one['pdfs']} {one['pages']}, {one['threads']} threads, "
+                     f"compaction included; the browser's start, {one['start_s']:.1f} s, apart): "
+                     f"**{one['per_pdf_s']:.2f} s** (target ≤ {PDF_MAX_S} s): "
+                     f"{verdict(_ran(one) and one['per_pdf_s'] <= PDF_MAX_S)}")
+    elif one:
+        lines.append(f"- PDF per page through one browser: did not run (exit {one['exit_code']}: "
+                     f"{' '.join(one.get('output_tail') or [])}): {verdict(False)}")
+    if own and "per_pdf_s" in own:
+        lines.append(f"  - the same pages, each with its own Chromium (the way before): {own['per_pdf_s']:.2f} s a PDF")
     return lines
 
 
@@ -132,6 +152,7 @@ def report(results: dict) -> str:
         "**The `make reports` set, sheets and breadth**",
         "",
         *_reports_set_lines(results),
+        *_pdf_lines(results),
         *_sheet_lines(results),
         *_breadth_lines(results),
         "",

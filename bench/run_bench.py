@@ -13,6 +13,8 @@ fresh process, timed with the peak memory of its whole process tree (``measuring
    ≤ 1.3× the floor).
 2. **The ``make reports`` set**: ``gem-reports build --lang all`` cold, then again
    with nothing changed (no-op, target ≤ 0.5 s); then the page weights (``sizes``).
+   Then **PDFs** (``pdfs``): 20 of its district pages printed through one browser
+   (target ≤ 0.35 s a PDF, compaction included), and each with its own Chromium.
 3. **Sheets** (``sheets``): ``gem-reports validate`` of a 2,00,000-row ``.xlsx``
    (≤ 15 s) and of the 1,000,000-row CSV, and the CSV's ingest + aggregation
    (≤ 10 s, ≤ 1 GB).
@@ -39,6 +41,7 @@ from pathlib import Path
 from breadth import breadth_benchmark, planned_notebooks
 from floor import run_floor
 from measuring import BIN, PROJECT, gem_reports, machine, make_workspace, measure, reset_outputs, workspace_env
+from pdfs import PDF_PAGES, pdf_benchmark
 from results import report, write_doc
 from sheets import csv_benchmarks, xlsx_benchmark
 from sizes import page_weights
@@ -48,6 +51,7 @@ RUNS_THAT_MUST_SUCCEED = (
     "naive_loop", "cold_build", "floor", "build_jobs_1", "full_build", "noop_rebuild", "validate_xlsx", "validate_csv",
     "ingest_csv", "breadth",
 )
+RUN_GROUPS_THAT_MUST_SUCCEED = ("pdfs",)
 
 
 def naive_loop(workspace: Path, env: dict[str, str], phases: list[str], langs: list[str]) -> dict:
@@ -100,33 +104,40 @@ def ratio_set(workspace: Path, env: dict[str, str], args: argparse.Namespace, re
     phases, langs = [args.ratio_phase], [args.ratio_lang]
     scope_options = ["--phase", args.ratio_phase, "--lang", args.ratio_lang, "--no-pdf"]
     results["ratio_set"] = {"phases": phases, "langs": langs, "notebooks": planned_notebooks(phases, langs, "events")}
-    _step("1/8 ratio set: naive loop (papermill CLI + nbconvert CLI)", results, "naive_loop",
+    _step("1/9 ratio set: naive loop (papermill CLI + nbconvert CLI)", results, "naive_loop",
           lambda: naive_loop(workspace, env, phases, langs))
     reset_outputs(workspace)
-    _step("2/8 ratio set: gem-reports build, cold, default --jobs", results, "cold_build",
+    _step("2/9 ratio set: gem-reports build, cold, default --jobs", results, "cold_build",
           lambda: build(workspace, env, *scope_options, jobs=args.jobs))
-    _step("3/8 ratio set: the floor (code cells in one process)", results, "floor",
+    _step("3/9 ratio set: the floor (code cells in one process)", results, "floor",
           lambda: run_floor(workspace, env, phases, langs, "events"))
     for failure in results["floor"].get("failures") or []:
         print(f"    FLOOR INVALID: cell {failure.get('cell_index')} of {failure.get('key')}: "
               f"{failure.get('ename')}: {failure.get('evalue')}", flush=True)
-    _step("4/8 ratio set: gem-reports build --jobs 1 --force", results, "build_jobs_1",
+    _step("4/9 ratio set: gem-reports build --jobs 1 --force", results, "build_jobs_1",
           lambda: build(workspace, env, *scope_options, "--force", jobs=1))
 
 
 def reports_set(workspace: Path, env: dict[str, str], args: argparse.Namespace, results: dict) -> None:
     """The ``make reports`` set: cold build, no-op rebuild, page weights."""
     reset_outputs(workspace)
-    _step("5/8 make reports set: gem-reports build --lang all, cold", results, "full_build",
+    _step("5/9 make reports set: gem-reports build --lang all, cold", results, "full_build",
           lambda: build(workspace, env, "--lang", "all", jobs=args.jobs))
-    _step("6/8 make reports set: no-op rebuild", results, "noop_rebuild",
+    _step("6/9 make reports set: no-op rebuild", results, "noop_rebuild",
           lambda: build(workspace, env, "--lang", "all", jobs=args.jobs))
     results["page_weights"] = page_weights(workspace / "reports")
+    print(f"7/9 PDFs: {PDF_PAGES} district pages through one browser, then each with its own Chromium", flush=True)
+    results["pdfs"] = pdf_benchmark(workspace, env, PDF_PAGES, args.jobs)
+    if not results["pdfs"]:
+        print("    skipped: Chromium is not installed", flush=True)
+    for key, run in results["pdfs"].items():
+        print(f"    {key}: {run.get('per_pdf_s', float('nan')):.2f} s a PDF, {run['peak_mib']:.0f} MiB, "
+              f"exit {run['exit_code']}", flush=True)
 
 
 def sheets(workspace: Path, env: dict[str, str], args: argparse.Namespace, results: dict) -> None:
     """Validate the generated .xlsx and CSV; ingest the CSV."""
-    print(f"7/8 sheets: {args.xlsx_rows:,}-row .xlsx (written once into bench/out/cache/), {args.rows:,}-row CSV",
+    print(f"8/9 sheets: {args.xlsx_rows:,}-row .xlsx (written once into bench/out/cache/), {args.rows:,}-row CSV",
           flush=True)
     results["validate_xlsx"] = xlsx_benchmark(workspace, env, args.xlsx_rows)
     results["validate_csv"], results["ingest_csv"] = csv_benchmarks(workspace, env, args.rows)
@@ -166,7 +177,7 @@ def main() -> int:
     sheets(workspace, env, args, results)
     if run_breadth:
         phases = list(load_phases())
-        _step(f"8/8 breadth: every district of phase(s) {', '.join(phases)}, both languages", results, "breadth",
+        _step(f"9/9 breadth: every district of phase(s) {', '.join(phases)}, both languages", results, "breadth",
               lambda: breadth_benchmark(workspace, env, phases, args.jobs))
 
     text = report(results)
@@ -179,6 +190,8 @@ def main() -> int:
     if not args.keep:
         shutil.rmtree(workspace, ignore_errors=True)
     failed = [key for key in RUNS_THAT_MUST_SUCCEED if key in results and results[key]["exit_code"] != 0]
+    failed += [f"{group} {key}" for group in RUN_GROUPS_THAT_MUST_SUCCEED
+               for key, run in (results.get(group) or {}).items() if run["exit_code"] != 0]
     failed += ["floor (failed cells)"] if results["floor"].get("failures") else []
     if failed:
         print(f"bench: these runs failed: {', '.join(failed)} (see bench/out/results.json)", file=sys.stderr)

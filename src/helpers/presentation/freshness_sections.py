@@ -64,3 +64,35 @@ def flag_label(row: dict, lang: str, period_days: int = 7) -> str:
     if row["is_stalled"]:
         return i18n.t("freshness.flag_stalled", lang, days=format_count(STALLED_PERIODS * period_days, lang))
     return ""
+
+
+def phase_freshness_section(freshness: pd.DataFrame, lang: str) -> str:
+    """The phase brief's note on the offices: who sent no sheet in the period, who stalled, or that all reported."""
+    from helpers.presentation import fragments
+
+    sentences = freshness_sentences(freshness, lang)
+    body = fragments.bullet_list(sentences) if sentences else fragments.paragraph(i18n.t("freshness.all_reported", lang))
+    return fragments.heading(i18n.t("freshness.heading", lang), 3) + body
+
+
+def district_freshness_section(freshness: pd.DataFrame, district: str, lang: str,
+                               corrections_href: str | None = None) -> str:
+    """The district brief's line on its own office: its latest sheet, a flag, and the link to its corrections."""
+    import html
+
+    rows = freshness[freshness["district"] == district].to_dict("records")
+    parts = []
+    if rows:
+        row = rows[0]
+        if row["is_silent"]:
+            parts.append(silent_sentence(row, lang))
+        elif row["is_stalled"]:
+            parts.append(stalled_sentence(row, lang))
+        elif pd.notna(row["latest_sheet_date"]):
+            parts.append(i18n.t("freshness.latest_sheet", lang, district=_name(district, lang),
+                                date=format_day(row["latest_sheet_date"], lang)))
+    text = " ".join(html.escape(part) for part in parts)
+    if corrections_href:
+        link = f'<a href="{html.escape(corrections_href)}">{html.escape(i18n.t("freshness.corrections_link", lang))}</a>'
+        text = f"{text} {link}".strip()
+    return f"<p>{text}</p>" if text else ""

@@ -43,6 +43,7 @@ from helpers import __version__, paths
 from helpers.errors import BuildLockedError, BuildOptionError
 from helpers.files import remove_leftovers, write_atomically
 from helpers.publishing.fingerprints import FileHasher, code_fingerprint, is_up_to_date, job_fingerprint, output_hashes
+from helpers.publishing.printer import close_shared_printer
 from helpers.publishing.plan import STAGES, BuildScope, Job, check_as_of, plan_jobs
 from helpers.publishing.run import JobResult
 from helpers.store import JobRecord, Store
@@ -427,6 +428,7 @@ def build_reports(
                              json.dumps(summary.to_record(), default=str, separators=(",", ":")))
         finally:
             pool.shutdown()
+            close_shared_printer()
             memory.export_ledger()
             memory.close()
     return summary

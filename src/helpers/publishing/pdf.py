@@ -8,7 +8,14 @@ the network: the pages are self-contained and Chromium runs with networking
 features off. Chromium's PDF is then made lighter, nothing visible changed
 (``pdf_compaction``: palette images, compressed object streams).
 
-What does not belong here: rendering HTML (``render``).
+Every PDF of a process goes through one Chromium, started on the first PDF and
+kept (``printer.shared_printer``; the build stops it with
+``printer.close_shared_printer``). When that browser cannot start (no
+Playwright, say), each PDF is printed by a Chromium of its own
+(``chromium --print-to-pdf``, :func:`print_with_new_process`): the same PDF, about
+a second slower.
+
+What does not belong here: rendering HTML (``render``), the long-lived browser (``printer``).
 """
 
 from __future__ import annotations
@@ -53,6 +60,9 @@ def find_chromium() -> str | None:
 def print_pdf(html_path: Path | str, pdf_path: Path | str, *, timeout_s: float = PRINT_TIMEOUT_S) -> bool:
     """Print an HTML file to PDF with headless Chromium (A4, from the page's ``@page`` rule).
 
+    Printed by the process's one shared browser (``printer``), or, when it cannot
+    start or has stopped, by a Chromium of its own; then compacted.
+
     Args:
         html_path: the page to print.
         pdf_path: where to write the PDF (its folder is created).
@@ -63,7 +73,7 @@ def print_pdf(html_path: Path | str, pdf_path: Path | str, *, timeout_s: float =
 
     Raises:
         FileNotFoundError: ``html_path`` does not exist.
-        PdfError: Chromium failed or wrote no PDF (the message has its stderr).
+        PdfError: Chromium failed or wrote no PDF (the message says why).
     """
     source = Path(html_path).resolve()
     if not source.is_file():
@@ -74,6 +84,44 @@ def print_pdf(html_path: Path | str, pdf_path: Path | str, *, timeout_s: float =
     target = Path(pdf_path).resolve()
     target.parent.mkdir(parents=True, exist_ok=True)
     target.unlink(missing_ok=True)
+    if not _print_with_shared_browser(chromium, source, target, timeout_s):
+        print_with_new_process(chromium, source, target, timeout_s=timeout_s)
+    if not target.is_file() or target.stat().st_size == 0:
+        raise PdfError(f"{source}: Chromium wrote no PDF")
+    from helpers.publishing import pdf_compaction  # pikepdf: only when a PDF was printed
+
+    try:
+        pdf_compaction.compact_pdf(target)
+    except pdf_compaction.pikepdf.PdfError:
+        pass  # Chromium's own PDF is kept: correct, only heavier
+    return True
+
+
+def _print_with_shared_browser(chromium: str, source: Path, target: Path, timeout_s: float) -> bool:
+    """Print through the process's shared browser; False when there is none (print another way).
+
+    Raises:
+        PdfError: the browser could not print this page.
+    """
+    from helpers.publishing import printer
+
+    browser = printer.shared_printer(chromium, HEADLESS_FLAGS)
+    if browser is None:
+        return False
+    try:
+        browser.print_pdf(source, target, timeout_s=timeout_s)
+    except printer.PrinterUnavailable:
+        target.unlink(missing_ok=True)
+        return False  # it stopped: the next PDF starts a new one
+    return True
+
+
+def print_with_new_process(chromium: str, source: Path, target: Path, *, timeout_s: float = PRINT_TIMEOUT_S) -> None:
+    """Print ``source`` to ``target`` with a Chromium started for it (``--print-to-pdf``), uncompacted.
+
+    Raises:
+        PdfError: Chromium failed, timed out or wrote no PDF (the message has its stderr).
+    """
     with tempfile.TemporaryDirectory(prefix="gem-kit-chromium-") as profile:
         command = [
             chromium,
@@ -92,10 +140,3 @@ def print_pdf(html_path: Path | str, pdf_path: Path | str, *, timeout_s: float =
     if completed.returncode != 0 or not target.is_file() or target.stat().st_size == 0:
         tail = "\n".join(completed.stderr.strip().splitlines()[-5:])
         raise PdfError(f"{source}: Chromium could not print it (exit {completed.returncode}): {tail}")
-    from helpers.publishing import pdf_compaction  # pikepdf: only when a PDF was printed
-
-    try:
-        pdf_compaction.compact_pdf(target)
-    except pdf_compaction.pikepdf.PdfError:
-        pass  # Chromium's own PDF is kept: correct, only heavier
-    return True

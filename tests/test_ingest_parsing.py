@@ -273,3 +273,20 @@ def test_the_bulk_search_before_the_excel_error_and_scientific_checks_misses_non
     assert [v for v in values if parsing.is_excel_error(v)] == [v for v, m in zip(values, excel) if m]
     assert [v for v in values if parsing.is_scientific_notation(v)] == [v for v, m in zip(values, scientific) if m]
     assert list(distinct.may_match(values[-6:], parsing.SCIENTIFIC_PATTERN)) == [True] * 4 + [False, True]  # few: every string
+
+
+def test_an_event_day_sheet_is_read_day_first_with_one_note_in_the_data_quality_summary(tmp_path) -> None:
+    import pandas as pd
+
+    from helpers import ingest
+
+    header = ("registration_id,gem_seller_id,registration_date,home_district,event_district,trade,is_woman,is_tribal,"
+              "craft,gi_product,onboarding_status,catalogue_live_date,first_order_date,data_origin")
+    rows = [f"UPGEM-EV-{i:06d},GEMS-EVT{i:05d},05-12-2021,Agra,Agra,artisan,yes,no,stone carving,,registered,,,field"
+            for i in range(40)]
+    (tmp_path / "event_day.csv").write_text("\n".join([header, *rows]) + "\n", encoding="utf-8")
+    result = ingest.ingest_paths([tmp_path])
+    assert len(result.accepted) == 40 and len(result.rejected) == 0, "nothing is rejected for the order of its dates"
+    assert set(result.accepted["registration_date"]) == {pd.Timestamp(2021, 12, 5)}, "05-12-2021 is 5 December"
+    notes = result.quality["notes"].tolist()
+    assert len(notes) == 1 and notes[0].count("read day first (05-Dec-2021)") == 1, "one note for the sheet"

@@ -49,6 +49,7 @@ QUALITY_COLUMNS = (
     "dropped_columns",
     "encoding",
     "file_problem",
+    "notes",  # what the kit decided for the whole sheet, said once (e.g. its dates read day first)
 )
 DROPPED_COLUMNS = ("source_file", "source_sheet", "column", "reason")
 _COUNT_COLUMNS = QUALITY_COLUMNS[2:10]

@@ -181,9 +181,12 @@ class Run:
             self.refuse_rows(sheet, data, *refusal, counts)
             return
         raw = {column: _cells(sheet, mapping, column, data) for column in hdr.INPUT_COLUMNS}
+        before = len(self.problems)
         rows = run_stages(SheetRows(sheet, self.context, data, raw))
         outcome = self.file_rows(rows)
-        self.quality.append(outputs.quality_row(sheet.source_file, sheet.source_sheet, **{**counts, **outcome}))
+        notes = list(dict.fromkeys(p.problem for p in self.problems[before:] if p.severity == NOTE))[:3]
+        self.quality.append(outputs.quality_row(sheet.source_file, sheet.source_sheet, **{**counts, **outcome},
+                                                notes="; ".join(dict.fromkeys(notes))))
 
     @staticmethod
     def _values(sheet: RawSheet, position: int, data: np.ndarray) -> list[object]:

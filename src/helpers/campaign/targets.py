@@ -1,5 +1,8 @@
 """Targets of a campaign phase and the grades of progress against them, read from data files.
 
+Each row of ``targets.csv`` is validated by a declared pydantic model (``TargetRow``), the grades
+by ``schemas.GradesModel``; a mistake is one line naming the file, row, column, value and fix.
+
 A phase's targets come from one of three places, in this order:
 
 1. ``data/raw/campaign/targets.csv``: district targets the department set
@@ -28,11 +31,13 @@ import io
 import re
 import unicodedata
 from dataclasses import dataclass
+from typing import Annotated
 from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
+from pydantic import BaseModel, BeforeValidator, ConfigDict, ValidationError, ValidationInfo, field_validator, model_validator
 
 from helpers import paths
 from helpers.campaign import schemas
@@ -121,34 +126,88 @@ def _closest(value: str, valid: list[str]) -> str:
     return f"did you mean {' or '.join(repr(c) for c in close)}?" if close else f"valid: {', '.join(valid[:12])}"
 
 
-def _check_row(row: dict, line: int, path: Path, districts: set[str], phase_ids: list[str]) -> dict:
-    """One row of targets.csv, checked and typed."""
-    cleaned = {c: " ".join(str(row.get(c) or "").split()) for c in TARGET_COLUMNS}
-    for column in TARGET_COLUMNS:
-        if not cleaned[column] and column != "source":
-            raise _fail(path, line, column, "", "is blank; only the source of a target that is not official may be blank")
-    if phase_ids and cleaned["phase_id"] not in phase_ids:
-        raise _fail(path, line, "phase_id", cleaned["phase_id"],
-                    f"is not a phase of {paths.PHASES_FILE.name}; {_closest(cleaned['phase_id'], phase_ids)}")
-    if cleaned["district"] not in districts:
-        raise _fail(path, line, "district", cleaned["district"],
-                    f"is not the standard name of a district of UP; {_closest(cleaned['district'], sorted(districts))} "
-                    f"(names: data/raw/reference/{reference.DISTRICTS_FILE})")
-    if cleaned["trade"] not in (*TRADES, ALL_TRADES):
-        raise _fail(path, line, "trade", cleaned["trade"], f"must be one of {', '.join((*TRADES, ALL_TRADES))}")
-    count = read_count(cleaned["target_count"])
+_BLANK = "is blank; only the source of a target that is not official may be blank"
+
+
+def _required(value: object) -> str:
+    text = " ".join(str(value or "").split())
+    if not text:
+        raise ValueError(_BLANK)
+    return text
+
+
+class TargetRow(BaseModel):
+    """One row of targets.csv, declared: each column's type and rule, checked against the phases and districts.
+
+    Validated with ``context={"phase_ids": [...], "districts": {...}}``; each rule's message is the fix.
+    """
+
+    model_config = ConfigDict(extra="ignore", frozen=True)
+
+    phase_id: Annotated[str, BeforeValidator(_required)]
+    district: Annotated[str, BeforeValidator(_required)]
+    trade: Annotated[str, BeforeValidator(_required)]
+    target_count: Annotated[int, BeforeValidator(lambda v: _count(_required(v)))]
+    source: Annotated[str, BeforeValidator(lambda v: " ".join(str(v or "").split()))] = ""
+    is_official: Annotated[bool, BeforeValidator(lambda v: _flag(_required(v)))]
+
+    @field_validator("phase_id")
+    @classmethod
+    def _known_phase(cls, value: str, info: ValidationInfo) -> str:
+        valid = list((info.context or {}).get("phase_ids") or [])
+        if valid and value not in valid:
+            raise ValueError(f"is not a phase of {paths.PHASES_FILE.name}; {_closest(value, valid)}")
+        return value
+
+    @field_validator("district")
+    @classmethod
+    def _known_district(cls, value: str, info: ValidationInfo) -> str:
+        districts = (info.context or {}).get("districts") or set()
+        if value not in districts:
+            raise ValueError(f"is not the standard name of a district of UP; {_closest(value, sorted(districts))} "
+                             f"(names: data/raw/reference/{reference.DISTRICTS_FILE})")
+        return value
+
+    @field_validator("trade")
+    @classmethod
+    def _known_trade(cls, value: str) -> str:
+        if value not in (*TRADES, ALL_TRADES):
+            raise ValueError(f"must be one of {', '.join((*TRADES, ALL_TRADES))}")
+        return value
+
+    @model_validator(mode="after")
+    def _official_needs_a_source(self) -> TargetRow:
+        if self.is_official and not self.source:
+            raise ValueError("is blank; an official target needs the order or letter that sets it")
+        return self
+
+
+def _count(text: str) -> int:
+    count = read_count(text)
     if count is None or not 1 <= count <= MAX_TARGET_COUNT:
-        raise _fail(path, line, "target_count", cleaned["target_count"],
-                    "is not a count; write a whole number above 0 such as 250 or 1,200, with no footnote mark, "
-                    "decimal or note (put notes in the source column)")
-    flag = cleaned["is_official"].lower()
-    if flag not in (*_TRUE, *_FALSE):
-        raise _fail(path, line, "is_official", cleaned["is_official"], "must be true or false")
-    cleaned["is_official"] = flag in _TRUE
-    if cleaned["is_official"] and not cleaned["source"]:
-        raise _fail(path, line, "source", "", "is blank; an official target needs the order or letter that sets it")
-    cleaned["target_count"] = count
-    cleaned["basis"] = "official" if cleaned["is_official"] else "illustrative"
+        raise ValueError("is not a count; write a whole number above 0 such as 250 or 1,200, with no footnote mark, "
+                         "decimal or note (put notes in the source column)")
+    return count
+
+
+def _flag(text: str) -> bool:
+    if text.lower() not in (*_TRUE, *_FALSE):
+        raise ValueError("must be true or false")
+    return text.lower() in _TRUE
+
+
+def _check_row(row: dict, line: int, path: Path, districts: set[str], phase_ids: list[str]) -> dict:
+    """One row of targets.csv validated by ``TargetRow``; a mistake is one line naming row, column and value."""
+    try:
+        checked = TargetRow.model_validate(row, context={"phase_ids": phase_ids, "districts": districts})
+    except ValidationError as error:
+        first = error.errors()[0]
+        column = str(first["loc"][0]) if first["loc"] else "source"
+        value = row.get(column, "") if column != "source" or first["loc"] else ""
+        fix = str(first["msg"]).removeprefix("Value error, ")
+        raise _fail(path, line, column, " ".join(str(value or "").split()), fix) from None
+    cleaned = checked.model_dump()
+    cleaned["basis"] = "official" if checked.is_official else "illustrative"
     return cleaned
 
 

@@ -490,3 +490,34 @@ def test_workbook_share_cards_and_a_quiet_index(full_build: Build) -> None:
     index = full_build.page("index.html")
     assert not re.search(r"\b[0-9a-f]{12,64}\b", visible_text(index)), "hashes belong on the provenance page"
     assert re.search(r"\b[0-9a-f]{64}\b", full_build.page("provenance.html"))
+
+
+# ------------------------------------------------ words follow the phase's status (issue 22)
+
+#: Claims only a source can support, per language: checked in every sentence about events.
+SOURCE_CLAIMS = {
+    "en": (r"named for a GeM event", r"\bholds? an? (?:GeM )?event", r"in the source", r"source says"),
+    "hi": (r"नामित", r"स्रोत के अनुसार", r"स्रोत में"),
+}
+EVENT_WORDS = {"en": r"\bevents?\b", "hi": r"आयोजन"}
+
+
+def test_no_page_of_an_illustrative_phase_says_a_source_names_or_holds_its_events(full_build: Build) -> None:
+    from helpers.campaign.phases import load_phases
+
+    illustrative = [p.id for p in load_phases().values() if p.is_illustrative]
+    assert illustrative, "phase 2 is illustrative"
+    checked = 0
+    for phase_id in illustrative:
+        folder = full_build.reports / f"phase-{phase_id}"
+        pages = [folder / "brief.html", folder / "brief.hi.html", *sorted((folder / "districts").glob("*.html"))]
+        assert len(pages) > 10, pages
+        for page in pages:
+            lang = "hi" if page.name.endswith(".hi.html") else "en"
+            for sentence in re.split(r"(?<=[.।!?])\s+", visible_text(page.read_text(encoding="utf-8"))):
+                if not re.search(EVENT_WORDS[lang], sentence):
+                    continue
+                checked += 1
+                for claim in SOURCE_CLAIMS[lang]:
+                    assert not re.search(claim, sentence), f"{page.name}: {sentence.strip()[:200]}"
+    assert checked >= len(pages), "every page speaks of the phase's events at least once"

@@ -204,7 +204,7 @@ def readable_text(path: Path) -> str:
         return pd.read_parquet(path).astype(str).to_csv(index=False)
     if path.suffix == ".xlsx":
         frames = pd.read_excel(path, sheet_name=None, header=None, dtype=str)
-        return "\n".join(frame.to_csv(index=False) for frame in frames.values())
+        return "\n".join([*frames, *(frame.to_csv(index=False) for frame in frames.values())])  # sheet names too
     return path.read_bytes().decode("utf-8", errors="replace")
 
 

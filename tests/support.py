@@ -140,3 +140,20 @@ def plant_field_sheet(workspace: Path) -> Path:
     with target.open("w", encoding="utf-8", newline="") as handle:
         csv.writer(handle).writerows(rows)
     return target
+
+
+def readable_text(path: Path) -> str:
+    """What a person or a program could read in an output file: PDF text, parquet cells, workbook
+    cells and sheet names, or the bytes as text (CSV, JSON, HTML, logs, the kit's SQLite memory)."""
+    import pandas as pd
+
+    if path.suffix == ".pdf":
+        from pypdf import PdfReader
+
+        return "\n".join(page.extract_text() or "" for page in PdfReader(str(path)).pages)
+    if path.suffix == ".parquet":
+        return pd.read_parquet(path).astype(str).to_csv(index=False)
+    if path.suffix == ".xlsx":
+        frames = pd.read_excel(path, sheet_name=None, header=None, dtype=str)
+        return "\n".join([*frames, *(frame.to_csv(index=False) for frame in frames.values())])
+    return path.read_bytes().decode("utf-8", errors="replace")

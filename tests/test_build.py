@@ -19,6 +19,7 @@ import pytest
 
 from helpers import paths
 from support import (
+    readable_text,
     BIN,
     PLANTED_DIGITS,
     PLANTED_FORMULA,
@@ -197,26 +198,12 @@ def _output_files(build: Build) -> list[Path]:
     return sorted(p for root in roots for p in root.rglob("*") if p.is_file())
 
 
-def _readable_text(path: Path) -> str:
-    """What a person or a program could read in an output file: PDF text, parquet cells, or the bytes as text."""
-    if path.suffix == ".pdf":
-        from pypdf import PdfReader
-
-        return "\n".join(page.extract_text() or "" for page in PdfReader(str(path)).pages)
-    if path.suffix == ".parquet":
-        return pd.read_parquet(path).astype(str).to_csv(index=False)
-    if path.suffix == ".xlsx":
-        frames = pd.read_excel(path, sheet_name=None, header=None, dtype=str)
-        return "\n".join(frame.to_csv(index=False) for frame in frames.values())
-    return path.read_bytes().decode("utf-8", errors="replace")
-
-
 def test_no_planted_personal_data_reaches_any_output(full_build: Build) -> None:
     checked = set()
     for path in _output_files(full_build):
         if path.suffix == ".png":
             continue  # images are drawn from figures, never from input text
-        content = _readable_text(path)
+        content = readable_text(path)
         digits_only = re.sub(r"\D", "", content)
         for value in PLANTED_PERSONAL_DATA:
             assert value not in content, f"{value!r} found in {path.relative_to(full_build.workspace)}"

@@ -29,7 +29,7 @@ import pandas as pd
 import pytest
 
 from helpers.ingest import ingest_paths, write_outputs
-from support import BIN, make_workspace, run_cli
+from support import BIN, make_workspace, readable_text, run_cli
 
 #: Invented personal data, by road. Every value is distinct, so a leak names its road.
 PLANTED: dict[str, str] = {
@@ -192,20 +192,6 @@ def searchable_forms(value: str) -> list[str]:
     if len(digits) >= 7:
         forms.add(digits)
     return sorted(f for f in forms if f)
-
-
-def readable_text(path: Path) -> str:
-    """What a person or a program could read in a file: PDF text, parquet and workbook cells, or the bytes as text."""
-    if path.suffix == ".pdf":
-        from pypdf import PdfReader
-
-        return "\n".join(page.extract_text() or "" for page in PdfReader(str(path)).pages)
-    if path.suffix == ".parquet":
-        return pd.read_parquet(path).astype(str).to_csv(index=False)
-    if path.suffix == ".xlsx":
-        frames = pd.read_excel(path, sheet_name=None, header=None, dtype=str)
-        return "\n".join([*frames, *(frame.to_csv(index=False) for frame in frames.values())])  # sheet names too
-    return path.read_bytes().decode("utf-8", errors="replace")
 
 
 def leaks(texts: dict[str, str], planted: dict[str, str]) -> list[str]:

@@ -299,6 +299,11 @@ def test_the_ledger_command_lists_reports_and_shows_a_figures_history_with_its_r
     lines = [line for line in capsys.readouterr().out.splitlines() if "phase-1/pub" in line]
     assert [line.split()[4] for line in lines] == ["100", "140"], lines  # in the order published
     assert "revised (was 100)" in lines[1] and "revised" not in lines[0]
+    memory = store.read_only(root / "data" / "processed" / store.STORE_FILE_NAME)
+    assert memory.revised_count("phase-1/pub", AS_OF) == 2, "both figures were published with a second value"
+    assert memory.latest_as_of_before("phase-1/pub", "2022-01-16") == AS_OF
+    assert memory.latest_as_of_before("phase-1/pub", AS_OF) is None, "no report before the first one"
+    memory.close()
     assert cli.main(["ledger", "history", "value_cont"]) == ExitCode.USER_ERROR
     assert "did you mean value_count" in capsys.readouterr().err
     target = root / "exported.csv"

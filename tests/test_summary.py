@@ -46,13 +46,17 @@ def test_the_change_names_the_new_registrations_the_grade_changes_and_the_most_i
     assert "no district's achievement rose" in summary.change_sentence(flat, "en")
 
 
-def test_the_summary_has_three_to_five_sentences_four_figures_and_the_phase_totals() -> None:
-    grades = load_grades()
-    progress = _progress({"Agra": 80.0, "Mau": 20.0})
+def _phase_inputs():
+    """Grades, two districts' progress, the phase totals and the change: 100 of 200, 1 on track, 1 far behind."""
     totals = {"registrations_count": 100, "target_count": 200, "achievement_pct": 50.0, "expected_by_now_count": 120.4,
               "districts_on_track_count": 1, "districts_behind_count": 0, "districts_far_behind_count": 1,
               "districts_not_graded_count": 0}
     change = _change({"Agra": 80.0, "Mau": 20.0}, {"Agra": 70.0, "Mau": 20.0}, new=10)
+    return load_grades(), _progress({"Agra": 80.0, "Mau": 20.0}), totals, change
+
+
+def test_the_summary_has_three_to_five_sentences_four_figures_and_the_phase_totals() -> None:
+    grades, progress, totals, change = _phase_inputs()
     basis = TargetBasis("from targets.csv", "illustrative", False)
     for lang in ("en", "hi"):
         result = summary.phase_summary(totals=totals, progress=progress, coverage=pd.DataFrame(), key={}, change=change,
@@ -71,12 +75,7 @@ def test_the_summary_has_three_to_five_sentences_four_figures_and_the_phase_tota
 
 def test_every_target_figure_of_the_summary_carries_the_targets_basis_even_on_synthetic_data() -> None:
     """Achievement and districts on track depend on the target: their labels and the status sentence say what it is."""
-    grades = load_grades()
-    progress = _progress({"Agra": 80.0, "Mau": 20.0})
-    totals = {"registrations_count": 100, "target_count": 200, "achievement_pct": 50.0, "expected_by_now_count": 120.4,
-              "districts_on_track_count": 1, "districts_behind_count": 0, "districts_far_behind_count": 1,
-              "districts_not_graded_count": 0}
-    change = _change({"Agra": 80.0, "Mau": 20.0}, {"Agra": 70.0, "Mau": 20.0}, new=10)
+    grades, progress, totals, change = _phase_inputs()
     cases = [(TargetBasis("from targets.csv", "illustrative", False), {"en": "illustrative", "hi": "उदाहरण मात्र"}),
              (TargetBasis("m", "s", False, base="b", base_date="2011-03-01"),
               {"en": "derived, not official", "hi": "व्युत्पन्न, आधिकारिक नहीं"})]

@@ -305,6 +305,23 @@ class Store:
         with self._lock:
             return self._connection.execute(query, (report,) if report is not None else ()).fetchall()
 
+    def latest_as_of_before(self, report: str, day: str) -> str | None:
+        """The latest as-of date (ISO) before ``day`` for which the ledger holds figures of ``report``, or None."""
+        with self._lock:
+            row = self._connection.execute(
+                "SELECT max(as_of_date) FROM published_figures WHERE report = ? AND as_of_date < ?", (report, day)
+            ).fetchone()
+        return row[0] if row and row[0] else None
+
+    def revised_count(self, report: str, as_of: str) -> int:
+        """How many figures of ``report`` as of ``as_of`` the ledger holds with more than one value (revised)."""
+        with self._lock:
+            row = self._connection.execute(
+                "SELECT count(*) FROM (SELECT 1 FROM published_figures WHERE report = ? AND as_of_date = ? "
+                "GROUP BY district, figure HAVING count(DISTINCT value) > 1)", (report, as_of)
+            ).fetchone()
+        return int(row[0])
+
     def published_reports(self) -> list[tuple[str, str, int, str]]:
         """Each report and as-of date the ledger holds: ``(report, as_of_date, figures, first recorded_at)``."""
         with self._lock:
@@ -407,15 +424,11 @@ def read_only(path: Path | None = None) -> Store | None:
 
 def previous_as_of(report: str, before: date | str, path: Path | None = None) -> date | None:
     """The latest as-of date before ``before`` for which the store holds figures of ``report``, or None."""
-    store = read_only(path)
-    if store is None:
+    memory = read_only(path)
+    if memory is None:
         return None
-    day = date.fromisoformat(str(before)[:10]).isoformat()
     try:
-        with store._lock:
-            row = store._connection.execute(
-                "SELECT max(as_of_date) FROM published_figures WHERE report = ? AND as_of_date < ?", (report, day)
-            ).fetchone()
+        found = memory.latest_as_of_before(report, date.fromisoformat(str(before)[:10]).isoformat())
     finally:
-        store.close()
-    return date.fromisoformat(row[0]) if row and row[0] else None
+        memory.close()
+    return date.fromisoformat(found) if found else None

@@ -24,11 +24,15 @@ MAX_LINES = 10
 
 
 def _figures(path: Path) -> dict[str, str]:
-    """The phase-wide figures (district "") of a figures CSV, by name."""
+    """The phase-wide figures (district "") of a figures CSV by name, with its ``as_of_date`` and ``report``."""
     if not path.exists():
         return {}
     with open(path, encoding="utf-8-sig", newline="") as handle:
-        return {row["figure"]: row["value"] for row in csv.DictReader(handle) if not row.get("district")}
+        rows = list(csv.DictReader(handle))
+    figures = {row["figure"]: row["value"] for row in rows if not row.get("district")}
+    if rows:
+        figures.update(as_of_date=rows[0]["as_of_date"], report=rows[0]["report"])
+    return figures
 
 
 def _count(figures: dict[str, str], name: str) -> int | None:
@@ -61,14 +65,9 @@ def revised_count(report: str, as_of: str) -> int:
     if memory is None:
         return 0
     try:
-        rows = memory.ledger_rows(report)
+        return memory.revised_count(report, as_of)
     finally:
         memory.close()
-    values: dict[tuple[str, str], set[str]] = {}
-    for as_of_date, _, district, figure, value, _ in rows:
-        if as_of_date == as_of:
-            values.setdefault((district, figure), set()).add(value)
-    return sum(len(found) > 1 for found in values.values())
 
 
 def summary_lines(results: Sequence, phase_ids: Sequence[str], *, counts_line: str,
@@ -89,14 +88,10 @@ def summary_lines(results: Sequence, phase_ids: Sequence[str], *, counts_line: s
     behind_codes = [grade.code for grade in grades.grades[1:]]  # every grade below the best
     lines = [f"Build: {counts_line}"]
     for phase_id in phase_ids[: MAX_LINES - 3]:
-        figures_path = paths.REPORTS_DIR / f"phase-{phase_id}" / "figures.csv"
-        figures = _figures(figures_path)
+        figures = _figures(paths.REPORTS_DIR / f"phase-{phase_id}" / "figures.csv")
         if not figures:
             continue
-        with open(figures_path, encoding="utf-8-sig", newline="") as handle:
-            first = next(csv.DictReader(handle), {})
-        figures["as_of_date"] = first.get("as_of_date", "?")
-        revised = revised_count(first.get("report", ""), figures["as_of_date"])
+        revised = revised_count(figures["report"], figures["as_of_date"])
         lines.append(phase_line(phase_id, figures, behind_codes, (silent_by_phase or {}).get(phase_id), revised))
     failed = [r.key for r in results if r.status == "failed"]
     if failed:

@@ -8,7 +8,9 @@ import re
 
 import pytest
 
-from helpers import paths
+from helpers import fields, paths
+from helpers.ingest.headers import OPTIONAL_COLUMNS, REQUIRED_COLUMNS
+from helpers.ingest.schema import REGISTRATIONS_SCHEMA
 from helpers.presentation import columns, display, reference_sections
 
 DEVANAGARI = re.compile(r"[\u0900-\u097F]")
@@ -59,13 +61,47 @@ def test_every_row_has_labels_in_both_languages_a_format_and_a_definition() -> N
 def test_an_unknown_column_is_a_one_line_user_error() -> None:
     from helpers.errors import UserError
 
-    with pytest.raises(UserError, match="not in columns.csv; add a row"):
+    with pytest.raises(UserError, match="not in fields.csv; add a row"):
         columns.label("no_such_column", "en")
 
 
-def test_docs_metrics_carries_the_registry_as_generated() -> None:
-    text = (paths.DOCS_DIR / "metrics.md").read_text(encoding="utf-8")
-    assert columns.docs_block() in text, "run `python -m helpers.presentation.columns` to refresh docs/metrics.md"
+@pytest.mark.parametrize("doc", [fields.METRICS_DOC, fields.SCHEMA_DOC])
+def test_docs_carry_the_registry_as_generated(doc: str) -> None:
+    text = (paths.DOCS_DIR / doc).read_text(encoding="utf-8")
+    assert fields.docs_block(doc) in text, f"run `python -m helpers.fields` to refresh docs/{doc}"
+
+
+def test_the_schema_doc_lists_every_registration_field_in_order_with_its_output_class() -> None:
+    text = (paths.DOCS_DIR / fields.SCHEMA_DOC).read_text(encoding="utf-8")
+    rows = re.findall(r"^\| `(\w+)` \| (required|optional|derived) \| \w+ \| [^|]* \| (\w+) \|", text, re.M)
+    assert [name for name, _, _ in rows] == list(REGISTRATIONS_SCHEMA.columns)
+    assert {name: kind for name, kind, _ in rows if kind != "derived"} == {
+        **dict.fromkeys(REQUIRED_COLUMNS, "required"), **dict.fromkeys(OPTIONAL_COLUMNS, "optional")}
+    assert dict((name, cls) for name, _, cls in rows)["craft"] == "vocabulary"
+
+
+def test_every_output_class_is_declared_and_personal_columns_are_not() -> None:
+    registry = fields.load_columns()
+    assert set(registry["reaches_output"]) <= set(fields.OUTPUT_CLASSES)
+    for personal in ("name", "mobile", "phone", "email", "aadhaar", "pan", "address", "account_number"):
+        assert personal not in registry.index
+    with pytest.raises(RuntimeError, match="seller_name are not declared in fields.csv"):
+        fields.require_declared(["district", "seller_name"], "tables.xlsx")
+    fields.require_declared(["district", "craft", "value"], "tables.xlsx")
+
+
+def test_a_bad_output_class_in_the_registry_is_one_line(monkeypatch: pytest.MonkeyPatch, tmp_path) -> None:
+    from helpers.errors import ReferenceDataError
+
+    bad = tmp_path / "fields.csv"
+    bad.write_text(fields.COLUMNS_FILE.read_text(encoding="utf-8").replace(",place,", ",free text,", 1), encoding="utf-8")
+    monkeypatch.setattr(fields, "COLUMNS_FILE", bad)
+    fields.load_columns.cache_clear()
+    try:
+        with pytest.raises(ReferenceDataError, match="reaches_output 'free text'; use one of code, place"):
+            fields.load_columns()
+    finally:
+        fields.load_columns.cache_clear()
 
 
 def test_registry_formats_shares_and_coverage_at_the_briefs_precision() -> None:

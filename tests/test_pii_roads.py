@@ -306,3 +306,44 @@ def test_provenance_shows_file_names_redacted_beside_their_digest():
     inputs = {"data/raw/registrations/forwarded from +91 98390 12345.csv": "ab" * 32, "data/raw/a.csv": "cd" * 32}
     assert redacted_inputs(inputs) == (("data/raw/a.csv", "cd" * 32),
                                        ("data/raw/registrations/forwarded from +xx xxxxx xxxxx.csv", "ab" * 32))
+
+
+def test_free_text_is_stored_only_as_its_vocabulary(tmp_path):
+    """A bare name, a sentence or a one-office spelling typed into craft, gi_product or data_origin reaches no
+    output, not even registrations.parquet; known forms and forms many offices wrote are kept as written."""
+    folder = tmp_path / "in"
+    folder.mkdir()
+    for office in ("a", "b"):
+        rows = [_row(i, craft="zari patti work", data_origin="DIC camp") for i in range(3)]  # 6 rows, 2 files
+        rows += [_row(10, craft="Ramesh Kumar Verma", gi_product="Sita Devi", data_origin="sent by Ramesh Kumar"),
+                 _row(11, craft="carpet weaving", gi_product="Handmade Carpet of Bhadohi"),
+                 _row(12, craft="a paragraph about the seller's family, village and bank " * 3)]
+        pd.DataFrame([[f"{office}{cell}" if c == 0 else cell for c, cell in enumerate(r)] for r in rows],
+                     columns=HEADER).to_csv(folder / f"office_{office}.csv", index=False)
+    result = ingest_paths([folder])
+    assert "Ramesh Kumar Verma" in set(result.accepted["craft"])  # in memory, the checker sees the sheet as sent
+    written = write_outputs(result, tmp_path / "out")
+    stored = pd.read_parquet(written["registrations"])
+    assert len(stored) == len(result.accepted) == 12  # no row lost
+    assert stored["craft"].value_counts().to_dict() == {"zari patti work": 6, "carpet weaving": 2, "other": 4}
+    assert stored["gi_product"].value_counts().to_dict() == {"Handmade Carpet of Bhadohi": 2, "other": 2}
+    # "TEST" (the default origin of the other rows) is written 4 times: too rare to be a vocabulary
+    assert stored["data_origin"].value_counts().to_dict() == {"DIC camp": 6, "other": 6}
+    assert stored["gi_product"].isna().sum() == 8  # blanks stay blank
+    text = _outputs_text(result, tmp_path / "out")
+    for typed in ("Ramesh", "Sita Devi", "paragraph"):
+        assert typed not in text, typed
+
+
+def test_one_office_spelling_or_a_rare_form_is_stored_as_other():
+    from helpers.analysis.free_text import vocabulary_only
+
+    regs = pd.DataFrame({"craft": pd.array(["zari patti work"] * 5 + ["gulabi meenakari"] * 4 + ["x1 craft"] * 6, dtype="str"),
+                         "gi_product": pd.array([None] * 15, dtype="str"),
+                         "data_origin": pd.array(["SYNTHETIC DEMO - not real registrations"] * 15, dtype="str"),
+                         "source_file": ["one.csv"] * 5 + ["one.csv", "two.csv"] * 2 + ["one.csv", "two.csv"] * 3})
+    stored = vocabulary_only(regs)
+    # five rows but one file; four rows in two files; digits are no craft word: all other. The kit's own origin stays.
+    assert stored["craft"].tolist() == ["other"] * 15
+    assert set(stored["data_origin"]) == {"SYNTHETIC DEMO - not real registrations"}
+    assert stored["gi_product"].isna().all()

@@ -23,3 +23,9 @@ STATUS_DATE_COLUMNS: dict[str, str] = {s["status"]: s["date_column"] for s in _V
 LANGUAGES: tuple[str, ...] = tuple(_VOCABULARY["languages"])
 #: Audiences of a rendered page: ("brief", "analyst").
 AUDIENCES: tuple[str, ...] = tuple(_VOCABULARY["audiences"])
+#: What the kit's own sheets write in ``data_origin`` (the demo's label first).
+DATA_ORIGINS: tuple[str, ...] = tuple(_VOCABULARY["data_origins"])
+#: The closed lists a field of the registry (``fields.csv``, column ``vocabulary``) may name: a value
+#: outside them is refused. (Free-text fields name open lists of known forms instead: they are reduced,
+#: not refused: ``analysis.free_text``.)
+CONTROLLED_VALUES: dict[str, tuple[str, ...]] = {"trades": TRADES, "onboarding_stages": STATUSES}

@@ -15,6 +15,13 @@ vocabulary and many people wrote it:
 
 Every other unmatched craft is counted as ``OTHER``.
 
+The same rule guards what is stored: ``vocabulary_only`` reduces every free-text
+field of the registry (``helpers.fields``: ``reaches_output`` "vocabulary" over an
+open list of known forms: ``craft``, ``gi_product``, ``data_origin``) before the
+registrations table is written, so the text typed into those cells reaches no
+output, not even ``registrations.parquet``: a known form or a form that
+``may_name_form`` over every file stays, anything else becomes ``OTHER``.
+
 Belongs here: the rule, on a frame of registrations. Not here: matching crafts
 (``products``), the table on the page (``presentation.reference_sections``).
 """
@@ -22,11 +29,16 @@ Belongs here: the rule, on a frame of registrations. Not here: matching crafts
 from __future__ import annotations
 
 import unicodedata
+from typing import Callable
 
+import numpy as np
 import pandas as pd
 
-from helpers.analysis.products import craft_matching
+from helpers import fields
+from helpers.reference import tables as reference
+from helpers.analysis.products import craft_matching, odop_group_of_craft
 from helpers.ingest.pii import redact
+from helpers.vocabulary import CONTROLLED_VALUES, DATA_ORIGINS
 
 #: What every unmatched craft that may not be named is counted as.
 OTHER = "other"
@@ -93,3 +105,47 @@ def unmatched_summary(forms: pd.DataFrame) -> dict[str, int]:
     other = int(forms.loc[forms["is_other"], "registrations_count"].sum())
     return {"registrations_count": int(forms["registrations_count"].sum()),
             "named_count": int((~forms["is_other"]).sum()), "other_count": other}
+
+
+# ---------------------------------------------------------------- what is stored
+
+#: The open list of known forms each free-text field names in the registry (``vocabulary``): a form in it is kept.
+KNOWN_FORMS: dict[str, Callable[[pd.Series], pd.Series]] = {
+    "odop_craft_synonyms.csv": lambda forms: odop_group_of_craft(forms).notna(),
+    "up_gi_products.csv": lambda forms: forms.isin(list(reference.gi_name_aliases())),
+    "data_origins": lambda forms: forms.isin(DATA_ORIGINS),
+}
+
+
+def free_text_fields() -> tuple[str, ...]:
+    """The registrations table's free-text fields: vocabulary columns over an open list of known forms."""
+    registry = fields.load_columns()
+    chosen = registry[(registry["registration"] != "") & (registry["reaches_output"] == "vocabulary")
+                      & ~registry["vocabulary"].isin(list(CONTROLLED_VALUES))]
+    return tuple(chosen.index)
+
+
+def _reduced(values: pd.Series, files: pd.Series, is_known: Callable[[pd.Series], pd.Series]) -> pd.Series:
+    """``values`` with every form that is neither known nor ``may_name_form`` (over all rows and files) as ``OTHER``."""
+    codes, forms = pd.factorize(values.astype(object), use_na_sentinel=True)
+    if not len(forms):
+        return values
+    present = codes >= 0
+    rows = np.bincount(codes[present], minlength=len(forms))
+    pairs = pd.DataFrame({"form": codes[present], "file": pd.factorize(files.astype(object))[0][present]})
+    files_count = np.bincount(pairs.drop_duplicates()["form"].to_numpy(), minlength=len(forms))
+    known = np.asarray(is_known(pd.Series(forms, dtype=object)), dtype=bool)
+    kept = [bool(k) or (str(f).casefold() != OTHER and may_name_form(f, int(r), int(n)))
+            for f, k, r, n in zip(forms, known, rows, files_count)]
+    stored = np.where(kept, np.asarray(forms, dtype=object), OTHER)
+    out = np.full(len(values), np.nan, dtype=object)
+    out[present] = stored[codes[present]]
+    return pd.Series(pd.array(out, dtype=values.dtype), index=values.index, name=values.name)
+
+
+def vocabulary_only(regs: pd.DataFrame) -> pd.DataFrame:
+    """``regs`` with each free-text field (:func:`free_text_fields`) reduced to its vocabulary: a known form
+    or a form that ``may_name_form`` across every file is kept as written, any other text becomes ``OTHER``."""
+    reduced = {name: _reduced(regs[name], regs["source_file"], KNOWN_FORMS[fields.field(name, "vocabulary")])
+               for name in free_text_fields() if name in regs.columns}
+    return regs.assign(**reduced)

@@ -10,12 +10,12 @@ from __future__ import annotations
 
 from helpers import paths
 from helpers.ingest.headers import INPUT_COLUMNS
-from helpers.vocabulary import STATUS_DATE_COLUMNS
+from helpers.vocabulary import DATA_ORIGINS, STATUS_DATE_COLUMNS
 
 #: The generator's default seed (the date of the source report).
 DEFAULT_SEED = 20211029
-#: What every demo row says in ``data_origin``.
-DATA_ORIGIN = "SYNTHETIC DEMO - not real registrations"
+#: What every demo row says in ``data_origin`` (the first of the kit's data origins, ``vocabulary.yaml``).
+DATA_ORIGIN = DATA_ORIGINS[0]
 #: Every demo file name starts with this.
 FILE_PREFIX = "SYNTHETIC_"
 

@@ -17,31 +17,16 @@ from typing import Callable, Iterable
 
 import pandas as pd
 
-from helpers import paths
+from helpers import fields, paths
 from helpers.reference.districts import _words, fold_devanagari, text_key
 from helpers.ingest import pii
 
 SYNONYMS_FILE = "registration_header_synonyms.csv"
 
-#: Every standard column of a registration sheet, in order.
-INPUT_COLUMNS = (
-    "registration_id",
-    "gem_seller_id",
-    "registration_date",
-    "home_district",
-    "event_district",
-    "trade",
-    "is_woman",
-    "is_tribal",
-    "craft",
-    "gi_product",
-    "onboarding_status",
-    "catalogue_live_date",
-    "first_order_date",
-    "data_origin",
-)
+#: Every standard column of a registration sheet, in order (the registry's required and optional fields).
+INPUT_COLUMNS = fields.registration_fields(("required", "optional"))
 #: Columns a sheet may leave out (null where a sheet lacks them).
-OPTIONAL_COLUMNS = ("gem_seller_id", "gi_product", "catalogue_live_date", "first_order_date", "data_origin")
+OPTIONAL_COLUMNS = fields.registration_fields(("optional",))
 #: Columns a sheet must have (docs/registration_schema.md).
 REQUIRED_COLUMNS = tuple(c for c in INPUT_COLUMNS if c not in OPTIONAL_COLUMNS)
 #: A header row names at least this many standard columns (else the sheet has no header row).

@@ -16,7 +16,7 @@ import numpy as np
 import pandas as pd
 from pandera.errors import SchemaErrors
 
-from helpers import paths
+from helpers import fields, paths
 from helpers.analysis.privacy import excel_safe
 from helpers.files import atomic_path
 from helpers.ingest import distinct
@@ -138,8 +138,11 @@ def write_outputs(result: IngestResult, out_dir: Path | str | None = None) -> di
     ``data_quality_summary.csv`` and ``dropped_columns.csv``. CSV files are
     UTF-8 with a BOM (Excel shows Hindi correctly) and made formula-safe with
     ``privacy.excel_safe``. None of them holds personal data: those columns
-    were dropped and such values removed at ingest.
+    were dropped and such values removed at ingest; the free-text fields are
+    stored only as their vocabulary (``free_text.vocabulary_only``); every column
+    written is declared in the field registry (``fields.require_declared``).
     """
+    from helpers.analysis import free_text  # analysis reads ingest's scanner: imported here, not at the top
     out = Path(out_dir) if out_dir is not None else paths.PROCESSED_DIR
     out.mkdir(parents=True, exist_ok=True)
     written = {
@@ -149,14 +152,17 @@ def write_outputs(result: IngestResult, out_dir: Path | str | None = None) -> di
         "quality": out / paths.DATA_QUALITY_CSV.name,
         "dropped_columns": out / DROPPED_COLUMNS_CSV,
     }
+    stored = free_text.vocabulary_only(result.accepted)
+    fields.require_declared(stored.columns, written["registrations"].name)
     with atomic_path(written["registrations"]) as temporary:
-        result.accepted.to_parquet(temporary, index=False)
+        stored.to_parquet(temporary, index=False)
     for name, frame in (
         ("rejected", result.rejected),
         ("duplicates", result.duplicates),
         ("quality", result.quality),
         ("dropped_columns", result.dropped_columns),
     ):
+        fields.require_declared(frame.columns, written[name].name)
         with atomic_path(written[name]) as temporary:
             excel_safe(frame).to_csv(temporary, index=False, encoding="utf-8-sig")
     return written

@@ -1,4 +1,4 @@
-"""The standard registrations table, declared once with pandera.
+"""The standard registrations table, declared with pandera from the field registry (``helpers.fields``).
 
 ``REGISTRATIONS_SCHEMA`` is the contract of ``data/processed/registrations.parquet``
 (docs/registration_schema.md). ``ROW_SCHEMA`` is the same declaration without
@@ -14,8 +14,9 @@ from __future__ import annotations
 import pandas as pd
 import pandera.pandas as pa
 
+from helpers import fields
 from helpers.ingest.parsing import EARLIEST_REGISTRATION_DATE
-from helpers.vocabulary import STATUS_DATE_COLUMNS, STATUSES, TRADES
+from helpers.vocabulary import CONTROLLED_VALUES, STATUS_DATE_COLUMNS
 
 PROVENANCE_COLUMNS = ("source_file", "source_sheet", "source_row")
 
@@ -24,49 +25,27 @@ PROVENANCE_COLUMNS = ("source_file", "source_sheet", "source_row")
 STAGE_DATE_COLUMNS = tuple(c for c in STATUS_DATE_COLUMNS.values() if c != "registration_date")
 #: Every dated column of the table.
 DATE_COLUMNS = ("registration_date", *STAGE_DATE_COLUMNS)
+_DTYPES = {"text": str, "date": "datetime64[ns]", "flag": bool, "integer": "int64"}
 
 
-def _stage_date(column: str) -> pa.Column:
-    return pa.Column(
-        "datetime64[ns]",
-        pa.Check.ge(pd.Timestamp(EARLIEST_REGISTRATION_DATE), error="before 2016, when GeM began"),
-        nullable=True,
-        metadata={"fix": f"write the date the seller reached '{column.removesuffix('_date').replace('_', ' ')}' "
-                         "(YYYY-MM-DD), or leave it blank"},
-    )
-
-
-def _text(required: bool, fix: str, *checks: pa.Check) -> pa.Column:
-    return pa.Column(str, list(checks), nullable=not required, metadata={"fix": fix})
+def _column(name: str) -> pa.Column:
+    """The pandera column of one registry field: its dtype, nullability, checks and the fix shown to the user."""
+    kind, required = fields.field(name, "type"), fields.field(name, "registration") != "optional"
+    allowed = CONTROLLED_VALUES.get(fields.field(name, "vocabulary"), ())
+    fix = fields.field(name, "fix") or (f"write one of: {' / '.join(allowed)}" if allowed else "")
+    checks: list[pa.Check] = []
+    if kind == "date":
+        checks.append(pa.Check.ge(pd.Timestamp(EARLIEST_REGISTRATION_DATE), error="before 2016, when GeM began"))
+    elif kind == "integer":
+        checks.append(pa.Check.gt(0))
+    elif allowed:
+        checks.append(pa.Check.isin(allowed))
+    return pa.Column(_DTYPES[kind], checks, nullable=not required and kind in ("text", "date"),
+                     metadata={"fix": fix} if fix else None)
 
 
 REGISTRATIONS_SCHEMA = pa.DataFrameSchema(
-    {
-        "registration_id": _text(True, "give every row the campaign's registration id"),
-        "gem_seller_id": _text(False, "leave it blank if the seller has no GeM id yet"),
-        "registration_date": pa.Column(
-            "datetime64[ns]",
-            pa.Check.ge(pd.Timestamp(EARLIEST_REGISTRATION_DATE), error="before 2016, when GeM began"),
-            nullable=False,
-            metadata={"fix": "fill in the registration date (YYYY-MM-DD)"},
-        ),
-        "home_district": _text(True, "write the seller's home district in UP"),
-        "event_district": _text(True, "write the district of the GeM event"),
-        "trade": _text(True, f"write one of: {' / '.join(TRADES)}", pa.Check.isin(TRADES)),
-        "is_woman": pa.Column(bool, nullable=False, metadata={"fix": "write yes or no"}),
-        "is_tribal": pa.Column(bool, nullable=False, metadata={"fix": "write yes or no"}),
-        "craft": _text(True, "write the craft or product line, e.g. 'carpet weaving'"),
-        "gi_product": _text(False, "leave it blank if the seller makes no GI product"),
-        "onboarding_status": _text(True, f"write one of: {' / '.join(STATUSES)}", pa.Check.isin(STATUSES)),
-        **{column: _stage_date(column) for column in STAGE_DATE_COLUMNS},
-        "data_origin": _text(False, "say where the row comes from, or leave it blank"),
-        "is_synthetic": pa.Column(bool, nullable=False),
-        "home_lgd_code": pa.Column("int64", pa.Check.gt(0), nullable=False),
-        "event_lgd_code": pa.Column("int64", pa.Check.gt(0), nullable=False),
-        "source_file": pa.Column(str, nullable=False),
-        "source_sheet": pa.Column(str, nullable=False),
-        "source_row": pa.Column("int64", pa.Check.gt(0), nullable=False),
-    },
+    {name: _column(name) for name in fields.registration_fields()},
     strict=True,
     ordered=True,
     unique=["registration_id"],

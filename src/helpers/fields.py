@@ -1,0 +1,193 @@
+"""The field registry: one declaration per column the kit reads, stores or shows (PUDL's ``fields.py`` as data).
+
+``fields.csv`` beside this module has one row per column: ``column, unit,
+display_format, decimals, label_en, label_hi, description, description_hi,
+reaches_output, vocabulary, registration, type, fix``.
+
+- Tables take their labels and formats from here (no label typed into a notebook);
+  ``docs/metrics.md`` and the field table of ``docs/registration_schema.md`` are
+  generated from it (``python -m helpers.fields``) and checked by the tests.
+- ``registration`` (required / optional / derived) marks the columns of the
+  registrations table, in their order: the ingest's header matching, its pandera
+  schema and the demo sheets take their columns from here.
+- ``reaches_output`` is the allow-list of what may leave the kit, per column:
+  :data:`OUTPUT_CLASSES`. A column that is not declared (a name, a phone, an
+  address: personal data is never declared) reaches no output;
+  :func:`require_declared` stops a writer that would write one. ``vocabulary``
+  columns reach an output only as values of their controlled vocabulary (free
+  text is reduced to it at ingest: ``analysis.free_text.vocabulary_only``).
+
+What does not belong here: formatting numbers (``presentation.formatting``),
+sentences (the message catalogues), HTML (``presentation.display``), header
+synonyms (``registration_header_synonyms.csv``, reference data with provenance).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from functools import lru_cache
+from pathlib import Path
+
+import pandas as pd
+
+from helpers.errors import ReferenceDataError
+
+#: The registry file.
+COLUMNS_FILE = Path(__file__).resolve().parent / "fields.csv"
+#: Allowed display formats.
+DISPLAY_FORMATS: tuple[str, ...] = ("count", "pct", "ratio", "crore", "date", "text")
+#: What a column may carry to an output (``reaches_output``): a code or id, a district or state,
+#: a date, a count, a measure (percent, ratio, rupees), a yes/no flag, a value of a controlled
+#: vocabulary, text of the kit's own reference or campaign files (with provenance), a file, sheet
+#: or header name redacted by the personal-data scan, a sentence of the kit (``kit_message``), or
+#: a rejected cell after the scan, cut to 60 characters, in the accounting of rejected rows only
+#: (``rejected_value``: the office that sent the sheet must find it to fix it). Free text is none of these.
+OUTPUT_CLASSES: tuple[str, ...] = ("code", "place", "date", "count", "measure", "flag", "vocabulary", "reference",
+                                   "redacted_name", "kit_message", "rejected_value")
+#: The kinds of registration columns (``registration``) and their types (``type``).
+REGISTRATION_KINDS: tuple[str, ...] = ("required", "optional", "derived")
+FIELD_TYPES: tuple[str, ...] = ("text", "date", "flag", "integer")
+
+
+@lru_cache(maxsize=1)
+def load_columns() -> pd.DataFrame:
+    """The registry, indexed by ``column``.
+
+    Raises:
+        ReferenceDataError: a row has a display format outside :data:`DISPLAY_FORMATS` or a column twice.
+    """
+    frame = pd.read_csv(COLUMNS_FILE, dtype=str, keep_default_na=False)
+    for field, allowed, may_be_blank in (("display_format", DISPLAY_FORMATS, False),
+                                         ("reaches_output", OUTPUT_CLASSES, False),
+                                         ("registration", REGISTRATION_KINDS, True), ("type", FIELD_TYPES, True)):
+        bad = frame.loc[~frame[field].isin(allowed) & ~(may_be_blank & (frame[field] == "")), ["column", field]]
+        if len(bad):
+            row = bad.iloc[0]
+            raise ReferenceDataError(
+                f"{COLUMNS_FILE}: column '{row['column']}' has {field} '{row[field]}'; use one of {', '.join(allowed)}"
+            )
+    if frame["column"].duplicated().any():
+        twice = frame.loc[frame["column"].duplicated(), "column"].iloc[0]
+        raise ReferenceDataError(f"{COLUMNS_FILE}: column '{twice}' is described twice; keep one row")
+    return frame.set_index("column")
+
+
+def _row(column: str) -> pd.Series:
+    registry = load_columns()
+    if column not in registry.index:
+        raise ReferenceDataError(f"column '{column}' is not in {COLUMNS_FILE.name}; add a row describing it")
+    return registry.loc[column]
+
+
+def label(column: str, lang: str = "en") -> str:
+    """The column's label in ``lang`` ("en" or "hi")."""
+    return str(_row(column)[f"label_{lang}"])
+
+
+def labels(columns: Iterable[str], lang: str = "en") -> dict[str, str]:
+    """``{column: label}`` for ``columns``, in order."""
+    return {column: label(column, lang) for column in columns}
+
+
+def display_format(column: str) -> str:
+    """How the column is shown: count, pct, ratio, crore, date or text."""
+    return str(_row(column)["display_format"])
+
+
+def decimals(column: str) -> int | None:
+    """Decimals shown for a pct or ratio column (None: the format's default)."""
+    value = _row(column)["decimals"]
+    return int(value) if str(value).strip() else None
+
+
+def description(column: str, lang: str = "en") -> str:
+    """What the column means (its definition, with the unit where it has one), in ``lang`` where it is written
+    in that language (``description_<lang>``), else in English."""
+    row = _row(column)
+    return str(row.get(f"description_{lang}") or row["description"]) if lang != "en" else str(row["description"])
+
+
+# ---------------------------------------------------------------- registrations table
+
+
+def registration_fields(kinds: Iterable[str] = REGISTRATION_KINDS) -> tuple[str, ...]:
+    """The columns of the registrations table of the given ``registration`` kinds, in the table's order."""
+    registry = load_columns()
+    return tuple(registry.index[registry["registration"].isin(tuple(kinds))])
+
+
+def field(column: str, key: str) -> str:
+    """One declared value of a column (``type``, ``vocabulary``, ``fix``, ``reaches_output``...)."""
+    return str(_row(column)[key])
+
+
+# ---------------------------------------------------------------- the output allow-list
+
+
+def require_declared(columns: Iterable[object], where: str) -> None:
+    """Stop a writer about to write a column the registry does not declare (the allow-list of outputs).
+
+    Raises:
+        RuntimeError: a column of ``columns`` has no row in ``fields.csv`` (a kit bug: declare the
+            column with what it may carry, or do not write it).
+    """
+    registry = load_columns()
+    undeclared = [str(c) for c in columns if str(c) not in registry.index]
+    if undeclared:
+        raise RuntimeError(
+            f"{where}: column(s) {', '.join(undeclared)} are not declared in {COLUMNS_FILE.name} "
+            "(reaches_output); declare what they may carry or leave them out"
+        )
+
+
+# ---------------------------------------------------------------- generated documents
+
+#: Where each generated block goes, between its markers (``python -m helpers.fields`` rewrites them).
+METRICS_DOC = "metrics.md"
+SCHEMA_DOC = "registration_schema.md"
+
+
+def _markers(doc: str) -> tuple[str, str]:
+    name = "columns" if doc == METRICS_DOC else "fields"
+    return (f"<!-- {name}: generated from src/helpers/fields.csv; do not edit by hand -->", f"<!-- end of {name} -->")
+
+
+def _table(header: list[str], rows: Iterable[list[str]]) -> list[str]:
+    lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
+    return lines + ["| " + " | ".join(str(c).replace("|", "/") for c in cells) + " |" for cells in rows]
+
+
+def docs_block(doc: str = METRICS_DOC) -> str:
+    """A generated block: every column (``metrics.md``) or the registrations table's fields (``registration_schema.md``)."""
+    begin, end = _markers(doc)
+    registry = load_columns()
+    if doc == METRICS_DOC:
+        rows = ([f"`{c}`", r["unit"], r["display_format"], r["label_en"], r["label_hi"], r["reaches_output"], r["description"]]
+                for c, r in registry.iterrows())
+        table = _table(["column", "unit", "shown as", "English", "Hindi", "may reach an output as", "definition"], rows)
+    else:
+        fields = registry.loc[list(registration_fields())]
+        rows = ([f"`{c}`", r["registration"], r["type"], r["vocabulary"] or "", r["reaches_output"], r["description"]]
+                for c, r in fields.iterrows())
+        table = _table(["column", "required", "type", "controlled by", "may reach an output as", "what it holds"], rows)
+    return "\n".join([begin, "", *table, "", end])
+
+
+def write_docs(path: Path) -> bool:
+    """Replace the generated block of ``path`` (or append it) with :func:`docs_block`; True when the file changed."""
+    begin, end = _markers(path.name)
+    text = path.read_text(encoding="utf-8")
+    block = docs_block(path.name)
+    pattern = re.compile(re.escape(begin) + r".*?" + re.escape(end), re.S)
+    new = pattern.sub(lambda _: block, text) if pattern.search(text) else text.rstrip("\n") + "\n\n" + block + "\n"
+    if new != text:
+        path.write_text(new, encoding="utf-8")
+    return new != text
+
+
+if __name__ == "__main__":  # python -m helpers.fields: refresh docs/metrics.md and docs/registration_schema.md
+    from helpers import paths
+
+    for doc in (METRICS_DOC, SCHEMA_DOC):
+        print(f"docs/{doc} updated" if write_docs(paths.DOCS_DIR / doc) else f"docs/{doc} up to date")

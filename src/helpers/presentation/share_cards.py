@@ -48,6 +48,12 @@ def _font_family() -> list[str]:
     return ["DejaVu Sans"] + ([devanagari] if devanagari else [])
 
 
+#: Widths already measured in this process, by (text, dpi, drawing properties); cleared when it holds
+#: ``_MAX_MEASURED`` (a build measures a few thousand strings).
+_MEASURED_WIDTHS_PX: dict[tuple, float] = {}
+_MAX_MEASURED = 20_000
+
+
 class _Layout:
     """Places text on the card by measuring it: wraps to a width, returns the height it took."""
 
@@ -56,10 +62,16 @@ class _Layout:
         self.renderer = fig.canvas.get_renderer()
 
     def width_px(self, text: str, **props) -> float:
-        probe = self.fig.text(0, 0, text, **props)
-        width = probe.get_window_extent(self.renderer).width
-        probe.remove()
-        return width
+        """The width of ``text`` drawn with ``props``, in pixels; measured once per process (the same
+        labels are measured on every district's card, and each measure is a font layout)."""
+        key = (text, self.fig.dpi, tuple(sorted((name, str(value)) for name, value in props.items())))
+        if key not in _MEASURED_WIDTHS_PX:
+            if len(_MEASURED_WIDTHS_PX) >= _MAX_MEASURED:
+                _MEASURED_WIDTHS_PX.clear()
+            probe = self.fig.text(0, 0, text, **props)
+            _MEASURED_WIDTHS_PX[key] = probe.get_window_extent(self.renderer).width
+            probe.remove()
+        return _MEASURED_WIDTHS_PX[key]
 
     def fitting_size(self, text: str, width_share: float, size: float, **props) -> float:
         """``size``, or the smaller font size at which ``text`` fits ``width_share`` of the card's width."""

@@ -9,7 +9,6 @@ deliberately bad rows.
 
 from __future__ import annotations
 
-import argparse
 import csv
 import re
 import shutil
@@ -21,6 +20,7 @@ import pytest
 import yaml
 
 from helpers import paths, vocabulary
+from helpers.cli import build_parser
 from helpers.campaign import phases
 from helpers.demo import calibration, generator, large, layout, sampling
 from helpers.errors import DemoDataError
@@ -521,21 +521,20 @@ def test_write_large_demo_writes_a_readable_csv(tmp_path):
 # ------------------------------------------------------------------- CLI
 
 
-def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="gem-reports")
-    generator.add_demo_data_command(parser.add_subparsers(dest="command"))
-    return parser
+def _run(*argv: str) -> int:
+    """Parse with the ``gem-reports`` parser and call the demo-data handler it names."""
+    args = build_parser().parse_args(["demo-data", *argv])
+    assert args.handler == "helpers.demo.generator:run_demo_data_command"
+    return generator.run_demo_data_command(args)
 
 
 def test_cli_writes_demo_sheets_and_benchmark_file(tmp_path, capsys):
-    args = _parser().parse_args(["demo-data", "--out", str(tmp_path / "demo"), "--seed", "7"])
-    assert args.handler(args) == 0
+    assert _run("--out", str(tmp_path / "demo"), "--seed", "7") == 0
     committed = sorted(p.name for p in COMMITTED_DIR.glob("phase-*/SYNTHETIC_phase-*"))
     assert len(list((tmp_path / "demo").rglob("SYNTHETIC_phase-*"))) == len(committed) == 27
-    args = _parser().parse_args(["demo-data", "--out", str(tmp_path / "bench"), "--rows", "500"])
-    assert args.handler(args) == 0
+    assert _run("--out", str(tmp_path / "bench"), "--rows", "500") == 0
     written = list((tmp_path / "bench").glob("*.csv"))
     assert [p.name for p in written] == ["SYNTHETIC_benchmark_500rows_seed20211029.csv"]
-    args = _parser().parse_args(["demo-data", "--rows", "0"])
+    assert build_parser().parse_args(["demo-data"]).seed == layout.DEFAULT_SEED
     with pytest.raises(DemoDataError, match="--rows must be positive"):
-        args.handler(args)
+        _run("--rows", "0")

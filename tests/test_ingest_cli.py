@@ -31,11 +31,10 @@ def test_valid_input_exits_0_with_a_summary_line(capsys):
 
 def test_a_rejected_row_is_exit_2_with_the_count_last(capsys):
     path = str(CORPUS / "13_other_state.csv")
-    for extra in ([], ["--strict"]):  # --strict is kept for old scripts: validate is always a checker
-        code, out, _ = run(["validate", path, *extra], capsys)
-        assert code == 2
-        assert out.splitlines()[-2:] == ["INVALID: 3 rows in, 1 accepted, 2 rejected, 0 duplicates",
-                                         "2 of 3 rows would be rejected"]
+    code, out, _ = run(["validate", path], capsys)
+    assert code == 2
+    assert out.splitlines()[-2:] == ["INVALID: 3 rows in, 1 accepted, 2 rejected, 0 duplicates",
+                                     "2 of 3 rows would be rejected"]
 
 
 def test_a_file_whose_every_row_is_rejected_or_without_rows_is_exit_2(tmp_path, capsys):

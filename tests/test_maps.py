@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from helpers.presentation import i18n, maps
+from helpers.presentation import i18n, maps, tile_grid
 from helpers import paths
 from helpers.campaign import phases
 from helpers.reference import tables as reference
@@ -29,11 +29,14 @@ def test_tile_layout_gives_75_unique_cells_near_the_centroids(shape):
     assert tiles.loc["Ballia", "x"] > tiles.loc["Lucknow", "x"]
 
 
-def test_tile_layout_is_deterministic():
-    maps.tile_layout.cache_clear()
-    first = maps.tile_layout("square").copy()
-    maps.tile_layout.cache_clear()
-    pd.testing.assert_frame_equal(first, maps.tile_layout("square"))
+def test_the_committed_tile_grid_is_what_the_centroids_give():
+    """The build reads the grid from its file; computing it again gives the same cells. After a change
+    of the centroids, write it again and refresh its sidecar:
+    ``tile_grid.derived_tile_grid().to_csv(paths.REFERENCE_DIR / tile_grid.TILE_GRID_FILE, index=False)``,
+    then ``python -m helpers.reference.sidecars --update``."""
+    committed = pd.read_csv(paths.REFERENCE_DIR / tile_grid.TILE_GRID_FILE)
+    pd.testing.assert_frame_equal(tile_grid.derived_tile_grid(), committed)
+    assert maps.tile_layout("hex")[["col", "row"]].values.tolist() == committed[["hex_col", "hex_row"]].values.tolist()
 
 
 def test_assign_tiles_keeps_points_on_their_own_cell_when_free():

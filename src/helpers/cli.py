@@ -13,8 +13,8 @@ imported only when it runs, so ``gem-reports build`` with nothing to do is fast.
 from __future__ import annotations
 
 import argparse
-import importlib
 import logging
+import pkgutil
 import sys
 import tempfile
 import traceback
@@ -79,7 +79,6 @@ def _add_validate_command(subparsers) -> None:
     )
     parser.add_argument("paths", nargs="+", metavar="PATH", help="files or folders of sheets")
     parser.add_argument("--sheet", default=None, metavar="NAME", help="read only this sheet of each workbook")
-    parser.add_argument("--strict", action="store_true", help="accepted for older scripts: validate already fails on any rejected row")
     parser.add_argument("--out", default=None, metavar="DIR", help="also write the cleaned table and reports to DIR")
     parser.set_defaults(handler="helpers.ingest.cli:run_validate")
 
@@ -89,7 +88,8 @@ def _add_demo_data_command(subparsers) -> None:
         "demo-data",
         help="write the SYNTHETIC demo registration sheets (or, with --rows, a large benchmark CSV)",
         description="Write the SYNTHETIC demo registration sheets to data/raw/registrations/demo/ "
-        "(deterministic for a seed). With --rows N, write one large CSV of N synthetic rows for the scale benchmark.",
+        "(deterministic for a seed). With --rows N, write one large CSV of N synthetic rows for the scale benchmark "
+        "instead (default folder bench/out).",
     )
     parser.add_argument("--out", type=Path, default=None, help="output folder")
     parser.add_argument("--seed", type=int, default=DEMO_DEFAULT_SEED, help=f"generator seed (default {DEMO_DEFAULT_SEED})")
@@ -131,11 +131,6 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _handler(spec: str):
-    module_name, function_name = spec.split(":")
-    return getattr(importlib.import_module(module_name), function_name)
-
-
 def _log_internal_error(args: argparse.Namespace) -> Path:
     """Write the current traceback to the build's log file or a temporary file; return where."""
     text = traceback.format_exc()
@@ -165,7 +160,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return int(ExitCode.USER_ERROR)
     prog = f"gem-reports {args.command}"
     try:
-        return int(_handler(args.handler)(args))
+        return int(pkgutil.resolve_name(args.handler)(args))  # 'module:function', imported only now
     except KitError as error:
         print(f"{prog}: {error}", file=sys.stderr)
         return int(error.exit_code)

@@ -52,7 +52,7 @@ log = logging.getLogger("gem_reports")
 STORE_FILE_NAME = "kit-memory.sqlite"
 #: The ledger's export (and, before the store, the ledger itself) under ``data/processed/``.
 LEDGER_EXPORT_NAME = "published_figures.csv"
-#: Bumped when the tables change; a store of a newer version is refused, an older one migrated.
+#: Bumped when the tables change; a store of a newer version is refused.
 SCHEMA_VERSION = 1
 #: Columns identifying one published figure.
 KEY_COLUMNS: tuple[str, ...] = ("as_of_date", "report", "district", "figure")
@@ -147,7 +147,7 @@ class Store:
 
     @classmethod
     def open(cls, path: Path | None = None) -> Store:
-        """Open (or create) the store, check it, and migrate or import what an earlier kit left.
+        """Open (or create) the store, check it, and import what an earlier kit left.
 
         Raises:
             StoreError: the file is not an SQLite database, fails SQLite's integrity check,

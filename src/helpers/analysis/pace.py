@@ -192,19 +192,3 @@ def district_outlook(
         )
     columns = ["district", "pace_per_week", "projected_total_count", "target_reached_date"]
     return pd.DataFrame(rows, columns=columns).sort_values("district").reset_index(drop=True)
-
-
-def weekly_progress_by_district(
-    phase_regs_now: pd.DataFrame, targets: pd.DataFrame, phase: Phase, as_of: date | pd.Timestamp | str
-) -> pd.DataFrame:
-    """``weekly_progress`` of every district with a target (trade "all"), stacked with a ``district`` column."""
-    frames = []
-    whole = targets[targets["trade"] == "all"]
-    for district, target in zip(whole["district"], whole["target_count"]):
-        rows = phase_regs_now[phase_regs_now["home_district"] == district]
-        frames.append(weekly_progress(rows, phase, as_of, target_count=int(target)).assign(district=district))
-    if not frames:
-        return pd.DataFrame()
-    stacked = pd.concat(frames, ignore_index=True)
-    return stacked[["district", *[c for c in stacked.columns if c != "district"]]]
-

@@ -8,9 +8,8 @@ Read in this order:
 - ``sampling``     who and where: the clean rows of a phase
 - ``mess``         the field mess planted in the rows
 - ``writing``      CSV and workbook files, README and sidecar
-- ``generator``    ``write_demo_sheets``: runs the above for every phase
+- ``generator``    ``write_demo_sheets``: runs the above for every phase; the ``gem-reports demo-data`` handler
 - ``large``        the big benchmark frame (``bench/``, ``tests/test_ingest_scale.py``)
-- ``cli``          the ``gem-reports demo-data`` command
 
 Belongs here: everything that invents data. Nothing outside this package invents a row.
 """

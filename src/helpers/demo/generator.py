@@ -11,8 +11,8 @@ Belongs here: :func:`write_demo_sheets`, which draws each phase
 (``sampling``, ``timeline``), splits it into weekly exports, plants the mess
 (``mess``) and writes the files, README and sidecar (``writing``). Not here:
 any of those steps themselves; reading or cleaning sheets (``helpers.ingest``).
-``add_demo_data_command`` and ``run_demo_data_command`` are re-exported from
-``helpers.demo.cli`` for the ``gem-reports`` command.
+:func:`run_demo_data_command` handles ``gem-reports demo-data`` (its arguments
+are defined in ``helpers.cli``).
 
 An export is the rows REGISTERED in one week of a phase (new rows, not a
 cumulative list): a registration is in one export only, so the ingest's
@@ -22,18 +22,20 @@ de-duplication by ``registration_id`` sees only the planted repeats
 
 from __future__ import annotations
 
+import argparse
 from pathlib import Path
 
 import pandas as pd
 
 from helpers.campaign import phases
 from helpers.demo import calibration, timeline, writing
-from helpers.demo.cli import add_demo_data_command, run_demo_data_command
-from helpers.demo.layout import DEFAULT_SEED, DEMO_SHEETS_DIR, FILE_PREFIX
+from helpers.demo.large import write_large_demo
+from helpers.demo.layout import BENCH_OUT_DIR, DEFAULT_SEED, DEMO_SHEETS_DIR, FILE_PREFIX
 from helpers.demo.mess import add_mess
 from helpers.demo.sampling import draw_phase
+from helpers.errors import DemoDataError
 
-__all__ = ["add_demo_data_command", "run_demo_data_command", "write_demo_sheets"]
+__all__ = ["run_demo_data_command", "write_demo_sheets"]
 
 
 def _clear_old_sheets(out_dir: Path) -> None:
@@ -114,3 +116,26 @@ def write_demo_sheets(out_dir: Path = DEMO_SHEETS_DIR, seed: int = DEFAULT_SEED)
     n_workbooks = sum(p.suffix == ".xlsx" for p in files)
     readme_path = writing.write_readme(out_dir, description, observed, n_workbooks)
     return sorted(files + [meta_path, readme_path])
+
+
+def run_demo_data_command(args: argparse.Namespace) -> int:
+    """Handle ``demo-data``: write the demo exports, or the large benchmark CSV with ``--rows``.
+
+    Returns:
+        0 on success.
+
+    Raises:
+        DemoDataError: ``--rows`` is not positive; any ``UserError`` of a bad calibration input,
+            phases file or reference table passes through to the command's one error wrapper.
+    """
+    if args.rows is not None:
+        if args.rows <= 0:
+            raise DemoDataError(f"--rows must be positive, got {args.rows}; give a number of rows such as 1000000")
+        out_dir = args.out if args.out is not None else BENCH_OUT_DIR
+        path = write_large_demo(Path(out_dir) / f"{FILE_PREFIX}benchmark_{args.rows}rows_seed{args.seed}.csv", args.rows, args.seed)
+        print(f"wrote {args.rows:,} SYNTHETIC rows to {path}")
+        return 0
+    out_dir = args.out if args.out is not None else DEMO_SHEETS_DIR
+    written = write_demo_sheets(Path(out_dir), args.seed)
+    print(f"wrote {len(written)} SYNTHETIC demo files to {out_dir}")
+    return 0

@@ -54,8 +54,8 @@ def _summary_line(row) -> str:
     return f"{where}: " + ", ".join(parts)
 
 
-def report(result: IngestResult, strict: bool = True, out: TextIO | None = None) -> int:
-    """Print the problem lines and per-file summaries; return the exit code (``strict`` is always on)."""
+def report(result: IngestResult, out: TextIO | None = None) -> int:
+    """Print the problem lines and per-file summaries; return the exit code."""
     out = sys.stdout if out is None else out
     shown: dict[str, int] = {}
     hidden: dict[str, int] = {}

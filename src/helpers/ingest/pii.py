@@ -57,6 +57,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 from rapidfuzz import fuzz, process
+from stdnum import verhoeff  # Aadhaar's check digit
 
 from helpers import paths
 from helpers.ingest.problems import without_controls
@@ -104,18 +105,6 @@ _PAN_IN_ID = re.compile(r"[A-Za-z]{3}[PCHFATBLJGEpchfatbljge][A-Za-z]\d{4}[A-Za-
 #: What a value must hold to hold personal data at all (after ``normalised``): a digit or an ``@``.
 _MAY_HOLD = re.compile(r"\d|@|[\[(]\s*at\s*[\])]", re.I)
 _ANY_DIGIT = re.compile(r"\d")
-#: Verhoeff's tables (multiplication and permutation), for the check digit of Aadhaar numbers.
-_VERHOEFF_D = [
-    [0, 1, 2, 3, 4, 5, 6, 7, 8, 9], [1, 2, 3, 4, 0, 6, 7, 8, 9, 5], [2, 3, 4, 0, 1, 7, 8, 9, 5, 6],
-    [3, 4, 0, 1, 2, 8, 9, 5, 6, 7], [4, 0, 1, 2, 3, 9, 5, 6, 7, 8], [5, 9, 8, 7, 6, 0, 4, 3, 2, 1],
-    [6, 5, 9, 8, 7, 1, 0, 4, 3, 2], [7, 6, 5, 9, 8, 2, 1, 0, 4, 3], [8, 7, 6, 5, 9, 3, 2, 1, 0, 4],
-    [9, 8, 7, 6, 5, 4, 3, 2, 1, 0],
-]
-_VERHOEFF_P = [
-    [0, 1, 2, 3, 4, 5, 6, 7, 8, 9], [1, 5, 7, 6, 2, 8, 3, 0, 9, 4], [5, 8, 0, 3, 7, 9, 6, 1, 4, 2],
-    [8, 9, 1, 6, 0, 4, 3, 5, 2, 7], [9, 4, 5, 3, 1, 2, 6, 8, 7, 0], [4, 2, 8, 6, 5, 7, 3, 9, 0, 1],
-    [2, 7, 9, 3, 8, 0, 6, 4, 1, 5], [7, 0, 4, 6, 9, 1, 3, 2, 5, 8],
-]
 #: Every kind of personal data found by value.
 VALUE_KINDS = ("e-mail address", "GSTIN", "PAN", "IFSC code", "Aadhaar number", "Aadhaar VID", "mobile number",
                "bank account number")
@@ -284,14 +273,6 @@ def redacted_text(value: str) -> str:
     return redact(value)[0]
 
 
-def _verhoeff_valid(digits: str) -> bool:
-    """True when the last digit of ``digits`` is its Verhoeff check digit (as in every Aadhaar number)."""
-    check = 0
-    for position, digit in enumerate(reversed(digits)):
-        check = _VERHOEFF_D[check][_VERHOEFF_P[position % 8][int(digit)]]
-    return check == 0
-
-
 def _id_kinds(text: str) -> list[str]:
     """The kinds of personal data an id holds. Twelve digits in a row are an Aadhaar number only when
     grouped 4-4-4 or when they pass Aadhaar's check digit: a campaign's numeric id of twelve digits
@@ -301,7 +282,7 @@ def _id_kinds(text: str) -> list[str]:
     normalised_text = normalised(text)
     if "Aadhaar number" in kinds:
         aadhaar = [m.group() for m in _NUMBER.finditer(normalised_text) if number_kind(m.group()) == "Aadhaar number"]
-        if not any(_is_aadhaar_form(t) or _verhoeff_valid(re.sub(r"\D", "", t)) for t in aadhaar):
+        if not any(_is_aadhaar_form(t) or verhoeff.is_valid(re.sub(r"\D", "", t)) for t in aadhaar):
             kinds = [k for k in kinds if k != "Aadhaar number"]
     if "PAN" not in kinds and "GSTIN" not in kinds and _PAN_IN_ID.search(re.sub(r"[^\w]", "", normalised_text)):
         kinds = [k for k in VALUE_KINDS if k in {*kinds, "PAN"}]

@@ -1,9 +1,11 @@
 """The tile grid of UP's 75 districts: one cell per district, near its projected centroid.
 
-:func:`tile_layout` places every district on a square or hex grid (the tile
-spacing taken from the centroids in ``up_district_centroids_adjacency.csv``) by
-:func:`assign_tiles`, a deterministic greedy matching of points to free cells;
-:func:`tile_label` wraps a district name for a tile.
+:func:`tile_layout` reads each district's cell, square or hex, from
+``data/raw/reference/up_district_tile_grid.csv``. That file was computed once by
+:func:`derived_tile_grid`: the tile spacing taken from the centroids in
+``up_district_centroids_adjacency.csv``, then :func:`assign_tiles`, a deterministic
+greedy matching of points to free cells (``tests/test_maps.py`` checks that it
+still gives the file). :func:`tile_label` wraps a district name for a tile.
 
 Belongs here: the geometry of the grid. Not here: drawing, colours and legends
 (``maps``, which re-exports these names), reading boundary files (``boundaries``).
@@ -18,6 +20,7 @@ from typing import Literal
 
 import numpy as np
 import pandas as pd
+import pandera.pandas as pa
 
 from helpers.errors import MapError
 from helpers.reference import tables as reference
@@ -92,28 +95,48 @@ def assign_tiles(points: np.ndarray, *, shape: TileShape = "square", margin_cell
     return np.column_stack([grid_col[assigned], grid_row[assigned]])
 
 
-@lru_cache(maxsize=2)
-def tile_layout(shape: TileShape = "square") -> pd.DataFrame:
-    """One grid cell per district of UP, near its centroid.
+#: The committed grid (``derived_tile_grid``): a square and a hex cell per district.
+TILE_GRID_FILE = "up_district_tile_grid.csv"
+_SHAPES: tuple[TileShape, ...] = ("square", "hex")
+
+
+def derived_tile_grid() -> pd.DataFrame:
+    """Compute the grid ``TILE_GRID_FILE`` holds from the centroids (run once; the build reads the file).
 
     The tile spacing is the median distance from each centroid to its nearest
     neighbour (x ``TILE_SPACING_FACTOR``), so about one district fits a tile.
 
     Returns:
-        Columns ``district, col, row, x, y`` (x, y: tile centre in plot units),
-        one row per district, sorted by district.
+        Columns ``district, square_col, square_row, hex_col, hex_row``, one row per district,
+        sorted by district. Write it with ``.to_csv(path, index=False)``.
     """
     centroids = reference.load_centroids().sort_values("district").reset_index(drop=True)
     projected = _projected_centroids(centroids)
     gaps = np.hypot(*(projected[:, None, :] - projected[None, :, :]).transpose(2, 0, 1))
     np.fill_diagonal(gaps, np.inf)
-    spacing = float(np.median(gaps.min(axis=1))) * TILE_SPACING_FACTOR
-    grid = projected / spacing
-    cells = assign_tiles(grid, shape=shape)
-    x, y = _cell_centres(cells[:, 0], cells[:, 1], shape)
-    return pd.DataFrame(
-        {"district": centroids["district"], "col": cells[:, 0], "row": cells[:, 1], "x": x, "y": y}
-    )
+    grid = projected / (float(np.median(gaps.min(axis=1))) * TILE_SPACING_FACTOR)
+    frame = pd.DataFrame({"district": centroids["district"]})
+    for shape in _SHAPES:
+        cells = assign_tiles(grid, shape=shape)
+        frame[f"{shape}_col"], frame[f"{shape}_row"] = cells[:, 0], cells[:, 1]
+    return frame
+
+
+@lru_cache(maxsize=2)
+def tile_layout(shape: TileShape = "square") -> pd.DataFrame:
+    """One grid cell per district of UP, near its centroid (from ``TILE_GRID_FILE``).
+
+    Returns:
+        Columns ``district, col, row, x, y`` (x, y: tile centre in plot units),
+        one row per district, sorted by district.
+    """
+    if shape not in _SHAPES:
+        raise MapError(f"tile shape '{shape}' must be 'square' or 'hex'")
+    cells = {f"{s}_{axis}": pa.Column(int) for s in _SHAPES for axis in ("col", "row")}
+    grid = reference._read_csv(TILE_GRID_FILE, pa.DataFrameSchema({"district": pa.Column(str, unique=True), **cells}, strict=True))
+    col, row = grid[f"{shape}_col"].to_numpy(), grid[f"{shape}_row"].to_numpy()
+    x, y = _cell_centres(col, row, shape)
+    return pd.DataFrame({"district": grid["district"], "col": col, "row": row, "x": x, "y": y})
 
 
 def tile_label(name: str, width_chars: int = TILE_LABEL_WIDTH_CHARS) -> str:

@@ -337,7 +337,6 @@ def load_state_registrations() -> pd.DataFrame:
 
 HANDLOOM_FILE = "handloom_census_2019-20_statewise.csv"
 PAHCHAN_FILE = "pahchan_artisans_statewise_2021-08-05.csv"
-POPULATION_FILE = "population_census2011.csv"
 
 
 @lru_cache(maxsize=1)
@@ -363,21 +362,6 @@ def load_pahchan_artisans() -> pd.DataFrame:
         strict=True,
     )
     return harmonise_states(_read_csv(PAHCHAN_FILE, schema), PAHCHAN_FILE)
-
-
-@lru_cache(maxsize=1)
-def load_population() -> pd.DataFrame:
-    """Census 2011 population of India and of UP (``geography``, ``population_2011``)."""
-    schema = pa.DataFrameSchema(
-        {
-            "geography": pa.Column(str, unique=True),
-            "population_2011": pa.Column(int, pa.Check.gt(0)),
-            "source": pa.Column(str),
-            "evidence": pa.Column(str),
-        },
-        strict=True,
-    )
-    return _read_csv(POPULATION_FILE, schema)
 
 
 HOUSEHOLD_INDUSTRY_FILE = "census2011_household_industry_workers.csv"

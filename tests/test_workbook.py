@@ -22,9 +22,9 @@ def _tables() -> list[tuple[str, pd.DataFrame]]:
         "women_share_pct": [17.0506, 22.5, float("nan"), 0.0, 100.0, 50.0],
     })
     funnel = pd.DataFrame({
-        "stage_name_unregistered": ["registered", "first order"],
+        "stage": ["registered", "first order"],
         "first_order_date": pd.to_datetime(["2022-01-15", "2022-02-01"]),
-        "sellers": [120, 30],
+        "sellers_count": [120, 30],
     })
     return [("Coverage by district", coverage), ("Funnel: stages/dates [v1]", funnel)]
 
@@ -94,8 +94,16 @@ def test_headers_come_from_the_column_registry_in_hindi(tmp_path):
                        columns.label("women_share_pct", "hi")]
     assert headers[0] == "जनपद"
     assert _write(tmp_path, lang="hi").sheetnames[0] == i18n.t("workbook.about_sheet", "hi")
-    unregistered = _write(tmp_path, lang="hi").worksheets[2]
-    assert unregistered.cell(row=1, column=1).value == "stage_name_unregistered"  # not in the registry: its own name
+    assert _write(tmp_path, lang="hi").worksheets[2].cell(row=1, column=1).value == columns.label("stage", "hi")
+
+
+def test_a_column_the_registry_does_not_declare_reaches_no_workbook(tmp_path):
+    """The allow-list: a table with an undeclared column (a name, a phone...) stops the writer, naming it."""
+    table = pd.DataFrame({"district": ["Agra"], "seller_name": ["invented name"]})
+    with pytest.raises(RuntimeError, match="sheet Sellers: column.s. seller_name are not declared"):
+        workbook.write_tables_workbook(tmp_path / "t.xlsx", [("Sellers", table)], lang="en", title="t",
+                                       as_of=dt.date(2022, 3, 31), sources=["s"], synthetic_notice=None)
+    assert not (tmp_path / "t.xlsx").exists()
 
 
 def test_text_that_looks_like_a_formula_stays_text(tmp_path):

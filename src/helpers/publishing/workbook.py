@@ -3,14 +3,14 @@
 ``write_tables_workbook`` writes ``tables.xlsx`` (or ``tables.hi.xlsx``): a first
 sheet with the title, the as-of date, the sources, the synthetic-data notice and
 the list of tables, then one sheet per table. Headers come from the column
-registry (``helpers.presentation.columns``) in the workbook's language; numbers
+registry (``helpers.fields``) in the workbook's language; numbers
 stay numbers, shown with Indian digit grouping (1,49,429) by Excel number
 formats chosen from each column's display format; the header row is frozen and
 filtered, columns are sized to their contents. No cell is ever a formula: text
 starting with ``=``, ``+``, ``-`` or ``@`` is stored as text with a quote prefix.
 
 Belongs here: laying tables out in a workbook. Not here: computing the tables
-(``analysis``), their labels (``presentation.columns``), sentences (``i18n``).
+(``analysis``), their labels (``helpers.fields``), sentences (``i18n``).
 """
 
 from __future__ import annotations
@@ -30,6 +30,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.hyperlink import Hyperlink
 from openpyxl.worksheet.worksheet import Worksheet
 
+from helpers import fields
 from helpers.files import atomic_path
 from helpers.presentation import i18n
 
@@ -62,29 +63,20 @@ def indian_number_format(decimals: int = 0, *, prefix: str = "", suffix: str = "
 
 
 def _registered(column: str) -> bool:
-    """Whether the column registry describes ``column`` (False when the registry is not installed)."""
-    try:
-        from helpers.presentation import columns
-    except ImportError:
-        return False
-    return column in columns.load_columns().index
+    """Whether the field registry describes ``column``."""
+    return column in fields.load_columns().index
 
 
 def column_label(column: str, lang: str) -> str:
-    """The column's header in ``lang`` from the column registry, or the column's own name."""
-    if not _registered(str(column)):
-        return str(column)
-    from helpers.presentation import columns
-
-    return columns.label(str(column), lang)
+    """The column's header in ``lang`` from the field registry, or the column's own name (a table whose
+    columns are already labels: the corrections workbook's)."""
+    return fields.label(str(column), lang) if _registered(str(column)) else str(column)
 
 
 def _display_format(column: str, series: pd.Series) -> tuple[str | None, int | None]:
     """(display format, decimals) from the registry, else guessed from the dtype."""
     if _registered(column):
-        from helpers.presentation import columns
-
-        return columns.display_format(column), columns.decimals(column)
+        return fields.display_format(column), fields.decimals(column)
     if pd.api.types.is_bool_dtype(series):
         return None, None
     if pd.api.types.is_integer_dtype(series):
@@ -270,6 +262,7 @@ def write_tables_workbook(
     write_about_sheet(about, lang=lang, title=title, as_of=as_of, sources=sources,
                       synthetic_notice=synthetic_notice, sheet_names=names)
     for name, (_, frame) in zip(names, tables):
+        fields.require_declared(_flat(frame).columns, f"{Path(path).name}, sheet {name}")  # the allow-list
         write_table_sheet(workbook.create_sheet(name), frame, lang=lang)
     workbook.properties.title = title
     workbook.properties.language = lang

@@ -10,6 +10,7 @@ import json
 
 import pytest
 
+from hostile_sheets import plant_hostile_folder
 from support import Build, make_workspace, plant_field_sheet, run_cli
 
 
@@ -18,11 +19,14 @@ def full_build(tmp_path_factory: pytest.TempPathFactory) -> Build:
     """Every phase, English and Hindi, district briefs of the event districts: built once per session.
 
     Besides the shipped demo data, the raw data holds a hand-typed field sheet full
-    of personal data, markup and a formula (``support.plant_field_sheet``), so every
-    test of the build also runs on hostile input.
+    of personal data, markup and a formula (``support.plant_field_sheet``) and the
+    leak harness's folder of invented personal data by every road
+    (``hostile_sheets.plant_hostile_folder``), so every test of the build also runs
+    on hostile input, and the leak harness searches this build rather than a second one.
     """
     workspace = make_workspace(tmp_path_factory.mktemp("kit"))
     plant_field_sheet(workspace)
+    plant_hostile_folder(workspace / "data" / "raw" / "registrations" / "hostile")
     process = run_cli(workspace, "build", "--lang", "all")
     summary_path = workspace / "reports" / "build.json"
     summary = json.loads(summary_path.read_text(encoding="utf-8")) if summary_path.exists() else {}

@@ -16,7 +16,7 @@ from helpers.publishing import brief_files
 def test_the_workbook_has_an_about_sheet_then_each_table_with_numeric_cells_and_hindi_headers(tmp_path) -> None:
     grades = pd.DataFrame({"district": ["Agra", "Varanasi"], "registrations_count": [1234, 56],
                            "achievement_pct": [61.7, 5.6], "internal_column": ["x", "y"]})
-    path = brief_files.write_workbook(tmp_path, [("श्रेणी", grades), ("खाली", grades.iloc[0:0])], lang="hi",
+    path = brief_files.write_workbook(tmp_path / "tables.hi.xlsx", [("श्रेणी", grades), ("खाली", grades.iloc[0:0])], lang="hi",
                                       title="चरण 1", as_of=date(2021, 12, 31), sources=["स्रोत"], synthetic_notice="काल्पनिक")
     assert path.name == "tables.hi.xlsx"
     book = load_workbook(path)
@@ -31,7 +31,7 @@ def test_the_workbook_has_an_about_sheet_then_each_table_with_numeric_cells_and_
 
 def test_the_share_card_is_a_phone_sized_png_with_alt_text_naming_its_figures(tmp_path) -> None:
     figures = [("registrations by 31 December 2021", "4,491"), ("of the target reached", "29.0%")]
-    path, alt = brief_files.write_share_card(tmp_path, lang="en", title="Phase 1: progress", figures=figures,
+    path, alt = brief_files.write_share_card(tmp_path / "share-card.png", lang="en", title="Phase 1: progress", figures=figures,
                                              grade="15 on track", change="674 new registrations", as_of="31 December 2021",
                                              source_line="Source: sheets.", is_synthetic=True)
     assert path.name == "share-card.png" and Image.open(path).size == (1080, 1350)
@@ -43,7 +43,7 @@ def test_the_share_card_is_a_phone_sized_png_with_alt_text_naming_its_figures(tm
 
 
 def test_the_figures_csv_has_the_ledgers_columns_and_canonical_values(tmp_path) -> None:
-    path, rows = brief_files.write_figures(tmp_path, lang="hi", as_of=date(2021, 12, 31), report_key="phase-1/04_phase_brief.hi",
+    path, rows = brief_files.write_figures(tmp_path / "figures.hi.csv", as_of=date(2021, 12, 31), report_key="phase-1/04_phase_brief.hi",
                                            figures=[("", "registrations_count", 4491), ("Agra", "achievement_pct", 12.5)])
     assert path.name == "figures.hi.csv"
     read = pd.read_csv(path, dtype=str, keep_default_na=False)
@@ -55,7 +55,7 @@ def test_the_figures_csv_has_the_ledgers_columns_and_canonical_values(tmp_path) 
 
 def test_the_summary_json_has_the_index_cards_keys(tmp_path) -> None:
     figures = [("पंजीकरण", "4,491"), ("लक्ष्य प्राप्त", "29.0%"), ("नए", "674")]
-    path = brief_files.write_summary(tmp_path, lang="hi", as_of=date(2021, 12, 31), as_of_is_latest=False,
+    path = brief_files.write_summary(tmp_path / "summary.hi.json", as_of=date(2021, 12, 31), as_of_is_latest=False,
                                      headline_figures=figures, headline_change="674 नए पंजीकरण।", is_synthetic=True)
     document = json.loads(path.read_text(encoding="utf-8"))
     assert path.name == "summary.hi.json" and tuple(document) == brief_files.SUMMARY_KEYS

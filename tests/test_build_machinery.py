@@ -92,7 +92,9 @@ def test_the_kit_declaration_expands_to_every_report_of_a_phase() -> None:
     english = next(job for job in jobs if job.key == "phase-1/04_phase_brief")
     assert [(p.file_name, p.kind) for p in english.pages] == [("brief.html", "brief"), ("04_phase_brief.html", "analyst")]
     assert brief.parameters == {"phase": "1", "lang": "hi", "out_dir": "reports/phase-1",
-                                "report_key": "phase-1/04_phase_brief.hi"}  # empty as_of and boundary_path left out
+                                "report_key": "phase-1/04_phase_brief.hi", "workbook_file": "tables.hi.xlsx",
+                                "share_card_file": "share-card.hi.png", "figures_file": "figures.hi.csv",
+                                "summary_file": "summary.hi.json"}  # empty as_of, boundary_path and data facts left out
     assert [(a.file_name, a.kind) for a in brief.artifacts] == [
         ("tables.hi.xlsx", "workbook"), ("share-card.hi.png", "share_card"), ("figures.hi.csv", "figures"),
         ("summary.hi.json", "summary")]
@@ -323,8 +325,8 @@ def test_the_facts_of_the_prepared_data_are_read_once_per_version_of_the_file(
     frame = pd.DataFrame({"is_synthetic": [False, True], "registration_date": pd.to_datetime(["2022-01-03", "2022-02-07"])})
     frame.to_parquet(parquet)
     reads: list[str] = []
-    read_latest_date = build.latest_data_date
-    monkeypatch.setattr(build, "latest_data_date", lambda: reads.append("read") or read_latest_date())
+    read_facts = build.read_data_facts
+    monkeypatch.setattr(build, "read_data_facts", lambda path: reads.append("read") or read_facts(path))
     state: dict = {}
     facts = build.prepared_data_facts(fingerprints.FileHasher(), state)
     assert facts["is_synthetic"] is True and facts["latest_data_date"] == "2022-02-07"
@@ -335,18 +337,72 @@ def test_the_facts_of_the_prepared_data_are_read_once_per_version_of_the_file(
     assert reads == ["read", "read"]
 
 
-def test_idle_kernels_lend_a_thread_the_kernel_it_used_last() -> None:
-    from helpers.publishing.kernels import IdleKernels
+class _FakeKernel:
+    """A kernel manager and its client, as far as ``KernelPool`` uses them (no process started)."""
 
-    first, second, third = object(), object(), object()
-    idle = IdleKernels()
-    for kernel in (first, second, third):
-        idle.put(kernel)
-    assert idle.take({id(second)}) is second  # this thread's own kernel, though it waited less long
-    assert idle.take({id(12345)}) is first  # none of its own waits: the one waiting longest
-    assert idle.take(None) is third
-    with pytest.raises(queue.Empty):
-        idle.take(None, block=False)
+    def __init__(self) -> None:
+        self.alive, self.sent = True, []
+
+    async def is_alive(self) -> bool:
+        return self.alive
+
+    async def shutdown_kernel(self, now: bool = False) -> None:
+        self.alive = False
+
+    def client(self):
+        return self
+
+    def start_channels(self) -> None:
+        pass
+
+    async def wait_for_ready(self, timeout: float) -> None:
+        pass
+
+    def stop_channels(self) -> None:
+        pass
+
+    def execute(self, code: str, **_: object) -> str:
+        self.sent.append(code)
+        return f"msg-{len(self.sent)}"
+
+
+def test_each_worker_thread_keeps_one_kernel_and_client_for_the_whole_build(monkeypatch, tmp_path) -> None:
+    import threading
+    from concurrent.futures import ThreadPoolExecutor
+
+    from helpers.publishing import kernels
+
+    started: list[_FakeKernel] = []
+    monkeypatch.setattr(kernels.KernelPool, "_start_kernel", lambda self: started.append(_FakeKernel()) or started[-1])
+
+    async def answered(client, msg_id, timeout):
+        return {"content": {"status": "ok"}}
+
+    monkeypatch.setattr(kernels, "shell_reply", answered)
+    pool = kernels.KernelPool(2, tmp_path)
+    seen: dict[int, set[int]] = {}
+
+    def one_notebook(number: int) -> None:
+        with pool.kernel() as kernel:
+            seen.setdefault(threading.get_ident(), set()).add(id(kernel.manager))
+            assert kernel.client is kernel.manager  # the fake's one client
+            if number == 5:
+                kernel.manager.alive = False  # this notebook kills its kernel
+
+    with ThreadPoolExecutor(max_workers=2) as workers:
+        list(workers.map(one_notebook, range(4)))  # a first stage
+        pool.prestart()  # nothing left to start: both kernels are owned
+        list(workers.map(one_notebook, range(4, 12)))  # a second stage, on the same threads
+    assert len(seen) <= 2
+    killed = started[0].alive is False or started[1].alive is False
+    assert killed and len(started) == 3, "two kernels, and one more for the worker whose kernel died"
+    assert all(len(kernels_of_thread) <= 2 for kernels_of_thread in seen.values())
+    owners = [kernel_id for kernels_of_thread in seen.values() for kernel_id in kernels_of_thread]
+    assert len(owners) == len(set(owners)), "no kernel is lent from one worker thread to another"
+    resets = [code for kernel in started for code in kernel.sent]
+    assert resets and set(resets) == {kernels.KERNEL_RESET}  # after every notebook, through the worker's client
+    pool.shutdown()
+    assert not any(kernel.alive for kernel in started)
 
 
 def test_build_json_writes_each_set_of_inputs_once_and_every_result_finds_its_own() -> None:

@@ -111,7 +111,7 @@ def test_progress_section_states_rank_change_and_suppresses_small_new_counts(gra
     assert since.previous_date == PREVIOUS and since.is_since_report
     assert "New registrations since the last report (as of" in ds.progress_section(since, BASIS, grades, "en", 5)
     hindi = ds.progress_section(standing, BASIS, grades, "hi", 5)
-    assert "आगरा" in hindi and "1 स्थान ऊपर" in hindi and "Agra" not in hindi
+    assert "आगरा" in hindi and "रैंक में 1 का सुधार, पिछली रैंक 2" in hindi and "Agra" not in hindi
     mathura = ds.district_standing(_records(), PHASE, "Mathura", AS_OF, _targets(), grades)
     assert "down 2 places, from 1." in ds.progress_section(mathura, BASIS, grades, "en", 5)
     assert ds.card_change(mathura, "en", 5) == "In the 7 days before 21 November 2021: down 2 places in rank; 0 new registrations"

@@ -154,7 +154,7 @@ def test_every_workbook_sheet_shows_small_breakdown_counts_and_their_shares_as_a
     coverage = pd.DataFrame({"district": ["Agra", "Mau"], "registrations_count": [3, 40], "women_count": [2, 12],
                              "women_share_pct": [66.7, 30.0], "tribal_count": [0, 4], "first_order_count": [1, 5]})
     gi = pd.DataFrame({"gi_name": ["x"], "district": ["Agra"], "sellers_count": [3]})
-    path = brief_files.write_workbook(tmp_path, [("Coverage", coverage), ("GI", gi)], lang="en", title="t",
+    path = brief_files.write_workbook(tmp_path / "tables.xlsx", [("Coverage", coverage), ("GI", gi)], lang="en", title="t",
                                       as_of=date(2021, 12, 31), sources=["s"], synthetic_notice=None,
                                       small_count_threshold=5)
     book = load_workbook(path)
@@ -185,7 +185,7 @@ def _header(column: str) -> str:
 
 
 def test_summary_json_carries_the_target_basis(tmp_path) -> None:
-    path = brief_files.write_summary(tmp_path, lang="en", as_of=date(2021, 12, 31), as_of_is_latest=True,
+    path = brief_files.write_summary(tmp_path / "summary.json", as_of=date(2021, 12, 31), as_of_is_latest=True,
                                      headline_figures=[("a", "1"), ("b", "2"), ("c", "3")], headline_change="x",
                                      is_synthetic=True, target_basis="illustrative", is_illustrative_phase=False)
     document = json.loads(path.read_text(encoding="utf-8"))

@@ -1,4 +1,4 @@
-"""The message catalogues and Hindi district names."""
+"""The message catalogues (one per language of ``languages.yaml``) and Hindi district names."""
 
 from __future__ import annotations
 
@@ -6,24 +6,40 @@ import re
 
 import pytest
 
-from helpers.presentation import i18n
+from helpers.presentation import i18n, languages
 from helpers.reference import tables as reference
 
 DEVANAGARI = re.compile(r"[\u0900-\u097F]")
 
 
 def test_catalogues_have_the_same_keys():
-    english, hindi = i18n.load_catalogue("en"), i18n.load_catalogue("hi")
-    assert set(english) == set(hindi), i18n.catalogue_differences()
-    assert len(english) > 30
+    assert tuple(languages.LANGUAGES)[:2] == ("en", "hi")
+    assert not any(i18n.catalogue_differences().values()), i18n.catalogue_differences()
+    assert len(i18n.load_catalogue("en")) > 30
 
 
 def test_no_message_is_empty_and_placeholders_match():
-    english, hindi = i18n.load_catalogue("en"), i18n.load_catalogue("hi")
-    for key, text in english.items():
-        assert text.strip(), f"en: {key} is empty"
-        assert hindi[key].strip(), f"hi: {key} is empty"
-        assert i18n.placeholders(text) == i18n.placeholders(hindi[key]), key
+    english = i18n.load_catalogue("en")
+    for lang in languages.LANGUAGES:
+        other = i18n.load_catalogue(lang)
+        for key, text in english.items():
+            assert other[key].strip(), f"{lang}: {key} is empty"
+            assert i18n.placeholders(text) == i18n.placeholders(other[key]), (lang, key)
+
+
+def test_words_inside_formatted_values_come_from_the_catalogues():
+    from helpers.presentation import display
+    from helpers.presentation.formatting import format_count, format_crore
+
+    assert [display.format_cell(v, "text", "hi") for v in (True, False)] == ["हाँ", "नहीं"]
+    assert [display.format_cell(v, "text", "en") for v in (True, False)] == ["yes", "no"]
+    assert format_count(None, "hi") == i18n.t("format.not_available", "hi") == "उपलब्ध नहीं"
+    assert format_crore(1.5, "en") == "₹1.50 crore" and format_crore(1.5, "hi") == "₹1.50 करोड़"
+
+
+def test_a_language_is_named_in_another_by_its_catalogue():
+    assert [i18n.language_name(code, "hi") for code in ("en", "hi")] == ["अंग्रेज़ी", "हिन्दी"]
+    assert i18n.t("index.brief_language", "en", language=i18n.language_name("hi", "en")) == "Brief (Hindi)"
 
 
 def test_hindi_messages_are_in_devanagari():
@@ -91,7 +107,7 @@ def test_phase_titles_and_notes_in_hindi_use_the_departments_terms() -> None:
 def test_no_message_or_notebook_says_memory():
     from helpers import paths
 
-    for lang in ("en", "hi"):
+    for lang in languages.LANGUAGES:
         assert not [k for k, v in i18n.load_catalogue(lang).items() if "memory" in v.casefold()]
     for notebook in (paths.ROOT / "notebooks").glob("*.ipynb"):
         assert "memory" not in notebook.read_text(encoding="utf-8").casefold(), notebook.name

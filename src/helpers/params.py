@@ -1,23 +1,37 @@
-"""Validation of notebook parameters.
+"""Validation of notebook parameters, and the one decision of each fact the build passes to them.
 
 Each notebook calls one of these right after its ``parameters`` cell. A bad
 value raises ``ParameterError``, which Jupyter and papermill show as a single
 line (no traceback) naming the parameter, the value, and the valid choices.
 Paths given relative are resolved against the project root, because Jupyter
 runs a notebook with ``notebooks/`` as its working directory.
+
+Some parameters are facts the build decides once and passes to every notebook:
+whether the data is synthetic and its latest date (``read_data_facts``), the
+as-of date (``decide_as_of``) and a report's folder, ledger key and file names
+(``publishing.plan.plan_report``, the expansion of ``notebooks/reports.yaml``).
+A notebook run by hand leaves them empty and ``require_data_facts``,
+``require_as_of`` and ``require_report_files`` call the same functions, so it
+gets the answer the build would have passed.
+
+Belongs here: checking parameters and deciding those facts. Not here: computing
+figures (``helpers.analysis``) or planning a build (``publishing.plan``).
 """
 
 from __future__ import annotations
 
-from datetime import date
+from dataclasses import dataclass
+from datetime import date, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING, NamedTuple
 
 from helpers.errors import ParameterError
-from helpers.vocabulary import LANGUAGES
+from helpers.vocabulary import LANGUAGES, STATUS_DATE_COLUMNS
 from helpers import paths
 from helpers.campaign.phases import Phase, PhaseError, get_phase
 
-
+if TYPE_CHECKING:
+    import pandas as pd
 
 
 def project_path(value: str | Path) -> Path:
@@ -87,6 +101,101 @@ def require_snapshot_date(value: str):
     return day
 
 
+# ------------------------------------------------------------------ facts of the data
+
+
+class DataFacts(NamedTuple):
+    """What every report on one set of prepared registrations shares (``read_data_facts``)."""
+
+    is_synthetic: bool  # some row is synthetic demo data: every page, chart, card and workbook says so
+    latest_data_date: date | None  # the latest registration or stage date; None without a dated row
+
+
+def _facts_table(registrations: Path | str | pd.DataFrame, columns: tuple[str, ...]):
+    """The columns of ``registrations`` among ``columns``, as a pyarrow table (None: no readable file)."""
+    import pyarrow as pa
+
+    if isinstance(registrations, (str, Path)):
+        import pyarrow.parquet as pq
+
+        path = Path(registrations)
+        if not path.is_file():
+            return None
+        try:
+            present = [c for c in columns if c in pq.read_schema(path).names]
+            return pq.read_table(path, columns=present)
+        except (OSError, ValueError, pa.ArrowException):
+            return None
+    import pandas as pd
+
+    frame = registrations
+    return pa.table({c: frame[c] if c == "is_synthetic" else pd.to_datetime(frame[c], errors="coerce")
+                     for c in columns if c in frame})
+
+
+def read_data_facts(registrations: Path | str | pd.DataFrame | None = None) -> DataFacts:
+    """Whether the registrations hold synthetic rows, and the latest date in them: the one decision of both.
+
+    The build reads them once per version of the prepared file and passes them to every notebook
+    (parameters ``is_synthetic`` and ``latest_data_date``); a notebook run by hand calls this on its
+    ``registrations_path`` (``require_data_facts``). A file is read with pyarrow, only the flag and the
+    dated columns, so the build does not import pandas.
+
+    Args:
+        registrations: the prepared registrations (parquet; default ``paths.REGISTRATIONS_PARQUET``),
+            or a table of them (a pandas DataFrame, as ``helpers.analysis`` holds it).
+
+    Returns:
+        ``is_synthetic``: some row's ``is_synthetic`` is true (no such column: False);
+        ``latest_data_date``: the latest of the registration dates and every dated stage column
+        (``STATUS_DATE_COLUMNS``), None when none is dated. A missing or unreadable file: (False, None).
+    """
+    import pyarrow.compute as pc
+
+    dated = tuple(STATUS_DATE_COLUMNS.values())
+    table = _facts_table(paths.REGISTRATIONS_PARQUET if registrations is None else registrations,
+                         ("is_synthetic", *dated))
+    if table is None:
+        return DataFacts(False, None)
+    is_synthetic = "is_synthetic" in table.column_names and bool(pc.any(table["is_synthetic"]).as_py())
+    days = [pc.max(table[c]).as_py() for c in dated if c in table.column_names]
+    days = [d.date() if isinstance(d, datetime) else d for d in days if d is not None]
+    return DataFacts(is_synthetic, max(days) if days else None)
+
+
+def _require_date(value: object, name: str, hint: str) -> date:
+    try:
+        return value if isinstance(value, date) else date.fromisoformat(str(value).strip())
+    except ValueError:
+        raise ParameterError(f"parameter '{name}': '{value}' is not a date; write it as YYYY-MM-DD (e.g. 2021-12-31) "
+                             f"{hint}") from None
+
+
+def require_data_facts(registrations_file: Path | str, is_synthetic: str | bool = "", latest_data_date: str = "") -> DataFacts:
+    """The parameters ``is_synthetic`` and ``latest_data_date`` as the build passes them; "" as the build decides them.
+
+    An empty parameter is read from ``registrations_file`` by ``read_data_facts``, the function the
+    build calls, so a notebook run by hand shows the same facts as the build's page.
+
+    Raises:
+        ParameterError: ``is_synthetic`` other than true/false, or ``latest_data_date`` not a date.
+    """
+    read = read_data_facts(registrations_file) if is_synthetic in ("", None) or not latest_data_date else None
+    if is_synthetic in ("", None):
+        flag = read.is_synthetic  # type: ignore[union-attr]
+    elif str(is_synthetic).strip().lower() in ("true", "false"):
+        flag = str(is_synthetic).strip().lower() == "true"
+    else:
+        raise ParameterError(f"parameter 'is_synthetic': '{is_synthetic}' is not true or false; "
+                             "leave it empty to read it from the registrations")
+    latest = (_require_date(latest_data_date, "latest_data_date", "or leave it empty to read it from the registrations")
+              if latest_data_date else read.latest_data_date)  # type: ignore[union-attr]
+    return DataFacts(flag, latest)
+
+
+# ------------------------------------------------------------------ the as-of date
+
+
 def decide_as_of(as_of: str | date | None, latest: date | None, phase: Phase | None = None) -> date | None:
     """The one decision of a report's as-of date, for the build and for a notebook run by hand.
 
@@ -100,14 +209,13 @@ def decide_as_of(as_of: str | date | None, latest: date | None, phase: Phase | N
     return latest if phase is None else min(latest, phase.window_end)
 
 
-def require_as_of(as_of: str, registrations, phase: Phase | None = None) -> date:
+def require_as_of(as_of: str, latest: date | None, phase: Phase | None = None) -> date:
     """Return the as-of date of a report: ``as_of`` (YYYY-MM-DD), or ``decide_as_of``'s default when "".
 
     Args:
         as_of: the notebook parameter; "" means the latest date in the data, capped at the
             phase's end (as the build decides it).
-        registrations: every cleaned registration (``helpers.analysis.progress.latest_data_date``
-            finds the latest date in it).
+        latest: the latest date in the data (``require_data_facts``), None when no row is dated.
         phase: the report's phase; the date may not fall before it began (default: the
             campaign's first phase).
 
@@ -115,21 +223,13 @@ def require_as_of(as_of: str, registrations, phase: Phase | None = None) -> date
         ParameterError: an impossible date, a date before the phase began or after the
             latest date in the data, or no dated registration at all (one line saying how to fix it).
     """
-    from helpers.analysis.progress import latest_data_date
     from helpers.campaign.phases import load_phases
 
-    text = str(as_of or "").strip()
-    latest = latest_data_date(registrations)
-    if not text:
+    if not str(as_of or "").strip():
         if latest is None:
             raise ParameterError("parameter 'as_of': the data has no dated registration; give a date as YYYY-MM-DD")
         return decide_as_of("", latest, phase)  # type: ignore[return-value]
-    try:
-        day = date.fromisoformat(text)
-    except ValueError:
-        raise ParameterError(
-            f"parameter 'as_of': '{as_of}' is not a date; write it as YYYY-MM-DD (e.g. 2021-12-31) or leave it empty"
-        ) from None
+    day = _require_date(as_of, "as_of", "or leave it empty")
     began, what = (
         (phase.window_start, f"phase {phase.id}") if phase is not None
         else (min(p.window_start for p in load_phases().values()), "the campaign's first phase")
@@ -145,3 +245,49 @@ def require_as_of(as_of: str, registrations, phase: Phase | None = None) -> date
             f"give a date from {began.isoformat()} to {latest.isoformat()}, or leave it empty"
         )
     return day
+
+
+# ------------------------------------------------------------------ a report's files
+
+
+@dataclass(frozen=True)
+class ReportFiles:
+    """Where a report's notebook writes: its folder (created), its key in the ledger, its files by kind."""
+
+    out_dir: Path
+    report_key: str
+    paths: dict[str, Path]  # kind (``plan.FILE_KINDS``) -> the file in out_dir
+
+
+def require_report_files(
+    report_id: str, phase: str | None = None, lang: str = "en", district: str | None = None, *,
+    out_dir: str = "", report_key: str = "", **names: str,
+) -> ReportFiles:
+    """The folder, ledger key and file names of a report as the build passes them; "" as the build names them.
+
+    What is left empty comes from ``publishing.plan.plan_report``, the expansion of
+    ``notebooks/reports.yaml`` the build makes, so a notebook run by hand writes the same
+    files under the same key as the build.
+
+    Args:
+        report_id: the report's id in ``notebooks/reports.yaml``.
+        phase, lang, district: what the report is of (as the notebook's parameters say).
+        out_dir, report_key: the notebook's parameters.
+        names: the notebook's file parameters by kind (e.g. ``figures="varanasi.figures.csv"``).
+
+    Raises:
+        ParameterError: the declaration has no file of a kind asked for.
+    """
+    if not (out_dir and report_key and all(names.values())):
+        from helpers.publishing.plan import plan_report
+
+        job = plan_report(report_id, phase=phase, lang=lang, district=district)
+        declared = {artifact.kind: artifact.file_name for artifact in job.artifacts}
+        missing = [kind for kind, name in names.items() if not name and kind not in declared]
+        if missing:
+            raise ParameterError(f"parameter '{missing[0]}_file': notebooks/reports.yaml declares no {missing[0]} file "
+                                 f"for report '{report_id}'; give the file name or declare it there")
+        out_dir, report_key = out_dir or str(job.out_dir), report_key or job.key
+        names = {kind: name or declared[kind] for kind, name in names.items()}
+    folder = output_dir(out_dir)
+    return ReportFiles(folder, report_key, {kind: folder / name for kind, name in names.items()})

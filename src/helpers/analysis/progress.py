@@ -80,12 +80,13 @@ def registrations_as_of(registrations: pd.DataFrame, as_of: date | pd.Timestamp 
 
 
 def latest_data_date(registrations: pd.DataFrame) -> date | None:
-    """The latest date in the data: registration dates and every dated stage column present (None if empty)."""
-    columns = [c for c in STATUS_DATE_COLUMNS.values() if c in registrations]
-    if registrations.empty or not columns:
-        return None
-    latest = max(pd.to_datetime(registrations[c], errors="coerce").max() for c in columns)
-    return None if pd.isna(latest) else latest.date()
+    """The latest date in the data: registration dates and every dated stage column present (None if empty).
+
+    Decided by ``helpers.params.read_data_facts``, the one function the build and the notebooks use.
+    """
+    from helpers.params import read_data_facts
+
+    return read_data_facts(registrations).latest_data_date
 
 
 def status_as_reported_count(registrations_now: pd.DataFrame) -> int:

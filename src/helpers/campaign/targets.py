@@ -59,8 +59,6 @@ FRAME_COLUMNS: tuple[str, ...] = (*TARGET_COLUMNS, "basis")
 _TRUE, _FALSE = ("true", "yes", "1"), ("false", "no", "0")
 #: Kinds of target basis: set by the department, invented for the demo, allocated by the kit.
 TARGET_BASIS_KINDS: tuple[str, ...] = ("official", "illustrative", "derived")
-#: The kinds a row of targets.csv may have (derived targets are computed, never listed).
-FILE_BASIS_KINDS: tuple[str, ...] = ("official", "illustrative")
 #: The trade value of a target that counts every trade.
 ALL_TRADES = "all"
 #: How a state target is allocated, as printed on pages.
@@ -408,12 +406,16 @@ class Grade:
     description_hi: str
 
     def label(self, lang: str) -> str:
-        """The grade's label in ``lang`` ("en" or "hi")."""
-        return self.label_hi if lang == "hi" else self.label_en
+        """The grade's label in ``lang`` (``label_<lang>``; ``label_en`` where the language has none)."""
+        from helpers.presentation.languages import localized
+
+        return localized(self, "label", lang)
 
     def description(self, lang: str) -> str:
-        """What the grade means, in ``lang``."""
-        return self.description_hi if lang == "hi" else self.description_en
+        """What the grade means, in ``lang`` (``description_<lang>``, else ``description_en``)."""
+        from helpers.presentation.languages import localized
+
+        return localized(self, "description", lang)
 
 
 @dataclass(frozen=True)

@@ -1,6 +1,7 @@
 """Presentation: turning figures into what a reader sees, in English or Hindi.
 
-- ``formatting``          Indian number formats
+- ``languages``           one record per language (``languages.yaml``) and ``localized``, the reader of bilingual fields
+- ``formatting``          Indian number formats, dates written out
 - ``i18n``                the message catalogues in ``messages/``
 - ``columns``             the column registry (``columns.csv``): unit, description, labels, format
 - ``display``             formatted, escaped tables and notices in the notebooks (the one HTML escape)

@@ -16,17 +16,17 @@ from __future__ import annotations
 
 import html
 from collections.abc import Sequence
-from datetime import date
 
 import pandas as pd
 
-from helpers.presentation import charts, i18n, maps, reference_sections
+from helpers.presentation import charts, i18n, languages, maps, reference_sections
 from helpers.presentation import columns as registry
 from helpers.presentation.display import registry_frame
 from helpers.analysis import metrics
 from helpers.reference import tables as reference
 from helpers.presentation import fragments
-from helpers.presentation.formatting import format_count, format_crore, format_number, format_pct
+from helpers.presentation.formatting import format_count, format_crore, format_day, format_number, format_pct
+from helpers.presentation.languages import localized, translated
 from helpers.campaign.phases import Phase
 
 #: Measures of the source's key figures, in the order shown.
@@ -52,13 +52,6 @@ SOURCE_FILES: tuple[str, ...] = (
 
 def _t(key: str, lang: str, **fmt: object) -> str:
     return i18n.t(key, lang, **fmt)
-
-
-def format_day(day: date | pd.Timestamp, lang: str) -> str:
-    """A date as officials write it: '29 October 2021' / '29 अक्तूबर 2021'."""
-    from babel.dates import format_date
-
-    return format_date(pd.Timestamp(day).date(), format="long", locale="hi_IN" if lang == "hi" else "en_IN")
 
 
 def district_label(district: str, lang: str) -> str:
@@ -121,7 +114,7 @@ def phase_section(phase: Phase, lang: str) -> str:
     """The phase: title, status, window (marked when assumed), event and nearby districts, notes."""
     parts = [
         fragments.heading(_t("brief.phase", lang)),
-        fragments.paragraph(phase.title_hi if lang == "hi" else phase.title),
+        fragments.paragraph(localized(phase, "title", lang)),
         fragments.paragraph(_t("brief.status_illustrative" if phase.is_illustrative else "brief.status_from_source", lang),
                          "kit-warning" if phase.is_illustrative else None),
         fragments.paragraph(_t("brief.window", lang, start=format_day(phase.window_start, lang),
@@ -131,16 +124,18 @@ def phase_section(phase: Phase, lang: str) -> str:
         parts.append(fragments.paragraph(
             _t("brief.window_assumed_illustrative" if phase.is_illustrative else "brief.window_assumed", lang), "kit-note"))
         if phase.window_note:
-            parts.append(fragments.paragraph(source_note(phase.window_note, lang, phase.window_note_hi), "kit-note"))
+            parts.append(fragments.paragraph(source_note(phase.window_note, lang, translated(phase, "window_note", lang)),
+                                             "kit-note"))
     if phase.event_locations:
         parts.append(fragments.heading(_t("brief.event_districts", lang, count=len(phase.event_districts)), 3))
         items = []
         for location in phase.event_locations:
             name = district_label(location.district, lang)
             if location.name_en != location.district:
-                name = f"{location.name_in_source if lang == 'hi' else location.name_en} → {name}"
+                place = location.name_in_source if languages.language(lang).uses_source_place_names else location.name_en
+                name = f"{place} → {name}"
             if location.note:
-                name = f"{name} ({source_note(location.note, lang, location.note_hi)})"
+                name = f"{name} ({source_note(location.note, lang, translated(location, 'note', lang))})"
             items.append(name)
         parts.append(fragments.bullet_list(items))
     else:
@@ -153,16 +148,18 @@ def phase_section(phase: Phase, lang: str) -> str:
     if phase.nearby_districts:
         parts.append(fragments.paragraph(_t("brief.nearby_districts", lang, count=len(phase.nearby_districts))))
         parts.append(fragments.paragraph(", ".join(district_label(d, lang) for d in phase.nearby_districts)))
-    notes_hi = phase.notes_hi if len(phase.notes_hi) == len(phase.notes) else (None,) * len(phase.notes)
-    parts.extend(fragments.paragraph(source_note(note, lang, hi), "kit-note") for note, hi in zip(phase.notes, notes_hi))
+    notes_in = translated(phase, "notes", lang) or ()
+    notes_in = notes_in if len(notes_in) == len(phase.notes) else (None,) * len(phase.notes)
+    parts.extend(fragments.paragraph(source_note(note, lang, text), "kit-note") for note, text in zip(phase.notes, notes_in))
     return "".join(parts)
 
 
-def source_note(note: str, lang: str, note_hi: str | None = None) -> str:
-    """A note of phases.yaml in ``lang``: its Hindi text (``note_hi``) on a Hindi page, else the English labelled as such."""
-    if lang == "en":
+def source_note(note: str, lang: str, note_in_lang: str | None = None) -> str:
+    """A note of phases.yaml in ``lang``: its translation (``note_hi`` on a Hindi page) where the file
+    gives one, else the note as written (in the base language), labelled as such."""
+    if lang == languages.BASE:
         return note
-    return note_hi if note_hi else _t("brief.note_in_english", lang, note=note)
+    return note_in_lang if note_in_lang else _t("brief.note_in_english", lang, note=note)
 
 
 # --------------------------------------------------------------- coverage
@@ -298,10 +295,10 @@ def data_quality_section(quality: pd.DataFrame, lang: str) -> str:
 
 
 def footnotes(lang: str, small_count_threshold: int) -> str:
-    """The suppression note, and for Hindi the note that district names are unverified."""
+    """The suppression note, and where the language's district names are unverified (Hindi), a note saying so."""
     parts = [fragments.paragraph(_t("brief.suppressed_note", lang, below=small_count_threshold - 1,
                                  threshold=small_count_threshold), "kit-note")]
-    if lang == "hi":
+    if not languages.language(lang).district_names_verified:
         parts.append(fragments.paragraph(_t("brief.district_names_unverified", lang), "kit-note"))
     return "".join(parts)
 
@@ -368,7 +365,7 @@ def shared_area_text(district: str, area: str, lang: str) -> str:
 
 def base_missing_text(district: str, reason: str, lang: str) -> str:
     """Why a district has no Census 2011 base, in ``lang`` (the parents' names translated)."""
-    if lang == "en":
+    if lang == languages.BASE:
         return reason
     carved = reference.load_districts().set_index("district").loc[district, "carved_from"]
     if not isinstance(carved, str):

@@ -17,13 +17,13 @@ import numpy as np
 import pandas as pd
 
 from helpers.presentation import columns as registry
+from helpers.presentation import i18n
 from helpers.presentation.formatting import format_count, format_crore, format_number, format_pct
 
 #: How a column is formatted: count, pct, ratio, crore, date or text (``number`` = ratio with 1 decimal).
 Format = str
 #: Decimals of a pct / ratio / number column when none is given.
 DEFAULT_DECIMALS = {"pct": 1, "ratio": 2, "number": 1}
-_YES_NO = {"en": ("yes", "no"), "hi": ("हाँ", "नहीं")}
 
 
 def format_cell(value: object, kind: Format, lang: str = "en", decimals: int | None = None) -> str:
@@ -44,7 +44,7 @@ def format_cell(value: object, kind: Format, lang: str = "en", decimals: int | N
     if kind == "date":
         return f"{pd.Timestamp(value):%Y-%m-%d}"
     if isinstance(value, (bool, np.bool_)):
-        return _YES_NO.get(lang, _YES_NO["en"])[0 if value else 1]
+        return i18n.t("format.yes" if value else "format.no", lang)
     return str(value)
 
 
@@ -67,10 +67,18 @@ def format_frame(
     return out
 
 
-def registry_frame(frame: pd.DataFrame, columns: list[str], lang: str = "en") -> pd.DataFrame:
-    """``format_frame`` with labels, formats and decimals from the column registry (``columns.csv``)."""
+def registry_frame(
+    frame: pd.DataFrame, columns: list[str], lang: str = "en", small_count_threshold: int = 5
+) -> pd.DataFrame:
+    """``format_frame`` with labels, formats and decimals from the column registry (``columns.csv``).
+
+    Every breakdown count from 1 to ``small_count_threshold`` − 1, and each share computed from
+    one, is shown as "<N" (``privacy.suppress_breakdowns``), as in the workbooks.
+    """
+    from helpers.analysis import privacy
+
     return format_frame(
-        frame,
+        privacy.suppress_breakdowns(frame, small_count_threshold),
         registry.labels(columns, lang),
         {c: registry.display_format(c) for c in columns},
         lang,

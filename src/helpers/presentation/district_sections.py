@@ -27,10 +27,9 @@ from matplotlib.figure import Figure
 from helpers.analysis import metrics, pace, privacy, progress, ranking
 from helpers.campaign.phases import Phase
 from helpers.campaign.targets import ALL_TRADES, Grades, TargetBasis
-from helpers.errors import ParameterError
 from helpers.files import write_atomically
 from helpers.presentation.periods import change_period
-from helpers.presentation import briefs, fragments, i18n, progress_sections
+from helpers.presentation import briefs, fragments, i18n, languages, progress_sections
 from helpers.presentation.formatting import format_count, format_pct
 
 
@@ -44,27 +43,16 @@ def _t(key: str, lang: str, **fmt: object) -> str:
 def require_as_of(as_of: str, registrations: pd.DataFrame) -> date:
     """The report's as-of date: ``as_of`` (YYYY-MM-DD), or the latest date in the data when it is "".
 
+    Decided by ``params.require_as_of`` (the notebooks' and the build's one decision) on the latest
+    date in ``registrations``; a notebook passes its phase to ``params.require_as_of`` itself.
+
     Raises:
         ParameterError: not a YYYY-MM-DD date, later than the latest date in the data,
             or no dated registration at all (one line naming the fix).
     """
-    latest = progress.latest_data_date(registrations)
-    if latest is None:
-        raise ParameterError("parameter 'as_of': the registrations hold no dated row; run 01_prepare_registrations first")
-    text = str(as_of or "").strip()
-    if not text:
-        return latest
-    try:
-        day = date.fromisoformat(text)
-    except ValueError:
-        raise ParameterError(
-            f"parameter 'as_of': '{as_of}' is not a date; write it as YYYY-MM-DD, or leave it empty for {latest}"
-        ) from None
-    if day > latest:
-        raise ParameterError(
-            f"parameter 'as_of': {day} is after the latest date in the data ({latest}); give {latest} or earlier"
-        )
-    return day
+    from helpers import params
+
+    return params.require_as_of(as_of, progress.latest_data_date(registrations))
 
 
 def as_of_section(as_of_date: date, latest_date: date | None, lang: str) -> str:
@@ -343,6 +331,6 @@ def output_names(district: str, lang: str) -> tuple[str, str]:
     """The file names the brief writes into out_dir: ``{slug}.share-card{sfx}.png``, ``{slug}.figures{sfx}.csv``."""
     from helpers.reference.names import slugify
 
-    slug, suffix = slugify(district), "" if lang == "en" else f".{lang}"
+    slug, suffix = slugify(district), languages.language(lang).file_suffix
     return f"{slug}.share-card{suffix}.png", f"{slug}.figures{suffix}.csv"
 

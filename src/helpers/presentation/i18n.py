@@ -1,14 +1,16 @@
-"""English and Hindi text of the kit's reports.
+"""The text of the kit's reports in each of its languages (English and Hindi).
 
 Every sentence, heading, label and chart title a reader sees comes from a
 message catalogue, ``messages/en.yaml`` or ``messages/hi.yaml`` beside this
-module, looked up by key with :func:`t`. The two catalogues have the same keys
-(a test checks it); a key missing from the requested language is an error, not
-a silent fall-back to English, so a Hindi brief never shows an English heading.
+module (the ``catalogue`` of each language's record, ``languages``), looked up
+by key with :func:`t`. The catalogues have the same keys (a test checks it); a
+key missing from the requested language is an error, not a silent fall-back to
+English, so a Hindi brief never shows an English heading.
 
-District names in Hindi come from ``up_districts_master.csv`` (column
-``name_hi``). Those names were compiled by hand and are not verified against an
-official list: the Hindi brief says so in a footnote (key
+District names in a language come from ``up_districts_master.csv``, the column
+its record names (``name_hi`` for Hindi). The Hindi names were compiled by hand
+and are not verified against an official list: the record says so
+(``district_names_verified``) and the brief adds a footnote (key
 ``brief.district_names_unverified``).
 
 Numbers are formatted by ``helpers.presentation.formatting`` (Indian grouping); this module
@@ -25,12 +27,10 @@ from typing import Any
 import yaml
 
 from helpers.errors import I18nError
-from helpers.vocabulary import LANGUAGES
+from helpers.presentation import languages
 from helpers.reference import names as reference_names
 
-#: Languages the kit writes reports in.
-
-#: Folder holding the message catalogues (``<lang>.yaml``).
+#: Folder holding the kit's own message catalogues (``<lang>.yaml``).
 MESSAGES_DIR = Path(__file__).resolve().parent / "messages"
 
 
@@ -38,11 +38,9 @@ def check_lang(lang: str) -> str:
     """Return ``lang`` if the kit writes reports in it.
 
     Raises:
-        I18nError: ``lang`` is not one of :data:`LANGUAGES`.
+        I18nError: ``lang`` is not one of ``languages.LANGUAGES``.
     """
-    if lang not in LANGUAGES:
-        raise I18nError(f"language '{lang}' is not supported; use one of {', '.join(LANGUAGES)}")
-    return lang
+    return languages.language(lang).code
 
 
 def _flatten(tree: dict[str, Any], prefix: str = "") -> dict[str, str]:
@@ -57,11 +55,10 @@ def _flatten(tree: dict[str, Any], prefix: str = "") -> dict[str, str]:
 
 
 def catalogue_path(lang: str) -> Path:
-    """Return the path of the message catalogue of ``lang``."""
-    return MESSAGES_DIR / f"{check_lang(lang)}.yaml"
+    """Return the path of the message catalogue of ``lang`` (its record's ``catalogue``)."""
+    return languages.language(lang).catalogue
 
 
-@lru_cache(maxsize=len(LANGUAGES))
 def load_catalogue(lang: str) -> dict[str, str]:
     """Load the message catalogue of ``lang`` as a flat mapping of dotted keys to text.
 
@@ -70,7 +67,11 @@ def load_catalogue(lang: str) -> dict[str, str]:
     Raises:
         I18nError: the language is not supported or its catalogue is missing or malformed.
     """
-    path = catalogue_path(lang)
+    return _read_catalogue(catalogue_path(lang))
+
+
+@lru_cache(maxsize=8)
+def _read_catalogue(path: Path) -> dict[str, str]:
     if not path.exists():
         raise I18nError(f"{path}: message catalogue missing; restore it from git")
     try:
@@ -113,9 +114,16 @@ def t(key: str, lang: str = "en", **fmt: object) -> str:
     return message.format(**fmt) if fmt or placeholders(message) else message
 
 
+def language_name(code: str, lang: str) -> str:
+    """The name of the language ``code`` in ``lang``: message ``index.lang_<code>``, else the language's
+    own name (``language_name`` of its catalogue) where ``lang``'s catalogue does not name it."""
+    key = f"index.lang_{languages.language(code).code}"
+    return t(key, lang) if key in load_catalogue(lang) else t("language_name", code)
+
+
 def catalogue_differences() -> dict[str, set[str]]:
     """Keys present in one catalogue but missing from another, per language (empty sets when in step)."""
-    keys = {lang: set(load_catalogue(lang)) for lang in LANGUAGES}
+    keys = {lang: set(load_catalogue(lang)) for lang in languages.LANGUAGES}
     every = set().union(*keys.values())
     return {lang: every - have for lang, have in keys.items()}
 
@@ -123,15 +131,18 @@ def catalogue_differences() -> dict[str, set[str]]:
 # ------------------------------------------------------------- districts
 
 
-@lru_cache(maxsize=len(LANGUAGES))
 def district_names(lang: str = "en") -> dict[str, str]:
     """Map each district's standard (English) name to its name in ``lang``.
 
-    Hindi names are from ``up_districts_master.csv`` (``name_hi``), compiled by
-    hand and unverified.
+    The names are the column of ``up_districts_master.csv`` the language's record names
+    (``district_name_column``); the Hindi ones (``name_hi``) are compiled by hand and unverified.
     """
-    check_lang(lang)
-    return reference_names.district_name_column("name_common" if lang == "en" else f"name_{lang}")
+    return _district_name_column(languages.language(lang).district_name_column)
+
+
+@lru_cache(maxsize=8)
+def _district_name_column(column: str) -> dict[str, str]:
+    return reference_names.district_name_column(column)
 
 
 def district_name(district: str, lang: str = "en") -> str:

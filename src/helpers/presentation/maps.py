@@ -31,7 +31,7 @@ import numpy as np
 import pandas as pd
 
 from helpers.errors import MapError
-from helpers.presentation import i18n
+from helpers.presentation import i18n, languages
 from helpers.presentation.boundaries import (  # noqa: F401  (re-exported: notebooks and tests use maps.*)
     BoundaryFeature,
     CodeKind,
@@ -208,7 +208,7 @@ def tile_map(
         title: the chart title (in ``lang``).
         legend_title: what the colours measure, with units (in ``lang``).
         event_districts: districts drawn with a thick black outline.
-        lang: language of the labels ("hi": Hindi district names).
+        lang: language of the labels (district names, and their size: ``label_size_extra_pt``).
         source: the source line under the map.
         shape: ``"square"`` or ``"hex"`` tiles.
         decimals: decimals in the legend's class labels.
@@ -242,7 +242,7 @@ def tile_map(
         )
         name = tile_label(i18n.district_name(tile.district, lang))
         longest = max(len(line) for line in name.split("\n"))
-        base_pt = TILE_LABEL_SIZE_PT if lang == "en" else TILE_LABEL_SIZE_PT + 0.4
+        base_pt = TILE_LABEL_SIZE_PT + languages.language(lang).label_size_extra_pt
         ax.text(tile.x, tile.y, name, ha="center", va="center", fontsize=base_pt * min(1.0, TILE_LABEL_WIDTH_CHARS / longest),
                 color=label_colour(face), zorder=4, linespacing=0.95, fontweight="bold" if is_event else "normal",
                 gid=f"label:{tile.district}")

@@ -21,7 +21,8 @@ from helpers.analysis import free_text, national
 from helpers.presentation import charts, fragments, i18n
 from helpers.presentation import columns as registry
 from helpers.presentation.display import registry_frame
-from helpers.presentation.formatting import format_count, format_number, format_pct
+from helpers.presentation.formatting import format_count, format_day, format_month, format_number, format_pct
+from helpers.presentation.languages import BASE, localized, translated
 from helpers.reference import tables as reference
 
 
@@ -30,10 +31,7 @@ def _t(key: str, lang: str, **fmt: object) -> str:
 
 
 def _day(day: object, lang: str, month_only: bool = False) -> str:
-    from babel.dates import format_date
-
-    locale = "hi_IN" if lang == "hi" else "en_IN"
-    return format_date(pd.Timestamp(day).date(), format="MMMM y" if month_only else "long", locale=locale)
+    return format_month(day, lang) if month_only else format_day(day, lang)
 
 
 def _measure(measure: str, lang: str) -> str:
@@ -114,7 +112,7 @@ def latest_figure_text(lang: str, as_of: object | None = None) -> str:
         "national.latest", lang, count=format_count(latest["india_registrations_count"], lang),
         date=_day(latest["snapshot_date"], lang, month_only=latest["date_precision"] == "month"),
         change=("+" if change > 0 else "−") + format_count(abs(change), lang),
-        since=_day(since["snapshot_date"].max(), lang), source=str(latest["source_hi" if lang == "hi" else "source"])),
+        since=_day(since["snapshot_date"].max(), lang), source=str(localized(latest, "source", lang))),
         "kit-note")
 
 
@@ -181,11 +179,13 @@ def gi_status_label(status: str, lang: str) -> str:
     return _t(f"gi.status_{status}", lang)
 
 
-def product_name(name: str, name_hi: object, lang: str) -> str:
-    """A product's name: its Hindi name where a source gives one, else the English name labelled as such."""
-    if lang != "hi":
-        return name
-    return name_hi if isinstance(name_hi, str) and name_hi.strip() else _t("gi.english_name", lang, name=name)
+def product_name(row: object, field: str, lang: str) -> str:
+    """A product's name (``row[field]``) in ``lang``: its translation where a source gives one (``<field>_hi``),
+    else the name as the source writes it (English), labelled as such on a page in another language."""
+    if lang == BASE:
+        return row[field]
+    name = translated(row, field, lang)
+    return name if name is not None else _t("gi.english_name", lang, name=row[field])
 
 
 def _link(url: object, title: object, lang: str) -> str:
@@ -202,10 +202,11 @@ def gi_table(gi: pd.DataFrame, lang: str, caption: str | None = None, small_coun
     """
     from helpers.analysis import privacy
 
+    rows = gi.to_dict("records")
     frame = gi.assign(
-        gi_name=[product_name(n, h, lang) for n, h in zip(gi["gi_name"], gi["gi_name_hi"])],
+        gi_name=[product_name(row, "gi_name", lang) for row in rows],
         district=[i18n.district_name(d, lang) for d in gi["district"]],
-        category=[h if lang == "hi" and isinstance(h, str) and h else c for c, h in zip(gi["category"], gi["category_hi"])],
+        category=[localized(row, "category", lang) for row in rows],
         gi_status=[gi_status_label(s, lang) for s in gi["gi_status"]],
         source_title=[f"[{i + 1}]" for i in range(len(gi))],
     )
@@ -252,7 +253,7 @@ def odop_section(odop: pd.DataFrame, matching: pd.DataFrame, lang: str) -> str:
     """Registrations per ODOP product of the participating districts, and how many match no ODOP product."""
     frame = odop.assign(
         district=[i18n.district_name(d, lang) for d in odop["district"]],
-        product=[product_name(p, h, lang) for p, h in zip(odop["product"], odop["product_hi"])],
+        product=[product_name(row, "product", lang) for row in odop.to_dict("records")],
         verification_status=[_t(f"odop.status_{s}", lang) for s in odop["verification_status"]],
     )
     unmatched = int(matching.loc[~matching["is_matched"], "registrations_count"].sum())
@@ -286,12 +287,13 @@ def unmatched_crafts_text(forms: pd.DataFrame, total: int, lang: str = "en") -> 
 def district_odop(district: str, lang: str) -> str:
     """The district's ODOP product, its source linked, marked when not verified."""
     row = reference.load_odop_products().set_index("district").loc[district]
-    product = product_name(row["product"], row["product_hi"], lang)
+    product = product_name(row, "product", lang)
     text = html.escape(_t("odop.district", lang, district=i18n.district_name(district, lang), product=product))
     status = html.escape(_t(f"odop.status_{row['verification_status']}", lang))
     parts = [f"<p>{text} ({status}; {_link(row['source_url'], None, lang)})</p>"]
     if row["verification_status"] != "verified":
-        parts.append(fragments.paragraph(_t("odop.district_unverified", lang), "kit-warning"))
+        key = "odop.district_conflict" if row["verification_status"] == "conflict" else "odop.district_unverified"
+        parts.append(fragments.paragraph(_t(key, lang), "kit-warning"))
     return "".join(parts)
 
 
@@ -306,7 +308,6 @@ def sources_section(lang: str, files: tuple[str, ...]) -> str:
             meta = reference.provenance(name)
         except FileNotFoundError:
             meta = {}
-        title = meta.get("title_hi") if lang == "hi" and meta.get("title_hi") else meta.get("title", "")
-        source = meta.get("source_hi") if lang == "hi" and meta.get("source_hi") else meta.get("source", "")
+        title, source = (localized(meta, field, lang) or "" for field in ("title", "source"))
         rows.append({"file": name, "title": " ".join(str(title).split()), "source": " ".join(str(source).split())})
     return fragments.heading(_t("brief.sources", lang)) + fragments.table(registry_frame(pd.DataFrame(rows), ["file", "title", "source"], lang))

@@ -1,20 +1,22 @@
 """The files a brief writes beside its page: workbook, share card and its alt text, figures CSV, summary JSON.
 
-``notebooks/reports.yaml`` declares them for each report (``files:``) and the build
-fails a job whose declared file is missing. Each function here writes one of them
-into the job's folder, atomically (``helpers.files``), under the declared name with
-the language suffix ("" for English, ".hi" for Hindi):
+``notebooks/reports.yaml`` declares them for each report (``files:``), the build
+passes their names to the notebook (parameters ``<kind>_file``; a notebook run by
+hand gets the same names from ``params.require_report_files``) and fails a job whose
+declared file is missing. Each function here writes one of them, atomically
+(``helpers.files``), at the path it is given:
 
-- ``write_workbook``: ``tables{sfx}.xlsx`` (``workbook.write_tables_workbook``), with
+- ``write_workbook``: the tables as .xlsx (``workbook.write_tables_workbook``), with
   only the columns the column registry knows, so every header is in the brief's language;
-- ``write_share_card``: ``share-card{sfx}.png`` (optimised) and ``share-card{sfx}.png.alt.txt``;
-- ``write_figures``: ``figures{sfx}.csv`` (``ledger.figures_frame`` rows, which the build
-  appends to the ledger);
-- ``write_summary``: ``summary{sfx}.json``, the index card's as-of date and headline.
+- ``write_share_card``: the share card PNG (optimised) and its alt text beside it (``<name>.alt.txt``);
+- ``write_figures``: the published figures as CSV (``ledger.figures_frame`` rows, which the
+  build appends to the ledger);
+- ``write_summary``: the index card's as-of date and headline as JSON.
 
-Belongs here: names, formats and writing of these files. Not here: choosing or
-computing the figures (``helpers.analysis``, ``presentation.summary``), drawing the
-card (``presentation.share_cards``), the ledger itself (``ledger``).
+Belongs here: formats and writing of these files. Not here: their names (``reports.yaml``,
+expanded by ``plan``), choosing or computing the figures (``helpers.analysis``,
+``presentation.summary``), drawing the card (``presentation.share_cards``), the ledger
+itself (``ledger``).
 """
 
 from __future__ import annotations
@@ -38,11 +40,6 @@ SUMMARY_KEYS: tuple[str, ...] = ("as_of", "as_of_is_latest", "headline_figures",
                                  "target_basis", "is_illustrative_phase")
 
 
-def lang_suffix(lang: str) -> str:
-    """"" for English, ".hi" for Hindi: the suffix of every file name of a brief."""
-    return "" if i18n.check_lang(lang) == "en" else f".{lang}"
-
-
 def registered_table(frame: pd.DataFrame, lang: str) -> pd.DataFrame:
     """The columns of ``frame`` that the column registry describes, with district names in ``lang``.
 
@@ -58,7 +55,7 @@ def registered_table(frame: pd.DataFrame, lang: str) -> pd.DataFrame:
 
 
 def write_workbook(
-    out_dir: Path | str,
+    path: Path | str,
     tables: Sequence[tuple[str, pd.DataFrame]],
     *,
     lang: str,
@@ -68,7 +65,7 @@ def write_workbook(
     synthetic_notice: str | None,
     small_count_threshold: int = 5,
 ) -> Path:
-    """Write ``tables{sfx}.xlsx``: an about sheet, then each (sheet name, table) with registry headers.
+    """Write the workbook at ``path``: an about sheet, then each (sheet name, table) with registry headers.
 
     Empty tables are left out; columns outside the registry are dropped (``registered_table``).
     Every breakdown count from 1 to ``small_count_threshold`` − 1, and the share computed
@@ -77,13 +74,12 @@ def write_workbook(
     kept = [(name, privacy.suppress_breakdowns(registered_table(frame, lang), small_count_threshold))
             for name, frame in tables if not frame.empty]
     kept = [(name, frame) for name, frame in kept if len(frame.columns)]
-    path = Path(out_dir) / f"tables{lang_suffix(lang)}.xlsx"
-    return workbook.write_tables_workbook(path, kept, lang=lang, title=title, as_of=as_of, sources=list(sources),
+    return workbook.write_tables_workbook(Path(path), kept, lang=lang, title=title, as_of=as_of, sources=list(sources),
                                           synthetic_notice=synthetic_notice)
 
 
 def write_share_card(
-    out_dir: Path | str,
+    path: Path | str,
     *,
     lang: str,
     title: str,
@@ -93,14 +89,13 @@ def write_share_card(
     as_of: str,
     source_line: str,
     is_synthetic: bool,
-    name: str = "share-card",
 ) -> tuple[Path, str]:
-    """Write ``{name}{sfx}.png`` (1080 x 1350, optimised) and its alt text in ``{name}{sfx}.png.alt.txt``.
+    """Write the share card at ``path`` (PNG, 1080 x 1350, optimised) and its alt text in ``<path>.alt.txt``.
 
     Returns:
         The PNG's path and the alt text.
     """
-    path = Path(out_dir) / f"{name}{lang_suffix(lang)}.png"
+    path = Path(path)
     alt_text = share_card_png(path, title=title, figures=list(figures), grade=grade, change=change, as_of=as_of,
                               source_line=source_line, is_synthetic=is_synthetic, lang=lang)
     write_atomically(path.with_name(path.name + ".alt.txt"), alt_text + "\n")
@@ -108,21 +103,19 @@ def write_share_card(
 
 
 def write_figures(
-    out_dir: Path | str,
+    path: Path | str,
     *,
-    lang: str,
     as_of: date,
     report_key: str,
     figures: Mapping[str, object] | Iterable[tuple[str, str, object]],
-    name: str = "figures",
 ) -> tuple[Path, pd.DataFrame]:
-    """Write ``{name}{sfx}.csv``: the published figures as ledger rows (as_of_date, report, district, figure, value).
+    """Write the published figures at ``path`` as ledger rows (CSV: as_of_date, report, district, figure, value).
 
     Returns:
         The path and the rows written (for ``ledger.revisions``).
     """
     rows = ledger.figures_frame(as_of, report_key, figures)
-    path = Path(out_dir) / f"{name}{lang_suffix(lang)}.csv"
+    path = Path(path)
     write_atomically(path, rows.to_csv(index=False, lineterminator="\n"))
     return path, rows
 
@@ -154,8 +147,7 @@ def summary_document(
     }
 
 
-def write_summary(out_dir: Path | str, *, lang: str, **document: object) -> Path:
-    """Write ``summary{sfx}.json`` from the arguments of ``summary_document`` (UTF-8, Hindi kept as text)."""
+def write_summary(path: Path | str, **document: object) -> Path:
+    """Write the summary at ``path`` from the arguments of ``summary_document`` (JSON, UTF-8, Hindi kept as text)."""
     content = summary_document(**document)  # type: ignore[arg-type]
-    path = Path(out_dir) / f"summary{lang_suffix(lang)}.json"
-    return write_atomically(path, json.dumps(content, ensure_ascii=False, indent=2) + "\n")
+    return write_atomically(Path(path), json.dumps(content, ensure_ascii=False, indent=2) + "\n")

@@ -17,9 +17,12 @@
   lock stops two builds from writing at once; what a killed build left
   half-done is removed first.
 
-Whether the registrations are synthetic is decided once, from the prepared data,
-and passed to every page and the index. Heavy libraries (papermill, nbconvert,
-pandas) are imported only when a job runs, so a build with nothing to do is fast.
+Whether the registrations are synthetic and their latest date are read once per
+version of the prepared data (``params.read_data_facts``) and passed to every
+notebook as parameters (through the plan), to every page and to the index; a
+notebook run by hand reads them with the same function. Heavy libraries
+(papermill, nbconvert, pandas) are imported only when a job runs, so a build with
+nothing to do is fast.
 """
 
 from __future__ import annotations
@@ -38,16 +41,20 @@ from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from helpers import __version__, paths
 from helpers.errors import BuildLockedError, BuildOptionError
 from helpers.files import remove_leftovers, write_atomically
+from helpers.params import read_data_facts
 from helpers.publishing.fingerprints import FileHasher, code_fingerprint, is_up_to_date, job_fingerprint, output_hashes
 from helpers.publishing.printer import close_shared_printer
 from helpers.publishing.plan import STAGES, BuildScope, Job, check_as_of, plan_jobs
 from helpers.publishing.run import JobResult
 from helpers.store import JobRecord, Store
-from helpers.vocabulary import STATUS_DATE_COLUMNS
+
+if TYPE_CHECKING:
+    from helpers.publishing.kernels import KernelPool
 
 log = logging.getLogger("gem_reports")
 
@@ -56,10 +63,36 @@ CORRECTIONS_DIR_NAME = "corrections"
 LOCK_FILE_NAME = ".build.lock"
 SUMMARY_FILE_NAME = "build.json"
 DISTRICT_MODES = ("events", "all", "none")
-#: The dated columns of the prepared registrations; the latest of them is the default as-of date.
-DATE_COLUMNS = tuple(STATUS_DATE_COLUMNS.values())
 
 Progress = Callable[[JobResult], None]
+
+
+@dataclass
+class BuildRun:
+    """What the stages of one build share, for the whole build.
+
+    ``workers`` are the build's worker threads (``--jobs`` of them, the same threads for every
+    stage), and ``pool`` gives each of them one kernel it keeps (``kernels``). ``state`` holds the
+    jobs' records as the store has them, updated as jobs finish; ``is_synthetic`` is the prepared
+    data's fact, read again after the prepare stage.
+    """
+
+    pool: KernelPool
+    workers: ThreadPoolExecutor
+    store: Store
+    state: dict
+    hasher: FileHasher
+    code_hash: str
+    force: bool
+    progress: Progress | None
+    is_synthetic: bool = False
+    figures_added: int = 0
+    renderer_warmed: bool = False
+
+    def report(self, result: JobResult) -> None:
+        """Tell the caller a job is done (``progress``), when it asked."""
+        if self.progress:
+            self.progress(result)
 
 
 @dataclass
@@ -189,32 +222,31 @@ def _skipped(job: Job, inputs: dict[str, str], previous: dict) -> JobResult:
     return result or JobResult.for_job(job, "skipped", recorded_inputs(inputs))
 
 
-def _execute_one(job: Job, fingerprint: str, inputs: dict, run_context: dict) -> JobResult:
+def _execute_one(job: Job, fingerprint: str, inputs: dict, run: BuildRun) -> tuple[JobResult, int]:
+    """Run one job on this worker's kernel and commit its record and figures; return the result and the
+    number of figures it added to the ledger."""
     from helpers.publishing.run import recorded_inputs, run_job
 
-    hasher: FileHasher = run_context["hasher"]
+    added = 0
     try:
-        result = run_job(job, run_context["pool"], inputs, is_synthetic=run_context["is_synthetic"])
+        result = run_job(job, run.pool, inputs, is_synthetic=run.is_synthetic)
     except Exception as error:  # noqa: BLE001 - an internal error in one job must not stop the others
         log.debug("internal error in %s:\n%s", job.key, traceback.format_exc())
         result = JobResult.for_job(job, "failed", recorded_inputs(inputs),
                                    error={"ename": type(error).__name__, "evalue": str(error)})
     for path in job.output_paths_outside:
-        hasher.forget(path)
-    jobs_state: dict = run_context["state"]["jobs"]
-    memory: Store = run_context["store"]
+        run.hasher.forget(path)
+    jobs_state: dict = run.state["jobs"]
     if result.status == "ok":
         _remove_superseded(previous_outputs(jobs_state.get(job.key)), result.outputs)
-        record = JobRecord(fingerprint, output_hashes(job, hasher), result.to_record())
-        added = memory.commit_job(job.key, record, published_figures(result))
-        run_context["figures_added"] += added
+        record = JobRecord(fingerprint, output_hashes(job, run.hasher), result.to_record())
+        added = run.store.commit_job(job.key, record, published_figures(result))
         jobs_state[job.key] = vars(record)
     else:
-        memory.forget_job(job.key)
+        run.store.forget_job(job.key)
         jobs_state.pop(job.key, None)
-    if run_context["progress"]:
-        run_context["progress"](result)
-    return result
+    run.report(result)
+    return result, added
 
 
 def previous_outputs(record: dict | None) -> list[str]:
@@ -237,29 +269,26 @@ def _remove_superseded(before: Sequence[str], now: Sequence[str]) -> None:
             log.info("removed %s: this build writes it elsewhere or no longer", relative_path)
 
 
-def run_stage(stage_jobs: Sequence[Job], run_context: dict) -> list[JobResult]:
-    """Run the jobs of one stage in parallel; skip those that are up to date."""
-    hasher: FileHasher = run_context["hasher"]
+def run_stage(stage_jobs: Sequence[Job], run: BuildRun) -> list[JobResult]:
+    """Run the jobs of one stage on the build's workers; skip those that are up to date."""
     to_run, results = [], {}
     for job in stage_jobs:
-        fingerprint, inputs = job_fingerprint(job, hasher, run_context["code_hash"])
-        previous = run_context["state"]["jobs"].get(job.key, {})
-        if not run_context["force"] and is_up_to_date(job, fingerprint, previous, hasher):
+        fingerprint, inputs = job_fingerprint(job, run.hasher, run.code_hash)
+        previous = run.state["jobs"].get(job.key, {})
+        if not run.force and is_up_to_date(job, fingerprint, previous, run.hasher):
             results[job.key] = _skipped(job, inputs, previous)
-            if run_context["progress"]:
-                run_context["progress"](results[job.key])
+            run.report(results[job.key])
         else:
             to_run.append((job, fingerprint, inputs))
-    if to_run and not run_context.get("renderer_warmed"):
+    if to_run and not run.renderer_warmed:
         from helpers.publishing.run import warm_up_renderer
 
-        run_context["renderer_warmed"] = True
+        run.renderer_warmed = True
         threading.Thread(target=warm_up_renderer, name="warm-up-renderer", daemon=True).start()
-        run_context["pool"].prestart()
-    if to_run:
-        with ThreadPoolExecutor(max_workers=min(run_context["parallel"], len(to_run))) as executor:
-            for result in executor.map(lambda item: _execute_one(*item, run_context), in_running_order(to_run)):
-                results[result.key] = result
+        run.pool.prestart()
+    for result, added in run.workers.map(lambda item: _execute_one(*item, run), in_running_order(to_run)):
+        results[result.key] = result
+        run.figures_added += added
     return [results[job.key] for job in stage_jobs]
 
 
@@ -277,34 +306,23 @@ def in_running_order(to_run: list[tuple]) -> list[tuple]:
 
 
 def prepared_data_facts(hasher: FileHasher, state: dict, memory: Store | None = None) -> dict:
-    """``is_synthetic`` and ``latest_data_date`` of the prepared registrations, read once per version of the file.
+    """``is_synthetic`` and ``latest_data_date`` (YYYY-MM-DD or "") of the prepared registrations, read once per version.
 
-    The facts are kept in the store with the file's SHA-256 (which ``hasher`` takes from size and
-    modification time when they are unchanged), so a build with nothing to do does not open the parquet
-    file or import pyarrow.
+    They are decided by ``params.read_data_facts`` (as a notebook run by hand decides them) and
+    kept in the store with the file's SHA-256 (which ``hasher`` takes from size and modification
+    time when they are unchanged), so a build with nothing to do does not open the parquet file
+    or import pyarrow.
     """
     digest = hasher.sha256(paths.REGISTRATIONS_PARQUET)
     cached = state.get("prepared_data") or {}
     if cached.get("sha256") != digest:
-        cached = {"sha256": digest, "is_synthetic": registrations_are_synthetic(), "latest_data_date": latest_data_date()}
+        facts = read_data_facts(paths.REGISTRATIONS_PARQUET)
+        latest = facts.latest_data_date.isoformat() if facts.latest_data_date else ""
+        cached = {"sha256": digest, "is_synthetic": facts.is_synthetic, "latest_data_date": latest}
         state["prepared_data"] = cached
         if memory is not None:
             memory.set_meta("prepared_data", json.dumps(cached))
     return cached
-
-
-def registrations_are_synthetic() -> bool:
-    """True when the prepared registrations carry synthetic demo rows (their ``is_synthetic`` column)."""
-    if not paths.REGISTRATIONS_PARQUET.exists():
-        return False
-    try:
-        import pyarrow.compute as pc
-        import pyarrow.parquet as pq
-
-        flags = pq.read_table(paths.REGISTRATIONS_PARQUET, columns=["is_synthetic"])["is_synthetic"]
-    except (KeyError, ValueError, OSError, ImportError):
-        return False
-    return bool(pc.any(flags).as_py())
 
 
 def make_scope(
@@ -337,23 +355,7 @@ def make_scope(
     )
 
 
-def latest_data_date() -> str:
-    """The latest date in the prepared registrations (registration or stage dates), or "" without data."""
-    if not paths.REGISTRATIONS_PARQUET.exists():
-        return ""
-    try:
-        import pyarrow.compute as pc
-        import pyarrow.parquet as pq
-
-        table = pq.read_table(paths.REGISTRATIONS_PARQUET)
-    except (ValueError, OSError, ImportError):
-        return ""
-    dates = [pc.max(table[name]).as_py() for name in DATE_COLUMNS if name in table.column_names]
-    dates = [d for d in dates if d is not None]
-    return max(dates).date().isoformat() if dates else ""
-
-
-def _run_stages(scope: BuildScope, declaration, run_context: dict, reports_dir: Path) -> list[JobResult]:
+def _run_stages(scope: BuildScope, declaration, run: BuildRun, reports_dir: Path) -> list[JobResult]:
     """Run the stages in order, each planned when it starts (the as-of date is known after the prepare stage)."""
     results: list[JobResult] = []
     for stage in STAGES:
@@ -363,23 +365,22 @@ def _run_stages(scope: BuildScope, declaration, run_context: dict, reports_dir: 
             reason = f"not run: {', '.join(failed_before)} failed"
             for job in stage_jobs:
                 results.append(_not_run(job, reason))
-                run_context["state"]["jobs"].pop(job.key, None)
-                run_context["store"].forget_job(job.key)
-                if run_context["progress"]:
-                    run_context["progress"](results[-1])
+                run.state["jobs"].pop(job.key, None)
+                run.store.forget_job(job.key)
+                run.report(results[-1])
             continue
-        results += run_stage(stage_jobs, run_context)
-        facts = prepared_data_facts(run_context["hasher"], run_context["state"], run_context["store"])
-        run_context["is_synthetic"] = facts["is_synthetic"]
-        scope = replace(scope, latest_data_date=facts["latest_data_date"])
-        run_context["store"].save_files(run_context["hasher"].known())
+        results += run_stage(stage_jobs, run)
+        facts = prepared_data_facts(run.hasher, run.state, run.store)
+        run.is_synthetic = facts["is_synthetic"]
+        scope = replace(scope, latest_data_date=facts["latest_data_date"], is_synthetic=facts["is_synthetic"])
+        run.store.save_files(run.hasher.known())
         if stage == STAGES[0] and not any(r.status == "failed" for r in results):
             check_as_of(scope, facts["latest_data_date"])
             if stage_jobs and (paths.PROCESSED_DIR / paths.REJECTED_ROWS_CSV.name).exists() and (
                     any(r.status == "ok" for r in results) or not (reports_dir / CORRECTIONS_DIR_NAME).is_dir()):
                 from helpers.publishing.corrections import write_office_corrections
 
-                write_office_corrections(run_context["store"], facts["latest_data_date"], reports_dir / CORRECTIONS_DIR_NAME)
+                write_office_corrections(run.store, facts["latest_data_date"], reports_dir / CORRECTIONS_DIR_NAME)
     return results
 
 
@@ -408,16 +409,17 @@ def build_reports(
             if memory.meta(key) != value:
                 memory.set_meta(key, value)
         state = load_state(memory)
-        pool = KernelPool(parallel, paths.NOTEBOOKS_DIR)
-        run_context = {
-            "pool": pool, "state": state, "hasher": FileHasher(state.get("files")), "code_hash": code_fingerprint(),
-            "parallel": parallel, "progress": progress, "force": force, "store": memory, "figures_added": 0,
-        }
-        run_context["is_synthetic"] = prepared_data_facts(run_context["hasher"], state, memory)["is_synthetic"]
+        hasher = FileHasher(state.get("files"))
+        run = BuildRun(
+            pool=KernelPool(parallel, paths.NOTEBOOKS_DIR),
+            workers=ThreadPoolExecutor(max_workers=parallel, thread_name_prefix="build-worker"),
+            store=memory, state=state, hasher=hasher, code_hash=code_fingerprint(), force=force, progress=progress,
+            is_synthetic=prepared_data_facts(hasher, state, memory)["is_synthetic"],
+        )
         try:
-            results = _run_stages(scope, declaration, run_context, reports_dir)
-            log.info("ledger: %d published figure(s) recorded", run_context["figures_added"])
-            summary = _summary(results, started_wall, started, parallel, run_context["is_synthetic"])
+            results = _run_stages(scope, declaration, run, reports_dir)
+            log.info("ledger: %d published figure(s) recorded", run.figures_added)
+            summary = _summary(results, started_wall, started, parallel, run.is_synthetic)
             silent = _write_index(summary, scope, reports_dir)
             if silent is None:  # nothing was built: the week's note is the last build's
                 silent = memory.meta_json("districts_silent_by_phase")
@@ -427,7 +429,8 @@ def build_reports(
             write_atomically(reports_dir / SUMMARY_FILE_NAME,
                              json.dumps(summary.to_record(), default=str, separators=(",", ":")))
         finally:
-            pool.shutdown()
+            run.workers.shutdown(wait=True)
+            run.pool.shutdown()
             close_shared_printer()
             memory.export_ledger()
             memory.close()

@@ -35,7 +35,7 @@ from fontTools import subset
 from fontTools.ttLib import TTFont
 from fontTools.varLib import instancer
 
-from helpers.vocabulary import LANGUAGES
+from helpers.presentation import languages
 
 #: The CSS family name the stylesheet puts first in ``--kit-font``.
 FONT_FAMILY = "KitDevanagari"
@@ -59,7 +59,6 @@ _TAG = re.compile(r"<[^>]*>")
 _ATTRIBUTE_VALUE = re.compile(r"""=\s*(?:"([^"]*)"|'([^']*)')""")
 _DATA_URI = re.compile(r"data:[^\"')\s]+")
 _DEVANAGARI = re.compile("[\u0900-\u097f\u1cd0-\u1cff\ua8e0-\ua8ff]")
-_LOCAL_NAME = "Noto Sans Devanagari"
 #: OpenType feature settings a browser may shape a run with besides its defaults: tabular figures
 #: (tables have ``font-variant-numeric: tabular-nums`` in kit.css) and the optional ligatures off
 #: (what ``letter-spacing`` does, as on ``.kit-chart-mark``). A setting whose features the font
@@ -224,16 +223,17 @@ _Shaped = list[tuple[int, int, int, int, int]]  # per glyph: id, cluster, x adva
 def _shaping_settings(face: hb.Face) -> list[tuple[str | None, dict[str, bool]]]:
     """(language, features) pairs a browser may shape with, less those that shape as the defaults do."""
     tags: set[str] = set()
-    languages: set[str] = set()
+    font_languages: set[str] = set()
     for table in ("GSUB", "GPOS"):
         for script_index, _script in enumerate(face.get_table_script_tags(table)):
-            languages.update(tag.strip().lower() for tag in face.get_script_language_tags(table, script_index))
+            font_languages.update(tag.strip().lower() for tag in face.get_script_language_tags(table, script_index))
             for language_index in [0xFFFF, *range(len(face.get_script_language_tags(table, script_index)))]:
                 tags.update(face.get_language_feature_tags(table, script_index, language_index))
-    ot_languages = {"hi": "hin", "en": "eng"}
     settings: list[tuple[str | None, dict[str, bool]]] = [(None, {})]
-    # the pages' languages (their ``lang``, which a browser passes to the shaper), where the font has rules for them
-    settings += [(lang, {}) for lang in LANGUAGES if ot_languages.get(lang, lang) in languages]
+    # the pages' languages (their ``lang``, which a browser passes to the shaper), where the font has rules for
+    # them (the OpenType language system of each language's record)
+    settings += [(code, {}) for code, record in languages.LANGUAGES.items()
+                 if record.opentype_language.strip().lower() in font_languages]
     settings += [(None, features) for features in OPTIONAL_FEATURE_SETTINGS if tags & set(features)]
     return settings
 
@@ -363,9 +363,17 @@ def font_face_css(
     data = page_font(str(font_path), text_runs(page_text), weights=weights)
     mime, css_format = font_format()
     encoded = base64.b64encode(data).decode("ascii")
+    local = "".join(f'local("{family}"), ' for family in local_families())
     return (
         f"@font-face {{ font-family: {FONT_FAMILY}; font-display: swap; "
         f"font-weight: {_weight_descriptor(weights)}; "
-        f'src: local("{_LOCAL_NAME}"), url(data:{mime};base64,{encoded}) format("{css_format}"); '
+        f'src: {local}url(data:{mime};base64,{encoded}) format("{css_format}"); '
         f"unicode-range: {UNICODE_RANGE}; }}"
     )
+
+
+def local_families() -> tuple[str, ...]:
+    """The families a reader's device may already have for the embedded font: the ``font_family`` of every
+    language whose pages embed it (``embeds_font``), once each, in the languages' order."""
+    records = languages.LANGUAGES.values()
+    return tuple(dict.fromkeys(r.font_family for r in records if r.embeds_font and r.font_family))

@@ -27,7 +27,9 @@ import rcssmin
 
 from helpers import paths
 from helpers.files import write_atomically
-from helpers.presentation import i18n
+from helpers.presentation import i18n, languages
+from helpers.presentation.formatting import format_day
+from helpers.presentation.languages import localized
 from helpers.publishing import fonts
 from helpers.publishing.index_week import PhaseWeek, phase_week, table_row, week_view
 from helpers.publishing.pages import TEMPLATES_DIR, banner_sentences, stylesheet
@@ -56,7 +58,7 @@ class ReportResult:
         name: for ``analyst`` the notebook's name (``"02_district_coverage"``);
             for ``district`` the district's standard English name
             (``"Agra"``, shown in Hindi on a Hindi index); unused otherwise.
-        lang: language of the report (``"en"`` or ``"hi"``).
+        lang: language of the report (a code of ``languages.LANGUAGES``: ``"en"``, ``"hi"``).
         status: ``"ok"``, ``"failed"``, ``"skipped"`` (up to date, not rebuilt)
             or ``"unavailable"`` (e.g. no PDF because Chromium is missing).
         failed_cell: for a failed notebook, the number of the failing cell
@@ -150,12 +152,10 @@ def _status_detail(report: ReportResult, lang: str) -> str:
 
 def _report_label(report: ReportResult, lang: str) -> str:
     if report.kind in ("brief", "pdf"):
-        key = "index.brief_hi" if report.lang == "hi" else "index.brief_en"
-        label = i18n.t(key, lang)
+        label = i18n.t("index.brief_language", lang, language=i18n.language_name(report.lang, lang))
         return f"{label} · {i18n.t('index.brief_pdf', lang)}" if report.kind == "pdf" else label
     if report.kind in ("workbook", "share_card", "comparison"):
-        language = i18n.t("index.lang_hi" if report.lang == "hi" else "index.lang_en", lang)
-        return f"{i18n.t(f'index.{report.kind}', lang)} ({language})"
+        return f"{i18n.t(f'index.{report.kind}', lang)} ({i18n.language_name(report.lang, lang)})"
     if report.kind == "district":
         try:
             return i18n.district_name(report.name, lang)
@@ -193,19 +193,13 @@ def _index_asset(path: Path) -> str:
     return rcssmin.cssmin(text) if path.suffix == ".css" else text
 
 
-def _format_date(day: date, lang: str) -> str:
-    from babel.dates import format_date
-
-    return format_date(day, format="long", locale="hi_IN" if lang == "hi" else "en_IN")
-
-
 _DISTRICT_KINDS = ("district", "pdf", "share_card")
 
 
 def _search_text(district: str) -> str:
     """A district's names in every language, lower case, so that a search finds it whatever script is typed."""
     names = {district}
-    for lang in ("en", "hi"):
+    for lang in languages.LANGUAGES:
         try:
             names.add(i18n.district_name(district, lang))
         except i18n.I18nError:
@@ -216,14 +210,14 @@ _LINK_KEYS = {"district": "index.page", "pdf": "index.brief_pdf", "share_card": 
 
 def _district_rows(reports: Sequence[ReportResult], week: PhaseWeek, lang: str) -> list[dict]:
     """One row per district with a brief: its name in ``lang``, its figures (``index_week.table_row``), and
-    its page, PDF and card in English and in Hindi."""
+    its page, PDF and card in each language (``links``, in the order of ``languages.LANGUAGES``)."""
     rows: dict[str, dict] = {}
     for report in reports:
         if not report.name or report.kind not in _DISTRICT_KINDS:
             continue
         if report.name not in rows:
             label = _report_label(ReportResult(kind="district", href="", name=report.name), lang)
-            rows[report.name] = {**table_row(report.name, label, week, lang), "links": {"en": [], "hi": []},
+            rows[report.name] = {**table_row(report.name, label, week, lang), "links": {code: [] for code in languages.LANGUAGES},
                                  "failed": [], "search": _search_text(report.name)}
         row = rows[report.name]
         if report.status == "failed":
@@ -232,27 +226,27 @@ def _district_rows(reports: Sequence[ReportResult], week: PhaseWeek, lang: str) 
             row["links"].setdefault(report.lang, []).append(
                 {"kind": report.kind, "label": i18n.t(_LINK_KEYS[report.kind], lang), "href": report.href})
     for row in rows.values():
-        for links in row["links"].values():
-            links.sort(key=lambda link: _DISTRICT_KINDS.index(link["kind"]))
+        row["links"] = [sorted(row["links"][code], key=lambda link: _DISTRICT_KINDS.index(link["kind"]))
+                        for code in languages.LANGUAGES]
     return sorted(rows.values(), key=lambda row: row["label"])
 
 
 def _phase_view(entry: PhaseEntry, lang: str) -> dict:
     """What the template shows for one phase, labels in ``lang``."""
     phase_level = [r for r in entry.reports if not (r.name and r.kind in _DISTRICT_KINDS) or r.kind == "brief"]
-    summary = entry.summaries.get(lang) or entry.summaries.get("en") or {}
+    summary = entry.summaries.get(lang) or entry.summaries.get(languages.BASE) or {}
     counts = {name: entry.build_counts.get(name, 0) for name in ("ok", "skipped", "failed")}
     return {
         "id": entry.phase_id,
-        "title": entry.title_hi if lang == "hi" else entry.title,
+        "title": localized(entry, "title", lang),
         "status_label": i18n.t(
             "index.status_illustrative" if entry.status == "illustrative" else "index.status_from_source", lang),
         "is_illustrative": entry.status == "illustrative",
-        "window": i18n.t("index.phase_window", lang, start=_format_date(entry.window_start, lang),
-                         end=_format_date(entry.window_end, lang)),
+        "window": i18n.t("index.phase_window", lang, start=format_day(entry.window_start, lang),
+                         end=format_day(entry.window_end, lang)),
         "is_window_assumed": entry.is_window_assumed,
         "is_synthetic": entry.is_synthetic,
-        "as_of": _format_date(date.fromisoformat(summary["as_of"]), lang) if summary.get("as_of") else "",
+        "as_of": format_day(date.fromisoformat(summary["as_of"]), lang) if summary.get("as_of") else "",
         "headline_figures": list(summary.get("headline_figures") or [])[:4],
         "headline_change": summary.get("headline_change", ""),
         "build_line": i18n.t("index.build_counts", lang, **counts),
@@ -299,6 +293,7 @@ def render_index(
         t=lambda key, **fmt: i18n.t(key, lang, **fmt),
         built_at=built,
         phases=[_phase_view(entry, lang) for entry in entries],
+        link_languages=[i18n.language_name(code, lang) for code in languages.LANGUAGES],
         shared=[_view(report, lang) for report in shared],
         provenance_href=provenance_href,
         corrections=[(i18n.district_name(d, lang) if d in _district_names() else d, href) for d, href in corrections],

@@ -23,8 +23,9 @@ import pandas as pd
 
 from helpers import paths
 from helpers.analysis import freshness as district_freshness
+from helpers.analysis.privacy import small_count_marker
 from helpers.campaign import targets as campaign_targets
-from helpers.presentation import freshness_sections, i18n
+from helpers.presentation import freshness_sections, i18n, languages
 from helpers.presentation.briefs import format_day
 from helpers.presentation.district_sections import shown_count
 from helpers.presentation.formatting import format_count, format_pct
@@ -76,9 +77,10 @@ def read_figures(path: Path) -> pd.DataFrame:
 
 
 def _figures_files(results: Iterable) -> list[tuple[object, Path]]:
-    """``(job result, path)`` of every figures file of the results, English first (the values are the same)."""
+    """``(job result, path)`` of every figures file of the results, the base language's first (the values are
+    the same in every language)."""
     found = [(r, paths.ROOT / item.path) for r in results for item in r.files if item.kind == "figures"]
-    return sorted(found, key=lambda pair: pair[0].lang != "en")
+    return sorted(found, key=lambda pair: pair[0].lang != languages.BASE)
 
 
 def _by_district(frame: pd.DataFrame) -> dict[str, dict[str, str]]:
@@ -235,6 +237,8 @@ def table_row(district: str, label: str, week: PhaseWeek, lang: str) -> dict:
     grade, grade_sort = _grade_cell(figures, lang)
     achievement = _number(figures.get("achievement_pct", ""))
     new = _count(figures, "new_registrations_count")
+    if figures.get("new_registrations_count") == small_count_marker(SMALL_COUNT_THRESHOLD):
+        new = 1  # published as "<5" (``ledger.published_values``): one of 1 to 4, shown and sorted as such
     is_small = new is not None and 1 <= new < SMALL_COUNT_THRESHOLD
     fresh = None
     if week.freshness is not None:

@@ -1,13 +1,15 @@
-"""A pool of warm Jupyter kernels that papermill runs the notebooks on.
+"""Warm Jupyter kernels for the build: each worker thread owns one kernel and one client for the whole build.
 
-Each kernel is started once, imports the kit (``KERNEL_WARMUP``), and is reset
-between notebooks (``KERNEL_RESET``), so no notebook pays for a kernel start or
-the imports. Each kernel also keeps its connected clients (one per thread that
-runs notebooks on it, :meth:`KernelPool.client`), so no notebook waits for a new
-client's channels to connect. A notebook that kills its kernel gets it restarted
-for the next one.
+The build runs its jobs on a fixed set of worker threads (``BuildRun.workers``).
+The first time a worker runs a notebook it takes a kernel (one started ahead of
+time by :meth:`KernelPool.prestart`, or one it starts), connects one client to
+it, and keeps both until the build ends: no kernel is lent between threads, so
+no client is shared, and a worker's reset is always answered on its own client.
+Each kernel imports the kit once (``KERNEL_WARMUP``) and is reset after every
+notebook (``KERNEL_RESET``, sent as the notebook ends, its reply awaited before
+the next one starts). A notebook that kills its kernel gets the worker a new one.
 
-Belongs here: starting, lending, resetting and stopping kernels. Not here: what
+Belongs here: starting, owning, resetting and stopping kernels. Not here: what
 runs on them (``run``) or which notebooks run (``plan``).
 """
 
@@ -21,13 +23,15 @@ import subprocess
 import threading
 import time
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from helpers import paths
 
 log = logging.getLogger("gem_reports")
 
-#: Code run once in every kernel of the pool, so notebooks start with the kit imported.
+#: Code run once in every kernel, so notebooks start with the kit imported.
 KERNEL_WARMUP = """
 import matplotlib
 matplotlib.use("Agg")
@@ -41,13 +45,15 @@ for _name in ("helpers.ingest", "helpers.analysis.privacy", "helpers.presentatio
 helpers.presentation.charts.use_theme()
 """
 
-#: Code run before each notebook in a reused kernel: a clean namespace, no open figures.
+#: Code run after each notebook in a kernel: a clean namespace, no open figures.
 KERNEL_RESET = """
 get_ipython().run_line_magic("reset", "-f")
 import matplotlib.pyplot as _plt
 _plt.close("all")
 del _plt
 """
+#: Seconds a kernel may take to start and answer, or to answer a reset.
+KERNEL_TIMEOUT_S = 120
 
 
 async def shell_reply(client, msg_id: str, timeout: float) -> dict:
@@ -66,59 +72,80 @@ async def shell_reply(client, msg_id: str, timeout: float) -> dict:
             return reply
 
 
-class IdleKernels:
-    """The kernels waiting to be lent (``None`` for one that failed to start ahead of time), thread-safe.
+async def _warm_up(manager) -> None:
+    """Wait for a new kernel to be ready and run ``KERNEL_WARMUP`` in it, with a throw-away client.
 
-    :meth:`take` prefers the kernel the taking thread used last: its reset was sent through
-    that thread's client, so the thread can wait for the reset's reply instead of resetting
-    the kernel again.
+    Run in the thread that started the kernel (ahead of time, while other notebooks run);
+    the worker that takes the kernel then connects its own client.
     """
+    client = manager.client()
+    client.start_channels(shell=True, iopub=True, stdin=False, hb=False, control=False)
+    try:
+        await client.wait_for_ready(timeout=KERNEL_TIMEOUT_S)
+        reply = await shell_reply(client, client.execute(KERNEL_WARMUP, silent=True, store_history=False),
+                                  KERNEL_TIMEOUT_S)
+        if reply["content"].get("status") != "ok":
+            log.debug("kernel warm-up failed: %s", reply["content"].get("evalue"))
+    finally:
+        client.stop_channels()
 
-    def __init__(self) -> None:
-        self._waiting: list = []
-        self._available = threading.Condition()
 
-    def put(self, manager) -> None:
-        with self._available:
-            self._waiting.append(manager)
-            self._available.notify()
+def _sync(coroutine_function, **kwargs):
+    """Run one of jupyter_client's asynchronous methods from this (non-async) thread."""
+    from jupyter_core.utils import run_sync
 
-    def take(self, preferred: set[int] | None = None, *, block: bool = True):
-        """A kernel whose ``id`` is in ``preferred`` if one waits, else the one waiting longest.
+    return run_sync(coroutine_function)(**kwargs)
 
-        Raises:
-            queue.Empty: ``block`` is False and no kernel waits.
-        """
-        with self._available:
-            while not self._waiting:
-                if not block:
-                    raise queue.Empty
-                self._available.wait()
-            for index, manager in enumerate(self._waiting):
-                if manager is not None and preferred and id(manager) in preferred:
-                    return self._waiting.pop(index)
-            return self._waiting.pop(0)
+
+@dataclass
+class WorkerKernel:
+    """A worker thread's kernel: its manager, the one client the thread talks to it through, and the
+    reset sent after the last notebook whose reply is still to be read (its ``msg_id``)."""
+
+    manager: Any
+    client: Any
+    pending_reset: str | None = None
+
+    def is_alive(self) -> bool:
+        return bool(_sync(self.manager.is_alive))
+
+    def wait_until_clean(self) -> None:
+        """Read the reply to the reset sent after the last notebook (send one if none was sent)."""
+        msg_id = self.pending_reset or self.client.execute(KERNEL_RESET, silent=True, store_history=False)
+        self.pending_reset = None
+        _sync(shell_reply, client=self.client, msg_id=msg_id, timeout=KERNEL_TIMEOUT_S)
+
+    def send_reset(self) -> None:
+        """Start resetting the kernel now, so the reset runs while the build renders the notebook's pages."""
+        self.pending_reset = self.client.execute(KERNEL_RESET, silent=True, store_history=False)
+
+    def stop(self) -> None:
+        with contextlib.suppress(Exception):
+            self.client.stop_channels()
+        with contextlib.suppress(Exception):
+            _sync(self.manager.shutdown_kernel, now=True)
 
 
 class KernelPool:
-    """Warm Jupyter kernels, started on first use, each imported with the kit and reused across notebooks."""
+    """At most ``size`` warm kernels, each owned by one worker thread for the whole build."""
 
     def __init__(self, size: int, cwd: Path) -> None:
         self.size = size
         self.cwd = cwd
-        self._idle = IdleKernels()
-        #: kernel id -> (thread ident, msg_id) of the reset sent when the kernel was given back
-        self._pending_resets: dict[int, tuple[int, str]] = {}
-        self._started = 0
+        self._ready: queue.Queue = queue.Queue()  # kernels started ahead of time, owned by no thread yet
+        self._started = 0  # kernels started or being started, owned or not
+        self._owned: list[WorkerKernel] = []
+        self._unowned: list[Any] = []
+        self._mine = threading.local()
         self._lock = threading.Lock()
-        self._all: list = []
-        self._clients: dict[tuple[int, int], object] = {}
         self._closed = False
 
-    def prestart(self) -> None:
-        """Start the pool's kernels now, each in a thread of its own, instead of when first lent.
+    # -------------------------------------------------------------- starting
 
-        A build calls this when it has notebooks to run: the second kernel then starts (and imports
+    def prestart(self) -> None:
+        """Start the kernels not started yet, each in a thread of its own, for the workers to take.
+
+        A build calls this when it has notebooks to run: the other kernels then start (and import
         the kit) while the first runs the prepare notebook, not after it.
         """
         with self._lock:
@@ -129,22 +156,23 @@ class KernelPool:
 
     def _prestart_one(self) -> None:
         try:
-            manager = self._start_and_register()
-        except Exception:  # noqa: BLE001 - the kernel is started again when it is first lent (None below)
+            manager = self._start_kernel()
+        except Exception:  # noqa: BLE001 - the worker that takes it starts a kernel itself (None)
             log.debug("starting a kernel ahead of time failed", exc_info=True)
-            self._idle.put(None)
+            self._ready.put(None)
             return
         with self._lock:
             closed = self._closed
+            if not closed:
+                self._unowned.append(manager)
         if closed:  # the build ended while this kernel started
             with contextlib.suppress(Exception):
-                self._call(manager, "shutdown_kernel", now=True)
+                _sync(manager.shutdown_kernel, now=True)
             return
-        self._idle.put(manager)
+        self._ready.put(manager)
 
     def _start_kernel(self):
         from jupyter_client.manager import AsyncKernelManager
-        from jupyter_core.utils import run_sync
 
         # Asynchronous, so that nbclient notices a kernel that dies mid-cell (a synchronous
         # client blocks on the output channel and would wait for ever).
@@ -153,160 +181,76 @@ class KernelPool:
         env["GEM_KIT_ROOT"] = str(paths.ROOT)
         env.setdefault("MPLBACKEND", "Agg")
         env["PYDEVD_DISABLE_FILE_VALIDATION"] = "1"
-        run_sync(manager.start_kernel)(
-            cwd=str(self.cwd),
-            env=env,
-            extra_arguments=["--HistoryManager.enabled=False"],
-            stdout=subprocess.DEVNULL,  # the kernel's own start-up chatter; errors arrive as messages
-            stderr=subprocess.DEVNULL,
-        )
-        self._warm_up(manager)
+        _sync(manager.start_kernel, cwd=str(self.cwd), env=env, extra_arguments=["--HistoryManager.enabled=False"],
+              stdout=subprocess.DEVNULL,  # the kernel's own start-up chatter; errors arrive as messages
+              stderr=subprocess.DEVNULL)
+        _sync(_warm_up, manager=manager)
         return manager
 
-    @staticmethod
-    def _warm_up(manager, timeout: float = 120) -> None:
-        """Wait for a new kernel to be ready and run ``KERNEL_WARMUP`` in it, with a throw-away client.
+    def _connect(self, manager) -> WorkerKernel:
+        """This thread's client of ``manager``: channels connected, the kernel answering, the kit imported.
 
-        Run in the thread that started the kernel; notebooks and resets use :meth:`client`.
+        nbclient would make a new client for every notebook and wait for it (a ``kernel_info``
+        round trip, then up to 0.2 s for the output channel); a worker makes one, once. Messages
+        meant for earlier requests are skipped: nbclient reads only replies to its own requests.
         """
-        from jupyter_core.utils import run_sync
-
-        async def warm_up() -> None:
-            client = manager.client()
-            client.start_channels(shell=True, iopub=True, stdin=False, hb=False, control=False)
-            try:
-                await client.wait_for_ready(timeout=timeout)
-                reply = await shell_reply(client, client.execute(KERNEL_WARMUP, silent=True, store_history=False),
-                                          timeout)
-                if reply["content"].get("status") != "ok":
-                    log.debug("kernel warm-up failed: %s", reply["content"].get("evalue"))
-            finally:
-                client.stop_channels()
-
-        run_sync(warm_up)()
-
-    @staticmethod
-    def _call(manager, method: str, **kwargs):
-        """Call one of the asynchronous manager's methods from this thread."""
-        from jupyter_core.utils import run_sync
-
-        return run_sync(getattr(manager, method))(**kwargs)
-
-    def client(self, manager, timeout: float = 120):
-        """A client of ``manager``'s kernel for this thread, its channels connected and the kernel answering.
-
-        nbclient makes a new client for every notebook and waits for it (``wait_for_ready``: a
-        ``kernel_info`` round trip, then up to 0.2 s for the output channel to connect); the pool
-        makes one per kernel and thread, once. Per thread, because a client's sockets belong to
-        the event loop of the thread that opened them. Messages meant for earlier requests that
-        wait in its channels are skipped by nbclient, which reads only replies to its own requests.
-        """
-        from jupyter_core.utils import run_sync
-
-        key = (id(manager), threading.get_ident())
+        client = manager.client()
+        client.start_channels()
+        _sync(client.wait_for_ready, timeout=KERNEL_TIMEOUT_S)
+        client.allow_stdin = False
+        worker = WorkerKernel(manager, client)  # its first notebook resets it: the warm-up's names go
         with self._lock:
-            client = self._clients.get(key)
-        if client is None:
-            client = manager.client()
-            client.start_channels()
-            run_sync(client.wait_for_ready)(timeout=timeout)
-            client.allow_stdin = False
-            with self._lock:
-                self._clients[key] = client
-        return client
+            self._owned.append(worker)
+            if manager in self._unowned:
+                self._unowned.remove(manager)
+        return worker
 
-    def _send_reset(self, manager) -> str:
-        """Send ``KERNEL_RESET`` through this thread's client of ``manager``, not waiting; return its msg_id."""
-        return self.client(manager).execute(KERNEL_RESET, silent=True, store_history=False)
-
-    def _await_reply(self, manager, msg_id: str, timeout: float = 120) -> None:
-        """Wait for the reply to ``msg_id`` on this thread's client of ``manager`` (other replies skipped)."""
-        from jupyter_core.utils import run_sync
-
-        run_sync(shell_reply)(self.client(manager), msg_id, timeout)
-
-    def _make_clean(self, manager) -> None:
-        """Make sure ``manager``'s kernel has been reset since its last notebook, waiting as little as possible.
-
-        A kernel given back sends its reset at once (:meth:`kernel`), so the reset runs while the
-        build renders the pages of the notebook that just finished. The thread that sent it waits
-        for its reply here (normally already there); another thread cannot see that reply, and
-        resets the kernel again.
-        """
-        with self._lock:
-            pending = self._pending_resets.pop(id(manager), None)
-        if pending is not None and pending[0] == threading.get_ident():
-            self._await_reply(manager, pending[1])
-        else:
-            self._await_reply(manager, self._send_reset(manager))
-
-    def _forget_clients(self, manager) -> None:
-        """Close the clients of ``manager`` (a kernel stopped or replaced)."""
-        with self._lock:
-            self._pending_resets.pop(id(manager), None)
-            keys = [key for key in self._clients if key[0] == id(manager)]
-            clients = [self._clients.pop(key) for key in keys]
-        for client in clients:
-            with contextlib.suppress(Exception):
-                client.stop_channels()
-
-    @contextlib.contextmanager
-    def kernel(self) -> Iterator:
-        """Lend a clean kernel for one notebook; a kernel the notebook killed is replaced by a new one."""
-        mine = self._kernels_of_this_thread()
+    def _take_kernel(self):
+        """A started kernel for a worker that has none: one started ahead of time, or one started now."""
         try:
-            manager = self._idle.take(mine, block=False)
+            manager = self._ready.get_nowait()
         except queue.Empty:
             with self._lock:
                 may_start = self._started < self.size
                 if may_start:
                     self._started += 1
-            manager = self._start_and_register() if may_start else self._idle.take(mine)
-        if manager is None:  # a kernel started ahead of time failed to start: start it now
-            manager = self._start_and_register()
+            manager = self._start_kernel() if may_start else self._ready.get()
+        return manager if manager is not None else self._start_kernel()
+
+    # -------------------------------------------------------------- one notebook
+
+    def _worker(self) -> WorkerKernel:
+        worker = getattr(self._mine, "kernel", None)
+        if worker is None:
+            worker = self._mine.kernel = self._connect(self._take_kernel())
+        elif not worker.is_alive():  # the last notebook killed it: a new one for this worker
+            with self._lock:
+                self._owned.remove(worker)
+            worker.stop()
+            worker = self._mine.kernel = self._connect(self._start_kernel())
+        return worker
+
+    @contextlib.contextmanager
+    def kernel(self) -> Iterator[WorkerKernel]:
+        """This worker's kernel, clean, for one notebook; reset (not awaited) as the notebook ends."""
+        worker = self._worker()
+        worker.wait_until_clean()
         try:
-            if self._call(manager, "is_alive"):
-                self._make_clean(manager)
-            else:
-                manager = self._replace(manager)
-            yield manager
+            yield worker
         finally:
-            if self._call(manager, "is_alive"):
-                with contextlib.suppress(Exception):  # not sent: the next borrower resets it (_make_clean)
-                    msg_id = self._send_reset(manager)
-                    with self._lock:
-                        self._pending_resets[id(manager)] = (threading.get_ident(), msg_id)
-            else:
-                manager = self._replace(manager)
-            self._idle.put(manager)
-
-    def _kernels_of_this_thread(self) -> set[int]:
-        """Ids of the kernels this thread has a client of (it used them before)."""
-        me = threading.get_ident()
-        with self._lock:
-            return {kernel_id for kernel_id, thread in self._clients if thread == me}
-
-    def _replace(self, dead):
-        """Stop what is left of a dead kernel and start a fresh one in its place."""
-        self._forget_clients(dead)
-        with contextlib.suppress(Exception):
-            self._call(dead, "shutdown_kernel", now=True)
-        with self._lock:
-            if dead in self._all:
-                self._all.remove(dead)
-        return self._start_and_register()
-
-    def _start_and_register(self):
-        manager = self._start_kernel()
-        with self._lock:
-            self._all.append(manager)
-        return manager
+            if worker.is_alive():
+                with contextlib.suppress(Exception):  # not sent: the next notebook sends one (wait_until_clean)
+                    worker.send_reset()
 
     def shutdown(self) -> None:
+        """Stop every kernel, owned or started ahead and never taken."""
         with self._lock:
             self._closed = True
-            managers = list(self._all)
-        for manager in managers:
-            self._forget_clients(manager)
+            owned, unowned = list(self._owned), list(self._unowned)
+            self._owned.clear()
+            self._unowned.clear()
+        for worker in owned:
+            worker.stop()
+        for manager in unowned:
             with contextlib.suppress(Exception):
-                self._call(manager, "shutdown_kernel", now=True)
+                _sync(manager.shutdown_kernel, now=True)

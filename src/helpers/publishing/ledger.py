@@ -26,7 +26,12 @@ import numpy as np
 import pandas as pd
 
 from helpers import store
+from helpers.analysis import privacy
 from helpers.store import KEY_COLUMNS, LEDGER_COLUMNS
+
+#: A district's figures written as "<5" from 1 to 4, as its pages show them (``privacy``): its breakdown
+#: counts and its new registrations of the period; each share of a breakdown count goes with its count.
+SMALL_DISTRICT_FIGURES: frozenset[str] = frozenset(privacy.BREAKDOWN_COUNTS) | {"new_registrations_count"}
 
 
 def canonical_value(value: object) -> str:
@@ -46,10 +51,31 @@ def canonical_value(value: object) -> str:
     return str(value)
 
 
+def _is_small(text: str, threshold: int) -> bool:
+    try:
+        return 1 <= float(text) < threshold
+    except ValueError:
+        return False
+
+
+def published_values(triples: Iterable[tuple[str, str, str]], threshold: int = 5) -> list[str]:
+    """The values of ``(district, figure, value as ledger text)`` as published: a district's figure of
+    ``SMALL_DISTRICT_FIGURES`` from 1 to ``threshold`` − 1 as "<threshold" (``privacy.small_count_marker``),
+    and so is a district's share (``privacy.BREAKDOWN_SHARES``) whose count is such a figure."""
+    triples = list(triples)
+    small = {(d, f.rsplit(".", 1)[-1]) for d, f, v in triples
+             if d and f.rsplit(".", 1)[-1] in SMALL_DISTRICT_FIGURES and _is_small(v, threshold)}
+    hidden = {(d, share) for d, count in small for share, of in privacy.BREAKDOWN_SHARES.items() if of == count}
+    suppressed, marker = small | hidden, privacy.small_count_marker(threshold)
+    return [marker if (d, f.rsplit(".", 1)[-1]) in suppressed and v != "" else v for d, f, v in triples]
+
+
 def figures_frame(
     as_of: date | str, report: str, figures: Mapping[str, object] | Iterable[tuple[str, str, object]]
 ) -> pd.DataFrame:
     """The figures of one report as ledger rows (without ``recorded_at``).
+
+    A district's small breakdown counts are written as "<5", as its pages show them (``published_values``).
 
     Args:
         as_of: the report's as-of date.
@@ -58,13 +84,14 @@ def figures_frame(
             triples; phase-wide figures have district "".
     """
     triples = [("", k, v) for k, v in figures.items()] if isinstance(figures, Mapping) else list(figures)
+    rows = [(str(d or ""), str(f), canonical_value(v)) for d, f, v in triples]
     return pd.DataFrame(
         {
             "as_of_date": pd.Timestamp(as_of).date().isoformat(),
             "report": str(report),
-            "district": [str(d or "") for d, _, _ in triples],
-            "figure": [str(f) for _, f, _ in triples],
-            "value": [canonical_value(v) for _, _, v in triples],
+            "district": [d for d, _, _ in rows],
+            "figure": [f for _, f, _ in rows],
+            "value": published_values(rows),
         },
         columns=list(LEDGER_COLUMNS[:-1]),
     )
@@ -131,6 +158,9 @@ def revisions(ledger: pd.DataFrame, current_figures: pd.DataFrame) -> pd.DataFra
     first = ledger.drop_duplicates(keys, keep="first").rename(
         columns={"value": "published_value", "recorded_at": "first_recorded_at"}
     )
+    # a small count an older kit stored as it was is compared, and shown, as published now ("<5")
+    first["published_value"] = published_values(zip(first["district"].astype(str), first["figure"].astype(str),
+                                                    first["published_value"].astype(str)))
     current = current_figures[[*keys, "value"]].astype(str).rename(columns={"value": "current_value"})
     merged = current.merge(first[[*keys, "published_value", "first_recorded_at"]], on=keys, how="inner")
     changed = merged[merged["published_value"] != merged["current_value"]]

@@ -28,7 +28,7 @@ import rcssmin
 import yaml
 
 from helpers.errors import RenderError
-from helpers.presentation import i18n
+from helpers.presentation import i18n, languages
 from helpers.publishing import fonts, print_header
 from helpers.vocabulary import AUDIENCES
 
@@ -192,9 +192,9 @@ def notebook_to_html(
         is_illustrative: show the "illustrative phase" banner on every page.
         footer: optional plain-text footer line (escaped).
         embed_fonts: embed the Devanagari font; by default it is embedded in
-            Hindi pages and in any page showing Devanagari text, so they print
-            correctly on machines without a Devanagari font. Only the glyphs the
-            page uses are embedded (``fonts``).
+            pages of a language whose record says ``embeds_font`` (Hindi) and in any
+            page showing Devanagari text, so they print correctly on machines
+            without a Devanagari font. Only the glyphs the page uses are embedded (``fonts``).
         phase_label: the phase's title, for the running footer of printed briefs.
         as_of: the as-of date of the figures, for the running footer of printed briefs.
 
@@ -210,7 +210,7 @@ def notebook_to_html(
     prepared = prepare_for_audience(nb, audience, lang)
     prepared.metadata["title"] = title
     banners = banner_sentences(lang=lang, is_synthetic=is_synthetic, is_illustrative=is_illustrative)
-    use_font = lang == "hi" if embed_fonts is None else embed_fonts
+    use_font = languages.language(lang).embeds_font if embed_fonts is None else embed_fonts
     print_css = _print_banner_css(banners, lang)
     if audience == "brief" and as_of:
         print_css += print_header.running_footer_css(title=title, phase=phase_label, as_of=as_of, lang=lang)

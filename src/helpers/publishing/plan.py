@@ -148,6 +148,7 @@ class BuildScope:
     as_of: str = ""  # YYYY-MM-DD given by the user, or "" for the default below
     with_pdf: bool = True
     latest_data_date: str = ""  # the latest date in the prepared data, known after the prepare stage
+    is_synthetic: bool | None = None  # whether the prepared data is synthetic, known after the prepare stage
 
 
 def default_as_of(scope: BuildScope, phase: Phase | None) -> str:
@@ -363,6 +364,7 @@ def _contexts(spec: ReportSpec, scope: BuildScope) -> list[dict[str, str]]:
 
 def _values(context: Mapping[str, str], scope: BuildScope, phases: Mapping[str, Phase]) -> dict[str, str]:
     from helpers.presentation.i18n import district_name
+    from helpers.presentation.languages import localized
     from helpers.reference.names import slugify
 
     lang = context.get("lang", "en")
@@ -371,13 +373,15 @@ def _values(context: Mapping[str, str], scope: BuildScope, phases: Mapping[str, 
     return {
         **context,
         "lang_suffix": "" if lang == "en" else f".{lang}",
-        "phase_title": (phase.title_hi if lang == "hi" else phase.title) if phase else "",
+        "phase_title": localized(phase, "title", lang) if phase else "",
         "district_title": district_name(district, lang) if district else "",
         "district_slug": slugify(district) if district else "",
         "registrations_dir": relative(scope.registrations_dir or paths.REGISTRATIONS_RAW_DIR),
         "processed_dir": relative(paths.PROCESSED_DIR),
         "boundary_path": str(Path(scope.boundary_path).resolve()) if scope.boundary_path else "",
         "as_of": default_as_of(scope, phase),
+        "is_synthetic": "" if scope.is_synthetic is None else str(bool(scope.is_synthetic)).lower(),
+        "latest_data_date": scope.latest_data_date,
     }
 
 
@@ -398,7 +402,9 @@ def _job(
     out_dir = _fill(spec.out_dir, values, spec)
     executed = _fill(spec.executed, values, spec)
     key = f"{out_dir}/{Path(executed).stem}"  # unique: no two jobs write the same executed notebook
-    values = {**values, "out_dir": relative(paths.REPORTS_DIR / out_dir), "report_key": key}
+    artifacts = tuple(Artifact(_fill(f.file, values, spec), f.kind) for f in spec.files)
+    values = {**values, "out_dir": relative(paths.REPORTS_DIR / out_dir), "report_key": key,
+              **{f"{kind}_file": next((a.file_name for a in artifacts if a.kind == kind), "") for kind in FILE_KINDS}}
     parameters = {name: _fill(v, values, spec) for name, v in spec.parameters.items()}
     phase = next((p for p in scope.phases if p.id == values.get("phase")), None)
     inputs = tuple(dict.fromkeys(p for group in spec.inputs for p in input_files(group, scope, prepared, listed)))
@@ -416,7 +422,7 @@ def _job(
             if p.langs is None or lang in p.langs
         ),
         input_paths=inputs,
-        artifacts=tuple(Artifact(_fill(f.file, values, spec), f.kind) for f in spec.files),
+        artifacts=artifacts,
         output_paths_outside=tuple(paths.ROOT / o for o in spec.outputs),
         phase_id=phase.id if phase else None,
         district=values.get("district") or None,
@@ -456,3 +462,28 @@ def plan_jobs(
         for context in _contexts(spec, scope)
     ]
     return jobs
+
+
+def plan_report(
+    report_id: str, *, phase: str | None = None, lang: str = "en", district: str | None = None,
+    declaration: Sequence[ReportSpec] | None = None,
+) -> Job:
+    """The job of one report, for one phase, language and district, as a build plans it.
+
+    A notebook run by hand names its folder, ledger key and files with it
+    (``params.require_report_files``), so they are the ones the build would give it.
+
+    Raises:
+        ReportsDeclarationError: no report ``report_id`` is declared.
+    """
+    from helpers.campaign.phases import get_phase
+
+    specs = {spec.id: spec for spec in (declaration if declaration is not None else load_declaration())}
+    if report_id not in specs:
+        raise ReportsDeclarationError(f"{DECLARATION_FILE.name}: no report '{report_id}'; declared: {', '.join(specs)}")
+    spec = specs[report_id]
+    phases = {p.id: p for p in ([get_phase(phase)] if phase and spec.over != "once" else [])}
+    scope = BuildScope(phases=tuple(phases.values()), langs=(lang,))
+    context = {"lang": lang if spec.over != "once" else "en", **{"phase": p for p in phases},
+               **({"district": district} if district and spec.over == "district_lang" else {})}
+    return _job(spec, _values(context, scope, phases), scope, (), {})

@@ -193,15 +193,15 @@ def warm_up_renderer() -> None:
 
 
 def _execute(job: Job, pool: KernelPool, temporary: Path):
-    """Run the job's notebook with papermill on a pooled kernel; return the executed notebook (also saved)."""
+    """Run the job's notebook with papermill on this worker's kernel; return the executed notebook (also saved)."""
     import papermill
 
     from helpers.publishing.engine import ENGINE_NAME
 
-    with pool.kernel() as manager:
+    with pool.kernel() as kernel:  # this worker's own kernel and client, clean
         return papermill.execute_notebook(
             str(job.notebook), str(temporary), parameters=job.parameters, engine_name=ENGINE_NAME,
-            km=manager, kc=pool.client(manager), progress_bar=False, log_output=False,
+            km=kernel.manager, kc=kernel.client, progress_bar=False, log_output=False,
             request_save_on_cell_execute=False,
         )
 

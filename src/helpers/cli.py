@@ -24,6 +24,7 @@ from pathlib import Path
 
 from helpers import __version__
 from helpers.errors import ExitCode, KitError
+from helpers.vocabulary import LANGUAGES
 
 log = logging.getLogger("gem_reports")
 
@@ -53,7 +54,8 @@ def _add_build_command(subparsers) -> None:
         "render reports/ (index.html, phase-<id>/brief.html, analyst notebooks, district briefs, build.json).",
     )
     build.add_argument("--phase", action="append", dest="phases", metavar="ID", help="build this phase (repeatable; default: all)")
-    build.add_argument("--lang", default="en", choices=["en", "hi", "all"], help="language of the briefs (default: en; all = en and hi)")
+    build.add_argument("--lang", default="en", choices=[*LANGUAGES, "all"],
+                       help=f"language of the briefs (default: en; all = {' and '.join(LANGUAGES)})")
     build.add_argument("--districts", default="events", choices=["events", "all", "none"],
                        help="district briefs: for the phase's event districts (default), for all 75, or none")
     build.add_argument("--as-of", dest="as_of", type=_iso_date, default=None, metavar="YYYY-MM-DD",

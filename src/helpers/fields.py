@@ -32,6 +32,7 @@ from pathlib import Path
 import pandas as pd
 
 from helpers.errors import ReferenceDataError
+from helpers.presentation.languages import localized
 
 #: The registry file.
 COLUMNS_FILE = Path(__file__).resolve().parent / "fields.csv"
@@ -81,8 +82,8 @@ def _row(column: str) -> pd.Series:
 
 
 def label(column: str, lang: str = "en") -> str:
-    """The column's label in ``lang`` ("en" or "hi")."""
-    return str(_row(column)[f"label_{lang}"])
+    """The column's label in ``lang`` (``label_<lang>``; the English label where the registry has none in ``lang``)."""
+    return str(localized(_row(column), "label", lang))
 
 
 def labels(columns: Iterable[str], lang: str = "en") -> dict[str, str]:
@@ -104,8 +105,7 @@ def decimals(column: str) -> int | None:
 def description(column: str, lang: str = "en") -> str:
     """What the column means (its definition, with the unit where it has one), in ``lang`` where it is written
     in that language (``description_<lang>``), else in English."""
-    row = _row(column)
-    return str(row.get(f"description_{lang}") or row["description"]) if lang != "en" else str(row["description"])
+    return str(localized(_row(column), "description", lang))
 
 
 # ---------------------------------------------------------------- registrations table

@@ -31,7 +31,7 @@ import pandas as pd
 from helpers.analysis import privacy
 from helpers.files import write_atomically
 from helpers.presentation import columns as registry
-from helpers.presentation import i18n
+from helpers.presentation import i18n, languages
 from helpers.presentation.share_cards import share_card_png
 from helpers.publishing import ledger, workbook
 
@@ -49,7 +49,7 @@ def registered_table(frame: pd.DataFrame, lang: str) -> pd.DataFrame:
     known = set(registry.load_columns().index)
     table = frame[[c for c in frame.columns if c in known]].copy()
     for column in ("district", "event_district"):
-        if column in table and lang != "en":
+        if column in table and lang != languages.BASE:
             table[column] = table[column].map(lambda d: i18n.district_name(d, lang) if isinstance(d, str) else d)
     return table
 

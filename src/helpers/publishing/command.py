@@ -16,6 +16,7 @@ import sys
 from pathlib import Path
 
 from helpers.errors import BuildOptionError, MapError
+from helpers.vocabulary import LANGUAGES
 
 log = logging.getLogger("gem_reports")
 
@@ -129,7 +130,7 @@ def run_build(args: argparse.Namespace) -> int:
     checked = check_campaign_files()
     setup_logging(args.quiet, args.log_file, args.debug)
     scope = make_scope(
-        args.phases, langs=("en", "hi") if args.lang == "all" else (args.lang,), districts=args.districts,
+        args.phases, langs=LANGUAGES if args.lang == "all" else (args.lang,), districts=args.districts,
         registrations_dir=args.registrations, boundary_path=args.boundary, as_of=args.as_of or "", with_pdf=not args.no_pdf,
     )
     check_as_of(scope)

@@ -364,7 +364,7 @@ def _contexts(spec: ReportSpec, scope: BuildScope) -> list[dict[str, str]]:
 
 def _values(context: Mapping[str, str], scope: BuildScope, phases: Mapping[str, Phase]) -> dict[str, str]:
     from helpers.presentation.i18n import district_name
-    from helpers.presentation.languages import localized
+    from helpers.presentation.languages import language, localized
     from helpers.reference.names import slugify
 
     lang = context.get("lang", "en")
@@ -372,7 +372,7 @@ def _values(context: Mapping[str, str], scope: BuildScope, phases: Mapping[str, 
     district = context.get("district", "")
     return {
         **context,
-        "lang_suffix": "" if lang == "en" else f".{lang}",
+        "lang_suffix": language(lang).file_suffix,
         "phase_title": localized(phase, "title", lang) if phase else "",
         "district_title": district_name(district, lang) if district else "",
         "district_slug": slugify(district) if district else "",

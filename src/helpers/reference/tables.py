@@ -22,6 +22,7 @@ import yaml
 from helpers.errors import ReferenceDataError
 from helpers import paths
 from helpers.reference.names import DISTRICTS_FILE, NEIGHBOURS_FILE, neighbour_pairs, slugify
+from helpers.vocabulary import LANGUAGES
 
 UP = "Uttar Pradesh"
 INDIA = "India"
@@ -217,7 +218,7 @@ def load_odop_craft_synonyms() -> pd.DataFrame:
     schema = pa.DataFrameSchema(
         {
             "craft": pa.Column(str),
-            "lang": pa.Column(str, pa.Check.isin(["en", "hi"])),
+            "lang": pa.Column(str, pa.Check.isin(list(LANGUAGES))),
             "odop_product_group": pa.Column(str),
             "note": pa.Column(str, nullable=True),
         },

@@ -10,7 +10,7 @@ import pytest
 from openpyxl import load_workbook
 from PIL import Image
 
-from helpers.publishing import brief_files
+from helpers.report_files import brief_files
 
 
 def test_the_workbook_has_an_about_sheet_then_each_table_with_numeric_cells_and_hindi_headers(tmp_path) -> None:

@@ -16,7 +16,7 @@ from openpyxl import load_workbook
 from helpers import paths
 from helpers.analysis import comparison, metrics, privacy, products
 from helpers.campaign.phases import get_phase, load_phases
-from helpers.publishing import brief_files
+from helpers.report_files import brief_files
 from helpers.reference import tables as reference
 
 

@@ -13,7 +13,7 @@ import pandas as pd
 
 from helpers import paths, store
 from helpers.analysis import metrics, progress
-from helpers.publishing import ledger
+from helpers.report_files import ledger
 
 BUILT = datetime(2022, 1, 16, 6, 0, tzinfo=timezone.utc)
 LATER = datetime(2022, 1, 23, 6, 0, tzinfo=timezone.utc)

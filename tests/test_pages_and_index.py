@@ -321,7 +321,7 @@ def visible_text(html: str) -> str:
 
 
 def _figures_file(path: Path, report: str, rows: list[tuple[str, str, object]]) -> str:
-    from helpers.publishing import ledger
+    from helpers.report_files import ledger
 
     path.parent.mkdir(parents=True, exist_ok=True)
     ledger.figures_frame(WEEK_AS_OF, report, rows).to_csv(path, index=False)
@@ -384,7 +384,7 @@ def _week_build(tmp_path: Path):
 @pytest.fixture()
 def quiet_ledger(monkeypatch):
     """A ledger in which Agra's achievement was first published as 40.0 (now 45.5): one revised figure."""
-    from helpers.publishing import ledger
+    from helpers.report_files import ledger
     from helpers.store import LEDGER_COLUMNS
 
     first = pd.DataFrame([[WEEK_AS_OF, "phase-1/districts/agra", "Agra", "achievement_pct", "40", "2022-04-01"]],

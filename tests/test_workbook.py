@@ -10,7 +10,7 @@ import pytest
 from openpyxl import load_workbook
 
 from helpers.presentation import columns, i18n
-from helpers.publishing import workbook
+from helpers.report_files import workbook
 
 HOSTILE = '=HYPERLINK("http://example.invalid/x","click")'
 

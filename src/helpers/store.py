@@ -24,7 +24,7 @@ to take in the ledger of a kit from before the store, or to start a new store fr
 the last export after a damaged one was moved aside.
 
 Belongs here: the database, its schema, reading and writing it. Not here: which
-figures a report publishes (the notebooks) or comparing them (``publishing.ledger``).
+figures a report publishes (the notebooks) or comparing them (``report_files.ledger``).
 """
 
 from __future__ import annotations

@@ -5,7 +5,7 @@ numbers filled in, never written by hand for a phase: how the phase is doing
 against its target, who leads and who is furthest behind, what changed since the
 last report, and one caveat about the data. ``phase_summary`` puts them together
 with the four key figures; ``summary_html`` renders them for the page, and the
-headline change and figures also go to the index card (``publishing.brief_files``).
+headline change and figures also go to the index card (``report_files.brief_files``).
 
 Belongs here: choosing and wording the summary. Not here: computing the figures
 (``helpers.analysis``), the progress sections that follow it (``progress_sections``),

@@ -10,12 +10,11 @@ In the order of a build:
 - ``run``           one job: papermill, then its pages, PDFs and declared files
 - ``pages``         an executed notebook to a self-contained page; ``fonts`` (subset), ``print_header``
 - ``pdf``           printing a brief to A4 PDF with headless Chromium
-- ``workbook``, ``brief_files``  the files the brief notebooks write (Excel tables, share cards, figures)
-- ``ledger``        the published figures, by as-of date, and their revisions
 - ``index``, ``provenance``  the index page and the page of input files and hashes
 
 Belongs here: anything between an executed notebook and a file under ``reports/``. Not here:
-the content of a report (the notebooks and ``helpers.presentation``).
+the content of a report (the notebooks and ``helpers.presentation``), nor the files a notebook
+writes itself (``helpers.report_files``: a notebook imports nothing from this package).
 """
 
 import sys as _sys

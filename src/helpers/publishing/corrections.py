@@ -46,7 +46,7 @@ from helpers.files import atomic_path
 from helpers.ingest import parsing, pii
 from helpers.ingest.schema import DATE_COLUMNS
 from helpers.presentation import i18n
-from helpers.publishing.workbook import safe_sheet_name, write_table_sheet
+from helpers.report_files.workbook import safe_sheet_name, write_table_sheet
 from helpers.reference.districts import get_resolver
 from helpers.reference.names import slugify
 

@@ -92,7 +92,7 @@ def _by_district(frame: pd.DataFrame) -> dict[str, dict[str, str]]:
 
 def _revised_count(frames: Sequence[pd.DataFrame]) -> int | None:
     """Figures of ``frames`` whose value differs from the one first published (each district and figure once)."""
-    from helpers.publishing import ledger
+    from helpers.report_files import ledger
 
     try:
         published = ledger.read_ledger()
@@ -105,7 +105,7 @@ def _revised_count(frames: Sequence[pd.DataFrame]) -> int | None:
 
 
 def _previous_report(report_key: str, as_of: date | None) -> date | None:
-    from helpers.publishing import ledger
+    from helpers.report_files import ledger
 
     if not report_key or as_of is None:
         return None

@@ -33,7 +33,7 @@ from helpers.files import write_atomically
 from helpers.presentation import columns as registry
 from helpers.presentation import i18n, languages
 from helpers.presentation.share_cards import share_card_png
-from helpers.publishing import ledger, workbook
+from helpers.report_files import ledger, workbook
 
 #: Keys of the summary JSON, as the index reads them.
 SUMMARY_KEYS: tuple[str, ...] = ("as_of", "as_of_is_latest", "headline_figures", "headline_change", "is_synthetic",

@@ -22,7 +22,7 @@ from measuring import gem_reports, measure
 def planned_notebooks(phases: list[str], langs: list[str], districts: str) -> int:
     """How many notebooks ``gem-reports build`` runs for this scope (``GEM_KIT_ROOT`` must be set)."""
     from helpers.campaign.phases import load_phases
-    from helpers.publishing.plan import BuildScope, plan_jobs
+    from helpers.plan import BuildScope, plan_jobs
 
     declared = load_phases()
     scope = BuildScope(phases=tuple(declared[p] for p in phases), langs=tuple(langs), districts=districts, with_pdf=False)

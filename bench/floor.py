@@ -1,6 +1,6 @@
 """The floor: the build's notebooks' own code cells, run one after another in ONE Python process.
 
-For every job of the plan (``helpers.publishing.plan.plan_jobs``), stage by stage
+For every job of the plan (``helpers.plan.plan_jobs``), stage by stage
 as the build runs them: papermill injects the job's parameters
 (``papermill.parameterize.parameterize_notebook``, the same parameters cell the
 build gets), then each code cell runs in one IPython ``InteractiveShell``; the
@@ -129,7 +129,7 @@ def _floor(phase_ids: list[str], langs: list[str], districts: str, only: list[st
 
     planning_started = time.perf_counter()
     from helpers.publishing.build import latest_data_date
-    from helpers.publishing.plan import STAGES, BuildScope, plan_jobs
+    from helpers.plan import STAGES, BuildScope, plan_jobs
 
     declared = load_phases()
     scope = BuildScope(phases=tuple(declared[p] for p in phase_ids or declared), langs=tuple(langs), districts=districts,

@@ -57,7 +57,7 @@ RUN_GROUPS_THAT_MUST_SUCCEED = ("pdfs",)
 def naive_loop(workspace: Path, env: dict[str, str], phases: list[str], langs: list[str]) -> dict:
     """The plain loop: papermill CLI then nbconvert CLI, report after report, in one shell script."""
     from helpers.campaign.phases import load_phases  # planned against the workspace (GEM_KIT_ROOT)
-    from helpers.publishing.plan import BuildScope, plan_jobs
+    from helpers.plan import BuildScope, plan_jobs
 
     declared = load_phases()
     scope = BuildScope(phases=tuple(declared[p] for p in phases), langs=tuple(langs), districts="events", with_pdf=False)

@@ -22,7 +22,8 @@ from helpers import cli, paths
 from helpers.campaign.phases import load_phases
 from helpers.errors import BuildLockedError, ReportsDeclarationError
 from helpers import store
-from helpers.publishing import build, fingerprints, plan
+from helpers import plan
+from helpers.publishing import build, fingerprints
 from helpers.store import JobRecord, Store
 
 FIXTURES = Path(__file__).parent / "fixtures" / "notebooks"

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pandas as pd
 import pytest
@@ -128,15 +128,19 @@ def test_figures_are_the_standing_recomputed(grades):
     assert figures["achievement_rank_change"] == _ranks(then)["Varanasi"] - _ranks(now)["Varanasi"]
 
 
-def test_require_as_of(grades):
+def test_the_as_of_date_is_the_one_decision_of_params(grades):
+    from helpers import params
+    from helpers.analysis import progress
+
     records = _records()
     latest = (AS_OF + timedelta(days=1))
-    assert ds.require_as_of("", records) == latest
-    assert ds.require_as_of(AS_OF.isoformat(), records) == AS_OF
+    assert progress.latest_data_date(records) == latest
+    assert params.require_as_of("", latest) == latest
+    assert params.require_as_of(AS_OF.isoformat(), latest) == AS_OF
     with pytest.raises(ParameterError, match="YYYY-MM-DD"):
-        ds.require_as_of("31/12/2021", records)
+        params.require_as_of("31/12/2021", latest)
     with pytest.raises(ParameterError, match="after the latest date"):
-        ds.require_as_of((latest + timedelta(days=1)).isoformat(), records)
+        params.require_as_of((latest + timedelta(days=1)).isoformat(), latest)
     assert "the latest date in the data" in ds.as_of_section(latest, latest, "en")
     earlier = ds.as_of_section(AS_OF, latest, "en")
     assert "the data runs to" in earlier and "latest date in the data" not in earlier

@@ -6,7 +6,8 @@ import re
 
 import pytest
 
-from helpers.presentation import i18n, languages
+from helpers.presentation import i18n
+from helpers import languages
 from helpers.reference import tables as reference
 
 DEVANAGARI = re.compile(r"[\u0900-\u097F]")

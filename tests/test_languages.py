@@ -23,8 +23,9 @@ import pandas as pd
 import pytest
 
 from helpers import paths
-from helpers.presentation import i18n, languages
-from helpers.presentation.languages import localized, translated
+from helpers.presentation import i18n
+from helpers import languages
+from helpers.languages import localized, translated
 
 SRC = paths.ROOT / "src" / "helpers"
 PSEUDO_DIR = Path(__file__).resolve().parent / "fixtures" / "pseudo_language"

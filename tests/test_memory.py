@@ -28,7 +28,8 @@ import yaml
 from helpers import cli, paths, store
 from helpers.campaign.phases import load_phases
 from helpers.errors import ExitCode
-from helpers.publishing import build, plan
+from helpers import plan
+from helpers.publishing import build
 from support import GEM_REPORTS, kit_env
 
 FIXTURES = Path(__file__).parent / "fixtures" / "notebooks"

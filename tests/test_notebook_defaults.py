@@ -1,7 +1,7 @@
 """Each fact decided once (issue 24): a notebook run by hand with its default parameters agrees with the build.
 
 The build decides the as-of date, whether the data is synthetic, the latest date in the data and
-a report's folder, ledger key and file names (``helpers.params``, ``publishing.plan``) and passes
+a report's folder, ledger key and file names (``helpers.params``, ``helpers.plan``) and passes
 them to the notebooks as parameters; a notebook whose parameters are left empty calls the same
 functions. The fast tests check the pieces; the notebook test runs the prepare notebook, the
 phase brief and a district brief with plain ``papermill.execute_notebook`` and their default
@@ -24,7 +24,7 @@ import pytest
 from helpers import params
 from helpers.campaign.phases import get_phase, load_phases
 from helpers.errors import ParameterError
-from helpers.publishing import plan
+from helpers import plan
 from support import Build
 
 #: The placeholders whose value the build decides; a notebook's parameter filled from one must default to "".

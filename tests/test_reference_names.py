@@ -32,7 +32,7 @@ def test_planning_a_build_imports_neither_pandas_nor_pyarrow() -> None:
     code = (
         "import sys\n"
         "from helpers.campaign.phases import load_phases\n"
-        "from helpers.publishing.plan import BuildScope, plan_jobs\n"
+        "from helpers.plan import BuildScope, plan_jobs\n"
         "phases = load_phases()\n"
         "jobs = plan_jobs(BuildScope(phases=tuple(phases.values()), langs=('en', 'hi'), districts='all'))\n"
         "assert len(jobs) > 300, len(jobs)\n"

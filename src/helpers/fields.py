@@ -32,7 +32,7 @@ from pathlib import Path
 import pandas as pd
 
 from helpers.errors import ReferenceDataError
-from helpers.presentation.languages import localized
+from helpers.languages import localized
 
 #: The registry file.
 COLUMNS_FILE = Path(__file__).resolve().parent / "fields.csv"

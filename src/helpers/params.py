@@ -7,32 +7,28 @@ Paths given relative are resolved against the project root, because Jupyter
 runs a notebook with ``notebooks/`` as its working directory.
 
 Some parameters are facts the build decides once and passes to every notebook:
-whether the data is synthetic and its latest date (``read_data_facts``), the
+whether the data is synthetic and its latest date (``data_facts.read_data_facts``), the
 as-of date (``decide_as_of``) and a report's folder, ledger key and file names
-(``publishing.plan.plan_report``, the expansion of ``notebooks/reports.yaml``).
+(``helpers.plan.plan_report``, the expansion of ``notebooks/reports.yaml``).
 A notebook run by hand leaves them empty and ``require_data_facts``,
 ``require_as_of`` and ``require_report_files`` call the same functions, so it
 gets the answer the build would have passed.
 
 Belongs here: checking parameters and deciding those facts. Not here: computing
-figures (``helpers.analysis``) or planning a build (``publishing.plan``).
+figures (``helpers.analysis``) or planning a build (``helpers.plan``).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING, NamedTuple
 
-from helpers.errors import ParameterError
-from helpers.vocabulary import LANGUAGES, STATUS_DATE_COLUMNS
 from helpers import paths
 from helpers.campaign.phases import Phase, PhaseError, get_phase
-
-if TYPE_CHECKING:
-    import pandas as pd
-
+from helpers.data_facts import DataFacts, read_data_facts
+from helpers.errors import ParameterError
+from helpers.vocabulary import LANGUAGES
 
 def project_path(value: str | Path) -> Path:
     """Resolve a path parameter: absolute as given, relative against the project root."""
@@ -99,68 +95,6 @@ def require_snapshot_date(value: str):
             f"parameter 'snapshot_date': no UP and India artisan/weaver counts on {value}; dates with both: {', '.join(dates)}"
         )
     return day
-
-
-# ------------------------------------------------------------------ facts of the data
-
-
-class DataFacts(NamedTuple):
-    """What every report on one set of prepared registrations shares (``read_data_facts``)."""
-
-    is_synthetic: bool  # some row is synthetic demo data: every page, chart, card and workbook says so
-    latest_data_date: date | None  # the latest registration or stage date; None without a dated row
-
-
-def _facts_table(registrations: Path | str | pd.DataFrame, columns: tuple[str, ...]):
-    """The columns of ``registrations`` among ``columns``, as a pyarrow table (None: no readable file)."""
-    import pyarrow as pa
-
-    if isinstance(registrations, (str, Path)):
-        import pyarrow.parquet as pq
-
-        path = Path(registrations)
-        if not path.is_file():
-            return None
-        try:
-            present = [c for c in columns if c in pq.read_schema(path).names]
-            return pq.read_table(path, columns=present)
-        except (OSError, ValueError, pa.ArrowException):
-            return None
-    import pandas as pd
-
-    frame = registrations
-    return pa.table({c: frame[c] if c == "is_synthetic" else pd.to_datetime(frame[c], errors="coerce")
-                     for c in columns if c in frame})
-
-
-def read_data_facts(registrations: Path | str | pd.DataFrame | None = None) -> DataFacts:
-    """Whether the registrations hold synthetic rows, and the latest date in them: the one decision of both.
-
-    The build reads them once per version of the prepared file and passes them to every notebook
-    (parameters ``is_synthetic`` and ``latest_data_date``); a notebook run by hand calls this on its
-    ``registrations_path`` (``require_data_facts``). A file is read with pyarrow, only the flag and the
-    dated columns, so the build does not import pandas.
-
-    Args:
-        registrations: the prepared registrations (parquet; default ``paths.REGISTRATIONS_PARQUET``),
-            or a table of them (a pandas DataFrame, as ``helpers.analysis`` holds it).
-
-    Returns:
-        ``is_synthetic``: some row's ``is_synthetic`` is true (no such column: False);
-        ``latest_data_date``: the latest of the registration dates and every dated stage column
-        (``STATUS_DATE_COLUMNS``), None when none is dated. A missing or unreadable file: (False, None).
-    """
-    import pyarrow.compute as pc
-
-    dated = tuple(STATUS_DATE_COLUMNS.values())
-    table = _facts_table(paths.REGISTRATIONS_PARQUET if registrations is None else registrations,
-                         ("is_synthetic", *dated))
-    if table is None:
-        return DataFacts(False, None)
-    is_synthetic = "is_synthetic" in table.column_names and bool(pc.any(table["is_synthetic"]).as_py())
-    days = [pc.max(table[c]).as_py() for c in dated if c in table.column_names]
-    days = [d.date() if isinstance(d, datetime) else d for d in days if d is not None]
-    return DataFacts(is_synthetic, max(days) if days else None)
 
 
 def _require_date(value: object, name: str, hint: str) -> date:
@@ -265,7 +199,7 @@ def require_report_files(
 ) -> ReportFiles:
     """The folder, ledger key and file names of a report as the build passes them; "" as the build names them.
 
-    What is left empty comes from ``publishing.plan.plan_report``, the expansion of
+    What is left empty comes from ``helpers.plan.plan_report``, the expansion of
     ``notebooks/reports.yaml`` the build makes, so a notebook run by hand writes the same
     files under the same key as the build.
 
@@ -279,7 +213,7 @@ def require_report_files(
         ParameterError: the declaration has no file of a kind asked for.
     """
     if not (out_dir and report_key and all(names.values())):
-        from helpers.publishing.plan import plan_report
+        from helpers.plan import plan_report
 
         job = plan_report(report_id, phase=phase, lang=lang, district=district)
         declared = {artifact.kind: artifact.file_name for artifact in job.artifacts}

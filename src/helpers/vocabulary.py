@@ -1,7 +1,7 @@
 """The kit's coded values, defined once in ``vocabulary.yaml``: trades, onboarding stages, languages, audiences.
 
-The languages' codes are those of their records (``presentation/languages.yaml``, read by
-``helpers.presentation.languages``, which holds what else the kit knows of each language).
+The languages' codes are those of their records (``languages.yaml``, read by
+``helpers.languages``, which holds what else the kit knows of each language).
 
 Every module that needs one of these lists imports it from here; nothing else
 spells them out. Belongs here: the codes and their order. Not here: the labels a
@@ -13,7 +13,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from helpers.files import load_yaml
-from helpers.presentation import languages as _languages
+from helpers import languages as _languages
 
 _VOCABULARY = load_yaml((Path(__file__).resolve().parent / "vocabulary.yaml").read_text(encoding="utf-8"))
 

@@ -82,9 +82,9 @@ def registrations_as_of(registrations: pd.DataFrame, as_of: date | pd.Timestamp 
 def latest_data_date(registrations: pd.DataFrame) -> date | None:
     """The latest date in the data: registration dates and every dated stage column present (None if empty).
 
-    Decided by ``helpers.params.read_data_facts``, the one function the build and the notebooks use.
+    Decided by ``helpers.data_facts.read_data_facts``, the one function the build and the notebooks use.
     """
-    from helpers.params import read_data_facts
+    from helpers.data_facts import read_data_facts
 
     return read_data_facts(registrations).latest_data_date
 

@@ -407,13 +407,13 @@ class Grade:
 
     def label(self, lang: str) -> str:
         """The grade's label in ``lang`` (``label_<lang>``; ``label_en`` where the language has none)."""
-        from helpers.presentation.languages import localized
+        from helpers.languages import localized
 
         return localized(self, "label", lang)
 
     def description(self, lang: str) -> str:
         """What the grade means, in ``lang`` (``description_<lang>``, else ``description_en``)."""
-        from helpers.presentation.languages import localized
+        from helpers.languages import localized
 
         return localized(self, "description", lang)
 

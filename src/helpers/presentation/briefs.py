@@ -19,14 +19,15 @@ from collections.abc import Sequence
 
 import pandas as pd
 
-from helpers.presentation import charts, i18n, languages, maps, reference_sections
+from helpers.presentation import charts, i18n, maps, reference_sections
+from helpers import languages
 from helpers.presentation import columns as registry
 from helpers.presentation.display import registry_frame
 from helpers.analysis import metrics
 from helpers.reference import tables as reference
 from helpers.presentation import fragments
 from helpers.presentation.formatting import format_count, format_crore, format_day, format_number, format_pct
-from helpers.presentation.languages import localized, translated
+from helpers.languages import localized, translated
 from helpers.campaign.phases import Phase
 
 #: Measures of the source's key figures, in the order shown.

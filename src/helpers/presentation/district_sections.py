@@ -29,7 +29,8 @@ from helpers.campaign.phases import Phase
 from helpers.campaign.targets import ALL_TRADES, Grades, TargetBasis
 from helpers.files import write_atomically
 from helpers.presentation.periods import change_period
-from helpers.presentation import briefs, fragments, i18n, languages, progress_sections
+from helpers.presentation import briefs, fragments, i18n, progress_sections
+from helpers import languages
 from helpers.presentation.formatting import format_count, format_pct
 
 
@@ -38,21 +39,6 @@ def _t(key: str, lang: str, **fmt: object) -> str:
 
 
 # ------------------------------------------------------------------ as of
-
-
-def require_as_of(as_of: str, registrations: pd.DataFrame) -> date:
-    """The report's as-of date: ``as_of`` (YYYY-MM-DD), or the latest date in the data when it is "".
-
-    Decided by ``params.require_as_of`` (the notebooks' and the build's one decision) on the latest
-    date in ``registrations``; a notebook passes its phase to ``params.require_as_of`` itself.
-
-    Raises:
-        ParameterError: not a YYYY-MM-DD date, later than the latest date in the data,
-            or no dated registration at all (one line naming the fix).
-    """
-    from helpers import params
-
-    return params.require_as_of(as_of, progress.latest_data_date(registrations))
 
 
 def as_of_section(as_of_date: date, latest_date: date | None, lang: str) -> str:

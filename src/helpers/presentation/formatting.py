@@ -18,7 +18,8 @@ from datetime import date
 from babel.dates import format_date
 from babel.numbers import format_decimal
 
-from helpers.presentation import i18n, languages
+from helpers.presentation import i18n
+from helpers import languages
 
 
 def _locale(lang: str) -> str:

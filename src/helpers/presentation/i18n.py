@@ -27,7 +27,7 @@ from typing import Any
 import yaml
 
 from helpers.errors import I18nError
-from helpers.presentation import languages
+from helpers import languages
 from helpers.reference import names as reference_names
 
 #: Folder holding the kit's own message catalogues (``<lang>.yaml``).

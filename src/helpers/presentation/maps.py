@@ -31,7 +31,8 @@ import numpy as np
 import pandas as pd
 
 from helpers.errors import MapError
-from helpers.presentation import i18n, languages
+from helpers.presentation import i18n
+from helpers import languages
 from helpers.presentation.boundaries import (  # noqa: F401  (re-exported: notebooks and tests use maps.*)
     BoundaryFeature,
     CodeKind,

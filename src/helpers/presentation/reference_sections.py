@@ -22,7 +22,7 @@ from helpers.presentation import charts, fragments, i18n
 from helpers.presentation import columns as registry
 from helpers.presentation.display import registry_frame
 from helpers.presentation.formatting import format_count, format_day, format_month, format_number, format_pct
-from helpers.presentation.languages import BASE, localized, translated
+from helpers.languages import BASE, localized, translated
 from helpers.reference import tables as reference
 
 

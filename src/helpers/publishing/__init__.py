@@ -3,7 +3,8 @@
 In the order of a build:
 
 - ``command``       the ``gem-reports build`` options, checked before anything is written
-- ``plan``          ``notebooks/reports.yaml`` expanded into jobs, each with its kind, pages and files
+- (``helpers.plan``: ``notebooks/reports.yaml`` expanded into jobs, each with its kind, pages and files,
+  outside this package because a notebook run by hand names its files with it too)
 - ``build``         the stages in order, the lock, what a killed build left, the as-of date, ``build.json``
 - ``fingerprints``  whether a job is up to date (notebook, parameters, inputs, outputs, code)
 - ``kernels``       the pool of warm Jupyter kernels

@@ -18,7 +18,7 @@
   half-done is removed first.
 
 Whether the registrations are synthetic and their latest date are read once per
-version of the prepared data (``params.read_data_facts``) and passed to every
+version of the prepared data (``data_facts.read_data_facts``) and passed to every
 notebook as parameters (through the plan), to every page and to the index; a
 notebook run by hand reads them with the same function. Heavy libraries
 (papermill, nbconvert, pandas) are imported only when a job runs, so a build with
@@ -46,10 +46,10 @@ from typing import TYPE_CHECKING
 from helpers import __version__, paths
 from helpers.errors import BuildLockedError, BuildOptionError
 from helpers.files import remove_leftovers, write_atomically
-from helpers.params import read_data_facts
+from helpers.data_facts import read_data_facts
 from helpers.publishing.fingerprints import FileHasher, code_fingerprint, is_up_to_date, job_fingerprint, output_hashes
 from helpers.publishing.printer import close_shared_printer
-from helpers.publishing.plan import STAGES, BuildScope, Job, check_as_of, plan_jobs
+from helpers.plan import STAGES, BuildScope, Job, check_as_of, plan_jobs
 from helpers.publishing.run import JobResult
 from helpers.store import JobRecord, Store
 
@@ -308,7 +308,7 @@ def in_running_order(to_run: list[tuple]) -> list[tuple]:
 def prepared_data_facts(hasher: FileHasher, state: dict, memory: Store | None = None) -> dict:
     """``is_synthetic`` and ``latest_data_date`` (YYYY-MM-DD or "") of the prepared registrations, read once per version.
 
-    They are decided by ``params.read_data_facts`` (as a notebook run by hand decides them) and
+    They are decided by ``data_facts.read_data_facts`` (as a notebook run by hand decides them) and
     kept in the store with the file's SHA-256 (which ``hasher`` takes from size and modification
     time when they are unchanged), so a build with nothing to do does not open the parquet file
     or import pyarrow.

@@ -21,7 +21,7 @@ from pathlib import Path
 
 from helpers import __version__
 from helpers.files import sha256_file
-from helpers.publishing.plan import Job, relative
+from helpers.plan import Job, relative
 
 MISSING = "missing"
 

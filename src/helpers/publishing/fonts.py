@@ -35,7 +35,7 @@ from fontTools import subset
 from fontTools.ttLib import TTFont
 from fontTools.varLib import instancer
 
-from helpers.presentation import languages
+from helpers import languages
 
 #: The CSS family name the stylesheet puts first in ``--kit-font``.
 FONT_FAMILY = "KitDevanagari"

@@ -27,9 +27,10 @@ import rcssmin
 
 from helpers import paths
 from helpers.files import write_atomically
-from helpers.presentation import i18n, languages
+from helpers.presentation import i18n
+from helpers import languages
 from helpers.presentation.formatting import format_day
-from helpers.presentation.languages import localized
+from helpers.languages import localized
 from helpers.publishing import fonts
 from helpers.publishing.index_week import PhaseWeek, phase_week, table_row, week_view
 from helpers.publishing.pages import TEMPLATES_DIR, banner_sentences, stylesheet

@@ -25,7 +25,8 @@ from helpers import paths
 from helpers.analysis import freshness as district_freshness
 from helpers.analysis.privacy import small_count_marker
 from helpers.campaign import targets as campaign_targets
-from helpers.presentation import freshness_sections, i18n, languages
+from helpers.presentation import freshness_sections, i18n
+from helpers import languages
 from helpers.presentation.briefs import format_day
 from helpers.presentation.district_sections import shown_count
 from helpers.presentation.formatting import format_count, format_pct

@@ -28,7 +28,8 @@ import rcssmin
 import yaml
 
 from helpers.errors import RenderError
-from helpers.presentation import i18n, languages
+from helpers.presentation import i18n
+from helpers import languages
 from helpers.publishing import fonts, print_header
 from helpers.vocabulary import AUDIENCES
 

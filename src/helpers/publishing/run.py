@@ -23,7 +23,7 @@ from pathlib import Path
 from helpers.errors import MissingFilesError
 from helpers.files import TEMP_MARKER, atomic_path, write_atomically
 from helpers.publishing.kernels import KernelPool
-from helpers.publishing.plan import Job, Page, relative
+from helpers.plan import Job, Page, relative
 
 log = logging.getLogger("gem_reports")
 

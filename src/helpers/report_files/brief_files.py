@@ -31,7 +31,8 @@ import pandas as pd
 from helpers.analysis import privacy
 from helpers.files import write_atomically
 from helpers.presentation import columns as registry
-from helpers.presentation import i18n, languages
+from helpers.presentation import i18n
+from helpers import languages
 from helpers.presentation.share_cards import share_card_png
 from helpers.report_files import ledger, workbook
 

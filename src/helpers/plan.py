@@ -364,7 +364,7 @@ def _contexts(spec: ReportSpec, scope: BuildScope) -> list[dict[str, str]]:
 
 def _values(context: Mapping[str, str], scope: BuildScope, phases: Mapping[str, Phase]) -> dict[str, str]:
     from helpers.presentation.i18n import district_name
-    from helpers.presentation.languages import language, localized
+    from helpers.languages import language, localized
     from helpers.reference.names import slugify
 
     lang = context.get("lang", "en")

@@ -18,9 +18,9 @@ START_MARK, END_MARK = "<!-- bench:results:start -->", "<!-- bench:results:end -
 FLOOR_RATIO_MAX = 1.3
 NAIVE_RATIO_MIN = 8.0
 NOOP_MAX_S = 0.5
-XLSX_MAX_S = 15.0
-CSV_MAX_S = 10.0
-CSV_MAX_BYTES = 1_000_000_000
+XLSX_MAX_S = 8.0
+#: ``validate`` of the CSV, and its ingest + cleaning + aggregation: (seconds, bytes of peak memory).
+CSV_TARGETS = {"validate_csv": (4.0, 600_000_000), "ingest_csv": (5.0, 1_000_000_000)}
 PDF_MAX_S = 0.35
 
 
@@ -105,9 +105,11 @@ def _sheet_lines(results: dict) -> list[str]:
     for key, label in (("validate_csv", "`gem-reports validate`"), ("ingest_csv", "ingest + clean + aggregate")):
         result = results.get(key)
         if result:
-            is_met = _ran(result) and result["wall_s"] <= CSV_MAX_S and result["peak_mib"] * 2**20 <= CSV_MAX_BYTES
+            seconds, most = CSV_TARGETS[key]
+            is_met = _ran(result) and result["wall_s"] <= seconds and result["peak_mib"] * 2**20 <= most
             lines.append(f"- {label} {result['rows']:,}-row CSV ({result['file_mib']:.0f} MiB): **{result['wall_s']:.1f} s**, "
-                         f"**{result['peak_mib']:.0f} MiB** peak (target ≤ {CSV_MAX_S:.0f} s and ≤ 1 GB): {verdict(is_met)}")
+                         f"**{result['peak_mib']:.0f} MiB** peak (target ≤ {seconds:.0f} s and ≤ {most / 1e6:,.0f} MB): "
+                         f"{verdict(is_met)}")
     return lines
 
 

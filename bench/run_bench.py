@@ -16,8 +16,8 @@ fresh process, timed with the peak memory of its whole process tree (``measuring
    Then **PDFs** (``pdfs``): 20 of its district pages printed through one browser
    (target ≤ 0.35 s a PDF, compaction included), and each with its own Chromium.
 3. **Sheets** (``sheets``): ``gem-reports validate`` of a 2,00,000-row ``.xlsx``
-   (≤ 15 s) and of the 1,000,000-row CSV, and the CSV's ingest + aggregation
-   (≤ 10 s, ≤ 1 GB).
+   (≤ 8 s) and of the 1,000,000-row CSV (≤ 4 s, ≤ 600 MB), and the CSV's ingest
+   + aggregation (≤ 5 s, ≤ 1 GB).
 4. **Breadth** (``breadth``; not with ``--quick``): every phase, every district,
    both languages, every notebook run: time, notebooks per second, peak memory.
 

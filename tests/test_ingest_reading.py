@@ -20,6 +20,7 @@ from openpyxl import Workbook, load_workbook
 
 from helpers.errors import SheetReadError
 from helpers.ingest import ingest_paths, limits, reading, workbooks
+from helpers.ingest.sheetframe import distinct
 from helpers.cli import main
 
 HOSTILE = Path(__file__).parent / "data" / "hostile"
@@ -95,8 +96,8 @@ def test_control_characters_are_removed_from_text_cells(tmp_path):
     csv_path.write_bytes(b"id,craft,remarks\nA-1,dur\x00rie\x1b weaving,two\tlines\r\nA-2,durrie weaving,x\n")
     rows = [cells for _, cells in reading.read_file(csv_path)[0].rows]
     assert rows == [["id", "craft", "remarks"], ["A-1", "durrie weaving", "two\tlines"], ["A-2", "durrie weaving", "x"]]
-    column = reading.read_file(csv_path)[0].columns[1]
-    assert column.values.count("durrie weaving") == 1  # the cleaned value is merged with its twin
+    column = distinct(reading.read_file(csv_path)[0].column(1))
+    assert column.dictionary.to_pylist().count("durrie weaving") == 1  # the cleaned value is merged with its twin
 
 
 # ---- files that are not what their name says ----------------------------------------------------
@@ -192,7 +193,7 @@ def test_empty_repeated_cells_of_an_ods_do_not_count(tmp_path):
             if name == "content.xml":
                 data = data.replace(b' office:value-type="string"><text:p>x</text:p></table:table-cell>', b"/>")
             archive.writestr(name, data)
-    assert len(reading.read_file(path)[0].lengths) == len(make_hostile.demo_rows())
+    assert reading.read_file(path)[0].records == len(make_hostile.demo_rows())
 
 
 @pytest.mark.parametrize(("field", "value", "fragment"), [

@@ -23,7 +23,7 @@ from hypothesis import strategies as st
 from helpers.demo import large as demo_data
 from helpers.errors import SheetReadError
 from helpers.ingest import csv_reading, ingest_paths
-from helpers.ingest.reading import RawSheet
+from helpers.ingest.sheetframe import SheetFrame, distinct
 
 GENERATED_ROWS = 200_000
 CORPUS = Path(__file__).parent / "data" / "ingest_corpus"
@@ -66,14 +66,14 @@ def big_sheet(tmp_path_factory) -> Path:
 @pytest.fixture(scope="module")
 def big_result(big_sheet):
     calls = []
-    split = csv_reading._split_plain_csv
+    split = csv_reading._plain_columns
 
     def spy(*args, **kwargs):
         calls.append(result := split(*args, **kwargs))
         return result
 
     with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(csv_reading, "_split_plain_csv", spy)
+        patch.setattr(csv_reading, "_plain_columns", spy)
         result = ingest_paths([big_sheet])
     assert calls and calls[0] is not None, "the big sheet should be split by pyarrow"
     return result
@@ -206,11 +206,10 @@ def test_pyarrow_splits_plain_text_as_the_csv_module_does(case):
     if not csv_reading._is_plain(text):
         return
     expected = [list(cells) for cells in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)]
-    split = csv_reading._split_plain_csv(memoryview(text.encode("utf-8")), delimiter)
-    if split is None:  # allowed (e.g. nothing but empty lines): the csv module reads it then
+    columns = csv_reading._plain_columns(text.encode("utf-8"), delimiter)
+    if columns is None:  # allowed (e.g. nothing but empty lines): the csv module reads it then
         return
-    columns, lengths = csv_reading._encode_plain_csv(split)
-    assert [cells for _, cells in RawSheet("f.csv", "", columns, lengths).rows] == expected
+    assert [cells for _, cells in SheetFrame.of_columns("f.csv", "", columns).rows] == expected
 
 
 @settings(max_examples=150, deadline=None)
@@ -257,14 +256,14 @@ def test_a_field_too_long_for_the_csv_module_is_refused_either_way(tmp_path, mon
 
 
 def test_typed_cells_stay_apart_when_encoded():
-    sheet = RawSheet.from_rows("book.xlsx", "Sheet1", [[1], [1.0], [True], [0.0], [-0.0], [None], ["1"], [1]])
+    sheet = SheetFrame.from_rows("book.xlsx", "Sheet1", [[1], [1.0], [True], [0.0], [-0.0], [None], ["1"], [1]])
     assert [cells for _, cells in sheet.rows] == [[1], [1.0], [True], [0.0], [-0.0], [None], ["1"], [1]]
     assert [type(c[0]) for _, c in sheet.rows] == [int, float, bool, float, float, type(None), str, int]
-    assert len(sheet.columns[0].values) == 7
+    assert len(distinct(sheet.column(0)).dictionary) == 7
 
 
 def test_ragged_rows_keep_their_length():
     rows = [["a", "b", "c"], [], ["d"], ["e", "f", "g", "h"]]
-    sheet = RawSheet.from_rows("f.csv", "", rows, typed=False)
+    sheet = SheetFrame.from_rows("f.csv", "", rows, is_typed=False)
     assert [cells for _, cells in sheet.rows] == rows
-    assert sheet.lengths.tolist() == [3, 0, 1, 4]
+    assert [len(cells) for _, cells in sheet.rows] == [3, 0, 1, 4]

@@ -12,6 +12,7 @@ returns the accessibility violations of the impacts that fail a test.
 from __future__ import annotations
 
 import re
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -79,6 +80,11 @@ def _listen(page: Page, report: PageReport) -> None:
     page.on("requestfailed", on_failed)
 
 
+def _context_options(width_px: int) -> dict:
+    return {"viewport": {"width": width_px, "height": PHONE_HEIGHT_PX}, "device_scale_factor": 1,
+            "is_mobile": True, "has_touch": True}
+
+
 def open_page(
     browser: Browser,
     url: str,
@@ -97,8 +103,7 @@ def open_page(
         axe_script: axe-core's script; when given, ``report.accessibility`` lists the
             serious and critical violations.
     """
-    context = browser.new_context(viewport={"width": width_px, "height": PHONE_HEIGHT_PX},
-                                  device_scale_factor=1, is_mobile=True, has_touch=True)
+    context = browser.new_context(**_context_options(width_px))
     context.route(_WEB, lambda route: route.abort())  # nothing may come from the web
     try:
         page = context.new_page()
@@ -106,24 +111,80 @@ def open_page(
         report = PageReport(url=url)
         _listen(page, report)
         page.goto(url, wait_until="load")
+        loaded = time.monotonic()
         report.facts = page.evaluate(_FACTS_SCRIPT)
-        page.wait_for_timeout(300)  # let late console messages arrive
         if screenshot is not None:
             screenshot.parent.mkdir(parents=True, exist_ok=True)
             page.screenshot(path=str(screenshot), full_page=True)
         if axe_script is not None:
-            report.accessibility = axe_violations(page, axe_script)
+            page.add_script_tag(content=axe_script)
+            report.accessibility = violation_lines(page.evaluate(_AXE_RUN))
+        page.wait_for_timeout(max(0.0, LATE_MESSAGES_S - (time.monotonic() - loaded)) * 1000)
         return report
     finally:
         context.close()
 
 
-def axe_violations(page: Page, axe_script: str, impacts: tuple[str, ...] = FAILING_IMPACTS) -> list[str]:
-    """Run axe-core on the loaded page; one line per violation of ``impacts`` (colour contrast included)."""
-    page.add_script_tag(content=axe_script)
-    results = page.evaluate(
-        """async () => await axe.run(document, {resultTypes: ['violations']})"""
-    )
+def open_pages(chromium: str, jobs: list[tuple[str, Path | None]], *, axe_script: str | None = None,
+               at_once: int = 3) -> list[PageReport]:
+    """:func:`open_page` for many pages: one headless Chromium, ``at_once`` pages loading together.
+
+    ``jobs`` are ``(url, screenshot path or None)``; the reports come back in their order. Playwright's
+    asyncio API runs in a thread of its own, so a session's synchronous browser is not disturbed.
+    """
+    import asyncio
+    import threading
+
+    from playwright.async_api import async_playwright
+
+    async def one(browser, gate: asyncio.Semaphore, url: str, screenshot: Path | None) -> PageReport:
+        async with gate:
+            context = await browser.new_context(**_context_options(PHONE_WIDTH_PX))
+            await context.route(_WEB, lambda route: route.abort())
+            try:
+                page = await context.new_page()
+                page.set_default_timeout(PAGE_TIMEOUT_MS)
+                report = PageReport(url=url)
+                _listen(page, report)
+                await page.goto(url, wait_until="load")
+                loaded = time.monotonic()
+                report.facts = await page.evaluate(_FACTS_SCRIPT)
+                if screenshot is not None:
+                    screenshot.parent.mkdir(parents=True, exist_ok=True)
+                    await page.screenshot(path=str(screenshot), full_page=True)
+                if axe_script is not None:
+                    await page.add_script_tag(content=axe_script)
+                    report.accessibility = violation_lines(await page.evaluate(_AXE_RUN))
+                await page.wait_for_timeout(max(0.0, LATE_MESSAGES_S - (time.monotonic() - loaded)) * 1000)
+                return report
+            finally:
+                await context.close()
+
+    async def run_all() -> list[PageReport]:
+        async with async_playwright() as playwright:
+            browser = await playwright.chromium.launch(executable_path=chromium, headless=True, args=list(CHROMIUM_ARGS))
+            try:
+                gate = asyncio.Semaphore(at_once)
+                return list(await asyncio.gather(*(one(browser, gate, url, shot) for url, shot in jobs)))
+            finally:
+                await browser.close()
+
+    outcome: dict[str, object] = {}
+    worker = threading.Thread(target=lambda: outcome.update(reports=asyncio.run(run_all())), daemon=True)
+    worker.start()
+    worker.join()
+    if "reports" not in outcome:
+        raise RuntimeError("the browser checks did not finish; see the thread's traceback above")
+    return outcome["reports"]  # type: ignore[return-value]
+
+
+#: How long after a page loads its console is still listened to (late errors of its scripts).
+LATE_MESSAGES_S = 0.3
+_AXE_RUN = """async () => await axe.run(document, {resultTypes: ['violations']})"""
+
+
+def violation_lines(results: dict, impacts: tuple[str, ...] = FAILING_IMPACTS) -> list[str]:
+    """One line per axe-core violation of ``impacts`` (colour contrast included) in ``axe.run``'s results."""
     lines = []
     for violation in results["violations"]:
         if violation.get("impact") not in impacts:
@@ -135,3 +196,9 @@ def axe_violations(page: Page, axe_script: str, impacts: tuple[str, ...] = FAILI
         lines.append(f"{violation['id']} ({violation['impact']}, {len(nodes)} element(s)): {violation['help']}"
                      f"; first: {where}: {summary}")
     return lines
+
+
+def axe_violations(page: Page, axe_script: str, impacts: tuple[str, ...] = FAILING_IMPACTS) -> list[str]:
+    """Run axe-core on the loaded page; one line per violation of ``impacts`` (colour contrast included)."""
+    page.add_script_tag(content=axe_script)
+    return violation_lines(page.evaluate(_AXE_RUN), impacts)

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from .page_checks import PHONE_WIDTH_PX, SCREENSHOTS_DIR, PageReport, open_page
+from .page_checks import PHONE_WIDTH_PX, SCREENSHOTS_DIR, PageReport, open_page, open_pages
 
 pytestmark = pytest.mark.browser
 
@@ -50,23 +50,40 @@ def page_problems(name: str, report: PageReport) -> list[str]:
     return problems
 
 
-def _phone_problems(browser, reports_dir: Path, axe_script: str) -> list[str]:
+def _phone_problems(chromium: str, reports_dir: Path, axe_script: str) -> list[str]:
+    """Every page of ``reports_dir`` checked in one browser, a few at a time (``open_pages``)."""
+    pages = _pages(reports_dir)
+    names = [page.relative_to(reports_dir).as_posix() for page in pages]
+    shots = [SCREENSHOTS_DIR / reports_dir.name / (name.replace("/", "__") + ".png") for name in names]
+    reports = open_pages(chromium, [(page.as_uri(), shot) for page, shot in zip(pages, shots)], axe_script=axe_script)
     problems = []
-    for page in _pages(reports_dir):
-        name = page.relative_to(reports_dir).as_posix()
-        shot = SCREENSHOTS_DIR / reports_dir.name / (name.replace("/", "__") + ".png")
-        report = open_page(browser, page.as_uri(), screenshot=shot, axe_script=axe_script)
+    for name, shot, report in zip(names, shots, reports):
         problems += page_problems(name, report)
-        assert shot.exists() and shot.stat().st_size > 0
+        assert shot.exists() and shot.stat().st_size > 0, name
     return problems
 
 
-def test_every_built_page_works_on_a_phone(browser, axe_script, reports_dir):
-    assert _phone_problems(browser, reports_dir, axe_script) == []
+def test_every_built_page_works_on_a_phone(chromium, axe_script, reports_dir):
+    assert _phone_problems(chromium, reports_dir, axe_script) == []
 
 
-def test_sample_pages_with_a_wide_table_work_on_a_phone(browser, axe_script, sample_reports_dir):
-    assert _phone_problems(browser, sample_reports_dir, axe_script) == []
+def test_sample_pages_with_a_wide_table_work_on_a_phone(chromium, axe_script, sample_reports_dir):
+    assert _phone_problems(chromium, sample_reports_dir, axe_script) == []
+
+
+def test_many_pages_at_once_find_what_one_page_finds(chromium, browser, axe_script, tmp_path):
+    """The checks of pages opened together are the checks of a page opened alone."""
+    bad = tmp_path / "bad.html"
+    bad.write_text('<!DOCTYPE html><html><body><div style="width:900px">wide</div><img src="missing.png">'
+                   "<script>console.error('boom')</script></body></html>", encoding="utf-8")
+    good = tmp_path / "good.html"
+    good.write_text('<!DOCTYPE html><html lang="en"><head><title>t</title><meta name="viewport" '
+                    'content="width=device-width"></head><body><main><p>fine</p></main></body></html>', encoding="utf-8")
+    together = open_pages(chromium, [(bad.as_uri(), None), (good.as_uri(), None), (bad.as_uri(), None)],
+                          axe_script=axe_script)
+    alone = open_page(browser, bad.as_uri(), axe_script=axe_script)
+    assert page_problems("bad.html", together[0]) == page_problems("bad.html", alone) == page_problems("bad.html", together[2])
+    assert len(page_problems("bad.html", alone)) >= 4 and page_problems("good.html", together[1]) == []
 
 
 def test_hindi_brief_declares_hindi(browser, reports_dir):

@@ -1,14 +1,15 @@
-"""Reading a CSV file into a ``RawSheet`` (every cell a string).
+"""Reading a CSV file into a ``SheetFrame`` (every cell a string).
 
 Decodes the bytes (UTF-8, UTF-8/UTF-16 with BOM, the legacy code page Excel
 writes, charset-normalizer's guess among a few legacy encodings), finds the
 delimiter (comma, semicolon or tab), and splits the records: a big file
-without quotes by pyarrow (the fast path), anything else by Python's ``csv``
-module; both give the same cells. Control characters are removed from the cells.
+without quotes by pyarrow's CSV reader (``_plain_columns``), anything else by
+Python's ``csv`` module; both give the cells the ``csv`` module gives. Control
+characters are removed from the cells (``clean_columns``).
 
 Belongs here: CSV text. Not here: workbooks (``workbooks``), the checks made
-before and after reading (``limits``, ``reading.read_file``), the ``RawSheet``
-itself (``rawsheet``).
+before and after reading (``limits``, ``reading.read_file``), the ``SheetFrame``
+itself (``sheetframe``).
 """
 
 from __future__ import annotations
@@ -16,25 +17,18 @@ from __future__ import annotations
 import codecs
 import csv
 import io
+from collections import Counter
 from pathlib import Path
 
 import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.csv as pa_csv
 from charset_normalizer import from_bytes
 
 from helpers.ingest.limits import RESAVE_CSV as _RESAVE_CSV
 from helpers.ingest.limits import refusal
-from helpers.ingest.rawsheet import (
-    CONTROL_CHARACTERS,
-    CellColumn,
-    RawSheet,
-    clean_value,
-    display_name,
-    encode_strings,
-    factorize,
-    merged_column,
-    object_array,
-    release_freed_memory,
-)
+from helpers.ingest.sheetframe import SheetFrame, columns_of, display_name, without_controls
 
 #: Encodings accepted from charset-normalizer when the file is neither UTF-8 nor cp1252-looking.
 _LEGACY_OK = {"cp1252", "latin_1", "iso8859_15", "utf_16", "utf_16_le", "utf_16_be", "cp1250", "iso8859_2"}
@@ -104,13 +98,13 @@ def _sniff_delimiter(text: str) -> str:
     return best if counts[best] else ","
 
 
-def read_csv(path: Path) -> RawSheet:
-    """Read a CSV file into one ``RawSheet`` (every cell a string).
+def read_csv(path: Path) -> SheetFrame:
+    """Read a CSV file into one ``SheetFrame`` (every cell a string).
 
-    A big file without quotes is split by pyarrow (``_split_plain_csv``),
-    anything else by Python's ``csv`` module; both give the same cells. Either
-    reads the text as UTF-8 bytes, not as one Python string (which the ``csv``
-    module's usual ``StringIO`` would hold as four bytes per character).
+    A big file without quotes is split by pyarrow (``_plain_columns``), anything
+    else by Python's ``csv`` module; both give the same cells. Either reads the
+    text as UTF-8 bytes, not as one Python string; pyarrow reads a UTF-8 file
+    without BOM from the file itself, once its bytes are checked and let go.
 
     Raises:
         SheetReadError: the file cannot be decoded or parsed.
@@ -126,25 +120,24 @@ def read_csv(path: Path) -> RawSheet:
     else:
         try:
             payload = text.encode("utf-8")
-        except UnicodeEncodeError:  # a lone surrogate from a legacy decoder: carried through as it is
-            payload, plain = text.encode("utf-8", "surrogatepass"), False
+        except UnicodeEncodeError:  # a lone surrogate from a legacy decoder: not text
+            raise refusal("is not a text CSV file (it looks like binary data or an unknown encoding)", _RESAVE_CSV) from None
+    is_the_file = payload is data
     del decoded, text, data
-    if plain:
-        split = _split_plain_csv(memoryview(payload), delimiter)
-        if split is not None:
-            del payload  # the table holds the cells now
-            columns, lengths = _encode_plain_csv(split)
-            release_freed_memory()
-            return RawSheet(display_name(path), "", columns, lengths, encoding)
-    try:
-        lines = io.TextIOWrapper(io.BytesIO(payload), encoding="utf-8", errors="surrogatepass", newline="")
-        del payload
-        reader = csv.reader(lines, delimiter=delimiter)
-        sheet = RawSheet.from_rows(display_name(path), "", reader, encoding=encoding, typed=False)
-    except csv.Error as error:
-        raise refusal(f"is not a well-formed CSV file ({error})", _RESAVE_CSV) from None
-    release_freed_memory()
-    return sheet
+    columns = None
+    if plain and is_the_file:
+        del payload  # pyarrow reads the file itself: its bytes are not held twice
+        columns = _plain_columns(path, delimiter)
+        payload = path.read_bytes() if columns is None else b""
+    elif plain:
+        columns = _plain_columns(payload, delimiter)
+    if columns is None:
+        try:
+            columns = columns_of(csv.reader(io.TextIOWrapper(io.BytesIO(payload), encoding="utf-8", newline=""),
+                                            delimiter=delimiter))
+        except csv.Error as error:
+            raise refusal(f"is not a well-formed CSV file ({error})", _RESAVE_CSV) from None
+    return SheetFrame.of_columns(display_name(path), "", columns, encoding=encoding)
 
 
 def _is_plain(text: str) -> bool:
@@ -152,124 +145,108 @@ def _is_plain(text: str) -> bool:
 
     No quote character, no NUL, and every carriage return part of a CRLF line end.
     """
-    return '"' not in text and "\0" not in text and text.count("\r") == text.count("\r\n")
+    return '"' not in text and "\0" not in text and ("\r" not in text or text.count("\r") == text.count("\r\n"))
 
 
-def _split_plain_csv(payload: memoryview, delimiter: str) -> list | None:
-    """Split plain CSV text (``_is_plain``, UTF-8 bytes) with pyarrow; None if it cannot.
+def _usual_width(head: bytes, delimiter: str) -> int | None:
+    """The most common number of fields among the first lines (``head``: the first bytes; None: no line with a field)."""
+    lines = head.split(b"\n")[:-1] or [head]
+    counts = Counter(line.count(delimiter.encode()) + 1 for line in lines if line.rstrip(b"\r"))
+    return counts.most_common(1)[0][0] if counts else None
+
+
+def _plain_columns(source: Path | bytes, delimiter: str) -> list[pa.Array] | None:
+    """The columns of plain CSV text (``_is_plain``: UTF-8 bytes, or a file of them) split by pyarrow; None if it cannot.
 
     What ``csv.reader`` makes of such text: one record per line (LF or CRLF),
-    ``[]`` for an empty line, the line split at every delimiter otherwise.
-    pyarrow reads the lines with the most common number of fields (and the
-    empty ones, as rows of empty cells); the few others are split here.
-
-    Returns:
-        ``[pyarrow table, which records are in the table, the cells of the other
-        records, number of cells of every record]``, for ``_encode_plain_csv``.
+    no cell for an empty line, the line split at every delimiter otherwise.
+    pyarrow reads the lines of the usual number of fields; the others (which
+    its reader reports with their line numbers) are split here, and an empty
+    line (read by pyarrow as empty cells) is made a record of no cells.
     """
-    import pyarrow as pa
-    import pyarrow.compute as pc
-
-    if bytes(payload[:3]) == codecs.BOM_UTF8:
-        return None  # pyarrow would skip it; the csv module keeps it in the first cell
-    pool = pa.system_memory_pool()  # gives memory back to the system when freed, unlike the default mimalloc
-    buffer = np.frombuffer(payload, dtype=np.uint8)
-    size = len(buffer)
-    block = 1 << 24
-    newlines = [np.flatnonzero(buffer[start:start + block] == 10) + start for start in range(0, size, block)]
-    ends = np.concatenate(newlines) if newlines else np.zeros(0, dtype=np.int64)
-    starts = np.concatenate(([0], ends + 1)).astype(np.int64)
-    stops = np.concatenate((ends, [size])).astype(np.int64)
-    if starts[-1] == size:  # the text ends with a line end: no line after it
-        starts, stops = starts[:-1], stops[:-1]
-    if not len(starts):
+    if isinstance(source, bytes):
+        head = source[: 1 << 16]
+    else:
+        with source.open("rb") as handle:
+            head = handle.read(1 << 16)
+    width = _usual_width(head, delimiter)
+    if head[:3] == codecs.BOM_UTF8 or width is None:
+        return None  # pyarrow would skip a BOM; the csv module keeps it in the first cell
+    try:
+        table, odd = _pyarrow_table(source, delimiter, width)
+    except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
         return None
-    has_cr = (stops > starts) & (buffer[np.maximum(stops - 1, 0)] == 13)
-    widths = stops - has_cr - starts
-    if int(widths.max()) > csv.field_size_limit():
+    columns = [column.combine_chunks() for column in table.unify_dictionaries().columns]
+    odd_cells = [line.split(delimiter) for _, line in odd]
+    longest = max([0, *(pc.max(pc.utf8_length(column.dictionary)).as_py() or 0 for column in columns),
+                   *(len(cell) for cells in odd_cells for cell in cells)])
+    if longest > csv.field_size_limit() or any(number is None for number, _ in odd):
         return None  # let the csv module report the field that is too long
-    lines = pa.LargeStringArray.from_buffers(
-        len(starts), pa.py_buffer(np.concatenate((starts, [size])).astype(np.int64)), pa.py_buffer(payload)
-    )
-    counts = np.where(widths > 0, pc.count_substring(lines, delimiter, memory_pool=pool).to_numpy(zero_copy_only=False) + 1, 0)
-    del lines
-    field_counts, how_often = np.unique(counts[counts > 0], return_counts=True)
-    if not len(field_counts):
-        return None
-    width = int(field_counts[np.argmax(how_often)])
-    in_table = (counts == width) | (counts == 0)  # pyarrow gives an empty line as a row of empty cells
-    table, skipped = _pyarrow_table(payload, delimiter, width)
-    table_rows = np.flatnonzero(in_table)
-    odd_rows = np.flatnonzero(~in_table)
-    if table.num_rows != len(table_rows) or skipped != len(odd_rows):
-        return None
-    odd_cells = [bytes(payload[starts[i]:stops[i] - has_cr[i]]).decode("utf-8").split(delimiter) for i in odd_rows]
-    return [table, in_table, odd_cells, counts.astype(np.int32)]
+    empty = _empty_lines(source, columns, table.num_rows + len(odd))
+    if not odd and not len(empty):
+        return columns
+    return _with_other_lines([column.dictionary_decode() for column in columns], [n for n, _ in odd], odd_cells, empty)
 
 
+def _pyarrow_table(source: Path | bytes, delimiter: str, width: int) -> tuple[pa.Table, list[tuple[int | None, str]]]:
+    """The lines of ``width`` fields (and the empty ones) as a table of dictionary-encoded text; the other lines,
+    as ``(index, text)``. Read on one thread: only then does pyarrow number the other lines (and as fast here)."""
+    odd: list[tuple[int | None, str]] = []
 
-def _pyarrow_table(payload: memoryview, delimiter: str, width: int) -> tuple[object, int]:
-    """The lines of ``width`` fields (and the empty ones) as a pyarrow table of text; how many lines it skipped."""
-    import pyarrow as pa
-    import pyarrow.csv as pa_csv
-
-    skipped = 0
-
-    def skip(_row: object) -> str:
-        nonlocal skipped
-        skipped += 1
+    def other_width(row: pa_csv.InvalidRow) -> str:
+        odd.append((None if row.number is None else row.number - 1, row.text))
         return "skip"
 
     names = [f"c{i}" for i in range(width)]
-    table = pa_csv.read_csv(
-        pa.BufferReader(pa.py_buffer(payload)),
-        read_options=pa_csv.ReadOptions(column_names=names, use_threads=True),
-        parse_options=pa_csv.ParseOptions(
-            delimiter=delimiter, quote_char=False, double_quote=False, escape_char=False,
-            newlines_in_values=False, ignore_empty_lines=False, invalid_row_handler=skip,
-        ),
-        convert_options=pa_csv.ConvertOptions(
-            column_types={name: pa.string() for name in names}, strings_can_be_null=False,
-            quoted_strings_can_be_null=False, null_values=[], check_utf8=False,
-        ),
-        memory_pool=pa.system_memory_pool(),  # gives memory back to the system when freed
-    )
-    return table, skipped
+    text = pa.dictionary(pa.int32(), pa.string())  # each column read dictionary-encoded
+    with pa.BufferReader(pa.py_buffer(source)) if isinstance(source, bytes) else pa.OSFile(str(source)) as stream:
+        table = pa_csv.read_csv(
+            stream,
+            read_options=pa_csv.ReadOptions(column_names=names, use_threads=False),  # 1 MiB blocks: a longer line fails
+            parse_options=pa_csv.ParseOptions(delimiter=delimiter, quote_char=False, double_quote=False, escape_char=False,
+                                              newlines_in_values=False, ignore_empty_lines=False, invalid_row_handler=other_width),
+            convert_options=pa_csv.ConvertOptions(column_types=dict.fromkeys(names, text), strings_can_be_null=False,
+                                                  quoted_strings_can_be_null=False, null_values=[], check_utf8=False),
+        )
+    return table, odd
 
 
-def _encode_plain_csv(split: list) -> tuple[list[CellColumn], np.ndarray]:
-    """Dictionary-encode the columns split by ``_split_plain_csv``, one at a time.
+def _empty_lines(source: Path | bytes, columns: list[pa.DictionaryArray], count: int) -> np.ndarray:
+    """The indices of the empty lines among the ``count`` lines of plain CSV bytes (or a file of them).
 
-    Takes the table out of ``split``, so that each column's text is freed once encoded.
+    pyarrow reads an empty line as a row of empty cells: the lines are looked at only when such a row is there.
     """
-    table, in_table, odd_cells, lengths = split
-    split.clear()
-    table_rows = np.flatnonzero(in_table)
-    odd_rows = np.flatnonzero(~in_table)
-    width = table.num_columns
+    empty_codes = [pc.index(column.dictionary, "").as_py() for column in columns]
+    if -1 in empty_codes or not np.logical_and.reduce(
+            [pc.equal(column.indices, code).to_numpy(zero_copy_only=False) for column, code in zip(columns, empty_codes)]).any():
+        return np.zeros(0, dtype=np.int64)
+    payload = source if isinstance(source, bytes) else source.read_bytes()
+    whole = pa.LargeStringArray.from_buffers(1, pa.py_buffer(np.array([0, len(payload)], dtype=np.int64)), pa.py_buffer(payload))
+    lines = pc.list_flatten(pc.split_pattern(whole, "\n"))[:count]
+    return np.flatnonzero(pc.less_equal(pc.utf8_length(pc.utf8_rtrim(lines, characters="\r")), 0).to_numpy(zero_copy_only=False))
+
+
+def _with_other_lines(read: list[pa.Array], odd_lines: list[int], odd_cells: list[list[str]], empty: np.ndarray) -> list[pa.Array]:
+    """The columns pyarrow read with the lines it did not read put back in their places (empty lines: no cells)."""
+    read_count = len(read[0])
+    count = read_count + len(odd_lines)
+    in_table = np.ones(count, dtype=bool)
+    in_table[odd_lines] = False
+    source = np.empty(count, dtype=np.int64)  # per line: its cells' position in table rows + odd lines + one null
+    source[in_table] = np.arange(read_count)
+    source[odd_lines] = read_count + np.arange(len(odd_lines))
+    source[empty] = count
+    order = pa.array(source)
     columns = []
-    for position in range(max([width, *map(len, odd_cells)])):
-        codes = np.zeros(len(lengths), dtype=np.int32)
-        if position < width:
-            column = table.column(0)
-            table = table.remove_column(0)  # one column of text at a time
-            codes[table_rows], values = encode_strings(column)
-            del column
-        else:
-            values = [None]
-        if odd_cells:
-            codes[odd_rows] = np.arange(len(values), len(values) + len(odd_cells), dtype=np.int32)
-            values.extend(cells[position] if position < len(cells) else None for cells in odd_cells)
-            merged, values = factorize(object_array(values), typed=False)
-            codes = merged[codes]
-        columns.append(CellColumn(codes, values))
-    return columns, lengths
+    for position in range(max([len(read), *map(len, odd_cells)])):
+        column = read[position] if position < len(read) else pa.nulls(read_count, pa.string())
+        others = pa.array([cells[position] if position < len(cells) else None for cells in odd_cells], type=pa.string())
+        columns.append(pa.concat_arrays([column, others, pa.nulls(1, pa.string())]).take(order))
+    return columns
 
 
-def clean_columns(sheet: RawSheet) -> RawSheet:
-    """Remove control characters from the text cells of a CSV sheet (only where there are any)."""
-    for position, column in enumerate(sheet.columns):
-        texts = [value for value in column.values if isinstance(value, str)]
-        if CONTROL_CHARACTERS.search("".join(texts)):
-            sheet.columns[position] = merged_column(column.codes, [clean_value(value) for value in column.values])
+def clean_columns(sheet: SheetFrame) -> SheetFrame:
+    """Remove control characters from the text cells of a CSV sheet (from each distinct value that has any)."""
+    columns = [without_controls(sheet.column(position)) for position in range(sheet.width)]
+    sheet.table = pa.table(dict(zip(sheet.table.column_names, columns))) if columns else sheet.table
     return sheet

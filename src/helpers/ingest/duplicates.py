@@ -15,7 +15,8 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from helpers.ingest import distinct, parsing, pii
+from helpers.ingest import parsing, pii
+from helpers.ingest.sheetframe import cell_value, codes, plain_tokens, replaced
 
 
 def clean_id(value: object) -> str | None:
@@ -34,15 +35,17 @@ def shown_id(value: object) -> object:
     return value if value is None else pii.redact(str(value), pii.ID_KINDS)[0]
 
 
-def parsed_ids(cells: distinct.Distinct) -> tuple[list[object], pa.Array]:
-    """Per distinct id cell: the id (``clean_id``) and its duplicate key (``id_key``, null for no id)."""
-    simple = distinct.simple_mask(cells.values)
-    ids = distinct.map_unless_simple(cells.values, clean_id, simple)
-    keys = pc.ascii_lower(pa.array(ids, type=pa.string()))  # the key of a plain token
-    if not simple.all():
-        others = pa.array([None if s else id_key(i) for i, s in zip(ids, simple)], type=pa.string())  # type: ignore[arg-type]
-        keys = pc.if_else(pa.array(simple), keys, others)
-    return ids, keys
+def parsed_ids(cells: pa.DictionaryArray, typed: bool = False) -> tuple[pa.Array, pa.Array]:
+    """Per distinct id cell: the id (``clean_id``) and its duplicate key (``id_key``, null for no id).
+
+    A plain token (``UPGEM-B-0000001``, nearly every id) is its own id and its lower case its key, in
+    bulk; only the other cells are cleaned in Python (tagged cells of a workbook decoded first).
+    """
+    raw = cells.dictionary
+    others = np.flatnonzero(~plain_tokens(raw))
+    found = raw.take(pa.array(others, type=pa.int64())).to_pylist()
+    ids = [clean_id(cell_value(value) if typed else value) for value in found]
+    return replaced(raw, others, ids), replaced(pc.ascii_lower(raw), others, [id_key(i) for i in ids])  # type: ignore[arg-type]
 
 
 def key_numbers(keys: pa.Array) -> np.ndarray:
@@ -95,7 +98,7 @@ class DuplicateIndex:
         self.sellers = SeenKeys()
 
     def split(
-        self, prefix: str, parsed: dict[str, distinct.Distinct], id_keys: dict[str, pa.Array],
+        self, prefix: str, parsed: dict[str, pa.DictionaryArray], id_keys: dict[str, pa.Array],
         candidates: np.ndarray, numbers: np.ndarray,
     ) -> tuple[np.ndarray, list[tuple[int, str]]]:
         """Split a sheet's rows without problems into accepted ones and duplicates, in row order.
@@ -104,7 +107,7 @@ class DuplicateIndex:
 
         Args:
             prefix: ``file:sheet`` (``file`` for a CSV file), to say where a kept row is.
-            parsed: the sheet's parsed ``registration_id`` and ``gem_seller_id``.
+            parsed: the sheet's parsed ``registration_id`` and ``gem_seller_id`` (dictionary-encoded).
             id_keys: per distinct id cell, its key (``parsed_ids``).
             candidates: positions of the rows without problems.
             numbers: the spreadsheet row number of each row.
@@ -113,7 +116,7 @@ class DuplicateIndex:
             ``(accepted positions, [(duplicate position, where the row kept is)])``.
         """
         ids, sellers = parsed["registration_id"], parsed["gem_seller_id"]
-        id_codes, seller_codes = ids.codes[candidates], sellers.codes[candidates]
+        id_codes, seller_codes = codes(ids)[candidates], codes(sellers)[candidates]
         id_number = key_numbers(id_keys["registration_id"])[id_codes]
         seller_number = key_numbers(id_keys["gem_seller_id"])[seller_codes]
         id_seen = self.ids.lookup(id_keys["registration_id"])[id_codes]
@@ -145,10 +148,10 @@ class DuplicateIndex:
         self._remember(prefix, ids, sellers, id_keys, accepted, numbers)
         return accepted, duplicate_of
 
-    def _remember(self, prefix: str, ids: distinct.Distinct, sellers: distinct.Distinct,
+    def _remember(self, prefix: str, ids: pa.DictionaryArray, sellers: pa.DictionaryArray,
                   id_keys: dict[str, pa.Array], accepted: np.ndarray, numbers: np.ndarray) -> None:
         """Add the keys of the accepted rows."""
-        self.ids.add(id_keys["registration_id"].take(pa.array(ids.codes[accepted])), prefix, numbers[accepted])
-        kept_sellers = id_keys["gem_seller_id"].take(pa.array(sellers.codes[accepted]))
+        self.ids.add(id_keys["registration_id"].take(pa.array(codes(ids)[accepted])), prefix, numbers[accepted])
+        kept_sellers = id_keys["gem_seller_id"].take(pa.array(codes(sellers)[accepted]))
         valid = kept_sellers.is_valid().to_numpy(zero_copy_only=False)
         self.sellers.add(kept_sellers.filter(pa.array(valid)), prefix, numbers[accepted][valid])

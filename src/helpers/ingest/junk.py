@@ -20,15 +20,16 @@ from __future__ import annotations
 
 import unicodedata
 from functools import lru_cache
+from typing import Mapping
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 
 from helpers import paths
 from helpers.ingest import parsing
-from helpers.ingest.distinct import Distinct
 from helpers.ingest.headers import REQUIRED_COLUMNS
-from helpers.ingest.reading import RawSheet
+from helpers.ingest.sheetframe import SheetFrame, cell_value, codes, distinct, values
 from helpers.reference.districts import _words, fold_devanagari
 
 JUNK_MARKERS_FILE = "registration_junk_row_markers.csv"
@@ -87,48 +88,56 @@ def _cell_kind(value: object) -> int:
     return _NUMBER
 
 
-def _filled_fields(raw: dict[str, Distinct], count: int) -> np.ndarray:
+def _kinds(cells: pa.DictionaryArray | pa.Array, typed: bool) -> np.ndarray:
+    """The ``_cell_kind`` of each distinct value (of each value of a plain array)."""
+    found = values(cells, typed) if isinstance(cells, pa.DictionaryArray) else [cell_value(v) if typed else v for v in cells.to_pylist()]
+    return np.array([_cell_kind(v) for v in found], dtype=np.intp)
+
+
+def _filled_fields(raw: Mapping[str, pa.DictionaryArray], count: int, typed: bool) -> np.ndarray:
     """Per row: how many of ``SHAPE_FIELDS`` are filled."""
     filled = np.zeros(count, dtype=np.intp)
     for column in SHAPE_FIELDS:
-        cells = raw[column]
-        filled += np.array([_cell_kind(v) != _BLANK for v in cells.values], dtype=np.intp)[cells.codes]
+        filled += (_kinds(raw[column], typed) != _BLANK)[codes(raw[column])]
     return filled
 
 
-def _first_text_markers(sheet: RawSheet, records: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+def _first_text_markers(sheet: SheetFrame, records: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Per record: the ``marker_index`` of its first text cell (-1: none) and whether it has a text cell."""
     marker = np.full(len(records), -1, dtype=np.intp)
     has_text = np.zeros(len(records), dtype=bool)
-    for column in sheet.columns:  # cells in order: the first text cell decides
+    for position in range(sheet.width):  # cells in order: the first text cell decides
         todo = np.flatnonzero(~has_text)
         if not len(todo):
             break
-        cells = Distinct.of_rows(column, records[todo])
-        kinds = np.array([_cell_kind(v) for v in cells.values], dtype=np.intp)
-        marks = np.array([marker_index(v) if k == _TEXT else -1 for v, k in zip(cells.values, kinds)], dtype=np.intp)
-        is_text = kinds[cells.codes] == _TEXT
-        marker[todo[is_text]] = marks[cells.codes][is_text]
+        cells = distinct(sheet.column(position), records[todo])
+        found = values(cells, sheet.is_typed)
+        kinds = np.array([_cell_kind(v) for v in found], dtype=np.intp)
+        marks = np.array([marker_index(v) if k == _TEXT else -1 for v, k in zip(found, kinds)], dtype=np.intp)
+        row_codes = codes(cells)
+        is_text = kinds[row_codes] == _TEXT
+        marker[todo[is_text]] = marks[row_codes][is_text]
         has_text[todo[is_text]] = True
     return marker, has_text
 
 
-def find_junk_rows(sheet: RawSheet, data: np.ndarray, raw: dict[str, Distinct]) -> tuple[np.ndarray, list[str]]:
+def find_junk_rows(sheet: SheetFrame, data: np.ndarray, raw: Mapping[str, pa.DictionaryArray]) -> tuple[np.ndarray, list[str]]:
     """The data rows that are totals, notes or signatures (see the module docstring).
 
     Args:
         data: the sheet's non-blank records below the header (record indices).
-        raw: the raw cells of each standard column, for those records.
+        raw: the raw cells of each standard column, for those records (dictionary-encoded).
 
     Returns:
         ``(positions among the data rows, meaning of each)``.
     """
-    candidates = np.flatnonzero(_filled_fields(raw, len(data)) <= MAX_FILLED_FIELDS)
+    candidates = np.flatnonzero(_filled_fields(raw, len(data), sheet.is_typed) <= MAX_FILLED_FIELDS)
     if not len(candidates):
         return candidates, []
     marker, has_text = _first_text_markers(sheet, data[candidates])
-    ids = raw["registration_id"]
-    id_blank = np.array([_cell_kind(v) == _BLANK for v in ids.values], dtype=bool)[ids.codes[candidates]]
+    ids = raw["registration_id"]  # distinct on nearly every row: only the candidates' ids are looked at
+    used, per_candidate = np.unique(codes(ids)[candidates], return_inverse=True)
+    id_blank = (_kinds(ids.dictionary.take(pa.array(used)), sheet.is_typed) == _BLANK)[per_candidate.reshape(-1)]
     is_junk = (marker >= 0) | ~has_text | id_blank
     markers = junk_markers()
     meanings = [markers[m][2] if m >= 0 else (NUMBERS_ONLY if not text else NO_ID)

@@ -1,7 +1,8 @@
 """The ingest's tables and files: the standard table from each sheet's accepted rows, the accounting rows.
 
 ``accepted_block`` turns a sheet's accepted rows into columns of the standard
-table; ``accepted_frame`` joins the blocks and checks them against
+table (arrow arrays, from the stages' dictionary-encoded columns);
+``accepted_frame`` joins the blocks, makes them a pandas frame and checks it against
 ``REGISTRATIONS_SCHEMA``; ``quality_row`` is one line of the data-quality
 summary; ``write_outputs`` writes everything to ``data/processed/``. What does
 not belong here: deciding which rows are accepted (``stages``, ``sheets``).
@@ -9,23 +10,26 @@ not belong here: deciding which rows are accepted (``stages``, ``sheets``).
 
 from __future__ import annotations
 
+import copy
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 from pandera.errors import SchemaErrors
 
 from helpers import fields, paths
 from helpers.analysis.privacy import excel_safe
 from helpers.files import atomic_path
-from helpers.ingest import distinct
 from helpers.ingest.headers import INPUT_COLUMNS
 from helpers.ingest.schema import DATE_COLUMNS, OUTPUT_COLUMNS, REGISTRATIONS_SCHEMA, TEXT_COLUMNS
+from helpers.ingest.sheetframe import codes, constant, release_unused_memory
 
 if TYPE_CHECKING:
     from helpers.ingest.pipeline import IngestResult
-    from helpers.ingest.stages import SheetRows
+    from helpers.ingest.sheetrows import SheetRows
 
 #: Output file names in the output folder (the defaults are the paths in ``helpers.paths``).
 DROPPED_COLUMNS_CSV = "dropped_columns.csv"
@@ -53,6 +57,10 @@ QUALITY_COLUMNS = (
 )
 DROPPED_COLUMNS = ("source_file", "source_sheet", "column", "reason")
 _COUNT_COLUMNS = QUALITY_COLUMNS[2:10]
+#: Rows of the standard table checked against ``REGISTRATIONS_SCHEMA`` at a time (its ids' uniqueness: all at once).
+CHECK_ROWS = 250_000
+_SLICE_SCHEMA = copy.deepcopy(REGISTRATIONS_SCHEMA)
+_SLICE_SCHEMA.unique = None
 _EMPTY = {
     "is_woman": np.zeros(0, dtype=bool),
     "is_tribal": np.zeros(0, dtype=bool),
@@ -72,63 +80,76 @@ def quality_row(source_file: str, source_sheet: str, **values: object) -> dict:
     return row
 
 
-def _text_array(cells: distinct.Distinct) -> pd.api.extensions.ExtensionArray:
-    """A text column of the standard table: ``str`` dtype, a missing value is NaN."""
-    return pd.array(distinct.as_objects(cells.values), dtype="str").take(cells.codes)
+def _taken(column: pa.DictionaryArray, rows: np.ndarray) -> pa.Array:
+    """The values of a dictionary-encoded column at the rows ``rows``, decoded (text as large strings, what
+    pandas' "str" dtype holds: no second copy)."""
+    dictionary = column.dictionary
+    if pa.types.is_string(dictionary.type):
+        dictionary = dictionary.cast(pa.large_string())
+    return dictionary.take(pa.array(codes(column)[rows]))
 
 
-def _date_array(cells: distinct.Distinct, rows: np.ndarray) -> np.ndarray:
-    """A date column of the standard table (datetime64[ns], NaT for none) for the rows ``rows``."""
-    dates = pd.to_datetime(pd.Series(distinct.as_objects(cells.values), dtype=object)).astype("datetime64[ns]")
-    return dates.to_numpy()[cells.codes[rows]]
-
-
-def _is_synthetic(origin: distinct.Distinct) -> np.ndarray:
-    """Per row: does ``data_origin`` say SYNTHETIC (any case)?"""
-    values = pd.Series(distinct.as_objects(origin.values), dtype=object)
-    synthetic = values.fillna("").astype(str).str.upper().str.contains("SYNTHETIC")
-    return synthetic.to_numpy(dtype=bool)[origin.codes]
+def _is_synthetic(origin: pa.DictionaryArray, rows: np.ndarray) -> np.ndarray:
+    """Per row of ``rows``: does ``data_origin`` say SYNTHETIC (any case)?"""
+    says = np.array([value is not None and "SYNTHETIC" in value.upper() for value in origin.dictionary.to_pylist()], dtype=bool)
+    return says[codes(origin)[rows]]
 
 
 def accepted_block(rows: SheetRows, accepted: np.ndarray) -> dict[str, object]:
-    """The accepted rows (positions ``accepted``) of a sheet as columns of the standard table."""
-    parsed, kept = rows.parsed, len(accepted)
-    texts = {column: parsed[column].subset(accepted) for column in INPUT_COLUMNS if column in TEXT_COLUMNS}
-    texts.update(source_file=distinct.Distinct(np.zeros(kept, dtype=np.int32), [rows.sheet.source_file]),
-                 source_sheet=distinct.Distinct(np.zeros(kept, dtype=np.int32), [rows.sheet.source_sheet]))
-    block: dict[str, object] = {column: _text_array(cells) for column, cells in texts.items()}
-    block.update({column: _date_array(parsed[column], accepted) for column in DATE_COLUMNS})
-    block.update(
-        is_woman=np.array(parsed["is_woman"].take(parsed["is_woman"].values, accepted), dtype=bool),
-        is_tribal=np.array(parsed["is_tribal"].take(parsed["is_tribal"].values, accepted), dtype=bool),
-        is_synthetic=_is_synthetic(texts["data_origin"]),
-        home_lgd_code=np.array(rows.lgd["home_district"].take(rows.lgd["home_district"].values, accepted), dtype=np.int64),
-        event_lgd_code=np.array(rows.lgd["event_district"].take(rows.lgd["event_district"].values, accepted), dtype=np.int64),
-        source_row=rows.numbers[accepted].astype(np.int64),
-    )
+    """The accepted rows (positions ``accepted``) of a sheet as columns of the standard table (arrow arrays).
+
+    Takes each column it copies out of ``rows.columns`` (a dict), so that it is let go at once.
+    """
+    columns: dict[str, pa.DictionaryArray] = rows.columns  # type: ignore[assignment]
+    kept = len(accepted)
+    block: dict[str, object] = {
+        "is_synthetic": pa.array(_is_synthetic(columns["parsed:data_origin"], accepted)),
+        "source_file": constant(kept, rows.sheet.source_file).dictionary_decode(),
+        "source_sheet": constant(kept, rows.sheet.source_sheet).dictionary_decode(),
+        "source_row": pa.array(rows.numbers[accepted].astype(np.int64)),
+    }
+    for column in INPUT_COLUMNS:
+        block[column] = _taken(columns.pop(f"parsed:{column}"), accepted)
+    for column, district in (("home_lgd_code", "home_district"), ("event_lgd_code", "event_district")):
+        block[column] = _taken(columns.pop(f"lgd:{district}"), accepted)
     return block
+
+
+def _pandas_column(name: str, parts: list[pa.Array]) -> object:
+    """One column of the standard table from each sheet's part: text as the "str" dtype, dates as datetime64[ns]."""
+    if not parts:
+        return pd.array(np.empty(0, dtype=object), dtype="str") if name in TEXT_COLUMNS else _EMPTY[name]
+    joined = parts[0] if len(parts) == 1 else pa.concat_arrays(parts)  # one sheet's part: no copy
+    if name in TEXT_COLUMNS:
+        return pd.array(joined.cast(pa.large_string()), dtype="str")
+    if name in DATE_COLUMNS:
+        joined = joined.cast(pa.timestamp("ns"))
+    return joined.to_numpy(zero_copy_only=False)
+
+
+def _unique(ids: pa.ChunkedArray) -> bool:
+    """No id twice: no two neighbours equal once sorted (a third of the memory of hashing a million ids)."""
+    in_order = ids.take(pc.sort_indices(ids))
+    return len(in_order) < 2 or not pc.any(pc.equal(in_order[1:], in_order[:-1])).as_py()
 
 
 def accepted_frame(blocks: list[dict[str, object]]) -> pd.DataFrame:
     """The standard table from each sheet's accepted rows, checked against ``REGISTRATIONS_SCHEMA``."""
+    release_unused_memory()  # what filing freed
+    if not _unique(pa.chunked_array([block["registration_id"] for block in blocks], type=pa.large_string())):
+        raise RuntimeError("accepted rows fail the registrations schema: registration_id is not unique")  # a bug
     columns: dict[str, object] = {}
     for name in OUTPUT_COLUMNS:
-        parts = [block.pop(name) for block in blocks]  # each sheet's part is let go once joined
-        if name in TEXT_COLUMNS:
-            if not parts:
-                columns[name] = pd.array(np.empty(0, dtype=object), dtype="str")
-            else:
-                columns[name] = parts[0] if len(parts) == 1 else parts[0]._concat_same_type(parts)  # type: ignore[attr-defined]
-        else:
-            columns[name] = np.concatenate(parts) if parts else _EMPTY[name]  # type: ignore[arg-type]
-        del parts
+        columns[name] = _pandas_column(name, [block.pop(name) for block in blocks])  # type: ignore[misc]
     count = len(columns["source_row"])  # type: ignore[arg-type]
-    frame = pd.DataFrame(columns, index=pd.RangeIndex(count))
+    frame = pd.DataFrame(columns, index=pd.RangeIndex(count), copy=False)
     del columns
-    try:
-        return REGISTRATIONS_SCHEMA.validate(frame, lazy=True)
+    try:  # in slices, without copies: bounded memory (the ids' uniqueness is checked above, over the whole table)
+        for start in range(0, count, CHECK_ROWS):
+            _SLICE_SCHEMA.validate(frame.iloc[start:start + CHECK_ROWS], lazy=True, inplace=True)
     except SchemaErrors as error:  # the row checks should have caught everything: a bug
         raise RuntimeError(f"accepted rows fail the registrations schema: {error.failure_cases.head(5)}") from None
+    return frame
 
 
 def write_outputs(result: IngestResult, out_dir: Path | str | None = None) -> dict[str, Path]:

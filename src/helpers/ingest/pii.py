@@ -296,6 +296,10 @@ ID_KINDS = ("e-mail address", "GSTIN", "PAN", "Aadhaar number", "Aadhaar VID", "
 #: (any separators between them) or five letters and four digits (a PAN, in a GSTIN too).
 _ID_SUSPECT_RE2 = (r"(?i)@|＠|﹫|[\[(]\s*at\s*[\])]|\p{Nd}(?:[^\p{L}\p{Nd}]*\p{Nd}){8}"
                    r"|\p{L}(?:\s?\p{L}){4}[^\p{L}\p{Nd}]{0,3}\p{Nd}(?:[^\p{L}\p{Nd}]?\p{Nd}){3}")
+#: The same on ASCII text, where ``\p{Nd}`` is ``[0-9]`` and ``\p{L}`` is ``[A-Za-z]``: RE2 runs it about a
+#: hundred times faster than the Unicode classes (a million ids in a tenth of a second, not seven seconds).
+_ID_SUSPECT_ASCII_RE2 = (r"(?i)@|[\[(]\s*at\s*[\])]|[0-9](?:[^A-Za-z0-9]*[0-9]){8}"
+                         r"|[A-Za-z](?:\s?[A-Za-z]){4}[^A-Za-z0-9]{0,3}[0-9](?:[^A-Za-z0-9]?[0-9]){3}")
 #: The same in Python, on ``normalised`` ids.
 _ID_SUSPECT = re.compile(r"@|[\[(]\s*at\s*[\])]|\d(?:[^\w@]*\d){8}|[^\W\d_](?:\s?[^\W\d_]){4}[^\w@]{0,3}\d(?:[^\w@]?\d){3}",
                          re.I)
@@ -345,27 +349,42 @@ def value_pii_kinds(value: object) -> list[str]:
     return redact(str(value))[1]
 
 
-def id_pii_kinds(ids: Sequence[object]) -> list[str | None]:
+def id_suspects(ids: pa.Array) -> np.ndarray:
+    """Per id of an arrow string array: may it hold one of ``ID_KINDS`` (``_ID_SUSPECT_RE2``)? False for null.
+
+    ASCII ids (nearly all) are searched with the ASCII form of the pattern, the others with the Unicode one.
+    """
+    is_ascii = pc.string_is_ascii(ids).fill_null(True).to_numpy(zero_copy_only=False)
+    flags = pc.match_substring_regex(ids, _ID_SUSPECT_ASCII_RE2).fill_null(False).to_numpy(zero_copy_only=False).copy()
+    others = np.flatnonzero(~is_ascii)
+    if len(others):
+        found = pc.match_substring_regex(ids.take(pa.array(others)), _ID_SUSPECT_RE2)
+        flags[others] = found.fill_null(False).to_numpy(zero_copy_only=False)
+    return flags
+
+
+def id_pii_kinds(ids: Sequence[object] | pa.Array) -> list[str | None]:
     """Per id: the kinds of personal data (``ID_KINDS``) it is or holds, joined by ' and ', or None.
 
     A column of ids is distinct on every row, so the ids that could hold any
-    are first picked out in bulk (pyarrow); only those are looked at in Python.
+    are first picked out in bulk (``id_suspects``, on an arrow string array or on many
+    ids); only those are looked at in Python.
     """
-    found: list[str | None] = [None] * len(ids)
-    suspects: Iterable[int]
-    arrow = None
-    if len(ids) >= _BULK_MIN:
+    arrow = ids if isinstance(ids, pa.Array) else None
+    if arrow is None and len(ids) >= _BULK_MIN:
         try:
             arrow = pa.array(ids, type=pa.string())
         except (pa.ArrowInvalid, pa.ArrowTypeError):
             arrow = None
+    found: list[str | None] = [None] * len(ids)
+    suspects: Iterable[int]
     if arrow is not None:
-        flags = pc.match_substring_regex(arrow, _ID_SUSPECT_RE2).fill_null(False).to_numpy(zero_copy_only=False)
-        suspects = flags.nonzero()[0].tolist()
+        suspects = np.flatnonzero(id_suspects(arrow)).tolist()
     else:
         suspects = [i for i, v in enumerate(ids) if v is not None and _ID_SUSPECT.search(normalised(v))]
     for index in suspects:
-        kinds = [k for k in _id_kinds(str(ids[index])) if k in ID_KINDS]
+        value = arrow[index].as_py() if arrow is not None else ids[index]
+        kinds = [k for k in _id_kinds(str(value)) if k in ID_KINDS]
         if kinds:
             found[index] = " and ".join(kinds)
     return found

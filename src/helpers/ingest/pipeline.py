@@ -33,13 +33,10 @@ from helpers.ingest.outputs import (
     write_outputs,
 )
 from helpers.ingest.problems import ERROR, Problem, listed
+from helpers.ingest.sheetframe import release_unused_memory, use_system_memory_pool
 from helpers.ingest.sheets import Run
 
 __all__ = ["IngestResult", "dropped_summary", "ingest_paths", "rejected_summary", "require_valid", "write_outputs"]
-
-#: After a file of at least this many records, freed memory is handed back to the system.
-BIG_FILE_RECORDS = 100_000
-
 
 @dataclass
 class IngestResult:
@@ -94,7 +91,7 @@ class IngestResult:
         return not (self.file_problems or self.rejected_rows_count or self.files_without_rows)
 
 
-def _read(path: Path, sheet: str | None) -> list[reading.RawSheet]:
+def _read(path: Path, sheet: str | None) -> list[reading.SheetFrame]:
     """The sheets of one file (``sheet`` only, for a workbook, when given)."""
     return reading.read_file(path, sheet if path.suffix.lower() != ".csv" else None)
 
@@ -112,6 +109,7 @@ def ingest_paths(inputs: Sequence[Path | str], *, sheet: str | None = None, late
     Returns:
         An ``IngestResult``. User mistakes never raise: they are in ``problems``.
     """
+    use_system_memory_pool()
     run = Run(latest or dt.date.today())
     for path in reading.discover_in_order(inputs):
         if isinstance(path, Problem):  # a path that is not there, or a file of a folder that is not read
@@ -122,11 +120,9 @@ def ingest_paths(inputs: Sequence[Path | str], *, sheet: str | None = None, late
         except SheetReadError as error:
             run.file_problem(reading.display_name(path), error.source_sheet, error.problem, error.fix)
             continue
+        release_unused_memory()  # what reading freed
         run.file(sheets)
-        records = sum(len(s.lengths) for s in sheets)
         del sheets  # the cells are not needed any more
-        if records >= BIG_FILE_RECORDS:
-            reading.release_freed_memory()
     return IngestResult(
         accepted=accepted_frame(run.accepted),
         rejected=pd.DataFrame.from_records(run.rejected, columns=list(REJECTED_COLUMNS)).astype({"source_row": "int64"}),

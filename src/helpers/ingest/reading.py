@@ -8,7 +8,7 @@ workbook through ``workbooks`` (python-calamine). Any failure to read a file,
 at any point, is one ``helpers.errors.SheetReadError`` naming the file (and
 the sheet when known) and how to re-save it; never another exception.
 
-The names the rest of the kit imports from here (``RawSheet``, ``CellColumn``,
+The names the rest of the kit imports from here (``SheetFrame``,
 ``READABLE_SUFFIXES``, ``display_name``, ``read_csv``, ``read_workbook``, ...)
 stay importable from here. Not here: what the columns mean (``headers``,
 ``stages``).
@@ -19,6 +19,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Sequence
 
+import pyarrow.compute as pc
+
 from helpers.errors import SheetReadError
 from helpers.ingest import limits
 from helpers.ingest.csv_reading import clean_columns, decode_csv_bytes, read_csv
@@ -26,13 +28,12 @@ from helpers.ingest.limits import EXCEL_OTHER as _EXCEL_OTHER
 from helpers.ingest.limits import RESAVE_XLSX as _RESAVE_XLSX
 from helpers.ingest.limits import WORKBOOK_SUFFIXES, refusal
 from helpers.ingest.problems import Problem
-from helpers.ingest.rawsheet import CellColumn, RawSheet, clean_text, display_name, release_freed_memory
+from helpers.ingest.sheetframe import TAG, SheetFrame, clean_text, display_name
 from helpers.ingest.workbooks import NOT_READ_ERRORS, damaged_fix, read_workbook
 
 __all__ = [
-    "READABLE_SUFFIXES", "QUIET_NAMES", "QUIET_SUFFIXES", "CellColumn", "RawSheet", "clean_text", "decode_csv_bytes",
+    "READABLE_SUFFIXES", "QUIET_NAMES", "QUIET_SUFFIXES", "SheetFrame", "clean_text", "decode_csv_bytes",
     "discover_in_order", "display_name", "is_quietly_skipped", "read_csv", "read_file", "read_workbook",
-    "release_freed_memory",
 ]
 
 #: The file types the kit reads; a folder contributes every file with one of these suffixes.
@@ -107,15 +108,19 @@ def _not_read(path: Path) -> Problem:
     return Problem(display_name(path), "", None, None, None, problem, fix)
 
 
-def _check_cells(sheet: RawSheet) -> None:
+def _check_cells(sheet: SheetFrame) -> None:
     """Refuse a sheet over the row, column or cell-length limits (after reading: CSV and the cells)."""
-    limits.check_grid(len(sheet.lengths), len(sheet.columns))
-    longest = max((max(map(len, [v for v in column.values if type(v) is str]), default=0) for column in sheet.columns),
-                  default=0)
+    limits.check_grid(sheet.records, sheet.width)
+    longest = 0
+    for position in range(sheet.width):
+        texts = sheet.column(position).dictionary
+        if sheet.is_typed:  # a typed cell's tag is not text
+            texts = pc.if_else(pc.starts_with(texts, TAG), None, texts)
+        longest = max(longest, pc.max(pc.utf8_length(texts)).as_py() or 0)
     limits.check_cell_chars(longest)
 
 
-def read_file(path: Path, sheet_name: str | None = None) -> list[RawSheet]:
+def read_file(path: Path, sheet_name: str | None = None) -> list[SheetFrame]:
     """Read one registration file into its sheets, after checking what it is and its limits.
 
     Args:

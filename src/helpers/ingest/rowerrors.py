@@ -3,17 +3,17 @@
 A stage of ``stages`` records its problems in a ``RowErrors`` of its own; the
 stages' runner merges them. Each entry is ``(column, value as shown, problem,
 fix)``; ``ordered`` gives them by row, then in the order found, which is the
-order a row-by-row reading would show them. What does not belong here: finding
-the problems (``stages``) or writing them out (``sheets``).
+order a row-by-row reading would show them. A problem of a distinct value
+(``add_by_value``) is every row's that holds it; ``groups`` gathers the rows of
+a note the same way. What does not belong here: finding the problems
+(``stages``) or writing them out (``sheets``).
 """
 
 from __future__ import annotations
 
-from typing import Sequence
+from typing import Hashable, Mapping, Sequence
 
 import numpy as np
-
-from helpers.ingest.distinct import Distinct
 
 #: A problem of a value: (value as shown, what is wrong, how to fix it).
 ValueProblem = tuple[object, str, str]
@@ -48,19 +48,20 @@ class RowErrors:
         for column, row in zip(columns, rows):
             self.in_column(column)[row] = True
 
-    def add_by_value(self, column: str, cells: Distinct, problems: Sequence[ValueProblem | None]) -> None:
-        """A problem (or None) per distinct value of ``cells``, for every row holding that value."""
-        entry = np.full(len(problems), -1, dtype=np.intp)
-        listed = []
-        for index, problem in enumerate(problems):
-            if problem is not None:
-                entry[index] = len(listed)
-                listed.append(problem)
-        if not listed:
+    def add_by_value(self, column: str, codes: np.ndarray,
+                     problems: Sequence[ValueProblem | None] | Mapping[int, ValueProblem]) -> None:
+        """A problem per distinct value, for every row holding that value (``codes``: per row, its value).
+
+        ``problems`` has a problem or None per distinct value, or only the problems, by value index.
+        """
+        found = problems if isinstance(problems, Mapping) else {i: p for i, p in enumerate(problems) if p is not None}
+        if not found or not len(codes):
             return
-        per_row = entry[cells.codes]
+        entry = np.full(max(int(codes.max()), *found) + 1, -1, dtype=np.intp)
+        entry[list(found)] = np.arange(len(found))
+        per_row = entry[codes]
         rows = np.flatnonzero(per_row >= 0)
-        self.add(column, rows, per_row[rows], listed)
+        self.add(column, rows, per_row[rows], list(found.values()))
 
     def in_column(self, column: str) -> np.ndarray:
         """Per row: True when it already has a problem in ``column``."""
@@ -91,3 +92,22 @@ class RowErrors:
         entries = np.concatenate(self.entries)
         order = np.lexsort((entries, positions))
         return positions[order], entries[order]
+
+
+def groups(labels: Sequence[Hashable | None], codes: np.ndarray) -> list[tuple[Hashable, int, int]]:
+    """Rows grouped by the label of their distinct value (None: no group; ``codes``: per row, its value).
+
+    Returns:
+        ``(label, first row, number of rows)`` per label, in order of each label's first row.
+    """
+    ids: dict[Hashable, int] = {}
+    label_id = np.array([-1 if label is None else ids.setdefault(label, len(ids)) for label in labels], dtype=np.intp)
+    if not ids:
+        return []
+    per_row = label_id[codes] if len(codes) else np.zeros(0, dtype=np.intp)
+    rows = np.flatnonzero(per_row >= 0)
+    found, first = np.unique(per_row[rows], return_index=True)
+    counts = np.bincount(per_row[rows], minlength=len(ids))
+    by_id = {i: label for label, i in ids.items()}
+    order = np.argsort(rows[first], kind="stable")
+    return [(by_id[int(found[k])], int(rows[first[k]]), int(counts[found[k]])) for k in order]

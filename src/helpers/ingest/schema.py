@@ -11,6 +11,8 @@ parsing (``parsing``) and the row bookkeeping (``pipeline``).
 
 from __future__ import annotations
 
+from typing import Sequence
+
 import pandas as pd
 import pandera.pandas as pa
 
@@ -68,10 +70,12 @@ OUTPUT_COLUMNS = tuple(REGISTRATIONS_SCHEMA.columns)
 TEXT_COLUMNS = tuple(n for n, c in REGISTRATIONS_SCHEMA.columns.items() if str(c.dtype).startswith(("str", "string")))
 
 
-def row_failures(frame: pd.DataFrame) -> list[tuple[object, str, str, str]]:
-    """Run ``ROW_SCHEMA`` on parsed values; return ``(index, column, problem, fix)`` per failing cell."""
+def row_failures(frame: pd.DataFrame, columns: Sequence[str] | None = None) -> list[tuple[object, str, str, str]]:
+    """Run ``ROW_SCHEMA`` (only its ``columns``, when given) on parsed values; return ``(index, column, problem,
+    fix)`` per failing cell."""
+    schema = ROW_SCHEMA if columns is None else ROW_SCHEMA.select_columns(list(columns))
     try:
-        ROW_SCHEMA.validate(frame, lazy=True)
+        schema.validate(frame, lazy=True)
     except pa.errors.SchemaErrors as errors:
         cases = errors.failure_cases
     else:

@@ -16,13 +16,24 @@ import datetime as dt
 from dataclasses import dataclass
 
 import numpy as np
+import pyarrow as pa
 
-from helpers.ingest import distinct, outputs, pii
+from helpers.ingest import outputs, pii
 from helpers.ingest import headers as hdr
 from helpers.ingest.duplicates import DuplicateIndex, shown_id
 from helpers.ingest.problems import ERROR, NOTE, Problem, listed
-from helpers.ingest.reading import RawSheet
-from helpers.ingest.stages import RunContext, SheetRows, run_stages
+from helpers.ingest.sheetframe import (
+    SheetFrame,
+    cell_value,
+    codes,
+    constant,
+    distinct,
+    plain_tokens,
+    release_unused_memory,
+    values,
+)
+from helpers.ingest.sheetrows import RunContext, SheetRows, blank, derived
+from helpers.ingest.stages import run_stages
 from helpers.reference.districts import get_resolver
 
 #: A sheet holds registrations when its header row names at least this many standard columns,
@@ -41,24 +52,26 @@ def _header_blank(value: object) -> bool:
     return hdr.header_text(value) == ""
 
 
-def _blank(value: object) -> bool:
-    return value is None or (isinstance(value, str) and not value.strip()) or (isinstance(value, float) and value != value)
+def record_flags(sheet: SheetFrame) -> tuple[np.ndarray, np.ndarray]:
+    """Per record: ``(every cell empty as a header, every cell blank)``; a cell past the end of a record is null.
+
+    Each column's distinct values are looked at once; a plain token (most ids) is neither, found in bulk.
+    """
+    header_blank = np.ones(sheet.records, dtype=bool)
+    is_blank = np.ones(sheet.records, dtype=bool)
+    for position in range(sheet.width):
+        cells = sheet.column(position)  # dictionary-encoded already
+        others = np.flatnonzero(~plain_tokens(cells.dictionary))
+        found = [cell_value(v) if sheet.is_typed else v for v in cells.dictionary.take(pa.array(others)).to_pylist()]
+        header, empty = np.zeros(len(cells.dictionary), dtype=bool), np.zeros(len(cells.dictionary), dtype=bool)
+        header[others] = [_header_blank(v) for v in found]
+        empty[others] = [blank(v) for v in found]
+        header_blank &= header[codes(cells)]
+        is_blank &= empty[codes(cells)]
+    return header_blank, is_blank
 
 
-def record_flags(sheet: RawSheet) -> tuple[np.ndarray, np.ndarray]:
-    """Per record: ``(every cell empty as a header, every cell blank)``; a cell past the end of a record is None."""
-    header_blank = np.ones(len(sheet.lengths), dtype=bool)
-    blank = np.ones(len(sheet.lengths), dtype=bool)
-    for column in sheet.columns:
-        simple = distinct.simple_mask(column.values)  # a plain token is neither
-        header_blank &= np.fromiter((False if s else _header_blank(v) for v, s in zip(column.values, simple)),
-                                    dtype=bool, count=len(simple))[column.codes]
-        blank &= np.fromiter((False if s else _blank(v) for v, s in zip(column.values, simple)),
-                             dtype=bool, count=len(simple))[column.codes]
-    return header_blank, blank
-
-
-def header_index(sheet: RawSheet, header_blank: np.ndarray | None = None) -> int | None:
+def header_index(sheet: SheetFrame, header_blank: np.ndarray | None = None) -> int | None:
     """``headers.find_header_row`` of the sheet (a record index), reading only the records it looks at."""
     if header_blank is None:
         header_blank, _ = record_flags(sheet)
@@ -73,13 +86,13 @@ def header_index(sheet: RawSheet, header_blank: np.ndarray | None = None) -> int
 class SheetPlan:
     """What a sheet looks like before its rows are read: its header record and which records are blank."""
 
-    sheet: RawSheet
+    sheet: SheetFrame
     header: int | None
     blank: np.ndarray
     named: set[str]
 
     @classmethod
-    def of(cls, sheet: RawSheet) -> SheetPlan:
+    def of(cls, sheet: SheetFrame) -> SheetPlan:
         header_blank, blank = record_flags(sheet)
         header = header_index(sheet, header_blank)
         named = hdr.named_columns(sheet.cells(header)) if header is not None else set()
@@ -118,7 +131,7 @@ class Run:
         self.problems.append(Problem(source_file, sheet, None, None, None, problem, fix))
         self.quality.append(outputs.quality_row(source_file, sheet, file_problem=problem, **quality))
 
-    def skip_sheet(self, sheet: RawSheet, why: str, fix: str = "", *, quiet: bool = False) -> None:
+    def skip_sheet(self, sheet: SheetFrame, why: str, fix: str = "", *, quiet: bool = False) -> None:
         """A sheet passed over: a note (unless ``quiet``) and a data-quality line saying why."""
         if not quiet:
             self.problems.append(Problem(sheet.source_file, sheet.source_sheet, None, None, None,
@@ -126,7 +139,7 @@ class Run:
         self.quality.append(outputs.quality_row(sheet.source_file, sheet.source_sheet, encoding=sheet.encoding,
                                                 file_problem=f"{why} (skipped)"))
 
-    def file(self, sheets: list[RawSheet]) -> None:
+    def file(self, sheets: list[SheetFrame]) -> None:
         """Sort out and file every sheet of one file."""
         plans = [SheetPlan.of(s) for s in sheets]
         visible = [p for p in plans if not p.is_hidden]
@@ -182,18 +195,21 @@ class Run:
             return
         raw = {column: _cells(sheet, mapping, column, data) for column in hdr.INPUT_COLUMNS}
         before = len(self.problems)
-        rows = run_stages(SheetRows(sheet, self.context, data, raw))
+        rows = run_stages(SheetRows(sheet, self.context, data, raw)).derived_only()
+        del raw
+        sheet.drop_cells()  # filing needs only what the stages derived: the memory goes before the rows are copied out
+        release_unused_memory()
         outcome = self.file_rows(rows)
         notes = list(dict.fromkeys(p.problem for p in self.problems[before:] if p.severity == NOTE))[:3]
         self.quality.append(outputs.quality_row(sheet.source_file, sheet.source_sheet, **{**counts, **outcome},
                                                 notes="; ".join(dict.fromkeys(notes))))
 
     @staticmethod
-    def _values(sheet: RawSheet, position: int, data: np.ndarray) -> list[object]:
-        column = sheet.columns[position] if position < len(sheet.columns) else None
-        return distinct.Distinct.of_rows(column, data).values
+    def _values(sheet: SheetFrame, position: int, data: np.ndarray) -> list[object]:
+        """The distinct cells of a column in the data rows, in order of first appearance."""
+        return values(distinct(sheet.column(position), data), sheet.is_typed) if position < sheet.width else [None]
 
-    def _dropped(self, sheet: RawSheet, mapping: hdr.HeaderMap) -> str:
+    def _dropped(self, sheet: SheetFrame, mapping: hdr.HeaderMap) -> str:
         """Record the dropped columns; their headers as they may be shown (``pii.shown_dropped_header``: a header
         holding personal data as ``[removed]``, one like no header the kit knows by its length only)."""
         dropped = [(pii.shown_dropped_header(h), reason) for _, h, reason in mapping.dropped]
@@ -202,7 +218,7 @@ class Run:
                                      column=header, reason=reason))
         return listed((f"{h} ({reason})" for h, reason in dropped), separator="; ")
 
-    def refuse_rows(self, sheet: RawSheet, data: np.ndarray, problem: str, fix: str, column: str, row_problem: str,
+    def refuse_rows(self, sheet: SheetFrame, data: np.ndarray, problem: str, fix: str, column: str, row_problem: str,
                     counts: dict[str, object]) -> None:
         """A sheet that cannot be read as registrations: one line, and every row counted as rejected."""
         self.problems.append(Problem(sheet.source_file, sheet.source_sheet, None, None, None, problem, fix))
@@ -213,7 +229,10 @@ class Run:
                                                 file_problem=problem, **counts))
 
     def file_rows(self, rows: SheetRows) -> dict[str, int]:
-        """File the rows of a sheet that went through the stages: rejected, duplicates, accepted."""
+        """File the rows of a sheet that went through the stages: rejected, duplicates, accepted.
+
+        Takes the columns out of ``rows`` as they are filed (``outputs.accepted_block``): the last use of them.
+        """
         sheet, numbers = rows.sheet, rows.numbers
         self.problems.extend(rows.notes)  # notes first: a sheet's notes and errors are listed by kind
         positions, entries = rows.errors.ordered()
@@ -224,19 +243,23 @@ class Run:
         candidates = np.ones(len(rows.data), dtype=bool)
         candidates[rejected_rows] = False
         prefix = f"{sheet.source_file}:{sheet.source_sheet}" if sheet.source_sheet else sheet.source_file
-        accepted, duplicate_of = self.index.split(prefix, dict(rows.parsed), dict(rows.id_keys),
-                                                  np.flatnonzero(candidates), numbers)
-        ids, sellers = rows.parsed["registration_id"], rows.parsed["gem_seller_id"]
+        parsed = {column: rows.columns[derived("parsed", column)] for column in ("registration_id", "gem_seller_id")}
+        keys = {column: rows.columns.pop(derived("key", column)).dictionary for column in parsed}  # type: ignore[attr-defined]
+        accepted, duplicate_of = self.index.split(prefix, parsed, keys, np.flatnonzero(candidates), numbers)
+        del keys
+        ids, sellers = parsed["registration_id"], parsed["gem_seller_id"]
         for position, first in duplicate_of:
             self.duplicates.append(dict(
                 source_file=sheet.source_file, source_sheet=sheet.source_sheet, source_row=int(numbers[position]),
-                registration_id=shown_id(ids.values[ids.codes[position]]),
-                gem_seller_id=shown_id(sellers.values[sellers.codes[position]]), duplicate_of=first,
+                registration_id=shown_id(ids[position].as_py()), gem_seller_id=shown_id(sellers[position].as_py()),
+                duplicate_of=first,
             ))
+        del parsed, ids, sellers
+        release_unused_memory()  # what the split freed, before the accepted rows are copied out
         self.accepted.append(outputs.accepted_block(rows, accepted))
         return dict(accepted=len(accepted), rejected=len(rejected_rows), duplicates=len(duplicate_of), **rows.counts)
 
-    def reject(self, sheet: RawSheet, row: int, column: str, value: object, problem: str, fix: str) -> None:
+    def reject(self, sheet: SheetFrame, row: int, column: str, value: object, problem: str, fix: str) -> None:
         """A problem of a rejected row (its value already as it may be shown): a rejected line and a problem line."""
         shown = "" if value is None else str(value)
         self.rejected.append(dict(source_file=sheet.source_file, source_sheet=sheet.source_sheet, source_row=row,
@@ -244,11 +267,12 @@ class Run:
         self.problems.append(Problem(sheet.source_file, sheet.source_sheet, row, column, shown, problem, fix, ERROR))
 
 
-def _cells(sheet: RawSheet, mapping: hdr.HeaderMap, column: str, data: np.ndarray) -> distinct.Distinct:
-    """The cells of a standard column in the data rows (all None when the sheet lacks the column)."""
+def _cells(sheet: SheetFrame, mapping: hdr.HeaderMap, column: str, data: np.ndarray) -> pa.DictionaryArray:
+    """The cells of a standard column in the data rows, dictionary-encoded (all null when the sheet lacks the column)."""
     position = mapping.columns.get(column)
-    inside = position is not None and position < len(sheet.columns)
-    return distinct.Distinct.of_rows(sheet.columns[position] if inside else None, data)  # type: ignore[index]
+    if position is None or position >= sheet.width:
+        return constant(len(data), None)
+    return distinct(sheet.column(position), data)
 
 
 def _sheet_refusal(mapping: hdr.HeaderMap) -> tuple[str, str, str, str] | None:

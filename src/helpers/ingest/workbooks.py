@@ -1,11 +1,12 @@
-"""Reading a workbook (.xlsx, .xlsm, .xls, .xlsb, .ods) into ``RawSheet``s, through python-calamine.
+"""Reading a workbook (.xlsx, .xlsm, .xls, .xlsb, .ods) into ``SheetFrame``s, through python-calamine.
 
 Values only: a .xlsm's macros are never run or read, a formula is its last
 saved value. Sheet names are data: they are kept with personal data masked
 (``pii.redact_name``). Cells come out as the rest of the ingest expects them (what
 openpyxl gave): text, ``int`` for a whole number, ``float``, ``bool``,
 ``datetime.datetime`` for a date, None for an empty cell; control characters
-are removed from text. Hidden sheets are read and marked ``is_hidden``.
+are removed from text. In the sheet's text columns a cell that is not text is
+tagged (``sheetframe.typed_text``). Hidden sheets are read and marked ``is_hidden``.
 
 python-calamine (0.9) reads an Excel error cell (``#N/A``, ``#DIV/0!``, ...)
 as an empty cell and has no option to tell it apart: such a cell is seen here
@@ -26,25 +27,32 @@ import tempfile
 from pathlib import Path
 from typing import Iterable, Iterator
 
+import numpy as np
+import pyarrow as pa
+
 from helpers.errors import SheetReadError
 from helpers.ingest import limits
 from helpers.ingest.limits import RESAVE_CSV as _RESAVE_CSV
 from helpers.ingest.limits import refusal
 from helpers.ingest.pii import redact_name
-from helpers.ingest.rawsheet import (
-    CONTROL_CHARACTERS,
-    CellColumn,
-    RawSheet,
+from helpers.ingest.sheetframe import (
+    TAG,
+    SheetFrame,
+    cell_value,
     clean_text,
+    columns_of,
     display_name,
-    merged_column,
+    encoded,
+    plain_tokens,
+    revalued,
+    typed_text,
 )
 
 #: Exceptions that are not a failure to read a file, let through as they are.
 NOT_READ_ERRORS = (KeyboardInterrupt, SystemExit, GeneratorExit)
 
 
-def read_workbook(path: Path, sheet_name: str | None = None) -> list[RawSheet]:
+def read_workbook(path: Path, sheet_name: str | None = None) -> list[SheetFrame]:
     """Read every sheet (or the named one) of a .xlsx, .xlsm, .xls, .xlsb or .ods workbook.
 
     Cells come out as openpyxl gave them for a .xlsx: text, ``int`` for a whole
@@ -109,22 +117,21 @@ _PANIC_REPORT = re.compile(r"\n?thread '[^']*'(?: \(\d+\))? panicked at .*?(?:fo
                            re.S)
 
 
-def _read_sheet(workbook: object, source_file: str, meta: object) -> RawSheet:
+def _read_sheet(workbook: object, source_file: str, meta: object) -> SheetFrame:
     """One sheet of an open calamine workbook, its grid checked against the limits before its cells are read."""
     from python_calamine import SheetTypeEnum, SheetVisibleEnum
 
     name = redact_name(meta.name)  # type: ignore[attr-defined]  # a sheet's name is data: shown masked
     is_hidden = meta.visible != SheetVisibleEnum.Visible  # type: ignore[attr-defined]
     if meta.typ not in (SheetTypeEnum.WorkSheet, SheetTypeEnum.MacroSheet):  # type: ignore[attr-defined]
-        return RawSheet(source_file, name, is_hidden=is_hidden)  # a chart or dialog sheet: no cells
+        return SheetFrame(source_file, name, is_hidden=is_hidden, is_typed=True)  # a chart or dialog sheet: no cells
     try:
         sheet = workbook.get_sheet_by_name(meta.name)  # type: ignore[attr-defined]
         (first_row, first_column), height, width = sheet.start or (0, 0), sheet.height, sheet.width
         if not height or not width:
-            return RawSheet(source_file, name, is_hidden=is_hidden)
+            return SheetFrame(source_file, name, is_hidden=is_hidden, is_typed=True)
         limits.check_grid(first_row + height, first_column + width)
-        records = _sheet_records(sheet, first_row, first_column, width)
-        raw = RawSheet.from_rows(source_file, name, records, typed=True)
+        columns = [_workbook_column(column) for column in columns_of(_sheet_records(sheet, first_row, first_column, width))]
     except SheetReadError as error:
         raise refusal(error.problem, error.fix, "", name) from None
     except BaseException as error:  # calamine's XmlError and others, a Rust panic (a BaseException)
@@ -132,9 +139,7 @@ def _read_sheet(workbook: object, source_file: str, meta: object) -> RawSheet:
             raise
         raise refusal(f"is damaged: this sheet cannot be read ({limits.describe_error(error)})",
                       damaged_fix(Path(source_file)), "", name) from None
-    raw.is_hidden = is_hidden
-    raw.columns = [_workbook_column(column) for column in raw.columns]
-    return raw
+    return SheetFrame.of_columns(source_file, name, columns, is_hidden=is_hidden, is_typed=True)
 
 
 def _sheet_records(sheet: object, first_row: int, first_column: int, width: int) -> Iterable[list[object]]:
@@ -150,13 +155,16 @@ def _sheet_records(sheet: object, first_row: int, first_column: int, width: int)
         yield from sheet.iter_rows()  # type: ignore[attr-defined]
 
 
-def _workbook_column(column: CellColumn) -> CellColumn:
-    """``column`` with ``_workbook_cell`` applied to its distinct values (nothing to do for clean text)."""
-    texts = [value for value in column.values if type(value) is str]
-    has_controls = bool(CONTROL_CHARACTERS.search("".join(texts)))
-    if len(texts) == len(column.values) and "" not in texts and not has_controls:
-        return column
-    return merged_column(column.codes, [_workbook_cell(value, has_controls) for value in column.values])
+def _workbook_column(column: pa.Array) -> pa.DictionaryArray:
+    """A column as calamine gives it, made what openpyxl gave, each distinct value once: an empty text cell null,
+    control characters removed from text, a typed cell (tagged) converted by ``_workbook_cell``."""
+    cells = encoded(column)
+    todo = np.flatnonzero(~plain_tokens(cells.dictionary))  # a plain token is text, not empty, without controls
+    found = cells.dictionary.take(pa.array(todo, type=pa.int64())).to_pylist()
+    made = [None if not text else typed_text(_workbook_cell(cell_value(text))) if text.startswith(TAG) else clean_text(text)
+            for text in found]
+    changed = [i for i, (text, cell) in enumerate(zip(found, made)) if text != cell]
+    return revalued(cells, todo[changed], [made[i] for i in changed])
 
 
 def _workbook_cell(value: object, has_controls: bool = True) -> object:

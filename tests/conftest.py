@@ -31,3 +31,11 @@ def full_build(tmp_path_factory: pytest.TempPathFactory) -> Build:
     summary_path = workspace / "reports" / "build.json"
     summary = json.loads(summary_path.read_text(encoding="utf-8")) if summary_path.exists() else {}
     return Build(workspace, process, summary)
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """A test of the session's full build runs notebooks: it is marked ``notebooks`` whatever its module says,
+    so the fast suite (``make test-fast``: ``-m "not notebooks and not browser"``) never starts that build."""
+    for item in items:
+        if "full_build" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.notebooks)

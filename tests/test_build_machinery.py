@@ -101,6 +101,7 @@ def test_the_kit_declaration_expands_to_every_report_of_a_phase() -> None:
         ("summary.hi.json", "summary")]
 
 
+@pytest.mark.notebooks  # runs notebooks on kernels: not in the fast suite
 def test_adding_a_report_is_a_notebook_plus_one_entry(root: Path) -> None:
     declaration = declare(root, entry("fixture_page", "succeeds.ipynb"))
     summary = run(root, declaration, "1", "2")
@@ -149,6 +150,7 @@ def test_district_briefs_start_after_the_phase_and_campaign_reports() -> None:
     assert sorted(job.key for job in order) == sorted(job.key for job in jobs)
 
 
+@pytest.mark.notebooks  # runs notebooks on kernels: not in the fast suite
 @pytest.mark.parametrize("jobs", [1, 2])
 def test_every_notebook_starts_on_a_reset_kernel_even_after_a_failure(root: Path, jobs: int) -> None:
     # the kernels are reused: each is reset when given back, and the reset is waited for before the next notebook
@@ -158,6 +160,7 @@ def test_every_notebook_starts_on_a_reset_kernel_even_after_a_failure(root: Path
     assert statuses(summary) == {**{f"phase-1/isolated_{n}": "ok" for n in range(5)}, "phase-1/bad": "failed"}
 
 
+@pytest.mark.notebooks  # runs notebooks on kernels: not in the fast suite
 def test_failures_are_isolated_and_reported_with_their_cell(root: Path) -> None:
     declaration = declare(
         root, entry("good", "succeeds.ipynb"), entry("bad", "raises.ipynb"),
@@ -177,6 +180,7 @@ def test_failures_are_isolated_and_reported_with_their_cell(root: Path) -> None:
     assert "bad.error.html" in (root / "reports" / "index.html").read_text(encoding="utf-8")
 
 
+@pytest.mark.notebooks  # runs notebooks on kernels: not in the fast suite
 def test_a_failed_prepare_stage_fails_the_reports_without_running_them(root: Path) -> None:
     declaration = declare(root, entry("prepare", "raises.ipynb", over="once", stage="prepare"),
                           entry("page", "succeeds.ipynb"))
@@ -186,6 +190,7 @@ def test_a_failed_prepare_stage_fails_the_reports_without_running_them(root: Pat
     assert not (root / "reports" / "phase-1" / "page.html").exists()
 
 
+@pytest.mark.notebooks  # runs notebooks on kernels: not in the fast suite
 def test_an_unchanged_report_is_skipped_and_a_changed_input_or_output_reruns_it(root: Path) -> None:
     output = {"outputs": ["data/processed/fixture.txt"], "parameters": {}}
     declaration = declare(root, entry("prepare", "writes_output.ipynb", over="once", stage="prepare", **output),
@@ -200,6 +205,7 @@ def test_an_unchanged_report_is_skipped_and_a_changed_input_or_output_reruns_it(
     assert statuses(run(root, declaration, "1")) == {"once/prepare": "skipped", "phase-1/page": "ok"}
 
 
+@pytest.mark.notebooks  # runs notebooks on kernels: not in the fast suite
 def test_what_a_killed_build_left_half_written_is_removed(root: Path) -> None:
     leftover = root / "reports" / "phase-1" / ".page.kit-partial.running.ipynb"
     leftover.parent.mkdir(parents=True)
@@ -211,6 +217,7 @@ def test_what_a_killed_build_left_half_written_is_removed(root: Path) -> None:
     assert not leftover.exists() and not half_parquet.exists()
 
 
+@pytest.mark.notebooks  # runs notebooks on kernels: not in the fast suite
 def test_a_second_build_is_refused_while_the_first_holds_the_lock(root: Path) -> None:
     declaration = declare(root, entry("slow", "runs_slowly.ipynb"))
     first = threading.Thread(target=run, args=(root, declaration, "1"))
@@ -275,6 +282,7 @@ def test_an_internal_error_is_one_line_naming_the_logged_traceback(monkeypatch, 
     logged.unlink()
 
 
+@pytest.mark.notebooks  # runs notebooks on kernels: not in the fast suite
 def test_executed_notebooks_are_kept_outside_reports_and_moved_ones_removed(root: Path) -> None:
     declaration = declare(root, entry("page", "succeeds.ipynb"))
     stale = root / "reports" / "phase-1" / "page.ipynb"  # where an older kit kept the executed notebook
@@ -297,6 +305,7 @@ def test_executed_notebooks_are_kept_outside_reports_and_moved_ones_removed(root
     assert not list((root / "reports").rglob("*.ipynb"))
 
 
+@pytest.mark.notebooks  # runs notebooks on kernels: not in the fast suite
 def test_the_build_state_is_kept_in_the_store_and_an_old_state_file_is_discarded_with_a_note(
     root: Path, caplog: pytest.LogCaptureFixture
 ) -> None:

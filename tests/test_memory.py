@@ -107,6 +107,7 @@ DAMAGE = {
 }
 
 
+@pytest.mark.notebooks  # runs notebooks on kernels: not in the fast suite
 @pytest.mark.parametrize("damage", list(DAMAGE))
 def test_damaging_the_ledger_export_changes_no_published_figure_and_blocks_no_build(root: Path, damage: str) -> None:
     run(root)
@@ -128,6 +129,7 @@ def test_damaging_the_ledger_export_changes_no_published_figure_and_blocks_no_bu
     assert rewritten == ledger_rows(root), "the export is rewritten from the store after every build"
 
 
+@pytest.mark.notebooks  # runs notebooks on kernels: not in the fast suite
 def test_a_spreadsheet_re_saved_ledger_of_an_earlier_kit_is_taken_in_once_without_doubling(root: Path) -> None:
     legacy = ("\ufeffas_of_date,report,district,figure,value,recorded_at\n"
               '15/01/2022,phase-1/pub,,value_count,"1,00",16/01/2022 06:00\n'  # grouping typed by hand: not a number
@@ -162,6 +164,7 @@ def quiet_logger():
     logging.getLogger("gem_reports").handlers.clear()
 
 
+@pytest.mark.notebooks  # runs notebooks on kernels: not in the fast suite
 @pytest.mark.usefixtures("quiet_logger")
 @pytest.mark.parametrize("damage", ["garbage", "cut in half", "another database"])
 def test_a_damaged_store_stops_the_build_with_one_line_and_exit_2_then_recovers_from_the_export(
@@ -188,6 +191,7 @@ def test_a_damaged_store_stops_the_build_with_one_line_and_exit_2_then_recovers_
     assert ledger_rows(root) == expected_rows(100), "the ledger is started anew from the export"
 
 
+@pytest.mark.notebooks  # runs notebooks on kernels: not in the fast suite
 @pytest.mark.parametrize("state", ["", "{", '{"jobs": [1, 2]}', '{"jobs": {"phase-1/pub": "x"}, "files": 3}', "\x00" * 64])
 def test_a_build_state_of_an_earlier_kit_in_any_shape_is_discarded_with_a_note(
     root: Path, state: str, caplog: pytest.LogCaptureFixture
@@ -199,6 +203,7 @@ def test_a_build_state_of_an_earlier_kit_in_any_shape_is_discarded_with_a_note(
     assert ledger_rows(root) == expected_rows(100)
 
 
+@pytest.mark.notebooks  # runs notebooks on kernels: not in the fast suite
 def test_a_zero_byte_store_is_started_anew_from_the_export(root: Path) -> None:
     run(root)
     set_value(root, 200)
@@ -291,6 +296,7 @@ def test_builds_killed_at_random_moments_never_lose_a_published_figure(tmp_path:
 # ------------------------------------------------------------------ gem-reports ledger
 
 
+@pytest.mark.notebooks  # runs notebooks on kernels: not in the fast suite
 @pytest.mark.usefixtures("quiet_logger")
 def test_the_ledger_command_lists_reports_and_shows_a_figures_history_with_its_revision(
     root: Path, capsys: pytest.CaptureFixture

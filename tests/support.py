@@ -8,7 +8,8 @@ phase, both languages) is made once per test session and shared.
 
 from __future__ import annotations
 
-import json
+import functools
+
 import os
 import shutil
 import subprocess
@@ -144,8 +145,18 @@ def plant_field_sheet(workspace: Path) -> Path:
 
 def readable_text(path: Path) -> str:
     """What a person or a program could read in an output file: PDF text, parquet cells, workbook
-    cells and sheet names, or the bytes as text (CSV, JSON, HTML, logs, the kit's SQLite memory)."""
+    cells and sheet names, or the bytes as text (CSV, JSON, HTML, logs, the kit's SQLite memory).
+
+    Read once per version of the file in a test session (several checks search the same build)."""
+    stat = path.stat()
+    return _readable_text(str(path), stat.st_mtime_ns, stat.st_size)
+
+
+@functools.lru_cache(maxsize=4096)
+def _readable_text(name: str, _mtime_ns: int, _size: int) -> str:
     import pandas as pd
+
+    path = Path(name)
 
     if path.suffix == ".pdf":
         from pypdf import PdfReader

@@ -128,7 +128,7 @@ def _floor(phase_ids: list[str], langs: list[str], districts: str, only: list[st
     from helpers.presentation.charts import use_theme
 
     planning_started = time.perf_counter()
-    from helpers.publishing.build import latest_data_date
+    from helpers.data_facts import read_data_facts
     from helpers.plan import STAGES, BuildScope, plan_jobs
 
     declared = load_phases()
@@ -145,8 +145,10 @@ def _floor(phase_ids: list[str], langs: list[str], districts: str, only: list[st
     with open(os.devnull, "w", encoding="utf-8") as sink:
         for stage in STAGES:
             planning_started = time.perf_counter()
-            if stage != STAGES[0]:
-                scope = replace(scope, as_of=scope.as_of or latest_data_date())
+            if stage != STAGES[0]:  # as the build: the prepared data's facts go into the plan
+                facts = read_data_facts()
+                latest = facts.latest_data_date.isoformat() if facts.latest_data_date else ""
+                scope = replace(scope, latest_data_date=latest, is_synthetic=facts.is_synthetic)
             stage_jobs = [j for j in plan_jobs(scope, stages=(stage,)) if not only or j.report_id in only]
             planning_s += time.perf_counter() - planning_started
             jobs_done += [_run_job(shell, job, sink) for job in stage_jobs[: limit or None]]

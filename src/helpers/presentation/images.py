@@ -39,15 +39,17 @@ MAX_PIXEL_ERROR = 48
 DEVICE_SCALE = 1.5
 #: zlib level of a PNG that is only decoded again by :func:`optimise_png` (fast to write; never published).
 INTERMEDIATE_PNG_OPTIONS = {"compress_level": 1}
-#: How a published palette PNG is written. Level 7: a share card in 14 ms for 49 KB, where level 9 (or
-#: ``optimize``) takes 90-140 ms for 44 KB (measured 2026-12-06): a tenth of a district brief's own
-#: time for 5 KB, and pages carry their charts as WebP anyway (:func:`lighter_page_images`).
-PUBLISHED_PNG_OPTIONS = {"compress_level": 7}
+#: How a chart's palette PNG is written. Level 7: 14 ms for a 1080 x 1350 picture, where level 9 (or
+#: ``optimize``) takes 90-140 ms for a tenth fewer bytes (measured 2026-12-06); a page carries its
+#: charts as WebP anyway (:func:`lighter_page_images`), so the PNG's last bytes are not published.
+CHART_PNG_OPTIONS = {"compress_level": 7}
+#: How a file people save and post (a share card) is written: as small as zlib makes it.
+FILE_PNG_OPTIONS = {"optimize": True}
 
 
-def _encode_png(image: Image.Image) -> bytes:
+def _encode_png(image: Image.Image, options: dict) -> bytes:
     buffer = io.BytesIO()
-    image.save(buffer, format="PNG", **PUBLISHED_PNG_OPTIONS)
+    image.save(buffer, format="PNG", **options)
     return buffer.getvalue()
 
 
@@ -74,16 +76,16 @@ def _palette_version(image: Image.Image) -> Image.Image | None:
     return None
 
 
-def optimise_image(image: Image.Image) -> bytes:
-    """Encode a picture as the smallest PNG that shows no visible change (palette where close enough).
+def optimise_image(image: Image.Image, options: dict | None = None) -> bytes:
+    """Encode a picture as a PNG that shows no visible change (palette where close enough).
 
     For pictures drawn in this process (a share card's canvas): no PNG is encoded and decoded on the way.
+    ``options`` are Pillow's PNG options (default :data:`FILE_PNG_OPTIONS`, as small as it goes).
     """
     image = _without_opaque_alpha(image)
     palette = _palette_version(image)
     # a palette image of a chart is smaller than any full-colour encoding of it: encode only that
-    # (each optimised PNG encoding costs a tenth of a second or more of a brief's build)
-    return _encode_png(palette if palette is not None else image)
+    return _encode_png(palette if palette is not None else image, FILE_PNG_OPTIONS if options is None else options)
 
 
 def optimise_png(data: bytes, *, max_width_px: int | None = None) -> bytes:
@@ -100,8 +102,9 @@ def optimise_png(data: bytes, *, max_width_px: int | None = None) -> bytes:
     image.load()
     if max_width_px is not None and image.width > max_width_px:
         height = max(1, round(image.height * max_width_px / image.width))
-        return optimise_image(_without_opaque_alpha(image).resize((max_width_px, height), Image.Resampling.LANCZOS))
-    return min(optimise_image(image), data, key=len)
+        return optimise_image(_without_opaque_alpha(image).resize((max_width_px, height), Image.Resampling.LANCZOS),
+                              CHART_PNG_OPTIONS)
+    return min(optimise_image(image, CHART_PNG_OPTIONS), data, key=len)
 
 
 #: ``src="data:image/png;base64,..."`` of an ``<img>`` in a page.

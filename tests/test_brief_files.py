@@ -64,3 +64,14 @@ def test_the_summary_json_has_the_index_cards_keys(tmp_path) -> None:
     with pytest.raises(ValueError, match="3 or 4"):
         brief_files.summary_document(as_of=date(2021, 12, 31), as_of_is_latest=True, headline_figures=figures[:2],
                                      headline_change="x", is_synthetic=False)
+
+
+def test_a_published_table_carries_only_declared_columns_formula_safe_with_a_bom(tmp_path):
+    table = pd.DataFrame({"district": ["Agra", "=HYPERLINK(1)"], "registrations_count": [12, 7]})
+    path = brief_files.write_table_csv(table, tmp_path / "coverage.csv")
+    raw = path.read_bytes()
+    assert raw.startswith(b"\xef\xbb\xbf")
+    assert "'=HYPERLINK(1)" in raw.decode("utf-8-sig") and "Agra" in raw.decode("utf-8-sig")
+    with pytest.raises(RuntimeError, match="coverage2.csv: column.s. mobile are not declared"):
+        brief_files.write_table_csv(table.assign(mobile=["x", "y"]), tmp_path / "coverage2.csv")
+    assert not (tmp_path / "coverage2.csv").exists()

@@ -28,6 +28,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from helpers import fields
 from helpers.analysis import privacy
 from helpers.files import write_atomically
 from helpers.presentation import columns as registry
@@ -116,9 +117,22 @@ def write_figures(
         The path and the rows written (for ``ledger.revisions``).
     """
     rows = ledger.figures_frame(as_of, report_key, figures)
-    path = Path(path)
-    write_atomically(path, rows.to_csv(index=False, lineterminator="\n"))
-    return path, rows
+    return write_figures_frame(path, rows), rows
+
+
+def write_figures_frame(path: Path | str, rows: pd.DataFrame) -> Path:
+    """Write ledger rows (``ledger.figures_frame``) at ``path`` as CSV, its columns checked against the field
+    registry (the allow-list of outputs)."""
+    fields.require_declared(rows.columns, Path(path).name)
+    return write_atomically(Path(path), rows.to_csv(index=False, lineterminator="\n"))
+
+
+def write_table_csv(frame: pd.DataFrame, path: Path | str) -> Path:
+    """Write a table a notebook publishes as CSV: its columns checked against the field registry (the
+    allow-list of outputs), cells made formula-safe (``privacy.excel_safe``), UTF-8 with a BOM so that
+    Excel shows Hindi, written aside and renamed."""
+    fields.require_declared(frame.columns, Path(path).name)
+    return write_atomically(Path(path), privacy.excel_safe(frame).to_csv(index=False).encode("utf-8-sig"))
 
 
 def summary_document(

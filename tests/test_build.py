@@ -11,11 +11,11 @@ import fcntl
 import json
 import re
 import subprocess
-import sys
 from pathlib import Path
 
 import pandas as pd
 import pytest
+from openpyxl import load_workbook
 
 from helpers import paths
 from support import (
@@ -462,7 +462,6 @@ def test_hindi_brief_uses_the_department_s_terms(full_build: Build) -> None:
 
 
 def test_workbook_share_cards_and_a_quiet_index(full_build: Build) -> None:
-    from openpyxl import load_workbook
     from PIL import Image
 
     book = load_workbook(full_build.reports / "phase-1" / "tables.xlsx")

@@ -268,7 +268,7 @@ def test_builds_killed_at_random_moments_never_lose_a_published_figure(tmp_path:
     build_s = time.monotonic() - started
     assert first.returncode == 0, first.stdout + first.stderr
     built = 0
-    for attempt in range(20):
+    for attempt in range(12):
         value = 1000 + attempt
         set_value(root, value)
         values.append(value)

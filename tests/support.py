@@ -14,6 +14,7 @@ import os
 import shutil
 import subprocess
 import sys
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -168,3 +169,15 @@ def _readable_text(name: str, _mtime_ns: int, _size: int) -> str:
         frames = pd.read_excel(path, sheet_name=None, header=None, dtype=str)
         return "\n".join([*frames, *(frame.to_csv(index=False) for frame in frames.values())])
     return path.read_bytes().decode("utf-8", errors="replace")
+
+
+def json_strings(value: object) -> Iterator[str]:
+    """Every string inside a parsed JSON value (dict values and list items, depth first)."""
+    if isinstance(value, str):
+        yield value
+    elif isinstance(value, dict):
+        for item in value.values():
+            yield from json_strings(item)
+    elif isinstance(value, list):
+        for item in value:
+            yield from json_strings(item)

@@ -26,7 +26,7 @@ import pytest
 import yaml
 
 from helpers.presentation import i18n
-from support import Build
+from support import Build, json_strings
 
 ALLOWED_FILE = Path(__file__).parent / "data" / "hindi_pages" / "english_allowed.yaml"
 #: Four or more words in Latin letters, separated by spaces, punctuation or numbers only.
@@ -135,17 +135,6 @@ def page_findings(path: Path, name: str, whole_page: bool) -> list[Finding]:
     return findings
 
 
-def _json_strings(value: object) -> Iterator[str]:
-    if isinstance(value, str):
-        yield value
-    elif isinstance(value, dict):
-        for item in value.values():
-            yield from _json_strings(item)
-    elif isinstance(value, list):
-        for item in value:
-            yield from _json_strings(item)
-
-
 def hindi_texts(reports: Path) -> Iterator[tuple[str, str, str]]:
     """``(file, place, text)`` of everything a Hindi reader reads in a build's reports."""
     for path in sorted(reports.rglob("*")):
@@ -153,7 +142,7 @@ def hindi_texts(reports: Path) -> Iterator[tuple[str, str, str]]:
         if path.name.endswith(".hi.png.alt.txt"):
             yield name, "alt text", path.read_text(encoding="utf-8")
         elif path.name.endswith(".hi.json"):
-            for text in _json_strings(json.loads(path.read_text(encoding="utf-8"))):
+            for text in json_strings(json.loads(path.read_text(encoding="utf-8"))):
                 yield name, "JSON text", text
 
 

@@ -47,7 +47,7 @@ from helpers.analysis import privacy
 from helpers.campaign.targets import ALL_TRADES
 from helpers.presentation import i18n
 from helpers.store import LEDGER_EXPORT_NAME
-from support import Build, readable_text
+from support import Build, json_strings, readable_text
 
 THRESHOLD = 5
 MARKER = privacy.small_count_marker(THRESHOLD)
@@ -303,22 +303,11 @@ def csv_leaks(path: Path, name: str) -> list[Leak]:
     return leaks
 
 
-def _json_strings(value: object) -> Iterator[str]:
-    if isinstance(value, str):
-        yield value
-    elif isinstance(value, dict):
-        for item in value.values():
-            yield from _json_strings(item)
-    elif isinstance(value, list):
-        for item in value:
-            yield from _json_strings(item)
-
-
 def json_leaks(path: Path, name: str) -> list[Leak]:
     document = json.loads(path.read_text(encoding="utf-8"))
     leaks = []
     if is_district_output(path):
-        for text in _json_strings(document):
+        for text in json_strings(document):
             leaks.extend(sentence_leaks(name, "JSON text", text))
     for number, figure in enumerate(document.get("headline_figures", []) if isinstance(document, dict) else []):
         if isinstance(figure, dict):  # {label, value}: a headline labelled as a breakdown count

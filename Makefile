@@ -20,11 +20,15 @@ $(STAMP): pyproject.toml package-lock.json
 	$(PYTHON) -m venv $(VENV)
 	@# uv (from PyPI) installs the same packages several times faster than pip (docs/benchmarks.md);
 	@# where it cannot be installed, pip does the work as before.
+	@# --compile-bytecode: uv, unlike pip, writes no .pyc by default, and where PYTHONDONTWRITEBYTECODE
+	@# is set (as in the container CI runs in) every kernel and command would compile pandas and matplotlib from source.
 	@if $(BIN)/python -m pip install --quiet --disable-pip-version-check 'uv>=0.4,<1' 2>/dev/null; then \
-		$(BIN)/uv pip install --quiet --python $(BIN)/python -e '.[dev]'; \
+		$(BIN)/uv pip install --quiet --compile-bytecode --python $(BIN)/python -e '.[dev]'; \
 	else \
 		$(BIN)/python -m pip install --quiet --upgrade pip && $(BIN)/python -m pip install --quiet -e '.[dev]'; \
 	fi
+	@# the kit's own code is installed editable, so neither installer compiles it
+	$(BIN)/python -m compileall -q src
 	$(BIN)/python -m ipykernel install --sys-prefix --name python3 --display-name "Python 3 (GeM kit)" >/dev/null
 	@# axe-core for the accessibility checks of the browser tests (package.json, pinned in package-lock.json)
 	@if command -v npm >/dev/null 2>&1; then npm ci --no-audit --no-fund --silent; \

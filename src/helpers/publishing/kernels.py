@@ -43,11 +43,13 @@ for _name in ("helpers.ingest", "helpers.analysis.privacy", "helpers.presentatio
     except Exception:
         pass
 helpers.presentation.charts.use_theme()
+import gc
+gc.freeze()  # the imports' objects live as long as the kernel: no collection scans them again
 """
 
 #: Code run after each notebook in a kernel: a clean namespace, no open figures.
 KERNEL_RESET = """
-get_ipython().run_line_magic("reset", "-f")
+get_ipython().reset(new_session=False)
 import matplotlib.pyplot as _plt
 _plt.close("all")
 del _plt

@@ -4,6 +4,9 @@ The end-to-end tests never write into the checkout's ``reports/`` or
 ``data/processed/``: they copy the notebooks and ``data/raw/`` into a temporary
 folder and point the kit at it with ``GEM_KIT_ROOT``. The full build (every
 phase, both languages) is made once per test session and shared.
+
+Also here: checks several tests share that the kit itself does not need
+(``find_external_loads``, ``catalogue_differences``).
 """
 
 from __future__ import annotations
@@ -11,11 +14,13 @@ from __future__ import annotations
 import functools
 
 import os
+import re
 import shutil
 import subprocess
 import sys
 from collections.abc import Iterator
 from dataclasses import dataclass
+from html.parser import HTMLParser
 from pathlib import Path
 
 from helpers import paths
@@ -181,3 +186,59 @@ def json_strings(value: object) -> Iterator[str]:
     elif isinstance(value, list):
         for item in value:
             yield from json_strings(item)
+
+
+# ---------------------------------------------------- external loads check
+
+_LOADING_ATTRIBUTES = {"src", "href", "data", "poster", "srcset", "background", "action", "formaction"}
+_CSS_URL = re.compile(r"""(?:url\(\s*['"]?|@import\s+['"])\s*((?:https?:)?//[^'")\s]+)""", re.IGNORECASE)
+_NON_LOADING_LINK_RELS = {"canonical", "alternate", "author", "license", "help"}
+_REMOTE = re.compile(r"^\s*(?:https?:)?//", re.IGNORECASE)
+
+
+class _LoadFinder(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.loads: list[str] = []
+        self._in_style = False
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self._in_style = tag == "style"
+        for name, value in attrs:
+            if value is None:
+                continue
+            if name == "style":
+                self.loads.extend(_CSS_URL.findall(value))
+            elif name in _LOADING_ATTRIBUTES and tag != "a" and _REMOTE.match(value):
+                rel = (dict(attrs).get("rel") or "").lower()
+                if tag == "link" and rel in _NON_LOADING_LINK_RELS:
+                    continue
+                self.loads.append(value)
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "style":
+            self._in_style = False
+
+    def handle_data(self, data: str) -> None:
+        if self._in_style:
+            self.loads.extend(_CSS_URL.findall(data))
+
+
+def find_external_loads(document: str) -> list[str]:
+    """Return every web address the page would load (scripts, stylesheets, images, fonts, frames).
+
+    Links the reader may follow (``<a href>``) are not loads and are not listed.
+    """
+    finder = _LoadFinder()
+    finder.feed(document)
+    return finder.loads
+
+
+def catalogue_differences() -> dict[str, set[str]]:
+    """Keys present in one catalogue but missing from another, per language (empty sets when in step)."""
+    from helpers import languages
+    from helpers.presentation.i18n import load_catalogue
+
+    keys = {lang: set(load_catalogue(lang)) for lang in languages.LANGUAGES}
+    every = set().union(*keys.values())
+    return {lang: every - have for lang, have in keys.items()}

@@ -26,6 +26,7 @@ from support import (
     PLANTED_PERSONAL_DATA,
     PLANTED_SCRIPT,
     Build,
+    find_external_loads,
     indian,
     kit_env,
     make_workspace,
@@ -180,8 +181,6 @@ def test_prepare_page_shows_the_row_accounting_of_every_file(full_build: Build) 
 
 
 def test_phase_briefs_are_small_and_load_nothing(full_build: Build) -> None:
-    from helpers.publishing.pages import find_external_loads
-
     for brief in sorted(full_build.reports.glob("phase-*/brief*.html")):
         assert brief.stat().st_size <= 300 * 1024, f"{brief.name}: {brief.stat().st_size} bytes"
         assert find_external_loads(brief.read_text(encoding="utf-8")) == [], brief

@@ -7,11 +7,12 @@ import json
 import re
 
 import pytest
+import field_docs
 
 from helpers import fields, paths
 from helpers.ingest.headers import OPTIONAL_COLUMNS, REQUIRED_COLUMNS
 from helpers.ingest.schema import REGISTRATIONS_SCHEMA
-from helpers.presentation import columns, display, reference_sections
+from helpers.presentation import display, reference_sections
 
 DEVANAGARI = re.compile(r"[\u0900-\u097F]")
 
@@ -34,7 +35,7 @@ def test_every_column_a_table_shows_is_in_the_registry() -> None:
     shown |= set(reference_sections.REPRESENTATION_COLUMNS) | set(reference_sections.SNAPSHOT_COLUMNS)
     shown |= set(reference_sections.ODOP_COLUMNS)
     assert len(shown) > 40
-    assert shown - set(columns.load_columns().index) == set()
+    assert shown - set(fields.load_columns().index) == set()
 
 
 def test_notebooks_02_and_03_type_no_label_dicts() -> None:
@@ -46,33 +47,33 @@ def test_notebooks_02_and_03_type_no_label_dicts() -> None:
 
 
 def test_every_row_has_labels_in_both_languages_a_format_and_a_definition() -> None:
-    registry = columns.load_columns()
-    assert set(registry["display_format"]) <= set(columns.DISPLAY_FORMATS)
+    registry = fields.load_columns()
+    assert set(registry["display_format"]) <= set(fields.DISPLAY_FORMATS)
     for column, row in registry.iterrows():
         assert row["label_en"].strip() and row["description"].strip(), column
         assert DEVANAGARI.search(row["label_hi"]), column
         if row["decimals"]:
             assert row["display_format"] in ("pct", "ratio", "crore"), column
-    assert columns.labels(["district", "first_order_count"], "hi") == {"district": "जनपद", "first_order_count": "प्रथम क्रयादेश"}
-    assert columns.display_format("up_share_pct") == "pct" and columns.decimals("up_share_pct") == 2
-    assert "Census 2011" in columns.description("registrations_per_1000_hh_industry_workers")
+    assert fields.labels(["district", "first_order_count"], "hi") == {"district": "जनपद", "first_order_count": "प्रथम क्रयादेश"}
+    assert fields.display_format("up_share_pct") == "pct" and fields.decimals("up_share_pct") == 2
+    assert "Census 2011" in fields.description("registrations_per_1000_hh_industry_workers")
 
 
 def test_an_unknown_column_is_a_one_line_user_error() -> None:
     from helpers.errors import UserError
 
     with pytest.raises(UserError, match="not in fields.csv; add a row"):
-        columns.label("no_such_column", "en")
+        fields.label("no_such_column", "en")
 
 
-@pytest.mark.parametrize("doc", [fields.METRICS_DOC, fields.SCHEMA_DOC])
+@pytest.mark.parametrize("doc", [field_docs.METRICS_DOC, field_docs.SCHEMA_DOC])
 def test_docs_carry_the_registry_as_generated(doc: str) -> None:
     text = (paths.DOCS_DIR / doc).read_text(encoding="utf-8")
-    assert fields.docs_block(doc) in text, f"run `python -m helpers.fields` to refresh docs/{doc}"
+    assert field_docs.docs_block(doc) in text, f"run `python tests/field_docs.py` to refresh docs/{doc}"
 
 
 def test_the_schema_doc_lists_every_registration_field_in_order_with_its_output_class() -> None:
-    text = (paths.DOCS_DIR / fields.SCHEMA_DOC).read_text(encoding="utf-8")
+    text = (paths.DOCS_DIR / field_docs.SCHEMA_DOC).read_text(encoding="utf-8")
     rows = re.findall(r"^\| `(\w+)` \| (required|optional|derived) \| \w+ \| [^|]* \| (\w+) \|", text, re.M)
     assert [name for name, _, _ in rows] == list(REGISTRATIONS_SCHEMA.columns)
     assert {name: kind for name, kind, _ in rows if kind != "derived"} == {

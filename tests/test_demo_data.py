@@ -147,17 +147,17 @@ def test_workbooks_read_back_identically_after_regeneration(tmp_path, clean):
 
 
 def test_another_seed_gives_other_rows_with_the_same_totals():
-    a = sampling.generate_phase_registrations("1", seed=1)
-    b = sampling.generate_phase_registrations("1", seed=2)
+    a = sampling.draw_phase("1", seed=1).frame
+    b = sampling.draw_phase("1", seed=2).frame
     assert not a.equals(b)
     assert a["trade"].value_counts().to_dict() == b["trade"].value_counts().to_dict() == {
         "weaver": 6600, "artisan": 4400, "other": 1500}  # fmt: skip
-    pd.testing.assert_frame_equal(a, sampling.generate_phase_registrations("1", seed=1))
+    pd.testing.assert_frame_equal(a, sampling.draw_phase("1", seed=1).frame)
 
 
 def test_unknown_phase_is_refused():
     with pytest.raises(DemoDataError, match="no settings for phase '9'"):
-        sampling.generate_phase_registrations("9", seed=1)
+        sampling.draw_phase("9", seed=1)
 
 
 # ----------------------------------------------------------- calibration
@@ -342,7 +342,7 @@ def test_stage_dates_follow_registration_with_varying_lags(clean):
 def test_stage_dates_end_at_the_last_status_check():
     for phase_id in ("1", "2"):
         until = pd.Timestamp(calibration.phase_settings(phase_id)["timeline"]["stages_observed_until"])
-        frame = sampling.generate_phase_registrations(phase_id)
+        frame = sampling.draw_phase(phase_id).frame
         assert frame["catalogue_live_date"].max() <= until and frame["first_order_date"].max() <= until
 
 

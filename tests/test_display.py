@@ -45,13 +45,13 @@ def test_format_cell_formats_by_kind_and_language() -> None:
 
 
 def test_every_district_brief_can_name_its_odop_product_and_marks_unverified_rows() -> None:
-    from helpers.presentation import briefs
+    from helpers.presentation import reference_sections
     from helpers.reference import tables as reference
 
     odop = reference.load_odop_products().set_index("district")
     for district in reference.load_districts()["district"]:
         for lang in ("en", "hi"):
-            page = briefs.district_odop(district, lang)
+            page = reference_sections.district_odop(district, lang)
             assert html.escape(odop.loc[district, "product"]) in page
             assert ("kit-warning" in page) == (odop.loc[district, "verification_status"] != "verified")
 

@@ -8,6 +8,7 @@ import pandas as pd
 import pytest
 from PIL import Image
 
+from helpers import plan
 from helpers.campaign import phases
 from helpers.campaign.targets import TargetBasis, load_grades
 from helpers.errors import ParameterError
@@ -130,11 +131,11 @@ def test_figures_are_the_standing_recomputed(grades):
 
 def test_the_as_of_date_is_the_one_decision_of_params(grades):
     from helpers import params
-    from helpers.analysis import progress
+    from helpers.data_facts import read_data_facts
 
     records = _records()
     latest = (AS_OF + timedelta(days=1))
-    assert progress.latest_data_date(records) == latest
+    assert read_data_facts(records).latest_data_date == latest
     assert params.require_as_of("", latest) == latest
     assert params.require_as_of(AS_OF.isoformat(), latest) == AS_OF
     with pytest.raises(ParameterError, match="YYYY-MM-DD"):
@@ -159,7 +160,8 @@ def test_funnel_heading_once_and_suppressed_for_small_stages():
 
 def test_share_card_written_with_alt_text(tmp_path, grades):
     standing = ds.district_standing(_records(), PHASE, "Agra", AS_OF, _targets(), grades)
-    card_name, figures_name = ds.output_names("Agra", "hi")
+    job = plan.plan_report("district_brief", phase=PHASE.id, lang="hi", district="Agra")  # the files the build plans
+    card_name, figures_name = (artifact.file_name for artifact in job.artifacts)
     assert (card_name, figures_name) == ("agra.share-card.hi.png", "agra.figures.hi.csv")
     path = tmp_path / card_name
     alt = ds.write_share_card(path, standing, title="आगरा", basis=BASIS, grades=grades, lang="hi",

@@ -173,13 +173,13 @@ def test_every_workbook_sheet_shows_small_breakdown_counts_and_their_shares_as_a
 
 
 def _registered(frame: pd.DataFrame) -> list[str]:
-    from helpers.presentation import columns as registry
+    from helpers import fields as registry
 
     return [c for c in frame.columns if c in set(registry.load_columns().index)]
 
 
 def _header(column: str) -> str:
-    from helpers.presentation import columns as registry
+    from helpers import fields as registry
 
     return registry.label(column, "en")
 
@@ -197,7 +197,7 @@ def test_summary_json_carries_the_target_basis(tmp_path) -> None:
 
 @pytest.mark.parametrize("lang", ["en", "hi"])
 def test_a_revision_is_one_line_in_words_with_the_pages_rounding_and_the_difference(lang) -> None:
-    from helpers.presentation import columns as registry
+    from helpers import fields as registry
     from helpers.presentation import progress_sections
 
     found = pd.DataFrame([

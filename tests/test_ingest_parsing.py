@@ -16,9 +16,9 @@ from helpers.ingest.parsing import (
     ValueParseError,
     parse_bool,
     parse_coded,
-    parse_date,
     parse_number,
     read_date,
+    resolve_date,
     sheet_date_order,
     unambiguous,
 )
@@ -26,6 +26,16 @@ from helpers.ingest.parsing import (
 LATEST = dt.date(2026, 1, 1)
 DATES = st.dates(min_value=dt.date(2016, 1, 1), max_value=LATEST)
 TO_DEVANAGARI = str.maketrans("0123456789", "०१२३४५६७८९")
+
+
+def parse_date(value: object, *, order: str | None = DEFAULT_ORDER, latest: dt.date | None = None) -> dt.date:
+    """Parse one date on its own, as a sheet of one date: an ambiguous A/B/Y date is read in ``order``
+    (day first unless told; None rejects it as ambiguous).
+
+    Raises:
+        ValueParseError: see ``read_date`` and ``resolve_date``.
+    """
+    return resolve_date(read_date(value), order, latest or dt.date.today())
 
 
 @given(st.integers(min_value=0, max_value=10**12), st.booleans(), st.sampled_from(["indian", "western", "plain"]))

@@ -23,7 +23,7 @@ from hypothesis import strategies as st
 from helpers.demo import large as demo_data
 from helpers.errors import SheetReadError
 from helpers.ingest import csv_reading, ingest_paths
-from helpers.ingest.sheetframe import SheetFrame, distinct
+from helpers.ingest.sheetframe import SheetFrame, columns_of, distinct
 
 GENERATED_ROWS = 200_000
 CORPUS = Path(__file__).parent / "data" / "ingest_corpus"
@@ -255,8 +255,13 @@ def test_a_field_too_long_for_the_csv_module_is_refused_either_way(tmp_path, mon
             csv_reading.read_csv(path)
 
 
+def sheet_from_rows(source_file: str, source_sheet: str, rows, *, is_typed: bool = True) -> SheetFrame:
+    """A sheet from its records, in order (record ``i`` is row ``i + 1``; for small sheets and tests)."""
+    return SheetFrame.of_columns(source_file, source_sheet, columns_of(rows), is_typed=is_typed)
+
+
 def test_typed_cells_stay_apart_when_encoded():
-    sheet = SheetFrame.from_rows("book.xlsx", "Sheet1", [[1], [1.0], [True], [0.0], [-0.0], [None], ["1"], [1]])
+    sheet = sheet_from_rows("book.xlsx", "Sheet1", [[1], [1.0], [True], [0.0], [-0.0], [None], ["1"], [1]])
     assert [cells for _, cells in sheet.rows] == [[1], [1.0], [True], [0.0], [-0.0], [None], ["1"], [1]]
     assert [type(c[0]) for _, c in sheet.rows] == [int, float, bool, float, float, type(None), str, int]
     assert len(distinct(sheet.column(0)).dictionary) == 7
@@ -264,6 +269,6 @@ def test_typed_cells_stay_apart_when_encoded():
 
 def test_ragged_rows_keep_their_length():
     rows = [["a", "b", "c"], [], ["d"], ["e", "f", "g", "h"]]
-    sheet = SheetFrame.from_rows("f.csv", "", rows, is_typed=False)
+    sheet = sheet_from_rows("f.csv", "", rows, is_typed=False)
     assert [cells for _, cells in sheet.rows] == rows
     assert [len(cells) for _, cells in sheet.rows] == [3, 0, 1, 4]

@@ -21,6 +21,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from support import catalogue_differences
 
 from helpers import paths
 from helpers.presentation import i18n
@@ -141,12 +142,12 @@ def qps(tmp_path_factory: pytest.TempPathFactory):
         description_qps=columns["description"].map(pseudo.pseudo_text)))
     yield record.code
     monkey.undo()
-    languages.unregister(record.code)
+    languages.LANGUAGES.pop(record.code, None)  # the language the fixture registered goes again
 
 
 def test_the_pseudo_catalogue_has_every_key(qps: str) -> None:
     assert set(i18n.load_catalogue(qps)) == set(i18n.load_catalogue("en"))
-    assert not any(i18n.catalogue_differences().values())
+    assert not any(catalogue_differences().values())
     assert i18n.t("index.phase_window", qps, start="a", end="b") == "⟦Ŵíñðóŵ: a ţó b········⟧"
 
 
@@ -187,16 +188,17 @@ def _brief_sections(lang: str) -> list[str]:
     sections += [
         briefs.coverage_summary(coverage, key, lang), briefs.top_bottom_tables(coverage, lang),
         briefs.funnel_figure(metrics.funnel(regs), "x", lang, is_synthetic=True), briefs.source_key_figures(lang),
-        briefs.national_section(representation, lang), briefs.national_section(representation, lang, as_of="2022-01-01"),
+        reference_sections.national_section(representation, lang),
+        reference_sections.national_section(representation, lang, as_of="2022-01-01"),
         reference_sections.snapshot_section(national.up_share_by_snapshot(), lang),
-        briefs.gi_section(products.gi_coverage(regs, phase), lang, products.gi_left_out(phase), 5),
-        briefs.odop_section(products.odop_coverage(regs, phase), products.craft_matching(regs), lang),
-        briefs.sources_section(lang), briefs.data_quality_section(quality, lang), briefs.footnotes(lang, 5),
+        reference_sections.gi_section(products.gi_coverage(regs, phase), lang, products.gi_left_out(phase), 5),
+        reference_sections.odop_section(products.odop_coverage(regs, phase), products.craft_matching(regs), lang),
+        reference_sections.sources_section(lang), briefs.data_quality_section(quality, lang), briefs.footnotes(lang, 5),
     ]
     for district in ("Agra", "Amethi", "Hapur", "Kanpur Nagar"):
         sections += [briefs.district_section(coverage, district, lang, 5, is_illustrative=True),
-                     briefs.neighbours_table(coverage, district, lang), briefs.district_odop(district, lang)]
-    chart = briefs.share_chart(representation, lang)
+                     briefs.neighbours_table(coverage, district, lang), reference_sections.district_odop(district, lang)]
+    chart = reference_sections.share_chart(representation, lang)
     sections += [chart._kit_alt_text, chart.axes[0].get_title()]
     return sections
 
@@ -273,7 +275,7 @@ def _data_texts() -> list[str]:
 
     from helpers.analysis import metrics, national, products
     from helpers.campaign import phases, targets
-    from helpers.presentation import briefs
+    from helpers.presentation import reference_sections
     from helpers.reference import tables as reference
 
     phase = phases.get_phase("1")
@@ -287,10 +289,10 @@ def _data_texts() -> list[str]:
                     for p in phases.load_phases().values()]),
         *_texts_of([(g.label_en, g.description_en) for g in (*grades.grades, grades.not_graded)]),
         *_texts_of([gi[["gi_name", "category", "source_title"]], odop[["product"]],
-                    reference.load_odop_products()[["product"]], metrics.up_order_value()[["source", "fy"]],
+                    reference.load_odop_products()[["product"]], national.up_order_value()[["source", "fy"]],
                     national.latest_national_figure("artisans")["source"]]),
-        *(path.rsplit("/", 1)[-1] for path in regs["source_file"]), *briefs.SOURCE_FILES,
-        *_texts_of([(meta.get("title"), meta.get("source")) for meta in map(reference.provenance, briefs.SOURCE_FILES)]),
+        *(path.rsplit("/", 1)[-1] for path in regs["source_file"]), *reference_sections.SOURCE_FILES,
+        *_texts_of([(meta.get("title"), meta.get("source")) for meta in map(reference.provenance, reference_sections.SOURCE_FILES)]),
         *_texts_of([(e.title, [(r.name, r.error) for r in e.reports], e.summaries) for e in entries]),
         index_test.CRAFT, "x",  # the funnel's title in _brief_sections
     ]

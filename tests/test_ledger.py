@@ -48,6 +48,31 @@ def rows(path: Path) -> list[dict[str, str]]:
         return list(csv.DictReader(handle))
 
 
+def append_published(
+    current_figures: pd.DataFrame, path: Path | None = None, *, recorded_at: datetime | None = None
+) -> int:
+    """Store the figures a build published that the ledger does not already hold with the same value.
+
+    A row is new when no ledger row has the same as-of date, report, district,
+    figure and value. The build stores a report's figures together with its state
+    (``Store.commit_job``); this is the same for figures outside a build.
+
+    Args:
+        current_figures: rows of ``figures_frame`` (one or more reports).
+        path: the store (default: ``data/processed/kit-memory.sqlite``).
+        recorded_at: when the build ran (default: now, UTC).
+
+    Returns:
+        How many rows were new (0 when the same build runs twice).
+    """
+    opened = store.Store.open(path)
+    try:
+        rows = current_figures[list(store.LEDGER_COLUMNS[:-1])].astype(str).to_dict("records")
+        return opened.record_figures(rows, recorded_at=recorded_at)
+    finally:
+        opened.close()
+
+
 def test_the_ledger_lives_in_the_store_under_data_processed() -> None:
     assert store.store_path() == paths.PROCESSED_DIR / "kit-memory.sqlite"
     assert store.ledger_export_path() == paths.PROCESSED_DIR / "published_figures.csv"
@@ -56,9 +81,9 @@ def test_the_ledger_lives_in_the_store_under_data_processed() -> None:
 def test_one_row_per_figure_and_a_second_identical_build_adds_nothing(tmp_path: Path) -> None:
     path = tmp_path / "memory.sqlite"
     figures = published(registrations(), "2022-01-15")
-    assert ledger.append_published(figures, path, recorded_at=BUILT) == 4
+    assert append_published(figures, path, recorded_at=BUILT) == 4
     written = rows(path)
-    assert ledger.append_published(published(registrations(), "2022-01-15"), path, recorded_at=LATER) == 0
+    assert append_published(published(registrations(), "2022-01-15"), path, recorded_at=LATER) == 0
     assert rows(path) == written
     got = {(r["district"], r["figure"]): r["value"] for r in rows(path)}
     # 3 registrations by 2022-01-15: Agra 1, Mathura 2, no first order
@@ -70,16 +95,16 @@ def test_one_row_per_figure_and_a_second_identical_build_adds_nothing(tmp_path: 
 
 def test_a_new_as_of_date_appends_and_keeps_the_old_rows(tmp_path: Path) -> None:
     path = tmp_path / "memory.sqlite"
-    ledger.append_published(published(registrations(), "2022-01-15"), path, recorded_at=BUILT)
+    append_published(published(registrations(), "2022-01-15"), path, recorded_at=BUILT)
     before = rows(path)
-    assert ledger.append_published(published(registrations(), "2022-01-22"), path, recorded_at=LATER) == 4
+    assert append_published(published(registrations(), "2022-01-22"), path, recorded_at=LATER) == 4
     after = rows(path)
     assert after[: len(before)] == before and len(after) == 8
 
 
 def test_a_correction_of_an_old_row_is_a_revision(tmp_path: Path) -> None:
     path = tmp_path / "memory.sqlite"
-    ledger.append_published(published(registrations(), "2022-01-15"), path, recorded_at=BUILT)
+    append_published(published(registrations(), "2022-01-15"), path, recorded_at=BUILT)
     corrected = registrations(agra_status="first order")  # the Agra row of 2022-01-03 corrected in a later sheet
     current = published(corrected, "2022-01-15")
     found = ledger.revisions(ledger.read_ledger(path), current)
@@ -88,14 +113,14 @@ def test_a_correction_of_an_old_row_is_a_revision(tmp_path: Path) -> None:
     ]
     assert found.loc[0, "first_recorded_at"] == "2022-01-16T06:00:00+00:00"
     # the rebuild records the corrected value once; the revision is still found against the first value
-    assert ledger.append_published(current, path, recorded_at=LATER) == 1
-    assert ledger.append_published(current, path, recorded_at=LATER) == 0
+    assert append_published(current, path, recorded_at=LATER) == 1
+    assert append_published(current, path, recorded_at=LATER) == 0
     assert len(ledger.revisions(ledger.read_ledger(path), current)) == 1
 
 
 def test_no_revision_when_nothing_changed(tmp_path: Path) -> None:
     path = tmp_path / "memory.sqlite"
-    ledger.append_published(published(registrations(), "2022-01-15"), path, recorded_at=BUILT)
+    append_published(published(registrations(), "2022-01-15"), path, recorded_at=BUILT)
     assert ledger.revisions(ledger.read_ledger(path), published(registrations(), "2022-01-15")).empty
 
 

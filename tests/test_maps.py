@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import numpy as np
 import pandas as pd
 import pytest
 
 from helpers.presentation import i18n, maps, tile_grid
+from helpers.presentation.boundaries import BoundaryFeature, decode_topojson, match_districts
+from tile_grid_derivation import assign_tiles, derived_tile_grid
 from helpers import paths
 from helpers.campaign import phases
 from helpers.reference import tables as reference
@@ -31,17 +31,16 @@ def test_tile_layout_gives_75_unique_cells_near_the_centroids(shape):
 
 def test_the_committed_tile_grid_is_what_the_centroids_give():
     """The build reads the grid from its file; computing it again gives the same cells. After a change
-    of the centroids, write it again and refresh its sidecar:
-    ``tile_grid.derived_tile_grid().to_csv(paths.REFERENCE_DIR / tile_grid.TILE_GRID_FILE, index=False)``,
-    then ``python -m helpers.reference.sidecars --update``."""
+    of the centroids, write it again and refresh its sidecar: ``python tests/tile_grid_derivation.py``,
+    then ``python tests/sidecars.py --update``."""
     committed = pd.read_csv(paths.REFERENCE_DIR / tile_grid.TILE_GRID_FILE)
-    pd.testing.assert_frame_equal(tile_grid.derived_tile_grid(), committed)
+    pd.testing.assert_frame_equal(derived_tile_grid(), committed)
     assert maps.tile_layout("hex")[["col", "row"]].values.tolist() == committed[["hex_col", "hex_row"]].values.tolist()
 
 
 def test_assign_tiles_keeps_points_on_their_own_cell_when_free():
     points = np.array([[0.1, 0.1], [3.0, 0.0], [0.2, 0.05]])
-    cells = maps.assign_tiles(points)
+    cells = assign_tiles(points)
     assert tuple(cells[0]) == (0, 0)
     assert tuple(cells[1]) == (3, 0)
     assert tuple(cells[2]) != (0, 0)
@@ -63,7 +62,7 @@ def test_decode_topojson_quantized_arcs_and_negative_indices():
             }
         },
     }
-    features = maps.decode_topojson(topology)
+    features = decode_topojson(topology)
     square = features[0].polygons[0][0]
     expected = np.array([[10, 20], [11, 20], [11, 21], [10, 21], [10, 20]], dtype=float)
     np.testing.assert_allclose(square, expected)
@@ -74,18 +73,18 @@ def test_decode_topojson_quantized_arcs_and_negative_indices():
 
 def test_decode_topojson_rejects_wrong_documents():
     with pytest.raises(maps.MapError, match="not a TopoJSON"):
-        maps.decode_topojson({"type": "FeatureCollection"})
+        decode_topojson({"type": "FeatureCollection"})
     with pytest.raises(maps.MapError, match="no object 'x'"):
-        maps.decode_topojson({"type": "Topology", "arcs": [], "objects": {"a": {}}}, "x")
+        decode_topojson({"type": "Topology", "arcs": [], "objects": {"a": {}}}, "x")
 
 
 def test_match_districts_reports_unknown_and_missing_codes():
     square = (np.array([[0, 0], [1, 0], [1, 1], [0, 0]], dtype=float),)
-    features = [maps.BoundaryFeature({"dt_code": "146"}, (square,)), maps.BoundaryFeature({"dt_code": "999"}, (square,))]
+    features = [BoundaryFeature({"dt_code": "146"}, (square,)), BoundaryFeature({"dt_code": "999"}, (square,))]
     with pytest.raises(maps.MapError, match=r"\['999'\]"):
-        maps.match_districts(features, "dt_code", "census2011")
+        match_districts(features, "dt_code", "census2011")
     with pytest.raises(maps.MapError, match="no boundary for"):
-        maps.match_districts(features[:1], "dt_code", "census2011")
+        match_districts(features[:1], "dt_code", "census2011")
 
 
 @pytest.mark.skipif(not BOUNDARY_FILE.exists(), reason="public boundary file not beside the project")

@@ -9,7 +9,7 @@ import re
 import pandas as pd
 import pytest
 
-from helpers.analysis import metrics
+from helpers.analysis import metrics, national
 from helpers import paths
 from helpers.reference import tables as reference
 from helpers.campaign.phases import get_phase
@@ -32,7 +32,7 @@ def snapshot(date: str, geography: str, measure: str) -> int:
 
 
 def test_up_share_at_the_source_date_is_recomputed_from_the_file() -> None:
-    shares = metrics.up_share_by_snapshot().set_index(["snapshot_date", "measure"])
+    shares = national.up_share_by_snapshot().set_index(["snapshot_date", "measure"])
     for measure in ("artisans", "weavers"):
         expected = snapshot("2021-10-29", "Uttar Pradesh", measure) / snapshot("2021-10-29", "India", measure) * 100
         assert shares.loc[(pd.Timestamp("2021-10-29"), measure), "up_share_pct"] == pytest.approx(expected)
@@ -41,7 +41,7 @@ def test_up_share_at_the_source_date_is_recomputed_from_the_file() -> None:
 
 
 def test_every_dated_snapshot_is_reported_and_missing_up_figures_stay_missing() -> None:
-    shares = metrics.up_share_by_snapshot()
+    shares = national.up_share_by_snapshot()
     dates = {d.date().isoformat() for d in shares["snapshot_date"]}
     assert dates == {"2021-08-30", "2021-10-29", "2022-02-09", "2022-04-06", "2023-02-01"}
     august = shares[shares["snapshot_date"] == pd.Timestamp("2021-08-30")]
@@ -53,7 +53,7 @@ def test_state_table_shares_are_up_over_the_table_total() -> None:
     feb = rows("gem_artisans_weavers_statewise_2022-02-09.csv")
     total = sum(int(r["registered_artisans_and_weavers"] or 0) for r in feb)
     up = next(int(r["registered_artisans_and_weavers"]) for r in feb if r["state"] == "UTTAR PRADESH")
-    shares = metrics.up_share_by_snapshot().set_index("measure")
+    shares = national.up_share_by_snapshot().set_index("measure")
     assert shares.loc["artisans_and_weavers", "up_share_pct"] == pytest.approx(up / total * 100)
     apr = rows("gem_weavers_onboarded_statewise_2022-04-06.csv")
     apr_total = sum(int(r["weavers_handloom_agencies_onboarded"]) for r in apr)
@@ -66,7 +66,7 @@ def _base(name: str, column: str) -> dict[str, int]:
 
 def test_like_for_like_weaver_share_recomputed_from_the_state_table() -> None:
     onboarded = _base("gem_weavers_onboarded_statewise_2022-04-06.csv", "weavers_handloom_agencies_onboarded")
-    like = metrics.like_for_like_weavers()
+    like = national.like_for_like_weavers()
     assert like["india_registrations_count"] == sum(onboarded.values())
     assert like["up_share_pct"] == pytest.approx(snapshot("2021-10-29", "Uttar Pradesh", "weavers") / sum(onboarded.values()) * 100)
     assert round(like["up_share_pct"], 2) == 4.79
@@ -86,7 +86,7 @@ def test_representation_index_is_a_range_over_named_bases_recomputed() -> None:
         ("weavers", "as_given", "handloom_census_2019_20"): (up_wv, india_wv, handloom["Uttar Pradesh"], sum(handloom.values())),
         ("weavers", "like_for_like", "handloom_census_2019_20"): (up_wv, onboarded, handloom["Uttar Pradesh"], sum(handloom.values())),
     }
-    table = metrics.representation("2021-10-29").set_index(["measure", "registrations_basis", "base_id"])
+    table = national.representation("2021-10-29").set_index(["measure", "registrations_basis", "base_id"])
     assert set(table.index) == set(expected)
     assert "population_representation_index" not in table.columns
     for key, (up_reg, india_reg, up_base, india_base) in expected.items():
@@ -102,12 +102,12 @@ def test_representation_index_is_a_range_over_named_bases_recomputed() -> None:
     assert index[("artisans", "as_given", "pahchan_2021")] == 0.49
     assert index[("artisans", "as_given", "census_hh_industry_2011")] == 0.80
     assert index[("weavers", "like_for_like", "handloom_census_2019_20")] == 0.98
-    ranges = metrics.representation_range(table.reset_index()).set_index("measure")
+    ranges = national.representation_range(table.reset_index()).set_index("measure")
     assert (round(ranges.loc["artisans", "index_low"], 2), round(ranges.loc["artisans", "index_high"], 2)) == (0.49, 0.80)
 
 
 def test_parity_is_measured_against_the_rest_of_india() -> None:
-    table = metrics.representation("2021-10-29").set_index(["measure", "registrations_basis", "base_id"])
+    table = national.representation("2021-10-29").set_index(["measure", "registrations_basis", "base_id"])
     assert table.loc[("artisans", "as_given", "pahchan_2021"), "needed_vs_rest_of_india_count"] == 7802
     assert table.loc[("artisans", "as_given", "pahchan_2021"), "needed_vs_india_count"] == 5076
     assert table.loc[("weavers", "as_given", "handloom_census_2019_20"), "needed_vs_rest_of_india_count"] == 467
@@ -119,11 +119,11 @@ def test_parity_is_measured_against_the_rest_of_india() -> None:
 
 
 def test_snapshots_mark_a_change_of_measure_and_carry_the_2023_figure() -> None:
-    shares = metrics.up_share_by_snapshot().set_index(["snapshot_date", "measure"])
+    shares = national.up_share_by_snapshot().set_index(["snapshot_date", "measure"])
     assert shares.loc[(pd.Timestamp("2022-02-09"), "artisans_and_weavers"), "is_change_of_measure"]
     assert shares.loc[(pd.Timestamp("2022-04-06"), "weavers_onboarded"), "is_change_of_measure"]
     assert not shares.loc[(pd.Timestamp("2021-10-29"), "artisans"), "is_change_of_measure"]
-    latest = metrics.latest_national_figure("artisans")
+    latest = national.latest_national_figure("artisans")
     assert latest["india_registrations_count"] == snapshot("2023-02-01", "India", "artisans") == 26644
     assert latest["india_change_count"] == 26644 - snapshot("2021-10-29", "India", "artisans") == -1742
     assert latest["date_precision"] == "month"
@@ -132,7 +132,7 @@ def test_snapshots_mark_a_change_of_measure_and_carry_the_2023_figure() -> None:
 def test_the_latest_national_figure_is_left_out_before_it_was_published() -> None:
     from helpers.presentation import reference_sections
 
-    latest = metrics.latest_national_figure("artisans")
+    latest = national.latest_national_figure("artisans")
     count = f"{int(latest['india_registrations_count']):,}"
     assert count == "26,644" and count in reference_sections.latest_figure_text("en")
     for as_of in ("2022-03-31", "2023-02-15"):  # month-dated (February 2023): out only after the month's end
@@ -146,14 +146,14 @@ def test_the_latest_national_figure_is_left_out_before_it_was_published() -> Non
 
 def test_representation_for_a_date_without_up_figures_names_the_usable_dates() -> None:
     with pytest.raises(ValueError, match="2021-10-29"):
-        metrics.representation("2021-08-30")
+        national.representation("2021-08-30")
 
 
 def test_up_rank_among_states_recomputed() -> None:
     feb = [r for r in rows("gem_artisans_weavers_statewise_2022-02-09.csv") if r["registered_artisans_and_weavers"] and r["state"] != "OTHERS"]
     up = next(int(r["registered_artisans_and_weavers"]) for r in feb if r["state"] == "UTTAR PRADESH")
     expected_rank = 1 + sum(int(r["registered_artisans_and_weavers"]) > up for r in feb)
-    ranks = metrics.up_rank_among_states().set_index("measure")
+    ranks = national.up_rank_among_states().set_index("measure")
     assert ranks.loc["artisans_and_weavers", "up_rank"] == expected_rank == 4
     assert ranks.loc["artisans_and_weavers", "leader_state"] == "Andhra Pradesh"
     assert ranks.loc["weavers_onboarded", "up_rank"] == 7
@@ -374,7 +374,7 @@ def test_phase_key_figures_count_the_phase_rows(phase1_records) -> None:
 def test_state_table_shares_and_order() -> None:
     feb = [r for r in rows("gem_artisans_weavers_statewise_2022-02-09.csv") if r["registered_artisans_and_weavers"]]
     total = sum(int(r["registered_artisans_and_weavers"]) for r in feb)
-    table = metrics.state_table("2022-02-09", "artisans_and_weavers", top_n=5)
+    table = national.state_table("2022-02-09", "artisans_and_weavers", top_n=5)
     assert list(table["state"])[:4] == ["Andhra Pradesh", "Telangana", "Tamil Nadu", "Uttar Pradesh"]
     assert table.loc[table["is_up"], "share_of_india_pct"].iloc[0] == pytest.approx(11705 / total * 100)
     assert table["registrations_count"].is_monotonic_decreasing and len(table) == 5

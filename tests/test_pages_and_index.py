@@ -14,6 +14,7 @@ import pytest
 from helpers.presentation import fragments
 from helpers.publishing import index, pages
 from helpers.publishing.run import JobResult, PageResult
+from support import find_external_loads
 
 CRAFT = "<script>alert(1)</script>"
 DEVANAGARI = re.compile(r"[\u0900-\u097F]")
@@ -85,7 +86,7 @@ def analyst_html() -> str:
 
 def test_pages_load_nothing_from_the_web(brief_html, analyst_html):
     for page in (brief_html, analyst_html):
-        assert pages.find_external_loads(page) == []
+        assert find_external_loads(page) == []
         assert "<script src" not in page.lower()
         assert not re.search(r"""(src|href)\s*=\s*["']?https?://(?!gem\.gov\.in)""", page)
         assert "require.js" not in page and "mathjax" not in page.lower() and "cdnjs" not in page
@@ -99,7 +100,7 @@ def test_find_external_loads_catches_scripts_styles_images_and_css_urls():
         '<body><img src="http://img.example/a.png"><a href="https://ok.example/">link</a>'
         '<img src="data:image/png;base64,AAAA"></body></html>'
     )
-    assert pages.find_external_loads(page) == [
+    assert find_external_loads(page) == [
         "https://cdn.example/x.js",
         "//fonts.example/css",
         "https://fonts.example/f.woff",
@@ -172,7 +173,7 @@ def test_hindi_page_has_lang_hi_devanagari_headings_and_embedded_font():
     assert headings and all(DEVANAGARI.search(h) for h in headings)
     assert "काल्पनिक डेमो डेटा" in page  # the banner is Hindi too
     assert "font-family: KitDevanagari" in page and re.search(r"data:font/(woff2?|ttf);base64,", page)
-    assert pages.find_external_loads(page) == []
+    assert find_external_loads(page) == []
 
 
 def test_the_notebook_passed_in_is_not_changed():
@@ -251,7 +252,7 @@ def test_index_shows_a_card_per_phase_with_links_and_status_and_no_hashes(tmp_pa
     assert "failing cell 7" in page and "KeyError: &#39;UP&#39;" in page
     assert "skipped (up to date)" in page and "Chromium not installed" in page
     assert CRAFT not in page and "&lt;script&gt;" in page
-    assert pages.find_external_loads(page) == []
+    assert find_external_loads(page) == []
     assert "Synthetic demo data" in page
 
 
@@ -453,7 +454,7 @@ def test_index_puts_the_weeks_note_on_top_without_alt_texts(tmp_path: Path, quie
     assert page.index('id="this-week"') < page.index('id="phase-1"')
     assert "ALT TEXT" not in text and "ALT TEXT" not in page  # alt texts stay in their .alt.txt files
     assert "share-card.png.alt.txt" in page
-    assert pages.find_external_loads(page) == []
+    assert find_external_loads(page) == []
 
 
 def test_index_without_prepared_data_has_no_freshness_column(tmp_path: Path, quiet_ledger):

@@ -14,6 +14,8 @@ import pytest
 from helpers.analysis import metrics, pace, progress, ranking
 from helpers.campaign.phases import Phase
 from helpers.campaign.targets import load_grades
+from helpers.data_facts import read_data_facts
+from helpers.vocabulary import STATUSES
 
 PHASE = Phase(
     id="t", title="test", title_hi="test", status="illustrative", source="test", window_start=date(2021, 11, 1),
@@ -70,8 +72,8 @@ def test_without_stage_columns_every_status_is_taken_as_reported() -> None:
 
 def test_latest_data_date_looks_at_every_dated_column() -> None:
     regs = frame(record("2021-11-02", status="first order", live="2021-11-05", order="2021-11-21"), record("2021-11-09"))
-    assert progress.latest_data_date(regs) == date(2021, 11, 21)
-    assert progress.latest_data_date(regs.iloc[:0]) is None
+    assert read_data_facts(regs).latest_data_date == date(2021, 11, 21)
+    assert read_data_facts(regs.iloc[:0]).latest_data_date is None
 
 
 def _figures(regs: pd.DataFrame, as_of: str) -> tuple:
@@ -181,7 +183,17 @@ def test_weekly_counts_and_cumulative_curves_per_stage() -> None:
     assert list(weekly["first_order_cumulative_count"]) == [0, 0, 1]
     assert list(weekly["week_end_date"].dt.day) == [7, 14, 20]
     assert list(weekly["expected_cumulative_count"]) == pytest.approx([7.0, 14.0, 20.0])  # 28 x days / 28
-    assert pace.undated_stage_counts(now) == {"catalogue live": 1, "first order": 0}
+    assert undated_stage_counts(now) == {"catalogue live": 1, "first order": 0}
+
+
+def undated_stage_counts(phase_regs_now: pd.DataFrame) -> dict[str, int]:
+    """Per stage after 'registered': sellers at that stage with no date for it (taken as reported)."""
+    rank = {s: i for i, s in enumerate(STATUSES)}
+    counts = {}
+    for status in STATUSES[1:]:
+        reached = phase_regs_now[phase_regs_now["onboarding_status"].map(rank) >= rank[status]]
+        counts[status] = int(progress.stage_dates(reached, status).isna().sum())
+    return counts
 
 
 def test_pace_projection_and_target_date() -> None:

@@ -139,14 +139,14 @@ def test_household_industry_workers_of_up_equal_the_district_sum() -> None:
 
 
 def test_every_sidecar_records_the_sha256_and_rows_of_its_file() -> None:
-    from helpers.reference import sidecars
+    import sidecars
 
     assert len(sidecars.sidecars()) >= 25
     assert sidecars.problems() == []
 
 
 def test_a_changed_data_file_fails_the_sidecar_check(tmp_path: Path) -> None:
-    from helpers.reference import sidecars
+    import sidecars
 
     data = tmp_path / "table.csv"
     data.write_text("a,b\n1,2\n", encoding="utf-8")

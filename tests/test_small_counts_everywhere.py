@@ -98,10 +98,8 @@ class Leak:
 
 
 def _registry():
-    try:  # the field registry (it moved from presentation.columns to helpers.fields)
-        from helpers import fields as registry
-    except ImportError:  # pragma: no cover - the older layout
-        from helpers.presentation import columns as registry
+    from helpers import fields as registry
+
     return registry
 
 

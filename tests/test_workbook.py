@@ -9,7 +9,8 @@ import pandas as pd
 import pytest
 from openpyxl import load_workbook
 
-from helpers.presentation import columns, i18n
+from helpers import fields
+from helpers.presentation import i18n
 from helpers.report_files import workbook
 
 HOSTILE = '=HYPERLINK("http://example.invalid/x","click")'
@@ -90,11 +91,11 @@ def test_indian_number_format_groups_lakhs_and_crores():
 def test_headers_come_from_the_column_registry_in_hindi(tmp_path):
     sheet = _write(tmp_path, lang="hi").worksheets[1]
     headers = [c.value for c in sheet[1]]
-    assert headers == [columns.label("district", "hi"), columns.label("registrations_count", "hi"),
-                       columns.label("women_share_pct", "hi")]
+    assert headers == [fields.label("district", "hi"), fields.label("registrations_count", "hi"),
+                       fields.label("women_share_pct", "hi")]
     assert headers[0] == "जनपद"
     assert _write(tmp_path, lang="hi").sheetnames[0] == i18n.t("workbook.about_sheet", "hi")
-    assert _write(tmp_path, lang="hi").worksheets[2].cell(row=1, column=1).value == columns.label("stage", "hi")
+    assert _write(tmp_path, lang="hi").worksheets[2].cell(row=1, column=1).value == fields.label("stage", "hi")
 
 
 def test_a_column_the_registry_does_not_declare_reaches_no_workbook(tmp_path):

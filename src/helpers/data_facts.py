@@ -4,7 +4,7 @@
 version of ``registrations.parquet`` and passes them to every notebook as
 parameters; a notebook run by hand calls the same function
 (``params.require_data_facts``), and so does the analysis
-(``analysis.progress.latest_data_date``). It reads only the flag and the dated
+(``analysis.comparison``). It reads only the flag and the dated
 columns with pyarrow, so the build imports no pandas for it.
 
 Belongs here: reading those two facts. Not here: checking a notebook's

@@ -6,7 +6,7 @@ reaches_output, vocabulary, registration, type, fix``.
 
 - Tables take their labels and formats from here (no label typed into a notebook);
   ``docs/metrics.md`` and the field table of ``docs/registration_schema.md`` are
-  generated from it (``python -m helpers.fields``) and checked by the tests.
+  generated from it (``python tests/field_docs.py``) and checked by the tests.
 - ``registration`` (required / optional / derived) marks the columns of the
   registrations table, in their order: the ingest's header matching, its pandera
   schema and the demo sheets take their columns from here.
@@ -24,7 +24,6 @@ synonyms (``registration_header_synonyms.csv``, reference data with provenance).
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable
 from functools import lru_cache
 from pathlib import Path
@@ -139,55 +138,3 @@ def require_declared(columns: Iterable[object], where: str) -> None:
             f"{where}: column(s) {', '.join(undeclared)} are not declared in {COLUMNS_FILE.name} "
             "(reaches_output); declare what they may carry or leave them out"
         )
-
-
-# ---------------------------------------------------------------- generated documents
-
-#: Where each generated block goes, between its markers (``python -m helpers.fields`` rewrites them).
-METRICS_DOC = "metrics.md"
-SCHEMA_DOC = "registration_schema.md"
-
-
-def _markers(doc: str) -> tuple[str, str]:
-    name = "columns" if doc == METRICS_DOC else "fields"
-    return (f"<!-- {name}: generated from src/helpers/fields.csv; do not edit by hand -->", f"<!-- end of {name} -->")
-
-
-def _table(header: list[str], rows: Iterable[list[str]]) -> list[str]:
-    lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
-    return lines + ["| " + " | ".join(str(c).replace("|", "/") for c in cells) + " |" for cells in rows]
-
-
-def docs_block(doc: str = METRICS_DOC) -> str:
-    """A generated block: every column (``metrics.md``) or the registrations table's fields (``registration_schema.md``)."""
-    begin, end = _markers(doc)
-    registry = load_columns()
-    if doc == METRICS_DOC:
-        rows = ([f"`{c}`", r["unit"], r["display_format"], r["label_en"], r["label_hi"], r["reaches_output"], r["description"]]
-                for c, r in registry.iterrows())
-        table = _table(["column", "unit", "shown as", "English", "Hindi", "may reach an output as", "definition"], rows)
-    else:
-        fields = registry.loc[list(registration_fields())]
-        rows = ([f"`{c}`", r["registration"], r["type"], r["vocabulary"] or "", r["reaches_output"], r["description"]]
-                for c, r in fields.iterrows())
-        table = _table(["column", "required", "type", "controlled by", "may reach an output as", "what it holds"], rows)
-    return "\n".join([begin, "", *table, "", end])
-
-
-def write_docs(path: Path) -> bool:
-    """Replace the generated block of ``path`` (or append it) with :func:`docs_block`; True when the file changed."""
-    begin, end = _markers(path.name)
-    text = path.read_text(encoding="utf-8")
-    block = docs_block(path.name)
-    pattern = re.compile(re.escape(begin) + r".*?" + re.escape(end), re.S)
-    new = pattern.sub(lambda _: block, text) if pattern.search(text) else text.rstrip("\n") + "\n\n" + block + "\n"
-    if new != text:
-        path.write_text(new, encoding="utf-8")
-    return new != text
-
-
-if __name__ == "__main__":  # python -m helpers.fields: refresh docs/metrics.md and docs/registration_schema.md
-    from helpers import paths
-
-    for doc in (METRICS_DOC, SCHEMA_DOC):
-        print(f"docs/{doc} updated" if write_docs(paths.DOCS_DIR / doc) else f"docs/{doc} up to date")

@@ -147,12 +147,6 @@ def register(record: Language) -> Language:
     return record
 
 
-def unregister(code: str) -> None:
-    """Remove a language :func:`register` added (the kit's own languages stay)."""
-    if code != BASE:
-        LANGUAGES.pop(code, None)
-
-
 # ------------------------------------------------------------ bilingual fields
 
 _ABSENT = object()

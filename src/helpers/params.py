@@ -81,13 +81,13 @@ def require_snapshot_date(value: str):
     """Return ``value`` (YYYY-MM-DD) as a Timestamp if the reference data has UP and India figures that day."""
     import pandas as pd
 
-    from helpers.analysis import metrics
+    from helpers.analysis import national
 
     try:
         day = pd.Timestamp(str(value))
     except ValueError:
         raise ParameterError(f"parameter 'snapshot_date': '{value}' is not a date; write it as YYYY-MM-DD") from None
-    shares = metrics.up_share_by_snapshot()
+    shares = national.up_share_by_snapshot()
     usable = shares[shares["measure"].isin(["artisans", "weavers"])].dropna(subset=["up_share_pct"])
     dates = sorted({d.date().isoformat() for d in usable["snapshot_date"]})
     if day.date().isoformat() not in dates:

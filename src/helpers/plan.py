@@ -160,7 +160,7 @@ def default_as_of(scope: BuildScope, phase: Phase | None) -> str:
     return day.isoformat() if day else ""
 
 
-def check_as_of(scope: BuildScope, latest: str = "", today: dt.date | None = None) -> None:
+def check_as_of(scope: BuildScope, latest: str = "") -> None:
     """Refuse an ``--as-of`` date the reports cannot be as of: in the future, before a phase began, after the data.
 
     Called before any notebook runs (``latest`` "": the data's latest date is not known yet), and again
@@ -172,7 +172,7 @@ def check_as_of(scope: BuildScope, latest: str = "", today: dt.date | None = Non
     if not scope.as_of:
         return
     day = dt.date.fromisoformat(scope.as_of)
-    today = today or dt.date.today()
+    today = dt.date.today()
     starts = {phase.id: phase.window_start for phase in scope.phases}
     first = min(starts.values()) if starts else None
     last = min(filter(None, (latest, today.isoformat())))

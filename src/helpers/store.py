@@ -37,10 +37,11 @@ import logging
 import re
 import sqlite3
 import threading
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timezone
 from pathlib import Path
+from typing import TypeVar
 
 from helpers import paths
 from helpers.errors import StoreError
@@ -422,13 +423,36 @@ def read_only(path: Path | None = None) -> Store | None:
     return Store(connection, path)
 
 
-def previous_as_of(report: str, before: date | str, path: Path | None = None) -> date | None:
-    """The latest as-of date before ``before`` for which the store holds figures of ``report``, or None."""
+_T = TypeVar("_T")
+
+
+def query(read: Callable[[Store], _T], default: _T, path: Path | None = None) -> _T:
+    """``read(store)`` on the store opened for reading (``read_only``) and closed again; ``default`` when no
+    build has made a store yet.
+
+    Raises:
+        StoreError: the store is damaged (one line with the way to recover).
+    """
     memory = read_only(path)
     if memory is None:
-        return None
+        return default
     try:
-        found = memory.latest_as_of_before(report, date.fromisoformat(str(before)[:10]).isoformat())
+        return read(memory)
     finally:
         memory.close()
+
+
+def previous_as_of(report: str, before: date | str, path: Path | None = None) -> date | None:
+    """The latest as-of date before ``before`` for which the store holds figures of ``report``, or None."""
+    found = query(lambda memory: memory.latest_as_of_before(report, date.fromisoformat(str(before)[:10]).isoformat()),
+                  None, path)
     return date.fromisoformat(found) if found else None
+
+
+def as_number(text: object) -> float | None:
+    """A value as the ledger keeps it (text) as a number; None when it is blank, not a number or NaN."""
+    try:
+        number = float(str(text))
+    except ValueError:
+        return None
+    return None if number != number else number

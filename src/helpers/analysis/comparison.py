@@ -20,8 +20,9 @@ import pandas as pd
 
 from helpers.analysis import metrics
 from helpers.analysis.pace import weekly_progress
-from helpers.analysis.progress import as_day, elapsed_share, latest_data_date, registrations_as_of
+from helpers.analysis.progress import as_day, elapsed_share, registrations_as_of
 from helpers.campaign.phases import Phase
+from helpers.data_facts import read_data_facts
 
 
 def weeks_elapsed(phase: Phase, as_of: date | pd.Timestamp | str) -> float:
@@ -96,7 +97,7 @@ def phase_comparison(
         nearby_districts_count, nearby_reached_count, nearby_reached_pct`` (nearby districts
         with at least one registration).
     """
-    day = as_of if as_of is not None else latest_data_date(registrations)
+    day = as_of if as_of is not None else read_data_facts(registrations).latest_data_date
     rows = []
     for phase in phases.values():
         measured = measured_as_of(phase, day)
@@ -113,7 +114,7 @@ def weekly_by_phase(
 
     Each phase's weeks stop at the earlier of its window's end and ``as_of``.
     """
-    day = as_day(as_of if as_of is not None else latest_data_date(registrations))
+    day = as_day(as_of if as_of is not None else read_data_facts(registrations).latest_data_date)
     now = registrations_as_of(registrations, day)
     frames = []
     for phase in phases.values():

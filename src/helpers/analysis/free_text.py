@@ -99,14 +99,6 @@ def unmatched_craft_forms(phase_regs: pd.DataFrame) -> pd.DataFrame:
     return frame.astype({"registrations_count": "int64", "is_other": bool}).reset_index(drop=True)
 
 
-def unmatched_summary(forms: pd.DataFrame) -> dict[str, int]:
-    """``registrations_count`` (all unmatched registrations), ``named_count`` (forms named) and
-    ``other_count`` (registrations counted as ``OTHER``) of ``unmatched_craft_forms``."""
-    other = int(forms.loc[forms["is_other"], "registrations_count"].sum())
-    return {"registrations_count": int(forms["registrations_count"].sum()),
-            "named_count": int((~forms["is_other"]).sum()), "other_count": other}
-
-
 # ---------------------------------------------------------------- what is stored
 
 #: The open list of known forms each free-text field names in the registry (``vocabulary``): a form in it is kept.

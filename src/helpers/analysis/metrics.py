@@ -7,8 +7,7 @@ worker, the onboarding funnel, event against home district, headline numbers.
 
 Definitions are written in each docstring and in docs/metrics.md. Nothing here
 reads registration files or draws charts. Not here: UP against India
-(``national``; its functions are re-exported here for older callers), GI and
-ODOP products (``products``).
+(``national``), GI and ODOP products (``products``).
 """
 
 from __future__ import annotations
@@ -21,11 +20,6 @@ import pandas as pd
 from helpers.vocabulary import TRADES
 from helpers.reference import tables as reference
 from helpers.campaign.phases import Phase
-from helpers.analysis.national import (  # noqa: F401  re-exported: the national figures' old home
-    SOURCE_SNAPSHOT_DATE, latest_national_figure, like_for_like_weavers, representation, representation_range,
-    up_order_value,
-    up_rank_among_states, up_share_by_snapshot, state_table,
-)
 from helpers.analysis.national import pct as _pct
 
 #: Onboarding statuses in funnel order; each stage includes the ones after it.

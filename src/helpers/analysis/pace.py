@@ -4,7 +4,7 @@ Weeks are counted from the day the phase began (week 1 = its first seven days), 
 phases of different lengths line up. Each stage is counted on its own date: a
 registration on ``registration_date``, catalogue live on ``catalogue_live_date``,
 first order on ``first_order_date``; a stage taken as reported (no date) cannot be
-placed on a week and is left off the curves (``undated_stage_counts`` says how many).
+placed on a week and is left off the curves (``progress.status_as_reported_count`` counts such rows).
 
 Formulas are in ``docs/metrics.md`` ("Progress against targets"). What does not
 belong here: status as of a date and grades (``progress``), change since the last
@@ -41,16 +41,6 @@ def stage_event_dates(phase_regs_now: pd.DataFrame, status: str) -> pd.Series:
     return stage_dates(phase_regs_now[reached], status).dropna()
 
 
-def undated_stage_counts(phase_regs_now: pd.DataFrame) -> dict[str, int]:
-    """Per stage after 'registered': sellers at that stage with no date for it (taken as reported)."""
-    rank = {s: i for i, s in enumerate(STATUSES)}
-    counts = {}
-    for status in STATUSES[1:]:
-        reached = phase_regs_now[phase_regs_now["onboarding_status"].map(rank) >= rank[status]]
-        counts[status] = int(stage_dates(reached, status).isna().sum())
-    return counts
-
-
 def week_starts(phase: Phase, as_of: date | pd.Timestamp | str) -> pd.DatetimeIndex:
     """The first day of each week from the phase's start to the week holding ``as_of`` (none before the start)."""
     start, day = as_day(phase.window_start), as_day(as_of)
@@ -75,7 +65,6 @@ def weekly_progress(
     as_of: date | pd.Timestamp | str,
     *,
     target_count: int | None = None,
-    profile: pd.Series | None = None,
 ) -> pd.DataFrame:
     """Weekly new counts and cumulative counts per stage, with the expected line when there is a target.
 
@@ -101,7 +90,7 @@ def weekly_progress(
     if target_count is not None:
         frame["target_count"] = int(target_count)
         frame["expected_cumulative_count"] = [
-            target_count * expected_share(end, phase.window_start, phase.window_end, profile)
+            target_count * expected_share(end, phase.window_start, phase.window_end)
             for end in frame["week_end_date"]
         ]
     return frame

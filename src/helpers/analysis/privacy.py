@@ -20,6 +20,12 @@ def small_count_marker(threshold: int) -> str:
     return f"<{threshold}"
 
 
+def _is_small(values: pd.Series, threshold: int) -> pd.Series:
+    """True where ``values`` holds a count from 1 to ``threshold - 1`` (text that is no number is not one)."""
+    numeric = pd.to_numeric(values, errors="coerce")
+    return numeric.notna() & (numeric >= 1) & (numeric < threshold)
+
+
 def suppress_small_counts(frame: pd.DataFrame, count_columns: Sequence[str], threshold: int = 5) -> pd.DataFrame:
     """Replace counts from 1 to ``threshold - 1`` by the marker ``"<threshold"`` (``"<5"``).
 
@@ -42,9 +48,7 @@ def suppress_small_counts(frame: pd.DataFrame, count_columns: Sequence[str], thr
     marker = small_count_marker(threshold)
     for column in count_columns:
         values = out[column].astype(object)
-        numeric = pd.to_numeric(values, errors="coerce")
-        is_small = numeric.notna() & (numeric >= 1) & (numeric < threshold)
-        out[column] = values.where(~is_small, marker).astype(object)
+        out[column] = values.where(~_is_small(values, threshold), marker).astype(object)
     return out
 
 
@@ -64,9 +68,7 @@ def suppress_shares(
     out = frame.copy()
     marker = small_count_marker(threshold)
     for share, count in share_of_count.items():
-        numeric = pd.to_numeric(frame[count], errors="coerce")
-        is_small = numeric.notna() & (numeric >= 1) & (numeric < threshold)
-        out[share] = out[share].astype(object).where(~is_small, marker)
+        out[share] = out[share].astype(object).where(~_is_small(frame[count], threshold), marker)
     return out
 
 

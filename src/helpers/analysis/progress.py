@@ -79,16 +79,6 @@ def registrations_as_of(registrations: pd.DataFrame, as_of: date | pd.Timestamp 
     return kept
 
 
-def latest_data_date(registrations: pd.DataFrame) -> date | None:
-    """The latest date in the data: registration dates and every dated stage column present (None if empty).
-
-    Decided by ``helpers.data_facts.read_data_facts``, the one function the build and the notebooks use.
-    """
-    from helpers.data_facts import read_data_facts
-
-    return read_data_facts(registrations).latest_data_date
-
-
 def status_as_reported_count(registrations_now: pd.DataFrame) -> int:
     """How many rows of ``registrations_as_of`` output had a stage taken as reported (for the page's note)."""
     return int(registrations_now[AS_REPORTED_FLAG].sum()) if AS_REPORTED_FLAG in registrations_now else 0
@@ -150,7 +140,6 @@ def district_progress(
     as_of: date | pd.Timestamp | str,
     grades: Grades,
     *,
-    profile: pd.Series | None = None,
     stage: str = "registered",
 ) -> pd.DataFrame:
     """Per target row (district, trade): count, target, achievement, expected-by-now and grade.
@@ -169,7 +158,7 @@ def district_progress(
         Columns ``district, trade, registrations_count, target_count, achievement_pct,
         expected_by_now_count, ratio_to_expected, grade, is_official``, by district.
     """
-    share = expected_share(as_of, phase.window_start, phase.window_end, profile)
+    share = expected_share(as_of, phase.window_start, phase.window_end)
     frame = targets[["district", "trade", "target_count", "is_official"]].copy()
     frame["target_count"] = frame["target_count"].astype(int)
     frame["registrations_count"] = _counts(phase_regs_now, frame, stage)

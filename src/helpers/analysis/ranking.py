@@ -28,11 +28,10 @@ from helpers.campaign.targets import ALL_TRADES, Grades
 DEFAULT_PERIOD_DAYS = 7
 
 
-def _ranks(values: pd.Series, districts: pd.Series | None = None) -> pd.Series:
+def _ranks(values: pd.Series) -> pd.Series:
     """Ranks, largest value first; equal values share the smallest rank of their group ("min": 1, 2, 2, 4).
 
-    Missing values rank last (together). ``districts`` is accepted for older callers and
-    not used: a tie is a tie, never broken by the alphabet.
+    Missing values rank last (together). A tie is a tie, never broken by the alphabet.
     """
     return values.fillna(float("-inf")).rank(ascending=False, method="min").astype(int)
 
@@ -68,9 +67,9 @@ def delta_ranking(progress_now: pd.DataFrame, progress_previous: pd.DataFrame) -
     frame["achievement_previous_pct"] = before["achievement_pct"].reindex(frame.index).fillna(0.0)
     frame["improvement_pp"] = frame["achievement_pct"] - frame["achievement_previous_pct"]
     frame = frame.reset_index()
-    frame["delta_rank"] = _ranks(frame["improvement_pp"], frame["district"])
-    frame["achievement_rank"] = _ranks(frame["achievement_pct"], frame["district"])
-    frame["achievement_rank_previous"] = _ranks(frame["achievement_previous_pct"], frame["district"])
+    frame["delta_rank"] = _ranks(frame["improvement_pp"])
+    frame["achievement_rank"] = _ranks(frame["achievement_pct"])
+    frame["achievement_rank_previous"] = _ranks(frame["achievement_previous_pct"])
     frame["achievement_rank_change"] = frame["achievement_rank_previous"] - frame["achievement_rank"]
     return frame.sort_values(["delta_rank", "district"]).reset_index(drop=True)
 
@@ -107,7 +106,6 @@ def period_change(
     phase: Phase,
     targets: pd.DataFrame | None = None,
     grades: Grades | None = None,
-    profile: pd.Series | None = None,
     previous_report: date | None = None,
 ) -> PeriodChange:
     """The change in a phase since the previous reporting date.
@@ -134,8 +132,8 @@ def period_change(
     changes = pd.DataFrame(columns=["district", "grade_previous", "grade"])
     ranking = pd.DataFrame()
     if targets is not None and grades is not None and not targets.empty:
-        progress_now = district_progress(now, targets, phase, now_day, grades, profile=profile)
-        progress_before = district_progress(before, targets, phase, previous_day, grades, profile=profile)
+        progress_now = district_progress(now, targets, phase, now_day, grades)
+        progress_before = district_progress(before, targets, phase, previous_day, grades)
         ranking = delta_ranking(progress_now, progress_before)
         changes = _grade_changes(progress_now, progress_before)
     return PeriodChange(

@@ -17,21 +17,12 @@ from pathlib import Path
 
 from helpers import paths
 from helpers.campaign import schemas
-from helpers.campaign.schemas import PhaseModel
+from helpers.campaign.schemas import LocationModel, PhaseModel
 from helpers.errors import PhaseError
 from helpers.reference import names
 
-
-@dataclass(frozen=True)
-class EventLocation:
-    """A place named by the source for an event, and the district it resolves to."""
-
-    name_in_source: str
-    name_en: str
-    district: str
-    note: str | None = None
-    #: The note in Hindi (``note_hi`` in the phases file); None where none is given.
-    note_hi: str | None = None
+#: A place named by the source for an event, and the district it resolves to (``note_hi``: the note in Hindi).
+EventLocation = LocationModel
 
 
 @dataclass(frozen=True)
@@ -95,7 +86,7 @@ def _events(model: PhaseModel, where: str, known_districts: set[str]) -> tuple[t
     """A phase's event locations (none for ``event_districts: all``) and its event districts, checked."""
     if model.event_districts == "all":
         return (), tuple(sorted(known_districts))
-    locations = tuple(EventLocation(**loc.model_dump()) for loc in model.event_locations or ())
+    locations = tuple(model.event_locations or ())
     unknown = [loc.district for loc in locations if loc.district not in known_districts]
     if unknown:
         raise PhaseError(

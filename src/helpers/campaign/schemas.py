@@ -214,7 +214,23 @@ class PhaseModel(_Strict):
         return self
 
 
-class GradeModel(_Strict):
+class _Labelled:
+    """A grade's words in each language (``label_<lang>``, ``description_<lang>``)."""
+
+    def label(self, lang: str) -> str:
+        """The grade's label in ``lang`` (``label_<lang>``; ``label_en`` where the language has none)."""
+        from helpers.languages import localized
+
+        return localized(self, "label", lang)
+
+    def description(self, lang: str) -> str:
+        """What the grade means, in ``lang`` (``description_<lang>``, else ``description_en``)."""
+        from helpers.languages import localized
+
+        return localized(self, "description", lang)
+
+
+class GradeModel(_Strict, _Labelled):
     """One grade of ``grades.yaml``: a code, the lowest ratio to expected that earns it, labels."""
 
     code: Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]*$", max_length=40)]
@@ -225,13 +241,18 @@ class GradeModel(_Strict):
     description_hi: Text
 
 
-class NotGradedModel(_Strict):
-    """The label of a district that is not graded."""
+class NotGradedModel(_Strict, _Labelled):
+    """The label of a district that is not graded (its ``code`` is "not_graded")."""
 
     label_en: Text
     label_hi: Text
     description_en: Text
     description_hi: Text
+
+    @property
+    def code(self) -> str:
+        """The grade's code (a property, so that ``not_graded:`` in grades.yaml takes no ``code`` key)."""
+        return "not_graded"
 
 
 class GradesModel(_Strict):
@@ -252,6 +273,18 @@ class GradesModel(_Strict):
         if len({g.code for g in self.grades}) != len(self.grades):
             raise ValueError("two grades have the same code; give each its own")
         return self
+
+    def grade_of(self, ratio: float | None) -> str | None:
+        """The code of the grade a ratio earns (the first, best first, with ratio ≥ min_ratio); None if NaN."""
+        import pandas as pd  # here: planning a build reads the grades without pandas
+
+        if ratio is None or pd.isna(ratio):
+            return None
+        return next(g.code for g in self.grades if ratio >= g.min_ratio)
+
+    def by_code(self, code: str | None) -> GradeModel | NotGradedModel:
+        """The grade of a code; ``not_graded`` for None."""
+        return next((g for g in self.grades if g.code == code), self.not_graded)
 
 
 #: The highest threshold a grade may have, as a ratio of registrations to those expected (2 = 200%).

@@ -394,46 +394,8 @@ def phase_targets(phase: Phase, path: Path | None = None) -> tuple[pd.DataFrame,
 # -------------------------------------------------------------------- grades
 
 
-@dataclass(frozen=True)
-class Grade:
-    """One grade: a code, the lowest ratio of count to expected that earns it, its labels."""
-
-    code: str
-    min_ratio: float
-    label_en: str
-    label_hi: str
-    description_en: str
-    description_hi: str
-
-    def label(self, lang: str) -> str:
-        """The grade's label in ``lang`` (``label_<lang>``; ``label_en`` where the language has none)."""
-        from helpers.languages import localized
-
-        return localized(self, "label", lang)
-
-    def description(self, lang: str) -> str:
-        """What the grade means, in ``lang`` (``description_<lang>``, else ``description_en``)."""
-        from helpers.languages import localized
-
-        return localized(self, "description", lang)
-
-
-@dataclass(frozen=True)
-class Grades:
-    """The grades, best first, and the label of a district that is not graded."""
-
-    grades: tuple[Grade, ...]
-    not_graded: Grade
-
-    def grade_of(self, ratio: float | None) -> str | None:
-        """The code of the grade a ratio earns (the first, best first, with ratio ≥ min_ratio); None if NaN."""
-        if ratio is None or pd.isna(ratio):
-            return None
-        return next(g.code for g in self.grades if ratio >= g.min_ratio)
-
-    def by_code(self, code: str | None) -> Grade:
-        """The grade of a code; ``not_graded`` for None."""
-        return next((g for g in self.grades if g.code == code), self.not_graded)
+#: The grades (``schemas.GradesModel``): ``grades`` best first, ``not_graded``, ``grade_of`` and ``by_code``.
+Grades = GradesModel
 
 
 @lru_cache(maxsize=4)
@@ -446,12 +408,7 @@ def load_grades(path: Path | None = None) -> Grades:
     """
     path = GRADES_FILE if path is None else Path(path)
     document = schemas.read_yaml(path, TargetsError, "grades file")
-    model: GradesModel = schemas.validate(GradesModel, document, schemas.shown(path), TargetsError)
-    grades = tuple(Grade(g.code, g.min_ratio, g.label_en, g.label_hi, g.description_en, g.description_hi)
-                   for g in model.grades)
-    other = model.not_graded
-    return Grades(grades, Grade("not_graded", float("nan"), other.label_en, other.label_hi, other.description_en,
-                                other.description_hi))
+    return schemas.validate(GradesModel, document, schemas.shown(path), TargetsError)
 
 
 def grade_legend(grades: Grades, lang: str = "en") -> list[str]:

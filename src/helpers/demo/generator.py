@@ -35,8 +35,6 @@ from helpers.demo.mess import add_mess
 from helpers.demo.sampling import draw_phase
 from helpers.errors import DemoDataError
 
-__all__ = ["run_demo_data_command", "write_demo_sheets"]
-
 
 def _clear_old_sheets(out_dir: Path) -> None:
     for old in sorted(out_dir.glob(f"phase-*/{FILE_PREFIX}*")):

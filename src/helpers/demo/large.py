@@ -18,7 +18,6 @@ from helpers.demo import calibration
 from helpers.demo.layout import DATA_ORIGIN, DEFAULT_SEED, SHEET_COLUMNS
 from helpers.demo.sampling import SELLER_ID_OFFSETS, draw_attributes, registration_ids, seller_ids
 
-__all__ = ["SHEET_COLUMNS", "DEFAULT_SEED", "generate_registrations_frame", "write_large_demo"]
 
 def generate_registrations_frame(n_rows: int, seed: int = DEFAULT_SEED) -> pd.DataFrame:
     """A large synthetic registrations frame, fully vectorised, for the scale benchmark.

@@ -160,8 +160,3 @@ def _phase_frame(
     columns |= {key: attributes[key] for key in ("trade", "is_woman", "is_tribal", "gi_product", "onboarding_status")}
     columns |= {column: pd.to_datetime(values) for column, values in dates.items()}
     return pd.DataFrame(columns)[list(DEMO_SHEET_COLUMNS)]
-
-
-def generate_phase_registrations(phase_id: str, seed: int = DEFAULT_SEED) -> pd.DataFrame:
-    """The clean rows of :func:`draw_phase` (without the schedule)."""
-    return draw_phase(phase_id, seed).frame

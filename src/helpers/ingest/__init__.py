@@ -28,8 +28,8 @@ from helpers.ingest.pipeline import (
     ingest_paths,
     rejected_summary,
     require_valid,
-    write_outputs,
 )
+from helpers.ingest.outputs import write_outputs
 from helpers.ingest.problems import Problem
 from helpers.ingest.reading import READABLE_SUFFIXES
 

@@ -23,7 +23,7 @@ from typing import TextIO
 from helpers import paths
 from helpers.errors import ExitCode
 from helpers.ingest.pii import redact_name
-from helpers.ingest.pipeline import IngestResult, ingest_paths, write_outputs
+from helpers.ingest import IngestResult, ingest_paths, write_outputs
 
 EXIT_VALID = int(ExitCode.OK)
 EXIT_INVALID_INPUT = int(ExitCode.USER_ERROR)

@@ -212,28 +212,26 @@ def kind_name(kind: str) -> str:
 # ---- limits -------------------------------------------------------------------------------------
 
 
-def check_file_size(path: Path, limits: Limits | None = None) -> None:
+def check_file_size(path: Path) -> None:
     """Refuse a file bigger than ``file_bytes_max``."""
-    limits = limits or LIMITS
     size = path.stat().st_size
-    if size > limits.file_bytes_max:
-        raise over_limit(f"the file is {_mib(size)}", f"{_mib(limits.file_bytes_max)} (file_bytes_max)")
+    if size > LIMITS.file_bytes_max:
+        raise over_limit(f"the file is {_mib(size)}", f"{_mib(LIMITS.file_bytes_max)} (file_bytes_max)")
 
 
-def check_archive(path: Path, limits: Limits | None = None) -> None:
+def check_archive(path: Path) -> None:
     """Check a zip-based workbook before it is parsed: directory, members, real sizes and CRCs, grid.
 
     Raises:
         SheetReadError: a limit is exceeded, or the zip is damaged (bad directory,
             a member that does not inflate, a CRC error), without the file name.
     """
-    limits = limits or LIMITS
     try:
         with zipfile.ZipFile(path) as archive:
             members = archive.infolist()
-            _check_directory(members, limits)
+            _check_directory(members, LIMITS)
             for member in members:
-                _inflate_member(archive, member, limits)
+                _inflate_member(archive, member, LIMITS)
     except SheetReadError:
         raise
     except (zipfile.BadZipFile, zipfile.LargeZipFile, zlib.error, xml.parsers.expat.ExpatError, EOFError, OSError, ValueError, KeyError,
@@ -416,16 +414,14 @@ def check_grid(rows: int, columns: int, limits: Limits | None = None) -> None:
                          f"{limits.cells_max:,} cells (cells_max)")
 
 
-def check_sheets(count: int, limits: Limits | None = None) -> None:
+def check_sheets(count: int) -> None:
     """Refuse a workbook with more sheets than ``sheets_max``."""
-    limits = limits or LIMITS
-    if count > limits.sheets_max:
-        raise over_limit(f"the workbook has {count:,} sheets", f"{limits.sheets_max:,} sheets (sheets_max)")
+    if count > LIMITS.sheets_max:
+        raise over_limit(f"the workbook has {count:,} sheets", f"{LIMITS.sheets_max:,} sheets (sheets_max)")
 
 
-def check_cell_chars(longest_chars: int, limits: Limits | None = None) -> None:
+def check_cell_chars(longest_chars: int) -> None:
     """Refuse a sheet with a cell longer than ``cell_chars_max`` characters."""
-    limits = limits or LIMITS
-    if longest_chars > limits.cell_chars_max:
+    if longest_chars > LIMITS.cell_chars_max:
         raise over_limit(f"a cell holds {longest_chars:,} characters",
-                         f"{limits.cell_chars_max:,} characters (cell_chars_max)")
+                         f"{LIMITS.cell_chars_max:,} characters (cell_chars_max)")

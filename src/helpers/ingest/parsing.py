@@ -313,16 +313,6 @@ def resolve_date(reading: DateReading, order: str | None, latest: dt.date) -> dt
     return date
 
 
-def parse_date(value: object, *, order: str | None = DEFAULT_ORDER, latest: dt.date | None = None) -> dt.date:
-    """Parse one date on its own, as a sheet of one date: an ambiguous A/B/Y date is read in ``order``
-    (day first unless told; None rejects it as ambiguous).
-
-    Raises:
-        ValueParseError: see ``read_date`` and ``resolve_date``.
-    """
-    return resolve_date(read_date(value), order, latest or dt.date.today())
-
-
 # ------------------------------------------------------- coded and yes/no
 
 

@@ -30,13 +30,11 @@ from helpers.ingest.outputs import (
     QUALITY_COLUMNS,
     REJECTED_COLUMNS,
     accepted_frame,
-    write_outputs,
 )
 from helpers.ingest.problems import ERROR, Problem, listed
 from helpers.ingest.sheetframe import release_unused_memory, use_system_memory_pool
 from helpers.ingest.sheets import Run
 
-__all__ = ["IngestResult", "dropped_summary", "ingest_paths", "rejected_summary", "require_valid", "write_outputs"]
 
 @dataclass
 class IngestResult:

@@ -23,18 +23,13 @@ import pyarrow.compute as pc
 
 from helpers.errors import SheetReadError
 from helpers.ingest import limits
-from helpers.ingest.csv_reading import clean_columns, decode_csv_bytes, read_csv
+from helpers.ingest.csv_reading import clean_columns, read_csv
 from helpers.ingest.limits import EXCEL_OTHER as _EXCEL_OTHER
 from helpers.ingest.limits import RESAVE_XLSX as _RESAVE_XLSX
 from helpers.ingest.limits import WORKBOOK_SUFFIXES, refusal
 from helpers.ingest.problems import Problem
-from helpers.ingest.sheetframe import TAG, SheetFrame, clean_text, display_name
+from helpers.ingest.sheetframe import TAG, SheetFrame, display_name
 from helpers.ingest.workbooks import NOT_READ_ERRORS, damaged_fix, read_workbook
-
-__all__ = [
-    "READABLE_SUFFIXES", "QUIET_NAMES", "QUIET_SUFFIXES", "SheetFrame", "clean_text", "decode_csv_bytes",
-    "discover_in_order", "display_name", "is_quietly_skipped", "read_csv", "read_file", "read_workbook",
-]
 
 #: The file types the kit reads; a folder contributes every file with one of these suffixes.
 READABLE_SUFFIXES = (".csv", *WORKBOOK_SUFFIXES)

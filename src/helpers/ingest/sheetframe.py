@@ -115,12 +115,6 @@ class SheetFrame:
         table = pa.table({f"c{position}": encoded(column) for position, column in enumerate(columns)})
         return cls(source_file, source_sheet, table, **options)  # type: ignore[arg-type]
 
-    @classmethod
-    def from_rows(cls, source_file: str, source_sheet: str, rows: Iterable[Sequence[object]], *, is_typed: bool = True,
-                  **options: object) -> SheetFrame:
-        """A sheet from its records, in order (record ``i`` is row ``i + 1``; for small sheets and tests)."""
-        return cls.of_columns(source_file, source_sheet, columns_of(rows), is_typed=is_typed, **options)
-
     def drop_cells(self) -> None:
         """Let the cells go once the sheet's rows have been through the stages (its names and flags stay)."""
         self.table = pa.table({})

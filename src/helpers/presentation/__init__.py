@@ -3,7 +3,6 @@
 - ``languages``           one record per language (``languages.yaml``) and ``localized``, the reader of bilingual fields
 - ``formatting``          Indian number formats, dates written out
 - ``i18n``                the message catalogues in ``messages/``
-- ``columns``             the column registry (``columns.csv``): unit, description, labels, format
 - ``display``             formatted, escaped tables and notices in the notebooks (the one HTML escape)
 - ``fragments``           headings, paragraphs, key-figure cards shown in the briefs
 - ``charts``, ``images``  the chart theme and charts; PNGs as small as the picture allows

@@ -9,68 +9,28 @@ section, and show them with ``fragments.show`` / ``charts.show_chart``.
 
 What does not belong here: computing figures (``metrics``), the chart theme
 and generic charts (``charts``), the district map (``maps``), HTML pages
-(``fragments``).
+(``fragments``), the national, GI, ODOP and sources sections (``reference_sections``).
 """
 
 from __future__ import annotations
 
 import html
-from collections.abc import Sequence
 
 import pandas as pd
 
-from helpers.presentation import charts, i18n, maps, reference_sections
-from helpers import languages
-from helpers.presentation import columns as registry
+from helpers.presentation import i18n, maps
+from helpers import fields, languages
 from helpers.presentation.display import registry_frame
-from helpers.analysis import metrics
+from helpers.analysis import metrics, national
 from helpers.reference import tables as reference
 from helpers.presentation import fragments
 from helpers.presentation.formatting import format_count, format_crore, format_day, format_number, format_pct
 from helpers.languages import localized, translated
 from helpers.campaign.phases import Phase
 
-#: Measures of the source's key figures, in the order shown.
-SOURCE_MEASURES: tuple[str, ...] = ("artisans", "weavers")
-#: Reference files listed in the brief's sources, in order.
-SOURCE_FILES: tuple[str, ...] = (
-    reference.SNAPSHOTS_FILE,
-    reference.STATE_TABLE_2022_02_09,
-    reference.STATE_WEAVERS_2022_04_06,
-    reference.PAHCHAN_FILE,
-    reference.HANDLOOM_FILE,
-    reference.HOUSEHOLD_INDUSTRY_FILE,
-    reference.CENSUS_FILE,
-    reference.ORDERS_FILE,
-    reference.GI_FILE,
-    reference.GI_CRAFTS_FILE,
-    reference.ODOP_FILE,
-    reference.ODOP_SYNONYMS_FILE,
-    reference.DISTRICTS_FILE,
-    reference.NEIGHBOURS_FILE,
-)
-
 
 def _t(key: str, lang: str, **fmt: object) -> str:
     return i18n.t(key, lang, **fmt)
-
-
-def district_label(district: str, lang: str) -> str:
-    """A district's name in ``lang``."""
-    return i18n.district_name(district, lang)
-
-
-def role_label(role: str, lang: str) -> str:
-    """'event' / 'nearby' / 'other' in ``lang``."""
-    return _t(f"col.role_{role}", lang)
-
-
-# ---------------------------------------------------------------- header
-
-
-def title_block(title: str, purpose: str) -> str:
-    """The brief's title (h1) and one-sentence purpose."""
-    return fragments.heading(title, 1) + fragments.paragraph(purpose)
 
 
 # ------------------------------------------------------- source key figures
@@ -78,9 +38,9 @@ def title_block(title: str, purpose: str) -> str:
 
 def source_key_figures(lang: str) -> str:
     """The source report's figures: registrations in India and UP at 2021-10-29, UP's purchases on GeM."""
-    shares = metrics.up_share_by_snapshot()
-    at_source = shares[shares["snapshot_date"] == metrics.SOURCE_SNAPSHOT_DATE].set_index("measure")
-    orders = metrics.up_order_value()
+    shares = national.up_share_by_snapshot()
+    at_source = shares[shares["snapshot_date"] == national.SOURCE_SNAPSHOT_DATE].set_index("measure")
+    orders = national.up_order_value()
     part_year = orders[orders["is_part_year"]].iloc[-1]
     source = _t("brief.source_seed", lang)
     figures = [
@@ -103,7 +63,7 @@ def source_key_figures(lang: str) -> str:
                                            _t("brief.order_value_full_year_source", lang, source=full_year["source"].iloc[0])))
     return (
         fragments.heading(_t("brief.key_figures", lang))
-        + fragments.paragraph(_t("brief.key_figures_note", lang, date=format_day(metrics.SOURCE_SNAPSHOT_DATE, lang)))
+        + fragments.paragraph(_t("brief.key_figures_note", lang, date=format_day(national.SOURCE_SNAPSHOT_DATE, lang)))
         + fragments.key_figure_cards(figures)
     )
 
@@ -131,7 +91,7 @@ def phase_section(phase: Phase, lang: str) -> str:
         parts.append(fragments.heading(_t("brief.event_districts", lang, count=len(phase.event_districts)), 3))
         items = []
         for location in phase.event_locations:
-            name = district_label(location.district, lang)
+            name = i18n.district_name(location.district, lang)
             if location.name_en != location.district:
                 place = location.name_in_source if languages.language(lang).uses_source_place_names else location.name_en
                 name = f"{place} → {name}"
@@ -148,7 +108,7 @@ def phase_section(phase: Phase, lang: str) -> str:
                named=phase.named_location_count), "kit-warning"))
     if phase.nearby_districts:
         parts.append(fragments.paragraph(_t("brief.nearby_districts", lang, count=len(phase.nearby_districts))))
-        parts.append(fragments.paragraph(", ".join(district_label(d, lang) for d in phase.nearby_districts)))
+        parts.append(fragments.paragraph(", ".join(i18n.district_name(d, lang) for d in phase.nearby_districts)))
     notes_in = translated(phase, "notes", lang) or ()
     notes_in = notes_in if len(notes_in) == len(phase.notes) else (None,) * len(phase.notes)
     parts.extend(fragments.paragraph(source_note(note, lang, text), "kit-note") for note, text in zip(phase.notes, notes_in))
@@ -196,8 +156,8 @@ def coverage_map(coverage: pd.DataFrame, phase: Phase, lang: str, boundary_path:
 
 def _coverage_rows(frame: pd.DataFrame, lang: str) -> pd.DataFrame:
     columns = ["district", "role", "registrations_count", "registrations_per_lakh_population"]
-    shown = frame.assign(district=[district_label(d, lang) for d in frame["district"]],
-                         role=[role_label(r, lang) for r in frame["role"]])
+    shown = frame.assign(district=[i18n.district_name(d, lang) for d in frame["district"]],
+                         role=[_t(f"col.role_{r}", lang) for r in frame["role"]])
     return registry_frame(shown, columns, lang)
 
 
@@ -209,7 +169,7 @@ def rank_scope_text(coverage: pd.DataFrame, lang: str) -> str:
         return _t("brief.rank_scope_all", lang, count=count)
     from helpers.presentation.summary import join_list
 
-    names = join_list([district_label(d, lang) for d in scope["shared_area"]], lang)
+    names = join_list([i18n.district_name(d, lang) for d in scope["shared_area"]], lang)
     return _t("brief.rank_scope", lang, count=count, districts=names)
 
 
@@ -260,21 +220,7 @@ def funnel_figure(phase_funnel: pd.DataFrame, title: str, lang: str, *, is_synth
     )
 
 
-# ----------------------------------------------- national, GI, ODOP, sources
-# These sections live in ``reference_sections``; the names stay here for the notebooks.
-
-national_section = reference_sections.national_section
-share_chart = reference_sections.share_chart
-gi_table = reference_sections.gi_table
-gi_section = reference_sections.gi_section
-gi_left_out_text = reference_sections.gi_left_out_text
-odop_section = reference_sections.odop_section
-district_odop = reference_sections.district_odop
-
-
-def sources_section(lang: str, files: Sequence[str] = SOURCE_FILES) -> str:
-    """Every reference file the brief draws on, with what it is and its source (Hindi where the sidecar has it)."""
-    return reference_sections.sources_section(lang, tuple(files))
+# ------------------------------------------------------ quality, footnotes
 
 
 def data_quality_section(quality: pd.DataFrame, lang: str) -> str:
@@ -315,7 +261,7 @@ def role_sentence(role: str, district: str, lang: str, *, is_illustrative: bool)
     illustrative phase assumes an event in ...").
     """
     key = f"brief.district_role_{role}" + ("_illustrative" if is_illustrative and role == "event" else "")
-    return _t(key, lang, district=district_label(district, lang))
+    return _t(key, lang, district=i18n.district_name(district, lang))
 
 
 def district_section(coverage: pd.DataFrame, district: str, lang: str, small_count_threshold: int, *,
@@ -324,7 +270,7 @@ def district_section(coverage: pd.DataFrame, district: str, lang: str, small_cou
     from helpers.analysis import privacy
 
     row = coverage.set_index("district").loc[district]
-    name = district_label(district, lang)
+    name = i18n.district_name(district, lang)
     parts = [fragments.heading(_t("brief.district_figures", lang, district=name)),
              fragments.paragraph(role_sentence(row["role"], district, lang, is_illustrative=is_illustrative))]
     if pd.notna(row["rank_per_1000_hh_workers"]):
@@ -338,7 +284,7 @@ def district_section(coverage: pd.DataFrame, district: str, lang: str, small_cou
     state_rates = metrics.pooled_rates(coverage, coverage["district"])
     counts = ["registrations_count", "artisan_count", "weaver_count", "other_count", "women_count", "tribal_count"]
     safe = privacy.suppress_small_counts(coverage[coverage["district"] == district], counts[1:], small_count_threshold)
-    labels = registry.labels(counts, lang)
+    labels = fields.labels(counts, lang)
 
     def count_cell(value: object) -> str:
         return value if isinstance(value, str) else format_count(value, lang)

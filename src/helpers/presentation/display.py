@@ -16,7 +16,7 @@ from collections.abc import Mapping
 import numpy as np
 import pandas as pd
 
-from helpers.presentation import columns as registry
+from helpers import fields as registry
 from helpers.presentation import i18n
 from helpers.presentation.formatting import format_count, format_crore, format_number, format_pct
 
@@ -70,7 +70,7 @@ def format_frame(
 def registry_frame(
     frame: pd.DataFrame, columns: list[str], lang: str = "en", small_count_threshold: int = 5
 ) -> pd.DataFrame:
-    """``format_frame`` with labels, formats and decimals from the column registry (``columns.csv``).
+    """``format_frame`` with labels, formats and decimals from the column registry (``fields.csv``).
 
     Every breakdown count from 1 to ``small_count_threshold`` − 1, and each share computed from
     one, is shown as "<N" (``privacy.suppress_breakdowns``), as in the workbooks.

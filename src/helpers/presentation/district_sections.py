@@ -30,7 +30,6 @@ from helpers.campaign.targets import ALL_TRADES, Grades, TargetBasis
 from helpers.files import write_atomically
 from helpers.presentation.periods import change_period
 from helpers.presentation import briefs, fragments, i18n, progress_sections
-from helpers import languages
 from helpers.presentation.formatting import format_count, format_pct
 
 
@@ -311,12 +310,4 @@ def write_share_card(
                          is_synthetic=is_synthetic, lang=lang)
     write_atomically(Path(f"{path}.alt.txt"), alt + "\n")
     return alt
-
-
-def output_names(district: str, lang: str) -> tuple[str, str]:
-    """The file names the brief writes into out_dir: ``{slug}.share-card{sfx}.png``, ``{slug}.figures{sfx}.csv``."""
-    from helpers.reference.names import slugify
-
-    slug, suffix = slugify(district), languages.language(lang).file_suffix
-    return f"{slug}.share-card{suffix}.png", f"{slug}.figures{suffix}.csv"
 

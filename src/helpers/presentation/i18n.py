@@ -121,13 +121,6 @@ def language_name(code: str, lang: str) -> str:
     return t(key, lang) if key in load_catalogue(lang) else t("language_name", code)
 
 
-def catalogue_differences() -> dict[str, set[str]]:
-    """Keys present in one catalogue but missing from another, per language (empty sets when in step)."""
-    keys = {lang: set(load_catalogue(lang)) for lang in languages.LANGUAGES}
-    every = set().union(*keys.values())
-    return {lang: every - have for lang, have in keys.items()}
-
-
 # ------------------------------------------------------------- districts
 
 

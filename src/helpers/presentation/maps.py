@@ -9,7 +9,7 @@ Two kinds of map, both returning a matplotlib Figure with alt text attached
   district is the same size, so small urban districts stay visible.
 - :func:`choropleth_map`: true district shapes, when the user supplies a
   boundary file (GeoJSON or TopoJSON) keyed by Census 2011 code or LGD code,
-  read by ``boundaries`` (its names are re-exported here).
+  read by ``boundaries``.
 - :func:`locator_map`: a small tile map locating one district (filled), its
   neighbours (outlined) and the other districts (light grey), for a district brief.
 
@@ -17,7 +17,7 @@ Tile labels take whichever ink has the higher WCAG contrast with the tile
 (:func:`label_colour`, at least 4.5:1). The kit ships no boundary file: the
 user brings one. What does not belong here: computing the values (``metrics``),
 other charts (``charts``), reading boundary files (``boundaries``), the tile grid's
-geometry (``tile_grid``: ``tile_layout``, ``assign_tiles``, ``tile_label``, re-exported here).
+geometry (``tile_grid``: ``tile_layout``, ``tile_label``).
 """
 
 from __future__ import annotations
@@ -33,24 +33,9 @@ import pandas as pd
 from helpers.errors import MapError
 from helpers.presentation import i18n
 from helpers import languages
-from helpers.presentation.boundaries import (  # noqa: F401  (re-exported: notebooks and tests use maps.*)
-    BoundaryFeature,
-    CodeKind,
-    decode_arcs,
-    decode_geojson,
-    decode_topojson,
-    match_districts,
-    read_boundaries,
-)
+from helpers.presentation.boundaries import BoundaryFeature, read_boundaries
 from helpers.presentation.formatting import format_number
-from helpers.presentation.tile_grid import (  # noqa: F401  (re-exported: notebooks and tests use maps.*)
-    TILE_LABEL_WIDTH_CHARS,
-    TILE_SPACING_FACTOR,
-    TileShape,
-    assign_tiles,
-    tile_label,
-    tile_layout,
-)
+from helpers.presentation.tile_grid import TILE_LABEL_WIDTH_CHARS, TileShape, tile_label, tile_layout
 from helpers.reference import tables as reference
 
 #: Colour map and number of classes of the district maps.

@@ -213,7 +213,7 @@ def ranking_tables(ranking: pd.DataFrame, lang: str, shown: int = 5) -> str:
 
 def _figure_column(figure: str) -> str | None:
     """The registry column a ledger figure id stands for (``phase_achievement_pct`` -> ``achievement_pct``), or None."""
-    from helpers.presentation import columns as registry
+    from helpers import fields as registry
 
     known = set(registry.load_columns().index)
     for candidate in (figure, figure.removeprefix("phase_"), figure.rsplit(".", 1)[-1]):
@@ -237,7 +237,7 @@ def revision_line(row: dict, lang: str) -> str:
     display format and decimals); the difference is in the figure's units
     (percentage points for a percentage). A figure outside the registry keeps its id.
     """
-    from helpers.presentation import columns as registry
+    from helpers import fields as registry
 
     figure = str(row["figure"])
     column = _figure_column(figure)

@@ -19,7 +19,7 @@ import pandas as pd
 
 from helpers.analysis import free_text, national
 from helpers.presentation import charts, fragments, i18n
-from helpers.presentation import columns as registry
+from helpers import fields as registry
 from helpers.presentation.display import registry_frame
 from helpers.presentation.formatting import format_count, format_day, format_month, format_number, format_pct
 from helpers.languages import BASE, localized, translated
@@ -300,7 +300,26 @@ def district_odop(district: str, lang: str) -> str:
 # ---------------------------------------------------------------- sources
 
 
-def sources_section(lang: str, files: tuple[str, ...]) -> str:
+#: Reference files listed in the brief's sources, in order.
+SOURCE_FILES: tuple[str, ...] = (
+    reference.SNAPSHOTS_FILE,
+    reference.STATE_TABLE_2022_02_09,
+    reference.STATE_WEAVERS_2022_04_06,
+    reference.PAHCHAN_FILE,
+    reference.HANDLOOM_FILE,
+    reference.HOUSEHOLD_INDUSTRY_FILE,
+    reference.CENSUS_FILE,
+    reference.ORDERS_FILE,
+    reference.GI_FILE,
+    reference.GI_CRAFTS_FILE,
+    reference.ODOP_FILE,
+    reference.ODOP_SYNONYMS_FILE,
+    reference.DISTRICTS_FILE,
+    reference.NEIGHBOURS_FILE,
+)
+
+
+def sources_section(lang: str, files: tuple[str, ...] = SOURCE_FILES) -> str:
     """Every reference file the brief draws on: what it is and its source, in ``lang`` where the sidecar gives it."""
     rows = []
     for name in files:

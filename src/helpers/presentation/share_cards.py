@@ -18,6 +18,7 @@ import logging
 import math
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 import matplotlib
 import numpy as np
@@ -190,7 +191,22 @@ def draw_share_card(
     is_synthetic: bool,
     lang: str,
 ) -> Figure:
-    """Draw the card as a matplotlib figure of :data:`CARD_SIZE_PX` (see :func:`share_card_png`)."""
+    """Draw the card as a matplotlib figure of :data:`CARD_SIZE_PX` (see :func:`share_card_png`).
+
+    Args:
+        title: the report's title (a district and phase), up to three lines.
+        figures: ``(label, formatted value)`` pairs, 1 to :data:`MAX_FIGURES`, already formatted.
+        grade: the grade, or None.
+        change: the change over the period, its period named (``period.with_change``), or None.
+        as_of: the as-of date, formatted for ``lang``.
+        source_line: where the figures come from (one sentence).
+        is_synthetic: write SYNTHETIC across the card and a note under the figures.
+        lang: "en" or "hi".
+
+    Raises:
+        ValueError: no figures, or more than :data:`MAX_FIGURES`.
+        helpers.presentation.i18n.I18nError: unknown language.
+    """
     i18n.check_lang(lang)
     if not 1 <= len(figures) <= MAX_FIGURES:
         raise ValueError(f"a share card shows 1 to {MAX_FIGURES} figures, not {len(figures)}")
@@ -212,47 +228,23 @@ def draw_share_card(
     return fig
 
 
-def share_card_png(
-    path: Path | str,
-    *,
-    title: str,
-    figures: list[tuple[str, str]],
-    grade: str | None,
-    change: str | None,
-    as_of: str,
-    source_line: str,
-    is_synthetic: bool,
-    lang: str,
-) -> str:
+def share_card_png(path: Path | str, **card: Any) -> str:
     """Write a 1080 x 1350 PNG share card to ``path`` (atomically, optimised) and return its alt text.
 
     Args:
         path: the PNG to write (e.g. ``reports/phase-1/cards/varanasi.hi.png``).
-        title: the report's title (a district and phase), up to three lines.
-        figures: ``(label, formatted value)`` pairs, 1 to :data:`MAX_FIGURES`, already formatted.
-        grade: the grade, or None.
-        change: the change over the period, its period named (``period.with_change``), or None.
-        as_of: the as-of date, formatted for ``lang``.
-        source_line: where the figures come from (one sentence).
-        is_synthetic: write SYNTHETIC across the card and a note under the figures.
-        lang: "en" or "hi".
+        card: the keyword arguments of :func:`draw_share_card` (which raises on bad ones).
 
     Returns:
         The alt text (every word and figure on the card) to put beside the image.
-
-    Raises:
-        ValueError: no figures, or more than :data:`MAX_FIGURES`.
-        helpers.presentation.i18n.I18nError: unknown language.
     """
-    words = {"title": title, "figures": figures, "grade": grade, "change": change, "as_of": as_of,
-             "source_line": source_line, "is_synthetic": is_synthetic, "lang": lang}
     from PIL import Image
 
     from helpers.presentation.images import optimise_image
 
-    fig = draw_share_card(**words)
+    fig = draw_share_card(**card)
     fig.canvas.draw()  # the canvas's pixels go straight to the palette and the PNG encoder
     picture = Image.fromarray(np.asarray(fig.canvas.buffer_rgba()))
     plt.close(fig)
     write_atomically(path, optimise_image(picture))
-    return card_alt_text(**words)
+    return card_alt_text(**card)

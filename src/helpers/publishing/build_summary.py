@@ -18,6 +18,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from helpers import paths
+from helpers.publishing.index_week import figure_count as _count
 
 #: A scheduler's mail carries at most this many lines.
 MAX_LINES = 10
@@ -33,13 +34,6 @@ def _figures(path: Path) -> dict[str, str]:
     if rows:
         figures.update(as_of_date=rows[0]["as_of_date"], report=rows[0]["report"])
     return figures
-
-
-def _count(figures: dict[str, str], name: str) -> int | None:
-    try:
-        return int(float(figures[name]))
-    except (KeyError, ValueError):
-        return None
 
 
 def phase_line(phase_id: str, figures: dict[str, str], behind_codes: Sequence[str], silent: int | None,
@@ -61,13 +55,7 @@ def revised_count(report: str, as_of: str) -> int:
     """How many figures of ``report`` as of ``as_of`` the store holds with more than one value (revised)."""
     from helpers import store
 
-    memory = store.read_only()
-    if memory is None:
-        return 0
-    try:
-        return memory.revised_count(report, as_of)
-    finally:
-        memory.close()
+    return store.query(lambda memory: memory.revised_count(report, as_of), 0)
 
 
 def summary_lines(results: Sequence, phase_ids: Sequence[str], *, counts_line: str,

@@ -92,13 +92,8 @@ def check_campaign_files() -> str:
     from helpers import store
 
     digest = campaign_digest()
-    memory = store.read_only()
-    if memory is not None:
-        try:
-            if memory.meta("campaign_files_checked") == digest:
-                return digest
-        finally:
-            memory.close()
+    if store.query(lambda memory: memory.meta("campaign_files_checked"), None) == digest:
+        return digest
     from helpers.campaign.phases import load_phases
     from helpers.campaign.targets import load_grades, read_targets_file
 

@@ -11,7 +11,7 @@ the caller to keep and pass back next week.
 
 Which district a row belongs to (docs/decisions.md, "Corrections back to each
 office"): the office the file came from when the layout says so (a folder of
-the file's path named after a district, ``office_of``), else the row's home
+the file's path named after a district, ``analysis.freshness.sheet_office``), else the row's home
 district when it resolved, else the ``unassigned`` workbook.
 
 Nothing that is or could be personal data is shown: problems and fixes are
@@ -41,36 +41,23 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 
 from helpers import paths
+from helpers.analysis.freshness import sheet_office as office_of
 from helpers.errors import RegistrationsError
 from helpers.files import atomic_path
 from helpers.ingest import parsing, pii
+from helpers.ingest.pii import redact_name
 from helpers.ingest.schema import DATE_COLUMNS
 from helpers.presentation import i18n
 from helpers.report_files.workbook import safe_sheet_name, write_table_sheet
-from helpers.reference.districts import get_resolver
-from helpers.reference.names import slugify
+from helpers.reference.names import district_names, slugify
 
 log = logging.getLogger("gem_reports")
-
-try:
-    from helpers.ingest.pii import redact_name
-except ImportError:  # TODO: use pii.redact_name only, once it is in helpers.ingest.pii (being added)
-    _LONG_DIGITS = re.compile(r"\d(?:[\s._-]?\d){5,}")
-    _EMAIL = re.compile(r"[^\s@/\\]+@[^\s@/\\]+")
-
-    def redact_name(text: str) -> str:
-        """A file or sheet name with e-mail addresses, runs of 6 or more digits and detected personal data masked."""
-        masked = _EMAIL.sub(pii.REDACTED, pii.redacted_text(str(text)))
-        return _LONG_DIGITS.sub(pii.REDACTED, masked)
-
 
 KINDS_FILE = Path(__file__).resolve().parent / "correction_kinds.csv"
 #: The workbook (and key of the counts) of rows no district can be told for.
 UNASSIGNED = "unassigned"
 #: The counts of the summary, in order; each ``corrections.<name>`` in the catalogues.
 COUNTS = ("received", "accepted", "rejected", "duplicates")
-#: Resolver methods that make a folder's name a district office (a town or a typo does not).
-_OFFICE_METHODS = frozenset({"exact", "hindi", "alias", "old_name"})
 #: Columns whose rejected value may be shown (when it is a date or a short number).
 SHOWN_VALUE_COLUMNS = frozenset({*DATE_COLUMNS, "trade", "onboarding_status", "is_woman", "is_tribal"})
 _SHOWN_MAX_CHARS = 20
@@ -134,19 +121,13 @@ def _date_in(lang: str, text: str) -> str:
     return f"{date.day:02d}-{get_month_names('wide', locale=lang)[date.month]}-{date.year}"
 
 
-@lru_cache(maxsize=1)
-def _district_names() -> frozenset[str]:
-    """The standard names of UP's districts."""
-    return frozenset(get_resolver().lgd_codes)
-
-
 def _closest(problem: str) -> list[str]:
     """The closest districts a 'not a district' line names, when every one is a district of UP; else none."""
     match = re.search(r"\(closest: ([^)]*)\)", str(problem))
     if not match:
         return []
     names = [n.strip() for n in match.group(1).split(",") if n.strip()]
-    return names if names and all(n in _district_names() for n in names) else []
+    return names if names and all(n in district_names() for n in names) else []
 
 
 def _allowed(column: str) -> str:
@@ -187,26 +168,12 @@ def problem_and_fix(lang: str, kind: str, column: str, problem: str, kept: tuple
 # ----------------------------------------------------------------- which district
 
 
-@lru_cache(maxsize=4096)
-def office_of(source_file: str) -> str | None:
-    """The district office a file came from, when the layout says so: the innermost folder of its path whose
-    name is a district of UP (English, Hindi, an alias or a former name: ``registrations/varanasi/week-02.csv``)."""
-    resolver = get_resolver()
-    for folder in reversed(re.split(r"[/\\]", str(source_file))[:-1]):
-        if not folder.strip():
-            continue
-        match = resolver.resolve(folder)
-        if match.district is not None and match.method in _OFFICE_METHODS:
-            return match.district
-    return None
-
-
 def district_of(source_file: str, home_district: object) -> str:
     """The workbook a row goes to: the file's office (``office_of``), else its home district, else ``UNASSIGNED``."""
     office = office_of(str(source_file))
     if office is not None:
         return office
-    if isinstance(home_district, str) and home_district in _district_names():
+    if isinstance(home_district, str) and home_district in district_names():
         return home_district
     return UNASSIGNED
 
@@ -299,7 +266,7 @@ def district_counts(lines: pd.DataFrame, accepted: pd.DataFrame) -> dict[str, di
     if len(accepted):
         files = accepted["source_file"].astype(str)
         offices = files.map({f: office_of(f) for f in files.unique()})
-        homes = accepted["home_district"].astype(str).where(accepted["home_district"].astype(str).isin(_district_names()), UNASSIGNED)
+        homes = accepted["home_district"].astype(str).where(accepted["home_district"].astype(str).isin(district_names()), UNASSIGNED)
         for district, number in offices.fillna(homes).value_counts().items():
             counts.setdefault(str(district), dict.fromkeys(COUNTS, 0))["accepted"] = int(number)
     rejected = lines[lines["status"] == "rejected"].drop_duplicates(["source_file", "source_sheet", "source_row"])
@@ -412,16 +379,15 @@ def workbook_name(district: str) -> str:
 
 def write_corrections(processed_dir: Path | str, out_dir: Path | str,
                       previous_counts: Mapping[str, Mapping[str, int]] | None = None, *,
-                      built_on: dt.date | None = None, remove_stale: bool = True) -> dict[str, dict[str, int]]:
+                      built_on: dt.date | None = None) -> dict[str, dict[str, int]]:
     """Write ``<out_dir>/<district>.xlsx`` for every district that sent rows; return this week's counts.
 
     Args:
         processed_dir: what the prepare stage wrote (``data/processed``).
         out_dir: the corrections folder (``reports/corrections``); the function owns it.
         previous_counts: what this function returned last week (district -> counts), or None.
-        built_on: the date written on each workbook (default: today).
-        remove_stale: remove the ``.xlsx`` files of ``out_dir`` this run did not write (a district that sent
-            nothing this week keeps no old list).
+        built_on: the date written on each workbook (default: today). The ``.xlsx`` files of ``out_dir`` this
+            run did not write are removed (a district that sent nothing this week keeps no old list).
 
     Returns:
         District (standard English name, or ``UNASSIGNED``) -> ``{received, accepted, rejected, duplicates}``.
@@ -441,7 +407,7 @@ def write_corrections(processed_dir: Path | str, out_dir: Path | str,
         write_district_workbook(path, district, lines[lines["district"] == district], each,
                                 previous, built_on or dt.date.today())
         written.add(path.name)
-    if remove_stale and out.exists():
+    if out.exists():
         for stale in out.glob("*.xlsx"):
             if stale.name not in written:
                 stale.unlink()

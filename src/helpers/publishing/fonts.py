@@ -11,8 +11,8 @@ Hindi district brief's font is about 10 KB instead of the 30 KB a subset by
 characters needs, because a subset by characters keeps every conjunct its letters
 could ever form. The runs are shaped again with the subset and must come out the
 same, glyph for glyph and position for position; if any does not, the page gets the
-subset by characters (:func:`subset_font`). Fonts are written as WOFF2 when the
-``brotli`` module is installed, else as WOFF (zlib), and kept in a cache folder.
+subset by characters (:func:`subset_font`). Fonts are written as WOFF2 (``brotli``
+is a dependency of the kit) and kept in a cache folder.
 
 Belongs here: choosing, subsetting and encoding the font. Not here: where the
 rule goes in the page (``render``), the font of charts (``presentation.charts``).
@@ -69,15 +69,8 @@ OPTIONAL_FEATURE_SETTINGS: tuple[dict[str, bool], ...] = (
 )
 
 Weights = int | tuple[int, int]
-
-
-def has_brotli() -> bool:
-    """Whether WOFF2 can be written (it needs the ``brotli`` module)."""
-    try:
-        import brotli  # noqa: F401
-    except ImportError:
-        return False
-    return True
+#: The format of every font written (``fontTools``' flavour; WOFF2 needs ``brotli``, a dependency).
+_FLAVOR = "woff2"
 
 
 def devanagari_characters(text: str) -> str:
@@ -116,7 +109,7 @@ def _pinned_font_bytes(font_path: str, weights: Weights) -> bytes:
     return _cached(_cache_path(font_path, "pinned", weights, "ttf"), make)
 
 
-def _subset_options(flavor: str) -> subset.Options:
+def _subset_options() -> subset.Options:
     options = subset.Options()
     options.layout_features = ["*"]  # every shaping feature: Indic shaping needs most of them
     options.name_IDs = []
@@ -124,7 +117,7 @@ def _subset_options(flavor: str) -> subset.Options:
     options.notdef_outline = True
     options.hinting = False
     options.drop_tables += ["STAT", "DSIG"]
-    options.flavor = flavor
+    options.flavor = _FLAVOR
     return options
 
 
@@ -167,8 +160,8 @@ def _cached(path: Path, make) -> bytes:
     return data
 
 
-def _flavored(font: TTFont, flavor: str) -> bytes:
-    font.flavor = flavor
+def _flavored(font: TTFont) -> bytes:
+    font.flavor = _FLAVOR
     buffer = io.BytesIO()
     font.save(buffer)
     return buffer.getvalue()
@@ -176,7 +169,7 @@ def _flavored(font: TTFont, flavor: str) -> bytes:
 
 @lru_cache(maxsize=64)
 def subset_font(font_path: Path | str, characters: str, *, weights: Weights = REGULAR_WEIGHT) -> bytes:
-    """Subset the font to every glyph ``characters`` can form; return WOFF2 (with brotli) or WOFF bytes.
+    """Subset the font to every glyph ``characters`` can form; return WOFF2 bytes.
 
     This is the subset by characters (fontTools): it keeps every conjunct, half form
     and matra the characters could make in any word, so it serves any text of those
@@ -191,16 +184,15 @@ def subset_font(font_path: Path | str, characters: str, *, weights: Weights = RE
     Returns:
         The subset font file's bytes, flavoured as :func:`font_format` says.
     """
-    flavor = font_format()[1]
 
     def make() -> bytes:
         font = TTFont(io.BytesIO(_pinned_font_bytes(str(font_path), weights)))
-        subsetter = subset.Subsetter(_subset_options(flavor))
+        subsetter = subset.Subsetter(_subset_options())
         subsetter.populate(text=characters)
         subsetter.subset(font)
-        return _flavored(font, flavor)
+        return _flavored(font)
 
-    return _cached(_cache_path(str(font_path), characters, weights, flavor), make)
+    return _cached(_cache_path(str(font_path), characters, weights, _FLAVOR), make)
 
 
 def text_runs(page: str) -> tuple[str, ...]:
@@ -312,22 +304,21 @@ def shaped_subset(font_bytes: bytes, runs: tuple[str, ...]) -> bytes | None:
 
 def page_font(font_path: Path | str, runs: tuple[str, ...], *, weights: Weights = REGULAR_WEIGHT) -> bytes:
     """The font a page embeds: :func:`shaped_subset` of the pinned font for the page's ``runs`` (see
-    :func:`text_runs`), as WOFF2 or WOFF; the subset by characters (:func:`subset_font`) when the shaped
+    :func:`text_runs`), as WOFF2; the subset by characters (:func:`subset_font`) when the shaped
     subset does not shape the runs the same. Kept in :func:`cache_dir` like any subset."""
-    flavor = font_format()[1]
 
     def make() -> bytes:
         shaped = shaped_subset(_pinned_font_bytes(str(font_path), weights), runs)
         if shaped is None:
             return subset_font(str(font_path), "".join(sorted(set("".join(runs)))), weights=weights)
-        return _flavored(TTFont(io.BytesIO(shaped)), flavor)
+        return _flavored(TTFont(io.BytesIO(shaped)))
 
-    return _cached(_cache_path(str(font_path), "runs:" + "\n".join(runs), weights, flavor), make)
+    return _cached(_cache_path(str(font_path), "runs:" + "\n".join(runs), weights, _FLAVOR), make)
 
 
 def font_format() -> tuple[str, str]:
-    """The MIME type and CSS ``format()`` of what :func:`subset_font` writes on this machine."""
-    return ("font/woff2", "woff2") if has_brotli() else ("font/woff", "woff")
+    """The MIME type and CSS ``format()`` of what :func:`subset_font` writes."""
+    return "font/woff2", _FLAVOR
 
 
 def _weight_descriptor(weights: Weights) -> str:

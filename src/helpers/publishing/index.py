@@ -34,6 +34,7 @@ from helpers.languages import localized
 from helpers.publishing import fonts
 from helpers.publishing.index_week import PhaseWeek, phase_week, table_row, week_view
 from helpers.publishing.pages import TEMPLATES_DIR, banner_sentences, stylesheet
+from helpers.reference.names import district_names
 
 INDEX_TEMPLATE_DIR = TEMPLATES_DIR / "index"
 INDEX_TEMPLATE_NAME = "index.html.j2"
@@ -297,7 +298,7 @@ def render_index(
         link_languages=[i18n.language_name(code, lang) for code in languages.LANGUAGES],
         shared=[_view(report, lang) for report in shared],
         provenance_href=provenance_href,
-        corrections=[(i18n.district_name(d, lang) if d in _district_names() else d, href) for d, href in corrections],
+        corrections=[(i18n.district_name(d, lang) if d in district_names() else d, href) for d, href in corrections],
         banners=banner_sentences(lang=lang, is_synthetic=any_synthetic, is_illustrative=any_illustrative),
         css=stylesheet() + _index_asset(INDEX_CSS_FILE),
         script=_index_asset(INDEX_JS_FILE),
@@ -409,12 +410,6 @@ def entries_from_build(
     return entries
 
 
-def _district_names() -> set[str]:
-    from helpers.reference.names import district_names
-
-    return set(district_names())
-
-
 def corrections_links(reports_dir: Path) -> list[tuple[str, str]]:
     """``(district, href)`` of every corrections workbook in ``reports/corrections/``, by district name."""
     from helpers.publishing.corrections import workbook_name
@@ -423,7 +418,7 @@ def corrections_links(reports_dir: Path) -> list[tuple[str, str]]:
     if not folder.is_dir():
         return []
     present = {p.name for p in folder.glob("*.xlsx")}
-    names = {workbook_name(d): d for d in sorted(_district_names())}
+    names = {workbook_name(d): d for d in district_names()}
     links = [(names[name], f"corrections/{name}") for name in sorted(present) if name in names]
     return sorted(links) + [(name.removesuffix(".xlsx"), f"corrections/{name}") for name in sorted(present - set(names))]
 

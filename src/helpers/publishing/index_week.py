@@ -22,6 +22,7 @@ from pathlib import Path
 import pandas as pd
 
 from helpers import paths
+from helpers.store import as_number
 from helpers.analysis import freshness as district_freshness
 from helpers.analysis.privacy import small_count_marker
 from helpers.campaign import targets as campaign_targets
@@ -170,16 +171,9 @@ def phase_week(phase, results: Sequence, *, as_of: date | None, period_days: int
 # ----------------------------------------------------------------- shaping
 
 
-def _number(text: object) -> float | None:
-    try:
-        value = float(str(text))
-    except ValueError:
-        return None
-    return None if pd.isna(value) else value
-
-
-def _count(figures: Mapping[str, str], name: str) -> int | None:
-    value = _number(figures.get(name, ""))
+def figure_count(figures: Mapping[str, str], name: str) -> int | None:
+    """The figure ``name`` of ``{figure: value as ledger text}`` as a whole number; None when absent or no number."""
+    value = as_number(figures.get(name, ""))
     return None if value is None else int(value)
 
 
@@ -187,14 +181,14 @@ def week_view(week: PhaseWeek, lang: str) -> dict:
     """The top of the index for one phase: as-of date, new registrations, districts behind, no sheet, revisions."""
     figures = week.phase_figures
     view: dict = {"as_of": format_day(week.as_of, lang) if week.as_of else "", "facts": [], "freshness": []}
-    new = _count(figures, "new_registrations_count")
+    new = figure_count(figures, "new_registrations_count")
     if new is not None and week.as_of is not None:
         previous = week.previous_report_date or week.as_of - timedelta(days=week.period_days)
         period = period_phrase(previous, week.as_of, is_since_report=week.previous_report_date is not None,
                                days=week.period_days, lang=lang)
         view["facts"].append(i18n.t("index.week_new", lang, period=period, count=format_count(new, lang)))
-    behind, far = _count(figures, "phase_districts_behind_count"), _count(figures, "phase_districts_far_behind_count")
-    on_track = _count(figures, "phase_districts_on_track_count")
+    behind, far, on_track = (figure_count(figures, f"phase_districts_{code}_count")
+                             for code in ("behind", "far_behind", "on_track"))
     if behind is not None and far is not None and on_track is not None:
         view["facts"].append(i18n.t("index.week_behind", lang, count=format_count(behind + far, lang),
                                     total=format_count(behind + far + on_track, lang),
@@ -236,8 +230,8 @@ def table_row(district: str, label: str, week: PhaseWeek, lang: str) -> dict:
     """The figures of one district's row: grade, achievement, new this period (``<5`` for 1 to 4), freshness."""
     figures = week.district_figures.get(district, {})
     grade, grade_sort = _grade_cell(figures, lang)
-    achievement = _number(figures.get("achievement_pct", ""))
-    new = _count(figures, "new_registrations_count")
+    achievement = as_number(figures.get("achievement_pct", ""))
+    new = figure_count(figures, "new_registrations_count")
     if figures.get("new_registrations_count") == small_count_marker(SMALL_COUNT_THRESHOLD):
         new = 1  # published as "<5" (``ledger.published_values``): one of 1 to 4, shown and sorted as such
     is_small = new is not None and 1 <= new < SMALL_COUNT_THRESHOLD

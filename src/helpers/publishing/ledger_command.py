@@ -15,13 +15,6 @@ from helpers import store
 from helpers.errors import ParameterError
 
 
-def _open() -> store.Store:
-    opened = store.read_only()
-    if opened is None:
-        raise ParameterError(f"no ledger yet ({store.STORE_FILE_NAME} is missing); run `gem-reports build` first")
-    return opened
-
-
 def _list(memory: store.Store, out) -> None:
     rows = memory.published_reports()
     if not rows:
@@ -49,21 +42,23 @@ def _history(memory: store.Store, args: argparse.Namespace, out) -> None:
         print(f"{report:<36} {district or '(the phase)':<18} {as_of:<10}  {value:>16}  {recorded}{note}", file=out)
 
 
+def _run(memory: store.Store, args: argparse.Namespace, out) -> int:
+    if args.ledger_command == "history":
+        _history(memory, args, out)
+    elif args.ledger_command == "figures":
+        print("\n".join(memory.figure_names()), file=out)
+    elif args.ledger_command == "export":
+        target = Path(args.out) if args.out else store.ledger_export_path()
+        memory.export_ledger(target)
+        print(f"wrote {target} ({len(memory.ledger_rows())} rows)", file=out)
+    else:
+        _list(memory, out)
+    return 0
+
+
 def run_ledger(args: argparse.Namespace) -> int:
     """Handler of ``gem-reports ledger``; returns the exit code."""
-    out = sys.stdout
-    memory = _open()
-    try:
-        if args.ledger_command == "history":
-            _history(memory, args, out)
-        elif args.ledger_command == "figures":
-            print("\n".join(memory.figure_names()), file=out)
-        elif args.ledger_command == "export":
-            target = Path(args.out) if args.out else store.ledger_export_path()
-            memory.export_ledger(target)
-            print(f"wrote {target} ({len(memory.ledger_rows())} rows)", file=out)
-        else:
-            _list(memory, out)
-    finally:
-        memory.close()
-    return 0
+    code = store.query(lambda memory: _run(memory, args, sys.stdout), None)
+    if code is None:
+        raise ParameterError(f"no ledger yet ({store.STORE_FILE_NAME} is missing); run `gem-reports build` first")
+    return code

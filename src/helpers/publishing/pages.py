@@ -5,7 +5,7 @@ shows the code. Pages use the kit's nbconvert template (``templates/nbconvert/ge
 extending nbconvert's lab template) and load nothing from the web: the stylesheet
 is inlined, images are ``data:`` URIs, pages with Devanagari embed the font. A
 banner on every page (and every printed page) flags synthetic data and
-illustrative phases. ``find_external_loads`` checks a page for anything fetched.
+illustrative phases.
 
 Belongs here: turning a notebook into a page. Not here: the HTML fragments a
 notebook shows (``helpers.presentation.fragments``), the index page (``index``),
@@ -19,7 +19,6 @@ import html
 import re
 from collections.abc import Sequence
 from functools import lru_cache
-from html.parser import HTMLParser
 from pathlib import Path
 from typing import Literal
 
@@ -176,8 +175,6 @@ def notebook_to_html(
     title: str,
     is_synthetic: bool = False,
     is_illustrative: bool = False,
-    footer: str | None = None,
-    embed_fonts: bool | None = None,
     phase_label: str = "",
     as_of: str = "",
 ) -> str:
@@ -191,17 +188,13 @@ def notebook_to_html(
         title: the page title (plain text; escaped).
         is_synthetic: show the "synthetic demo data" banner on every page.
         is_illustrative: show the "illustrative phase" banner on every page.
-        footer: optional plain-text footer line (escaped).
-        embed_fonts: embed the Devanagari font; by default it is embedded in
-            pages of a language whose record says ``embeds_font`` (Hindi) and in any
-            page showing Devanagari text, so they print correctly on machines
-            without a Devanagari font. Only the glyphs the page uses are embedded (``fonts``).
         phase_label: the phase's title, for the running footer of printed briefs.
         as_of: the as-of date of the figures, for the running footer of printed briefs.
 
     Returns:
         The HTML document. It loads nothing from the web: no ``src``/``href``
-        to an http(s) resource (see :func:`find_external_loads`).
+        to an http(s) resource. Pages of a language whose record says ``embeds_font`` (Hindi) and pages
+        showing Devanagari embed the font's glyphs they use (``fonts``), to print without it installed.
 
     Raises:
         RenderError: unknown audience.
@@ -211,66 +204,20 @@ def notebook_to_html(
     prepared = prepare_for_audience(nb, audience, lang)
     prepared.metadata["title"] = title
     banners = banner_sentences(lang=lang, is_synthetic=is_synthetic, is_illustrative=is_illustrative)
-    use_font = languages.language(lang).embeds_font if embed_fonts is None else embed_fonts
     print_css = _print_banner_css(banners, lang)
     if audience == "brief" and as_of:
         print_css += print_header.running_footer_css(title=title, phase=phase_label, as_of=as_of, lang=lang)
     resources = {"kit": {
         "audience": audience, "lang": lang, "title": title, "css": stylesheet(), "print_css": print_css,
-        "font_css": _FONT_PLACEHOLDER, "banners": banners, "footer": footer or "",
+        "font_css": _FONT_PLACEHOLDER, "banners": banners, "footer": "",
     }, "inlining": {"css": []}}  # filled by nbconvert's highlighting preprocessor where the template has it
     exporter = _exporter(audience)
     exporter.language_code = lang
     body, _ = exporter.from_notebook_node(prepared, resources=resources)
-    if embed_fonts is None and not use_font:
-        use_font = bool(_DEVANAGARI.search(body))  # an English page quoting Hindi text must print it too
+    # an English page quoting Hindi text must print it too
+    use_font = languages.language(lang).embeds_font or bool(_DEVANAGARI.search(body))
     from helpers.presentation.images import lighter_page_images
 
     body = lighter_page_images(body)
     return body.replace(_FONT_PLACEHOLDER, fonts.font_face_css(body) if use_font else "", 1)
 
-
-# ---------------------------------------------------- external loads check
-
-_LOADING_ATTRIBUTES = {"src", "href", "data", "poster", "srcset", "background", "action", "formaction"}
-_CSS_URL = re.compile(r"""(?:url\(\s*['"]?|@import\s+['"])\s*((?:https?:)?//[^'")\s]+)""", re.IGNORECASE)
-_NON_LOADING_LINK_RELS = {"canonical", "alternate", "author", "license", "help"}
-_REMOTE = re.compile(r"^\s*(?:https?:)?//", re.IGNORECASE)
-
-
-class _LoadFinder(HTMLParser):
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.loads: list[str] = []
-        self._in_style = False
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        self._in_style = tag == "style"
-        for name, value in attrs:
-            if value is None:
-                continue
-            if name == "style":
-                self.loads.extend(_CSS_URL.findall(value))
-            elif name in _LOADING_ATTRIBUTES and tag != "a" and _REMOTE.match(value):
-                rel = (dict(attrs).get("rel") or "").lower()
-                if tag == "link" and rel in _NON_LOADING_LINK_RELS:
-                    continue
-                self.loads.append(value)
-
-    def handle_endtag(self, tag: str) -> None:
-        if tag == "style":
-            self._in_style = False
-
-    def handle_data(self, data: str) -> None:
-        if self._in_style:
-            self.loads.extend(_CSS_URL.findall(data))
-
-
-def find_external_loads(document: str) -> list[str]:
-    """Return every web address the page would load (scripts, stylesheets, images, fonts, frames).
-
-    Links the reader may follow (``<a href>``) are not loads and are not listed.
-    """
-    finder = _LoadFinder()
-    finder.feed(document)
-    return finder.loads

@@ -15,7 +15,7 @@ from helpers.reference.names import DISTRICTS_FILE
 from helpers.reference.tables import load_districts
 
 
-def census_areas(districts: pd.DataFrame | None = None) -> pd.DataFrame:
+def census_areas() -> pd.DataFrame:
     """Each district's area for rates: the Census 2011 district(s) its registrations and base both cover.
 
     A district created after 2011 lies inside the Census 2011 base of the
@@ -31,7 +31,7 @@ def census_areas(districts: pd.DataFrame | None = None) -> pd.DataFrame:
     Raises:
         ReferenceDataError: a ``carved_from`` name is not a district of UP.
     """
-    districts = load_districts() if districts is None else districts
+    districts = load_districts()
     parent = {d: d for d in districts["district"]}
 
     def root(name: str) -> str:

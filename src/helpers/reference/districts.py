@@ -281,30 +281,6 @@ class DistrictResolver:
             None, None, "unresolved", problem=f"not a district of Uttar Pradesh{closest}", suggestions=suggestions
         )
 
-    def resolve_series(self, names: pd.Series) -> pd.DataFrame:
-        """Resolve every value of a Series, each distinct value once.
-
-        Returns:
-            A DataFrame with the index of ``names`` and columns ``district``,
-            ``lgd_code`` (Int64), ``method``, ``note``, ``problem`` and ``suggestions``.
-        """
-        codes, uniques = pd.factorize(names, use_na_sentinel=True)
-        matches = [self.resolve(value) for value in uniques] + [self.resolve(None)]
-        table = pd.DataFrame(
-            {
-                "district": [m.district for m in matches],
-                "lgd_code": pd.array([m.lgd_code for m in matches], dtype="Int64"),
-                "method": [m.method for m in matches],
-                "note": [m.note for m in matches],
-                "problem": [m.problem for m in matches],
-                "suggestions": [m.suggestions for m in matches],
-            }
-        )
-        codes = np.where(codes < 0, len(matches) - 1, codes)
-        out = table.take(codes)
-        out.index = names.index
-        return out
-
     def require(self, name: object, what: str = "district") -> str:
         """Return the standard name of ``name``, or raise a one-line ``DistrictError``.
 

@@ -14,14 +14,12 @@ import pandera.pandas as pa
 
 from helpers import paths
 from helpers.errors import ReferenceDataError
-from helpers.reference.tables import _read_csv
+from helpers.reference.tables import _read_csv, declared_schema
 
 
 # ------------------------------------------------------------ GI products
 
 GI_FILE = "up_gi_products.csv"
-#: What a GI row may say about itself: registration verified, only the application, neither.
-GI_STATUSES: tuple[str, ...] = ("registered", "applied", "unverified")
 
 
 @lru_cache(maxsize=1)
@@ -40,24 +38,7 @@ def load_gi_products() -> pd.DataFrame:
     Raises:
         ReferenceDataError: a category has no row in ``gi_category_crafts.csv``.
     """
-    schema = pa.DataFrameSchema(
-        {
-            "gi_name": pa.Column(str, unique=True),
-            "name_in_earlier_list": pa.Column(str, nullable=True),
-            "gi_name_hi": pa.Column(str, nullable=True),
-            "gi_application_number": pa.Column(str, nullable=True),
-            "category": pa.Column(str),
-            "districts": pa.Column(str),
-            "registration_year": pa.Column(str, nullable=True),
-            "gi_status": pa.Column(str, pa.Check.isin(GI_STATUSES)),
-            "verification_status": pa.Column(str),
-            "source_url": pa.Column(str, nullable=True),
-            "source_title": pa.Column(str, nullable=True),
-            "evidence": pa.Column(str),
-        },
-        strict=True,
-    )
-    frame = _read_csv(GI_FILE, schema, dtype=str)
+    frame = _read_csv(GI_FILE)
     frame = frame.merge(load_gi_category_crafts(), on="category", how="left", validate="many_to_one")
     unmapped = sorted(frame.loc[frame["is_craft"].isna(), "category"].unique())
     if unmapped:
@@ -72,8 +53,6 @@ def load_gi_products() -> pd.DataFrame:
 
 
 GI_CRAFTS_FILE = "gi_category_crafts.csv"
-#: What a GI's goods are, as ``gi_category_crafts.csv`` sorts them.
-GI_GOODS_KINDS: tuple[str, ...] = ("craft", "agricultural", "food", "natural", "manufactured")
 
 
 @lru_cache(maxsize=1)
@@ -81,22 +60,13 @@ def load_gi_category_crafts() -> pd.DataFrame:
     """Every GI goods category of ``up_gi_products.csv`` and whether the campaign counts it as a craft.
 
     Columns ``category, category_hi`` (the category in Hindi, the kit's translation), ``is_craft`` (bool: handicraft, handloom and textile goods, made by
-    artisans or weavers), ``goods_kind`` (one of ``GI_GOODS_KINDS``) and ``craft_reason``
+    artisans or weavers), ``goods_kind`` (one of ``GI_GOODS_KINDS`` in ``schemas.yaml``) and ``craft_reason``
     (why, in words). The decision is data: change the file, not the code.
     """
-    schema = pa.DataFrameSchema(
-        {
-            "category": pa.Column(str, unique=True),
-            "category_hi": pa.Column(str),
-            "is_craft": pa.Column(int, pa.Check.isin([0, 1])),
-            "goods_kind": pa.Column(str, pa.Check.isin(GI_GOODS_KINDS)),
-            "reason": pa.Column(str),
-        },
-        strict=True,
-        checks=pa.Check(lambda df: ((df["is_craft"] == 1) == (df["goods_kind"] == "craft")).all(),
-                        error="is_craft is 1 exactly where goods_kind is craft"),
-    )
-    return _read_csv(GI_CRAFTS_FILE, schema).rename(columns={"reason": "craft_reason"})
+    craft_rule = pa.Check(lambda df: ((df["is_craft"] == 1) == (df["goods_kind"] == "craft")).all(),
+                          error="is_craft is 1 exactly where goods_kind is craft")
+    frame = _read_csv(GI_CRAFTS_FILE, declared_schema(GI_CRAFTS_FILE, craft_rule))
+    return frame.rename(columns={"reason": "craft_reason"})
 
 
 def gi_name_aliases() -> dict[str, str]:

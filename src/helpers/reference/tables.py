@@ -1,7 +1,7 @@
 """Loading the public reference tables in ``data/raw/reference/``.
 
-Each loader reads one file, checks it against a declared pandera schema and
-returns a tidy DataFrame with unit-bearing column names. Figures are never
+Each loader reads one file, checks it against the pandera schema that
+``schemas.yaml`` declares for it and returns a tidy DataFrame with unit-bearing column names. Figures are never
 typed into code: if a number is needed, it is in one of these files, and each
 file has a ``.meta.yaml`` sidecar saying where it comes from.
 
@@ -20,22 +20,64 @@ import pandera.pandas as pa
 import yaml
 
 from helpers.errors import ReferenceDataError
-from helpers import paths
+from helpers import paths, vocabulary
 from helpers.reference.names import DISTRICTS_FILE, NEIGHBOURS_FILE, neighbour_pairs, slugify
-from helpers.vocabulary import LANGUAGES
 
 UP = "Uttar Pradesh"
 INDIA = "India"
+#: pandera's type of each type name of ``schemas.yaml``.
+_TYPES = {"int": int, "Int64": "Int64", "float": float, "str": str, "datetime": pa.DateTime}
+_CHECKS = ("isin", "ge", "gt", "in_range")
 
 
+@lru_cache(maxsize=1)
+def _declarations() -> dict:
+    return yaml.safe_load(Path(__file__).with_name("schemas.yaml").read_text(encoding="utf-8"))
 
-def _read_csv(name: str, schema: pa.DataFrameSchema, **kwargs) -> pd.DataFrame:
+
+def _allowed(values: list | str) -> list | tuple:
+    """An ``isin`` as written, or a named set: one of ``schemas.yaml``'s ``values`` (a tuple), else ``vocabulary``'s."""
+    if not isinstance(values, str):
+        return values
+    named = _declarations()["values"]
+    return tuple(named[values]) if values in named else list(getattr(vocabulary, values))
+
+
+def _column(rule: str | dict) -> pa.Column:
+    """A column of ``schemas.yaml`` (a type name, or ``type`` with its checks) as a pandera column."""
+    rule = {"type": rule} if isinstance(rule, str) else rule
+    unknown = sorted(set(rule) - {"type", "unique", "nullable", *_CHECKS})
+    if unknown:
+        raise ReferenceDataError(f"schemas.yaml: unknown column rule(s) {unknown}; use type, unique, nullable, {_CHECKS}")
+    checks = [
+        getattr(pa.Check, name)(*(value if name == "in_range" else [_allowed(value) if name == "isin" else value]))
+        for name, value in rule.items() if name in _CHECKS
+    ]
+    return pa.Column(_TYPES[rule["type"]], checks or None, unique=rule.get("unique", False),
+                     nullable=rule.get("nullable", False))
+
+
+def declared_schema(name: str, *checks: pa.Check) -> pa.DataFrameSchema:
+    """The pandera schema ``schemas.yaml`` declares for reference file ``name``, with any further frame ``checks``."""
+    spec = _declarations()[name]
+    if "rows" in spec:
+        count, error = spec["rows"]
+        checks += (pa.Check(lambda df: len(df) == count, error=error),)
+    return pa.DataFrameSchema(
+        {column: _column(rule) for column, rule in spec["columns"].items()},
+        strict=spec.get("strict", True), unique=spec.get("unique"), checks=list(checks) or None,
+    )
+
+
+def _read_csv(name: str, schema: pa.DataFrameSchema | None = None) -> pd.DataFrame:
+    """Reference file ``name`` read as ``schemas.yaml`` says, checked against ``schema`` (default: the declared one)."""
     path = paths.REFERENCE_DIR / name
     if not path.exists():
         raise ReferenceDataError(
             f"{path}: reference file missing; restore it from git (git checkout -- {path.relative_to(paths.ROOT)})"
         )
-    frame = pd.read_csv(path, **kwargs)
+    schema = declared_schema(name) if schema is None else schema
+    frame = pd.read_csv(path, **_declarations().get(name, {}).get("read", {}))
     try:
         return schema.validate(frame, lazy=True)
     except (pa.errors.SchemaErrors, pa.errors.SchemaError) as error:
@@ -51,26 +93,6 @@ def provenance(name: str) -> dict:
 
 # ---------------------------------------------------------------- districts
 
-_districts_schema = pa.DataFrameSchema(
-    {
-        "lgd_district_code": pa.Column(int, unique=True),
-        "census2011_code": pa.Column("Int64", nullable=True),
-        "name_common": pa.Column(str, unique=True),
-        "name_lgd": pa.Column(str),
-        "name_hi": pa.Column(str),
-        "division": pa.Column(str),
-        "division_hi": pa.Column(str),
-        "aliases": pa.Column(str, nullable=True),
-        "census2011_name": pa.Column(str, nullable=True),
-        "pop_census2011": pa.Column("Int64", nullable=True),
-        "carved_from": pa.Column(str, nullable=True),
-        "seed_gem_event_district": pa.Column(int, pa.Check.isin([0, 1])),
-    },
-    strict=False,
-    checks=pa.Check(lambda df: len(df) == 75, error="UP has 75 districts"),
-)
-
-
 @lru_cache(maxsize=1)
 def load_districts() -> pd.DataFrame:
     """The 75 districts of UP, one row each, keyed by ``district`` (common English name).
@@ -79,11 +101,7 @@ def load_districts() -> pd.DataFrame:
     ``census2011_code`` (missing for the four districts created after 2011),
     ``division``, ``aliases`` and ``slug`` (lower-case, hyphenated, for file names).
     """
-    frame = _read_csv(
-        DISTRICTS_FILE,
-        _districts_schema,
-        dtype={"census2011_code": "Int64", "pop_census2011": "Int64", "census2001_code": str},
-    )
+    frame = _read_csv(DISTRICTS_FILE)
     frame = frame.rename(columns={"name_common": "district", "name_hi": "district_hi"})
     frame["slug"] = frame["district"].map(slugify)
     frame["is_created_after_2011"] = frame["census2011_code"].isna()
@@ -94,21 +112,6 @@ def load_districts() -> pd.DataFrame:
 
 CENSUS_FILE = "census2011_up_districts.csv"
 
-_census_schema = pa.DataFrameSchema(
-    {
-        "census2011_code": pa.Column(int, unique=True),
-        "census2011_name": pa.Column(str),
-        "population": pa.Column(int, pa.Check.gt(0)),
-        "household_industry_workers": pa.Column(int, pa.Check.ge(0)),
-        "st": pa.Column(int, pa.Check.ge(0)),
-        "female": pa.Column(int, pa.Check.ge(0)),
-        "workers": pa.Column(int, pa.Check.ge(0)),
-    },
-    strict=False,
-    checks=pa.Check(lambda df: len(df) == 71, error="UP had 71 districts in Census 2011"),
-)
-
-
 @lru_cache(maxsize=1)
 def load_census_districts() -> pd.DataFrame:
     """Census 2011 figures of UP's 71 districts of 2011, keyed by ``census2011_code``.
@@ -116,7 +119,7 @@ def load_census_districts() -> pd.DataFrame:
     Population and household-industry workers are renamed to
     ``population_2011`` and ``household_industry_workers_2011``.
     """
-    frame = _read_csv(CENSUS_FILE, _census_schema)
+    frame = _read_csv(CENSUS_FILE)
     return frame.rename(
         columns={
             "population": "population_2011",
@@ -149,23 +152,10 @@ def district_base(districts: pd.DataFrame | None = None) -> pd.DataFrame:
 
 # ------------------------------------------------------------- neighbours
 
-_neighbours_schema = pa.DataFrameSchema(
-    {
-        "district": pa.Column(str, unique=True),
-        "census2011_dt_code": pa.Column(int),
-        "centroid_lat": pa.Column(float, pa.Check.in_range(23.5, 31.0)),
-        "centroid_lon": pa.Column(float, pa.Check.in_range(77.0, 85.0)),
-        "n_neighbours_in_UP": pa.Column(int),
-        "neighbours_in_UP": pa.Column(str, nullable=True),
-    },
-    strict=True,
-)
-
-
 @lru_cache(maxsize=1)
 def load_centroids() -> pd.DataFrame:
     """District centroids (``centroid_lat``, ``centroid_lon``) and boundary code, one row per district."""
-    return _read_csv(NEIGHBOURS_FILE, _neighbours_schema)
+    return _read_csv(NEIGHBOURS_FILE)
 
 
 def load_neighbours() -> pd.DataFrame:
@@ -182,8 +172,6 @@ def load_neighbours() -> pd.DataFrame:
 
 ODOP_FILE = "up_odop_products.csv"
 ODOP_SYNONYMS_FILE = "odop_craft_synonyms.csv"
-#: How far an ODOP row is evidenced.
-ODOP_STATUSES: tuple[str, ...] = ("verified", "partly_verified", "conflict", "unverified")
 
 
 @lru_cache(maxsize=1)
@@ -195,36 +183,13 @@ def load_odop_products() -> pd.DataFrame:
     ``odop_product_group`` holds one or more ';'-separated groups (the kit's own
     keys, e.g. ``zari_zardozi``) that registrations' crafts are matched to.
     """
-    schema = pa.DataFrameSchema(
-        {
-            "district": pa.Column(str, unique=True),
-            "product": pa.Column(str),
-            "product_hi": pa.Column(str, nullable=True),
-            "odop_product_group": pa.Column(str),
-            "verification_status": pa.Column(str, pa.Check.isin(ODOP_STATUSES)),
-            "verification_note": pa.Column(str),
-            "source_url": pa.Column(str, nullable=True),
-            "later_additions": pa.Column(str, nullable=True),
-        },
-        strict=True,
-        checks=pa.Check(lambda df: len(df) == 75, error="one ODOP row per district of UP (75)"),
-    )
-    return _read_csv(ODOP_FILE, schema, dtype=str)
+    return _read_csv(ODOP_FILE)
 
 
 @lru_cache(maxsize=1)
 def load_odop_craft_synonyms() -> pd.DataFrame:
     """Craft names (English and Hindi, ``lang``) and the ODOP product group each one is."""
-    schema = pa.DataFrameSchema(
-        {
-            "craft": pa.Column(str),
-            "lang": pa.Column(str, pa.Check.isin(list(LANGUAGES))),
-            "odop_product_group": pa.Column(str),
-            "note": pa.Column(str, nullable=True),
-        },
-        strict=True,
-    )
-    return _read_csv(ODOP_SYNONYMS_FILE, schema, dtype=str)
+    return _read_csv(ODOP_SYNONYMS_FILE)
 
 
 # ------------------------------------------------------ GeM registrations
@@ -238,8 +203,7 @@ STATE_ALIASES_FILE = "state_name_aliases.csv"
 @lru_cache(maxsize=1)
 def load_state_aliases() -> dict[str, str]:
     """Map of every state spelling used by a source (case-folded) to the standard state name."""
-    schema = pa.DataFrameSchema({"name_in_source": pa.Column(str), "state": pa.Column(str)}, strict=True)
-    frame = _read_csv(STATE_ALIASES_FILE, schema)
+    frame = _read_csv(STATE_ALIASES_FILE)
     return {_state_key(k): v for k, v in zip(frame["name_in_source"], frame["state"])}
 
 
@@ -247,16 +211,16 @@ def _state_key(name: str) -> str:
     return re.sub(r"\s+", " ", str(name)).strip().casefold()
 
 
-def harmonise_states(frame: pd.DataFrame, source: str, column: str = "state") -> pd.DataFrame:
+def harmonise_states(frame: pd.DataFrame, source: str) -> pd.DataFrame:
     """Replace the state names of ``frame`` by their standard names; fail on a name not in the alias file."""
     aliases = load_state_aliases()
-    keys = frame[column].map(_state_key)
-    unknown = sorted(set(frame.loc[~keys.isin(aliases), column]))
+    keys = frame["state"].map(_state_key)
+    unknown = sorted(set(frame.loc[~keys.isin(aliases), "state"]))
     if unknown:
         raise ReferenceDataError(
             f"{source}: state name(s) {unknown} not in {STATE_ALIASES_FILE}; add a row mapping each to its standard name"
         )
-    return frame.assign(**{column: keys.map(aliases)})
+    return frame.assign(state=keys.map(aliases))
 
 
 @lru_cache(maxsize=1)
@@ -266,21 +230,7 @@ def load_registration_snapshots() -> pd.DataFrame:
     ``date_precision`` is "day", or "month" where the source gives only the month
     (the date is then the 1st of that month).
     """
-    schema = pa.DataFrameSchema(
-        {
-            "snapshot_date": pa.Column(pa.DateTime),
-            "geography": pa.Column(str, pa.Check.isin([INDIA, UP])),
-            "measure": pa.Column(str, pa.Check.isin(["artisans", "weavers"])),
-            "registrations_count": pa.Column(int, pa.Check.ge(0)),
-            "date_precision": pa.Column(str, pa.Check.isin(["day", "month"])),
-            "source": pa.Column(str),
-            "source_hi": pa.Column(str),
-            "evidence": pa.Column(str),
-        },
-        strict=True,
-        unique=["snapshot_date", "geography", "measure"],
-    )
-    return _read_csv(SNAPSHOTS_FILE, schema, parse_dates=["snapshot_date"])
+    return _read_csv(SNAPSHOTS_FILE)
 
 
 @lru_cache(maxsize=1)
@@ -292,17 +242,7 @@ def load_state_registrations() -> pd.DataFrame:
     - 2022-04-06 (Lok Sabha): weavers and handloom agencies onboarded, per state
       (measure ``weavers_onboarded``).
     """
-    feb = _read_csv(
-        STATE_TABLE_2022_02_09,
-        pa.DataFrameSchema(
-            {
-                "state": pa.Column(str, unique=True),
-                "count_of_seller_state": pa.Column(int),
-                "registered_artisans_and_weavers": pa.Column(float, nullable=True),
-            },
-            strict=True,
-        ),
-    )
+    feb = _read_csv(STATE_TABLE_2022_02_09)
     feb = harmonise_states(feb, STATE_TABLE_2022_02_09)
     feb = feb.groupby("state", as_index=False)["registered_artisans_and_weavers"].sum(min_count=1)
     feb = feb.dropna(subset=["registered_artisans_and_weavers"])
@@ -315,12 +255,7 @@ def load_state_registrations() -> pd.DataFrame:
             "source_file": STATE_TABLE_2022_02_09,
         }
     )
-    apr = _read_csv(
-        STATE_WEAVERS_2022_04_06,
-        pa.DataFrameSchema(
-            {"state": pa.Column(str, unique=True), "weavers_handloom_agencies_onboarded": pa.Column(int)}, strict=True
-        ),
-    )
+    apr = _read_csv(STATE_WEAVERS_2022_04_06)
     apr = harmonise_states(apr, STATE_WEAVERS_2022_04_06)
     apr = pd.DataFrame(
         {
@@ -343,26 +278,13 @@ PAHCHAN_FILE = "pahchan_artisans_statewise_2021-08-05.csv"
 @lru_cache(maxsize=1)
 def load_handloom_census() -> pd.DataFrame:
     """Fourth All India Handloom Census 2019-20, per state: ``handloom_weavers``, ``allied_workers``, ``total_handloom_workers``."""
-    schema = pa.DataFrameSchema(
-        {
-            "state": pa.Column(str, unique=True),
-            "handloom_weavers": pa.Column(int, pa.Check.ge(0)),
-            "allied_workers": pa.Column(int, pa.Check.ge(0)),
-            "total_handloom_workers": pa.Column(int, pa.Check.ge(0)),
-        },
-        strict=True,
-    )
-    return harmonise_states(_read_csv(HANDLOOM_FILE, schema), HANDLOOM_FILE)
+    return harmonise_states(_read_csv(HANDLOOM_FILE), HANDLOOM_FILE)
 
 
 @lru_cache(maxsize=1)
 def load_pahchan_artisans() -> pd.DataFrame:
     """Handicraft artisans enrolled under Pahchan, per state (Rajya Sabha reply of 2021-08-05)."""
-    schema = pa.DataFrameSchema(
-        {"state": pa.Column(str, unique=True), "handicraft_artisans_enrolled_pahchan": pa.Column(int, pa.Check.ge(0))},
-        strict=True,
-    )
-    return harmonise_states(_read_csv(PAHCHAN_FILE, schema), PAHCHAN_FILE)
+    return harmonise_states(_read_csv(PAHCHAN_FILE), PAHCHAN_FILE)
 
 
 HOUSEHOLD_INDUSTRY_FILE = "census2011_household_industry_workers.csv"
@@ -371,16 +293,7 @@ HOUSEHOLD_INDUSTRY_FILE = "census2011_household_industry_workers.csv"
 @lru_cache(maxsize=1)
 def load_household_industry_workers() -> pd.DataFrame:
     """Census 2011 household-industry workers of India and of UP (``geography``, ``household_industry_workers_2011``)."""
-    schema = pa.DataFrameSchema(
-        {
-            "geography": pa.Column(str, unique=True),
-            "household_industry_workers_2011": pa.Column(int, pa.Check.gt(0)),
-            "source": pa.Column(str),
-            "evidence": pa.Column(str),
-        },
-        strict=True,
-    )
-    return _read_csv(HOUSEHOLD_INDUSTRY_FILE, schema)
+    return _read_csv(HOUSEHOLD_INDUSTRY_FILE)
 
 
 # --------------------------------------------------------- GeM purchases
@@ -391,11 +304,7 @@ ORDERS_FILE = "up_gem_order_value_by_fy.csv"
 @lru_cache(maxsize=1)
 def load_up_order_value() -> pd.DataFrame:
     """UP government order value on GeM by financial year, in ₹ crore (``up_order_value_crore``), with source."""
-    schema = pa.DataFrameSchema(
-        {"fy": pa.Column(str), "up_order_value_crore": pa.Column(float, pa.Check.ge(0)), "source": pa.Column(str)},
-        strict=True,
-    )
-    frame = _read_csv(ORDERS_FILE, schema)
+    frame = _read_csv(ORDERS_FILE)
     frame["is_part_year"] = frame["fy"].str.contains(r"\(", regex=True)
     return frame
 
@@ -428,6 +337,6 @@ def provenance_table() -> pd.DataFrame:
 # The GI list and the Census areas of rates live in their own modules; their names stay here
 # (``reference.load_gi_products()``, ``reference.census_areas()``) for every caller.
 from helpers.reference.gi import (  # noqa: E402  (they read files through _read_csv above)
-    GI_CRAFTS_FILE, GI_FILE, GI_GOODS_KINDS, GI_STATUSES, gi_name_aliases, load_gi_category_crafts, load_gi_products,
+    GI_CRAFTS_FILE, GI_FILE, gi_name_aliases, load_gi_category_crafts, load_gi_products,
 )
 from helpers.reference.areas import census_areas  # noqa: E402

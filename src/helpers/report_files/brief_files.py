@@ -25,13 +25,13 @@ import json
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 
 from helpers import fields
 from helpers.analysis import privacy
 from helpers.files import write_atomically
-from helpers.presentation import columns as registry
 from helpers.presentation import i18n
 from helpers import languages
 from helpers.presentation.share_cards import share_card_png
@@ -48,7 +48,7 @@ def registered_table(frame: pd.DataFrame, lang: str) -> pd.DataFrame:
     A table for the workbook keeps only what has a label in both languages; the
     ``district`` and ``event_district`` columns are written in the workbook's language.
     """
-    known = set(registry.load_columns().index)
+    known = set(fields.load_columns().index)
     table = frame[[c for c in frame.columns if c in known]].copy()
     for column in ("district", "event_district"):
         if column in table and lang != languages.BASE:
@@ -80,26 +80,16 @@ def write_workbook(
                                           synthetic_notice=synthetic_notice)
 
 
-def write_share_card(
-    path: Path | str,
-    *,
-    lang: str,
-    title: str,
-    figures: Sequence[tuple[str, str]],
-    grade: str | None,
-    change: str | None,
-    as_of: str,
-    source_line: str,
-    is_synthetic: bool,
-) -> tuple[Path, str]:
+def write_share_card(path: Path | str, **card: Any) -> tuple[Path, str]:
     """Write the share card at ``path`` (PNG, 1080 x 1350, optimised) and its alt text in ``<path>.alt.txt``.
+
+    ``card``: the keyword arguments of ``share_cards.draw_share_card``.
 
     Returns:
         The PNG's path and the alt text.
     """
     path = Path(path)
-    alt_text = share_card_png(path, title=title, figures=list(figures), grade=grade, change=change, as_of=as_of,
-                              source_line=source_line, is_synthetic=is_synthetic, lang=lang)
+    alt_text = share_card_png(path, **card)
     write_atomically(path.with_name(path.name + ".alt.txt"), alt_text + "\n")
     return path, alt_text
 

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable, Mapping
-from datetime import date, datetime
+from datetime import date
 from pathlib import Path
 
 import numpy as np
@@ -111,31 +111,6 @@ def read_ledger(path: Path | None = None) -> pd.DataFrame:
     if opened is not None:
         opened.close()
     return pd.DataFrame(rows, columns=list(LEDGER_COLUMNS), dtype=object)
-
-
-def append_published(
-    current_figures: pd.DataFrame, path: Path | None = None, *, recorded_at: datetime | None = None
-) -> int:
-    """Store the figures a build published that the ledger does not already hold with the same value.
-
-    A row is new when no ledger row has the same as-of date, report, district,
-    figure and value. The build stores a report's figures together with its state
-    (``Store.commit_job``); this is the same for figures outside a build.
-
-    Args:
-        current_figures: rows of ``figures_frame`` (one or more reports).
-        path: the store (default: ``data/processed/kit-memory.sqlite``).
-        recorded_at: when the build ran (default: now, UTC).
-
-    Returns:
-        How many rows were new (0 when the same build runs twice).
-    """
-    opened = store.Store.open(path)
-    try:
-        rows = current_figures[list(LEDGER_COLUMNS[:-1])].astype(str).to_dict("records")
-        return opened.record_figures(rows, recorded_at=recorded_at)
-    finally:
-        opened.close()
 
 
 def previous_report_date(report: str, as_of: date | str, path: Path | None = None) -> date | None:

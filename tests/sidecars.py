@@ -7,10 +7,10 @@ changed without its sidecar shows up as a failing test
 (``tests/test_reference_data.py``). After changing a data file on purpose,
 refresh the sidecars and review the diff::
 
-    python -m helpers.reference.sidecars --update
+    python tests/sidecars.py --update
 
-Sidecars of a folder (no file named like them) are left alone. What does not
-belong here: reading the tables (``tables``), the provenance text itself.
+Sidecars of a folder (no file named like them) are left alone. A maintainer's tool,
+kept out of the installed package; the tables are read by ``helpers.reference.tables``.
 """
 
 from __future__ import annotations
@@ -70,7 +70,7 @@ def problems(root: Path | None = None) -> list[str]:
                 lines.append(
                     f"{sidecar.relative_to(paths.ROOT) if sidecar.is_relative_to(paths.ROOT) else sidecar}: "
                     f"{key} is {have.get(key, 'missing')}, the file has {value}; if the change to "
-                    f"{data_file(sidecar).name} is meant, run `python -m helpers.reference.sidecars --update`"
+                    f"{data_file(sidecar).name} is meant, run `python tests/sidecars.py --update`"
                 )
     return lines
 
@@ -90,7 +90,7 @@ def update(root: Path | None = None) -> list[Path]:
 
 def main(argv: list[str] | None = None) -> int:
     """``--update`` refreshes the sidecars; without it, list the stale ones (exit 1 if any)."""
-    parser = argparse.ArgumentParser(prog="python -m helpers.reference.sidecars", description=__doc__.split("\n")[0])
+    parser = argparse.ArgumentParser(prog="python tests/sidecars.py", description=__doc__.split("\n")[0])
     parser.add_argument("--update", action="store_true", help="write the current sha256 and rows into every sidecar")
     args = parser.parse_args(argv)
     if args.update:

@@ -33,9 +33,9 @@ def page_problems(name: str, report: PageReport) -> list[str]:
     facts = report.facts
     problems = []
     if report.console_errors:
-        problems.append(f"{name}: console errors {report.console_errors}")
+        problems.append(f"{name}: console errors {sorted(report.console_errors)}")  # in whatever order they came
     if report.failed_requests:
-        problems.append(f"{name}: failed requests {report.failed_requests}")
+        problems.append(f"{name}: failed requests {sorted(report.failed_requests)}")
     if report.web_requests:
         problems.append(f"{name}: requests to the web {report.web_requests}")
     if facts["brokenImages"]:

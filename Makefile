@@ -46,11 +46,16 @@ reports: $(STAMP) ## build every phase's reports, English and Hindi, into report
 reports-all: $(STAMP) ## as reports, with a district brief for every one of the 75 districts
 	$(BIN)/gem-reports build --lang all --districts all $(ARGS)
 
+# pytest-xdist: one worker per core, each test file on one worker (its module fixtures built once);
+# the session's full build is made once and shared (tests/conftest.py). TEST_WORKERS=0 runs in one process.
+TEST_WORKERS ?= auto
+PYTEST := $(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadfile
+
 test: $(STAMP) ## run the whole test suite (notebooks, browser and CLI tests included)
-	$(BIN)/python -m pytest $(ARGS)
+	$(PYTEST) $(ARGS)
 
 test-fast: $(STAMP) ## run the unit tests only (no notebook execution, no browser)
-	$(BIN)/python -m pytest -m "not notebooks and not browser" $(ARGS)
+	$(PYTEST) -m "not notebooks and not browser" $(ARGS)
 
 lab: $(STAMP) ## open JupyterLab on the notebooks with the kit's environment
 	$(BIN)/jupyter lab --notebook-dir=notebooks

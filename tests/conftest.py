@@ -7,8 +7,12 @@ into the checkout's ``reports/`` or ``data/processed/``.
 from __future__ import annotations
 
 import json
+import os
+import subprocess
+from pathlib import Path
 
 import pytest
+from filelock import FileLock
 
 from hostile_sheets import plant_hostile_folder
 from support import Build, make_workspace, plant_field_sheet, run_cli
@@ -16,18 +20,35 @@ from support import Build, make_workspace, plant_field_sheet, run_cli
 
 @pytest.fixture(scope="session")
 def full_build(tmp_path_factory: pytest.TempPathFactory) -> Build:
-    """Every phase, English and Hindi, district briefs of the event districts: built once per session.
+    """Every phase, English and Hindi, district briefs of the event districts: built once per test run.
 
     Besides the shipped demo data, the raw data holds a hand-typed field sheet full
     of personal data, markup and a formula (``support.plant_field_sheet``) and the
     leak harness's folder of invented personal data by every road
     (``hostile_sheets.plant_hostile_folder``), so every test of the build also runs
     on hostile input, and the leak harness searches this build rather than a second one.
+
+    With several pytest-xdist workers (``make test``) the first worker that asks builds it
+    under a file lock in the run's shared temporary folder, and the others read the
+    same build (its tests only read it).
     """
-    workspace = make_workspace(tmp_path_factory.mktemp("kit"))
-    plant_field_sheet(workspace)
-    plant_hostile_folder(workspace / "data" / "raw" / "registrations" / "hostile")
-    process = run_cli(workspace, "build", "--lang", "all")
+    shared = tmp_path_factory.getbasetemp()
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        shared = shared.parent  # the folder every worker's own temporary folder is in
+    record = shared / "full_build.json"
+    with FileLock(str(shared / "full_build.lock")):
+        if not record.exists():
+            workspace = make_workspace(shared / "full-build-kit")
+            plant_field_sheet(workspace)
+            plant_hostile_folder(workspace / "data" / "raw" / "registrations" / "hostile")
+            process = run_cli(workspace, "build", "--lang", "all")
+            record.write_text(json.dumps({
+                "workspace": str(workspace), "args": process.args, "returncode": process.returncode,
+                "stdout": process.stdout, "stderr": process.stderr,
+            }), encoding="utf-8")
+    built = json.loads(record.read_text(encoding="utf-8"))
+    workspace = Path(built["workspace"])
+    process = subprocess.CompletedProcess(built["args"], built["returncode"], built["stdout"], built["stderr"])
     summary_path = workspace / "reports" / "build.json"
     summary = json.loads(summary_path.read_text(encoding="utf-8")) if summary_path.exists() else {}
     return Build(workspace, process, summary)

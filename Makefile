@@ -46,11 +46,10 @@ reports: $(STAMP) ## build every phase's reports, English and Hindi, into report
 reports-all: $(STAMP) ## as reports, with a district brief for every one of the 75 districts
 	$(BIN)/gem-reports build --lang all --districts all $(ARGS)
 
-# pytest-xdist: one worker per core, each test file on one worker (its module fixtures built once), files
-# in the order tests/conftest.py gives: the session's full build starts once, in the background, and
-# the files that read it come last. TEST_WORKERS=0 runs in one process.
+# pytest-xdist: one worker per core, each test file on one worker (its module fixtures built once);
+# the session's full build is made once and shared (tests/conftest.py). TEST_WORKERS=0 runs in one process.
 TEST_WORKERS ?= auto
-PYTEST := $(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadfile --no-loadscope-reorder
+PYTEST := $(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadfile
 
 test: $(STAMP) ## run the whole test suite (notebooks, browser and CLI tests included)
 	$(PYTEST) $(ARGS)

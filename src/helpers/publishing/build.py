@@ -38,7 +38,7 @@ import threading
 import time
 import traceback
 from collections.abc import Callable, Iterator, Sequence
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -72,13 +72,15 @@ class BuildRun:
     """What the stages of one build share, for the whole build.
 
     ``workers`` are the build's worker threads (``--jobs`` of them, the same threads for every
-    stage), and ``pool`` gives each of them one kernel it keeps (``kernels``). ``state`` holds the
+    stage), and ``pool`` gives each of them one kernel it keeps (``kernels``); ``printing``'s
+    threads print a run job's PDFs and commit it, while its worker runs the next notebook. ``state`` holds the
     jobs' records as the store has them, updated as jobs finish; ``is_synthetic`` is the prepared
     data's fact, read again after the prepare stage.
     """
 
     pool: KernelPool
     workers: ThreadPoolExecutor
+    printing: ThreadPoolExecutor
     store: Store
     state: dict
     hasher: FileHasher
@@ -222,18 +224,34 @@ def _skipped(job: Job, inputs: dict[str, str], previous: dict) -> JobResult:
     return result or JobResult.for_job(job, "skipped", recorded_inputs(inputs))
 
 
-def _execute_one(job: Job, fingerprint: str, inputs: dict, run: BuildRun) -> tuple[JobResult, int]:
-    """Run one job on this worker's kernel and commit its record and figures; return the result and the
-    number of figures it added to the ledger."""
+def _execute_one(job: Job, fingerprint: str, inputs: dict, run: BuildRun) -> Future[tuple[JobResult, int]]:
+    """Run one job on this worker's kernel; hand it to a printing thread, which prints its PDFs and commits it.
+
+    The worker is then free for its next notebook while Chromium prints this one's pages.
+    """
     from helpers.publishing.run import recorded_inputs, run_job
 
-    added = 0
     try:
         result = run_job(job, run.pool, inputs, is_synthetic=run.is_synthetic)
     except Exception as error:  # noqa: BLE001 - an internal error in one job must not stop the others
         log.debug("internal error in %s:\n%s", job.key, traceback.format_exc())
         result = JobResult.for_job(job, "failed", recorded_inputs(inputs),
                                    error={"ename": type(error).__name__, "evalue": str(error)})
+    return run.printing.submit(_print_and_commit, job, fingerprint, inputs, run, result)
+
+
+def _print_and_commit(job: Job, fingerprint: str, inputs: dict, run: BuildRun, result: JobResult) -> tuple[JobResult, int]:
+    """Print a run job's PDFs, then commit its record and figures; return the result and the figures added."""
+    from helpers.publishing.run import print_pdfs, recorded_inputs
+
+    added = 0
+    if result.status == "ok":
+        try:
+            result = print_pdfs(job, result)
+        except Exception as error:  # noqa: BLE001 - an internal error in one job must not stop the others
+            log.debug("internal error printing %s:\n%s", job.key, traceback.format_exc())
+            result = JobResult.for_job(job, "failed", recorded_inputs(inputs),
+                                       error={"ename": type(error).__name__, "evalue": str(error)})
     for path in job.output_paths_outside:
         run.hasher.forget(path)
     jobs_state: dict = run.state["jobs"]
@@ -286,7 +304,8 @@ def run_stage(stage_jobs: Sequence[Job], run: BuildRun) -> list[JobResult]:
         run.renderer_warmed = True
         threading.Thread(target=warm_up_renderer, name="warm-up-renderer", daemon=True).start()
         run.pool.prestart()
-    for result, added in run.workers.map(lambda item: _execute_one(*item, run), in_running_order(to_run)):
+    committing = list(run.workers.map(lambda item: _execute_one(*item, run), in_running_order(to_run)))
+    for result, added in (done.result() for done in committing):
         results[result.key] = result
         run.figures_added += added
     return [results[job.key] for job in stage_jobs]
@@ -413,6 +432,7 @@ def build_reports(
         run = BuildRun(
             pool=KernelPool(parallel, paths.NOTEBOOKS_DIR),
             workers=ThreadPoolExecutor(max_workers=parallel, thread_name_prefix="build-worker"),
+            printing=ThreadPoolExecutor(max_workers=parallel, thread_name_prefix="build-printer"),
             store=memory, state=state, hasher=hasher, code_hash=code_fingerprint(), force=force, progress=progress,
             is_synthetic=prepared_data_facts(hasher, state, memory)["is_synthetic"],
         )
@@ -430,6 +450,7 @@ def build_reports(
                              json.dumps(summary.to_record(), default=str, separators=(",", ":")))
         finally:
             run.workers.shutdown(wait=True)
+            run.printing.shutdown(wait=True)
             run.pool.shutdown()
             close_shared_printer()
             memory.export_ledger()

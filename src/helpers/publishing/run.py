@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from helpers.errors import MissingFilesError
+from helpers import paths
 from helpers.files import TEMP_MARKER, atomic_path, write_atomically
 from helpers.publishing.kernels import KernelPool
 from helpers.plan import Job, Page, relative
@@ -229,16 +230,29 @@ def _write_page(job: Job, page: Page, executed, is_synthetic: bool) -> PageResul
             phase_label=job.phase_label, as_of=job.as_of,
         )
     target = write_atomically(job.out_dir / page.file_name, document)
-    result = PageResult(kind=page.kind, audience=page.audience, path=relative(target))
-    if page.pdf:
-        result.pdf_note = print_pdf(target)
-        if target.with_suffix(".pdf").exists() and result.pdf_note is None:
-            result.pdf_path = relative(target.with_suffix(".pdf"))
-    return result
+    return PageResult(kind=page.kind, audience=page.audience, path=relative(target))
+
+
+def print_pdfs(job: Job, result: JobResult) -> JobResult:
+    """Print the PDFs of the pages of ``result`` that ``job`` declares with one; return the result, completed.
+
+    Called by the build after :func:`run_job`, on a thread of its own (``BuildRun.printing``), so a
+    worker's kernel runs its next notebook while Chromium prints this one's pages.
+    """
+    started = time.perf_counter()
+    for declared, page in zip(job.pages, result.pages):
+        if not declared.pdf:
+            continue
+        target = paths.ROOT / page.path
+        page.pdf_note = print_pdf(target)
+        if target.with_suffix(".pdf").exists() and page.pdf_note is None:
+            page.pdf_path = relative(target.with_suffix(".pdf"))
+    result.duration_s = round(result.duration_s + time.perf_counter() - started, 2)
+    return result.collect_outputs()
 
 
 def run_job(job: Job, pool: KernelPool, inputs: dict[str, str], *, is_synthetic: bool) -> JobResult:
-    """Execute one job's notebook on a pooled kernel, write its pages, and say what happened.
+    """Execute one job's notebook on a pooled kernel, write its pages, and say what happened (PDFs: ``print_pdfs``).
 
     Args:
         job: the job to run.

@@ -456,3 +456,9 @@ def as_number(text: object) -> float | None:
     except ValueError:
         return None
     return None if number != number else number
+
+
+def figure_count(figures: Mapping[str, str], name: str) -> int | None:
+    """The figure ``name`` of ``{figure: value as ledger text}`` as a whole number; None when absent or no number."""
+    value = as_number(figures.get(name, ""))
+    return None if value is None else int(value)

@@ -18,7 +18,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from helpers import paths
-from helpers.publishing.index_week import figure_count as _count
+from helpers.store import figure_count as _count
 
 #: A scheduler's mail carries at most this many lines.
 MAX_LINES = 10

@@ -22,7 +22,7 @@ from pathlib import Path
 import pandas as pd
 
 from helpers import paths
-from helpers.store import as_number
+from helpers.store import as_number, figure_count
 from helpers.analysis import freshness as district_freshness
 from helpers.analysis.privacy import small_count_marker
 from helpers.campaign import targets as campaign_targets
@@ -169,12 +169,6 @@ def phase_week(phase, results: Sequence, *, as_of: date | None, period_days: int
 
 
 # ----------------------------------------------------------------- shaping
-
-
-def figure_count(figures: Mapping[str, str], name: str) -> int | None:
-    """The figure ``name`` of ``{figure: value as ledger text}`` as a whole number; None when absent or no number."""
-    value = as_number(figures.get(name, ""))
-    return None if value is None else int(value)
 
 
 def week_view(week: PhaseWeek, lang: str) -> dict:

@@ -25,6 +25,7 @@ from helpers.campaign.targets import Grades, TargetBasis, grade_legend
 from helpers.presentation import charts, display, fragments, i18n
 from helpers.presentation.briefs import format_day
 from helpers.presentation.formatting import format_count, format_number, format_pct
+from helpers.store import as_number
 
 
 
@@ -222,14 +223,6 @@ def _figure_column(figure: str) -> str | None:
     return None
 
 
-def _as_number(value: object) -> float | None:
-    try:
-        number = float(str(value))
-    except ValueError:
-        return None
-    return None if number != number else number
-
-
 def revision_line(row: dict, lang: str) -> str:
     """One revised figure in words: its label, its district or the phase, its date, old and new values as shown, the difference.
 
@@ -250,7 +243,7 @@ def revision_line(row: dict, lang: str) -> str:
     published_on = row.get("first_recorded_at")
     published_on = format_day(pd.Timestamp(published_on).date(), lang) if published_on not in (None, "") and not (
         isinstance(published_on, float)) else ""
-    old, new = _as_number(row["published_value"]), _as_number(row["current_value"])
+    old, new = as_number(row["published_value"]), as_number(row["current_value"])
     values = dict(figure=label, where=where, date=format_day(pd.Timestamp(row["as_of_date"]).date(), lang),
                   published_on=published_on)
     if old is None or new is None or kind == "text":

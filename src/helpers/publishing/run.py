@@ -20,8 +20,8 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from helpers.errors import MissingFilesError
 from helpers import paths
+from helpers.errors import MissingFilesError
 from helpers.files import TEMP_MARKER, atomic_path, write_atomically
 from helpers.publishing.kernels import KernelPool
 from helpers.plan import Job, Page, relative

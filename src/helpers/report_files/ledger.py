@@ -27,7 +27,7 @@ import pandas as pd
 
 from helpers import store
 from helpers.analysis import privacy
-from helpers.store import KEY_COLUMNS, LEDGER_COLUMNS
+from helpers.store import KEY_COLUMNS, LEDGER_COLUMNS, as_number
 
 #: A district's figures written as "<5" from 1 to 4, as its pages show them (``privacy``): its breakdown
 #: counts and its new registrations of the period; each share of a breakdown count goes with its count.
@@ -52,10 +52,8 @@ def canonical_value(value: object) -> str:
 
 
 def _is_small(text: str, threshold: int) -> bool:
-    try:
-        return 1 <= float(text) < threshold
-    except ValueError:
-        return False
+    value = as_number(text)
+    return value is not None and 1 <= value < threshold
 
 
 def published_values(triples: Iterable[tuple[str, str, str]], threshold: int = 5) -> list[str]:

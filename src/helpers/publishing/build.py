@@ -36,7 +36,6 @@ import logging
 import os
 import threading
 import time
-import traceback
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
@@ -229,34 +228,25 @@ def _execute_one(job: Job, fingerprint: str, inputs: dict, run: BuildRun) -> Fut
 
     The worker is then free for its next notebook while Chromium prints this one's pages.
     """
-    from helpers.publishing.run import run_job
+    from helpers.publishing.run import internal_failure, run_job
 
     try:
         result = run_job(job, run.pool, inputs, is_synthetic=run.is_synthetic)
     except Exception as error:  # noqa: BLE001 - an internal error in one job must not stop the others
-        result = _internal_failure(job, inputs, error)
+        result = internal_failure(job, inputs, error)
     return run.printing.submit(_print_and_commit, job, fingerprint, inputs, run, result)
-
-
-def _internal_failure(job: Job, inputs: dict, error: Exception) -> JobResult:
-    """The failed result of a job that the kit itself (not its notebook) failed to run, print or record."""
-    from helpers.publishing.run import recorded_inputs
-
-    log.debug("internal error in %s:\n%s", job.key, traceback.format_exc())
-    return JobResult.for_job(job, "failed", recorded_inputs(inputs),
-                             error={"ename": type(error).__name__, "evalue": str(error)})
 
 
 def _print_and_commit(job: Job, fingerprint: str, inputs: dict, run: BuildRun, result: JobResult) -> tuple[JobResult, int]:
     """Print a run job's PDFs, then commit its record and figures; return the result and the figures added."""
-    from helpers.publishing.run import print_pdfs
+    from helpers.publishing.run import internal_failure, print_pdfs
 
     added = 0
     if result.status == "ok":
         try:
             result = print_pdfs(job, result)
         except Exception as error:  # noqa: BLE001 - an internal error in one job must not stop the others
-            result = _internal_failure(job, inputs, error)
+            result = internal_failure(job, inputs, error)
     for path in job.output_paths_outside:
         run.hasher.forget(path)
     jobs_state: dict = run.state["jobs"]

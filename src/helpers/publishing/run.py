@@ -17,6 +17,7 @@ import html
 import logging
 import threading
 import time
+import traceback
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -134,6 +135,13 @@ def recorded_inputs(inputs: dict[str, str]) -> dict[str, str]:
             key, number = f"{name} [{number}]", number + 1
         recorded[key] = digest
     return recorded
+
+
+def internal_failure(job: Job, inputs: dict[str, str], error: Exception) -> JobResult:
+    """The failed result of a job that the kit itself (not its notebook) failed to run, print or record."""
+    log.debug("internal error in %s:\n%s", job.key, traceback.format_exc())
+    return JobResult.for_job(job, "failed", recorded_inputs(inputs),
+                             error={"ename": type(error).__name__, "evalue": str(error)})
 
 
 def failing_cell(error: BaseException) -> dict:

@@ -144,6 +144,11 @@ def test_a_lighter_font_keeps_every_glyph_at_its_id_and_drops_hinting_and_layout
     original_outline = original["glyf"][name]
     assert same_outline.getCoordinates(lighter["glyf"])[0] == original_outline.getCoordinates(original["glyf"])[0]
     assert lighter["hmtx"][lighter.getGlyphOrder()[glyph_id]] == original["hmtx"][name]
+    assert original_outline.program.getBytecode()  # DejaVu's glyphs are hinted...
+    for glyph_name in lighter.getGlyphOrder():  # ...and no glyph of the lighter font keeps an instruction
+        glyph = lighter["glyf"][glyph_name]
+        assert not (hasattr(glyph, "program") and glyph.program.getBytecode()), glyph_name
+    assert lighter["maxp"].maxSizeOfInstructions == 0
 
 
 def test_something_that_is_not_a_font_is_left_alone():

@@ -24,6 +24,7 @@ encoding for the pages (``presentation.images``).
 
 from __future__ import annotations
 
+import functools
 import io
 import struct
 from dataclasses import dataclass
@@ -31,7 +32,6 @@ from pathlib import Path
 
 import numpy as np
 import pikepdf
-from fontTools import subset as font_subset
 from fontTools.ttLib import TTFont
 from PIL import Image
 
@@ -47,6 +47,11 @@ MAX_PALETTE_COLOURS = 256
 #: already), kerning, device metrics, maths layout, signatures.
 UNUSED_FONT_TABLES: tuple[str, ...] = ("GSUB", "GPOS", "GDEF", "BASE", "JSTF", "MATH", "kern", "hdmx", "VDMX", "LTSH",
                                        "DSIG")
+#: A font's hinting programs and the tables only they use (fontTools' subsetter's hinting tables).
+HINTING_FONT_TABLES: tuple[str, ...] = ("cvt ", "cvar", "fpgm", "prep")
+#: How many rewritten fonts a build process remembers: a phase's pages share most of their fonts
+#: (a quarter of a build's embedded fonts are byte for byte one printed before).
+LIGHTER_FONTS_REMEMBERED = 256
 
 
 @dataclass(frozen=True)
@@ -126,12 +131,13 @@ def _as_indexed(image: pikepdf.Stream) -> bool:
     return True
 
 
+@functools.lru_cache(maxsize=LIGHTER_FONTS_REMEMBERED)
 def lighter_truetype(font_bytes: bytes) -> bytes | None:
     """A TrueType font program without hinting and layout tables, every glyph at its id; None if not lighter.
 
     Chromium embeds each font as a subset that keeps every glyph id (unused glyphs
     empty), its hinting instructions and its layout tables; the PDF addresses glyphs by
-    id, so the ids must not change (``retain_gids``).
+    id, so the glyph order is kept as it is and no glyph is added or dropped.
     """
     try:
         return _without_hinting_and_layout(font_bytes)
@@ -140,17 +146,23 @@ def lighter_truetype(font_bytes: bytes) -> bytes | None:
 
 
 def _without_hinting_and_layout(font_bytes: bytes) -> bytes | None:
-    font = TTFont(io.BytesIO(font_bytes), lazy=False)
-    options = font_subset.Options()
-    options.hinting = False
-    options.retain_gids = True
-    options.notdef_outline = True
-    options.glyph_names = False
-    options.layout_features = []
-    options.drop_tables = sorted(set(options.drop_tables) | set(UNUSED_FONT_TABLES))
-    subsetter = font_subset.Subsetter(options)
-    subsetter.populate(gids=range(font["maxp"].numGlyphs))
-    subsetter.subset(font)
+    """The tables a viewer never reads deleted, each glyph's instructions removed, glyph names dropped.
+
+    What fontTools' subsetter does with ``hinting=False`` and no layout features, without its
+    glyph closure over the layout tables: two thirds of its time on the same outlines.
+    """
+    font = TTFont(io.BytesIO(font_bytes))
+    for tag in UNUSED_FONT_TABLES + HINTING_FONT_TABLES:
+        if tag in font:
+            del font[tag]
+    font["glyf"].removeHinting()
+    limits = font["maxp"]
+    if limits.tableVersion == 0x00010000:  # TrueType's maxp: the hinting programs' limits
+        limits.maxZones = 1
+        for field in ("maxTwilightPoints", "maxStorage", "maxFunctionDefs", "maxInstructionDefs",
+                      "maxStackElements", "maxSizeOfInstructions"):
+            setattr(limits, field, 0)
+    font["post"].formatType = 3.0  # no glyph names: the PDF addresses glyphs by id
     buffer = io.BytesIO()
     font.save(buffer)
     lighter = buffer.getvalue()

@@ -10,7 +10,7 @@ that take part. It knows nothing about registrations or reports.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
 from pathlib import Path
@@ -42,9 +42,9 @@ class Phase:
     event_locations: tuple[EventLocation, ...]
     event_districts: tuple[str, ...]
     nearby_districts: tuple[str, ...]
-    notes: tuple[str, ...] = field(default=())
+    notes: tuple[str, ...] = ()
     #: ``notes`` in Hindi, same order (``notes_hi``); empty where none are given.
-    notes_hi: tuple[str, ...] = field(default=())
+    notes_hi: tuple[str, ...] = ()
     #: ``window.note`` in Hindi (``window.note_hi``).
     window_note_hi: str | None = None
     #: A state-level target for the phase (registrations), when the department gave only that.
@@ -106,24 +106,19 @@ def _parse_phase(raw: object, source_path: str, known_districts: set[str]) -> Ph
     locations, events = _events(model, where, known_districts)
     window = model.window
     return Phase(
-        id=model.id,
-        title=model.title,
+        **model.model_dump(include={"id", "title", "status", "source", "announced_district_count",
+                                    "state_target_count", "state_target_source"}),  # the keys kept as they are
         title_hi=model.title_hi or model.title,
-        status=model.status,
-        source=model.source,
         window_start=window.start,
         window_end=window.end,
         is_window_assumed=window.is_assumed,
         window_note=window.note,
-        announced_district_count=model.announced_district_count,
+        window_note_hi=window.note_hi,
         event_locations=locations,
         event_districts=events,
         nearby_districts=_nearby(events) if model.include_neighbours else (),
         notes=tuple(model.notes),
         notes_hi=tuple(model.notes_hi),
-        window_note_hi=window.note_hi,
-        state_target_count=model.state_target_count,
-        state_target_source=model.state_target_source,
     )
 
 

@@ -214,8 +214,13 @@ class PhaseModel(_Strict):
         return self
 
 
-class _Labelled:
+class _GradeWords(_Strict):
     """A grade's words in each language (``label_<lang>``, ``description_<lang>``)."""
+
+    label_en: Text
+    label_hi: Text
+    description_en: Text
+    description_hi: Text
 
     def label(self, lang: str) -> str:
         """The grade's label in ``lang`` (``label_<lang>``; ``label_en`` where the language has none)."""
@@ -230,24 +235,15 @@ class _Labelled:
         return localized(self, "description", lang)
 
 
-class GradeModel(_Strict, _Labelled):
+class GradeModel(_GradeWords):
     """One grade of ``grades.yaml``: a code, the lowest ratio to expected that earns it, labels."""
 
     code: Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]*$", max_length=40)]
     min_ratio: Annotated[float, BeforeValidator(lambda v: _fraction(v))]
-    label_en: Text
-    label_hi: Text
-    description_en: Text
-    description_hi: Text
 
 
-class NotGradedModel(_Strict, _Labelled):
+class NotGradedModel(_GradeWords):
     """The label of a district that is not graded (its ``code`` is "not_graded")."""
-
-    label_en: Text
-    label_hi: Text
-    description_en: Text
-    description_hi: Text
 
     @property
     def code(self) -> str:
@@ -325,13 +321,8 @@ _FIXES = {
 
 
 def _key_path(location: tuple) -> str:
-    parts: list[str] = []
-    for part in location:
-        if isinstance(part, int):
-            parts.append(f"[{part + 1}]")
-        else:
-            parts.append(("." if parts else "") + str(part))
-    return "".join(parts)
+    """A key as a reader finds it in the file: ``window.start``, ``event_locations[2].district`` (counted from 1)."""
+    return "".join(f"[{part + 1}]" if isinstance(part, int) else f".{part}" for part in location).removeprefix(".")
 
 
 def describe(error: ValidationError) -> tuple[str, str]:

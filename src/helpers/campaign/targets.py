@@ -197,16 +197,13 @@ def _flag(text: str) -> bool:
 def _check_row(row: dict, line: int, path: Path, districts: set[str], phase_ids: list[str]) -> dict:
     """One row of targets.csv validated by ``TargetRow``; a mistake is one line naming row, column and value."""
     try:
-        checked = TargetRow.model_validate(row, context={"phase_ids": phase_ids, "districts": districts})
+        return TargetRow.model_validate(row, context={"phase_ids": phase_ids, "districts": districts}).model_dump()
     except ValidationError as error:
         first = error.errors()[0]
         column = str(first["loc"][0]) if first["loc"] else "source"
         value = row.get(column, "") if column != "source" or first["loc"] else ""
         fix = str(first["msg"]).removeprefix("Value error, ")
         raise _fail(path, line, column, " ".join(str(value or "").split()), fix) from None
-    cleaned = checked.model_dump()
-    cleaned["basis"] = "official" if checked.is_official else "illustrative"
-    return cleaned
 
 
 def empty_targets() -> pd.DataFrame:
@@ -214,8 +211,8 @@ def empty_targets() -> pd.DataFrame:
     return pd.DataFrame({c: pd.Series(dtype=object) for c in FRAME_COLUMNS})
 
 
-def _csv_records(path: Path) -> list[dict[str, str]]:
-    """The rows of targets.csv as text, its encoding detected as a registration sheet's is."""
+def _csv_records(path: Path) -> list[tuple[int, dict[str, str]]]:
+    """The rows of targets.csv as text, with their line numbers, its encoding detected as a registration sheet's is."""
     from helpers.errors import SheetReadError
     from helpers.ingest.csv_reading import decode_csv_bytes
 
@@ -228,7 +225,7 @@ def _csv_records(path: Path) -> list[dict[str, str]]:
     first = text.lstrip("\ufeff").split("\n", 1)[0]
     delimiter = max(",;\t", key=first.count)
     reader = csv.reader(io.StringIO(text.lstrip("\ufeff"), newline=""), delimiter=delimiter)
-    rows = [row for row in reader]
+    rows = list(reader)
     header = [" ".join(name.split()).lower() for name in (rows[0] if rows else [])]
     missing = [c for c in TARGET_COLUMNS if c not in header]
     if missing:
@@ -263,11 +260,10 @@ def _with_trade_totals(frame: pd.DataFrame, path: Path) -> pd.DataFrame:
                                    f"to {summed:,}, more than its target for all trades ({int(totals[(phase_id, district)]):,});"
                                    " correct one of them")
             continue
-        is_official = bool(rows["is_official"].all())
         added.append({"phase_id": phase_id, "district": district, "trade": ALL_TRADES, "target_count": summed,
-                      "source": "; ".join(sorted(set(rows["source"]) - {""})), "is_official": is_official,
-                      "basis": "official" if is_official else "illustrative"})
-    return pd.concat([frame, pd.DataFrame(added, columns=list(FRAME_COLUMNS))], ignore_index=True) if added else frame
+                      "source": "; ".join(sorted(set(rows["source"]) - {""})),
+                      "is_official": bool(rows["is_official"].all())})
+    return pd.concat([frame, pd.DataFrame(added, columns=list(TARGET_COLUMNS))], ignore_index=True) if added else frame
 
 
 def read_targets_file(path: Path | None = None) -> pd.DataFrame:
@@ -288,15 +284,16 @@ def read_targets_file(path: Path | None = None) -> pd.DataFrame:
 
     phase_ids = list(load_phases())
     districts = set(reference.load_districts()["district"])
-    rows = [_check_row(row, line, path, districts, phase_ids) for line, row in _csv_records(path)]
-    frame = pd.DataFrame(rows, columns=list(FRAME_COLUMNS))
+    records = _csv_records(path)
+    frame = pd.DataFrame([_check_row(row, line, path, districts, phase_ids) for line, row in records],
+                         columns=list(TARGET_COLUMNS))
     repeated = frame.duplicated(["phase_id", "district", "trade"], keep="first")
     if repeated.any():
-        line = [line for line, _ in _csv_records(path)][int(np.flatnonzero(repeated.to_numpy())[0])]
         first = frame.loc[repeated.idxmax()]
-        raise _fail(path, line, "district", first["district"],
+        raise _fail(path, records[int(np.flatnonzero(repeated.to_numpy())[0])][0], "district", first["district"],
                     f"repeats a target of phase {first['phase_id']}, trade {first['trade']}; keep one row")
     frame = _with_trade_totals(frame, path)
+    frame["basis"] = frame["is_official"].map({True: "official", False: "illustrative"})
     if not frame.empty:
         frame["target_count"] = frame["target_count"].astype(int)
         frame["is_official"] = frame["is_official"].astype(bool)

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from collections import Counter
 from pathlib import Path
 from typing import TextIO
 
@@ -57,15 +58,14 @@ def _summary_line(row) -> str:
 def report(result: IngestResult, out: TextIO | None = None) -> int:
     """Print the problem lines and per-file summaries; return the exit code."""
     out = sys.stdout if out is None else out
-    shown: dict[str, int] = {}
-    hidden: dict[str, int] = {}
+    shown: Counter[str] = Counter()
+    hidden: Counter[str] = Counter()
     for problem in result.problems:
-        count = shown.get(problem.source_file, 0)
-        if count < MAX_LINES_PER_FILE or problem.is_file_level:
+        if shown[problem.source_file] < MAX_LINES_PER_FILE or problem.is_file_level:
             print(problem.line(), file=out)
-            shown[problem.source_file] = count + 1
+            shown[problem.source_file] += 1
         else:
-            hidden[problem.source_file] = hidden.get(problem.source_file, 0) + 1
+            hidden[problem.source_file] += 1
     for source_file, count in hidden.items():
         print(f"{source_file}: {count} more problems not shown; use --out DIR to write them all to rejected_rows.csv", file=out)
     for row in result.quality.itertuples(index=False):
@@ -87,12 +87,11 @@ def report(result: IngestResult, out: TextIO | None = None) -> int:
 def _last_line(result: IngestResult, rows_in: int) -> str:
     """``N of M rows would be rejected``, with the files that cannot be used or gave no rows."""
     line = f"{result.rejected_rows_count} of {rows_in} rows would be rejected"
-    unusable = len({p.source_file for p in result.file_problems})
-    if unusable:
-        line += f"; {unusable} file{'s' if unusable > 1 else ''} cannot be used"
-    empty = [f for f in result.files_without_rows if f not in {p.source_file for p in result.file_problems}]
-    if empty:
-        line += f"; {len(empty)} file{'s' if len(empty) > 1 else ''} without rows"
+    unusable = {p.source_file for p in result.file_problems}
+    empty = [f for f in result.files_without_rows if f not in unusable]
+    for count, what in ((len(unusable), "cannot be used"), (len(empty), "without rows")):
+        if count:
+            line += f"; {count} file{'s' if count > 1 else ''} {what}"
     return line
 
 
@@ -111,6 +110,6 @@ def run_validate(args: argparse.Namespace) -> int:
     """
     result = ingest_paths([_resolve(p) for p in args.paths], sheet=args.sheet or None)
     if args.out:
-        written = write_outputs(result, _resolve(args.out) if not Path(args.out).is_absolute() else Path(args.out))
+        written = write_outputs(result, _resolve(args.out))
         print(f"written: {', '.join(redact_name(str(p)) for p in written.values())}")
     return report(result)

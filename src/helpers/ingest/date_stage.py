@@ -29,18 +29,9 @@ from helpers.ingest.sheetrows import SheetRows, StageResult, derived, parse_each
 def _resolve_dates(found: list[object], readings: list[object], order: str | None,
                    latest: dt.date) -> tuple[list[object], list[ValueProblem | None]]:
     """Each reading as a date in the sheet's order; the problem of each that is not a possible date."""
-    dates: list[object] = []
-    problems: list[ValueProblem | None] = []
-    for raw_value, reading in zip(found, readings):
-        date, problem = None, None
-        if reading is not None:
-            try:
-                date = parsing.resolve_date(reading, order, latest)  # type: ignore[arg-type]
-            except parsing.ValueParseError as error:
-                problem = (pii.shown_date_value(raw_value), error.problem, error.fix)
-        dates.append(date)
-        problems.append(problem)
-    return dates, problems
+    pairs = [None if reading is None else (raw, reading) for raw, reading in zip(found, readings)]  # None: no date
+    return parse_each(pairs, lambda pair: parsing.resolve_date(pair[1], order, latest),  # type: ignore[index]
+                      lambda pair: pii.shown_date_value(pair[0]))  # type: ignore[index]
 
 
 def _rows_with(rows: SheetRows, readings: Mapping[str, list[object]],

@@ -10,7 +10,6 @@ parsing values (``parsing``).
 
 from __future__ import annotations
 
-import unicodedata
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Callable, Iterable
@@ -18,7 +17,7 @@ from typing import Callable, Iterable
 import pandas as pd
 
 from helpers import fields, paths
-from helpers.reference.districts import _words, fold_devanagari, text_key
+from helpers.reference.districts import fold_devanagari, key_words, text_key
 from helpers.ingest import pii
 
 SYNONYMS_FILE = "registration_header_synonyms.csv"
@@ -66,7 +65,7 @@ def column_of(header: str) -> str | None:
     column = synonyms.get(text_key(header))
     if column is not None:
         return column
-    words = _words(fold_devanagari(unicodedata.normalize("NFKC", header).casefold()))
+    words = key_words(header)
     if len(words) >= 2 and words[-1] in _NAME_WORDS:  # "District Name", "जनपद का नाम"
         rest = words[:-1]
         if len(rest) >= 2 and rest[-1] in _OF_WORDS:
@@ -117,26 +116,19 @@ class HeaderMap:
         return [c for c in REQUIRED_COLUMNS if c not in self.columns]
 
 
-def find_header_row(rows: list[tuple[int, list[object]]]) -> int | None:
-    """Index (into ``rows``) of the header row: of the first non-blank rows, the one naming most standard columns.
+def find_header_row(rows: list[list[object]]) -> int | None:
+    """Index (into ``rows``: the cells of a sheet's first non-blank rows) of the header row: the first of those
+    naming most standard columns.
 
     A title line above the header ("DIC Agra: GeM registrations") is skipped
-    this way. Returns the first non-blank row when none names two or more
-    columns, and None for a sheet with no non-blank row.
+    this way. Returns the first row when none names two or more columns, and
+    None when there is no row.
     """
-    best_index, best_count, first = None, 1, None
-    seen = 0
-    for index, (_, cells) in enumerate(rows):
-        if all(header_text(c) == "" for c in cells):
-            continue
-        first = index if first is None else first
-        count = len({c for c in (column_of(header_text(cell)) for cell in cells) if c is not None})
-        if count > best_count:
-            best_index, best_count = index, count
-        seen += 1
-        if seen >= HEADER_SEARCH_ROWS:
-            break
-    return best_index if best_index is not None else first
+    counts = [len(named_columns(cells)) for cells in rows]
+    if not counts:
+        return None
+    best = counts.index(max(counts))
+    return best if counts[best] > 1 else 0
 
 
 def map_headers(header_row: int, cells: list[object], column_values: Callable[[int], Iterable[object]]) -> HeaderMap:

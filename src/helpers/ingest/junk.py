@@ -18,7 +18,6 @@ line may hold a name). What does not belong here: blank rows and title rows
 
 from __future__ import annotations
 
-import unicodedata
 from functools import lru_cache
 from typing import Mapping
 
@@ -29,8 +28,8 @@ import pyarrow as pa
 from helpers import paths
 from helpers.ingest import parsing
 from helpers.ingest.headers import REQUIRED_COLUMNS
-from helpers.ingest.sheetframe import SheetFrame, cell_value, codes, distinct, values
-from helpers.reference.districts import _words, fold_devanagari
+from helpers.ingest.sheetframe import SheetFrame, codes, distinct, values
+from helpers.reference.districts import key_words
 
 JUNK_MARKERS_FILE = "registration_junk_row_markers.csv"
 #: The fields of a registration besides its id whose filling tells a registration from a summary line.
@@ -54,7 +53,7 @@ def junk_markers() -> tuple[tuple[str, str, str], ...]:
 
 def _word_key(text: str) -> str:
     """The words of a text, folded like ``text_key``, each followed by a space."""
-    return "".join(f"{word} " for word in _words(fold_devanagari(unicodedata.normalize("NFKC", text).casefold())))
+    return "".join(f"{word} " for word in key_words(text))
 
 
 def marker_index(cell: object) -> int:
@@ -88,9 +87,8 @@ def _cell_kind(value: object) -> int:
     return _NUMBER
 
 
-def _kinds(cells: pa.DictionaryArray | pa.Array, typed: bool) -> np.ndarray:
-    """The ``_cell_kind`` of each distinct value (of each value of a plain array)."""
-    found = values(cells, typed) if isinstance(cells, pa.DictionaryArray) else [cell_value(v) if typed else v for v in cells.to_pylist()]
+def _kinds(found: list[object]) -> np.ndarray:
+    """The ``_cell_kind`` of each value."""
     return np.array([_cell_kind(v) for v in found], dtype=np.intp)
 
 
@@ -98,7 +96,7 @@ def _filled_fields(raw: Mapping[str, pa.DictionaryArray], count: int, typed: boo
     """Per row: how many of ``SHAPE_FIELDS`` are filled."""
     filled = np.zeros(count, dtype=np.intp)
     for column in SHAPE_FIELDS:
-        filled += (_kinds(raw[column], typed) != _BLANK)[codes(raw[column])]
+        filled += (_kinds(values(raw[column], typed)) != _BLANK)[codes(raw[column])]
     return filled
 
 
@@ -112,7 +110,7 @@ def _first_text_markers(sheet: SheetFrame, records: np.ndarray) -> tuple[np.ndar
             break
         cells = distinct(sheet.column(position), records[todo])
         found = values(cells, sheet.is_typed)
-        kinds = np.array([_cell_kind(v) for v in found], dtype=np.intp)
+        kinds = _kinds(found)
         marks = np.array([marker_index(v) if k == _TEXT else -1 for v, k in zip(found, kinds)], dtype=np.intp)
         row_codes = codes(cells)
         is_text = kinds[row_codes] == _TEXT
@@ -135,9 +133,8 @@ def find_junk_rows(sheet: SheetFrame, data: np.ndarray, raw: Mapping[str, pa.Dic
     if not len(candidates):
         return candidates, []
     marker, has_text = _first_text_markers(sheet, data[candidates])
-    ids = raw["registration_id"]  # distinct on nearly every row: only the candidates' ids are looked at
-    used, per_candidate = np.unique(codes(ids)[candidates], return_inverse=True)
-    id_blank = (_kinds(ids.dictionary.take(pa.array(used)), sheet.is_typed) == _BLANK)[per_candidate.reshape(-1)]
+    ids = distinct(raw["registration_id"], candidates)  # distinct on nearly every row: the candidates' ids only
+    id_blank = (_kinds(values(ids, sheet.is_typed)) == _BLANK)[codes(ids)]
     is_junk = (marker >= 0) | ~has_text | id_blank
     markers = junk_markers()
     meanings = [markers[m][2] if m >= 0 else (NUMBERS_ONLY if not text else NO_ID)

@@ -46,13 +46,16 @@ RESAVE_CSV = "open it in Excel and save it with File > Save As > 'CSV UTF-8 (Com
 RESAVE_XLSX = "open it in Excel and save it with File > Save As > 'Excel Workbook (*.xlsx)'"
 #: Spreadsheet files the kit refuses with the advice to re-save them as .xlsx.
 EXCEL_OTHER = (".numbers", ".xltx", ".xltm", ".xlt", ".xml", ".htm", ".html")
-#: What each kind of file (``limits.sniff``) is called in a message, and the suffixes it may have.
+#: What each kind of file (``limits.sniff``) is called in a message.
 _KIND_NAMES = {
-    "xlsx": ("an Excel workbook (.xlsx)", (".xlsx", ".xlsm")),
-    "xlsb": ("an Excel binary workbook (.xlsb)", (".xlsb",)),
-    "ods": ("an OpenDocument spreadsheet (.ods)", (".ods",)),
-    "xls": ("an old Excel workbook (.xls)", (".xls",)),
+    "xlsx": "an Excel workbook (.xlsx)", "xlsb": "an Excel binary workbook (.xlsb)",
+    "ods": "an OpenDocument spreadsheet (.ods)", "xls": "an old Excel workbook (.xls)",
+    "text": "a text file (CSV or tab-separated)", "zip": "a zip archive that is not a workbook",
+    "ole": "an Office file that is not a workbook (a Word document?)", "binary": "binary data that is no workbook",
+    "html": "a web page", "xml": "an XML file", "encrypted": "a password-protected file", "empty": "an empty file",
 }
+#: The suffixes a workbook of each kind may have.
+_KIND_SUFFIXES = {"xlsx": (".xlsx", ".xlsm"), "xlsb": (".xlsb",), "ods": (".ods",), "xls": (".xls",)}
 
 
 @dataclass(frozen=True)
@@ -186,27 +189,21 @@ def refuse_kind(path: Path, kind: str) -> None:
         raise refusal(f"is an XML file (perhaps an 'XML Spreadsheet 2003') with a '{suffix}' name", RESAVE_XLSX)
     if suffix == ".txt":
         what = "a text export" if kind == "text" else f"not text (it looks like {kind_name(kind)})"
-        raise refusal(f"is a '.txt' file ({what}), which the kit does not read",
-                      "open it in Excel and save it with File > Save As > 'CSV UTF-8 (Comma delimited) (*.csv)'")
+        raise refusal(f"is a '.txt' file ({what}), which the kit does not read", RESAVE_CSV)
     if suffix not in WORKBOOK_SUFFIXES:
         if suffix in EXCEL_OTHER:
             raise refusal(f"is a '{suffix}' file, which the kit does not read", RESAVE_XLSX)
         raise refusal(f"is not a sheet the kit reads ('{suffix or 'no extension'}')",
                       "give a .csv, .xlsx, .xls, .xlsb or .ods file")
-    name, suffixes = _KIND_NAMES.get(kind, (None, ()))
+    suffixes = _KIND_SUFFIXES.get(kind, ())
     if suffix not in suffixes:
-        fix = f"rename it to end in {suffixes[0]}" if name else RESAVE_XLSX
+        fix = f"rename it to end in {suffixes[0]}" if suffixes else RESAVE_XLSX
         raise refusal(f"is {kind_name(kind)} with a '{suffix}' name", fix)
 
 
 def kind_name(kind: str) -> str:
     """What a kind of file (``sniff``) is called in a message: "an old Excel workbook (.xls)"."""
-    if kind in _KIND_NAMES:
-        return _KIND_NAMES[kind][0]
-    return {"text": "a text file (CSV or tab-separated)", "zip": "a zip archive that is not a workbook",
-            "ole": "an Office file that is not a workbook (a Word document?)",
-            "binary": "binary data that is no workbook", "html": "a web page", "xml": "an XML file",
-            "encrypted": "a password-protected file", "empty": "an empty file"}.get(kind, kind)
+    return _KIND_NAMES.get(kind, kind)
 
 
 # ---- limits -------------------------------------------------------------------------------------

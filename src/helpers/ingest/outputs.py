@@ -61,23 +61,12 @@ _COUNT_COLUMNS = QUALITY_COLUMNS[2:10]
 CHECK_ROWS = 250_000
 _SLICE_SCHEMA = copy.deepcopy(REGISTRATIONS_SCHEMA)
 _SLICE_SCHEMA.unique = None
-_EMPTY = {
-    "is_woman": np.zeros(0, dtype=bool),
-    "is_tribal": np.zeros(0, dtype=bool),
-    "is_synthetic": np.zeros(0, dtype=bool),
-    "home_lgd_code": np.zeros(0, dtype=np.int64),
-    "event_lgd_code": np.zeros(0, dtype=np.int64),
-    "source_row": np.zeros(0, dtype=np.int64),
-    **{column: np.zeros(0, dtype="datetime64[ns]") for column in DATE_COLUMNS},
-}
 
 
 def quality_row(source_file: str, source_sheet: str, **values: object) -> dict:
     """One line of the data-quality summary (counts 0 and texts '' unless given)."""
-    row: dict[str, object] = dict.fromkeys(QUALITY_COLUMNS, "")
-    row.update(dict.fromkeys(_COUNT_COLUMNS, 0), encoding=None, source_file=source_file, source_sheet=source_sheet)
-    row.update(values)
-    return row
+    return {**dict.fromkeys(QUALITY_COLUMNS, ""), **dict.fromkeys(_COUNT_COLUMNS, 0), "encoding": None,
+            "source_file": source_file, "source_sheet": source_sheet, **values}
 
 
 def _taken(column: pa.DictionaryArray, rows: np.ndarray) -> pa.Array:
@@ -117,8 +106,10 @@ def accepted_block(rows: SheetRows, accepted: np.ndarray) -> dict[str, object]:
 
 def _pandas_column(name: str, parts: list[pa.Array]) -> object:
     """One column of the standard table from each sheet's part: text as the "str" dtype, dates as datetime64[ns]."""
-    if not parts:
-        return pd.array(np.empty(0, dtype=object), dtype="str") if name in TEXT_COLUMNS else _EMPTY[name]
+    if not parts:  # no sheet gave a row: an empty column of the declared dtype
+        if name in TEXT_COLUMNS:
+            return pd.array(np.empty(0, dtype=object), dtype="str")
+        return np.zeros(0, dtype=str(REGISTRATIONS_SCHEMA.columns[name].dtype))
     joined = parts[0] if len(parts) == 1 else pa.concat_arrays(parts)  # one sheet's part: no copy
     if name in TEXT_COLUMNS:
         return pd.array(joined.cast(pa.large_string()), dtype="str")

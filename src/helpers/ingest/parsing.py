@@ -29,6 +29,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import product
 
 import pandas as pd
 from babel.dates import get_month_names
@@ -145,14 +146,10 @@ def parse_number(value: object) -> int | float:
 @lru_cache(maxsize=1)
 def _month_numbers() -> dict[str, int]:
     """Month name key -> month number, English and Hindi, wide and abbreviated (from Babel's CLDR data)."""
-    months: dict[str, int] = {}
-    for locale in ("en", "hi"):
-        for width in ("wide", "abbreviated"):
-            for context in ("format", "stand-alone"):
-                for number, name in get_month_names(width, context=context, locale=locale).items():
-                    months[text_key(name)] = number
-    months[text_key("Sept")] = 9
-    return months
+    months = {text_key(name): number
+              for locale, width, context in product(("en", "hi"), ("wide", "abbreviated"), ("format", "stand-alone"))
+              for number, name in get_month_names(width, context=context, locale=locale).items()}
+    return {**months, text_key("Sept"): 9}
 
 
 def is_month_name(word: str) -> bool:
@@ -273,16 +270,12 @@ def sheet_date_order(readings: list[DateReading]) -> str | None:
     return orders.pop() if orders else DEFAULT_ORDER
 
 
-def _order_words(order: str) -> str:
-    return "day first" if order == DAY_FIRST else "month first"
-
-
 def _range_fix(reading: DateReading, date: dt.date, order: str | None) -> str:
     """The fix of a date out of the campaign's range: the date the kit read, and the other reading if any."""
     if reading.candidates is None or order is None:
         return f"check the year: the kit reads {unambiguous(date)}"
     other = reading.candidates[1] if order == DAY_FIRST else reading.candidates[0]
-    return (f"check the year: the kit reads {unambiguous(date)} ({_order_words(order)}, this sheet's order); "
+    return (f"check the year: the kit reads {unambiguous(date)} ({order.replace('-', ' ')}, this sheet's order); "
             f"if you mean {unambiguous(other)}, write that")
 
 

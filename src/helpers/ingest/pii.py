@@ -172,8 +172,6 @@ def normalised(value: object) -> str:
     return _ANY_DIGIT.sub(lambda m: str(unicodedata.decimal(m.group(), 0)), text)
 
 
-
-
 def _found(value: str, kinds: Sequence[str] | None) -> tuple[str, list[tuple[int, int, str]], list[str]]:
     """The value normalised with its text patterns replaced by ``REDACTED``, the personal numbers' spans in
     that text, and every kind found."""
@@ -484,10 +482,4 @@ def is_only_redacted(value: str) -> bool:
 
 def column_pii_kind(values: Iterable[object]) -> str | None:
     """The first kind of personal data found among a column's values, or None."""
-    for value in values:
-        if value is None or value == "":
-            continue
-        kinds = value_pii_kinds(value)
-        if kinds:
-            return kinds[0]
-    return None
+    return next((kinds[0] for value in values if value not in (None, "") and (kinds := value_pii_kinds(value))), None)

@@ -89,11 +89,6 @@ class IngestResult:
         return not (self.file_problems or self.rejected_rows_count or self.files_without_rows)
 
 
-def _read(path: Path, sheet: str | None) -> list[reading.SheetFrame]:
-    """The sheets of one file (``sheet`` only, for a workbook, when given)."""
-    return reading.read_file(path, sheet if path.suffix.lower() != ".csv" else None)
-
-
 def ingest_paths(inputs: Sequence[Path | str], *, sheet: str | None = None, latest: dt.date | None = None) -> IngestResult:
     """Read, clean and validate registration sheets.
 
@@ -114,7 +109,7 @@ def ingest_paths(inputs: Sequence[Path | str], *, sheet: str | None = None, late
             run.file_problem(path.source_file, "", path.problem, path.fix)
             continue
         try:
-            sheets = _read(path, sheet)
+            sheets = reading.read_file(path, sheet)  # a CSV file ignores ``sheet``
         except SheetReadError as error:
             run.file_problem(reading.display_name(path), error.source_sheet, error.problem, error.fix)
             continue

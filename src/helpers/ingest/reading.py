@@ -62,16 +62,9 @@ def discover_in_order(inputs: Sequence[Path | str]) -> list[Path | Problem]:
     for given in inputs:
         path = Path(given)
         if path.is_dir():
-            found = 0
-            for p in sorted(p for p in path.rglob("*") if p.is_file()):
-                if is_quietly_skipped(p, path):
-                    continue
-                if p.suffix.lower() in READABLE_SUFFIXES:
-                    entries.append(p)
-                    found += 1
-                else:
-                    entries.append(_not_read(p))
-            if not found:
+            files = [p for p in sorted(path.rglob("*")) if p.is_file() and not is_quietly_skipped(p, path)]
+            entries.extend(p if p.suffix.lower() in READABLE_SUFFIXES else _not_read(p) for p in files)
+            if not any(p.suffix.lower() in READABLE_SUFFIXES for p in files):
                 entries.append(
                     Problem(display_name(path), "", None, None, None, "no registration sheets in this folder (.csv, .xlsx, .xlsm, .xls, .xlsb or .ods)",
                             "put the registration sheets here or give another folder")

@@ -49,10 +49,12 @@ class RowErrors:
             self.in_column(column)[row] = True
 
     def add_by_value(self, column: str, codes: np.ndarray,
-                     problems: Sequence[ValueProblem | None] | Mapping[int, ValueProblem]) -> None:
+                     problems: Sequence[ValueProblem | None] | Mapping[int, ValueProblem],
+                     skip: np.ndarray | None = None) -> None:
         """A problem per distinct value, for every row holding that value (``codes``: per row, its value).
 
         ``problems`` has a problem or None per distinct value, or only the problems, by value index.
+        ``skip``: per row, True to leave it out (a row that already has a problem in the column).
         """
         found = problems if isinstance(problems, Mapping) else {i: p for i, p in enumerate(problems) if p is not None}
         if not found or not len(codes):
@@ -60,7 +62,7 @@ class RowErrors:
         entry = np.full(max(int(codes.max()), *found) + 1, -1, dtype=np.intp)
         entry[list(found)] = np.arange(len(found))
         per_row = entry[codes]
-        rows = np.flatnonzero(per_row >= 0)
+        rows = np.flatnonzero((per_row >= 0) if skip is None else (per_row >= 0) & ~skip)
         self.add(column, rows, per_row[rows], list(found.values()))
 
     def in_column(self, column: str) -> np.ndarray:

@@ -85,13 +85,8 @@ def row_failures(frame: pd.DataFrame, columns: Sequence[str] | None = None) -> l
         if case.index is None or case.column not in ROW_SCHEMA.columns:
             raise RuntimeError(f"registration schema failed on the whole table: {case.check} on {case.column}")
         check = str(case.check)
-        problem = "is blank" if check == "not_nullable" else _check_problem(check)
+        problem = ("is blank" if check == "not_nullable" else "is not one of the allowed values"
+                   if check.startswith("isin") else f"fails the check: {check}")
         fix = ROW_SCHEMA.columns[case.column].metadata["fix"]
         failures.append((case.index, case.column, problem, fix))
     return failures
-
-
-def _check_problem(check: str) -> str:
-    if check.startswith("isin"):
-        return "is not one of the allowed values"
-    return f"fails the check: {check}"

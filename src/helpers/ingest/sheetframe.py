@@ -31,7 +31,7 @@ import datetime as dt
 import gc
 import itertools
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterable, Iterator, Sequence
 
@@ -100,14 +100,10 @@ class SheetFrame:
 
     source_file: str
     source_sheet: str
-    table: pa.Table = None  # type: ignore[assignment]
+    table: pa.Table = field(default_factory=lambda: pa.table({}))
     encoding: str | None = None
     is_hidden: bool = False
     is_typed: bool = False
-
-    def __post_init__(self) -> None:
-        if self.table is None:
-            self.table = pa.table({})
 
     @classmethod
     def of_columns(cls, source_file: str, source_sheet: str, columns: Sequence[pa.Array], **options: object) -> SheetFrame:

@@ -48,10 +48,6 @@ _NO_HEADER = (
 )
 
 
-def _header_blank(value: object) -> bool:
-    return hdr.header_text(value) == ""
-
-
 def record_flags(sheet: SheetFrame) -> tuple[np.ndarray, np.ndarray]:
     """Per record: ``(every cell empty as a header, every cell blank)``; a cell past the end of a record is null.
 
@@ -64,22 +60,11 @@ def record_flags(sheet: SheetFrame) -> tuple[np.ndarray, np.ndarray]:
         others = np.flatnonzero(~plain_tokens(cells.dictionary))
         found = [cell_value(v) if sheet.is_typed else v for v in cells.dictionary.take(pa.array(others)).to_pylist()]
         header, empty = np.zeros(len(cells.dictionary), dtype=bool), np.zeros(len(cells.dictionary), dtype=bool)
-        header[others] = [_header_blank(v) for v in found]
+        header[others] = [hdr.header_text(v) == "" for v in found]
         empty[others] = [blank(v) for v in found]
         header_blank &= header[codes(cells)]
         is_blank &= empty[codes(cells)]
     return header_blank, is_blank
-
-
-def header_index(sheet: SheetFrame, header_blank: np.ndarray | None = None) -> int | None:
-    """``headers.find_header_row`` of the sheet (a record index), reading only the records it looks at."""
-    if header_blank is None:
-        header_blank, _ = record_flags(sheet)
-    non_blank = np.flatnonzero(~header_blank)
-    if not len(non_blank):
-        return None
-    last = non_blank[min(hdr.HEADER_SEARCH_ROWS, len(non_blank)) - 1]
-    return hdr.find_header_row([(index + 1, sheet.cells(index)) for index in range(last + 1)])
 
 
 @dataclass
@@ -93,14 +78,17 @@ class SheetPlan:
 
     @classmethod
     def of(cls, sheet: SheetFrame) -> SheetPlan:
+        """The plan of a sheet: its header row (``headers.find_header_row`` of its first non-blank records)."""
         header_blank, blank = record_flags(sheet)
-        header = header_index(sheet, header_blank)
+        searched = np.flatnonzero(~header_blank)[: hdr.HEADER_SEARCH_ROWS].tolist()
+        found = hdr.find_header_row([sheet.cells(index) for index in searched])
+        header = None if found is None else searched[found]
         named = hdr.named_columns(sheet.cells(header)) if header is not None else set()
         return cls(sheet, header, blank, named)
 
     @property
     def is_hidden(self) -> bool:
-        return bool(getattr(self.sheet, "is_hidden", False))
+        return self.sheet.is_hidden
 
     @property
     def is_registrations(self) -> bool:
@@ -213,18 +201,17 @@ class Run:
         """Record the dropped columns; their headers as they may be shown (``pii.shown_dropped_header``: a header
         holding personal data as ``[removed]``, one like no header the kit knows by its length only)."""
         dropped = [(pii.shown_dropped_header(h), reason) for _, h, reason in mapping.dropped]
-        for header, reason in dropped:
-            self.dropped.append(dict(source_file=sheet.source_file, source_sheet=sheet.source_sheet,
-                                     column=header, reason=reason))
+        self.dropped.extend(dict(source_file=sheet.source_file, source_sheet=sheet.source_sheet, column=header,
+                                 reason=reason) for header, reason in dropped)
         return listed((f"{h} ({reason})" for h, reason in dropped), separator="; ")
 
     def refuse_rows(self, sheet: SheetFrame, data: np.ndarray, problem: str, fix: str, column: str, row_problem: str,
                     counts: dict[str, object]) -> None:
         """A sheet that cannot be read as registrations: one line, and every row counted as rejected."""
         self.problems.append(Problem(sheet.source_file, sheet.source_sheet, None, None, None, problem, fix))
-        for number in (data + 1).tolist():
-            self.rejected.append(dict(source_file=sheet.source_file, source_sheet=sheet.source_sheet, source_row=number,
-                                      column=column, value="", problem=row_problem, fix=fix))
+        self.rejected.extend(dict(source_file=sheet.source_file, source_sheet=sheet.source_sheet, source_row=number,
+                                  column=column, value="", problem=row_problem, fix=fix)
+                             for number in (data + 1).tolist())
         self.quality.append(outputs.quality_row(sheet.source_file, sheet.source_sheet, rejected=len(data),
                                                 file_problem=problem, **counts))
 
@@ -248,12 +235,11 @@ class Run:
         accepted, duplicate_of = self.index.split(prefix, parsed, keys, np.flatnonzero(candidates), numbers)
         del keys
         ids, sellers = parsed["registration_id"], parsed["gem_seller_id"]
-        for position, first in duplicate_of:
-            self.duplicates.append(dict(
-                source_file=sheet.source_file, source_sheet=sheet.source_sheet, source_row=int(numbers[position]),
-                registration_id=shown_id(ids[position].as_py()), gem_seller_id=shown_id(sellers[position].as_py()),
-                duplicate_of=first,
-            ))
+        self.duplicates.extend(dict(
+            source_file=sheet.source_file, source_sheet=sheet.source_sheet, source_row=int(numbers[position]),
+            registration_id=shown_id(ids[position].as_py()), gem_seller_id=shown_id(sellers[position].as_py()),
+            duplicate_of=first,
+        ) for position, first in duplicate_of)
         del parsed, ids, sellers
         release_unused_memory()  # what the split freed, before the accepted rows are copied out
         self.accepted.append(outputs.accepted_block(rows, accepted))

@@ -245,13 +245,7 @@ def check_schema(rows: SheetRows) -> StageResult:
         first: dict[int, ValueProblem] = {}
         for position, _, problem, fix in row_failures(_row_check_values(column, parsed).to_frame(), [column]):
             first.setdefault(int(position), _failure(rows, column, int(position), problem, fix))  # type: ignore[arg-type]
-        if not first:
-            continue
-        entry = np.full(len(parsed.dictionary), -1, dtype=np.intp)
-        entry[list(first)] = np.arange(len(first))
-        per_row = entry[codes(parsed)]
-        fresh = np.flatnonzero((per_row >= 0) & ~rows.errors.in_column(column))
-        errors.add(column, fresh, per_row[fresh], list(first.values()))
+        errors.add_by_value(column, codes(parsed), first, skip=rows.errors.in_column(column))
     return StageResult(errors=errors)
 
 

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import itertools
 import os
 import re
 import sys
@@ -144,9 +145,7 @@ def _read_sheet(workbook: object, source_file: str, meta: object) -> SheetFrame:
 
 def _sheet_records(sheet: object, first_row: int, first_column: int, width: int) -> Iterable[list[object]]:
     """The records of a calamine sheet from cell A1 (calamine starts at the first used cell)."""
-    blank = [""] * (first_column + width)
-    for _ in range(first_row):
-        yield blank
+    yield from itertools.repeat([""] * (first_column + width), first_row)
     if first_column:
         offset = [""] * first_column
         for cells in sheet.iter_rows():  # type: ignore[attr-defined]

@@ -32,27 +32,18 @@ def census_areas() -> pd.DataFrame:
         ReferenceDataError: a ``carved_from`` name is not a district of UP.
     """
     districts = load_districts()
-    parent = {d: d for d in districts["district"]}
-
-    def root(name: str) -> str:
-        while parent[name] != name:
-            name = parent[name]
-        return name
-
+    area = {name: {name} for name in districts["district"]}  # each district's area, one set shared by its members
     for child, carved in zip(districts["district"], districts["carved_from"]):
         if not isinstance(carved, str):
             continue
         for name in (part.split("(")[0].strip() for part in carved.split("+")):
-            if name not in parent:
+            if name not in area:
                 raise ReferenceDataError(
                     f"{paths.REFERENCE_DIR / DISTRICTS_FILE}: carved_from of {child} names {name!r}, not a district "
                     "of UP; write the parent's name_common"
                 )
-            parent[root(name)] = root(child)
-    members: dict[str, list[str]] = {}
-    for name in parent:
-        members.setdefault(root(name), []).append(name)
-    area = {name: " + ".join(sorted(members[root(name)])) for name in parent}
-    frame = pd.DataFrame({"district": list(parent), "census_area": [area[d] for d in parent]})
+            merged = area[name] | area[child]
+            area.update(dict.fromkeys(merged, merged))
+    frame = pd.DataFrame({"district": list(area), "census_area": [" + ".join(sorted(area[d])) for d in area]})
     frame["is_own_area"] = frame["census_area"] == frame["district"]
     return frame

@@ -24,6 +24,7 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 from functools import lru_cache
+from itertools import groupby
 
 import numpy as np
 import pandas as pd
@@ -78,17 +79,12 @@ def fold_devanagari(text: str) -> str:
 
 def _words(text: str) -> list[str]:
     """Split into words of letters, marks and digits (keeps Devanagari vowel signs in their word)."""
-    out: list[str] = []
-    word: list[str] = []
-    for char in text:
-        if unicodedata.category(char)[0] in "LMN":
-            word.append(char)
-        elif word:
-            out.append("".join(word))
-            word = []
-    if word:
-        out.append("".join(word))
-    return out
+    return ["".join(run) for is_word, run in groupby(text, lambda c: unicodedata.category(c)[0] in "LMN") if is_word]
+
+
+def key_words(text: object) -> list[str]:
+    """The words of a text as keys compare them: NFKC, case-folded, Devanagari folded, punctuation dropped."""
+    return _words(fold_devanagari(unicodedata.normalize("NFKC", str(text)).casefold()))
 
 
 def text_key(text: object) -> str:
@@ -96,8 +92,7 @@ def text_key(text: object) -> str:
 
     Used for headers and coded values as well as district names.
     """
-    words = _words(fold_devanagari(unicodedata.normalize("NFKC", str(text)).casefold()))
-    return "".join(words)
+    return "".join(key_words(text))
 
 
 def name_key(name: object) -> str:
@@ -249,18 +244,15 @@ class DistrictResolver:
         """
         if name is None or (isinstance(name, float) and np.isnan(name)) or not str(name).strip():
             return DistrictMatch(None, None, "unresolved", problem="the district is blank")
-        text = str(name).strip()
-        bare, state = self._state_qualified(text)
-        if state is not None and state != HOME_STATE:
+        text, state = self._state_qualified(str(name).strip())
+        if state in (None, HOME_STATE):
+            found = self._lookup(text)
+            if found is not None:
+                return found
+            state = self.other_states.get(name_key(text))  # a place of another state, named without its state
+        if state is not None:
             return DistrictMatch(None, None, "other_state", problem=f"a district of {state}, not of Uttar Pradesh")
-        text = bare
-        found = self._lookup(text)
-        if found is not None:
-            return found
         key = name_key(text)
-        if key in self.other_states:
-            state = self.other_states[key]
-            return DistrictMatch(None, None, "other_state", problem=f"a district of {state}, not of Uttar Pradesh")
         if not key or set(text) <= set("?  "):
             return DistrictMatch(None, None, "unresolved", problem="not a district name")
         scores = self._scores(key)

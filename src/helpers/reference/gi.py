@@ -65,8 +65,7 @@ def load_gi_category_crafts() -> pd.DataFrame:
     """
     craft_rule = pa.Check(lambda df: ((df["is_craft"] == 1) == (df["goods_kind"] == "craft")).all(),
                           error="is_craft is 1 exactly where goods_kind is craft")
-    frame = _read_csv(GI_CRAFTS_FILE, declared_schema(GI_CRAFTS_FILE, craft_rule))
-    return frame.rename(columns={"reason": "craft_reason"})
+    return _read_csv(GI_CRAFTS_FILE, declared_schema(GI_CRAFTS_FILE, craft_rule))  # reason renamed craft_reason
 
 
 def gi_name_aliases() -> dict[str, str]:

@@ -62,12 +62,9 @@ def district_names() -> tuple[str, ...]:
 @lru_cache(maxsize=1)
 def neighbour_pairs() -> tuple[tuple[str, str], ...]:
     """Pairs ``(district, neighbour)`` of districts sharing a border, in file order, both directions as listed."""
-    pairs: list[tuple[str, str]] = []
-    for row in _rows(NEIGHBOURS_FILE, ("district", "neighbours_in_UP")):
-        for neighbour in (row["neighbours_in_UP"] or "").split(NEIGHBOUR_SEPARATOR):
-            if neighbour.strip():
-                pairs.append((row["district"].strip(), neighbour.strip()))
-    return tuple(pairs)
+    return tuple((row["district"].strip(), neighbour.strip())
+                 for row in _rows(NEIGHBOURS_FILE, ("district", "neighbours_in_UP"))
+                 for neighbour in (row["neighbours_in_UP"] or "").split(NEIGHBOUR_SEPARATOR) if neighbour.strip())
 
 
 @lru_cache(maxsize=4)

@@ -70,16 +70,18 @@ def declared_schema(name: str, *checks: pa.Check) -> pa.DataFrameSchema:
 
 
 def _read_csv(name: str, schema: pa.DataFrameSchema | None = None) -> pd.DataFrame:
-    """Reference file ``name`` read as ``schemas.yaml`` says, checked against ``schema`` (default: the declared one)."""
+    """Reference file ``name`` read as ``schemas.yaml`` says, checked against ``schema`` (default: the declared one),
+    its columns renamed as declared."""
     path = paths.REFERENCE_DIR / name
     if not path.exists():
         raise ReferenceDataError(
             f"{path}: reference file missing; restore it from git (git checkout -- {path.relative_to(paths.ROOT)})"
         )
     schema = declared_schema(name) if schema is None else schema
-    frame = pd.read_csv(path, **_declarations().get(name, {}).get("read", {}))
+    spec = _declarations().get(name, {})
+    frame = pd.read_csv(path, **spec.get("read", {}))
     try:
-        return schema.validate(frame, lazy=True)
+        return schema.validate(frame, lazy=True).rename(columns=spec.get("rename", {}))
     except (pa.errors.SchemaErrors, pa.errors.SchemaError) as error:
         raise ReferenceDataError(f"{path}: does not match its schema: {error}") from None
 
@@ -102,7 +104,6 @@ def load_districts() -> pd.DataFrame:
     ``division``, ``aliases`` and ``slug`` (lower-case, hyphenated, for file names).
     """
     frame = _read_csv(DISTRICTS_FILE)
-    frame = frame.rename(columns={"name_common": "district", "name_hi": "district_hi"})
     frame["slug"] = frame["district"].map(slugify)
     frame["is_created_after_2011"] = frame["census2011_code"].isna()
     return frame.sort_values("district").reset_index(drop=True)
@@ -116,17 +117,10 @@ CENSUS_FILE = "census2011_up_districts.csv"
 def load_census_districts() -> pd.DataFrame:
     """Census 2011 figures of UP's 71 districts of 2011, keyed by ``census2011_code``.
 
-    Population and household-industry workers are renamed to
-    ``population_2011`` and ``household_industry_workers_2011``.
+    Population and household-industry workers are renamed to ``population_2011`` and
+    ``household_industry_workers_2011`` (``rename`` in ``schemas.yaml``).
     """
-    frame = _read_csv(CENSUS_FILE)
-    return frame.rename(
-        columns={
-            "population": "population_2011",
-            "household_industry_workers": "household_industry_workers_2011",
-            "st": "st_population_2011",
-        }
-    )
+    return _read_csv(CENSUS_FILE)
 
 
 def district_base(districts: pd.DataFrame | None = None) -> pd.DataFrame:
@@ -242,31 +236,21 @@ def load_state_registrations() -> pd.DataFrame:
     - 2022-04-06 (Lok Sabha): weavers and handloom agencies onboarded, per state
       (measure ``weavers_onboarded``).
     """
-    feb = _read_csv(STATE_TABLE_2022_02_09)
-    feb = harmonise_states(feb, STATE_TABLE_2022_02_09)
+    feb = harmonise_states(_read_csv(STATE_TABLE_2022_02_09), STATE_TABLE_2022_02_09)
     feb = feb.groupby("state", as_index=False)["registered_artisans_and_weavers"].sum(min_count=1)
     feb = feb.dropna(subset=["registered_artisans_and_weavers"])
-    feb = pd.DataFrame(
-        {
-            "snapshot_date": pd.Timestamp("2022-02-09"),
-            "state": feb["state"],
-            "measure": "artisans_and_weavers",
-            "registrations_count": feb["registered_artisans_and_weavers"].astype(int),
-            "source_file": STATE_TABLE_2022_02_09,
-        }
-    )
-    apr = _read_csv(STATE_WEAVERS_2022_04_06)
-    apr = harmonise_states(apr, STATE_WEAVERS_2022_04_06)
-    apr = pd.DataFrame(
-        {
-            "snapshot_date": pd.Timestamp("2022-04-06"),
-            "state": apr["state"],
-            "measure": "weavers_onboarded",
-            "registrations_count": apr["weavers_handloom_agencies_onboarded"],
-            "source_file": STATE_WEAVERS_2022_04_06,
-        }
-    )
+    feb = _state_counts(feb, "2022-02-09", "artisans_and_weavers", "registered_artisans_and_weavers",
+                        STATE_TABLE_2022_02_09)
+    apr = harmonise_states(_read_csv(STATE_WEAVERS_2022_04_06), STATE_WEAVERS_2022_04_06)
+    apr = _state_counts(apr, "2022-04-06", "weavers_onboarded", "weavers_handloom_agencies_onboarded",
+                        STATE_WEAVERS_2022_04_06)
     return pd.concat([feb, apr], ignore_index=True)
+
+
+def _state_counts(frame: pd.DataFrame, date: str, measure: str, column: str, source_file: str) -> pd.DataFrame:
+    """One state table's ``column`` in the long form of ``load_state_registrations``."""
+    return pd.DataFrame({"snapshot_date": pd.Timestamp(date), "state": frame["state"], "measure": measure,
+                         "registrations_count": frame[column].astype(int), "source_file": source_file})
 
 
 # ----------------------------------------------------------- bases (census)
@@ -309,29 +293,16 @@ def load_up_order_value() -> pd.DataFrame:
     return frame
 
 
-def reference_files() -> list[Path]:
-    """Every reference data file (not the sidecars), sorted by name."""
-    return sorted(p for p in paths.REFERENCE_DIR.glob("*.csv"))
-
-
 def provenance_table() -> pd.DataFrame:
     """One row per reference file: file, title, source, published, licence, checked, caveats (from the sidecars)."""
     rows = []
-    for path in reference_files():
+    for path in sorted(paths.REFERENCE_DIR.glob("*.csv")):  # every reference data file, not the sidecars
         meta_path = path.with_name(path.name + ".meta.yaml")
         meta = yaml.safe_load(meta_path.read_text(encoding="utf-8")) if meta_path.exists() else {}
-        rows.append(
-            {
-                "file": path.name,
-                "title": meta.get("title", ""),
-                "source": meta.get("source", "NO PROVENANCE RECORDED"),
-                "published": str(meta.get("published", "")),
-                "licence": meta.get("licence", ""),
-                "checked": meta.get("checked", ""),
-                "caveats": meta.get("caveats", ""),
-            }
-        )
-    return pd.DataFrame(rows)
+        rows.append({"file": path.name, "source": meta.get("source", "NO PROVENANCE RECORDED"),
+                     "published": str(meta.get("published", "")),
+                     **{key: meta.get(key, "") for key in ("title", "licence", "checked", "caveats")}})
+    return pd.DataFrame(rows, columns=["file", "title", "source", "published", "licence", "checked", "caveats"])
 
 
 # The GI list and the Census areas of rates live in their own modules; their names stay here

@@ -57,12 +57,8 @@ def is_vocabulary_form(text: object) -> bool:
     signs) and single spaces only, at most ``MAX_FORM_CHARS`` characters, no personal data."""
     if not isinstance(text, str) or not text.strip() or len(text) > MAX_FORM_CHARS:
         return False
-    if text != " ".join(text.split()):
-        return False
-    for character in text:
-        if character != " " and not character.isalpha() and not unicodedata.category(character).startswith("M"):
-            return False
-    return not redact(text)[1]
+    letters = all(c == " " or c.isalpha() or unicodedata.category(c).startswith("M") for c in text)
+    return letters and text == " ".join(text.split()) and not redact(text)[1]
 
 
 def may_name_form(text: object, rows_count: int, files_count: int) -> bool:

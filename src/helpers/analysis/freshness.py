@@ -80,14 +80,9 @@ def sheet_office(source_file: str, source_sheet: str = "") -> str | None:
     the innermost folder of the file's path that is one (``registrations/varanasi/week-02.csv``),
     in English, Hindi, an alias or a former name.
     """
-    office = _office_name(source_sheet) if isinstance(source_sheet, str) else None
-    if office is not None:
-        return office
-    for folder in reversed(re.split(r"[/\\]", str(source_file))[:-1]):
-        office = _office_name(folder)
-        if office is not None:
-            return office
-    return None
+    names = [source_sheet] if isinstance(source_sheet, str) else []
+    names += reversed(re.split(r"[/\\]", str(source_file))[:-1])
+    return next((office for office in map(_office_name, names) if office is not None), None)
 
 
 def _sheet_keys(frame: pd.DataFrame) -> pd.DataFrame:

@@ -17,13 +17,16 @@ from typing import Iterable
 import numpy as np
 import pandas as pd
 
-from helpers.vocabulary import TRADES
+from helpers.vocabulary import STATUSES, TRADES
 from helpers.reference import tables as reference
 from helpers.campaign.phases import Phase
 from helpers.analysis.national import pct as _pct
+from helpers.analysis.progress import STATUS_RANK
 
-#: Onboarding statuses in funnel order; each stage includes the ones after it.
-FUNNEL_STAGES = ("registered", "catalogue live", "first order")
+#: Onboarding statuses in funnel order (``vocabulary.yaml``); each stage includes the ones after it.
+FUNNEL_STAGES = STATUSES
+#: The count column of each stage: ``registered_count, catalogue_live_count, first_order_count``.
+FUNNEL_COLUMNS = tuple(stage.replace(" ", "_") + "_count" for stage in FUNNEL_STAGES)
 
 
 # ------------------------------------------------------ district coverage
@@ -52,12 +55,9 @@ def registrations_by_phase(registrations: pd.DataFrame, phases: dict[str, Phase]
 def district_roles(phase: Phase) -> pd.DataFrame:
     """Every district of UP with its role in the phase: 'event', 'nearby' or 'other'."""
     districts = reference.load_districts()[["district", "district_hi", "division", "slug", "lgd_district_code"]]
-    role = np.where(
-        districts["district"].isin(phase.event_districts),
-        "event",
-        np.where(districts["district"].isin(phase.nearby_districts), "nearby", "other"),
-    )
-    return districts.assign(role=role)
+    name = districts["district"]
+    is_event, is_nearby = name.isin(phase.event_districts), name.isin(phase.nearby_districts)
+    return districts.assign(role=np.select([is_event, is_nearby], ["event", "nearby"], "other"))
 
 
 def funnel_counts(registrations: pd.DataFrame, by: str | None = None) -> pd.DataFrame:
@@ -67,15 +67,9 @@ def funnel_counts(registrations: pd.DataFrame, by: str | None = None) -> pd.Data
     whose status is "catalogue live" or "first order", ``first_order_count``
     those with "first order".
     """
-    status = registrations["onboarding_status"]
-    frame = pd.DataFrame(
-        {
-            "registered_count": 1,
-            "catalogue_live_count": status.isin(FUNNEL_STAGES[1:]).astype(int),
-            "first_order_count": (status == FUNNEL_STAGES[2]).astype(int),
-        },
-        index=registrations.index,
-    )
+    rank = registrations["onboarding_status"].map(STATUS_RANK).fillna(0)  # a status not in the funnel: registered
+    frame = pd.DataFrame({column: (rank >= i).astype(int) for i, column in enumerate(FUNNEL_COLUMNS)},
+                         index=registrations.index)
     if by is None:
         return frame.sum().to_frame().T.astype(int)
     return frame.groupby(registrations[by]).sum().astype(int)
@@ -85,12 +79,8 @@ def funnel(registrations: pd.DataFrame) -> pd.DataFrame:
     """The onboarding funnel as rows: ``stage, sellers_count, pct_of_registered``."""
     counts = funnel_counts(registrations).iloc[0]
     registered = counts["registered_count"]
-    return pd.DataFrame(
-        {
-            "stage": list(FUNNEL_STAGES),
-            "sellers_count": [int(counts[c]) for c in ("registered_count", "catalogue_live_count", "first_order_count")],
-        }
-    ).assign(pct_of_registered=lambda f: f["sellers_count"] / registered * 100 if registered else float("nan"))
+    frame = pd.DataFrame({"stage": list(FUNNEL_STAGES), "sellers_count": [int(counts[c]) for c in FUNNEL_COLUMNS]})
+    return frame.assign(pct_of_registered=frame["sellers_count"] / registered * 100 if registered else float("nan"))
 
 
 def district_coverage(phase_regs: pd.DataFrame, phase: Phase, furthest_behind_count: int = 10) -> pd.DataFrame:
@@ -120,12 +110,8 @@ def district_coverage(phase_regs: pd.DataFrame, phase: Phase, furthest_behind_co
     home = phase_regs["home_district"]
     trades = pd.crosstab(home, phase_regs["trade"]).reindex(columns=list(TRADES), fill_value=0)
     trades.columns = [f"{t}_count" for t in TRADES]
-    people = pd.DataFrame(
-        {
-            "women_count": phase_regs["is_woman"].astype(bool).groupby(home).sum(),
-            "tribal_count": phase_regs["is_tribal"].astype(bool).groupby(home).sum(),
-        }
-    )
+    people = phase_regs[["is_woman", "is_tribal"]].astype(bool).groupby(home).sum()
+    people.columns = ["women_count", "tribal_count"]
     funnel_by_district = funnel_counts(phase_regs, by="home_district")
     counts = trades.join(people, how="outer").join(funnel_by_district, how="outer")
     counts.index.name = "district"
@@ -214,19 +200,12 @@ def coverage_by_role(coverage: pd.DataFrame) -> pd.DataFrame:
     Rates are ``pooled_rates`` over the role's districts (districts created after
     2011 folded into their parents' Census 2011 base).
     """
-    grouped = coverage.groupby("role").agg(
-        districts_count=("district", "size"),
-        registrations_count=("registrations_count", "sum"),
-        women_count=("women_count", "sum"),
-        tribal_count=("tribal_count", "sum"),
-        first_order_count=("first_order_count", "sum"),
-    )
+    summed = ("registrations_count", "women_count", "tribal_count", "first_order_count")
+    grouped = coverage.groupby("role").agg(districts_count=("district", "size"), **{c: (c, "sum") for c in summed})
     rate_columns = ["registrations_with_base_count", "population_2011", "household_industry_workers_2011",
                     "registrations_per_lakh_population", "registrations_per_1000_hh_industry_workers"]
-    pooled = pd.DataFrame(
-        {role: {k: v for k, v in pooled_rates(coverage, coverage.loc[coverage["role"] == role, "district"]).items()
-                if k in rate_columns} for role in grouped.index}
-    ).T
+    pooled = pd.DataFrame({role: pooled_rates(coverage, coverage.loc[coverage["role"] == role, "district"])
+                           for role in grouped.index}).T
     grouped = grouped.join(pooled[rate_columns].astype(float))
     grouped["registrations_with_base_count"] = grouped["registrations_with_base_count"].astype(int)
     grouped["women_share_pct"] = _pct(grouped["women_count"], grouped["registrations_count"])
@@ -272,12 +251,10 @@ def phase_key_figures(phase_regs: pd.DataFrame, coverage: pd.DataFrame) -> dict[
     """Headline numbers of a phase: registrations by trade, women and tribal shares, funnel, districts reached."""
     total = len(phase_regs)
     trade_counts = phase_regs["trade"].value_counts()
-    funnel_total = funnel_counts(phase_regs).iloc[0] if total else pd.Series(0, index=["first_order_count"])
+    funnel_total = funnel_counts(phase_regs).iloc[0]
     return {
         "registrations_count": total,
-        "artisan_count": int(trade_counts.get("artisan", 0)),
-        "weaver_count": int(trade_counts.get("weaver", 0)),
-        "other_count": int(trade_counts.get("other", 0)),
+        **{f"{trade}_count": int(trade_counts.get(trade, 0)) for trade in TRADES},
         "women_share_pct": _pct(int(phase_regs["is_woman"].astype(bool).sum()), total),
         "tribal_share_pct": _pct(int(phase_regs["is_tribal"].astype(bool).sum()), total),
         "first_order_pct": _pct(int(funnel_total["first_order_count"]), total),

@@ -32,9 +32,6 @@ def pct(part: float | pd.Series, whole: float | pd.Series) -> float | pd.Series:
     return float("nan") if not whole else part / whole * 100
 
 
-_pct = pct
-
-
 # ------------------------------------------------------- national vs UP
 
 #: State-table measures and the source measures they add up: a state table whose UP
@@ -60,7 +57,7 @@ def _snapshot_rows() -> list[dict]:
         rows.append({
             "snapshot_date": date, "date_precision": source_row["date_precision"], "measure": measure,
             "up_registrations_count": up, "india_registrations_count": india,
-            "up_share_pct": _pct(up, india) if up is not None else float("nan"),
+            "up_share_pct": pct(up, india) if up is not None else float("nan"),
             "india_change_count": change, "is_change_of_measure": False,
             "source": source_row["source"], "source_hi": source_row["source_hi"], "evidence": source_row["evidence"],
             "note": None if up is not None else "no UP figure published for this date",
@@ -88,7 +85,7 @@ def _state_table_rows(up_counts: dict[str, int], latest_weavers: int) -> list[di
                      + "): the share moves only because India is counted differently")
         rows.append({
             "snapshot_date": date, "date_precision": "day", "measure": measure,
-            "up_registrations_count": up, "india_registrations_count": india, "up_share_pct": _pct(up, india),
+            "up_registrations_count": up, "india_registrations_count": india, "up_share_pct": pct(up, india),
             "india_change_count": None, "is_change_of_measure": same_people,
             "source": f"Lok Sabha reply of {date:%Y-%m-%d} ({group['source_file'].iloc[0]})",
             "source_hi": f"लोक सभा में उत्तर, {date:%d-%m-%Y} ({group['source_file'].iloc[0]})",
@@ -179,7 +176,7 @@ def like_for_like_weavers() -> dict[str, object]:
     up = int(table.loc[table["state"] == UP, "registrations_count"].sum())
     as_given = int(at_source["india_registrations_count"])
     return {"up_registrations_count": up, "india_registrations_count": india, "india_as_given_count": as_given,
-            "registered_before_count": as_given - india, "up_share_pct": _pct(up, india),
+            "registered_before_count": as_given - india, "up_share_pct": pct(up, india),
             "table_date": pd.Timestamp(table["snapshot_date"].iloc[0])}
 
 
@@ -195,9 +192,9 @@ def _representation_row(measure: str, basis: str, up_reg: int, india_reg: int, b
     return {
         "measure": measure, "registrations_basis": basis, **base,
         "up_registrations_count": up_reg, "india_registrations_count": india_reg,
-        "up_share_pct": _pct(up_reg, india_reg), "up_share_of_base_pct": _pct(up_base, india_base),
+        "up_share_pct": pct(up_reg, india_reg), "up_share_of_base_pct": pct(up_base, india_base),
         "representation_index": (up_reg / india_reg) / (up_base / india_base),
-        "up_coverage_rate_pct": _pct(up_reg, up_base), "india_coverage_rate_pct": india_rate * 100,
+        "up_coverage_rate_pct": pct(up_reg, up_base), "india_coverage_rate_pct": india_rate * 100,
         "rest_of_india_coverage_rate_pct": rest_rate * 100,
         "needed_vs_rest_of_india_count": _needed_for_parity(up_reg, rest_rate, up_base),
         "needed_vs_india_count": _needed_for_parity(up_reg, india_rate, up_base),
@@ -263,18 +260,12 @@ def up_rank_among_states() -> pd.DataFrame:
     for (date, measure), group in states.groupby(["snapshot_date", "measure"], sort=True):
         ranked = group.assign(rank=group["registrations_count"].rank(ascending=False, method="min"))
         ranked = ranked.sort_values("registrations_count", ascending=False)
-        up_row = ranked[ranked["state"] == UP]
-        rows.append(
-            {
-                "snapshot_date": date,
-                "measure": measure,
-                "up_rank": int(up_row["rank"].iloc[0]),
-                "states_ranked_count": len(ranked),
-                "up_registrations_count": int(up_row["registrations_count"].iloc[0]),
-                "leader_state": ranked["state"].iloc[0],
-                "leader_registrations_count": int(ranked["registrations_count"].iloc[0]),
-            }
-        )
+        up_row, leader = ranked[ranked["state"] == UP].iloc[0], ranked.iloc[0]
+        rows.append({
+            "snapshot_date": date, "measure": measure, "up_rank": int(up_row["rank"]),
+            "states_ranked_count": len(ranked), "up_registrations_count": int(up_row["registrations_count"]),
+            "leader_state": leader["state"], "leader_registrations_count": int(leader["registrations_count"]),
+        })
     return pd.DataFrame(rows)
 
 

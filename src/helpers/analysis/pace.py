@@ -14,12 +14,12 @@ report (``ranking``), charts (``helpers.presentation.progress_sections``).
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass, fields
 from datetime import date, timedelta
 
 import pandas as pd
 
-from helpers.analysis.progress import as_day, expected_share, stage_dates
+from helpers.analysis.progress import STATUS_RANK, as_day, expected_share, stage_dates
 from helpers.campaign.phases import Phase
 from helpers.vocabulary import STATUSES
 
@@ -36,8 +36,7 @@ def stage_event_dates(phase_regs_now: pd.DataFrame, status: str) -> pd.Series:
     """The dates on which rows reached ``status`` (by the as-of date), one per row that has one."""
     if status == STATUSES[0]:
         return pd.to_datetime(phase_regs_now["registration_date"]).dt.normalize()
-    rank = {s: i for i, s in enumerate(STATUSES)}
-    reached = phase_regs_now["onboarding_status"].map(rank) >= rank[status]
+    reached = phase_regs_now["onboarding_status"].map(STATUS_RANK) >= STATUS_RANK[status]
     return stage_dates(phase_regs_now[reached], status).dropna()
 
 
@@ -166,18 +165,11 @@ def district_outlook(
         Columns ``district, pace_per_week, projected_total_count, target_reached_date``
         (None: not within the window).
     """
-    rows = []
     whole = targets[targets["trade"] == "all"]
     dates = stage_event_dates(phase_regs_now, STATUSES[0])
+    rows = []
     for district, target in zip(whole["district"], whole["target_count"]):
         result = outlook(dates[phase_regs_now["home_district"] == district], int(target), phase, as_of)
-        rows.append(
-            {
-                "district": district,
-                "pace_per_week": result.pace_per_week,
-                "projected_total_count": result.projected_total_count,
-                "target_reached_date": result.target_reached_date,
-            }
-        )
-    columns = ["district", "pace_per_week", "projected_total_count", "target_reached_date"]
+        rows.append({"district": district, **asdict(result)})
+    columns = ["district", *(field.name for field in fields(Outlook))]
     return pd.DataFrame(rows, columns=columns).sort_values("district").reset_index(drop=True)

@@ -111,8 +111,8 @@ def odop_coverage(phase_regs: pd.DataFrame, phase: Phase) -> pd.DataFrame:
     counts = matched.assign(is_odop=in_odop).groupby("home_district").agg(
         registrations_count=("is_odop", "size"), odop_registrations_count=("is_odop", "sum"))
     frame = frame.merge(counts, left_on="district", right_index=True, how="left")
-    for column in ("registrations_count", "odop_registrations_count"):
-        frame[column] = frame[column].fillna(0).astype(int)
+    counted = ["registrations_count", "odop_registrations_count"]
+    frame[counted] = frame[counted].fillna(0).astype(int)
     frame["odop_share_pct"] = _pct(frame["odop_registrations_count"], frame["registrations_count"])
     columns = ["district", "role", "product", "product_hi", "odop_product_group", "verification_status", "source_url",
                "registrations_count", "odop_registrations_count", "odop_share_pct"]

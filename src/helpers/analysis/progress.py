@@ -27,6 +27,8 @@ from helpers.vocabulary import STATUS_DATE_COLUMNS, STATUSES
 #: Columns added by ``registrations_as_of``.
 REPORTED_STATUS_COLUMN = "onboarding_status_reported"
 AS_REPORTED_FLAG = "is_status_as_reported"
+#: Each onboarding status's place in the funnel: registered 0, catalogue live 1, first order 2.
+STATUS_RANK = {status: rank for rank, status in enumerate(STATUSES)}
 
 
 def as_day(value: date | pd.Timestamp | str) -> pd.Timestamp:
@@ -61,7 +63,7 @@ def registrations_as_of(registrations: pd.DataFrame, as_of: date | pd.Timestamp 
     dates = pd.to_datetime(registrations["registration_date"]).dt.normalize()
     kept = registrations[dates <= day].copy()
     reported = kept["onboarding_status"].astype(str)
-    reported_rank = reported.map({s: i for i, s in enumerate(STATUSES)}).fillna(0).astype(int)
+    reported_rank = reported.map(STATUS_RANK).fillna(0).astype(int)
     status = pd.Series(STATUSES[0], index=kept.index, dtype=object)
     as_reported = pd.Series(False, index=kept.index)
     still_walking = pd.Series(True, index=kept.index)
@@ -119,18 +121,12 @@ def expected_share(
 
 def _counts(phase_regs_now: pd.DataFrame, targets: pd.DataFrame, stage: str) -> pd.Series:
     """The count of each target row's district (and trade) at ``stage`` or beyond."""
-    rank = {s: i for i, s in enumerate(STATUSES)}
-    reached = phase_regs_now[phase_regs_now["onboarding_status"].map(rank) >= rank[stage]]
+    reached = phase_regs_now[phase_regs_now["onboarding_status"].map(STATUS_RANK) >= STATUS_RANK[stage]]
     every = reached.groupby("home_district").size()
     by_trade = reached.groupby(["home_district", "trade"]).size()
-    return pd.Series(
-        [
-            int(every.get(d, 0)) if t == ALL_TRADES else int(by_trade.get((d, t), 0))
-            for d, t in zip(targets["district"], targets["trade"])
-        ],
-        index=targets.index,
-        dtype=int,
-    )
+    counts = [every.get(d, 0) if t == ALL_TRADES else by_trade.get((d, t), 0)
+              for d, t in zip(targets["district"], targets["trade"])]
+    return pd.Series(counts, index=targets.index, dtype=int)
 
 
 def district_progress(
@@ -194,7 +190,5 @@ def phase_progress(progress: pd.DataFrame, grades: Grades) -> dict[str, object]:
         "ratio_to_expected": ratio,
         "grade": grades.grade_of(ratio),
     }
-    for grade in grades.grades:
-        summary[f"districts_{grade.code}_count"] = int((rows["grade"] == grade.code).sum())
-    summary["districts_not_graded_count"] = int(rows["grade"].isna().sum())
-    return summary
+    summary |= {f"districts_{grade.code}_count": int((rows["grade"] == grade.code).sum()) for grade in grades.grades}
+    return summary | {"districts_not_graded_count": int(rows["grade"].isna().sum())}

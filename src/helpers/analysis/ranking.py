@@ -91,11 +91,9 @@ class PeriodChange:
 
 
 def _funnel(phase_regs_now: pd.DataFrame) -> dict[str, int]:
-    if phase_regs_now.empty:
-        return {stage: 0 for stage in metrics.FUNNEL_STAGES}
-    counts = metrics.funnel_counts(phase_regs_now).iloc[0]
-    columns = ("registered_count", "catalogue_live_count", "first_order_count")
-    return {stage: int(counts[c]) for stage, c in zip(metrics.FUNNEL_STAGES, columns)}
+    """Sellers at each stage of the funnel or beyond (``metrics.funnel``), by stage."""
+    funnel = metrics.funnel(phase_regs_now)
+    return {stage: int(count) for stage, count in zip(funnel["stage"], funnel["sellers_count"])}
 
 
 def period_change(

@@ -19,6 +19,7 @@ export, set by the caller), ``_order`` (its position in the export), and
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass
 
 import numpy as np
@@ -89,13 +90,11 @@ def _mess_dates(rng: np.random.Generator, out: pd.DataFrame, formats: dict[str, 
 
 
 def _mess_districts(rng: np.random.Generator, out: pd.DataFrame) -> dict[str, int]:
-    counts: dict[str, int] = {}
+    counts: Counter[str] = Counter()
     for column in ("home_district", "event_district"):
-        messy, column_counts = district_cells_messy(rng, out[column].to_numpy(dtype=object))
-        out[column] = messy
-        for key, value in column_counts.items():
-            counts[key] = counts.get(key, 0) + value
-    return counts
+        out[column], column_counts = district_cells_messy(rng, out[column].to_numpy(dtype=object))
+        counts.update(column_counts)
+    return dict(counts)
 
 
 def _mess_yes_no(rng: np.random.Generator, out: pd.DataFrame, share: float) -> int:

@@ -188,9 +188,7 @@ def stage_dates(
     """
     catalogue = registered + _lags(rng, funnel["catalogue_live_lag_median_days"], funnel["catalogue_live_lag_sigma_log"], lag_factor)
     first_order = catalogue + _lags(rng, funnel["first_order_lag_median_days"], funnel["first_order_lag_sigma_log"], lag_factor)
-    rank = np.zeros(len(reached), dtype=np.int64)
-    for stage_rank, status in enumerate(STATUSES):
-        rank[reached == status] = stage_rank
+    rank = np.select([reached == status for status in STATUSES], range(len(STATUSES)), 0)
     limit = np.datetime64(observed_until, "D")
     not_a_date = np.datetime64("NaT", "D")
     dates = {STATUS_DATE_COLUMNS[STATUSES[0]]: registered}

@@ -92,37 +92,32 @@ def decode_topojson(topology: Mapping, object_name: str | None = None) -> list[B
     arcs = decode_arcs(topology)
     collection = objects[object_name]
     geometries = collection.get("geometries", [collection])
-    features = []
-    for geometry in geometries:
-        kind = geometry.get("type")
-        if kind == "Polygon":
-            polygons = [geometry["arcs"]]
-        elif kind == "MultiPolygon":
-            polygons = geometry["arcs"]
-        else:
-            continue  # points, lines or empty geometries carry no area
-        decoded = tuple(tuple(_ring(ring, arcs) for ring in polygon) for polygon in polygons)
-        features.append(BoundaryFeature(properties=dict(geometry.get("properties") or {}), polygons=decoded))
-    return features
+    return [
+        BoundaryFeature(properties=dict(geometry.get("properties") or {}),
+                        polygons=tuple(tuple(_ring(ring, arcs) for ring in polygon) for polygon in polygons))
+        for geometry in geometries if (polygons := _polygons(geometry, "arcs")) is not None
+    ]
 
 
 def decode_geojson(document: Mapping) -> list[BoundaryFeature]:
     """Read the Polygon/MultiPolygon features of a GeoJSON FeatureCollection."""
     if document.get("type") != "FeatureCollection":
         raise MapError("not a GeoJSON FeatureCollection")
-    features = []
-    for feature in document.get("features", []):
-        geometry = feature.get("geometry") or {}
-        kind = geometry.get("type")
-        if kind == "Polygon":
-            polygons = [geometry["coordinates"]]
-        elif kind == "MultiPolygon":
-            polygons = geometry["coordinates"]
-        else:
-            continue
-        decoded = tuple(tuple(np.asarray(ring, dtype=float)[:, :2] for ring in polygon) for polygon in polygons)
-        features.append(BoundaryFeature(properties=dict(feature.get("properties") or {}), polygons=decoded))
-    return features
+    return [
+        BoundaryFeature(properties=dict(feature.get("properties") or {}),
+                        polygons=tuple(tuple(np.asarray(ring, dtype=float)[:, :2] for ring in polygon)
+                                       for polygon in polygons))
+        for feature in document.get("features", [])
+        if (polygons := _polygons(feature.get("geometry") or {}, "coordinates")) is not None
+    ]
+
+
+def _polygons(geometry: Mapping, key: str) -> list | None:
+    """The polygons of a Polygon or MultiPolygon geometry (``key``: ``"arcs"`` in TopoJSON, ``"coordinates"`` in
+    GeoJSON); None for points, lines or an empty geometry, which carry no area."""
+    if geometry.get("type") == "Polygon":
+        return [geometry[key]]
+    return geometry[key] if geometry.get("type") == "MultiPolygon" else None
 
 
 def _code_maps() -> dict[str, dict[str, str]]:

@@ -19,18 +19,16 @@ import html
 import pandas as pd
 
 from helpers.presentation import i18n, maps
+from helpers.presentation.i18n import t
 from helpers import fields, languages
 from helpers.presentation.display import registry_frame
 from helpers.analysis import metrics, national
 from helpers.reference import tables as reference
 from helpers.presentation import fragments
 from helpers.presentation.formatting import format_count, format_crore, format_day, format_number, format_pct
+from helpers.presentation.summary import join_list
 from helpers.languages import localized, translated
 from helpers.campaign.phases import Phase
-
-
-def _t(key: str, lang: str, **fmt: object) -> str:
-    return i18n.t(key, lang, **fmt)
 
 
 # ------------------------------------------------------- source key figures
@@ -42,28 +40,24 @@ def source_key_figures(lang: str) -> str:
     at_source = shares[shares["snapshot_date"] == national.SOURCE_SNAPSHOT_DATE].set_index("measure")
     orders = national.up_order_value()
     part_year = orders[orders["is_part_year"]].iloc[-1]
-    source = _t("brief.source_seed", lang)
-    figures = [
-        fragments.KeyFigure(format_count(at_source.loc["artisans", "india_registrations_count"], lang),
-                         _t("brief.artisans_india", lang), source),
-        fragments.KeyFigure(format_count(at_source.loc["weavers", "india_registrations_count"], lang),
-                         _t("brief.weavers_india", lang), source),
-        fragments.KeyFigure(format_count(at_source.loc["artisans", "up_registrations_count"], lang),
-                         _t("brief.artisans_up", lang, share=format_pct(at_source.loc["artisans", "up_share_pct"], 2, lang)),
-                         source),
-        fragments.KeyFigure(format_count(at_source.loc["weavers", "up_registrations_count"], lang),
-                         _t("brief.weavers_up", lang, share=format_pct(at_source.loc["weavers", "up_share_pct"], 2, lang)),
-                         source),
-        fragments.KeyFigure(format_crore(part_year["up_order_value_crore"], lang), _t("brief.order_value", lang), source),
-    ]
+    source = t("brief.source_seed", lang)
+    measures = ("artisans", "weavers")  # India's count of each, then UP's with its share (brief.<measure>_india / _up)
+    figures = [fragments.KeyFigure(format_count(at_source.loc[m, "india_registrations_count"], lang),
+                                   t(f"brief.{m}_india", lang), source) for m in measures]
+    for m in measures:
+        share = format_pct(at_source.loc[m, "up_share_pct"], 2, lang)
+        figures.append(fragments.KeyFigure(format_count(at_source.loc[m, "up_registrations_count"], lang),
+                                           t(f"brief.{m}_up", lang, share=share), source))
+    order_value = format_crore(part_year["up_order_value_crore"], lang)
+    figures.append(fragments.KeyFigure(order_value, t("brief.order_value", lang), source))
     full_year = orders[~orders["is_part_year"] & (orders["fy"] == part_year["fy"].split(" ")[0])]
     if len(full_year):  # the whole year, reported later, beside the source's part-year figure
         figures.append(fragments.KeyFigure(format_crore(full_year["up_order_value_crore"].iloc[0], lang),
-                                           _t("brief.order_value_full_year", lang, fy=full_year["fy"].iloc[0]),
-                                           _t("brief.order_value_full_year_source", lang, source=full_year["source"].iloc[0])))
+                                           t("brief.order_value_full_year", lang, fy=full_year["fy"].iloc[0]),
+                                           t("brief.order_value_full_year_source", lang, source=full_year["source"].iloc[0])))
     return (
-        fragments.heading(_t("brief.key_figures", lang))
-        + fragments.paragraph(_t("brief.key_figures_note", lang, date=format_day(national.SOURCE_SNAPSHOT_DATE, lang)))
+        fragments.heading(t("brief.key_figures", lang))
+        + fragments.paragraph(t("brief.key_figures_note", lang, date=format_day(national.SOURCE_SNAPSHOT_DATE, lang)))
         + fragments.key_figure_cards(figures)
     )
 
@@ -74,21 +68,21 @@ def source_key_figures(lang: str) -> str:
 def phase_section(phase: Phase, lang: str) -> str:
     """The phase: title, status, window (marked when assumed), event and nearby districts, notes."""
     parts = [
-        fragments.heading(_t("brief.phase", lang)),
+        fragments.heading(t("brief.phase", lang)),
         fragments.paragraph(localized(phase, "title", lang)),
-        fragments.paragraph(_t("brief.status_illustrative" if phase.is_illustrative else "brief.status_from_source", lang),
+        fragments.paragraph(t("brief.status_illustrative" if phase.is_illustrative else "brief.status_from_source", lang),
                          "kit-warning" if phase.is_illustrative else None),
-        fragments.paragraph(_t("brief.window", lang, start=format_day(phase.window_start, lang),
+        fragments.paragraph(t("brief.window", lang, start=format_day(phase.window_start, lang),
                             end=format_day(phase.window_end, lang))),
     ]
     if phase.is_window_assumed:
         parts.append(fragments.paragraph(
-            _t("brief.window_assumed_illustrative" if phase.is_illustrative else "brief.window_assumed", lang), "kit-note"))
+            t("brief.window_assumed_illustrative" if phase.is_illustrative else "brief.window_assumed", lang), "kit-note"))
         if phase.window_note:
             parts.append(fragments.paragraph(source_note(phase.window_note, lang, translated(phase, "window_note", lang)),
                                              "kit-note"))
     if phase.event_locations:
-        parts.append(fragments.heading(_t("brief.event_districts", lang, count=len(phase.event_districts)), 3))
+        parts.append(fragments.heading(t("brief.event_districts", lang, count=len(phase.event_districts)), 3))
         items = []
         for location in phase.event_locations:
             name = i18n.district_name(location.district, lang)
@@ -101,13 +95,13 @@ def phase_section(phase: Phase, lang: str) -> str:
         parts.append(fragments.bullet_list(items))
     else:
         key = "brief.event_all_illustrative" if phase.is_illustrative else "brief.event_all"
-        parts.append(fragments.paragraph(_t(key, lang, count=len(phase.event_districts))))
+        parts.append(fragments.paragraph(t(key, lang, count=len(phase.event_districts))))
     if phase.has_count_discrepancy:
         parts.append(fragments.paragraph(
-            _t("brief.count_discrepancy", lang, announced=phase.announced_district_count,
+            t("brief.count_discrepancy", lang, announced=phase.announced_district_count,
                named=phase.named_location_count), "kit-warning"))
     if phase.nearby_districts:
-        parts.append(fragments.paragraph(_t("brief.nearby_districts", lang, count=len(phase.nearby_districts))))
+        parts.append(fragments.paragraph(t("brief.nearby_districts", lang, count=len(phase.nearby_districts))))
         parts.append(fragments.paragraph(", ".join(i18n.district_name(d, lang) for d in phase.nearby_districts)))
     notes_in = translated(phase, "notes", lang) or ()
     notes_in = notes_in if len(notes_in) == len(phase.notes) else (None,) * len(phase.notes)
@@ -120,7 +114,7 @@ def source_note(note: str, lang: str, note_in_lang: str | None = None) -> str:
     gives one, else the note as written (in the base language), labelled as such."""
     if lang == languages.BASE:
         return note
-    return note_in_lang if note_in_lang else _t("brief.note_in_english", lang, note=note)
+    return note_in_lang if note_in_lang else t("brief.note_in_english", lang, note=note)
 
 
 # --------------------------------------------------------------- coverage
@@ -129,13 +123,13 @@ def source_note(note: str, lang: str, note_in_lang: str | None = None) -> str:
 def coverage_summary(coverage: pd.DataFrame, key: dict, lang: str) -> str:
     """Heading, note and cards for the phase's own figures (registrations, women, tribal, first order)."""
     cards = [
-        fragments.KeyFigure(format_count(key["registrations_count"], lang), _t("brief.phase_registrations", lang)),
-        fragments.KeyFigure(format_pct(key["women_share_pct"], 1, lang), _t("brief.women_share", lang)),
-        fragments.KeyFigure(format_pct(key["tribal_share_pct"], 1, lang), _t("brief.tribal_share", lang)),
-        fragments.KeyFigure(format_pct(key["first_order_pct"], 1, lang), _t("brief.first_order_share", lang)),
+        fragments.KeyFigure(format_count(key["registrations_count"], lang), t("brief.phase_registrations", lang)),
+        fragments.KeyFigure(format_pct(key["women_share_pct"], 1, lang), t("brief.women_share", lang)),
+        fragments.KeyFigure(format_pct(key["tribal_share_pct"], 1, lang), t("brief.tribal_share", lang)),
+        fragments.KeyFigure(format_pct(key["first_order_pct"], 1, lang), t("brief.first_order_share", lang)),
     ]
-    note = _t("brief.coverage_note", lang, reached=key["districts_reached_count"], total=key["districts_count"])
-    return fragments.heading(_t("brief.coverage", lang)) + fragments.paragraph(note) + fragments.key_figure_cards(cards)
+    note = t("brief.coverage_note", lang, reached=key["districts_reached_count"], total=key["districts_count"])
+    return fragments.heading(t("brief.coverage", lang)) + fragments.paragraph(note) + fragments.key_figure_cards(cards)
 
 
 def coverage_map(coverage: pd.DataFrame, phase: Phase, lang: str, boundary_path: str | None = None, *,
@@ -144,20 +138,20 @@ def coverage_map(coverage: pd.DataFrame, phase: Phase, lang: str, boundary_path:
     values = coverage.set_index("district")["registrations_per_lakh_population"]
     return maps.district_map(
         values,
-        title=_t("brief.map_title", lang, phase_id=phase.id),
-        legend_title=_t("col.per_lakh", lang),
+        title=t("brief.map_title", lang, phase_id=phase.id),
+        legend_title=t("col.per_lakh", lang),
         event_districts=phase.event_districts,
         lang=lang,
-        source=_t("brief.map_source", lang),
+        source=t("brief.map_source", lang),
         boundary_path=boundary_path or None,
-        synthetic_mark=_t("progress.synthetic_mark", lang) if is_synthetic else None,
+        synthetic_mark=t("progress.synthetic_mark", lang) if is_synthetic else None,
     )
 
 
 def _coverage_rows(frame: pd.DataFrame, lang: str) -> pd.DataFrame:
     columns = ["district", "role", "registrations_count", "registrations_per_lakh_population"]
     shown = frame.assign(district=[i18n.district_name(d, lang) for d in frame["district"]],
-                         role=[_t(f"col.role_{r}", lang) for r in frame["role"]])
+                         role=[t(f"col.role_{r}", lang) for r in frame["role"]])
     return registry_frame(shown, columns, lang)
 
 
@@ -166,11 +160,9 @@ def rank_scope_text(coverage: pd.DataFrame, lang: str) -> str:
     scope = metrics.rank_scope(coverage)
     count = format_count(len(scope["ranked"]), lang)
     if not scope["shared_area"]:
-        return _t("brief.rank_scope_all", lang, count=count)
-    from helpers.presentation.summary import join_list
-
+        return t("brief.rank_scope_all", lang, count=count)
     names = join_list([i18n.district_name(d, lang) for d in scope["shared_area"]], lang)
-    return _t("brief.rank_scope", lang, count=count, districts=names)
+    return t("brief.rank_scope", lang, count=count, districts=names)
 
 
 def top_bottom_tables(coverage: pd.DataFrame, lang: str, count: int = 5) -> str:
@@ -183,9 +175,9 @@ def top_bottom_tables(coverage: pd.DataFrame, lang: str, count: int = 5) -> str:
         subset=["registrations_per_lakh_population"]
     )
     ranked = participating.sort_values(["registrations_per_lakh_population", "district"], ascending=[False, True])
-    top = fragments.table(_coverage_rows(ranked.head(count), lang), caption=_t("brief.top_districts", lang))
+    top = fragments.table(_coverage_rows(ranked.head(count), lang), caption=t("brief.top_districts", lang))
     bottom = fragments.table(
-        _coverage_rows(ranked.tail(count).iloc[::-1], lang), caption=_t("brief.bottom_districts", lang)
+        _coverage_rows(ranked.tail(count).iloc[::-1], lang), caption=t("brief.bottom_districts", lang)
     )
     return top + bottom + fragments.paragraph(rank_scope_text(coverage, lang), "kit-note")
 
@@ -205,18 +197,18 @@ def funnel_figure(phase_funnel: pd.DataFrame, title: str, lang: str, *, is_synth
     """
     rows = []
     for stage, count, share_pct in phase_funnel[["stage", "sellers_count", "pct_of_registered"]].itertuples(index=False):
-        label = _t(f"brief.stage_{str(stage).replace(' ', '_')}", lang)
-        value = _t("brief.funnel_value", lang, count=format_count(count, lang), pct=format_pct(share_pct, 1, lang))
+        label = t(f"brief.stage_{str(stage).replace(' ', '_')}", lang)
+        value = t("brief.funnel_value", lang, count=format_count(count, lang), pct=format_pct(share_pct, 1, lang))
         bar_pct = min(100.0, max(0.0, float(share_pct))) if pd.notna(share_pct) else 0.0
         rows.append(
             f'<div class="kit-funnel-row"><dt>{html.escape(label)}</dt><dd>'
             f'<span class="kit-funnel-bar" style="--kit-share: {bar_pct:.1f}%" aria-hidden="true"></span>'
             f"<span>{html.escape(value)}</span></dd></div>"
         )
-    mark = f'<p class="kit-chart-mark">{html.escape(_t("progress.synthetic_mark", lang))}</p>' if is_synthetic else ""
+    mark = f'<p class="kit-chart-mark">{html.escape(t("progress.synthetic_mark", lang))}</p>' if is_synthetic else ""
     return (
         f'<figure class="kit-funnel"><figcaption>{html.escape(title)}</figcaption>{mark}<dl>{"".join(rows)}</dl>'
-        f'<p class="kit-figure-source">{html.escape(_t("brief.funnel_source", lang))}</p></figure>'
+        f'<p class="kit-figure-source">{html.escape(t("brief.funnel_source", lang))}</p></figure>'
     )
 
 
@@ -225,28 +217,22 @@ def funnel_figure(phase_funnel: pd.DataFrame, title: str, lang: str, *, is_synth
 
 def data_quality_section(quality: pd.DataFrame, lang: str) -> str:
     """What happened to the rows of every registration file read (file names only, no paths)."""
-    rows = pd.DataFrame(
-        {
-            _t("col.file", lang): [str(p).rsplit("/", 1)[-1] for p in quality["source_file"]],
-            _t("col.rows_in", lang): [format_count(v, lang) for v in quality["rows_in"]],
-            _t("col.accepted", lang): [format_count(v, lang) for v in quality["accepted"]],
-            _t("col.rejected", lang): [format_count(v, lang) for v in quality["rejected"]],
-            _t("col.duplicates", lang): [format_count(v, lang) for v in quality["duplicates"]],
-        }
-    )
+    rows = pd.DataFrame({t("col.file", lang): [str(p).rsplit("/", 1)[-1] for p in quality["source_file"]]})
+    for column in ("rows_in", "accepted", "rejected", "duplicates"):
+        rows[t(f"col.{column}", lang)] = [format_count(v, lang) for v in quality[column]]
     return (
-        fragments.heading(_t("brief.data_quality", lang))
-        + fragments.paragraph(_t("brief.data_quality_note", lang))
+        fragments.heading(t("brief.data_quality", lang))
+        + fragments.paragraph(t("brief.data_quality_note", lang))
         + fragments.table(rows)
     )
 
 
 def footnotes(lang: str, small_count_threshold: int) -> str:
     """The suppression note, and where the language's district names are unverified (Hindi), a note saying so."""
-    parts = [fragments.paragraph(_t("brief.suppressed_note", lang, below=small_count_threshold - 1,
+    parts = [fragments.paragraph(t("brief.suppressed_note", lang, below=small_count_threshold - 1,
                                  threshold=small_count_threshold), "kit-note")]
     if not languages.language(lang).district_names_verified:
-        parts.append(fragments.paragraph(_t("brief.district_names_unverified", lang), "kit-note"))
+        parts.append(fragments.paragraph(t("brief.district_names_unverified", lang), "kit-note"))
     return "".join(parts)
 
 
@@ -261,7 +247,7 @@ def role_sentence(role: str, district: str, lang: str, *, is_illustrative: bool)
     illustrative phase assumes an event in ...").
     """
     key = f"brief.district_role_{role}" + ("_illustrative" if is_illustrative and role == "event" else "")
-    return _t(key, lang, district=i18n.district_name(district, lang))
+    return t(key, lang, district=i18n.district_name(district, lang))
 
 
 def district_section(coverage: pd.DataFrame, district: str, lang: str, small_count_threshold: int, *,
@@ -271,10 +257,10 @@ def district_section(coverage: pd.DataFrame, district: str, lang: str, small_cou
 
     row = coverage.set_index("district").loc[district]
     name = i18n.district_name(district, lang)
-    parts = [fragments.heading(_t("brief.district_figures", lang, district=name)),
+    parts = [fragments.heading(t("brief.district_figures", lang, district=name)),
              fragments.paragraph(role_sentence(row["role"], district, lang, is_illustrative=is_illustrative))]
     if pd.notna(row["rank_per_1000_hh_workers"]):
-        parts.append(fragments.paragraph(_t("brief.district_rank", lang, rank=format_count(row["rank_per_1000_hh_workers"], lang),
+        parts.append(fragments.paragraph(t("brief.district_rank", lang, rank=format_count(row["rank_per_1000_hh_workers"], lang),
                                          count=format_count(len(metrics.rank_scope(coverage)["ranked"]), lang))))
     if not row["is_own_area"]:
         parts.append(fragments.paragraph(shared_area_text(district, row["census_area"], lang), "kit-note"))
@@ -290,13 +276,13 @@ def district_section(coverage: pd.DataFrame, district: str, lang: str, small_cou
         return value if isinstance(value, str) else format_count(value, lang)
 
     rows = [
-        {_t("col.figure", lang): labels[c], name: count_cell(safe[c].iloc[0]), _t("col.value_up", lang): format_count(state[c], lang)}
+        {t("col.figure", lang): labels[c], name: count_cell(safe[c].iloc[0]), t("col.value_up", lang): format_count(state[c], lang)}
         for c in counts
     ]
     rows.append({
-        _t("col.figure", lang): _t("col.per_lakh", lang),
+        t("col.figure", lang): t("col.per_lakh", lang),
         name: format_number(row["registrations_per_lakh_population"], 1, lang),
-        _t("col.value_up", lang): format_number(state_rates["registrations_per_lakh_population"], 1, lang),
+        t("col.value_up", lang): format_number(state_rates["registrations_per_lakh_population"], 1, lang),
     })
     parts.append(fragments.table(pd.DataFrame(rows)))
     return "".join(parts)
@@ -304,10 +290,8 @@ def district_section(coverage: pd.DataFrame, district: str, lang: str, small_cou
 
 def shared_area_text(district: str, area: str, lang: str) -> str:
     """Why a district's rates are for an area of several districts, and why it is not ranked."""
-    names = [i18n.district_name(d, lang) if d in i18n.district_names(lang) else d for d in area.split(" + ")]
-    from helpers.presentation.summary import join_list
-
-    return _t("brief.district_shared_area", lang, district=i18n.district_name(district, lang), area=join_list(names, lang))
+    names = [i18n.place_name(d, lang) for d in area.split(" + ")]
+    return t("brief.district_shared_area", lang, district=i18n.district_name(district, lang), area=join_list(names, lang))
 
 
 def base_missing_text(district: str, reason: str, lang: str) -> str:
@@ -316,10 +300,9 @@ def base_missing_text(district: str, reason: str, lang: str) -> str:
         return reason
     carved = reference.load_districts().set_index("district").loc[district, "carved_from"]
     if not isinstance(carved, str):
-        return _t("brief.note_in_english", lang, note=reason)
+        return t("brief.note_in_english", lang, note=reason)
     parents = [p.split("(")[0].strip() for p in carved.split("+")]
-    names = [i18n.district_name(p, lang) if p in i18n.district_names(lang) else p for p in parents]
-    return _t("odop.created_after_2011", lang, parents=" + ".join(names))
+    return t("odop.created_after_2011", lang, parents=" + ".join(i18n.place_name(p, lang) for p in parents))
 
 
 def neighbours_table(coverage: pd.DataFrame, district: str, lang: str) -> str:
@@ -327,4 +310,4 @@ def neighbours_table(coverage: pd.DataFrame, district: str, lang: str) -> str:
     neighbours = reference.load_neighbours()
     names = neighbours.loc[neighbours["district"] == district, "neighbour"]
     frame = coverage[coverage["district"].isin(names)].sort_values("district")
-    return fragments.heading(_t("brief.neighbours", lang)) + fragments.table(_coverage_rows(frame, lang))
+    return fragments.heading(t("brief.neighbours", lang)) + fragments.table(_coverage_rows(frame, lang))

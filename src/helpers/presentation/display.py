@@ -18,6 +18,7 @@ import pandas as pd
 
 from helpers import fields as registry
 from helpers.presentation import i18n
+from helpers.presentation.fragments import show
 from helpers.presentation.formatting import format_count, format_crore, format_number, format_pct
 
 #: How a column is formatted: count, pct, ratio, crore, date or text (``number`` = ratio with 1 decimal).
@@ -60,11 +61,9 @@ def format_frame(
     Cells that are already text (e.g. a suppressed count "<5") are kept as they are.
     """
     formats, decimals = formats or {}, decimals or {}
-    out = pd.DataFrame(index=frame.index)
-    for column, label in columns.items():
-        kind, places = formats.get(column, "text"), decimals.get(column)
-        out[label] = frame[column].map(lambda value, k=kind, d=places: format_cell(value, k, lang, d))
-    return out
+    cells = {label: [format_cell(v, formats.get(column, "text"), lang, decimals.get(column)) for v in frame[column]]
+             for column, label in columns.items()}
+    return pd.DataFrame(cells, index=frame.index)
 
 
 def registry_frame(
@@ -88,9 +87,7 @@ def registry_frame(
 
 def show_columns(frame: pd.DataFrame, columns: list[str], *, caption: str | None = None, lang: str = "en") -> None:
     """Display ``columns`` of ``frame`` as a table labelled and formatted from the column registry."""
-    from IPython.display import HTML, display
-
-    display(HTML(text_table_html(registry_frame(frame, columns, lang), caption=caption)))
+    show(text_table_html(registry_frame(frame, columns, lang), caption=caption))
 
 
 _NUMERIC_CELL = re.compile(
@@ -133,9 +130,7 @@ def show_table(
     lang: str = "en",
 ) -> None:
     """Display ``table_html(...)`` in the notebook."""
-    from IPython.display import HTML, display
-
-    display(HTML(table_html(frame, columns, formats, caption=caption, lang=lang)))
+    show(table_html(frame, columns, formats, caption=caption, lang=lang))
 
 
 def show_markdown(text: str) -> None:
@@ -147,12 +142,10 @@ def show_markdown(text: str) -> None:
 
 def synthetic_notice(registrations: pd.DataFrame, lang: str = "en") -> str | None:
     """The notice shown above figures drawn from synthetic demo rows (HTML, in ``lang``), or None for real data."""
-    from helpers.presentation.i18n import t
-
     if "is_synthetic" not in registrations or not bool(registrations["is_synthetic"].any()):
         return None
     share = format_pct(registrations["is_synthetic"].mean() * 100, 0, lang)
-    text = t("brief.synthetic_notice", lang, share=share)
+    text = i18n.t("brief.synthetic_notice", lang, share=share)
     return f'<div class="kit-notice kit-notice-synthetic"><strong>{html.escape(text)}</strong></div>'
 
 
@@ -187,16 +180,13 @@ def phase_summary_markdown(phase) -> str:  # phase: helpers.campaign.phases.Phas
             f"- Nearby districts taking part ({len(phase.nearby_districts)}, bordering an event district): "
             + ", ".join(escape(d) for d in phase.nearby_districts)
         )
-    for location in phase.event_locations:
-        if location.note:
-            lines.append(f"- Note on {escape(location.name_en)}: {escape(location.note)}")
+    lines += [f"- Note on {escape(loc.name_en)}: {escape(loc.note)}" for loc in phase.event_locations if loc.note]
     if phase.has_count_discrepancy:
         lines.append(
             f"- **{phase.announced_district_count} or {phase.named_location_count}?** The source announces "
             f"{phase.announced_district_count} main districts but names {phase.named_location_count} places."
         )
-    for note in phase.notes:
-        lines.append(f"- {escape(note)}")
+    lines += [f"- {escape(note)}" for note in phase.notes]
     return "\n".join(lines)
 
 

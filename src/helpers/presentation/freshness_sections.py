@@ -14,26 +14,19 @@ import pandas as pd
 
 from helpers.analysis.freshness import STALLED_PERIODS
 from helpers.presentation import i18n
-from helpers.presentation.briefs import format_day
-from helpers.presentation.formatting import format_count
-
-
-def _name(district: str, lang: str) -> str:
-    try:
-        return i18n.district_name(district, lang)
-    except i18n.I18nError:
-        return district
+from helpers.presentation.formatting import format_count, format_day
 
 
 def silent_sentence(row: dict, lang: str) -> str:
     """"No sheet from Etah since 12 December 2021." (or since the phase began, when none ever came)."""
     key = "freshness.silent_since" if pd.notna(row["latest_sheet_date"]) else "freshness.silent_never"
-    return i18n.t(key, lang, district=_name(row["district"], lang), date=format_day(row["silent_since"], lang))
+    name = i18n.place_name(row["district"], lang)
+    return i18n.t(key, lang, district=name, date=format_day(row["silent_since"], lang))
 
 
 def stalled_sentence(row: dict, lang: str) -> str:
     """"Etah: sheets received, but no new registration since 5 December 2021." (or none yet in the phase)."""
-    name = _name(row["district"], lang)
+    name = i18n.place_name(row["district"], lang)
     if pd.isna(row["latest_registration_date"]):
         return i18n.t("freshness.stalled_never", lang, district=name)
     return i18n.t("freshness.stalled_since", lang, district=name, date=format_day(row["latest_registration_date"], lang))
@@ -47,7 +40,7 @@ def freshness_sentences(freshness: pd.DataFrame, lang: str) -> list[str]:
         lang: ``"en"`` or ``"hi"``.
     """
     i18n.check_lang(lang)
-    records = sorted(freshness.to_dict("records"), key=lambda row: _name(row["district"], lang))
+    records = sorted(freshness.to_dict("records"), key=lambda row: i18n.place_name(row["district"], lang))
     return ([silent_sentence(row, lang) for row in records if row["is_silent"]]
             + [stalled_sentence(row, lang) for row in records if row["is_stalled"]])
 
@@ -89,7 +82,7 @@ def district_freshness_section(freshness: pd.DataFrame, district: str, lang: str
         elif row["is_stalled"]:
             parts.append(stalled_sentence(row, lang))
         elif pd.notna(row["latest_sheet_date"]):
-            parts.append(i18n.t("freshness.latest_sheet", lang, district=_name(district, lang),
+            parts.append(i18n.t("freshness.latest_sheet", lang, district=i18n.place_name(district, lang),
                                 date=format_day(row["latest_sheet_date"], lang)))
     text = " ".join(html.escape(part) for part in parts)
     if corrections_href:

@@ -111,7 +111,7 @@ def t(key: str, lang: str = "en", **fmt: object) -> str:
     missing = placeholders(message) - set(fmt)
     if missing:
         raise I18nError(f"message '{key}' ({lang}) needs a value for {sorted(missing)}")
-    return message.format(**fmt) if fmt or placeholders(message) else message
+    return message.format(**fmt) if fmt else message
 
 
 def language_name(code: str, lang: str) -> str:
@@ -130,12 +130,7 @@ def district_names(lang: str = "en") -> dict[str, str]:
     The names are the column of ``up_districts_master.csv`` the language's record names
     (``district_name_column``); the Hindi ones (``name_hi``) are compiled by hand and unverified.
     """
-    return _district_name_column(languages.language(lang).district_name_column)
-
-
-@lru_cache(maxsize=8)
-def _district_name_column(column: str) -> dict[str, str]:
-    return reference_names.district_name_column(column)
+    return reference_names.district_name_column(languages.language(lang).district_name_column)
 
 
 def district_name(district: str, lang: str = "en") -> str:
@@ -151,3 +146,9 @@ def district_name(district: str, lang: str = "en") -> str:
             f"data/raw/reference/{reference_names.DISTRICTS_FILE} (column name_common)"
         )
     return names[district]
+
+
+def place_name(name: str, lang: str = "en") -> str:
+    """A district's name in ``lang`` when ``name`` is a standard district name, else ``name`` as it is
+    (a place of a source, a Census area's part, a figure of the whole phase)."""
+    return district_names(lang).get(name, name)

@@ -23,10 +23,8 @@ from helpers.analysis.ranking import PeriodChange
 from helpers.campaign.phases import Phase
 from helpers.campaign.targets import Grades, TargetBasis, grade_legend
 from helpers.presentation import charts, display, fragments, i18n
-from helpers.presentation.briefs import format_day
-from helpers.presentation.formatting import format_count, format_number, format_pct
+from helpers.presentation.formatting import format_count, format_day, format_number, format_pct
 from helpers.store import as_number
-
 
 
 def _t(key: str, lang: str, **fmt: object) -> str:
@@ -184,32 +182,31 @@ def ranking_tables(ranking: pd.DataFrame, lang: str, shown: int = 5) -> str:
 
     if ranking.empty:
         return ""
-    parts = []
-    top_rank = ranking["delta_rank"].min()
-    top_tie = ranking[ranking["delta_rank"] == top_rank]
-    parts.append(fragments.heading(i18n.t("phase_brief.ranking_top", lang), 3))
-    if len(top_tie) > shown:
-        parts.append(fragments.paragraph(_tie_text(top_tie, lang)))
-        listed = set(top_tie["district"])
-    else:
-        top = ranking[ranking["delta_rank"] <= ranking["delta_rank"].iloc[min(shown, len(ranking)) - 1]]
-        top = top if len(top) <= shown else ranking[ranking["delta_rank"] < ranking["delta_rank"].iloc[shown - 1]]
-        parts.append(ranking_table(top, lang))
-        listed = set(top["district"])
-    rest = ranking[~ranking["district"].isin(listed)]
+    top_tie = ranking[ranking["delta_rank"] == ranking["delta_rank"].min()]
+    top = top_tie if len(top_tie) > shown else _first_ranks(ranking, shown, 1)
+    parts = [fragments.heading(i18n.t("phase_brief.ranking_top", lang), 3), _tie_or_table(top_tie, top, shown, lang)]
+    rest = ranking[~ranking["district"].isin(top["district"])]
     if rest.empty:
         return "".join(parts)
-    parts.append(fragments.heading(i18n.t("phase_brief.ranking_bottom", lang), 3))
     tied = bottom_tie(rest)
-    if len(tied) > shown:
-        parts.append(fragments.paragraph(_tie_text(tied, lang)))
-        return "".join(parts)
-    bottom = rest.iloc[::-1]
-    cut = bottom["delta_rank"].iloc[min(shown, len(bottom)) - 1]
-    bottom = bottom[bottom["delta_rank"] >= cut]
-    bottom = bottom if len(bottom) <= shown else bottom[bottom["delta_rank"] > cut]
-    parts.append(ranking_table(bottom, lang))
+    bottom = tied if len(tied) > shown else _first_ranks(rest.iloc[::-1], shown, -1)
+    parts += [fragments.heading(i18n.t("phase_brief.ranking_bottom", lang), 3),
+              _tie_or_table(tied, bottom, shown, lang)]
     return "".join(parts)
+
+
+def _first_ranks(rows: pd.DataFrame, shown: int, direction: int) -> pd.DataFrame:
+    """The first ``shown`` of ``rows`` (in rank order: ``direction`` 1, or in reverse: −1), the tie at the cut
+    listed whole, or left out whole when listing it would pass ``shown``."""
+    key = rows["delta_rank"] * direction
+    cut = key.iloc[min(shown, len(rows)) - 1]
+    head = rows[key <= cut]
+    return head if len(head) <= shown else rows[key < cut]
+
+
+def _tie_or_table(tied: pd.DataFrame, listed: pd.DataFrame, shown: int, lang: str) -> str:
+    """One sentence for a tie too large for the table, else the table of the ``listed`` districts."""
+    return fragments.paragraph(_tie_text(tied, lang)) if len(tied) > shown else ranking_table(listed, lang)
 
 
 def _figure_column(figure: str) -> str | None:
@@ -234,18 +231,13 @@ def revision_line(row: dict, lang: str) -> str:
 
     figure = str(row["figure"])
     column = _figure_column(figure)
-    label = registry.label(column, lang) if column else figure
-    kind = registry.display_format(column) if column else "text"
-    places = registry.decimals(column) if column else None
-    district = row.get("district") or ""
-    where = i18n.district_name(district, lang) if district in i18n.district_names(lang) else (
-        district or _t("revision_phase", lang))
-    published_on = row.get("first_recorded_at")
-    published_on = format_day(pd.Timestamp(published_on).date(), lang) if published_on not in (None, "") and not (
-        isinstance(published_on, float)) else ""
+    label, kind, places = ((registry.label(column, lang), registry.display_format(column), registry.decimals(column))
+                           if column else (figure, "text", None))
+    recorded = row.get("first_recorded_at")
+    values = dict(figure=label, where=i18n.place_name(row.get("district") or "", lang) or _t("revision_phase", lang),
+                  date=format_day(row["as_of_date"], lang),
+                  published_on=format_day(recorded, lang) if pd.notna(recorded) and recorded != "" else "")
     old, new = as_number(row["published_value"]), as_number(row["current_value"])
-    values = dict(figure=label, where=where, date=format_day(pd.Timestamp(row["as_of_date"]).date(), lang),
-                  published_on=published_on)
     if old is None or new is None or kind == "text":
         return _t("revision_line_text", lang, published=_text_value(column, row["published_value"], lang),
                   current=_text_value(column, row["current_value"], lang), **values)
@@ -273,7 +265,7 @@ def _text_value(column: str | None, value: object, lang: str) -> str:
         try:
             return load_grades().by_code(str(value)).label(lang)
         except (KeyError, ValueError, LookupError):
-            return str(value)
+            pass  # a grade the current grades.yaml no longer has: its code as published
     return str(value)
 
 

@@ -22,24 +22,18 @@ from helpers.presentation import charts, fragments, i18n
 from helpers import fields as registry
 from helpers.presentation.display import registry_frame
 from helpers.presentation.formatting import format_count, format_day, format_month, format_number, format_pct
+from helpers.presentation.i18n import t
+from helpers.presentation.summary import join_list
 from helpers.languages import BASE, localized, translated
 from helpers.reference import tables as reference
-
-
-def _t(key: str, lang: str, **fmt: object) -> str:
-    return i18n.t(key, lang, **fmt)
 
 
 def _day(day: object, lang: str, month_only: bool = False) -> str:
     return format_month(day, lang) if month_only else format_day(day, lang)
 
 
-def _measure(measure: str, lang: str) -> str:
-    return _t(f"brief.measure_{measure}", lang)
-
-
 def _base(base_id: str, lang: str) -> str:
-    return _t(f"national.base_{base_id}", lang)
+    return t(f"national.base_{base_id}", lang)
 
 
 # ------------------------------------------------------------ UP against India
@@ -53,20 +47,20 @@ def national_text(rep: pd.DataFrame, lang: str) -> str:
     for measure in ("artisans", "weavers"):
         rows = rep[rep["measure"] == measure]
         ranges.append("; ".join(
-            _t("national.index_with_base", lang, index=format_number(r.representation_index, 2, lang),
+            t("national.index_with_base", lang, index=format_number(r.representation_index, 2, lang),
                base=_base(r.base_id, lang) + ("" if r.registrations_basis == "as_given"
-                                              else ", " + _t("national.basis_like_for_like", lang)))
+                                              else ", " + t("national.basis_like_for_like", lang)))
             for r in rows.itertuples()))
     paragraphs = [
-        _t("national.as_given", lang, date=_day(rep["snapshot_date"].iloc[0], lang),
+        t("national.as_given", lang, date=_day(rep["snapshot_date"].iloc[0], lang),
            artisans=format_pct(as_given.loc["artisans", "up_share_pct"], 2, lang),
            weavers=format_pct(as_given.loc["weavers", "up_share_pct"], 2, lang)),
-        _t("national.like_for_like", lang, share=format_pct(like["up_share_pct"], 2, lang),
+        t("national.like_for_like", lang, share=format_pct(like["up_share_pct"], 2, lang),
            up=format_count(like["up_registrations_count"], lang), india=format_count(like["india_registrations_count"], lang),
            table_date=_day(like["table_date"], lang)),
-        _t("national.why_differ", lang, as_given=format_count(like["india_as_given_count"], lang),
+        t("national.why_differ", lang, as_given=format_count(like["india_as_given_count"], lang),
            before=format_count(like["registered_before_count"], lang), up=format_count(like["up_registrations_count"], lang)),
-        _t("national.index_note", lang, artisans=ranges[0], weavers=ranges[1]),
+        t("national.index_note", lang, artisans=ranges[0], weavers=ranges[1]),
     ]
     return "".join(fragments.paragraph(p) for p in paragraphs)
 
@@ -81,8 +75,8 @@ REPRESENTATION_COLUMNS = [
 
 def _translated(rep: pd.DataFrame, lang: str) -> pd.DataFrame:
     return rep.assign(
-        measure=[_measure(m, lang) for m in rep["measure"]],
-        registrations_basis=[_t(f"national.basis_{b}", lang) for b in rep["registrations_basis"]],
+        measure=[t(f"brief.measure_{m}", lang) for m in rep["measure"]],
+        registrations_basis=[t(f"national.basis_{b}", lang) for b in rep["registrations_basis"]],
         base_name=[_base(b, lang) for b in rep["base_id"]],
     )
 
@@ -104,11 +98,11 @@ def latest_figure_text(lang: str, as_of: object | None = None) -> str:
     """
     latest = national.latest_national_figure("artisans")
     if as_of is not None and _published_by(latest) > pd.Timestamp(as_of):
-        return fragments.paragraph(_t("national.latest_after_as_of", lang, as_of=_day(as_of, lang)), "kit-note")
+        return fragments.paragraph(t("national.latest_after_as_of", lang, as_of=_day(as_of, lang)), "kit-note")
     change = int(latest["india_change_count"])
     shares = national.up_share_by_snapshot()
     since = shares[(shares["measure"] == "artisans") & (shares["snapshot_date"] < latest["snapshot_date"])]
-    return fragments.paragraph(_t(
+    return fragments.paragraph(t(
         "national.latest", lang, count=format_count(latest["india_registrations_count"], lang),
         date=_day(latest["snapshot_date"], lang, month_only=latest["date_precision"] == "month"),
         change=("+" if change > 0 else "−") + format_count(abs(change), lang),
@@ -123,9 +117,9 @@ def national_section(rep: pd.DataFrame, lang: str, as_of: object | None = None) 
     """
     table = registry_frame(_translated(rep, lang), REPRESENTATION_COLUMNS, lang)
     return (
-        fragments.heading(_t("brief.national", lang))
+        fragments.heading(t("brief.national", lang))
         + national_text(rep, lang)
-        + fragments.paragraph(_t("national.parity_note", lang), "kit-note")
+        + fragments.paragraph(t("national.parity_note", lang), "kit-note")
         + fragments.table(table)
         + latest_figure_text(lang, as_of)
     )
@@ -137,11 +131,11 @@ SNAPSHOT_COLUMNS = ["snapshot_date", "measure", "up_registrations_count", "india
 
 def snapshot_section(shares: pd.DataFrame, lang: str) -> str:
     """Every dated figure, rows whose share moves only by a change of measure marked."""
-    measures = {m: _t(f"national.measure_{m}", lang) for m in shares["measure"].unique()}
+    measures = {m: t(f"national.measure_{m}", lang) for m in shares["measure"].unique()}
     frame = shares.assign(measure=shares["measure"].map(measures))
-    return (fragments.heading(_t("national.snapshot_heading", lang), 3)
+    return (fragments.heading(t("national.snapshot_heading", lang), 3)
             + fragments.table(registry_frame(frame, SNAPSHOT_COLUMNS, lang))
-            + fragments.paragraph(_t("national.change_of_measure", lang), "kit-note"))
+            + fragments.paragraph(t("national.change_of_measure", lang), "kit-note"))
 
 
 def share_chart_frame(rep: pd.DataFrame, lang: str) -> pd.DataFrame:
@@ -158,13 +152,13 @@ def share_chart(rep: pd.DataFrame, lang: str):
     """Grouped bars: UP's share of India's registrations against its share of each dated base; alt text from the same frame."""
     frame = share_chart_frame(rep, lang)
     bars = " ".join(
-        _t("national.chart_bar", lang, measure=r.measure, basis=r.basis, share=format_pct(r.up_share_pct, 2, lang),
+        t("national.chart_bar", lang, measure=r.measure, basis=r.basis, share=format_pct(r.up_share_pct, 2, lang),
            base_share=format_pct(r.up_share_of_base_pct, 2, lang), base=r.base)
         for r in frame.itertuples())
     text = charts.ChartText(
-        title=_t("national.chart_title", lang, date=_day(rep["snapshot_date"].iloc[0], lang)),
-        units=_t("brief.share_chart_units", lang), source=_t("brief.share_chart_source", lang),
-        alt_text=_t("national.chart_alt", lang, bars=bars),
+        title=t("national.chart_title", lang, date=_day(rep["snapshot_date"].iloc[0], lang)),
+        units=t("brief.share_chart_units", lang), source=t("brief.share_chart_source", lang),
+        alt_text=t("national.chart_alt", lang, bars=bars),
     )
     series = {"up_share_pct": registry.label("up_share_pct", lang),
               "up_share_of_base_pct": registry.label("up_share_of_base_pct", lang)}
@@ -174,24 +168,19 @@ def share_chart(rep: pd.DataFrame, lang: str):
 # -------------------------------------------------------------------- GI
 
 
-def gi_status_label(status: str, lang: str) -> str:
-    """'GI-registered' / 'GI applied for' / 'unverified' in ``lang``."""
-    return _t(f"gi.status_{status}", lang)
-
-
 def product_name(row: object, field: str, lang: str) -> str:
     """A product's name (``row[field]``) in ``lang``: its translation where a source gives one (``<field>_hi``),
     else the name as the source writes it (English), labelled as such on a page in another language."""
     if lang == BASE:
         return row[field]
     name = translated(row, field, lang)
-    return name if name is not None else _t("gi.english_name", lang, name=row[field])
+    return name if name is not None else t("gi.english_name", lang, name=row[field])
 
 
 def _link(url: object, title: object, lang: str) -> str:
     if not (isinstance(url, str) and url.startswith(("http://", "https://"))):
-        return html.escape(_t("gi.no_source", lang))
-    text = title if isinstance(title, str) and title.strip() else _t("gi.source_link", lang)
+        return html.escape(t("gi.no_source", lang))
+    text = title if isinstance(title, str) and title.strip() else t("gi.source_link", lang)
     return f'<a href="{html.escape(url, quote=True)}">{html.escape(text)}</a>'
 
 
@@ -207,12 +196,12 @@ def gi_table(gi: pd.DataFrame, lang: str, caption: str | None = None, small_coun
         gi_name=[product_name(row, "gi_name", lang) for row in rows],
         district=[i18n.district_name(d, lang) for d in gi["district"]],
         category=[localized(row, "category", lang) for row in rows],
-        gi_status=[gi_status_label(s, lang) for s in gi["gi_status"]],
+        gi_status=[t(f"gi.status_{s}", lang) for s in gi["gi_status"]],  # registered / applied for / unverified
         source_title=[f"[{i + 1}]" for i in range(len(gi))],
     )
     frame = privacy.suppress_small_counts(frame, ["sellers_count"], small_count_threshold)
     columns = ["gi_name", "district", "category", "gi_status", "sellers_count", "has_registered_seller", "source_title"]
-    links = "".join(f"<li>{_link(u, t, lang)}</li>" for u, t in zip(gi["source_url"], gi["source_title"]))
+    links = "".join(f"<li>{_link(u, title, lang)}</li>" for u, title in zip(gi["source_url"], gi["source_title"]))
     return fragments.table(registry_frame(frame, columns, lang), caption=caption) + f'<ol class="kit-sources">{links}</ol>'
 
 
@@ -225,19 +214,17 @@ def gi_left_out_text(left_out: pd.DataFrame, lang: str) -> str:
     total = int(left_out["rows_count"].sum()) if len(left_out) else 0
     if not total:
         return ""
-    from helpers.presentation.summary import join_list
-
-    kinds = join_list([_t(f"gi.kind_{k}", lang, count=format_count(n, lang))
+    kinds = join_list([t(f"gi.kind_{k}", lang, count=format_count(n, lang))
                        for k, n in zip(left_out["goods_kind"], left_out["rows_count"])], lang)
     if total == 1:
-        return _t("gi.left_out_one", lang, kinds=kinds)
-    return _t("gi.left_out", lang, count=format_count(total, lang), kinds=kinds)
+        return t("gi.left_out_one", lang, kinds=kinds)
+    return t("gi.left_out", lang, count=format_count(total, lang), kinds=kinds)
 
 
 def gi_section(gi: pd.DataFrame, lang: str, left_out: pd.DataFrame | None = None, small_count_threshold: int = 5) -> str:
     """Heading, the crafts-only and not-complete note, the craft GI table, and the line on GIs left out."""
     line = gi_left_out_text(left_out, lang) if left_out is not None else ""
-    return (fragments.heading(_t("brief.gi_products", lang)) + fragments.paragraph(_t("brief.gi_note", lang), "kit-note")
+    return (fragments.heading(t("brief.gi_products", lang)) + fragments.paragraph(t("brief.gi_note", lang), "kit-note")
             + gi_table(gi, lang, small_count_threshold=small_count_threshold)
             + (fragments.paragraph(line, "kit-note") if line else ""))
 
@@ -254,12 +241,12 @@ def odop_section(odop: pd.DataFrame, matching: pd.DataFrame, lang: str) -> str:
     frame = odop.assign(
         district=[i18n.district_name(d, lang) for d in odop["district"]],
         product=[product_name(row, "product", lang) for row in odop.to_dict("records")],
-        verification_status=[_t(f"odop.status_{s}", lang) for s in odop["verification_status"]],
+        verification_status=[t(f"odop.status_{s}", lang) for s in odop["verification_status"]],
     )
     unmatched = int(matching.loc[~matching["is_matched"], "registrations_count"].sum())
-    note = _t("odop.note", lang, unmatched=format_count(unmatched, lang),
+    note = t("odop.note", lang, unmatched=format_count(unmatched, lang),
               total=format_count(int(matching["registrations_count"].sum()), lang))
-    return (fragments.heading(_t("odop.heading", lang)) + fragments.paragraph(note, "kit-note")
+    return (fragments.heading(t("odop.heading", lang)) + fragments.paragraph(note, "kit-note")
             + fragments.table(registry_frame(frame, ODOP_COLUMNS, lang)))
 
 
@@ -267,7 +254,7 @@ def unmatched_crafts_frame(forms: pd.DataFrame, lang: str) -> pd.DataFrame:
     """``free_text.unmatched_craft_forms`` as a table shows it (columns ``craft, registrations_count``, for
     ``display.show_columns``): the ``other`` row labelled in ``lang``. No other text of an unmatched craft is
     shown (see ``helpers.analysis.free_text``)."""
-    crafts = [_t("col.other", lang) if is_other else craft for craft, is_other in zip(forms["craft"], forms["is_other"])]
+    crafts = [t("col.other", lang) if is_other else craft for craft, is_other in zip(forms["craft"], forms["is_other"])]
     return forms.assign(craft=crafts)[["craft", "registrations_count"]]
 
 
@@ -288,12 +275,12 @@ def district_odop(district: str, lang: str) -> str:
     """The district's ODOP product, its source linked, marked when not verified."""
     row = reference.load_odop_products().set_index("district").loc[district]
     product = product_name(row, "product", lang)
-    text = html.escape(_t("odop.district", lang, district=i18n.district_name(district, lang), product=product))
-    status = html.escape(_t(f"odop.status_{row['verification_status']}", lang))
+    text = html.escape(t("odop.district", lang, district=i18n.district_name(district, lang), product=product))
+    status = html.escape(t(f"odop.status_{row['verification_status']}", lang))
     parts = [f"<p>{text} ({status}; {_link(row['source_url'], None, lang)})</p>"]
     if row["verification_status"] != "verified":
         key = "odop.district_conflict" if row["verification_status"] == "conflict" else "odop.district_unverified"
-        parts.append(fragments.paragraph(_t(key, lang), "kit-warning"))
+        parts.append(fragments.paragraph(t(key, lang), "kit-warning"))
     return "".join(parts)
 
 
@@ -329,4 +316,4 @@ def sources_section(lang: str, files: tuple[str, ...] = SOURCE_FILES) -> str:
             meta = {}
         title, source = (localized(meta, field, lang) or "" for field in ("title", "source"))
         rows.append({"file": name, "title": " ".join(str(title).split()), "source": " ".join(str(source).split())})
-    return fragments.heading(_t("brief.sources", lang)) + fragments.table(registry_frame(pd.DataFrame(rows), ["file", "title", "source"], lang))
+    return fragments.heading(t("brief.sources", lang)) + fragments.table(registry_frame(pd.DataFrame(rows), ["file", "title", "source"], lang))

@@ -22,8 +22,7 @@ import pandas as pd
 from helpers.analysis.ranking import PeriodChange
 from helpers.campaign.targets import ALL_TRADES, Grades, TargetBasis
 from helpers.presentation import fragments, i18n
-from helpers.presentation.briefs import format_day
-from helpers.presentation.formatting import format_count, format_number, format_pct
+from helpers.presentation.formatting import format_count, format_day, format_number, format_pct
 
 
 def _t(key: str, lang: str, **fmt: object) -> str:

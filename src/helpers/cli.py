@@ -13,7 +13,6 @@ imported only when it runs, so ``gem-reports build`` with nothing to do is fast.
 from __future__ import annotations
 
 import argparse
-import logging
 import pkgutil
 import sys
 import tempfile
@@ -25,8 +24,6 @@ from pathlib import Path
 from helpers import __version__
 from helpers.errors import ExitCode, KitError
 from helpers.vocabulary import LANGUAGES
-
-log = logging.getLogger("gem_reports")
 
 #: Default seed of the demo generator (kept here so the parser needs no import of the generator).
 DEMO_DEFAULT_SEED = 20211029

@@ -42,32 +42,30 @@ def _decode(data: bytes) -> str:
     return data.decode("utf-8", errors="replace")
 
 
-def _day(text: str) -> str | None:
-    """An as-of date as ISO: YYYY-MM-DD, or DD/MM/YYYY and DD-MM-YYYY as a spreadsheet re-saves it in India."""
-    text = text.strip()
-    for pattern in ("%Y-%m-%d", "%d/%m/%Y", "%d-%m-%Y", "%d.%m.%Y", "%Y/%m/%d"):
+def _parsed(text: str, patterns: tuple[str, ...]) -> datetime | None:
+    """``text`` read with the first of ``patterns`` (``strptime``) that fits it, or None."""
+    for pattern in patterns:
         try:
-            return datetime.strptime(text, pattern).date().isoformat()
+            return datetime.strptime(text, pattern)
         except ValueError:
             continue
     return None
 
 
+def _day(text: str) -> str | None:
+    """An as-of date as ISO: YYYY-MM-DD, or DD/MM/YYYY and DD-MM-YYYY as a spreadsheet re-saves it in India."""
+    moment = _parsed(text.strip(), ("%Y-%m-%d", "%d/%m/%Y", "%d-%m-%Y", "%d.%m.%Y", "%Y/%m/%d"))
+    return moment.date().isoformat() if moment else None
+
+
 def _recorded(text: str) -> str | None:
     text = text.strip()
-    if not text:
-        return None
     try:
         moment = datetime.fromisoformat(text)
     except ValueError:
-        for pattern in ("%d/%m/%Y %H:%M:%S", "%d/%m/%Y %H:%M", "%d-%m-%Y %H:%M"):
-            try:
-                moment = datetime.strptime(text, pattern)
-                break
-            except ValueError:
-                continue
-        else:
-            return None
+        moment = _parsed(text, ("%d/%m/%Y %H:%M:%S", "%d/%m/%Y %H:%M", "%d-%m-%Y %H:%M"))
+    if moment is None:
+        return None
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=timezone.utc)
     return moment.astimezone(timezone.utc).isoformat(timespec="seconds")

@@ -56,11 +56,11 @@ class PageSpec:
 
 
 @dataclass(frozen=True)
-class FileSpec:
+class Artifact:
     """A file other than a page that a report's notebook writes into its out_dir."""
 
-    file: str
-    kind: str
+    file_name: str
+    kind: str  # one of FILE_KINDS
 
 
 @dataclass(frozen=True)
@@ -78,7 +78,7 @@ class ReportSpec:
     inputs: tuple[str, ...]
     outputs: tuple[str, ...]
     pages: tuple[PageSpec, ...]
-    files: tuple[FileSpec, ...] = ()
+    files: tuple[Artifact, ...] = ()  # their names' placeholders not yet filled in
 
 
 @dataclass(frozen=True)
@@ -89,14 +89,6 @@ class Page:
     audience: str  # "brief" (no code) or "analyst" (with code)
     kind: str  # what the index lists it as: brief, analyst, district, prepare
     pdf: bool = False  # also print a PDF beside it
-
-
-@dataclass(frozen=True)
-class Artifact:
-    """A file other than a page that a job's notebook writes into the job's out_dir."""
-
-    file_name: str
-    kind: str  # one of FILE_KINDS
 
 
 @dataclass(frozen=True)
@@ -198,13 +190,17 @@ def _fail(path: Path, where: str, problem: str) -> ReportsDeclarationError:
     return ReportsDeclarationError(f"{path}: {where}: {problem}; fix the entry (see the comments at the top of the file)")
 
 
+def _check_choices(raw: dict, path: Path, where: str, **allowed: Sequence[str]) -> None:
+    """Refuse an entry whose field (each key of ``allowed``) holds a value not among its allowed values."""
+    for name, values in allowed.items():
+        if raw[name] not in values:
+            raise _fail(path, where, f"{name} '{raw[name]}' is not one of {', '.join(values)}")
+
+
 def _page_spec(raw: object, path: Path, where: str) -> PageSpec:
     if not isinstance(raw, dict) or not {"file", "audience", "kind"} <= set(raw):
         raise _fail(path, where, "a page needs file, audience and kind")
-    if raw["audience"] not in AUDIENCES:
-        raise _fail(path, where, f"audience '{raw['audience']}' is not one of {', '.join(AUDIENCES)}")
-    if raw["kind"] not in PAGE_KINDS:
-        raise _fail(path, where, f"kind '{raw['kind']}' is not one of {', '.join(PAGE_KINDS)}")
+    _check_choices(raw, path, where, audience=AUDIENCES, kind=PAGE_KINDS)
     langs = raw.get("langs")
     if langs is not None and (not isinstance(langs, list) or not langs or not set(langs) <= set(LANGUAGES)):
         raise _fail(path, where, f"langs must be a list of languages from {', '.join(LANGUAGES)}, not {langs!r}")
@@ -212,12 +208,11 @@ def _page_spec(raw: object, path: Path, where: str) -> PageSpec:
                     langs=tuple(langs) if langs is not None else None)
 
 
-def _file_spec(raw: object, path: Path, where: str) -> FileSpec:
+def _file_spec(raw: object, path: Path, where: str) -> Artifact:
     if not isinstance(raw, dict) or not {"file", "kind"} <= set(raw):
         raise _fail(path, where, "a file needs file and kind")
-    if raw["kind"] not in FILE_KINDS:
-        raise _fail(path, where, f"kind '{raw['kind']}' is not one of {', '.join(FILE_KINDS)}")
-    return FileSpec(file=str(raw["file"]), kind=raw["kind"])
+    _check_choices(raw, path, where, kind=FILE_KINDS)
+    return Artifact(file_name=str(raw["file"]), kind=raw["kind"])
 
 
 def _report_spec(raw: object, path: Path, number: int) -> ReportSpec:
@@ -230,10 +225,7 @@ def _report_spec(raw: object, path: Path, number: int) -> ReportSpec:
     where = f"report '{raw['id']}'"
     if not _ID.match(str(raw["id"])):
         raise _fail(path, where, "the id must be lower-case letters, digits and _")
-    checks = (("over", OVER_VALUES), ("stage", STAGES))
-    for name, allowed in checks:
-        if raw[name] not in allowed:
-            raise _fail(path, where, f"{name} '{raw[name]}' is not one of {', '.join(allowed)}")
+    _check_choices(raw, path, where, over=OVER_VALUES, stage=STAGES)
     inputs = tuple(raw.get("inputs") or ())
     unknown = [name for name in inputs if name not in INPUT_GROUPS]
     if unknown:
@@ -402,7 +394,7 @@ def _job(
     out_dir = _fill(spec.out_dir, values, spec)
     executed = _fill(spec.executed, values, spec)
     key = f"{out_dir}/{Path(executed).stem}"  # unique: no two jobs write the same executed notebook
-    artifacts = tuple(Artifact(_fill(f.file, values, spec), f.kind) for f in spec.files)
+    artifacts = tuple(Artifact(_fill(f.file_name, values, spec), f.kind) for f in spec.files)
     values = {**values, "out_dir": relative(paths.REPORTS_DIR / out_dir), "report_key": key,
               **{f"{kind}_file": next((a.file_name for a in artifacts if a.kind == kind), "") for kind in FILE_KINDS}}
     parameters = {name: _fill(v, values, spec) for name, v in spec.parameters.items()}
@@ -455,13 +447,12 @@ def plan_jobs(
     prepared = tuple(paths.ROOT / o for s in specs if s.stage == "prepare" for o in s.outputs)
     phases = {p.id: p for p in scope.phases}
     listed: dict = {}
-    jobs = [
+    return [
         _job(spec, _values(context, scope, phases), scope, prepared, listed)
         for stage in stages
         for spec in specs if spec.stage == stage
         for context in _contexts(spec, scope)
     ]
-    return jobs
 
 
 def plan_report(

@@ -33,21 +33,18 @@ import contextlib
 import csv
 import io
 import json
-import logging
 import re
 import sqlite3
 import threading
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime, timezone
+from datetime import datetime, timezone
 from pathlib import Path
 from typing import TypeVar
 
 from helpers import paths
 from helpers.errors import StoreError
 from helpers.files import write_atomically
-
-log = logging.getLogger("gem_reports")
 
 #: The store's file name under ``data/processed/``.
 STORE_FILE_NAME = "kit-memory.sqlite"
@@ -183,8 +180,7 @@ class Store:
                     "jobs": {"key", "fingerprint", "outputs_sha256", "result"},
                     "files": {"path", "size", "mtime_ns", "sha256"}}
         for table, columns in expected.items():
-            with self._lock:
-                found = {row[1] for row in self._connection.execute(f"PRAGMA table_info({table})")}
+            found = {row[1] for row in self._rows(f"PRAGMA table_info({table})")}
             if not columns <= found:
                 self._connection.close()
                 raise damaged_error(self.path, f"its table {table} lacks {', '.join(sorted(columns - found))}")
@@ -204,6 +200,11 @@ class Store:
         with self._lock:
             self._connection.close()
 
+    def _rows(self, query: str, values: Sequence = ()) -> list[tuple]:
+        """The rows one read query gives (under the lock: the build's threads share the connection)."""
+        with self._lock:
+            return self._connection.execute(query, values).fetchall()
+
     @contextlib.contextmanager
     def transaction(self) -> Iterator[sqlite3.Connection]:
         """One write transaction: everything in it is stored, or nothing is."""
@@ -220,9 +221,8 @@ class Store:
 
     def meta(self, key: str) -> str | None:
         """A value of the ``meta`` table, or None."""
-        with self._lock:
-            row = self._connection.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
-        return None if row is None else str(row[0])
+        rows = self._rows("SELECT value FROM meta WHERE key = ?", (key,))
+        return str(rows[0][0]) if rows else None
 
     def set_meta(self, key: str, value: str) -> None:
         """Store a value in the ``meta`` table."""
@@ -241,9 +241,8 @@ class Store:
 
     def jobs(self) -> dict[str, JobRecord]:
         """Every job's last successful run, by job key."""
-        with self._lock:
-            rows = self._connection.execute("SELECT key, fingerprint, outputs_sha256, result FROM jobs").fetchall()
         records = {}
+        rows = self._rows("SELECT key, fingerprint, outputs_sha256, result FROM jobs")
         for key, fingerprint, outputs, result in rows:
             try:
                 records[key] = JobRecord(fingerprint, json.loads(outputs), json.loads(result))
@@ -253,8 +252,7 @@ class Store:
 
     def files(self) -> dict[str, list]:
         """The hashing cache: ``{path: [size, mtime_ns, sha256]}``."""
-        with self._lock:
-            rows = self._connection.execute("SELECT path, size, mtime_ns, sha256 FROM files").fetchall()
+        rows = self._rows("SELECT path, size, mtime_ns, sha256 FROM files")
         return {path: [size, mtime, digest] for path, size, mtime, digest in rows}
 
     def save_files(self, known: Mapping[str, Sequence]) -> None:
@@ -271,17 +269,13 @@ class Store:
         Returns:
             How many ledger rows were new.
         """
-        stamp = _stamp(recorded_at)
-        rows = [_ledger_row(figure, stamp) for figure in figures]
         with self.transaction() as db:
             db.execute(
                 "INSERT OR REPLACE INTO jobs (key, fingerprint, outputs_sha256, result) VALUES (?, ?, ?, ?)",
                 (key, record.fingerprint, json.dumps(record.outputs_sha256, sort_keys=True),
                  json.dumps(record.result, default=str)),
             )
-            before = db.total_changes
-            db.executemany(_INSERT_FIGURE, rows)
-            return db.total_changes - before
+            return _insert_figures(db, figures, recorded_at)
 
     def forget_job(self, key: str) -> None:
         """Mark a job as not built (it failed, or was not run): it runs again next time."""
@@ -292,50 +286,35 @@ class Store:
 
     def record_figures(self, figures: Iterable[Mapping[str, str]], *, recorded_at: datetime | None = None) -> int:
         """Append figures to the ledger (those already held with the same value add nothing); return how many were new."""
-        stamp = _stamp(recorded_at)
-        rows = [_ledger_row(figure, stamp) for figure in figures]
         with self.transaction() as db:
-            before = db.total_changes
-            db.executemany(_INSERT_FIGURE, rows)
-            return db.total_changes - before
+            return _insert_figures(db, figures, recorded_at)
 
     def ledger_rows(self, report: str | None = None) -> list[tuple[str, ...]]:
         """The ledger's rows in the order they were stored (``LEDGER_COLUMNS``), of one report or all."""
         query = f"SELECT {', '.join(LEDGER_COLUMNS)} FROM published_figures"
         query += " WHERE report = ? ORDER BY rowid" if report is not None else " ORDER BY rowid"
-        with self._lock:
-            return self._connection.execute(query, (report,) if report is not None else ()).fetchall()
+        return self._rows(query, (report,) if report is not None else ())
 
     def latest_as_of_before(self, report: str, day: str) -> str | None:
         """The latest as-of date (ISO) before ``day`` for which the ledger holds figures of ``report``, or None."""
-        with self._lock:
-            row = self._connection.execute(
-                "SELECT max(as_of_date) FROM published_figures WHERE report = ? AND as_of_date < ?", (report, day)
-            ).fetchone()
-        return row[0] if row and row[0] else None
+        rows = self._rows("SELECT max(as_of_date) FROM published_figures WHERE report = ? AND as_of_date < ?",
+                          (report, day))
+        return rows[0][0] if rows and rows[0][0] else None
 
     def revised_count(self, report: str, as_of: str) -> int:
         """How many figures of ``report`` as of ``as_of`` the ledger holds with more than one value (revised)."""
-        with self._lock:
-            row = self._connection.execute(
-                "SELECT count(*) FROM (SELECT 1 FROM published_figures WHERE report = ? AND as_of_date = ? "
-                "GROUP BY district, figure HAVING count(DISTINCT value) > 1)", (report, as_of)
-            ).fetchone()
-        return int(row[0])
+        rows = self._rows("SELECT count(*) FROM (SELECT 1 FROM published_figures WHERE report = ? AND as_of_date = ? "
+                          "GROUP BY district, figure HAVING count(DISTINCT value) > 1)", (report, as_of))
+        return int(rows[0][0])
 
     def published_reports(self) -> list[tuple[str, str, int, str]]:
         """Each report and as-of date the ledger holds: ``(report, as_of_date, figures, first recorded_at)``."""
-        with self._lock:
-            return self._connection.execute(
-                "SELECT report, as_of_date, count(*), min(recorded_at) FROM published_figures "
-                "GROUP BY report, as_of_date ORDER BY report, as_of_date"
-            ).fetchall()
+        return self._rows("SELECT report, as_of_date, count(*), min(recorded_at) FROM published_figures "
+                          "GROUP BY report, as_of_date ORDER BY report, as_of_date")
 
     def figure_names(self) -> list[str]:
         """Every figure name the ledger holds, sorted."""
-        with self._lock:
-            return [row[0] for row in self._connection.execute(
-                "SELECT DISTINCT figure FROM published_figures ORDER BY figure")]
+        return [row[0] for row in self._rows("SELECT DISTINCT figure FROM published_figures ORDER BY figure")]
 
     def figure_history(self, figure: str, report: str | None = None, district: str | None = None) -> list[tuple]:
         """Every stored value of one figure, oldest first: ``LEDGER_COLUMNS`` rows (of one report or district)."""
@@ -345,8 +324,7 @@ class Store:
             if wanted is not None:
                 query += f" AND {column} = ?"
                 values.append(wanted)
-        with self._lock:
-            return self._connection.execute(query + " ORDER BY report, district, as_of_date, rowid", values).fetchall()
+        return self._rows(query + " ORDER BY report, district, as_of_date, rowid", values)
 
     def export_ledger(self, path: Path | None = None) -> Path:
         """Write the whole ledger as CSV (UTF-8 with a BOM, for Excel), atomically; return the path."""
@@ -390,8 +368,13 @@ _INSERT_FIGURE = (
 )
 
 
-def _stamp(recorded_at: datetime | None) -> str:
-    return (recorded_at or datetime.now(timezone.utc)).astimezone(timezone.utc).isoformat(timespec="seconds")
+def _insert_figures(db: sqlite3.Connection, figures: Iterable[Mapping[str, str]], recorded_at: datetime | None) -> int:
+    """Append figures to the ledger inside the transaction ``db``; return how many rows were new."""
+    stamp = (recorded_at or datetime.now(timezone.utc)).astimezone(timezone.utc).isoformat(timespec="seconds")
+    rows = [_ledger_row(figure, stamp) for figure in figures]
+    before = db.total_changes
+    db.executemany(_INSERT_FIGURE, rows)
+    return db.total_changes - before
 
 
 def _ledger_row(figure: Mapping[str, str], stamp: str) -> tuple[str, ...]:
@@ -440,13 +423,6 @@ def query(read: Callable[[Store], _T], default: _T, path: Path | None = None) ->
         return read(memory)
     finally:
         memory.close()
-
-
-def previous_as_of(report: str, before: date | str, path: Path | None = None) -> date | None:
-    """The latest as-of date before ``before`` for which the store holds figures of ``report``, or None."""
-    found = query(lambda memory: memory.latest_as_of_before(report, date.fromisoformat(str(before)[:10]).isoformat()),
-                  None, path)
-    return date.fromisoformat(found) if found else None
 
 
 def as_number(text: object) -> float | None:

@@ -61,7 +61,6 @@ log = logging.getLogger("gem_reports")
 CORRECTIONS_DIR_NAME = "corrections"
 LOCK_FILE_NAME = ".build.lock"
 SUMMARY_FILE_NAME = "build.json"
-DISTRICT_MODES = ("events", "all", "none")
 
 Progress = Callable[[JobResult], None]
 
@@ -192,18 +191,15 @@ def remove_half_done(reports_dir: Path) -> list[Path]:
 
 def load_state(memory: Store) -> dict:
     """The build state the stages work on: each job's last successful run and the hashing cache, from the store."""
-    jobs = {key: {"fingerprint": r.fingerprint, "outputs_sha256": r.outputs_sha256, "result": r.result}
-            for key, r in memory.jobs().items()}
+    jobs = {key: vars(record) for key, record in memory.jobs().items()}
     return {"jobs": jobs, "files": memory.files(), "prepared_data": memory.meta_json("prepared_data")}
 
 
 def published_figures(result: JobResult) -> list[dict[str, str]]:
     """The ledger rows in the figures files a job wrote (``figures_frame`` CSVs, read as text)."""
     rows: list[dict[str, str]] = []
-    for item in result.files:
-        if item.kind != "figures":
-            continue
-        with open(paths.ROOT / item.path, encoding="utf-8-sig", newline="") as handle:
+    for figures_file in (item for item in result.files if item.kind == "figures"):
+        with open(paths.ROOT / figures_file.path, encoding="utf-8-sig", newline="") as handle:
             rows += [{k: v or "" for k, v in row.items()} for row in csv.DictReader(handle)]
     return rows
 
@@ -273,9 +269,7 @@ def _remove_superseded(before: Sequence[str], now: Sequence[str]) -> None:
     Only files under ``reports/`` or ``paths.EXECUTED_DIR`` are touched; declared outputs elsewhere are kept.
     """
     kept = set(now)
-    for relative_path in before:
-        if relative_path in kept:
-            continue
+    for relative_path in (path for path in before if path not in kept):
         path = paths.ROOT / relative_path
         if any(path.is_relative_to(folder) for folder in (paths.REPORTS_DIR, paths.EXECUTED_DIR)):
             path.unlink(missing_ok=True)
@@ -343,13 +337,12 @@ def make_scope(
     phase_ids: Sequence[str] | None, *, langs: Sequence[str], districts: str, registrations_dir: Path | None,
     boundary_path: Path | None, as_of: str, with_pdf: bool,
 ) -> BuildScope:
-    """Check the build's options and gather them into a ``BuildScope``.
+    """Check the build's phases and gather the options into a ``BuildScope`` (the parser checks the rest).
 
     Raises:
-        BuildOptionError: an unknown phase, language or district mode.
+        BuildOptionError: an unknown phase.
     """
     from helpers.campaign.phases import load_phases
-    from helpers.vocabulary import LANGUAGES
 
     phases = load_phases()
     phase_ids = list(phase_ids) if phase_ids else list(phases)
@@ -358,11 +351,6 @@ def make_scope(
         raise BuildOptionError(
             f"unknown phase(s) {', '.join(unknown)}; valid phases: {', '.join(phases)} (from {paths.PHASES_FILE.name})"
         )
-    if districts not in DISTRICT_MODES:
-        raise BuildOptionError(f"--districts '{districts}' must be one of {', '.join(DISTRICT_MODES)}")
-    bad_langs = [lang for lang in langs if lang not in LANGUAGES]
-    if bad_langs:
-        raise BuildOptionError(f"--lang {', '.join(bad_langs)} is not available; use {', '.join(LANGUAGES)} or all")
     return BuildScope(
         phases=tuple(phases[p] for p in phase_ids), langs=tuple(langs), districts=districts,
         registrations_dir=registrations_dir, boundary_path=boundary_path, as_of=as_of, with_pdf=with_pdf,

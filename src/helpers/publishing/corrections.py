@@ -112,8 +112,7 @@ def problem_kind(problem: str) -> tuple[str, dict[str, str]]:
 def _date_in(lang: str, text: str) -> str:
     """A date named by a problem line (``05 Dec 2021``) written so that it cannot be misread, in ``lang``:
     ``05-Dec-2021``, ``05-दिसंबर-2021`` (both read back by the kit)."""
-    reading = parsing.read_date(text)
-    date = reading.date
+    date = parsing.read_date(text).date
     if date is None:
         return ""
     if lang == "en":
@@ -132,8 +131,7 @@ def _closest(problem: str) -> list[str]:
 
 def _allowed(column: str) -> str:
     """The standard values of a coded column (``artisan / weaver / other``)."""
-    kind = {"trade": "trade", "onboarding_status": "onboarding_status"}.get(column)
-    return " / ".join(parsing.standard_values(kind)) if kind else ""
+    return " / ".join(parsing.standard_values(column)) if column in ("trade", "onboarding_status") else ""
 
 
 #: Every placeholder of the ``corrections.problem`` and ``corrections.fix`` messages.
@@ -407,10 +405,8 @@ def write_corrections(processed_dir: Path | str, out_dir: Path | str,
         write_district_workbook(path, district, lines[lines["district"] == district], each,
                                 previous, built_on or dt.date.today())
         written.add(path.name)
-    if out.exists():
-        for stale in out.glob("*.xlsx"):
-            if stale.name not in written:
-                stale.unlink()
+    for stale in (path for path in out.glob("*.xlsx") if path.name not in written):
+        stale.unlink()
     return counts
 
 

@@ -55,10 +55,8 @@ class FileHasher:
         except OSError:
             return MISSING
         previous = self._known.get(path_key(path))
-        if previous and previous[0] == stat.st_size and previous[1] == stat.st_mtime_ns:
-            digest = previous[2]
-        else:
-            digest = sha256_file(path)
+        is_unchanged = previous and list(previous[:2]) == [stat.st_size, stat.st_mtime_ns]
+        digest = previous[2] if is_unchanged else sha256_file(path)
         with self._lock:
             self._cache[path] = digest
             self._known[path_key(path)] = [stat.st_size, stat.st_mtime_ns, digest]
@@ -107,8 +105,5 @@ def output_hashes(job: Job, hasher: FileHasher) -> dict[str, str]:
 
 def is_up_to_date(job: Job, fingerprint: str, previous: dict, hasher: FileHasher) -> bool:
     """True when the job ran with this fingerprint and left every output as it was."""
-    if previous.get("fingerprint") != fingerprint:
-        return False
-    if not all(p.exists() for p in job.output_paths):
-        return False
-    return previous.get("outputs_sha256", {}) == output_hashes(job, hasher)
+    return (previous.get("fingerprint") == fingerprint and all(p.exists() for p in job.output_paths)
+            and previous.get("outputs_sha256", {}) == output_hashes(job, hasher))

@@ -51,7 +51,6 @@ REGULAR_WEIGHT = 400
 #: Width axis value: normal width (the font also has condensed widths the kit never uses).
 NORMAL_WIDTH = 100.0
 
-_SERVED = re.compile("[\u0900-\u097f\u1cd0-\u1cff\ua8e0-\ua8ff\u200c\u200d\u25cc\u20b9]")
 #: A run: characters the embedded font serves, next to each other. A browser shapes each such run
 #: on its own, since the characters around it (spaces, digits, Latin) fall to another font.
 _SERVED_RUN = re.compile("[\u0900-\u097f\u1cd0-\u1cff\ua8e0-\ua8ff\u200c\u200d\u25cc\u20b9]+")
@@ -82,7 +81,7 @@ def devanagari_characters(text: str) -> str:
     decoded = html.unescape(text)
     if not _DEVANAGARI.search(decoded):
         return ""
-    return "".join(sorted(set(_SERVED.findall(decoded))))
+    return "".join(sorted(set("".join(_SERVED_RUN.findall(decoded)))))
 
 
 @lru_cache(maxsize=4)
@@ -102,9 +101,7 @@ def _pinned_font_bytes(font_path: str, weights: Weights) -> bytes:
             limits["wght"] = weights
         if limits:
             font = instancer.instantiateVariableFont(font, limits)
-        buffer = io.BytesIO()
-        font.save(buffer)
-        return buffer.getvalue()
+        return _font_bytes(font)
 
     return _cached(_cache_path(font_path, "pinned", weights, "ttf"), make)
 
@@ -160,8 +157,9 @@ def _cached(path: Path, make) -> bytes:
     return data
 
 
-def _flavored(font: TTFont) -> bytes:
-    font.flavor = _FLAVOR
+def _font_bytes(font: TTFont, flavor: str | None = None) -> bytes:
+    """The font's file as bytes: TrueType, or ``flavor`` (``_FLAVOR``: WOFF2)."""
+    font.flavor = flavor
     buffer = io.BytesIO()
     font.save(buffer)
     return buffer.getvalue()
@@ -190,7 +188,7 @@ def subset_font(font_path: Path | str, characters: str, *, weights: Weights = RE
         subsetter = subset.Subsetter(_subset_options())
         subsetter.populate(text=characters)
         subsetter.subset(font)
-        return _flavored(font)
+        return _font_bytes(font, _FLAVOR)
 
     return _cached(_cache_path(str(font_path), characters, weights, _FLAVOR), make)
 
@@ -311,7 +309,7 @@ def page_font(font_path: Path | str, runs: tuple[str, ...], *, weights: Weights 
         shaped = shaped_subset(_pinned_font_bytes(str(font_path), weights), runs)
         if shaped is None:
             return subset_font(str(font_path), "".join(sorted(set("".join(runs)))), weights=weights)
-        return _flavored(TTFont(io.BytesIO(shaped)))
+        return _font_bytes(TTFont(io.BytesIO(shaped)), _FLAVOR)
 
     return _cached(_cache_path(str(font_path), "runs:" + "\n".join(runs), weights, _FLAVOR), make)
 

@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from functools import lru_cache
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 import jinja2
 import rcssmin
@@ -33,7 +33,7 @@ from helpers.presentation.formatting import format_day
 from helpers.languages import localized
 from helpers.publishing import fonts
 from helpers.publishing.index_week import PhaseWeek, phase_week, table_row, week_view
-from helpers.publishing.pages import TEMPLATES_DIR, banner_sentences, stylesheet
+from helpers.publishing.pages import FONT_PLACEHOLDER, TEMPLATES_DIR, banner_sentences, stylesheet
 from helpers.reference.names import district_names
 
 INDEX_TEMPLATE_DIR = TEMPLATES_DIR / "index"
@@ -41,7 +41,6 @@ INDEX_TEMPLATE_NAME = "index.html.j2"
 #: The index's own stylesheet and script (sorting and searching the district tables), inlined in the page.
 INDEX_CSS_FILE = TEMPLATES_DIR / "static" / "index.css"
 INDEX_JS_FILE = TEMPLATES_DIR / "static" / "index.js"
-_FONT_PLACEHOLDER = "/* kit: Devanagari font */"
 
 
 ReportStatus = Literal["ok", "failed", "skipped", "unavailable"]
@@ -115,18 +114,10 @@ class PhaseEntry:
         week: PhaseWeek | None = None,
     ) -> PhaseEntry:
         """Build the entry of a :class:`helpers.campaign.phases.Phase`."""
+        same = ("title", "title_hi", "status", "window_start", "window_end", "is_window_assumed")
         return cls(
-            phase_id=phase.id,
-            title=phase.title,
-            title_hi=phase.title_hi,
-            status=phase.status,
-            window_start=phase.window_start,
-            window_end=phase.window_end,
-            is_window_assumed=phase.is_window_assumed,
-            is_synthetic=is_synthetic,
-            reports=tuple(reports),
-            summaries=dict(summaries or {}),
-            build_counts=dict(build_counts or {}),
+            phase_id=phase.id, **{name: getattr(phase, name) for name in same}, is_synthetic=is_synthetic,
+            reports=tuple(reports), summaries=dict(summaries or {}), build_counts=dict(build_counts or {}),
             week=week or PhaseWeek(),
         )
 
@@ -159,10 +150,7 @@ def _report_label(report: ReportResult, lang: str) -> str:
     if report.kind in ("workbook", "share_card", "comparison"):
         return f"{i18n.t(f'index.{report.kind}', lang)} ({i18n.language_name(report.lang, lang)})"
     if report.kind == "district":
-        try:
-            return i18n.district_name(report.name, lang)
-        except i18n.I18nError:
-            return report.name
+        return i18n.place_name(report.name, lang)
     return report.name or report.href
 
 
@@ -179,13 +167,8 @@ def _view(report: ReportResult, lang: str) -> _ReportView:
 
 @lru_cache(maxsize=1)
 def _index_environment() -> jinja2.Environment:
-    return jinja2.Environment(
-        loader=jinja2.FileSystemLoader(str(INDEX_TEMPLATE_DIR)),
-        autoescape=True,
-        trim_blocks=True,
-        lstrip_blocks=True,
-        undefined=jinja2.StrictUndefined,
-    )
+    return jinja2.Environment(loader=jinja2.FileSystemLoader(str(INDEX_TEMPLATE_DIR)), autoescape=True,
+                              trim_blocks=True, lstrip_blocks=True, undefined=jinja2.StrictUndefined)
 
 
 @lru_cache(maxsize=4)
@@ -200,12 +183,7 @@ _DISTRICT_KINDS = ("district", "pdf", "share_card")
 
 def _search_text(district: str) -> str:
     """A district's names in every language, lower case, so that a search finds it whatever script is typed."""
-    names = {district}
-    for lang in languages.LANGUAGES:
-        try:
-            names.add(i18n.district_name(district, lang))
-        except i18n.I18nError:
-            continue
+    names = {district, *(i18n.place_name(district, lang) for lang in languages.LANGUAGES)}
     return " ".join(sorted(names)).lower()
 _LINK_KEYS = {"district": "index.page", "pdf": "index.brief_pdf", "share_card": "index.card"}
 
@@ -218,7 +196,7 @@ def _district_rows(reports: Sequence[ReportResult], week: PhaseWeek, lang: str) 
         if not report.name or report.kind not in _DISTRICT_KINDS:
             continue
         if report.name not in rows:
-            label = _report_label(ReportResult(kind="district", href="", name=report.name), lang)
+            label = i18n.place_name(report.name, lang)
             rows[report.name] = {**table_row(report.name, label, week, lang), "links": {code: [] for code in languages.LANGUAGES},
                                  "failed": [], "search": _search_text(report.name)}
         row = rows[report.name]
@@ -298,13 +276,13 @@ def render_index(
         link_languages=[i18n.language_name(code, lang) for code in languages.LANGUAGES],
         shared=[_view(report, lang) for report in shared],
         provenance_href=provenance_href,
-        corrections=[(i18n.district_name(d, lang) if d in district_names() else d, href) for d, href in corrections],
+        corrections=[(i18n.place_name(d, lang), href) for d, href in corrections],
         banners=banner_sentences(lang=lang, is_synthetic=any_synthetic, is_illustrative=any_illustrative),
         css=stylesheet() + _index_asset(INDEX_CSS_FILE),
         script=_index_asset(INDEX_JS_FILE),
-        font_css=_FONT_PLACEHOLDER,
+        font_css=FONT_PLACEHOLDER,
     )
-    return page.replace(_FONT_PLACEHOLDER, fonts.font_face_css(page), 1)
+    return page.replace(FONT_PLACEHOLDER, fonts.font_face_css(page), 1)
 
 
 def _href(output: str | None, reports_dir: Path) -> str:
@@ -429,14 +407,7 @@ def shared_reports(summary) -> list[ReportResult]:
 
 
 def write_index(
-    entries: Sequence[PhaseEntry],
-    out_path: Path | str,
-    *,
-    built_at: datetime | str | None = None,
-    lang: str = "en",
-    shared: Sequence[ReportResult] = (),
-    provenance_href: str | None = None,
-    corrections: Sequence[tuple[str, str]] = (),
+    entries: Sequence[PhaseEntry], out_path: Path | str, *, built_at: datetime | str | None = None, **options: Any
 ) -> Path:
     """Write ``reports/index.html``: a card per phase, the reports across phases, a link to the provenance page.
 
@@ -445,15 +416,12 @@ def write_index(
             (from a build: :func:`entries_from_build`).
         out_path: where to write the page (its folder is created).
         built_at: when the build ran (shown on the page); now when None.
-        lang: language of the page's labels.
-        shared: reports that belong to no phase (:func:`shared_reports`).
-        provenance_href: link to the provenance page (input files and their hashes).
+        options: :func:`render_index`'s ``lang``, ``shared`` (reports that belong to no phase:
+            :func:`shared_reports`), ``provenance_href`` and ``corrections``.
 
     Returns:
         The path written.
     """
     if built_at is None:
         built_at = datetime.now().strftime("%Y-%m-%d %H:%M")
-    page = render_index(entries, built_at=built_at, lang=lang, shared=shared, provenance_href=provenance_href,
-                        corrections=corrections)
-    return write_atomically(Path(out_path), page)
+    return write_atomically(Path(out_path), render_index(entries, built_at=built_at, **options))

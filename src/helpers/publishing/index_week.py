@@ -86,10 +86,8 @@ def _figures_files(results: Iterable) -> list[tuple[object, Path]]:
 
 
 def _by_district(frame: pd.DataFrame) -> dict[str, dict[str, str]]:
-    out: dict[str, dict[str, str]] = {}
-    for row in frame[frame["district"] != ""].to_dict("records"):
-        out.setdefault(row["district"], {})[row["figure"]] = row["value"]
-    return out
+    rows = frame[frame["district"] != ""].groupby("district", sort=False)
+    return {district: dict(zip(group["figure"], group["value"])) for district, group in rows}
 
 
 def _revised_count(frames: Sequence[pd.DataFrame]) -> int | None:

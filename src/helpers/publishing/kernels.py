@@ -99,6 +99,12 @@ def _sync(coroutine_function, **kwargs):
     return run_sync(coroutine_function)(**kwargs)
 
 
+def _shut_down(manager) -> None:
+    """Stop a kernel now; a kernel already gone (or failing to stop) is left as it is."""
+    with contextlib.suppress(Exception):
+        _sync(manager.shutdown_kernel, now=True)
+
+
 @dataclass
 class WorkerKernel:
     """A worker thread's kernel: its manager, the one client the thread talks to it through, and the
@@ -124,8 +130,7 @@ class WorkerKernel:
     def stop(self) -> None:
         with contextlib.suppress(Exception):
             self.client.stop_channels()
-        with contextlib.suppress(Exception):
-            _sync(self.manager.shutdown_kernel, now=True)
+        _shut_down(self.manager)
 
 
 class KernelPool:
@@ -168,8 +173,7 @@ class KernelPool:
             if not closed:
                 self._unowned.append(manager)
         if closed:  # the build ended while this kernel started
-            with contextlib.suppress(Exception):
-                _sync(manager.shutdown_kernel, now=True)
+            _shut_down(manager)
             return
         self._ready.put(manager)
 
@@ -179,10 +183,8 @@ class KernelPool:
         # Asynchronous, so that nbclient notices a kernel that dies mid-cell (a synchronous
         # client blocks on the output channel and would wait for ever).
         manager = AsyncKernelManager(kernel_name="python3")
-        env = dict(os.environ)
-        env["GEM_KIT_ROOT"] = str(paths.ROOT)
-        env.setdefault("MPLBACKEND", "Agg")
-        env["PYDEVD_DISABLE_FILE_VALIDATION"] = "1"
+        env = {"MPLBACKEND": "Agg", **os.environ,  # Agg unless the environment names a backend
+               "GEM_KIT_ROOT": str(paths.ROOT), "PYDEVD_DISABLE_FILE_VALIDATION": "1"}
         _sync(manager.start_kernel, cwd=str(self.cwd), env=env, extra_arguments=["--HistoryManager.enabled=False"],
               stdout=subprocess.DEVNULL,  # the kernel's own start-up chatter; errors arrive as messages
               stderr=subprocess.DEVNULL)
@@ -254,5 +256,4 @@ class KernelPool:
         for worker in owned:
             worker.stop()
         for manager in unowned:
-            with contextlib.suppress(Exception):
-                _sync(manager.shutdown_kernel, now=True)
+            _shut_down(manager)

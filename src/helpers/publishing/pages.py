@@ -58,12 +58,6 @@ def audience_rules() -> dict[str, dict]:
     return rules
 
 
-def _check_audience(audience: str) -> dict:
-    if audience not in AUDIENCES:
-        raise RenderError(f"audience '{audience}' is not one of {', '.join(AUDIENCES)}")
-    return audience_rules()[audience]
-
-
 def _cell_failed_output(output: nbformat.NotebookNode, lang: str) -> nbformat.NotebookNode:
     error = f"{output.get('ename', 'Error')}: {output.get('evalue', '')}".strip()
     text = i18n.t("render.cell_failed", lang, error=error)
@@ -86,25 +80,21 @@ def prepare_for_audience(
     Raises:
         RenderError: unknown audience.
     """
-    rules = _check_audience(audience)
+    if audience not in AUDIENCES:
+        raise RenderError(f"audience '{audience}' is not one of {', '.join(AUDIENCES)}")
+    rules = audience_rules()[audience]
     remove_tags = set(rules.get("remove_cell_tags", []))
     prepared = copy.deepcopy(nb)
     cells = []
     for cell in prepared.cells:
-        tags = set(cell.get("metadata", {}).get("tags", []))
-        if tags & remove_tags:
+        if set(cell.get("metadata", {}).get("tags", [])) & remove_tags:
             continue
         if cell.cell_type == "code":
-            outputs = []
-            for output in cell.get("outputs", []):
-                if rules.get("remove_stderr") and output.output_type == "stream" and output.get("name") == "stderr":
-                    continue
-                if rules.get("replace_errors") and output.output_type == "error":
-                    outputs.append(_cell_failed_output(output, lang))
-                    continue
-                outputs.append(output)
-            cell.outputs = outputs
-            if not rules.get("include_code", True) and not outputs:
+            kept = [out for out in cell.get("outputs", []) if not (
+                rules.get("remove_stderr") and out.output_type == "stream" and out.get("name") == "stderr")]
+            cell.outputs = [_cell_failed_output(out, lang) if rules.get("replace_errors") and out.output_type == "error"
+                            else out for out in kept]
+            if not rules.get("include_code", True) and not cell.outputs:
                 continue
         cells.append(cell)
     prepared.cells = cells
@@ -143,12 +133,8 @@ def stylesheet() -> str:
 
 def banner_sentences(*, lang: str, is_synthetic: bool, is_illustrative: bool) -> list[str]:
     """The banner's sentences for a page: synthetic data and/or illustrative phase, in ``lang``."""
-    sentences = []
-    if is_synthetic:
-        sentences.append(i18n.t("banner.synthetic", lang))
-    if is_illustrative:
-        sentences.append(i18n.t("banner.illustrative", lang))
-    return sentences
+    shown = {"synthetic": is_synthetic, "illustrative": is_illustrative}
+    return [i18n.t(f"banner.{kind}", lang) for kind, is_shown in shown.items() if is_shown]
 
 
 def _print_banner_css(sentences: Sequence[str], lang: str) -> str:
@@ -163,7 +149,8 @@ def _print_banner_css(sentences: Sequence[str], lang: str) -> str:
     )
 
 
-_FONT_PLACEHOLDER = "/* kit: Devanagari font */"
+#: Where a page's @font-face rule goes once the page's text is known (the index's too).
+FONT_PLACEHOLDER = "/* kit: Devanagari font */"
 _DEVANAGARI = re.compile("[\u0900-\u097F]")
 
 
@@ -209,7 +196,7 @@ def notebook_to_html(
         print_css += print_header.running_footer_css(title=title, phase=phase_label, as_of=as_of, lang=lang)
     resources = {"kit": {
         "audience": audience, "lang": lang, "title": title, "css": stylesheet(), "print_css": print_css,
-        "font_css": _FONT_PLACEHOLDER, "banners": banners, "footer": "",
+        "font_css": FONT_PLACEHOLDER, "banners": banners, "footer": "",
     }, "inlining": {"css": []}}  # filled by nbconvert's highlighting preprocessor where the template has it
     exporter = _exporter(audience)
     exporter.language_code = lang
@@ -219,5 +206,5 @@ def notebook_to_html(
     from helpers.presentation.images import lighter_page_images
 
     body = lighter_page_images(body)
-    return body.replace(_FONT_PLACEHOLDER, fonts.font_face_css(body) if use_font else "", 1)
+    return body.replace(FONT_PLACEHOLDER, fonts.font_face_css(body) if use_font else "", 1)
 

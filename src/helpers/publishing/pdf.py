@@ -50,11 +50,7 @@ PRINT_TIMEOUT_S = 120
 
 def find_chromium() -> str | None:
     """Return the path of a Chromium (or Chrome) executable on PATH, or None."""
-    for name in CHROMIUM_NAMES:
-        found = shutil.which(name)
-        if found:
-            return found
-    return None
+    return next(filter(None, map(shutil.which, CHROMIUM_NAMES)), None)
 
 
 def print_pdf(html_path: Path | str, pdf_path: Path | str, *, timeout_s: float = PRINT_TIMEOUT_S) -> bool:

@@ -58,8 +58,7 @@ def running_line(*, title: str, phase: str, as_of: dt.date | str, lang: str) -> 
             pass
     date_text = as_of.strftime(DATE_PATTERN) if isinstance(as_of, dt.date) else str(as_of)
     one_line = " ".join(f"{title}".split())
-    says_phase = bool(phase) and phase in one_line  # a brief's title names its phase: say it once
-    if not says_phase and phase:
+    if phase and phase not in one_line:  # a brief's title names its phase: say it once
         one_line = f"{one_line} · {phase}"
     if len(one_line) > MAX_TITLE_CHARS:  # the footer's box is one line: the date must never fall off it
         one_line = one_line[: MAX_TITLE_CHARS - 3].rstrip(" :·,") + "..."

@@ -270,40 +270,32 @@ def run_job(job: Job, pool: KernelPool, inputs: dict[str, str], *, is_synthetic:
     """
     started, started_wall = time.perf_counter(), time.time()
     job.out_dir.mkdir(parents=True, exist_ok=True)
-    temporary = job.out_dir / f".{Path(job.executed_name).stem}{TEMP_MARKER}.running.ipynb"
+    stem = Path(job.executed_name).stem
+    temporary = job.out_dir / f".{stem}{TEMP_MARKER}.running.ipynb"
     result = JobResult.for_job(job, "ok", recorded_inputs(inputs))
     try:
         executed = _execute(job, pool, temporary)
-    except Exception as error:  # noqa: BLE001 - any notebook failure is reported in the result, never raised
+        missing = _missing_files(job, since=started_wall)
+        if missing:
+            raise MissingFilesError(f"the notebook did not write {', '.join(missing)} (declared in reports.yaml)")
+    except Exception as error:  # noqa: BLE001 - a notebook failure or a file not written: reported, never raised
         _record_failure(job, result, error, temporary)
-        result.duration_s = round(time.perf_counter() - started, 2)
-        return result.collect_outputs()
-    missing = _missing_files(job, since=started_wall)
-    if missing:
-        error = MissingFilesError(f"the notebook did not write {', '.join(missing)} (declared in reports.yaml)")
-        _record_failure(job, result, error, temporary)
-        result.duration_s = round(time.perf_counter() - started, 2)
-        return result.collect_outputs()
-    result.files = [FileResult(a.kind, relative(job.out_dir / a.file_name)) for a in job.artifacts]
-    result.pages = [_write_page(job, page, executed, is_synthetic) for page in job.pages]
-    job.executed_path.parent.mkdir(parents=True, exist_ok=True)
-    temporary.replace(job.executed_path)
-    result.executed_notebook = relative(job.executed_path)
-    stem = Path(job.executed_name).stem
-    for stale in (job.out_dir / f"{stem}.failed.ipynb", job.out_dir / f"{stem}.error.html"):
-        stale.unlink(missing_ok=True)
+    else:
+        result.files = [FileResult(a.kind, relative(job.out_dir / a.file_name)) for a in job.artifacts]
+        result.pages = [_write_page(job, page, executed, is_synthetic) for page in job.pages]
+        job.executed_path.parent.mkdir(parents=True, exist_ok=True)
+        temporary.replace(job.executed_path)
+        result.executed_notebook = relative(job.executed_path)
+        for stale in (job.out_dir / f"{stem}.failed.ipynb", job.out_dir / f"{stem}.error.html"):
+            stale.unlink(missing_ok=True)
     result.duration_s = round(time.perf_counter() - started, 2)
     return result.collect_outputs()
 
 
 def _missing_files(job: Job, *, since: float) -> list[str]:
     """The declared files of ``job`` that its run did not (re)write."""
-    missing = []
-    for artifact in job.artifacts:
-        path = job.out_dir / artifact.file_name
-        if not path.exists() or path.stat().st_mtime < since - 1:
-            missing.append(artifact.file_name)
-    return missing
+    declared = ((a.file_name, job.out_dir / a.file_name) for a in job.artifacts)
+    return [name for name, path in declared if not path.exists() or path.stat().st_mtime < since - 1]
 
 
 def print_pdf(html_path: Path) -> str | None:

@@ -101,20 +101,15 @@ def write_figures(
     report_key: str,
     figures: Mapping[str, object] | Iterable[tuple[str, str, object]],
 ) -> tuple[Path, pd.DataFrame]:
-    """Write the published figures at ``path`` as ledger rows (CSV: as_of_date, report, district, figure, value).
+    """Write the published figures at ``path`` as ledger rows (CSV: as_of_date, report, district, figure, value),
+    its columns checked against the field registry (the allow-list of outputs).
 
     Returns:
         The path and the rows written (for ``ledger.revisions``).
     """
     rows = ledger.figures_frame(as_of, report_key, figures)
-    return write_figures_frame(path, rows), rows
-
-
-def write_figures_frame(path: Path | str, rows: pd.DataFrame) -> Path:
-    """Write ledger rows (``ledger.figures_frame``) at ``path`` as CSV, its columns checked against the field
-    registry (the allow-list of outputs)."""
     fields.require_declared(rows.columns, Path(path).name)
-    return write_atomically(Path(path), rows.to_csv(index=False, lineterminator="\n"))
+    return write_atomically(Path(path), rows.to_csv(index=False, lineterminator="\n")), rows
 
 
 def write_table_csv(frame: pd.DataFrame, path: Path | str) -> Path:

@@ -104,16 +104,15 @@ def read_ledger(path: Path | None = None) -> pd.DataFrame:
     Raises:
         StoreError: the store is damaged (one line saying how to recover).
     """
-    opened = store.read_only(path)
-    rows = [] if opened is None else opened.ledger_rows()
-    if opened is not None:
-        opened.close()
+    rows = store.query(lambda memory: memory.ledger_rows(), [], path)
     return pd.DataFrame(rows, columns=list(LEDGER_COLUMNS), dtype=object)
 
 
 def previous_report_date(report: str, as_of: date | str, path: Path | None = None) -> date | None:
     """The as-of date of the last report of ``report`` published before ``as_of``, or None (first report)."""
-    return store.previous_as_of(report, as_of, path)
+    before = date.fromisoformat(str(as_of)[:10]).isoformat()
+    found = store.query(lambda memory: memory.latest_as_of_before(report, before), None, path)
+    return date.fromisoformat(found) if found else None
 
 
 def revisions(ledger: pd.DataFrame, current_figures: pd.DataFrame) -> pd.DataFrame:

@@ -45,6 +45,9 @@ MIN_WIDTH_CHARS, MAX_WIDTH_CHARS = 8, 60
 #: Characters that make a spreadsheet read text as a formula.
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
+#: The display format of a column the registry does not describe, by its dtype (the first that fits).
+_DTYPE_FORMATS = ((pd.api.types.is_bool_dtype, None), (pd.api.types.is_integer_dtype, "count"),
+                  (pd.api.types.is_float_dtype, "ratio"), (pd.api.types.is_datetime64_any_dtype, "date"))
 _SHEET_NAME_FORBIDDEN = re.compile(r"[\[\]:*?/\\]")
 _SHEET_NAME_MAX = 31
 
@@ -58,8 +61,7 @@ def indian_number_format(decimals: int = 0, *, prefix: str = "", suffix: str = "
     before = f'"{prefix}"' if prefix else ""
     after = f'"{suffix}"' if suffix else ""
     sections = INDIAN_INTEGER_FORMAT.split(";")
-    return ";".join(f"{section[: section.index('#')]}{before}{section[section.index('#'):]}{tail}{after}"
-                    for section in sections)
+    return ";".join(section.replace("#", before + "#", 1) + tail + after for section in sections)
 
 
 def _registered(column: str) -> bool:
@@ -77,15 +79,7 @@ def _display_format(column: str, series: pd.Series) -> tuple[str | None, int | N
     """(display format, decimals) from the registry, else guessed from the dtype."""
     if _registered(column):
         return fields.display_format(column), fields.decimals(column)
-    if pd.api.types.is_bool_dtype(series):
-        return None, None
-    if pd.api.types.is_integer_dtype(series):
-        return "count", None
-    if pd.api.types.is_float_dtype(series):
-        return "ratio", None
-    if pd.api.types.is_datetime64_any_dtype(series):
-        return "date", None
-    return None, None
+    return next((shown_as for is_kind, shown_as in _DTYPE_FORMATS if is_kind(series)), None), None
 
 
 def column_number_format(column: str, series: pd.Series) -> str | None:

@@ -10,6 +10,7 @@ import csv
 import fcntl
 import json
 import re
+import shutil
 import subprocess
 from pathlib import Path
 
@@ -250,13 +251,19 @@ def test_noop_rebuild_skips_everything(full_build: Build) -> None:
 # ------------------------------------------------------------ small builds
 
 
-@pytest.fixture()
-def small_workspace(tmp_path: Path) -> Path:
-    """A workspace built once for phase 1, English, without district briefs or PDFs."""
-    workspace = make_workspace(tmp_path)
+@pytest.fixture(scope="module")
+def small_build(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A workspace built once for phase 1, English, without district briefs or PDFs (copied by each test)."""
+    workspace = make_workspace(tmp_path_factory.mktemp("small-build"))
     first = run_cli(workspace, "build", "--phase", "1", "--districts", "none", "--no-pdf")
     assert first.returncode == 0, first.stdout + first.stderr
     return workspace
+
+
+@pytest.fixture()
+def small_workspace(small_build: Path, tmp_path: Path) -> Path:
+    """A copy of the small build of its own (the build's state holds no absolute path: the copy is up to date)."""
+    return Path(shutil.copytree(small_build, tmp_path / "workspace", symlinks=True))
 
 
 def test_a_changed_notebook_rebuilds_only_its_reports(small_workspace: Path) -> None:

@@ -391,8 +391,11 @@ def test_each_worker_thread_keeps_one_kernel_and_client_for_the_whole_build(monk
     monkeypatch.setattr(kernels, "shell_reply", answered)
     pool = kernels.KernelPool(2, tmp_path)
     seen: dict[int, set[int]] = {}
+    # both threads take one notebook each round, so the thread whose kernel died runs another one after it
+    rounds = threading.Barrier(2, timeout=30)
 
     def one_notebook(number: int) -> None:
+        rounds.wait()
         with pool.kernel() as kernel:
             seen.setdefault(threading.get_ident(), set()).add(id(kernel.manager))
             assert kernel.client is kernel.manager  # the fake's one client

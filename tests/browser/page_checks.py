@@ -7,10 +7,16 @@ facts computed in the page (width, visible text, images that did not load or
 have no alt text, its language). ``axe_violations`` injects axe-core's script
 (``node_modules/axe-core/axe.min.js``, installed by ``npm ci``) into the page and
 returns the accessibility violations of the impacts that fail a test.
+
+``open_pages`` opens many pages in one browser and, in the same page load, can
+measure every Devanagari run of a page with the font it embeds and with the whole
+font (``FontCheck``): a glyph missing from the page's font subset changes a run's
+width or ink.
 """
 
 from __future__ import annotations
 
+import base64
 import re
 import time
 from dataclasses import dataclass, field
@@ -18,6 +24,8 @@ from pathlib import Path
 
 from playwright.sync_api import Browser, ConsoleMessage, Page, Request
 
+from helpers.presentation.charts import devanagari_font_path
+from helpers.publishing import fonts
 from helpers.publishing.pdf import HEADLESS_FLAGS
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -50,6 +58,88 @@ _FACTS_SCRIPT = """async () => {
 }"""
 
 
+#: The Devanagari runs of a page's visible text and shown attributes, read from the DOM.
+_RUNS_SCRIPT = r"""() => {
+  const run = /[\u0900-\u097F\u1CD0-\u1CFF\uA8E0-\uA8FF\u200C\u200D\u25CC\u20B9]+/g;
+  const texts = [document.body.innerText, document.title];
+  for (const element of document.querySelectorAll('[alt], [title], [placeholder], [aria-label]')) {
+    for (const name of ['alt', 'title', 'placeholder', 'aria-label']) {
+      if (element.getAttribute(name)) texts.push(element.getAttribute(name));
+    }
+  }
+  return [...new Set(texts.flatMap(text => text.match(run) || []))];
+}"""
+#: Each run measured on a canvas with two fonts: the runs whose advance width or ink box differ.
+_MEASURE_SCRIPT = """async ([runs, subset, whole]) => {
+  const sample = runs.join(' ');
+  await document.fonts.load(`40px ${subset}`, sample);
+  await document.fonts.load(`40px ${whole}`, sample);
+  const context = document.createElement('canvas').getContext('2d');
+  const measure = (family, text) => {
+    context.font = `40px ${family}`;
+    const m = context.measureText(text);
+    return [m.width, m.actualBoundingBoxLeft, m.actualBoundingBoxRight, m.actualBoundingBoxAscent,
+            m.actualBoundingBoxDescent];
+  };
+  const differing = [];
+  for (const text of runs) {
+    const a = measure(subset, text), b = measure(whole, text);
+    const widthOff = Math.abs(a[0] - b[0]) > 0.01;
+    const inkOff = a.slice(1).some((v, i) => Math.abs(v - b[i + 1]) > 1.0);
+    if (widthOff || inkOff) differing.push([text, a, b]);
+  }
+  return differing;
+}"""
+
+
+@dataclass(frozen=True)
+class FontCheck:
+    """A page's Devanagari font check: the font it embeds and the whole font that subset was cut from."""
+
+    embedded_mime: str
+    embedded: bytes
+    whole: bytes
+
+    def style(self) -> str:
+        """Both fonts as ``@font-face`` rules under names of their own (``KitCheckSubset``, ``KitCheckWhole``)."""
+        def face(family: str, mime: str, data: bytes) -> str:
+            encoded = base64.b64encode(data).decode("ascii")
+            return f"@font-face {{ font-family: {family}; src: url(data:{mime};base64,{encoded}); }}"
+
+        return face("KitCheckSubset", self.embedded_mime, self.embedded) + face("KitCheckWhole", "font/ttf", self.whole)
+
+
+#: A font a page embeds as a ``data:`` URI: its MIME type and base64 bytes.
+_EMBEDDED_FONT = re.compile(r"url\(data:(font/woff2?);base64,([A-Za-z0-9+/=]+)\)")
+#: Attributes a browser never draws (such as the index's search keys of the Hindi district names).
+_DATA_ATTRIBUTE = re.compile(r'\sdata-[\w-]+="[^"]*"')
+
+
+def draws_devanagari(html: str) -> bool:
+    """Whether a page shows Devanagari: in its text or shown attributes, not in ``data-`` attributes."""
+    return bool(fonts.devanagari_characters(_DATA_ATTRIBUTE.sub("", html)))
+
+
+def whole_devanagari_font() -> bytes:
+    """The whole Devanagari font the pages' subsets are cut from, at the pages' regular weight."""
+    return fonts._pinned_font_bytes(str(devanagari_font_path()), fonts.REGULAR_WEIGHT)
+
+
+def embedded_font(html: str) -> tuple[str, bytes] | None:
+    """The MIME type and bytes of the font a page embeds, or None."""
+    found = _EMBEDDED_FONT.search(html)
+    return (found.group(1), base64.b64decode(found.group(2))) if found else None
+
+
+@dataclass(frozen=True)
+class PageJob:
+    """A page for :func:`open_pages`: its URL, where to save its screenshot, its font check (each optional)."""
+
+    url: str
+    screenshot: Path | None = None
+    font_check: FontCheck | None = None
+
+
 @dataclass
 class PageReport:
     """What one page load produced."""
@@ -60,6 +150,9 @@ class PageReport:
     web_requests: list[str] = field(default_factory=list)
     facts: dict = field(default_factory=dict)
     accessibility: list[str] = field(default_factory=list)
+    #: With a font check: the Devanagari runs found, and those drawn differently by the two fonts.
+    devanagari_runs: list[str] = field(default_factory=list)
+    devanagari_differences: list = field(default_factory=list)
 
 
 def _listen(page: Page, report: PageReport) -> None:
@@ -125,36 +218,46 @@ def open_page(
         context.close()
 
 
-def open_pages(chromium: str, jobs: list[tuple[str, Path | None]], *, axe_script: str | None = None,
+def open_pages(chromium: str, jobs: list[PageJob], *, axe_script: str | None = None,
                at_once: int = 3) -> list[PageReport]:
     """:func:`open_page` for many pages: one headless Chromium, ``at_once`` pages loading together.
 
-    ``jobs`` are ``(url, screenshot path or None)``; the reports come back in their order. Playwright's
-    asyncio API runs in a thread of its own, so a session's synchronous browser is not disturbed.
+    The reports come back in the order of ``jobs``; a job's font check runs in the same page load,
+    after the screenshot and axe-core. Playwright's asyncio API runs in a thread of its own, so a
+    session's synchronous browser is not disturbed.
     """
     import asyncio
     import threading
 
     from playwright.async_api import async_playwright
 
-    async def one(browser, gate: asyncio.Semaphore, url: str, screenshot: Path | None) -> PageReport:
+    async def check_fonts(page, check: FontCheck, report: PageReport) -> None:
+        await page.add_style_tag(content=check.style())
+        report.devanagari_runs = await page.evaluate(_RUNS_SCRIPT)
+        if report.devanagari_runs:
+            report.devanagari_differences = await page.evaluate(
+                _MEASURE_SCRIPT, [report.devanagari_runs, "KitCheckSubset", "KitCheckWhole"])
+
+    async def one(browser, gate: asyncio.Semaphore, job: PageJob) -> PageReport:
         async with gate:
             context = await browser.new_context(**_context_options(PHONE_WIDTH_PX))
             await context.route(_WEB, lambda route: route.abort())
             try:
                 page = await context.new_page()
                 page.set_default_timeout(PAGE_TIMEOUT_MS)
-                report = PageReport(url=url)
+                report = PageReport(url=job.url)
                 _listen(page, report)
-                await page.goto(url, wait_until="load")
+                await page.goto(job.url, wait_until="load")
                 loaded = time.monotonic()
                 report.facts = await page.evaluate(_FACTS_SCRIPT)
-                if screenshot is not None:
-                    screenshot.parent.mkdir(parents=True, exist_ok=True)
-                    await page.screenshot(path=str(screenshot), full_page=True)
+                if job.screenshot is not None:
+                    job.screenshot.parent.mkdir(parents=True, exist_ok=True)
+                    await page.screenshot(path=str(job.screenshot), full_page=True)
                 if axe_script is not None:
                     await page.add_script_tag(content=axe_script)
                     report.accessibility = violation_lines(await page.evaluate(_AXE_RUN))
+                if job.font_check is not None:
+                    await check_fonts(page, job.font_check, report)
                 await page.wait_for_timeout(max(0.0, LATE_MESSAGES_S - (time.monotonic() - loaded)) * 1000)
                 return report
             finally:
@@ -165,7 +268,7 @@ def open_pages(chromium: str, jobs: list[tuple[str, Path | None]], *, axe_script
             browser = await playwright.chromium.launch(executable_path=chromium, headless=True, args=list(CHROMIUM_ARGS))
             try:
                 gate = asyncio.Semaphore(at_once)
-                return list(await asyncio.gather(*(one(browser, gate, url, shot) for url, shot in jobs)))
+                return list(await asyncio.gather(*(one(browser, gate, job) for job in jobs)))
             finally:
                 await browser.close()
 

@@ -5,6 +5,13 @@ request to the web (pages must be self-contained), an image that did not load
 or has no alt text, a page wider than the 390-px viewport, no visible text, or
 an axe-core violation of serious or critical impact (colour contrast included).
 A full-page screenshot of each is saved to ``tests/artifacts/screenshots/``.
+
+In the same page load, a page that shows Devanagari has every Devanagari word of its
+text and shown attributes measured in the browser with the font it embeds and with
+the whole font: a glyph missing from the page's subset (a conjunct drawn as its
+letters with a visible halant, a letter drawn by a fallback font) changes a word's
+width or ink (``page_checks.FontCheck``; ``test_page_fonts.py`` shows the check
+catching such a font).
 """
 
 from __future__ import annotations
@@ -13,7 +20,8 @@ from pathlib import Path
 
 import pytest
 
-from .page_checks import PHONE_WIDTH_PX, SCREENSHOTS_DIR, PageReport, open_page, open_pages
+from .page_checks import (PHONE_WIDTH_PX, SCREENSHOTS_DIR, FontCheck, PageJob, PageReport, draws_devanagari,
+                          embedded_font, open_page, open_pages, whole_devanagari_font)
 
 pytestmark = pytest.mark.browser
 
@@ -56,21 +64,45 @@ def page_problems(name: str, report: PageReport) -> list[str]:
     if facts["visibleTextLength"] == 0:
         problems.append(f"{name}: blank page")
     problems += [f"{name}: accessibility: {line}" for line in report.accessibility]
+    differing = [text for text, *_ in report.devanagari_differences]
+    if differing:
+        problems.append(f"{name}: Devanagari drawn otherwise by the page's font than by the whole font: {differing[:3]}")
     return problems
+
+
+def page_job(page: Path, screenshot: Path | None, whole_font: bytes) -> tuple[PageJob, list[str]]:
+    """The page's job for :func:`open_pages` (a font check when it shows Devanagari), and what is wrong before loading."""
+    html = page.read_text(encoding="utf-8")
+    if not draws_devanagari(html):
+        return PageJob(page.as_uri(), screenshot), []
+    embedded = embedded_font(html)
+    if embedded is None:
+        return PageJob(page.as_uri(), screenshot), [f"{page.name}: shows Devanagari but embeds no font"]
+    return PageJob(page.as_uri(), screenshot, FontCheck(*embedded, whole_font)), []
 
 
 def phone_problems(chromium: str, reports_dir: Path, axe_script: str, *, hindi: bool | None = None) -> list[str]:
     """The pages of ``reports_dir`` (only Hindi or only the others, if ``hindi`` says) checked in one browser,
-    a few at a time (``open_pages``)."""
+    a few at a time (``open_pages``), Devanagari drawing included."""
     pages = [page for page in _pages(reports_dir) if hindi is None or is_hindi_page(page) == hindi]
     assert pages, f"no {'Hindi' if hindi else ''} pages in {reports_dir}"
     names = [page.relative_to(reports_dir).as_posix() for page in pages]
     shots = [SCREENSHOTS_DIR / reports_dir.name / (name.replace("/", "__") + ".png") for name in names]
-    reports = open_pages(chromium, [(page.as_uri(), shot) for page, shot in zip(pages, shots)], axe_script=axe_script)
-    problems = []
-    for name, shot, report in zip(names, shots, reports):
+    whole_font = whole_devanagari_font()
+    jobs, problems = [], []
+    for page, shot in zip(pages, shots):
+        job, before_loading = page_job(page, shot, whole_font)
+        jobs.append(job)
+        problems += before_loading
+    if hindi:  # every Hindi page shows Devanagari, so every one is measured
+        problems += [f"{name}: a Hindi page that shows no Devanagari" for name, page in zip(names, pages)
+                     if not draws_devanagari(page.read_text(encoding="utf-8"))]
+    reports = open_pages(chromium, jobs, axe_script=axe_script)
+    for name, job, report in zip(names, jobs, reports):
         problems += page_problems(name, report)
-        assert shot.exists() and shot.stat().st_size > 0, name
+        if job.font_check is not None and not report.devanagari_runs:
+            problems.append(f"{name}: shows Devanagari, but the browser found no Devanagari word in it")
+        assert job.screenshot.exists() and job.screenshot.stat().st_size > 0, name
     return problems
 
 
@@ -90,7 +122,7 @@ def test_many_pages_at_once_find_what_one_page_finds(chromium, browser, axe_scri
     good = tmp_path / "good.html"
     good.write_text('<!DOCTYPE html><html lang="en"><head><title>t</title><meta name="viewport" '
                     'content="width=device-width"></head><body><main><p>fine</p></main></body></html>', encoding="utf-8")
-    together = open_pages(chromium, [(bad.as_uri(), None), (good.as_uri(), None), (bad.as_uri(), None)],
+    together = open_pages(chromium, [PageJob(bad.as_uri()), PageJob(good.as_uri()), PageJob(bad.as_uri())],
                           axe_script=axe_script)
     alone = open_page(browser, bad.as_uri(), axe_script=axe_script)
     assert page_problems("bad.html", together[0]) == page_problems("bad.html", alone) == page_problems("bad.html", together[2])

@@ -108,8 +108,14 @@ def write_figures(
         The path and the rows written (for ``ledger.revisions``).
     """
     rows = ledger.figures_frame(as_of, report_key, figures)
+    return write_figures_frame(path, rows), rows
+
+
+def write_figures_frame(path: Path | str, rows: pd.DataFrame) -> Path:
+    """Write ledger rows (``ledger.figures_frame``) at ``path`` as CSV, its columns checked against the field
+    registry (the allow-list of outputs)."""
     fields.require_declared(rows.columns, Path(path).name)
-    return write_atomically(Path(path), rows.to_csv(index=False, lineterminator="\n")), rows
+    return write_atomically(Path(path), rows.to_csv(index=False, lineterminator="\n"))
 
 
 def write_table_csv(frame: pd.DataFrame, path: Path | str) -> Path:

@@ -220,27 +220,31 @@ def _skipped(job: Job, inputs: dict[str, str], previous: dict) -> JobResult:
 
 
 def _execute_one(job: Job, fingerprint: str, inputs: dict, run: BuildRun) -> Future[tuple[JobResult, int]]:
-    """Run one job on this worker's kernel; hand it to a printing thread, which prints its PDFs and commits it.
+    """Run one job's notebook on this worker's kernel; hand it to a printing thread, which writes its pages,
+    prints its PDFs and commits it.
 
-    The worker is then free for its next notebook while Chromium prints this one's pages.
+    The worker is then free for its next notebook while its last one is rendered and printed.
     """
-    from helpers.publishing.run import internal_failure, run_job
+    from helpers.publishing.run import internal_failure, run_notebook
 
     try:
-        result = run_job(job, run.pool, inputs, is_synthetic=run.is_synthetic)
+        result, executed = run_notebook(job, run.pool, inputs)
     except Exception as error:  # noqa: BLE001 - an internal error in one job must not stop the others
-        result = internal_failure(job, inputs, error)
-    return run.printing.submit(_print_and_commit, job, fingerprint, inputs, run, result)
+        result, executed = internal_failure(job, inputs, error), None
+    return run.printing.submit(_finish_and_commit, job, fingerprint, inputs, run, result, executed)
 
 
-def _print_and_commit(job: Job, fingerprint: str, inputs: dict, run: BuildRun, result: JobResult) -> tuple[JobResult, int]:
-    """Print a run job's PDFs, then commit its record and figures; return the result and the figures added."""
-    from helpers.publishing.run import internal_failure, print_pdfs
+def _finish_and_commit(
+    job: Job, fingerprint: str, inputs: dict, run: BuildRun, result: JobResult, executed,
+) -> tuple[JobResult, int]:
+    """Write a run job's pages and print its PDFs, then commit its record and figures; return the result and
+    the figures added."""
+    from helpers.publishing.run import internal_failure, print_pdfs, write_pages
 
     added = 0
-    if result.status == "ok":
+    if executed is not None:
         try:
-            result = print_pdfs(job, result)
+            result = print_pdfs(job, write_pages(job, result, executed, is_synthetic=run.is_synthetic))
         except Exception as error:  # noqa: BLE001 - an internal error in one job must not stop the others
             result = internal_failure(job, inputs, error)
     for path in job.output_paths_outside:

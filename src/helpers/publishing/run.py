@@ -244,7 +244,7 @@ def _write_page(job: Job, page: Page, executed, is_synthetic: bool) -> PageResul
 def print_pdfs(job: Job, result: JobResult) -> JobResult:
     """Print the PDFs of the pages of ``result`` that ``job`` declares with one; return the result, completed.
 
-    Called by the build after :func:`run_job`, on a thread of its own (``BuildRun.printing``), so a
+    Called by the build after :func:`write_pages`, on a thread of its own (``BuildRun.printing``), so a
     worker's kernel runs its next notebook while Chromium prints this one's pages.
     """
     started = time.perf_counter()
@@ -259,20 +259,29 @@ def print_pdfs(job: Job, result: JobResult) -> JobResult:
     return result.collect_outputs()
 
 
-def run_job(job: Job, pool: KernelPool, inputs: dict[str, str], *, is_synthetic: bool) -> JobResult:
-    """Execute one job's notebook on a pooled kernel, write its pages, and say what happened (PDFs: ``print_pdfs``).
+def _running_path(job: Job) -> Path:
+    """Where a job's notebook is saved while it runs (renamed into place once its pages are written)."""
+    return job.out_dir / f".{Path(job.executed_name).stem}{TEMP_MARKER}.running.ipynb"
+
+
+def run_notebook(job: Job, pool: KernelPool, inputs: dict[str, str]):
+    """Execute one job's notebook on this worker's kernel; return the result so far and the executed notebook.
+
+    A failed run (a notebook error, a declared file not written) is recorded in the result, with its
+    failed notebook and error page, and the notebook returned is None. The pages are written by
+    :func:`write_pages` (the build does that on a printing thread, while this worker's kernel runs
+    its next notebook).
 
     Args:
         job: the job to run.
         pool: the kernels to run it on.
         inputs: ``{relative path: sha256}`` of its inputs (recorded in the result).
-        is_synthetic: whether the registrations are synthetic (decided once per build, from the data).
     """
     started, started_wall = time.perf_counter(), time.time()
     job.out_dir.mkdir(parents=True, exist_ok=True)
-    stem = Path(job.executed_name).stem
-    temporary = job.out_dir / f".{stem}{TEMP_MARKER}.running.ipynb"
+    temporary = _running_path(job)
     result = JobResult.for_job(job, "ok", recorded_inputs(inputs))
+    executed = None
     try:
         executed = _execute(job, pool, temporary)
         missing = _missing_files(job, since=started_wall)
@@ -280,15 +289,30 @@ def run_job(job: Job, pool: KernelPool, inputs: dict[str, str], *, is_synthetic:
             raise MissingFilesError(f"the notebook did not write {', '.join(missing)} (declared in reports.yaml)")
     except Exception as error:  # noqa: BLE001 - a notebook failure or a file not written: reported, never raised
         _record_failure(job, result, error, temporary)
-    else:
-        result.files = [FileResult(a.kind, relative(job.out_dir / a.file_name)) for a in job.artifacts]
-        result.pages = [_write_page(job, page, executed, is_synthetic) for page in job.pages]
-        job.executed_path.parent.mkdir(parents=True, exist_ok=True)
-        temporary.replace(job.executed_path)
-        result.executed_notebook = relative(job.executed_path)
-        for stale in (job.out_dir / f"{stem}.failed.ipynb", job.out_dir / f"{stem}.error.html"):
-            stale.unlink(missing_ok=True)
+        executed = None
     result.duration_s = round(time.perf_counter() - started, 2)
+    return result.collect_outputs(), executed
+
+
+def write_pages(job: Job, result: JobResult, executed, *, is_synthetic: bool) -> JobResult:
+    """Write the pages of a job's executed notebook and keep the notebook; return the result, completed.
+
+    Args:
+        job: the job :func:`run_notebook` ran successfully.
+        result: what :func:`run_notebook` returned with ``executed``.
+        executed: the executed notebook.
+        is_synthetic: whether the registrations are synthetic (decided once per build, from the data).
+    """
+    started = time.perf_counter()
+    stem = Path(job.executed_name).stem
+    result.files = [FileResult(a.kind, relative(job.out_dir / a.file_name)) for a in job.artifacts]
+    result.pages = [_write_page(job, page, executed, is_synthetic) for page in job.pages]
+    job.executed_path.parent.mkdir(parents=True, exist_ok=True)
+    _running_path(job).replace(job.executed_path)
+    result.executed_notebook = relative(job.executed_path)
+    for stale in (job.out_dir / f"{stem}.failed.ipynb", job.out_dir / f"{stem}.error.html"):
+        stale.unlink(missing_ok=True)
+    result.duration_s = round(result.duration_s + time.perf_counter() - started, 2)
     return result.collect_outputs()
 
 

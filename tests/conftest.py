@@ -15,7 +15,7 @@ import pytest
 from filelock import FileLock
 
 from hostile_sheets import plant_hostile_folder
-from support import Build, make_workspace, plant_field_sheet, run_cli
+from support import SHARED_DIR_VARIABLE, Build, make_workspace, plant_field_sheet, run_cli
 
 
 @pytest.fixture(scope="session")
@@ -36,6 +36,7 @@ def full_build(tmp_path_factory: pytest.TempPathFactory) -> Build:
     if os.environ.get("PYTEST_XDIST_WORKER"):
         shared = shared.parent  # the folder every worker's own temporary folder is in
     record = shared / "full_build.json"
+    os.environ[SHARED_DIR_VARIABLE] = str(shared)  # where the checks of its PDFs share the PDFs' text
     with FileLock(str(shared / "full_build.lock")):
         if not record.exists():
             workspace = make_workspace(shared / "full-build-kit")

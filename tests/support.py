@@ -12,6 +12,8 @@ Also here: checks several tests share that the kit itself does not need
 from __future__ import annotations
 
 import functools
+import hashlib
+import json
 
 import os
 import re
@@ -165,15 +167,48 @@ def _readable_text(name: str, _mtime_ns: int, _size: int) -> str:
     path = Path(name)
 
     if path.suffix == ".pdf":
-        from pypdf import PdfReader
-
-        return "\n".join(page.extract_text() or "" for page in PdfReader(str(path)).pages)
+        return "\n".join(pdf_page_texts(path))
     if path.suffix == ".parquet":
         return pd.read_parquet(path).astype(str).to_csv(index=False)
     if path.suffix == ".xlsx":
         frames = pd.read_excel(path, sheet_name=None, header=None, dtype=str)
         return "\n".join([*frames, *(frame.to_csv(index=False) for frame in frames.values())])
     return path.read_bytes().decode("utf-8", errors="replace")
+
+
+#: Set by the session's full build (``conftest.full_build``): the run's temporary folder that every
+#: pytest-xdist worker shares, where each PDF's extracted text is kept once it is read.
+SHARED_DIR_VARIABLE = "KIT_TEST_SHARED_DIR"
+
+
+def pdf_page_texts(path: Path) -> tuple[str, ...]:
+    """The text pypdf extracts from each page of a PDF.
+
+    Several checks read the same printed PDFs (the page footers, small counts, planted personal
+    data): each version of a file is extracted once per test run, and shared between the run's
+    workers through ``$KIT_TEST_SHARED_DIR`` (under a file lock) when that is set.
+    """
+    return _pdf_page_texts(hashlib.sha256(path.read_bytes()).hexdigest(), str(path))
+
+
+@functools.lru_cache(maxsize=1024)
+def _pdf_page_texts(digest: str, name: str) -> tuple[str, ...]:
+    from pypdf import PdfReader
+
+    def extract() -> tuple[str, ...]:
+        return tuple(page.extract_text() or "" for page in PdfReader(name).pages)
+
+    shared = os.environ.get(SHARED_DIR_VARIABLE)
+    if not shared:
+        return extract()
+    from filelock import FileLock
+
+    kept = Path(shared) / "pdf-texts" / f"{digest}.json"
+    kept.parent.mkdir(parents=True, exist_ok=True)
+    with FileLock(str(kept.with_suffix(".lock"))):
+        if not kept.exists():
+            kept.write_text(json.dumps(extract()), encoding="utf-8")
+        return tuple(json.loads(kept.read_text(encoding="utf-8")))
 
 
 def json_strings(value: object) -> Iterator[str]:

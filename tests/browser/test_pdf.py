@@ -17,6 +17,7 @@ import pytest
 
 from helpers.presentation import i18n
 from helpers.publishing import pages, pdf, print_header
+from support import pdf_page_texts
 
 pytestmark = pytest.mark.browser
 
@@ -27,9 +28,7 @@ _DATE = re.compile(r"\d{2}-\d{2}-\d{4}")
 
 def _page_texts(pdf_path: Path) -> list[str]:
     """The text of each page, ligatures undone (NFKC) and runs of spaces collapsed."""
-    pypdf = pytest.importorskip("pypdf")
-    reader = pypdf.PdfReader(str(pdf_path))
-    return [" ".join(unicodedata.normalize("NFKC", page.extract_text() or "").split()) for page in reader.pages]
+    return [" ".join(unicodedata.normalize("NFKC", text).split()) for text in pdf_page_texts(pdf_path)]
 
 
 def _is_a4(pdf_path: Path) -> bool:

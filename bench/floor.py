@@ -7,7 +7,9 @@ build gets), then each code cell runs in one IPython ``InteractiveShell``; the
 namespace is reset and figures closed between notebooks. Imports are paid once,
 by the first notebook that needs them. No kernel, no messages between processes,
 no executed notebook saved, no page rendered: what is left is the notebooks' own
-work, the floor that ``gem-reports build --jobs 1`` is compared with.
+work, the floor that ``gem-reports build --jobs 1`` is compared with. The shell is
+warmed up as the build's kernels are (``kernels.KERNEL_WARMUP``: the kit's imports,
+the chart theme, ``gc.freeze()``), so its resets cost what theirs cost.
 
 Run as a script in the benchmark's workspace (``GEM_KIT_ROOT`` = the workspace,
 cwd = its ``notebooks/``), like the build's kernels::
@@ -125,7 +127,7 @@ def _floor(phase_ids: list[str], langs: list[str], districts: str, only: list[st
     from traitlets.config import Config
 
     from helpers.campaign.phases import load_phases
-    from helpers.presentation.charts import use_theme
+    from helpers.publishing.kernels import KERNEL_WARMUP
 
     planning_started = time.perf_counter()
     from helpers.data_facts import read_data_facts
@@ -135,10 +137,13 @@ def _floor(phase_ids: list[str], langs: list[str], districts: str, only: list[st
     scope = BuildScope(phases=tuple(declared[p] for p in phase_ids or declared), langs=tuple(langs), districts=districts,
                        with_pdf=False)
     planning_s = time.perf_counter() - planning_started
-    use_theme()  # the build's kernels set the kit's chart theme once, before any notebook
     config = Config()
     config.HistoryManager.enabled = False  # as the build's kernels
     shell = InteractiveShell.instance(config=config)
+    # as every build kernel before its first notebook: the kit imported, the chart theme set, and the imports'
+    # objects frozen (gc.freeze), so the collection of each reset scans only what a notebook made
+    if not shell.run_cell(KERNEL_WARMUP, store_history=False).success:
+        raise SystemExit("floor: the kernels' warm-up failed (see above)")
     setup_s = time.perf_counter() - PROCESS_STARTED
     # planning_s: the build's bookkeeping (planning, the as-of date), not the notebooks' work: left out of the floor
     jobs_done: list[dict] = []

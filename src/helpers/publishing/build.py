@@ -37,7 +37,7 @@ import os
 import threading
 import time
 from collections.abc import Callable, Iterator, Sequence
-from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -71,9 +71,11 @@ class BuildRun:
 
     ``workers`` are the build's worker threads (``--jobs`` of them, the same threads for every
     stage), and ``pool`` gives each of them one kernel it keeps (``kernels``); ``printing``'s
-    threads print a run job's PDFs and commit it, while its worker runs the next notebook. ``state`` holds the
-    jobs' records as the store has them, updated as jobs finish; ``is_synthetic`` is the prepared
-    data's fact, read again after the prepare stage.
+    threads write a run job's pages, print its PDFs and commit it, while its worker runs the next notebook.
+    ``state`` holds the jobs' records as the store has them, updated as jobs finish; ``is_synthetic`` is the
+    prepared data's fact, read again after the prepare stage. ``corrections`` is the writing of the
+    offices' corrections workbooks after the prepare stage, on a printing thread: a district brief
+    (which links its office's workbook) starts once it is done, the reports of a whole phase meanwhile.
     """
 
     pool: KernelPool
@@ -88,6 +90,7 @@ class BuildRun:
     is_synthetic: bool = False
     figures_added: int = 0
     renderer_warmed: bool = False
+    corrections: Future | None = None
 
     def report(self, result: JobResult) -> None:
         """Tell the caller a job is done (``progress``), when it asked."""
@@ -227,6 +230,8 @@ def _execute_one(job: Job, fingerprint: str, inputs: dict, run: BuildRun) -> Fut
     """
     from helpers.publishing.run import internal_failure, run_notebook
 
+    if job.district is not None and run.corrections is not None:
+        wait([run.corrections])  # its office's corrections workbook is written (an error is raised by the stage)
     try:
         result, executed = run_notebook(job, run.pool, inputs)
     except Exception as error:  # noqa: BLE001 - an internal error in one job must not stop the others
@@ -386,7 +391,10 @@ def _run_stages(scope: BuildScope, declaration, run: BuildRun, reports_dir: Path
                     any(r.status == "ok" for r in results) or not (reports_dir / CORRECTIONS_DIR_NAME).is_dir()):
                 from helpers.publishing.corrections import write_office_corrections
 
-                write_office_corrections(run.store, facts["latest_data_date"], reports_dir / CORRECTIONS_DIR_NAME)
+                run.corrections = run.printing.submit(
+                    write_office_corrections, run.store, facts["latest_data_date"], reports_dir / CORRECTIONS_DIR_NAME)
+    if run.corrections is not None:
+        run.corrections.result()  # raises what writing the workbooks raised
     return results
 
 

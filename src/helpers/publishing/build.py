@@ -53,6 +53,8 @@ from helpers.publishing.run import JobResult
 from helpers.store import JobRecord, Store
 
 if TYPE_CHECKING:
+    from nbformat import NotebookNode
+
     from helpers.publishing.kernels import KernelPool
 
 log = logging.getLogger("gem_reports")
@@ -91,6 +93,8 @@ class BuildRun:
     figures_added: int = 0
     renderer_warmed: bool = False
     corrections: Future | None = None
+    #: Executed notebooks waiting for a printing thread, at most: a worker waits rather than run further ahead.
+    waiting_pages: threading.BoundedSemaphore = field(default_factory=lambda: threading.BoundedSemaphore(4))
 
     def report(self, result: JobResult) -> None:
         """Tell the caller a job is done (``progress``), when it asked."""
@@ -231,27 +235,30 @@ def _execute_one(job: Job, fingerprint: str, inputs: dict, run: BuildRun) -> Fut
     from helpers.publishing.run import internal_failure, run_notebook
 
     if job.district is not None and run.corrections is not None:
-        wait([run.corrections])  # its office's corrections workbook is written (an error is raised by the stage)
+        wait([run.corrections])  # its office's workbook is written (a store error is raised at the stage's end)
     try:
         result, executed = run_notebook(job, run.pool, inputs)
     except Exception as error:  # noqa: BLE001 - an internal error in one job must not stop the others
         result, executed = internal_failure(job, inputs, error), None
+    run.waiting_pages.acquire()  # released when a printing thread has finished the job
     return run.printing.submit(_finish_and_commit, job, fingerprint, inputs, run, result, executed)
 
 
 def _finish_and_commit(
-    job: Job, fingerprint: str, inputs: dict, run: BuildRun, result: JobResult, executed,
+    job: Job, fingerprint: str, inputs: dict, run: BuildRun, result: JobResult, executed: NotebookNode | None,
 ) -> tuple[JobResult, int]:
     """Write a run job's pages and print its PDFs, then commit its record and figures; return the result and
     the figures added."""
     from helpers.publishing.run import internal_failure, print_pdfs, write_pages
 
     added = 0
-    if executed is not None:
-        try:
+    try:
+        if executed is not None:
             result = print_pdfs(job, write_pages(job, result, executed, is_synthetic=run.is_synthetic))
-        except Exception as error:  # noqa: BLE001 - an internal error in one job must not stop the others
-            result = internal_failure(job, inputs, error)
+    except Exception as error:  # noqa: BLE001 - an internal error in one job must not stop the others
+        result = internal_failure(job, inputs, error)
+    finally:
+        run.waiting_pages.release()
     for path in job.output_paths_outside:
         run.hasher.forget(path)
     jobs_state: dict = run.state["jobs"]
@@ -394,7 +401,7 @@ def _run_stages(scope: BuildScope, declaration, run: BuildRun, reports_dir: Path
                 run.corrections = run.printing.submit(
                     write_office_corrections, run.store, facts["latest_data_date"], reports_dir / CORRECTIONS_DIR_NAME)
     if run.corrections is not None:
-        run.corrections.result()  # raises what writing the workbooks raised
+        run.corrections.result()  # a store error (writing a workbook fails with a warning, as before)
     return results
 
 
@@ -428,6 +435,7 @@ def build_reports(
             pool=KernelPool(parallel, paths.NOTEBOOKS_DIR),
             workers=ThreadPoolExecutor(max_workers=parallel, thread_name_prefix="build-worker"),
             printing=ThreadPoolExecutor(max_workers=parallel, thread_name_prefix="build-printer"),
+            waiting_pages=threading.BoundedSemaphore(2 * parallel),
             store=memory, state=state, hasher=hasher, code_hash=code_fingerprint(), force=force, progress=progress,
             is_synthetic=prepared_data_facts(hasher, state, memory)["is_synthetic"],
         )

@@ -4,7 +4,7 @@ Starting Chromium costs about a second; a build prints some 180 PDFs. A
 :class:`BrowserPrinter` starts the system Chromium once, through Playwright (never a
 downloaded browser: ``executable_path``), and keeps a few tabs open. Playwright's
 objects belong to the thread that made them, so the printer owns one thread with an
-asyncio loop; the build's worker threads hand it a page and wait for the PDF
+asyncio loop; the build's printing threads hand it a page and wait for the PDF
 (:meth:`BrowserPrinter.print_pdf`, safe from any thread). Requests queue on that
 loop; up to ``tabs`` of them print at once, each in its own tab.
 

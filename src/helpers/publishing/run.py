@@ -20,12 +20,16 @@ import time
 import traceback
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from helpers import paths
 from helpers.errors import MissingFilesError
 from helpers.files import TEMP_MARKER, atomic_path, write_atomically
 from helpers.publishing.kernels import KernelPool
 from helpers.plan import Job, Page, relative
+
+if TYPE_CHECKING:
+    from nbformat import NotebookNode
 
 log = logging.getLogger("gem_reports")
 
@@ -264,7 +268,7 @@ def _running_path(job: Job) -> Path:
     return job.out_dir / f".{Path(job.executed_name).stem}{TEMP_MARKER}.running.ipynb"
 
 
-def run_notebook(job: Job, pool: KernelPool, inputs: dict[str, str]):
+def run_notebook(job: Job, pool: KernelPool, inputs: dict[str, str]) -> tuple[JobResult, NotebookNode | None]:
     """Execute one job's notebook on this worker's kernel; return the result so far and the executed notebook.
 
     A failed run (a notebook error, a declared file not written) is recorded in the result, with its
@@ -294,7 +298,7 @@ def run_notebook(job: Job, pool: KernelPool, inputs: dict[str, str]):
     return result.collect_outputs(), executed
 
 
-def write_pages(job: Job, result: JobResult, executed, *, is_synthetic: bool) -> JobResult:
+def write_pages(job: Job, result: JobResult, executed: NotebookNode, *, is_synthetic: bool) -> JobResult:
     """Write the pages of a job's executed notebook and keep the notebook; return the result, completed.
 
     Args:

@@ -26,6 +26,7 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 from helpers import paths
+from helpers.files import write_atomically
 
 BIN = Path(sys.executable).parent
 GEM_REPORTS = str(BIN / "gem-reports")
@@ -207,7 +208,7 @@ def _pdf_page_texts(digest: str, name: str) -> tuple[str, ...]:
     kept.parent.mkdir(parents=True, exist_ok=True)
     with FileLock(str(kept.with_suffix(".lock"))):
         if not kept.exists():
-            kept.write_text(json.dumps(extract()), encoding="utf-8")
+            write_atomically(kept, json.dumps(extract()))  # a worker killed mid-write leaves no half file
         return tuple(json.loads(kept.read_text(encoding="utf-8")))
 
 

@@ -138,6 +138,17 @@ def test_district_briefs_exist_for_the_12_event_districts(full_build: Build) -> 
         assert district in visible_text(page.read_text(encoding="utf-8"))
 
 
+def test_every_district_brief_of_a_cold_build_links_its_office_s_corrections_workbook(full_build: Build) -> None:
+    """The build writes the offices' workbooks beside the first reports; a district brief starts after them."""
+    briefs = sorted((full_build.reports / "phase-1" / "districts").glob("*.html"))
+    assert briefs
+    for page in briefs:
+        slug = page.name.split(".")[0]
+        workbook = full_build.reports / "corrections" / f"{slug}.xlsx"
+        assert workbook.exists(), slug
+        assert f"../../corrections/{slug}.xlsx" in page.read_text(encoding="utf-8"), page.name
+
+
 def test_index_links_every_report(full_build: Build) -> None:
     index = full_build.page("index.html")
     links = set(re.findall(r'href="([^"#]+)"', index))

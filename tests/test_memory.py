@@ -73,9 +73,18 @@ def ledger_rows(root: Path) -> set[tuple[str, ...]]:
         return set(connection.execute("SELECT as_of_date, report, district, figure, value FROM published_figures"))
 
 
+#: The kernels' warm-up for the fixture notebook, which imports what it uses itself: the kit's charts,
+#: maps and seaborn (``kernels.KERNEL_WARMUP``) are not what these tests are about, and importing them
+#: took most of each in-process build's time.
+FIXTURE_KERNEL_WARMUP = "import gc\ngc.freeze()\n"
+
+
 @pytest.fixture()
 def root(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """A temporary project root the in-process build writes into."""
+    """A temporary project root the in-process build writes into, its kernels warmed up for the fixture notebook."""
+    from helpers.publishing import kernels
+
+    monkeypatch.setattr(kernels, "KERNEL_WARMUP", FIXTURE_KERNEL_WARMUP)
     root = make_root(tmp_path / "kit")
     for name, value in {"ROOT": root, "REPORTS_DIR": root / "reports", "PROCESSED_DIR": root / "data" / "processed",
                         "EXECUTED_DIR": root / "data" / "processed" / "executed", "CAMPAIGN_DIR": root / "data" / "raw" / "campaign",

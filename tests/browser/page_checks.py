@@ -122,7 +122,9 @@ def draws_devanagari(html: str) -> bool:
 
 def whole_devanagari_font() -> bytes:
     """The whole Devanagari font the pages' subsets are cut from, at the pages' regular weight."""
-    return fonts._pinned_font_bytes(str(devanagari_font_path()), fonts.REGULAR_WEIGHT)
+    path = devanagari_font_path()
+    assert path is not None, "fontpkg-noto-sans-devanagari is not installed: the Devanagari drawing check needs it"
+    return fonts._pinned_font_bytes(str(path), fonts.REGULAR_WEIGHT)
 
 
 def embedded_font(html: str) -> tuple[str, bytes] | None:

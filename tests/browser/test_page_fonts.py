@@ -1,7 +1,7 @@
 """The browser's check of a page's Devanagari font: it sees a glyph the page's font subset lacks.
 
 A page embeds only the glyphs its own words are shaped into (``helpers.publishing.fonts``).
-The phone checks (``test_pages.py``, ``test_pages_hindi.py``) let the browser judge every
+The phone checks (``test_pages.py`` and its two thirds) let the browser judge every
 built page that shows Devanagari, in the same page load: the page's embedded font and the
 whole font (pinned to the same weight) are added under two names of their own, and each
 Devanagari run of the page's visible text and attributes (read from the DOM, not by the

@@ -342,16 +342,11 @@ def _contexts(spec: ReportSpec, scope: BuildScope) -> list[dict[str, str]]:
     """One context of placeholder values per job the report expands to."""
     if spec.over == "once":
         return [{"lang": "en"}]
-    contexts = []
-    for phase in scope.phases:
-        langs = ("en",) if spec.over == "phase" else scope.langs
-        for lang in langs:
-            base = {"phase": phase.id, "lang": lang}
-            if spec.over != "district_lang":
-                contexts.append(base)
-                continue
-            contexts += [{**base, "district": name} for name in _district_briefs(phase, scope.districts)]
-    return contexts
+    langs = ("en",) if spec.over == "phase" else scope.langs
+    if spec.over != "district_lang":
+        return [{"phase": phase.id, "lang": lang} for phase in scope.phases for lang in langs]
+    return [{"phase": phase.id, "lang": lang, "district": name} for phase in scope.phases for lang in langs
+            for name in _district_briefs(phase, scope.districts)]
 
 
 def _values(context: Mapping[str, str], scope: BuildScope, phases: Mapping[str, Phase]) -> dict[str, str]:

@@ -56,6 +56,8 @@ _KIND_NAMES = {
 }
 #: The suffixes a workbook of each kind may have.
 _KIND_SUFFIXES = {"xlsx": (".xlsx", ".xlsm"), "xlsb": (".xlsb",), "ods": (".ods",), "xls": (".xls",)}
+#: The name of a stream (a file inside an OLE file) that tells its kind, the first found deciding.
+_OLE_STREAMS = (("EncryptedPackage", "encrypted"), ("Workbook", "xls"), ("Book\x00", "xls"), ("WordDocument", "ole"))
 
 
 @dataclass(frozen=True)
@@ -75,12 +77,8 @@ class Limits:
     cell_chars_max: int
 
 
-def load_limits(path: Path = LIMITS_FILE) -> Limits:
-    """The limits declared in ``limits.yaml``."""
-    return Limits(**{key: int(value) for key, value in yaml.safe_load(path.read_text(encoding="utf-8")).items()})
-
-
-LIMITS = load_limits()
+#: The limits declared in ``limits.yaml``.
+LIMITS = Limits(**{key: int(value) for key, value in yaml.safe_load(LIMITS_FILE.read_text(encoding="utf-8")).items()})
 
 
 def refusal(problem: str, fix: str, source_file: str = "", source_sheet: str = "") -> SheetReadError:
@@ -162,13 +160,8 @@ def _ole_kind(path: Path) -> str:
     """
     with path.open("rb") as handle:
         data = handle.read(1 << 22)  # the directory of a small file; enough to find the names
-    if "EncryptedPackage".encode("utf-16-le") in data:
-        return "encrypted"
-    if "Workbook".encode("utf-16-le") in data or "Book\x00".encode("utf-16-le") in data:
-        return "xls"
-    if "WordDocument".encode("utf-16-le") in data:
-        return "ole"
-    return "xls" if path.suffix.lower() == ".xls" else "ole"
+    found = (kind for stream, kind in _OLE_STREAMS if stream.encode("utf-16-le") in data)
+    return next(found, "xls" if path.suffix.lower() == ".xls" else "ole")
 
 
 def refuse_kind(path: Path, kind: str) -> None:
@@ -249,20 +242,17 @@ def _check_directory(members: list[zipfile.ZipInfo], limits: Limits) -> None:
         raise over_limit(f"the workbook holds {len(members):,} files", f"{limits.archive_members_max:,} (archive_members_max)")
     total = 0
     for member in members:
-        _check_member_size(member.filename, member.file_size, member.compress_size, limits)
-        total += member.file_size
+        name, size, compressed = member.filename[:60], member.file_size, max(member.compress_size, 1)
+        if size > limits.member_uncompressed_bytes_max:
+            raise over_limit(f"its part '{name}' inflates to {_mib(size)}",
+                             f"{_mib(limits.member_uncompressed_bytes_max)} (member_uncompressed_bytes_max)")
+        if size > limits.ratio_checked_from_bytes and size > limits.compression_ratio_max * compressed:
+            raise over_limit(f"its part '{name}' inflates {size // compressed:,} times (a zip bomb)",
+                             f"{limits.compression_ratio_max} times (compression_ratio_max)")
+        total += size
         if total > limits.archive_uncompressed_bytes_max:
             raise over_limit(f"the workbook inflates to more than {_mib(total)}",
                              f"{_mib(limits.archive_uncompressed_bytes_max)} (archive_uncompressed_bytes_max)")
-
-
-def _check_member_size(name: str, size: int, compressed: int, limits: Limits) -> None:
-    if size > limits.member_uncompressed_bytes_max:
-        raise over_limit(f"its part '{name[:60]}' inflates to {_mib(size)}",
-                         f"{_mib(limits.member_uncompressed_bytes_max)} (member_uncompressed_bytes_max)")
-    if size > limits.ratio_checked_from_bytes and size > limits.compression_ratio_max * max(compressed, 1):
-        raise over_limit(f"its part '{name[:60]}' inflates {size // max(compressed, 1):,} times (a zip bomb)",
-                         f"{limits.compression_ratio_max} times (compression_ratio_max)")
 
 
 def _inflate_member(archive: zipfile.ZipFile, member: zipfile.ZipInfo, limits: Limits) -> None:
@@ -351,8 +341,7 @@ class _Grid:
     """
 
     def __init__(self) -> None:
-        self.rows = 0
-        self.columns = 0
+        self.rows = self.columns = 0
         self._tail = b""
 
     def scan(self, piece: bytes) -> None:

@@ -313,10 +313,8 @@ def resolve_date(reading: DateReading, order: str | None, latest: dt.date) -> dt
 def value_synonyms() -> dict[str, dict[str, str]]:
     """Kind ('trade', 'onboarding_status', 'boolean') -> value key -> standard value."""
     frame = pd.read_csv(paths.REFERENCE_DIR / VALUE_SYNONYMS_FILE, dtype=str, keep_default_na=False)
-    table: dict[str, dict[str, str]] = {}
-    for kind, value, standard in zip(frame["kind"], frame["value"], frame["standard_value"]):
-        table.setdefault(kind, {})[text_key(value)] = standard
-    return table
+    return {kind: dict(zip(rows["value"].map(text_key), rows["standard_value"]))
+            for kind, rows in frame.groupby("kind", sort=False)}
 
 
 def standard_values(kind: str) -> list[str]:

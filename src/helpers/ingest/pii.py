@@ -105,6 +105,10 @@ _PAN_IN_ID = re.compile(r"[A-Za-z]{3}[PCHFATBLJGEpchfatbljge][A-Za-z]\d{4}[A-Za-
 #: What a value must hold to hold personal data at all (after ``normalised``): a digit or an ``@``.
 _MAY_HOLD = re.compile(r"\d|@|[\[(]\s*at\s*[\])]", re.I)
 _ANY_DIGIT = re.compile(r"\d")
+#: A mobile number's digits: ten starting 6 to 9, after a trunk 0 or the country code 91 as 091 or 0091...
+_MOBILE = re.compile(r"(?:0|091|0091)?[6-9]\d{9}")
+#: ...or after 91 alone, which twelve digits grouped 4-4-4 (an Aadhaar number) may start with too.
+_MOBILE_91 = re.compile(r"91[6-9]\d{9}")
 #: Every kind of personal data found by value.
 VALUE_KINDS = ("e-mail address", "GSTIN", "PAN", "IFSC code", "Aadhaar number", "Aadhaar VID", "mobile number",
                "bank account number")
@@ -122,12 +126,9 @@ def number_kind(typed: str) -> str | None:
     digits = re.sub(r"\D", "", typed)
     if len(digits) < MIN_PERSONAL_DIGITS:
         return None
-    if (len(digits) == 10 and digits[0] in "6789") or (len(digits) == 11 and digits[0] == "0" and digits[1] in "6789"):
+    if _MOBILE.fullmatch(digits):
         return "mobile number"
-    if (len(digits) == 13 and digits.startswith("091") and digits[3] in "6789") or (
-            len(digits) == 14 and digits.startswith("0091") and digits[4] in "6789"):
-        return "mobile number"
-    if len(digits) == 12 and digits.startswith("91") and digits[2] in "6789":
+    if _MOBILE_91.fullmatch(digits):
         with_plus = typed.lstrip("( ").startswith("+")
         return "mobile number" if with_plus or not _is_aadhaar_form(typed) else "Aadhaar number"
     if len(digits) == 12 and digits[0] in "23456789":
@@ -139,8 +140,7 @@ def number_kind(typed: str) -> str | None:
 
 def _is_aadhaar_form(typed: str) -> bool:
     """True when a 12-digit number is written in Aadhaar's 4-4-4 groups."""
-    groups = [g for g in re.split(r"\D+", typed) if g]
-    return [len(g) for g in groups] == [4, 4, 4]
+    return [len(group) for group in re.findall(r"\d+", typed)] == [4, 4, 4]
 
 
 def _number_spans(text: str, min_digits: int = MIN_PERSONAL_DIGITS) -> list[tuple[int, int, str]]:
@@ -336,10 +336,7 @@ def header_pii_kind(header: object) -> str | None:
     'Artisan Name' and 'NameOfSeller' but not 'Surname'... nor 'Rename'.
     """
     words = _header_words(header)
-    for pattern, kind in header_patterns():
-        if f" {pattern}" in words:
-            return kind
-    return None
+    return next((kind for pattern, kind in header_patterns() if f" {pattern}" in words), None)
 
 
 def value_pii_kinds(value: object) -> list[str]:

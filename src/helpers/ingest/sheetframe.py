@@ -49,32 +49,30 @@ CONTROL_CHARACTERS_RE2 = (r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x{9f}\x{61c}\x{200e
                           r"\x{2066}-\x{2069}]")
 #: Records turned into columns at a time (a big sheet never exists as one list of Python rows).
 CHUNK_ROWS = 65_536
-#: The start of a typed cell's text, then one of ``_DECODERS``' letters.
+#: The start of a typed cell's text, then one of ``_TYPES``' letters.
 TAG = "\x00"
-_DECODERS: dict[str, Callable[[str], object]] = {
-    "i": int, "f": float, "b": lambda text: text == "1", "d": dt.datetime.fromisoformat, "a": dt.date.fromisoformat,
-    "t": dt.time.fromisoformat, "D": lambda text: dt.timedelta(microseconds=int(text)),
-}
+#: Each type a cell may have: its letter, how its value is written after the letter and how it is read back.
+#: Looked up in order: a bool is an int too, a datetime a date (a float first: the most frequent).
+_TYPES: tuple[tuple[type, str, Callable[[object], str], Callable[[str], object]], ...] = (
+    (float, "f", repr, float),
+    (bool, "b", lambda value: str(int(value)), lambda text: text == "1"),
+    (int, "i", format, int),
+    (dt.datetime, "d", lambda value: value.isoformat(), dt.datetime.fromisoformat),
+    (dt.date, "a", lambda value: value.isoformat(), dt.date.fromisoformat),
+    (dt.time, "t", lambda value: value.isoformat(), dt.time.fromisoformat),
+    (dt.timedelta, "D", lambda value: str(value // dt.timedelta(microseconds=1)),
+     lambda text: dt.timedelta(microseconds=int(text))),
+)
+_DECODERS = {letter: read for _, letter, _, read in _TYPES}
 
 
 def typed_text(value: object) -> str | None:
     """A cell as it is stored in a text column: text as it is, None as null, any other value tagged."""
     if value is None or type(value) is str:
         return value  # type: ignore[return-value]
-    if isinstance(value, bool):
-        return f"{TAG}b{int(value)}"
-    if isinstance(value, int):
-        return f"{TAG}i{value}"
-    if isinstance(value, float):
-        return f"{TAG}f{value!r}"
-    if isinstance(value, dt.datetime):
-        return f"{TAG}d{value.isoformat()}"
-    if isinstance(value, dt.date):
-        return f"{TAG}a{value.isoformat()}"
-    if isinstance(value, dt.time):
-        return f"{TAG}t{value.isoformat()}"
-    if isinstance(value, dt.timedelta):
-        return f"{TAG}D{value // dt.timedelta(microseconds=1)}"
+    for kind, letter, write, _ in _TYPES:
+        if isinstance(value, kind):
+            return f"{TAG}{letter}{write(value)}"
     return str(value)
 
 

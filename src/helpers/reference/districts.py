@@ -207,11 +207,9 @@ class DistrictResolver:
             parts = [" ".join(_LATIN_RUN.findall(text)), " ".join(_DEVANAGARI_RUN.findall(text))]
         if len(parts) < 2:
             return None
-        found = [self.entries.get(name_key(p)) for p in parts]
-        found = [e for e in found if e is not None]
+        found = [entry for part in parts if (entry := self.entries.get(name_key(part))) is not None]
         if found and len({e.district for e in found}) == 1:
-            best = min(found, key=lambda e: _PRIORITY[e.method])
-            return self._matched(best)
+            return self._matched(min(found, key=lambda e: _PRIORITY[e.method]))
         return None
 
     def _state_qualified(self, text: str) -> tuple[str, str | None]:

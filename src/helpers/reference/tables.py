@@ -297,8 +297,7 @@ def provenance_table() -> pd.DataFrame:
     """One row per reference file: file, title, source, published, licence, checked, caveats (from the sidecars)."""
     rows = []
     for path in sorted(paths.REFERENCE_DIR.glob("*.csv")):  # every reference data file, not the sidecars
-        meta_path = path.with_name(path.name + ".meta.yaml")
-        meta = yaml.safe_load(meta_path.read_text(encoding="utf-8")) if meta_path.exists() else {}
+        meta = provenance(path.name) if path.with_name(path.name + ".meta.yaml").exists() else {}
         rows.append({"file": path.name, "source": meta.get("source", "NO PROVENANCE RECORDED"),
                      "published": str(meta.get("published", "")),
                      **{key: meta.get(key, "") for key in ("title", "licence", "checked", "caveats")}})

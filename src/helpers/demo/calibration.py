@@ -171,12 +171,9 @@ def craft_mix() -> pd.DataFrame:
     return mix.drop(columns=["household_industry_workers"]).sort_values(["district", "craft"]).reset_index(drop=True)
 
 
-def _logit(p: float) -> float:
-    return float(np.log(p / (1 - p)))
-
-
-def _expit(x: np.ndarray) -> np.ndarray:
-    return 1 / (1 + np.exp(-x))
+def _shifted_on_logit(p: float, effect: np.ndarray) -> np.ndarray:
+    """The probability ``p`` shifted by ``effect`` on the logit scale: expit(logit(p) + effect)."""
+    return 1 / (1 + np.exp(-(float(np.log(p / (1 - p))) + effect)))
 
 
 def funnel_probabilities(seed: int) -> pd.DataFrame:
@@ -194,8 +191,8 @@ def funnel_probabilities(seed: int) -> pd.DataFrame:
     return pd.DataFrame(
         {
             "district": districts,
-            "catalogue_live_probability": _expit(_logit(funnel["catalogue_live_share"]) + effect),
-            "first_order_probability": _expit(_logit(funnel["first_order_share"]) + effect),
+            "catalogue_live_probability": _shifted_on_logit(funnel["catalogue_live_share"], effect),
+            "first_order_probability": _shifted_on_logit(funnel["first_order_share"], effect),
         }
     )
 

@@ -210,10 +210,7 @@ def read_boundaries(
         raise MapError(f"{path}: not a {shape.__doc__}: {where}: {problem}; give a GeoJSON "
                        "FeatureCollection or a TopoJSON Topology of UP's districts") from None
     try:
-        if shape is _Topology:
-            features = decode_topojson(document, object_name)
-        else:
-            features = decode_geojson(document)
+        features = decode_topojson(document, object_name) if shape is _Topology else decode_geojson(document)
     except (TypeError, ValueError, IndexError, KeyError, AttributeError) as error:
         raise MapError(f"{path}: a geometry cannot be read ({type(error).__name__}: {str(error)[:60]}); check that "
                        "every feature is a Polygon or MultiPolygon of [longitude, latitude] positions") from None

@@ -80,10 +80,8 @@ def contrast_ratio(first: str, second: str) -> float:
 
 def label_colour(face: str) -> str:
     """The first of :data:`LABEL_INKS` with contrast ≥ 4.5:1 on ``face`` (black or white always reach 4.58:1)."""
-    for ink in LABEL_INKS:
-        if contrast_ratio(ink, face) >= MIN_TEXT_CONTRAST_RATIO:
-            return ink
-    return max(LABEL_INKS, key=lambda ink: contrast_ratio(ink, face))
+    ratios = {ink: contrast_ratio(ink, face) for ink in LABEL_INKS}
+    return next((ink for ink, ratio in ratios.items() if ratio >= MIN_TEXT_CONTRAST_RATIO), max(ratios, key=ratios.get))
 
 
 # ------------------------------------------------------------- classes
@@ -312,12 +310,11 @@ def district_map(
     synthetic_mark: str | None = None,
 ):
     """The brief's district map: a choropleth when ``boundary_path`` is given, else a tile map."""
+    shared = dict(title=title, legend_title=legend_title, event_districts=event_districts, lang=lang, source=source,
+                  synthetic_mark=synthetic_mark)
     if boundary_path:
-        boundaries = read_boundaries(boundary_path, code_property=code_property)
-        return choropleth_map(values, boundaries, title=title, legend_title=legend_title,
-                              event_districts=event_districts, lang=lang, source=source, synthetic_mark=synthetic_mark)
-    return tile_map(values, title=title, legend_title=legend_title, event_districts=event_districts, lang=lang,
-                    source=source, synthetic_mark=synthetic_mark)
+        return choropleth_map(values, read_boundaries(boundary_path, code_property=code_property), **shared)
+    return tile_map(values, **shared)
 
 
 # ------------------------------------------------------------- locator

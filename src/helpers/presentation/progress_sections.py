@@ -161,12 +161,11 @@ def ranking_table(ranking: pd.DataFrame, lang: str, top_n: int | None = None) ->
 
 def _tie_text(tied: pd.DataFrame, lang: str) -> str:
     """One sentence for districts sharing a rank: that they did not move, or the rank and improvement they share."""
-    count = format_count(len(tied), lang)
+    shared = dict(count=format_count(len(tied), lang), rank=format_count(tied["delta_rank"].iloc[0], lang))
     points = float(tied["improvement_pp"].iloc[0])
     if points == 0:
-        return _t("ranking_tie_still", lang, count=count, rank=format_count(tied["delta_rank"].iloc[0], lang))
-    return _t("ranking_tie", lang, count=count, rank=format_count(tied["delta_rank"].iloc[0], lang),
-              points=format_number(points, 1, lang))
+        return _t("ranking_tie_still", lang, **shared)
+    return _t("ranking_tie", lang, points=format_number(points, 1, lang), **shared)
 
 
 def ranking_tables(ranking: pd.DataFrame, lang: str, shown: int = 5) -> str:
@@ -214,10 +213,7 @@ def _figure_column(figure: str) -> str | None:
     from helpers import fields as registry
 
     known = set(registry.load_columns().index)
-    for candidate in (figure, figure.removeprefix("phase_"), figure.rsplit(".", 1)[-1]):
-        if candidate in known:
-            return candidate
-    return None
+    return next((c for c in (figure, figure.removeprefix("phase_"), figure.rsplit(".", 1)[-1]) if c in known), None)
 
 
 def revision_line(row: dict, lang: str) -> str:

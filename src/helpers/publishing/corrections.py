@@ -251,10 +251,9 @@ def _lines(processed_dir: Path, accepted: pd.DataFrame) -> pd.DataFrame:
 def _kept_rows(accepted: pd.DataFrame, keys: set[str]) -> dict[str, tuple[str, str, str, object]]:
     """The rows kept that ``duplicate_rows.csv`` names (``keys``): key -> ``(file, sheet, row, home district)``."""
     key = _row_key(accepted["source_file"], accepted["source_sheet"], accepted["source_row"])
-    found = accepted[key.isin(keys)]
-    return {k: (str(f), str(s), str(r), h) for k, f, s, r, h in zip(key[key.isin(keys)], found["source_file"],
-                                                                     found["source_sheet"], found["source_row"],
-                                                                     found["home_district"])}
+    found = accepted.assign(key=key)[key.isin(keys)]
+    return {row.key: (str(row.source_file), str(row.source_sheet), str(row.source_row), row.home_district)
+            for row in found.itertuples(index=False)}
 
 
 def district_counts(lines: pd.DataFrame, accepted: pd.DataFrame) -> dict[str, dict[str, int]]:

@@ -94,11 +94,8 @@ def _pinned_font_bytes(font_path: str, weights: Weights) -> bytes:
     def make() -> bytes:
         font = TTFont(font_path)
         axes = {axis.axisTag for axis in font["fvar"].axes} if "fvar" in font else set()
-        limits: dict[str, float | tuple[int, int]] = {}
-        if "wdth" in axes:
-            limits["wdth"] = NORMAL_WIDTH
-        if "wght" in axes:
-            limits["wght"] = weights
+        pins: dict[str, float | Weights] = {"wdth": NORMAL_WIDTH, "wght": weights}
+        limits = {tag: value for tag, value in pins.items() if tag in axes}
         if limits:
             font = instancer.instantiateVariableFont(font, limits)
         return _font_bytes(font)
@@ -122,11 +119,8 @@ def cache_dir() -> Path:
     """The folder of this machine's subset fonts (see :data:`CACHE_DIR_ENV`)."""
     import os
 
-    given = os.environ.get(CACHE_DIR_ENV)
-    if given:
-        return Path(given)
     base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
-    return Path(base) / CACHE_APP_NAME / "fonts"
+    return Path(os.environ.get(CACHE_DIR_ENV) or Path(base) / CACHE_APP_NAME / "fonts")
 
 
 def _cache_path(font_path: str, content: str, weights: Weights, flavor: str) -> Path:
@@ -277,7 +271,7 @@ def _glyph_subset(font_bytes: bytes, glyph_ids: set[int], codepoints: set[int]) 
     """HarfBuzz's subset keeping exactly ``glyph_ids`` (and the cmap of ``codepoints``), no layout closure;
     returns the TrueType bytes and the old-to-new glyph id map."""
     subset_input = hb.SubsetInput()
-    for glyph_id in glyph_ids | {0}:
+    for glyph_id in glyph_ids | {0}:  # one at a time: the oldest uharfbuzz allowed may lack Set.update
         subset_input.glyph_set.add(glyph_id)
     for codepoint in codepoints:
         subset_input.unicode_set.add(codepoint)
@@ -319,10 +313,6 @@ def font_format() -> tuple[str, str]:
     return "font/woff2", _FLAVOR
 
 
-def _weight_descriptor(weights: Weights) -> str:
-    return f"{weights[0]} {weights[1]}" if isinstance(weights, tuple) else str(weights)
-
-
 def font_face_css(
     page_text: str,
     *,
@@ -352,10 +342,11 @@ def font_face_css(
     data = page_font(str(font_path), text_runs(page_text), weights=weights)
     mime, css_format = font_format()
     encoded = base64.b64encode(data).decode("ascii")
+    weight = f"{weights[0]} {weights[1]}" if isinstance(weights, tuple) else str(weights)
     local = "".join(f'local("{family}"), ' for family in local_families())
     return (
         f"@font-face {{ font-family: {FONT_FAMILY}; font-display: swap; "
-        f"font-weight: {_weight_descriptor(weights)}; "
+        f"font-weight: {weight}; "
         f'src: {local}url(data:{mime};base64,{encoded}) format("{css_format}"); '
         f"unicode-range: {UNICODE_RANGE}; }}"
     )

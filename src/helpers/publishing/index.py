@@ -14,6 +14,7 @@ build that produces the results (``build``).
 
 from __future__ import annotations
 
+import contextlib
 import json
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -185,6 +186,8 @@ def _search_text(district: str) -> str:
     """A district's names in every language, lower case, so that a search finds it whatever script is typed."""
     names = {district, *(i18n.place_name(district, lang) for lang in languages.LANGUAGES)}
     return " ".join(sorted(names)).lower()
+
+
 _LINK_KEYS = {"district": "index.page", "pdf": "index.brief_pdf", "share_card": "index.card"}
 
 
@@ -219,8 +222,7 @@ def _phase_view(entry: PhaseEntry, lang: str) -> dict:
     return {
         "id": entry.phase_id,
         "title": localized(entry, "title", lang),
-        "status_label": i18n.t(
-            "index.status_illustrative" if entry.status == "illustrative" else "index.status_from_source", lang),
+        "status_label": i18n.t(f"index.status_{entry.status}", lang),  # from_source or illustrative (phases.yaml)
         "is_illustrative": entry.status == "illustrative",
         "window": i18n.t("index.phase_window", lang, start=format_day(entry.window_start, lang),
                          end=format_day(entry.window_end, lang)),
@@ -349,10 +351,8 @@ def _summaries(results) -> dict[str, dict]:
         for item in result.files:
             path = paths.ROOT / item.path
             if item.kind == "summary" and path.exists():
-                try:
+                with contextlib.suppress(ValueError):  # an unreadable summary: the card shows no figures
                     found[result.lang] = json.loads(path.read_text(encoding="utf-8"))
-                except ValueError:
-                    continue
     return found
 
 
@@ -370,13 +370,12 @@ def entries_from_build(
             no freshness column when its files are missing).
     """
     processed = paths.PROCESSED_DIR if processed_dir is None else Path(processed_dir)
-    reports_dir = paths.REPORTS_DIR
     entries = []
     for phase_id, phase in phases.items():
         results = [result for result in summary.results if result.phase_id == phase_id]
         if not results:
             continue
-        reports = [r for result in results for r in _results_of_job(result, reports_dir)]
+        reports = [r for result in results for r in _results_of_job(result, paths.REPORTS_DIR)]
         counts = {status: sum(r.status == status for r in results) for status in ("ok", "skipped", "failed")}
         summaries = _summaries(results)
         as_of = next((s["as_of"] for s in summaries.values() if s.get("as_of")), None)

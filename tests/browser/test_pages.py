@@ -72,9 +72,9 @@ def page_problems(name: str, report: PageReport) -> list[str]:
     return problems
 
 
-def page_job(page: Path, screenshot: Path | None, whole_font: bytes) -> tuple[PageJob, list[str]]:
-    """The page's job for :func:`open_pages` (a font check when it shows Devanagari), and what is wrong before loading."""
-    html = page.read_text(encoding="utf-8")
+def page_job(page: Path, html: str, screenshot: Path | None, whole_font: bytes) -> tuple[PageJob, list[str]]:
+    """The page's job for :func:`open_pages` (a font check when its ``html`` shows Devanagari), and what is
+    wrong before loading."""
     if not draws_devanagari(html):
         return PageJob(page.as_uri(), screenshot), []
     embedded = embedded_font(html)
@@ -95,8 +95,8 @@ def phone_problems(chromium: str, reports_dir: Path, axe_script: str, *, part: i
                 if is_hindi_page(page) and not draws_devanagari(html)]
     whole_font = whole_devanagari_font() if any(draws_devanagari(html) for html in htmls) else b""
     jobs = []
-    for page, shot in zip(pages, shots):
-        job, before_loading = page_job(page, shot, whole_font)
+    for page, html, shot in zip(pages, htmls, shots):
+        job, before_loading = page_job(page, html, shot, whole_font)
         jobs.append(job)
         problems += before_loading
     reports = open_pages(chromium, jobs, axe_script=axe_script)

@@ -89,12 +89,12 @@ class BuildRun:
     code_hash: str
     force: bool
     progress: Progress | None
+    #: Executed notebooks waiting for a printing thread, at most: a worker waits rather than run further ahead.
+    waiting_pages: threading.BoundedSemaphore
     is_synthetic: bool = False
     figures_added: int = 0
     renderer_warmed: bool = False
     corrections: Future | None = None
-    #: Executed notebooks waiting for a printing thread, at most: a worker waits rather than run further ahead.
-    waiting_pages: threading.BoundedSemaphore = field(default_factory=lambda: threading.BoundedSemaphore(4))
 
     def report(self, result: JobResult) -> None:
         """Tell the caller a job is done (``progress``), when it asked."""
@@ -249,12 +249,12 @@ def _finish_and_commit(
 ) -> tuple[JobResult, int]:
     """Write a run job's pages and print its PDFs, then commit its record and figures; return the result and
     the figures added."""
-    from helpers.publishing.run import internal_failure, print_pdfs, write_pages
+    from helpers.publishing.run import internal_failure, write_pages
 
     added = 0
     try:
         if executed is not None:
-            result = print_pdfs(job, write_pages(job, result, executed, is_synthetic=run.is_synthetic))
+            result = write_pages(job, result, executed, is_synthetic=run.is_synthetic)
     except Exception as error:  # noqa: BLE001 - an internal error in one job must not stop the others
         result = internal_failure(job, inputs, error)
     finally:

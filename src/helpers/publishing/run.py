@@ -245,24 +245,6 @@ def _write_page(job: Job, page: Page, executed, is_synthetic: bool) -> PageResul
     return PageResult(kind=page.kind, audience=page.audience, path=relative(target))
 
 
-def print_pdfs(job: Job, result: JobResult) -> JobResult:
-    """Print the PDFs of the pages of ``result`` that ``job`` declares with one; return the result, completed.
-
-    Called by the build after :func:`write_pages`, on a thread of its own (``BuildRun.printing``), so a
-    worker's kernel runs its next notebook while Chromium prints this one's pages.
-    """
-    started = time.perf_counter()
-    for declared, page in zip(job.pages, result.pages):
-        if not declared.pdf:
-            continue
-        target = paths.ROOT / page.path
-        page.pdf_note = print_pdf(target)
-        if target.with_suffix(".pdf").exists() and page.pdf_note is None:
-            page.pdf_path = relative(target.with_suffix(".pdf"))
-    result.duration_s = round(result.duration_s + time.perf_counter() - started, 2)
-    return result.collect_outputs()
-
-
 def _running_path(job: Job) -> Path:
     """Where a job's notebook is saved while it runs (renamed into place once its pages are written)."""
     return job.out_dir / f".{Path(job.executed_name).stem}{TEMP_MARKER}.running.ipynb"
@@ -299,7 +281,11 @@ def run_notebook(job: Job, pool: KernelPool, inputs: dict[str, str]) -> tuple[Jo
 
 
 def write_pages(job: Job, result: JobResult, executed: NotebookNode, *, is_synthetic: bool) -> JobResult:
-    """Write the pages of a job's executed notebook and keep the notebook; return the result, completed.
+    """Write the pages of a job's executed notebook, print the PDFs it declares, keep the notebook; return the
+    result, completed.
+
+    Called by the build on a thread of its own (``BuildRun.printing``), so a worker's kernel runs its
+    next notebook while this one's pages are rendered and Chromium prints them.
 
     Args:
         job: the job :func:`run_notebook` ran successfully.
@@ -311,6 +297,12 @@ def write_pages(job: Job, result: JobResult, executed: NotebookNode, *, is_synth
     stem = Path(job.executed_name).stem
     result.files = [FileResult(a.kind, relative(job.out_dir / a.file_name)) for a in job.artifacts]
     result.pages = [_write_page(job, page, executed, is_synthetic) for page in job.pages]
+    for declared, page in zip(job.pages, result.pages):
+        if declared.pdf:
+            target = paths.ROOT / page.path
+            page.pdf_note = print_pdf(target)
+            if target.with_suffix(".pdf").exists() and page.pdf_note is None:
+                page.pdf_path = relative(target.with_suffix(".pdf"))
     job.executed_path.parent.mkdir(parents=True, exist_ok=True)
     _running_path(job).replace(job.executed_path)
     result.executed_notebook = relative(job.executed_path)

@@ -46,10 +46,11 @@ reports: $(STAMP) ## build every phase's reports, English and Hindi, into report
 reports-all: $(STAMP) ## as reports, with a district brief for every one of the 75 districts
 	$(BIN)/gem-reports build --lang all --districts all $(ARGS)
 
-# pytest-xdist: one worker per core, each test file on one worker (its module fixtures built once);
+# pytest-xdist: one worker per core, each test file on one worker (its module fixtures built once),
+# the longest files first (longest_test_files_first in pyproject.toml);
 # the session's full build is made once and shared (tests/conftest.py). TEST_WORKERS=0 runs in one process.
 TEST_WORKERS ?= auto
-PYTEST := $(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadfile
+PYTEST := $(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadfile --no-loadscope-reorder
 
 test: $(STAMP) ## run the whole test suite (notebooks, browser and CLI tests included)
 	$(PYTEST) $(ARGS)

@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import os
 import subprocess
+from collections import Counter
 from pathlib import Path
 
 import pytest
@@ -55,9 +56,32 @@ def full_build(tmp_path_factory: pytest.TempPathFactory) -> Build:
     return Build(workspace, process, summary)
 
 
-def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """A test of the session's full build runs notebooks: it is marked ``notebooks`` whatever its module says,
-    so the fast suite (``make test-fast``: ``-m "not notebooks and not browser"``) never starts that build."""
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addini("longest_test_files_first", type="linelist",
+                  help="test files that run first, in this order (longest first); the rest follow, most tests first")
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Mark the full build's tests ``notebooks``; run the longest test files first.
+
+    A test of the session's full build runs notebooks: it is marked ``notebooks`` whatever its module says,
+    so the fast suite (``make test-fast``: ``-m "not notebooks and not browser"``) never starts that build.
+
+    ``make test`` hands whole files to two pytest-xdist workers in collection order
+    (``--dist loadfile --no-loadscope-reorder``). Files named in ``longest_test_files_first``
+    (``pyproject.toml``, measured durations in ``docs/benchmarks.md``) go first, longest first, so that
+    no long file is left for the end while the other worker idles; the rest follow with the most tests
+    first, as pytest-xdist orders them by default.
+    """
     for item in items:
         if "full_build" in getattr(item, "fixturenames", ()):
             item.add_marker(pytest.mark.notebooks)
+    first = [name.replace("\\", "/") for name in config.getini("longest_test_files_first")]
+    tests_per_file = Counter(item.nodeid.split("::")[0] for item in items)
+
+    def place(item: pytest.Item) -> tuple[int, int]:
+        test_file = item.nodeid.split("::")[0]
+        listed = first.index(test_file) if test_file in first else len(first)
+        return listed, -tests_per_file[test_file]
+
+    items.sort(key=place)

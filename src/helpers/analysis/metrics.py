@@ -21,7 +21,7 @@ from helpers.vocabulary import STATUSES, TRADES
 from helpers.reference import tables as reference
 from helpers.campaign.phases import Phase
 from helpers.analysis.national import pct as _pct
-from helpers.analysis.progress import STATUS_RANK
+from helpers.analysis.progress import status_rank
 
 #: Onboarding statuses in funnel order (``vocabulary.yaml``); each stage includes the ones after it.
 FUNNEL_STAGES = STATUSES
@@ -67,7 +67,7 @@ def funnel_counts(registrations: pd.DataFrame, by: str | None = None) -> pd.Data
     whose status is "catalogue live" or "first order", ``first_order_count``
     those with "first order".
     """
-    rank = registrations["onboarding_status"].map(STATUS_RANK).fillna(0)  # a status not in the funnel: registered
+    rank = status_rank(registrations["onboarding_status"]).clip(lower=0)  # a status not in the funnel: registered
     frame = pd.DataFrame({column: (rank >= i).astype(int) for i, column in enumerate(FUNNEL_COLUMNS)},
                          index=registrations.index)
     if by is None:

@@ -19,7 +19,7 @@ from datetime import date, timedelta
 
 import pandas as pd
 
-from helpers.analysis.progress import STATUS_RANK, as_day, expected_share, stage_dates
+from helpers.analysis.progress import STATUS_RANK, as_day, expected_share, stage_dates, status_rank
 from helpers.campaign.phases import Phase
 from helpers.vocabulary import STATUSES
 
@@ -36,7 +36,7 @@ def stage_event_dates(phase_regs_now: pd.DataFrame, status: str) -> pd.Series:
     """The dates on which rows reached ``status`` (by the as-of date), one per row that has one."""
     if status == STATUSES[0]:
         return pd.to_datetime(phase_regs_now["registration_date"]).dt.normalize()
-    reached = phase_regs_now["onboarding_status"].map(STATUS_RANK) >= STATUS_RANK[status]
+    reached = status_rank(phase_regs_now["onboarding_status"]) >= STATUS_RANK[status]
     return stage_dates(phase_regs_now[reached], status).dropna()
 
 

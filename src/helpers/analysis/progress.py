@@ -31,6 +31,18 @@ AS_REPORTED_FLAG = "is_status_as_reported"
 STATUS_RANK = {status: rank for rank, status in enumerate(STATUSES)}
 
 
+def status_rank(statuses: pd.Series) -> pd.Series:
+    """Each status's place in the funnel (``STATUS_RANK``); -1 for a value that is not a status (or missing).
+
+    One vectorised comparison a status: ``Series.map`` with a dict goes row by row in Python over a column
+    of Arrow strings, about 13 times slower on 18,500 rows (measured 2026-12-06).
+    """
+    rank = np.full(len(statuses), -1, dtype=int)
+    for place, status in enumerate(STATUSES):
+        rank[statuses.isin([status]).to_numpy()] = place
+    return pd.Series(rank, index=statuses.index)
+
+
 def as_day(value: date | pd.Timestamp | str) -> pd.Timestamp:
     """A date, timestamp or ISO string as a midnight Timestamp."""
     return pd.Timestamp(value).normalize()
@@ -63,7 +75,7 @@ def registrations_as_of(registrations: pd.DataFrame, as_of: date | pd.Timestamp 
     dates = pd.to_datetime(registrations["registration_date"]).dt.normalize()
     kept = registrations[dates <= day].copy()
     reported = kept["onboarding_status"].astype(str)
-    reported_rank = reported.map(STATUS_RANK).fillna(0).astype(int)
+    reported_rank = status_rank(reported)
     status = pd.Series(STATUSES[0], index=kept.index, dtype=object)
     as_reported = pd.Series(False, index=kept.index)
     still_walking = pd.Series(True, index=kept.index)
@@ -121,7 +133,7 @@ def expected_share(
 
 def _counts(phase_regs_now: pd.DataFrame, targets: pd.DataFrame, stage: str) -> pd.Series:
     """The count of each target row's district (and trade) at ``stage`` or beyond."""
-    reached = phase_regs_now[phase_regs_now["onboarding_status"].map(STATUS_RANK) >= STATUS_RANK[stage]]
+    reached = phase_regs_now[status_rank(phase_regs_now["onboarding_status"]) >= STATUS_RANK[stage]]
     every = reached.groupby("home_district").size()
     by_trade = reached.groupby(["home_district", "trade"]).size()
     counts = [every.get(d, 0) if t == ALL_TRADES else by_trade.get((d, t), 0)

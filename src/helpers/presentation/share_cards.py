@@ -240,11 +240,11 @@ def share_card_png(path: Path | str, **card: Any) -> str:
     """
     from PIL import Image
 
-    from helpers.presentation.images import optimise_image
+    from helpers.presentation.images import CARD_PALETTE_TRIES, optimise_image
 
     fig = draw_share_card(**card)
     fig.canvas.draw()  # the canvas's pixels go straight to the palette and the PNG encoder
     picture = Image.fromarray(np.asarray(fig.canvas.buffer_rgba()))
     plt.close(fig)
-    write_atomically(path, optimise_image(picture))
+    write_atomically(path, optimise_image(picture, palette_tries=CARD_PALETTE_TRIES))
     return card_alt_text(**card)

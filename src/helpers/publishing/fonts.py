@@ -103,18 +103,6 @@ def _pinned_font_bytes(font_path: str, weights: Weights) -> bytes:
     return _cached(_cache_path(font_path, "pinned", weights, "ttf"), make)
 
 
-def _subset_options() -> subset.Options:
-    options = subset.Options()
-    options.layout_features = ["*"]  # every shaping feature: Indic shaping needs most of them
-    options.name_IDs = []
-    options.name_languages = []
-    options.notdef_outline = True
-    options.hinting = False
-    options.drop_tables += ["STAT", "DSIG"]
-    options.flavor = _FLAVOR
-    return options
-
-
 def cache_dir() -> Path:
     """The folder of this machine's subset fonts (see :data:`CACHE_DIR_ENV`)."""
     import os
@@ -179,7 +167,11 @@ def subset_font(font_path: Path | str, characters: str, *, weights: Weights = RE
 
     def make() -> bytes:
         font = TTFont(io.BytesIO(_pinned_font_bytes(str(font_path), weights)))
-        subsetter = subset.Subsetter(_subset_options())
+        # every shaping feature (Indic shaping needs most of them), no names, no hinting
+        options = subset.Options(layout_features=["*"], name_IDs=[], name_languages=[], notdef_outline=True,
+                                 hinting=False, flavor=_FLAVOR)
+        options.drop_tables += ["STAT", "DSIG"]
+        subsetter = subset.Subsetter(options)
         subsetter.populate(text=characters)
         subsetter.subset(font)
         return _font_bytes(font, _FLAVOR)
@@ -343,7 +335,9 @@ def font_face_css(
     mime, css_format = font_format()
     encoded = base64.b64encode(data).decode("ascii")
     weight = f"{weights[0]} {weights[1]}" if isinstance(weights, tuple) else str(weights)
-    local = "".join(f'local("{family}"), ' for family in local_families())
+    # the families a reader's device may already have: the ``font_family`` of every language that embeds it
+    families = dict.fromkeys(r.font_family for r in languages.LANGUAGES.values() if r.embeds_font and r.font_family)
+    local = "".join(f'local("{family}"), ' for family in families)
     return (
         f"@font-face {{ font-family: {FONT_FAMILY}; font-display: swap; "
         f"font-weight: {weight}; "
@@ -351,9 +345,3 @@ def font_face_css(
         f"unicode-range: {UNICODE_RANGE}; }}"
     )
 
-
-def local_families() -> tuple[str, ...]:
-    """The families a reader's device may already have for the embedded font: the ``font_family`` of every
-    language whose pages embed it (``embeds_font``), once each, in the languages' order."""
-    records = languages.LANGUAGES.values()
-    return tuple(dict.fromkeys(r.font_family for r in records if r.embeds_font and r.font_family))

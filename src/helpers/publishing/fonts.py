@@ -305,17 +305,11 @@ def font_format() -> tuple[str, str]:
     return "font/woff2", _FLAVOR
 
 
-def font_face_css(
-    page_text: str,
-    *,
-    font_path: Path | str | None = None,
-    weights: Weights = REGULAR_WEIGHT,
-) -> str:
-    """An ``@font-face`` rule embedding the Devanagari font of ``page_text`` (:func:`page_font`), or "".
+def font_face_css(page_text: str, *, weights: Weights = REGULAR_WEIGHT) -> str:
+    """An ``@font-face`` rule embedding the kit's Noto Sans Devanagari for ``page_text`` (:func:`page_font`), or "".
 
     Args:
         page_text: everything the page shows (its HTML, or its text); scanned for Devanagari.
-        font_path: the font to embed; by default the kit's Noto Sans Devanagari.
         weights: a weight or a ``(low, high)`` range to keep (see :data:`REGULAR_WEIGHT`).
 
     Returns:
@@ -325,12 +319,11 @@ def font_face_css(
     """
     if not devanagari_characters(page_text):
         return ""
-    if font_path is None:
-        from helpers.presentation.charts import devanagari_font_path
+    from helpers.presentation.charts import devanagari_font_path  # matplotlib: only for a page that needs the font
 
-        font_path = devanagari_font_path()
-        if font_path is None:
-            return ""
+    font_path = devanagari_font_path()
+    if font_path is None:
+        return ""
     data = page_font(str(font_path), text_runs(page_text), weights=weights)
     mime, css_format = font_format()
     encoded = base64.b64encode(data).decode("ascii")

@@ -278,37 +278,32 @@ def _alt_text(path: Path) -> str:
 
 def _results_of_job(result, reports_dir: Path) -> list[ReportResult]:
     """The report files of one build job (``helpers.publishing.run.JobResult``), by their declared kind."""
-    error = result.error or {}
-    failed = result.status == "failed"
     name = result.district or ""
-    common = {
-        "lang": result.lang,
-        "status": result.status if result.status in ("ok", "failed", "skipped") else "failed",
-        "failed_cell": error.get("cell_index") if failed else None,
-        "error": (f"{error.get('ename', '')}: {error.get('evalue', '')}".strip(": ") or None) if failed else None,
+    if result.status == "failed":
+        error = result.error or {}
+        kinds = [_INDEX_KIND[kind] for kind in result.page_kinds] or ["analyst"]
         # a failed run's notebook sits beside its error page; executed notebooks of runs that
         # succeeded are kept outside the published folder (paths.EXECUTED_DIR) and not linked
-        "notebook_href": (_href(result.executed_notebook, reports_dir) or None) if failed else None,
-    }
-    if failed:
-        kinds = [_INDEX_KIND[kind] for kind in result.page_kinds] or ["analyst"]
         return [ReportResult(kind=kinds[0], href=_href(result.error_page, reports_dir),  # type: ignore[arg-type]
-                             name=name or result.report_id, **common)]
+                             name=name or result.report_id, lang=result.lang, status="failed",
+                             failed_cell=error.get("cell_index"),
+                             error=f"{error.get('ename', '')}: {error.get('evalue', '')}".strip(": ") or None,
+                             notebook_href=_href(result.executed_notebook, reports_dir) or None)]
+    common = {"lang": result.lang, "status": result.status if result.status in ("ok", "skipped") else "failed"}
     reports = []
     for page in result.pages:
         kind = _INDEX_KIND[page.kind]
         shown = Path(page.path).stem if kind == "analyst" else name
         reports.append(ReportResult(kind=kind, href=_href(page.path, reports_dir), name=shown, **common))  # type: ignore[arg-type]
         if page.pdf_path:
-            reports.append(ReportResult(kind="pdf", href=_href(page.pdf_path, reports_dir), name=name,
-                                        **{**common, "notebook_href": None}))
+            reports.append(ReportResult(kind="pdf", href=_href(page.pdf_path, reports_dir), name=name, **common))
         elif page.pdf_note and not name:
             reports.append(ReportResult(kind="pdf", href="", lang=result.lang, status="unavailable",
                                         error=page.pdf_note))
     for item in result.files:
         if item.kind in ("workbook", "share_card"):
             reports.append(ReportResult(kind=item.kind, href=_href(item.path, reports_dir), name=name,  # type: ignore[arg-type]
-                                        alt=_alt_text(paths.ROOT / item.path), **{**common, "notebook_href": None}))
+                                        alt=_alt_text(paths.ROOT / item.path), **common))
     return reports
 
 

@@ -14,7 +14,7 @@ Not here: the page itself (``index``), computing figures (``helpers.analysis``).
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from pathlib import Path
@@ -78,13 +78,6 @@ def read_figures(path: Path) -> pd.DataFrame:
     return frame if {"district", "figure", "value"} <= set(frame.columns) else frame.iloc[0:0]
 
 
-def _figures_files(results: Iterable) -> list[tuple[object, Path]]:
-    """``(job result, path)`` of every figures file of the results, the base language's first (the values are
-    the same in every language)."""
-    found = [(r, paths.ROOT / item.path) for r in results for item in r.files if item.kind == "figures"]
-    return sorted(found, key=lambda pair: pair[0].lang != languages.BASE)
-
-
 def _by_district(frame: pd.DataFrame) -> dict[str, dict[str, str]]:
     rows = frame[frame["district"] != ""].groupby("district", sort=False)
     return {district: dict(zip(group["figure"], group["value"])) for district, group in rows}
@@ -130,8 +123,10 @@ def phase_week(phase, results: Sequence, *, as_of: date | None, period_days: int
     """
     phase_rows, district_rows, report_key, frames = {}, {}, "", []
     seen: set[tuple[str | None, str]] = set()
-    for result, path in _figures_files(results):
-        frame = read_figures(path)
+    # every figures file, the base language's first (the values are the same in every language)
+    for result, item in sorted(((r, item) for r in results for item in r.files if item.kind == "figures"),
+                               key=lambda pair: pair[0].lang != languages.BASE):
+        frame = read_figures(paths.ROOT / item.path)
         if frame.empty or (result.district, result.report_id) in seen:
             continue
         seen.add((result.district, result.report_id))

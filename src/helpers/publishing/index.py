@@ -108,15 +108,6 @@ class PhaseEntry:
 PHASE_FIELDS = ("title", "title_hi", "status", "window_start", "window_end", "is_window_assumed")
 
 
-def _status_detail(report: ReportResult, lang: str) -> str:
-    parts = []
-    if report.status == "failed" and report.failed_cell is not None:
-        parts.append(i18n.t("index.failing_cell", lang, cell=report.failed_cell))
-    if report.error:
-        parts.append(report.error)
-    return "; ".join(parts)
-
-
 def _report_label(report: ReportResult, lang: str) -> str:
     if report.kind in ("brief", "pdf"):
         label = i18n.t("index.brief_language", lang, language=i18n.language_name(report.lang, lang))
@@ -130,9 +121,11 @@ def _report_label(report: ReportResult, lang: str) -> str:
 
 def _view(report: ReportResult, lang: str) -> dict:
     """A report as the index template shows it (labels already in the page's language)."""
+    has_cell = report.status == "failed" and report.failed_cell is not None
+    cell = i18n.t("index.failing_cell", lang, cell=report.failed_cell) if has_cell else ""
     return {"label": _report_label(report, lang), "href": report.href, "status": report.status,
-            "status_label": i18n.t(f"index.status_{report.status}", lang), "detail": _status_detail(report, lang),
-            "notebook_href": report.notebook_href}
+            "status_label": i18n.t(f"index.status_{report.status}", lang),
+            "detail": "; ".join(part for part in (cell, report.error) if part), "notebook_href": report.notebook_href}
 
 
 @lru_cache(maxsize=1)
@@ -151,12 +144,6 @@ def _index_asset(path: Path) -> str:
 _DISTRICT_KINDS = ("district", "pdf", "share_card")
 
 
-def _search_text(district: str) -> str:
-    """A district's names in every language, lower case, so that a search finds it whatever script is typed."""
-    names = {district, *(i18n.place_name(district, lang) for lang in languages.LANGUAGES)}
-    return " ".join(sorted(names)).lower()
-
-
 _LINK_KEYS = {"district": "index.page", "pdf": "index.brief_pdf", "share_card": "index.card"}
 
 
@@ -169,8 +156,10 @@ def _district_rows(reports: Sequence[ReportResult], week: PhaseWeek, lang: str) 
             continue
         if report.name not in rows:
             label = i18n.place_name(report.name, lang)
+            # its names in every language, lower case, so that a search finds it whatever script is typed
+            names = {report.name, *(i18n.place_name(report.name, code) for code in languages.LANGUAGES)}
             rows[report.name] = {**table_row(report.name, label, week, lang), "links": {code: [] for code in languages.LANGUAGES},
-                                 "failed": [], "search": _search_text(report.name)}
+                                 "failed": [], "search": " ".join(sorted(names)).lower()}
         row = rows[report.name]
         if report.status == "failed":
             row["failed"].append(_view(report, lang))

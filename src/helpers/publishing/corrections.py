@@ -215,8 +215,8 @@ def _lines(processed_dir: Path, accepted: pd.DataFrame) -> pd.DataFrame:
     quality = _read_csv(_required(processed_dir / paths.DATA_QUALITY_CSV.name))
     rows: list[dict] = []
     for line in rejected.to_dict("records"):
-        kind, _ = problem_kind(line["problem"])
-        rows.append(dict(district=district_of(line["source_file"], line.get("home_district")), kind=kind, kept=None,
+        rows.append(dict(district=district_of(line["source_file"], line.get("home_district")),
+                         kind=problem_kind(line["problem"])[0], kept=None,
                          status="rejected", **{k: line[k] for k in ("source_file", "source_sheet", "source_row",
                                                                     "column", "value", "problem")}))
     if duplicates is not None and len(duplicates):
@@ -233,8 +233,8 @@ def _lines(processed_dir: Path, accepted: pd.DataFrame) -> pd.DataFrame:
     unread = quality[(quality["file_problem"] != "") & ~quality["file_problem"].str.endswith("(skipped)")
                      & (pd.to_numeric(quality["rows_in"], errors="coerce").fillna(0) == 0)]
     for line in unread.to_dict("records"):
-        kind, _ = problem_kind(line["file_problem"])
-        rows.append(dict(district=district_of(line["source_file"], None), kind=kind if kind == "file_empty" else "file_unusable",
+        is_empty = problem_kind(line["file_problem"])[0] == "file_empty"
+        rows.append(dict(district=district_of(line["source_file"], None), kind="file_empty" if is_empty else "file_unusable",
                          kept=None, status="file", source_file=line["source_file"], source_sheet=line["source_sheet"],
                          source_row=pd.NA, column="", value="", problem=line["file_problem"]))
     columns = ["district", "source_file", "source_sheet", "source_row", "column", "value", "kind", "problem", "kept", "status"]

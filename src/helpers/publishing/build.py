@@ -185,12 +185,10 @@ def build_lock(reports_dir: Path) -> Iterator[None]:
         handle.close()
 
 
-def remove_half_done(reports_dir: Path) -> list[Path]:
+def remove_half_done(reports_dir: Path) -> None:
     """Remove what a killed build left half-written under ``reports/`` and ``data/processed/``."""
-    removed = remove_leftovers(reports_dir) + remove_leftovers(paths.PROCESSED_DIR)
-    for path in removed:
+    for path in remove_leftovers(reports_dir) + remove_leftovers(paths.PROCESSED_DIR):
         log.info("removed %s, left half-written by an interrupted build", path)
-    return removed
 
 
 # ------------------------------------------------------------------ state

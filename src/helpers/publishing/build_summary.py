@@ -51,13 +51,6 @@ def phase_line(phase_id: str, figures: dict[str, str], behind_codes: Sequence[st
     return " ".join(parts[:2]) + "".join(parts[2:])
 
 
-def revised_count(report: str, as_of: str) -> int:
-    """How many figures of ``report`` as of ``as_of`` the store holds with more than one value (revised)."""
-    from helpers import store
-
-    return store.query(lambda memory: memory.revised_count(report, as_of), 0)
-
-
 def summary_lines(results: Sequence, phase_ids: Sequence[str], *, counts_line: str,
                   silent_by_phase: dict[str, int] | None = None) -> list[str]:
     """The build's closing lines (at most ``MAX_LINES``).
@@ -68,6 +61,7 @@ def summary_lines(results: Sequence, phase_ids: Sequence[str], *, counts_line: s
         counts_line: "N built, N up to date, N failed in S s".
         silent_by_phase: districts with no sheet in the period, per phase (None: not known).
     """
+    from helpers import store
     from helpers.campaign import schemas
     from helpers.errors import TargetsError
 
@@ -79,7 +73,8 @@ def summary_lines(results: Sequence, phase_ids: Sequence[str], *, counts_line: s
         figures = _figures(paths.REPORTS_DIR / f"phase-{phase_id}" / "figures.csv")
         if not figures:
             continue
-        revised = revised_count(figures["report"], figures["as_of_date"])
+        # figures of the report the store holds with more than one value
+        revised = store.query(lambda memory: memory.revised_count(figures["report"], figures["as_of_date"]), 0)
         lines.append(phase_line(phase_id, figures, behind_codes, (silent_by_phase or {}).get(phase_id), revised))
     failed = [r.key for r in results if r.status == "failed"]
     if failed:

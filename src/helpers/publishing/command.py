@@ -21,7 +21,7 @@ from helpers.vocabulary import LANGUAGES
 log = logging.getLogger("gem_reports")
 
 
-def setup_logging(quiet: bool, log_file: Path | None, debug: bool) -> logging.Logger:
+def setup_logging(quiet: bool, log_file: Path | None, debug: bool) -> None:
     """Log to stdout (warnings only when ``quiet``) and, if given, append to ``log_file``.
 
     Raises:
@@ -46,7 +46,6 @@ def setup_logging(quiet: bool, log_file: Path | None, debug: bool) -> logging.Lo
     logger.addHandler(console)
     if handler:
         logger.addHandler(handler)
-    return logger
 
 
 def check_options(args: argparse.Namespace) -> None:

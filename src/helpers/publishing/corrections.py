@@ -179,34 +179,28 @@ def district_of(source_file: str, home_district: object) -> str:
 # ----------------------------------------------------------------- reading data/processed
 
 
-def _read_csv(path: Path, required: bool = True) -> pd.DataFrame | None:
-    """A CSV file the prepare stage wrote, every cell as text (``source_row`` as a number); None when it is
-    missing and not ``required``.
+def _required(path: Path) -> Path:
+    """``path``, which the prepare stage writes.
 
     Raises:
-        RegistrationsError: a required file is missing (one line: run the prepare stage first).
+        RegistrationsError: it is missing (one line: run the prepare stage first).
     """
     if not path.exists():
-        if required:
-            raise RegistrationsError(f"{path}: not found; run the prepare stage (notebook 01) before the corrections")
-        return None
+        raise RegistrationsError(f"{path}: not found; run the prepare stage (notebook 01) before the corrections")
+    return path
+
+
+def _read_csv(path: Path) -> pd.DataFrame:
+    """A CSV file the prepare stage wrote, every cell as text (``source_row`` as a number)."""
     frame = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
     if "source_row" in frame:
         frame["source_row"] = pd.to_numeric(frame["source_row"], errors="coerce").astype("Int64")
     return frame
 
 
-def _row_key(source_file: pd.Series, source_sheet: pd.Series, source_row: pd.Series) -> pd.Series:
-    """``file:sheet:row`` (``file:row`` for a CSV), as ``duplicate_rows.csv`` names the row kept."""
-    prefix = source_file.astype(str).where(source_sheet.astype(str) == "", source_file.astype(str) + ":" + source_sheet.astype(str))
-    return prefix + ":" + source_row.astype(str)
-
-
 def _accepted(processed_dir: Path) -> pd.DataFrame:
     """The accepted rows' file, sheet, row and home district (empty when there are none)."""
-    path = processed_dir / paths.REGISTRATIONS_PARQUET.name
-    if not path.exists():
-        raise RegistrationsError(f"{path}: not found; run the prepare stage (notebook 01) before the corrections")
+    path = _required(processed_dir / paths.REGISTRATIONS_PARQUET.name)
     return pd.read_parquet(path, columns=["source_file", "source_sheet", "source_row", "home_district"])
 
 
@@ -215,13 +209,14 @@ def _lines(processed_dir: Path, accepted: pd.DataFrame) -> pd.DataFrame:
 
     Columns: ``district, source_file, source_sheet, source_row, column, value, kind, problem, kept, status``.
     """
-    rejected = _read_csv(processed_dir / paths.REJECTED_ROWS_CSV.name)
-    duplicates = _read_csv(processed_dir / "duplicate_rows.csv", required=False)
-    quality = _read_csv(processed_dir / paths.DATA_QUALITY_CSV.name)
+    rejected = _read_csv(_required(processed_dir / paths.REJECTED_ROWS_CSV.name))
+    duplicates_path = processed_dir / "duplicate_rows.csv"
+    duplicates = _read_csv(duplicates_path) if duplicates_path.exists() else None
+    quality = _read_csv(_required(processed_dir / paths.DATA_QUALITY_CSV.name))
     rows: list[dict] = []
-    for line in rejected.to_dict("records"):  # type: ignore[union-attr]
-        kind, _ = problem_kind(line["problem"])
-        rows.append(dict(district=district_of(line["source_file"], line.get("home_district")), kind=kind, kept=None,
+    for line in rejected.to_dict("records"):
+        rows.append(dict(district=district_of(line["source_file"], line.get("home_district")),
+                         kind=problem_kind(line["problem"])[0], kept=None,
                          status="rejected", **{k: line[k] for k in ("source_file", "source_sheet", "source_row",
                                                                     "column", "value", "problem")}))
     if duplicates is not None and len(duplicates):
@@ -236,10 +231,10 @@ def _lines(processed_dir: Path, accepted: pd.DataFrame) -> pd.DataFrame:
                              column="", value="", problem="",
                              **{k: line[k] for k in ("source_file", "source_sheet", "source_row")}))
     unread = quality[(quality["file_problem"] != "") & ~quality["file_problem"].str.endswith("(skipped)")
-                     & (pd.to_numeric(quality["rows_in"], errors="coerce").fillna(0) == 0)]  # type: ignore[index]
+                     & (pd.to_numeric(quality["rows_in"], errors="coerce").fillna(0) == 0)]
     for line in unread.to_dict("records"):
-        kind, _ = problem_kind(line["file_problem"])
-        rows.append(dict(district=district_of(line["source_file"], None), kind=kind if kind == "file_empty" else "file_unusable",
+        is_empty = problem_kind(line["file_problem"])[0] == "file_empty"
+        rows.append(dict(district=district_of(line["source_file"], None), kind="file_empty" if is_empty else "file_unusable",
                          kept=None, status="file", source_file=line["source_file"], source_sheet=line["source_sheet"],
                          source_row=pd.NA, column="", value="", problem=line["file_problem"]))
     columns = ["district", "source_file", "source_sheet", "source_row", "column", "value", "kind", "problem", "kept", "status"]
@@ -250,7 +245,9 @@ def _lines(processed_dir: Path, accepted: pd.DataFrame) -> pd.DataFrame:
 
 def _kept_rows(accepted: pd.DataFrame, keys: set[str]) -> dict[str, tuple[str, str, str, object]]:
     """The rows kept that ``duplicate_rows.csv`` names (``keys``): key -> ``(file, sheet, row, home district)``."""
-    key = _row_key(accepted["source_file"], accepted["source_sheet"], accepted["source_row"])
+    # ``file:sheet:row`` (``file:row`` for a CSV), as ``duplicate_rows.csv`` names the row kept
+    file, sheet = accepted["source_file"].astype(str), accepted["source_sheet"].astype(str)
+    key = file.where(sheet == "", file + ":" + sheet) + ":" + accepted["source_row"].astype(str)
     found = accepted.assign(key=key)[key.isin(keys)]
     return {row.key: (str(row.source_file), str(row.source_sheet), str(row.source_row), row.home_district)
             for row in found.itertuples(index=False)}
@@ -259,22 +256,17 @@ def _kept_rows(accepted: pd.DataFrame, keys: set[str]) -> dict[str, tuple[str, s
 def district_counts(lines: pd.DataFrame, accepted: pd.DataFrame) -> dict[str, dict[str, int]]:
     """Per district: rows received (accepted + rejected + duplicates), accepted, rejected (rows, not problems),
     duplicates."""
-    counts: dict[str, dict[str, int]] = {}
-    if len(accepted):
-        files = accepted["source_file"].astype(str)
-        offices = files.map({f: office_of(f) for f in files.unique()})
-        homes = accepted["home_district"].astype(str).where(accepted["home_district"].astype(str).isin(district_names()), UNASSIGNED)
-        for district, number in offices.fillna(homes).value_counts().items():
-            counts.setdefault(str(district), dict.fromkeys(COUNTS, 0))["accepted"] = int(number)
+    files, homes = accepted["source_file"].astype(str), accepted["home_district"].astype(str)
+    offices = files.map({f: office_of(f) for f in files.unique()})
     rejected = lines[lines["status"] == "rejected"].drop_duplicates(["source_file", "source_sheet", "source_row"])
-    for status, name in ((rejected, "rejected"), (lines[lines["status"] == "duplicate"], "duplicates")):
-        for district, number in status["district"].value_counts().items():
-            counts.setdefault(str(district), dict.fromkeys(COUNTS, 0))[name] = int(number)
-    for district in lines.loc[lines["status"] == "file", "district"].unique():
-        counts.setdefault(str(district), dict.fromkeys(COUNTS, 0))
-    for each in counts.values():
-        each["received"] = each["accepted"] + each["rejected"] + each["duplicates"]
-    return dict(sorted(counts.items()))
+    table = pd.DataFrame({
+        "accepted": offices.fillna(homes.where(homes.isin(district_names()), UNASSIGNED)).value_counts(),
+        "rejected": rejected["district"].value_counts(),
+        "duplicates": lines.loc[lines["status"] == "duplicate", "district"].value_counts(),
+    })  # a district whose files gave no rows is counted too, with zeros
+    table = table.reindex(table.index.union(lines.loc[lines["status"] == "file", "district"].unique()))
+    table = table.fillna(0).astype(int).sort_index().assign(received=lambda t: t.sum(axis=1))
+    return {str(district): {name: int(row[name]) for name in COUNTS} for district, row in table.iterrows()}
 
 
 # ----------------------------------------------------------------- the workbook
@@ -316,8 +308,8 @@ def corrections_table(lines: pd.DataFrame) -> pd.DataFrame:
     }
     for index, part in enumerate(("problem", "fix")):
         for lang in _LANGS:
-            name = (f"{i18n.t(f'corrections.header_{part}', 'hi')} ({i18n.t(f'corrections.in_{_LANG_WORD[lang]}', 'hi')}) / "
-                    f"{i18n.t(f'corrections.header_{part}', 'en')} ({i18n.t(f'corrections.in_{_LANG_WORD[lang]}', 'en')})")
+            name = " / ".join(f"{i18n.t(f'corrections.header_{part}', shown)} "
+                              f"({i18n.t(f'corrections.in_{_LANG_WORD[lang]}', shown)})" for shown in _LANGS)
             table[name] = [pair[index] for pair in texts[lang]]
     return pd.DataFrame(table)
 
@@ -325,7 +317,6 @@ def corrections_table(lines: pd.DataFrame) -> pd.DataFrame:
 def _write_summary(sheet, district: str, counts: Mapping[str, int], previous: Mapping[str, int] | None,
                    built_on: dt.date, has_lines: bool) -> None:
     """The first sheet: title, district, date, what the workbook holds, the counts against last week."""
-    bold = Font(bold=True)
     lines: list[list[object]] = [
         [i18n.t("corrections.title", "hi")], [i18n.t("corrections.title", "en")],
         [_both("corrections.district"), _district_label(district)],
@@ -344,7 +335,7 @@ def _write_summary(sheet, district: str, counts: Mapping[str, int], previous: Ma
     for row in lines:
         sheet.append(row)
     for cell in (sheet["A1"], sheet["A2"], *sheet[9]):
-        cell.font = bold
+        cell.font = Font(bold=True)
     sheet["B4"].number_format = "dd-mm-yyyy"
     for column, width in zip("ABCD", (48, 36, 14, 12)):
         sheet.column_dimensions[column].width = width
@@ -352,21 +343,6 @@ def _write_summary(sheet, district: str, counts: Mapping[str, int], previous: Ma
         sheet.cell(row=row, column=1).alignment = Alignment(wrap_text=True, vertical="top")
         sheet.merge_cells(start_row=row, start_column=1, end_row=row, end_column=4)
         sheet.row_dimensions[row].height = 60
-
-
-def write_district_workbook(path: Path, district: str, lines: pd.DataFrame, counts: Mapping[str, int],
-                            previous: Mapping[str, int] | None, built_on: dt.date) -> Path:
-    """Write one district's corrections workbook (summary first, then the lines), atomically."""
-    workbook = Workbook()
-    taken: set[str] = set()
-    summary = workbook.active
-    summary.title = safe_sheet_name(_both("corrections.sheet_summary"), taken)
-    _write_summary(summary, district, counts, previous, built_on, has_lines=len(lines) > 0)
-    rows = workbook.create_sheet(safe_sheet_name(_both("corrections.sheet_rows"), taken))
-    write_table_sheet(rows, corrections_table(lines), lang="en")
-    with atomic_path(path) as temporary:
-        workbook.save(temporary)
-    return path
 
 
 def workbook_name(district: str) -> str:
@@ -398,12 +374,17 @@ def write_corrections(processed_dir: Path | str, out_dir: Path | str,
     lines = _lines(processed, accepted)
     counts = district_counts(lines, accepted)
     written = set()
-    for district, each in counts.items():
-        path = out / workbook_name(district)
+    for district, each in counts.items():  # the summary sheet first, then the lines; each written atomically
         previous = None if previous_counts is None else previous_counts.get(district)
-        write_district_workbook(path, district, lines[lines["district"] == district], each,
-                                previous, built_on or dt.date.today())
-        written.add(path.name)
+        district_lines, workbook, taken = lines[lines["district"] == district], Workbook(), set()
+        workbook.active.title = safe_sheet_name(_both("corrections.sheet_summary"), taken)
+        _write_summary(workbook.active, district, each, previous, built_on or dt.date.today(),
+                       has_lines=len(district_lines) > 0)
+        rows = workbook.create_sheet(safe_sheet_name(_both("corrections.sheet_rows"), taken))
+        write_table_sheet(rows, corrections_table(district_lines), lang="en")
+        with atomic_path(out / workbook_name(district)) as temporary:
+            workbook.save(temporary)
+        written.add(workbook_name(district))
     for stale in (path for path in out.glob("*.xlsx") if path.name not in written):
         stale.unlink()
     return counts

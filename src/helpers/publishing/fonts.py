@@ -103,18 +103,6 @@ def _pinned_font_bytes(font_path: str, weights: Weights) -> bytes:
     return _cached(_cache_path(font_path, "pinned", weights, "ttf"), make)
 
 
-def _subset_options() -> subset.Options:
-    options = subset.Options()
-    options.layout_features = ["*"]  # every shaping feature: Indic shaping needs most of them
-    options.name_IDs = []
-    options.name_languages = []
-    options.notdef_outline = True
-    options.hinting = False
-    options.drop_tables += ["STAT", "DSIG"]
-    options.flavor = _FLAVOR
-    return options
-
-
 def cache_dir() -> Path:
     """The folder of this machine's subset fonts (see :data:`CACHE_DIR_ENV`)."""
     import os
@@ -179,7 +167,11 @@ def subset_font(font_path: Path | str, characters: str, *, weights: Weights = RE
 
     def make() -> bytes:
         font = TTFont(io.BytesIO(_pinned_font_bytes(str(font_path), weights)))
-        subsetter = subset.Subsetter(_subset_options())
+        # every shaping feature (Indic shaping needs most of them), no names, no hinting
+        options = subset.Options(layout_features=["*"], name_IDs=[], name_languages=[], notdef_outline=True,
+                                 hinting=False, flavor=_FLAVOR)
+        options.drop_tables += ["STAT", "DSIG"]
+        subsetter = subset.Subsetter(options)
         subsetter.populate(text=characters)
         subsetter.subset(font)
         return _font_bytes(font, _FLAVOR)
@@ -313,17 +305,11 @@ def font_format() -> tuple[str, str]:
     return "font/woff2", _FLAVOR
 
 
-def font_face_css(
-    page_text: str,
-    *,
-    font_path: Path | str | None = None,
-    weights: Weights = REGULAR_WEIGHT,
-) -> str:
-    """An ``@font-face`` rule embedding the Devanagari font of ``page_text`` (:func:`page_font`), or "".
+def font_face_css(page_text: str, *, weights: Weights = REGULAR_WEIGHT) -> str:
+    """An ``@font-face`` rule embedding the kit's Noto Sans Devanagari for ``page_text`` (:func:`page_font`), or "".
 
     Args:
         page_text: everything the page shows (its HTML, or its text); scanned for Devanagari.
-        font_path: the font to embed; by default the kit's Noto Sans Devanagari.
         weights: a weight or a ``(low, high)`` range to keep (see :data:`REGULAR_WEIGHT`).
 
     Returns:
@@ -333,17 +319,18 @@ def font_face_css(
     """
     if not devanagari_characters(page_text):
         return ""
-    if font_path is None:
-        from helpers.presentation.charts import devanagari_font_path
+    from helpers.presentation.charts import devanagari_font_path  # matplotlib: only for a page that needs the font
 
-        font_path = devanagari_font_path()
-        if font_path is None:
-            return ""
+    font_path = devanagari_font_path()
+    if font_path is None:
+        return ""
     data = page_font(str(font_path), text_runs(page_text), weights=weights)
     mime, css_format = font_format()
     encoded = base64.b64encode(data).decode("ascii")
     weight = f"{weights[0]} {weights[1]}" if isinstance(weights, tuple) else str(weights)
-    local = "".join(f'local("{family}"), ' for family in local_families())
+    # the families a reader's device may already have: the ``font_family`` of every language that embeds it
+    families = dict.fromkeys(r.font_family for r in languages.LANGUAGES.values() if r.embeds_font and r.font_family)
+    local = "".join(f'local("{family}"), ' for family in families)
     return (
         f"@font-face {{ font-family: {FONT_FAMILY}; font-display: swap; "
         f"font-weight: {weight}; "
@@ -351,9 +338,3 @@ def font_face_css(
         f"unicode-range: {UNICODE_RANGE}; }}"
     )
 
-
-def local_families() -> tuple[str, ...]:
-    """The families a reader's device may already have for the embedded font: the ``font_family`` of every
-    language whose pages embed it (``embeds_font``), once each, in the languages' order."""
-    records = languages.LANGUAGES.values()
-    return tuple(dict.fromkeys(r.font_family for r in records if r.embeds_font and r.font_family))

@@ -16,9 +16,9 @@ from __future__ import annotations
 
 import contextlib
 import json
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date
 from functools import lru_cache
 from pathlib import Path
 from typing import Any, Literal
@@ -86,8 +86,8 @@ class PhaseEntry:
 
     ``status`` is the phase's status in ``phases.yaml`` (``"from_source"`` or
     ``"illustrative"``); ``is_synthetic`` is True when the registrations are the
-    synthetic demo data. Build one from a :class:`helpers.campaign.phases.Phase` with
-    :meth:`from_phase`.
+    synthetic demo data. The first six fields are the :class:`helpers.campaign.phases.Phase`'s own
+    (``PHASE_FIELDS``; ``phase_id`` is its ``id``).
     """
 
     phase_id: str
@@ -103,45 +103,9 @@ class PhaseEntry:
     build_counts: Mapping[str, int] = field(default_factory=dict)  # ok / skipped / failed jobs of the phase
     week: PhaseWeek = field(default_factory=PhaseWeek)  # figures, freshness and revisions of the week's note
 
-    @classmethod
-    def from_phase(
-        cls,
-        phase,
-        reports: Iterable[ReportResult],
-        *,
-        is_synthetic: bool = False,
-        summaries: Mapping[str, Mapping] | None = None,
-        build_counts: Mapping[str, int] | None = None,
-        week: PhaseWeek | None = None,
-    ) -> PhaseEntry:
-        """Build the entry of a :class:`helpers.campaign.phases.Phase`."""
-        same = ("title", "title_hi", "status", "window_start", "window_end", "is_window_assumed")
-        return cls(
-            phase_id=phase.id, **{name: getattr(phase, name) for name in same}, is_synthetic=is_synthetic,
-            reports=tuple(reports), summaries=dict(summaries or {}), build_counts=dict(build_counts or {}),
-            week=week or PhaseWeek(),
-        )
 
-
-@dataclass(frozen=True)
-class _ReportView:
-    """A report as the index template shows it (labels already in the page's language)."""
-
-    label: str
-    href: str
-    status: str
-    status_label: str
-    detail: str
-    notebook_href: str | None
-
-
-def _status_detail(report: ReportResult, lang: str) -> str:
-    parts = []
-    if report.status == "failed" and report.failed_cell is not None:
-        parts.append(i18n.t("index.failing_cell", lang, cell=report.failed_cell))
-    if report.error:
-        parts.append(report.error)
-    return "; ".join(parts)
+#: The fields a :class:`PhaseEntry` takes from its :class:`helpers.campaign.phases.Phase` under the same name.
+PHASE_FIELDS = ("title", "title_hi", "status", "window_start", "window_end", "is_window_assumed")
 
 
 def _report_label(report: ReportResult, lang: str) -> str:
@@ -155,15 +119,13 @@ def _report_label(report: ReportResult, lang: str) -> str:
     return report.name or report.href
 
 
-def _view(report: ReportResult, lang: str) -> _ReportView:
-    return _ReportView(
-        label=_report_label(report, lang),
-        href=report.href,
-        status=report.status,
-        status_label=i18n.t(f"index.status_{report.status}", lang),
-        detail=_status_detail(report, lang),
-        notebook_href=report.notebook_href,
-    )
+def _view(report: ReportResult, lang: str) -> dict:
+    """A report as the index template shows it (labels already in the page's language)."""
+    has_cell = report.status == "failed" and report.failed_cell is not None
+    cell = i18n.t("index.failing_cell", lang, cell=report.failed_cell) if has_cell else ""
+    return {"label": _report_label(report, lang), "href": report.href, "status": report.status,
+            "status_label": i18n.t(f"index.status_{report.status}", lang),
+            "detail": "; ".join(part for part in (cell, report.error) if part), "notebook_href": report.notebook_href}
 
 
 @lru_cache(maxsize=1)
@@ -182,12 +144,6 @@ def _index_asset(path: Path) -> str:
 _DISTRICT_KINDS = ("district", "pdf", "share_card")
 
 
-def _search_text(district: str) -> str:
-    """A district's names in every language, lower case, so that a search finds it whatever script is typed."""
-    names = {district, *(i18n.place_name(district, lang) for lang in languages.LANGUAGES)}
-    return " ".join(sorted(names)).lower()
-
-
 _LINK_KEYS = {"district": "index.page", "pdf": "index.brief_pdf", "share_card": "index.card"}
 
 
@@ -200,8 +156,10 @@ def _district_rows(reports: Sequence[ReportResult], week: PhaseWeek, lang: str) 
             continue
         if report.name not in rows:
             label = i18n.place_name(report.name, lang)
+            # its names in every language, lower case, so that a search finds it whatever script is typed
+            names = {report.name, *(i18n.place_name(report.name, code) for code in languages.LANGUAGES)}
             rows[report.name] = {**table_row(report.name, label, week, lang), "links": {code: [] for code in languages.LANGUAGES},
-                                 "failed": [], "search": _search_text(report.name)}
+                                 "failed": [], "search": " ".join(sorted(names)).lower()}
         row = rows[report.name]
         if report.status == "failed":
             row["failed"].append(_view(report, lang))
@@ -248,7 +206,7 @@ def _phase_view(entry: PhaseEntry, lang: str) -> dict:
 def render_index(
     entries: Sequence[PhaseEntry],
     *,
-    built_at: datetime | str,
+    built_at: str,
     lang: str = "en",
     shared: Sequence[ReportResult] = (),
     provenance_href: str | None = None,
@@ -259,21 +217,20 @@ def render_index(
     Args:
         entries: one entry per phase: a card with its as-of date, headline figures and change,
             build status and links.
-        built_at: when the build ran.
+        built_at: when the build ran, as shown (``2026-01-02 10:00 UTC``).
         lang: language of the page.
         shared: reports that belong to no phase (data preparation, phases side by side).
         provenance_href: link to the page listing every input file and its hash (shown once).
         corrections: ``(district, href)`` of each office's corrections workbook (``corrections_links``).
     """
     i18n.check_lang(lang)
-    built = built_at if isinstance(built_at, str) else built_at.strftime("%Y-%m-%d %H:%M")
     any_synthetic = any(entry.is_synthetic for entry in entries)
     any_illustrative = any(entry.status == "illustrative" for entry in entries)
     template = _index_environment().get_template(INDEX_TEMPLATE_NAME)
     page = template.render(
         lang=lang,
         t=lambda key, **fmt: i18n.t(key, lang, **fmt),
-        built_at=built,
+        built_at=built_at,
         phases=[_phase_view(entry, lang) for entry in entries],
         link_languages=[i18n.language_name(code, lang) for code in languages.LANGUAGES],
         shared=[_view(report, lang) for report in shared],
@@ -310,37 +267,32 @@ def _alt_text(path: Path) -> str:
 
 def _results_of_job(result, reports_dir: Path) -> list[ReportResult]:
     """The report files of one build job (``helpers.publishing.run.JobResult``), by their declared kind."""
-    error = result.error or {}
-    failed = result.status == "failed"
     name = result.district or ""
-    common = {
-        "lang": result.lang,
-        "status": result.status if result.status in ("ok", "failed", "skipped") else "failed",
-        "failed_cell": error.get("cell_index") if failed else None,
-        "error": (f"{error.get('ename', '')}: {error.get('evalue', '')}".strip(": ") or None) if failed else None,
+    if result.status == "failed":
+        error = result.error or {}
+        kinds = [_INDEX_KIND[kind] for kind in result.page_kinds] or ["analyst"]
         # a failed run's notebook sits beside its error page; executed notebooks of runs that
         # succeeded are kept outside the published folder (paths.EXECUTED_DIR) and not linked
-        "notebook_href": (_href(result.executed_notebook, reports_dir) or None) if failed else None,
-    }
-    if failed:
-        kinds = [_INDEX_KIND[kind] for kind in result.page_kinds] or ["analyst"]
         return [ReportResult(kind=kinds[0], href=_href(result.error_page, reports_dir),  # type: ignore[arg-type]
-                             name=name or result.report_id, **common)]
+                             name=name or result.report_id, lang=result.lang, status="failed",
+                             failed_cell=error.get("cell_index"),
+                             error=f"{error.get('ename', '')}: {error.get('evalue', '')}".strip(": ") or None,
+                             notebook_href=_href(result.executed_notebook, reports_dir) or None)]
+    common = {"lang": result.lang, "status": result.status if result.status in ("ok", "skipped") else "failed"}
     reports = []
     for page in result.pages:
         kind = _INDEX_KIND[page.kind]
         shown = Path(page.path).stem if kind == "analyst" else name
         reports.append(ReportResult(kind=kind, href=_href(page.path, reports_dir), name=shown, **common))  # type: ignore[arg-type]
         if page.pdf_path:
-            reports.append(ReportResult(kind="pdf", href=_href(page.pdf_path, reports_dir), name=name,
-                                        **{**common, "notebook_href": None}))
+            reports.append(ReportResult(kind="pdf", href=_href(page.pdf_path, reports_dir), name=name, **common))
         elif page.pdf_note and not name:
             reports.append(ReportResult(kind="pdf", href="", lang=result.lang, status="unavailable",
                                         error=page.pdf_note))
     for item in result.files:
         if item.kind in ("workbook", "share_card"):
             reports.append(ReportResult(kind=item.kind, href=_href(item.path, reports_dir), name=name,  # type: ignore[arg-type]
-                                        alt=_alt_text(paths.ROOT / item.path), **{**common, "notebook_href": None}))
+                                        alt=_alt_text(paths.ROOT / item.path), **common))
     return reports
 
 
@@ -381,8 +333,9 @@ def entries_from_build(
         as_of = next((s["as_of"] for s in summaries.values() if s.get("as_of")), None)
         week = phase_week(phase, results, as_of=date.fromisoformat(as_of) if as_of else None,
                           period_days=period_days, processed_dir=processed)
-        entries.append(PhaseEntry.from_phase(
-            phase, reports, is_synthetic=is_synthetic, summaries=summaries, build_counts=counts, week=week,
+        entries.append(PhaseEntry(
+            phase_id=phase.id, **{name: getattr(phase, name) for name in PHASE_FIELDS}, is_synthetic=is_synthetic,
+            reports=tuple(reports), summaries=summaries, build_counts=counts, week=week,
         ))
     return entries
 
@@ -406,7 +359,7 @@ def shared_reports(summary) -> list[ReportResult]:
 
 
 def write_index(
-    entries: Sequence[PhaseEntry], out_path: Path | str, *, built_at: datetime | str | None = None, **options: Any
+    entries: Sequence[PhaseEntry], out_path: Path | str, *, built_at: str, **options: Any
 ) -> Path:
     """Write ``reports/index.html``: a card per phase, the reports across phases, a link to the provenance page.
 
@@ -414,13 +367,11 @@ def write_index(
         entries: one :class:`PhaseEntry` per phase, in the order to show them
             (from a build: :func:`entries_from_build`).
         out_path: where to write the page (its folder is created).
-        built_at: when the build ran (shown on the page); now when None.
+        built_at: when the build ran (shown on the page as given).
         options: :func:`render_index`'s ``lang``, ``shared`` (reports that belong to no phase:
             :func:`shared_reports`), ``provenance_href`` and ``corrections``.
 
     Returns:
         The path written.
     """
-    if built_at is None:
-        built_at = datetime.now().strftime("%Y-%m-%d %H:%M")
     return write_atomically(Path(out_path), render_index(entries, built_at=built_at, **options))

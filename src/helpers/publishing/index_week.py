@@ -14,7 +14,7 @@ Not here: the page itself (``index``), computing figures (``helpers.analysis``).
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from pathlib import Path
@@ -78,61 +78,40 @@ def read_figures(path: Path) -> pd.DataFrame:
     return frame if {"district", "figure", "value"} <= set(frame.columns) else frame.iloc[0:0]
 
 
-def _figures_files(results: Iterable) -> list[tuple[object, Path]]:
-    """``(job result, path)`` of every figures file of the results, the base language's first (the values are
-    the same in every language)."""
-    found = [(r, paths.ROOT / item.path) for r in results for item in r.files if item.kind == "figures"]
-    return sorted(found, key=lambda pair: pair[0].lang != languages.BASE)
-
-
 def _by_district(frame: pd.DataFrame) -> dict[str, dict[str, str]]:
     rows = frame[frame["district"] != ""].groupby("district", sort=False)
     return {district: dict(zip(group["figure"], group["value"])) for district, group in rows}
 
 
-def _revised_count(frames: Sequence[pd.DataFrame]) -> int | None:
-    """Figures of ``frames`` whose value differs from the one first published (each district and figure once)."""
+def _ledger_facts(frames: Sequence[pd.DataFrame], report_key: str, as_of: date | None) -> tuple[int | None, date | None]:
+    """From the ledger: how many figures of ``frames`` differ from the value first published (each district
+    and figure once; None without a ledger), and the date of the report published before ``report_key``."""
     from helpers.report_files import ledger
 
     try:
         published = ledger.read_ledger()
+        previous = ledger.previous_report_date(report_key, as_of) if report_key and as_of is not None else None
     except Exception:  # noqa: BLE001 - a damaged store is reported by the build, not by the index
-        return None
+        return None, None
     if published.empty or not frames:
-        return None if published.empty else 0
+        return (None if published.empty else 0), previous
     revised = ledger.revisions(published, pd.concat(frames, ignore_index=True))
-    return int(len(revised.drop_duplicates(["district", "figure"])))
+    return int(len(revised.drop_duplicates(["district", "figure"]))), previous
 
 
-def _previous_report(report_key: str, as_of: date | None) -> date | None:
-    from helpers.report_files import ledger
-
-    if not report_key or as_of is None:
-        return None
-    try:
-        return ledger.previous_report_date(report_key, as_of)
-    except Exception:  # noqa: BLE001 - as above
-        return None
-
-
-def phase_freshness(phase, as_of: date | None, period_days: int, processed_dir: Path | None) -> pd.DataFrame | None:
+def phase_freshness(phase, as_of: date | None, period_days: int, processed_dir: Path) -> pd.DataFrame | None:
     """``district_freshness`` from the prepared data in ``processed_dir``; None when it is not there or unreadable."""
-    if as_of is None or processed_dir is None:
-        return None
-    registrations_path = processed_dir / paths.REGISTRATIONS_PARQUET.name
-    quality_path = processed_dir / paths.DATA_QUALITY_CSV.name
-    if not (registrations_path.exists() and quality_path.exists()):
+    if as_of is None:
         return None
     try:
-        registrations = pd.read_parquet(registrations_path)
-        quality = pd.read_csv(quality_path)
+        registrations = pd.read_parquet(processed_dir / paths.REGISTRATIONS_PARQUET.name)
+        quality = pd.read_csv(processed_dir / paths.DATA_QUALITY_CSV.name)
         return district_freshness.district_freshness(registrations, quality, phase, as_of, period_days)
-    except (OSError, ValueError, KeyError):
+    except (OSError, ValueError, KeyError):  # a missing file is a FileNotFoundError
         return None
 
 
-def phase_week(phase, results: Sequence, *, as_of: date | None, period_days: int = 7,
-               processed_dir: Path | None = None) -> PhaseWeek:
+def phase_week(phase, results: Sequence, *, as_of: date | None, period_days: int, processed_dir: Path) -> PhaseWeek:
     """What the index shows of ``phase`` from the build's ``results`` of that phase (``run.JobResult``).
 
     Args:
@@ -140,12 +119,14 @@ def phase_week(phase, results: Sequence, *, as_of: date | None, period_days: int
         results: the phase's job results; their figures files are read (English first).
         as_of: the phase brief's as-of date (its summary), else the figures' as-of date is used.
         period_days: the period of the freshness flags (the briefs' ``period_days``).
-        processed_dir: the prepared data (``data/processed/``); None: no freshness.
+        processed_dir: the prepared data (``data/processed/``); no freshness when its files are missing.
     """
     phase_rows, district_rows, report_key, frames = {}, {}, "", []
     seen: set[tuple[str | None, str]] = set()
-    for result, path in _figures_files(results):
-        frame = read_figures(path)
+    # every figures file, the base language's first (the values are the same in every language)
+    for result, item in sorted(((r, item) for r in results for item in r.files if item.kind == "figures"),
+                               key=lambda pair: pair[0].lang != languages.BASE):
+        frame = read_figures(paths.ROOT / item.path)
         if frame.empty or (result.district, result.report_id) in seen:
             continue
         seen.add((result.district, result.report_id))
@@ -158,11 +139,11 @@ def phase_week(phase, results: Sequence, *, as_of: date | None, period_days: int
             as_of = as_of or (date.fromisoformat(frame["as_of_date"].iloc[0]) if "as_of_date" in frame else None)
             for district, figures in _by_district(frame).items():
                 district_rows[district] = {**figures, **district_rows.get(district, {})}
+    revised_count, previous_report_date = _ledger_facts(frames, report_key, as_of)
     return PhaseWeek(
-        as_of=as_of, report_key=report_key, previous_report_date=_previous_report(report_key, as_of),
+        as_of=as_of, report_key=report_key, previous_report_date=previous_report_date,
         period_days=period_days, phase_figures=phase_rows, district_figures=district_rows,
-        freshness=phase_freshness(phase, as_of, period_days, processed_dir),
-        revised_count=_revised_count(frames),
+        freshness=phase_freshness(phase, as_of, period_days, processed_dir), revised_count=revised_count,
     )
 
 

@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import copy
 import html
-import re
 from collections.abc import Sequence
 from functools import lru_cache
 from pathlib import Path
@@ -28,7 +27,6 @@ import yaml
 
 from helpers.errors import RenderError
 from helpers.presentation import i18n
-from helpers import languages
 from helpers.publishing import fonts, print_header
 from helpers.vocabulary import AUDIENCES
 
@@ -151,7 +149,6 @@ def _print_banner_css(sentences: Sequence[str], lang: str) -> str:
 
 #: Where a page's @font-face rule goes once the page's text is known (the index's too).
 FONT_PLACEHOLDER = "/* kit: Devanagari font */"
-_DEVANAGARI = re.compile("[\u0900-\u097F]")
 
 
 def notebook_to_html(
@@ -180,8 +177,8 @@ def notebook_to_html(
 
     Returns:
         The HTML document. It loads nothing from the web: no ``src``/``href``
-        to an http(s) resource. Pages of a language whose record says ``embeds_font`` (Hindi) and pages
-        showing Devanagari embed the font's glyphs they use (``fonts``), to print without it installed.
+        to an http(s) resource. Pages showing Devanagari (every Hindi page) embed the font's glyphs
+        they use (``fonts``), to print without it installed.
 
     Raises:
         RenderError: unknown audience.
@@ -201,10 +198,9 @@ def notebook_to_html(
     exporter = _exporter(audience)
     exporter.language_code = lang
     body, _ = exporter.from_notebook_node(prepared, resources=resources)
-    # an English page quoting Hindi text must print it too
-    use_font = languages.language(lang).embeds_font or bool(_DEVANAGARI.search(body))
     from helpers.presentation.images import lighter_page_images
 
     body = lighter_page_images(body)
-    return body.replace(FONT_PLACEHOLDER, fonts.font_face_css(body) if use_font else "", 1)
+    # every page showing Devanagari (an English page quoting Hindi text too) embeds the font; no other does
+    return body.replace(FONT_PLACEHOLDER, fonts.font_face_css(body), 1)
 

@@ -80,7 +80,16 @@ def print_pdf(html_path: Path | str, pdf_path: Path | str, *, timeout_s: float =
     target = Path(pdf_path).resolve()
     target.parent.mkdir(parents=True, exist_ok=True)
     target.unlink(missing_ok=True)
-    if not _print_with_shared_browser(chromium, source, target, timeout_s):
+    from helpers.publishing import printer
+
+    browser = printer.shared_printer(chromium, HEADLESS_FLAGS)  # None: it cannot start
+    try:
+        if browser is not None:
+            browser.print_pdf(source, target, timeout_s=timeout_s)  # a PdfError: it could not print this page
+    except printer.PrinterUnavailable:  # it stopped: the next PDF starts a new one
+        browser = None
+        target.unlink(missing_ok=True)
+    if browser is None:
         print_with_new_process(chromium, source, target, timeout_s=timeout_s)
     if not target.is_file() or target.stat().st_size == 0:
         raise PdfError(f"{source}: Chromium wrote no PDF")
@@ -90,25 +99,6 @@ def print_pdf(html_path: Path | str, pdf_path: Path | str, *, timeout_s: float =
         pdf_compaction.compact_pdf(target)
     except pdf_compaction.pikepdf.PdfError:
         pass  # Chromium's own PDF is kept: correct, only heavier
-    return True
-
-
-def _print_with_shared_browser(chromium: str, source: Path, target: Path, timeout_s: float) -> bool:
-    """Print through the process's shared browser; False when there is none (print another way).
-
-    Raises:
-        PdfError: the browser could not print this page.
-    """
-    from helpers.publishing import printer
-
-    browser = printer.shared_printer(chromium, HEADLESS_FLAGS)
-    if browser is None:
-        return False
-    try:
-        browser.print_pdf(source, target, timeout_s=timeout_s)
-    except printer.PrinterUnavailable:
-        target.unlink(missing_ok=True)
-        return False  # it stopped: the next PDF starts a new one
     return True
 
 

@@ -110,11 +110,9 @@ def indexed_image(pixels_rgb: np.ndarray) -> IndexedImage | None:
 
 def _as_indexed(image: pikepdf.Stream) -> bool:
     """Rewrite one image XObject as an indexed image when that is exact and smaller; True if done."""
-    if image.get("/SMask") is not None or image.get("/Mask") is not None or image.get("/BitsPerComponent") != 8:
-        return False
-    if image.get("/ImageMask") or image.get("/Decode") is not None:
-        return False
-    if image.get("/Filter") not in (pikepdf.Name.FlateDecode, None):
+    if (image.get("/SMask") is not None or image.get("/Mask") is not None or image.get("/BitsPerComponent") != 8
+            or image.get("/ImageMask") or image.get("/Decode") is not None
+            or image.get("/Filter") not in (pikepdf.Name.FlateDecode, None)):
         return False
     try:
         picture = pikepdf.PdfImage(image)
@@ -141,36 +139,29 @@ def lighter_truetype(font_bytes: bytes) -> bytes | None:
 
     Chromium embeds each font as a subset that keeps every glyph id (unused glyphs
     empty), its hinting instructions and its layout tables; the PDF addresses glyphs by
-    id, so the glyph order is kept as it is and no glyph is added or dropped.
+    id, so the glyph order is kept as it is and no glyph is added or dropped. The tables a
+    viewer never reads are deleted, each glyph's instructions removed, glyph names dropped:
+    what fontTools' subsetter does with ``hinting=False`` and no layout features, without its
+    glyph closure over the layout tables (two thirds of its time on the same outlines).
     """
     try:
-        return _without_hinting_and_layout(font_bytes)
+        font = TTFont(io.BytesIO(font_bytes))
+        for tag in UNUSED_FONT_TABLES + HINTING_FONT_TABLES:
+            if tag in font:
+                del font[tag]
+        font["glyf"].removeHinting()
+        limits = font["maxp"]
+        if limits.tableVersion == 0x00010000:  # TrueType's maxp: the hinting programs' limits
+            limits.maxZones = 1
+            for field in ("maxTwilightPoints", "maxStorage", "maxFunctionDefs", "maxInstructionDefs",
+                          "maxStackElements", "maxSizeOfInstructions"):
+                setattr(limits, field, 0)
+        font["post"].formatType = 3.0  # no glyph names: the PDF addresses glyphs by id
+        buffer = io.BytesIO()
+        font.save(buffer)
     except Exception:  # noqa: BLE001 - a font fontTools cannot read or rewrite is kept as it is
         return None
-
-
-def _without_hinting_and_layout(font_bytes: bytes) -> bytes | None:
-    """The tables a viewer never reads deleted, each glyph's instructions removed, glyph names dropped.
-
-    What fontTools' subsetter does with ``hinting=False`` and no layout features, without its
-    glyph closure over the layout tables: two thirds of its time on the same outlines.
-    """
-    font = TTFont(io.BytesIO(font_bytes))
-    for tag in UNUSED_FONT_TABLES + HINTING_FONT_TABLES:
-        if tag in font:
-            del font[tag]
-    font["glyf"].removeHinting()
-    limits = font["maxp"]
-    if limits.tableVersion == 0x00010000:  # TrueType's maxp: the hinting programs' limits
-        limits.maxZones = 1
-        for field in ("maxTwilightPoints", "maxStorage", "maxFunctionDefs", "maxInstructionDefs",
-                      "maxStackElements", "maxSizeOfInstructions"):
-            setattr(limits, field, 0)
-    font["post"].formatType = 3.0  # no glyph names: the PDF addresses glyphs by id
-    buffer = io.BytesIO()
-    font.save(buffer)
-    lighter = buffer.getvalue()
-    return lighter if len(lighter) < len(font_bytes) else None
+    return buffer.getvalue() if len(buffer.getvalue()) < len(font_bytes) else None
 
 
 def _lighter_font_file(descriptor: pikepdf.Dictionary) -> bool:

@@ -44,13 +44,9 @@ def redacted_inputs(inputs: Mapping[str, str]) -> tuple[tuple[str, str], ...]:
     return tuple(sorted((redact_name(str(path)), str(digest)) for path, digest in inputs.items()))
 
 
-def render_provenance(results, *, built_at: str, lang: str = "en") -> str:
-    """The provenance page's HTML for a build's results (``helpers.publishing.run.JobResult``)."""
-    template = _index_environment().get_template(PROVENANCE_TEMPLATE_NAME)
-    return template.render(lang=lang, t=lambda key, **fmt: i18n.t(key, lang, **fmt), built_at=built_at,
-                           groups=provenance_groups(results, lang), css=stylesheet())
-
-
 def write_provenance(results, out_path: Path | str, *, built_at: str, lang: str = "en") -> Path:
-    """Write the provenance page; return its path."""
-    return write_atomically(Path(out_path), render_provenance(results, built_at=built_at, lang=lang))
+    """Write the provenance page of a build's results (``helpers.publishing.run.JobResult``); return its path."""
+    template = _index_environment().get_template(PROVENANCE_TEMPLATE_NAME)
+    return write_atomically(Path(out_path), template.render(
+        lang=lang, t=lambda key, **fmt: i18n.t(key, lang, **fmt), built_at=built_at,
+        groups=provenance_groups(results, lang), css=stylesheet()))

@@ -3,7 +3,7 @@
 TopoJSON arcs are decoded here (:func:`decode_topojson`), without geopandas;
 features are matched to the standard district names through their Census 2011
 code or LGD code (:func:`match_districts`). :func:`read_boundaries` does both
-for a file. ``maps.choropleth_map`` draws the result.
+for a file. ``maps.district_map`` draws the result.
 
 Belongs here: decoding and matching boundaries. Not here: drawing (``maps``),
 the reference tables themselves (``helpers.reference.tables``).

@@ -27,7 +27,6 @@ from matplotlib.figure import Figure
 from helpers.analysis import metrics, pace, privacy, progress, ranking
 from helpers.campaign.phases import Phase
 from helpers.campaign.targets import ALL_TRADES, Grades, TargetBasis
-from helpers.files import write_atomically
 from helpers.presentation.periods import change_period
 from helpers.presentation import briefs, fragments, i18n, progress_sections
 from helpers.presentation.formatting import format_count, format_pct
@@ -42,10 +41,10 @@ def _t(key: str, lang: str, **fmt: object) -> str:
 
 def as_of_section(as_of_date: date, latest_date: date | None, lang: str) -> str:
     """The date the figures are as of, and whether it is the latest date in the data."""
+    day = briefs.format_day(as_of_date, lang)
     if latest_date is None or as_of_date >= latest_date:
-        return progress_sections.as_of_line(as_of_date, lang, is_latest=True)
-    return fragments.paragraph(_t("as_of_earlier", lang, date=briefs.format_day(as_of_date, lang),
-                                  latest=briefs.format_day(latest_date, lang)))
+        return fragments.paragraph(i18n.t("progress.as_of_latest", lang, date=day))
+    return fragments.paragraph(_t("as_of_earlier", lang, date=day, latest=briefs.format_day(latest_date, lang)))
 
 
 # ---------------------------------------------------------------- standing
@@ -305,9 +304,7 @@ def write_share_card(
     day = briefs.format_day(standing.as_of_date, lang)
     source = _t("card_source", lang, date=day, basis=progress_sections.target_basis_text(basis, lang))
     grade = grades.by_code(standing.grade).label(lang) if standing.has_target else None
-    alt = share_card_png(path, title=title, figures=card_figures(standing, lang), grade=grade,
-                         change=card_change(standing, lang, small_count_threshold), as_of=day, source_line=source,
-                         is_synthetic=is_synthetic, lang=lang)
-    write_atomically(Path(f"{path}.alt.txt"), alt + "\n")
-    return alt
+    return share_card_png(path, title=title, figures=card_figures(standing, lang), grade=grade,
+                          change=card_change(standing, lang, small_count_threshold), as_of=day, source_line=source,
+                          is_synthetic=is_synthetic, lang=lang)
 

@@ -35,8 +35,6 @@ PALETTE_TRIES: tuple[tuple[int, Image.Quantize], ...] = (
 MAX_MEAN_ERROR = 1.5
 #: Largest difference of any one channel of any pixel a palette version may have.
 MAX_PIXEL_ERROR = 48
-#: Pixels per CSS pixel a chart is rendered at (sharp on phones and in print, still light).
-DEVICE_SCALE = 1.5
 #: zlib level of a PNG that is only decoded again by :func:`optimise_png`: stored, not compressed (never
 #: published; 8 ms a chart faster to write and read than level 1, measured 2026-12-06).
 INTERMEDIATE_PNG_OPTIONS = {"compress_level": 0}

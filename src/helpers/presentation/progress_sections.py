@@ -12,8 +12,6 @@ the theme (``charts``, used read-only), whole pages (``helpers.publishing``).
 
 from __future__ import annotations
 
-from datetime import date
-
 import matplotlib.pyplot as plt
 import pandas as pd
 from matplotlib.figure import Figure
@@ -22,6 +20,7 @@ from helpers.analysis.pace import Outlook
 from helpers.analysis.ranking import PeriodChange
 from helpers.campaign.phases import Phase
 from helpers.campaign.targets import Grades, TargetBasis, grade_legend
+from helpers import fields as registry
 from helpers.presentation import charts, display, fragments, i18n
 from helpers.presentation.formatting import format_count, format_day, format_number, format_pct
 from helpers.store import as_number
@@ -29,11 +28,6 @@ from helpers.store import as_number
 
 def _t(key: str, lang: str, **fmt: object) -> str:
     return i18n.t(f"progress.{key}", lang, **fmt)
-
-
-def as_of_line(as_of: date | pd.Timestamp | str, lang: str, *, is_latest: bool = False) -> str:
-    """"Figures as of 15 January 2022." (adding "the latest date in the data" when it is the default)."""
-    return fragments.paragraph(_t("as_of_latest" if is_latest else "as_of", lang, date=format_day(as_of, lang)))
 
 
 def status_as_reported_note(count: int, lang: str) -> str:
@@ -145,10 +139,9 @@ def since_last_report(change: PeriodChange, grades: Grades, lang: str) -> str:
     return fragments.heading(title) + fragments.bullet_list(lines)
 
 
-def ranking_table(ranking: pd.DataFrame, lang: str, top_n: int | None = None) -> str:
+def ranking_table(ranking: pd.DataFrame, lang: str) -> str:
     """The delta ranking: improvement in achievement, its rank, rank by achievement and its change."""
-    rows = ranking if top_n is None else ranking.head(top_n)
-    rows = rows.assign(district=_district_names(rows, lang))
+    rows = ranking.assign(district=_district_names(ranking, lang))
     columns = {
         "delta_rank": _t("col_delta_rank", lang), "district": _t("col_district", lang),
         "improvement_pp": _t("col_improvement", lang), "achievement_pct": _t("col_achievement", lang),
@@ -210,8 +203,6 @@ def _tie_or_table(tied: pd.DataFrame, listed: pd.DataFrame, shown: int, lang: st
 
 def _figure_column(figure: str) -> str | None:
     """The registry column a ledger figure id stands for (``phase_achievement_pct`` -> ``achievement_pct``), or None."""
-    from helpers import fields as registry
-
     known = set(registry.load_columns().index)
     return next((c for c in (figure, figure.removeprefix("phase_"), figure.rsplit(".", 1)[-1]) if c in known), None)
 
@@ -223,8 +214,6 @@ def revision_line(row: dict, lang: str) -> str:
     display format and decimals); the difference is in the figure's units
     (percentage points for a percentage). A figure outside the registry keeps its id.
     """
-    from helpers import fields as registry
-
     figure = str(row["figure"])
     column = _figure_column(figure)
     label, kind, places = ((registry.label(column, lang), registry.display_format(column), registry.decimals(column))
@@ -291,15 +280,12 @@ def cumulative_chart(weekly: pd.DataFrame, title: str, source: str, lang: str, *
         ax.axhline(weekly["target_count"].iloc[0], color=charts.PALETTE["muted"], label=_t("chart_target", lang))
     ax.set_xlabel(_t("chart_week", lang))
     ax.set_ylabel(_t("chart_units", lang))
-    ax.yaxis.set_major_formatter(plt.FuncFormatter(lambda value, _pos: format_count(value, lang)))
+    charts.count_axis(ax.yaxis, lang)
     ax.legend(frameon=False, loc="upper left")
     if is_synthetic:
         charts.mark_synthetic(ax, _t("synthetic_mark", lang))
-    fig.suptitle(title, x=0.01, ha="left", fontsize=13, fontweight="bold")
-    fig.text(0.01, 0.005, source, ha="left", va="bottom", fontsize=8, color="#555555", wrap=True)
-    fig.tight_layout(rect=(0, 0.05, 1, 0.95))
-    fig._kit_alt_text = _chart_alt(weekly, has_target, lang)  # type: ignore[attr-defined]
-    return fig
+    return charts.finish_chart(fig, charts.ChartText(title, _t("chart_units", lang), source,
+                                                     _chart_alt(weekly, has_target, lang)))
 
 
 def _chart_alt(weekly: pd.DataFrame, has_target: bool, lang: str) -> str:

@@ -14,7 +14,6 @@ Belongs here: drawing the card. Not here: choosing the figures (``briefs``,
 
 from __future__ import annotations
 
-import logging
 import math
 from collections.abc import Sequence
 from pathlib import Path
@@ -31,7 +30,7 @@ from matplotlib.patches import Rectangle  # noqa: E402
 
 from helpers.files import write_atomically  # noqa: E402
 from helpers.presentation import i18n  # noqa: E402
-from helpers.presentation.charts import PALETTE, register_devanagari_font  # noqa: E402
+from helpers.presentation.charts import PALETTE, font_families  # noqa: E402
 
 #: The card's size in pixels (width, height): a phone screen in portrait.
 CARD_SIZE_PX = (1080, 1350)
@@ -41,12 +40,6 @@ MAX_FIGURES = 6
 _MARGIN = 0.06  # left and right margin, a share of the width
 _WARN_INK = "#a31515"
 _MUTED = "#55585e"
-
-
-def _font_family() -> list[str]:
-    logging.getLogger("matplotlib.font_manager").setLevel(logging.ERROR)  # variable font: no bold face
-    devanagari = register_devanagari_font()
-    return ["DejaVu Sans"] + ([devanagari] if devanagari else [])
 
 
 #: Widths already measured in this process, by (text, dpi, drawing properties); cleared when it holds
@@ -210,7 +203,7 @@ def draw_share_card(
     i18n.check_lang(lang)
     if not 1 <= len(figures) <= MAX_FIGURES:
         raise ValueError(f"a share card shows 1 to {MAX_FIGURES} figures, not {len(figures)}")
-    with plt.rc_context({"font.family": _font_family(), "text.language": lang}):
+    with plt.rc_context({"font.family": font_families(), "text.language": lang}):
         fig = plt.figure(figsize=(CARD_SIZE_PX[0] / _DPI, CARD_SIZE_PX[1] / _DPI), dpi=_DPI, facecolor="white")
         layout = _Layout(fig)
         band_bottom = _draw_header(layout, title, i18n.t("share_card.as_of", lang, date=as_of))
@@ -229,14 +222,15 @@ def draw_share_card(
 
 
 def share_card_png(path: Path | str, **card: Any) -> str:
-    """Write a 1080 x 1350 PNG share card to ``path`` (atomically, optimised) and return its alt text.
+    """Write a 1080 x 1350 PNG share card to ``path`` (atomically, optimised), its alt text beside it
+    (``<path>.alt.txt``), and return the alt text.
 
     Args:
         path: the PNG to write (e.g. ``reports/phase-1/cards/varanasi.hi.png``).
         card: the keyword arguments of :func:`draw_share_card` (which raises on bad ones).
 
     Returns:
-        The alt text (every word and figure on the card) to put beside the image.
+        The alt text (every word and figure on the card).
     """
     from PIL import Image
 
@@ -247,4 +241,6 @@ def share_card_png(path: Path | str, **card: Any) -> str:
     picture = Image.fromarray(np.asarray(fig.canvas.buffer_rgba()))
     plt.close(fig)
     write_atomically(path, optimise_image(picture))
-    return card_alt_text(**card)
+    alt_text = card_alt_text(**card)
+    write_atomically(Path(f"{path}.alt.txt"), alt_text + "\n")
+    return alt_text

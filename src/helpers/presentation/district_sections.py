@@ -205,17 +205,11 @@ def progress_section(
     parts = [fragments.heading(_t("heading", lang, district=name))]
     if not standing.has_target or basis is None:
         return "".join(parts) + fragments.paragraph(_t("no_target", lang, district=name)) + fragments.paragraph(new)
-    count, target = format_count(standing.registrations_count, lang), format_count(standing.target_count, lang)
-    cards = [
-        fragments.KeyFigure(format_pct(standing.achievement_pct, 1, lang),
-                            i18n.t("progress.achievement_label", lang, count=count, target=target)),
-        fragments.KeyFigure(format_count(round(standing.expected_by_now_count or 0), lang),
-                            i18n.t("progress.expected_label", lang,
-                                   share=format_pct((standing.expected_share or 0) * 100, 0, lang))),
-        fragments.KeyFigure(grades.by_code(standing.grade).label(lang), _t("grade_label", lang, district=name)),
-    ]
+    cards = progress_sections.progress_cards(
+        standing.achievement_pct, standing.registrations_count, standing.target_count, standing.expected_by_now_count or 0,
+        standing.expected_share or 0, standing.grade, _t("grade_label", lang, district=name), grades, lang)
     return "".join([
-        *parts, fragments.key_figure_cards(cards), fragments.bullet_list([*rank_lines(standing, lang), new]),
+        *parts, cards, fragments.bullet_list([*rank_lines(standing, lang), new]),
         progress_sections.legend_html(grades, lang),
         fragments.paragraph(progress_sections.target_basis_text(basis, lang), "kit-note"),
     ])

@@ -310,15 +310,6 @@ def locator_tiles(district: str, lang: str = "en") -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["district", "role", "face", "edge", "edge_width_pt", "label"])
 
 
-def _locator_legend(ax, lang: str) -> None:
-    from matplotlib.patches import Patch
-
-    handles = [Patch(facecolor=face, edgecolor=edge, linewidth=width, label=i18n.t(f"locator.legend_{role}", lang))
-               for role, (face, edge, width) in LOCATOR_STYLES.items()]
-    ax.legend(handles=handles, loc="upper left", bbox_to_anchor=(0.0, 0.0), ncols=3, frameon=False, fontsize=7.5,
-              handlelength=1.2, columnspacing=1.0)
-
-
 def _fit_labels(fig, ax, labels: list, cell_fraction: float = 0.92) -> None:
     """Shrink each label's font until it is no wider than ``cell_fraction`` of a tile (down to the minimum)."""
     renderer = fig.canvas.get_renderer()
@@ -343,7 +334,7 @@ def locator_map(district: str, *, lang: str = "en", title: str | None = None):
         A matplotlib Figure (7 x 6.3 inches) with ``_kit_alt_text`` set.
     """
     import matplotlib.pyplot as plt
-    from matplotlib.patches import RegularPolygon
+    from matplotlib.patches import Patch, RegularPolygon
 
     from helpers.presentation import charts
 
@@ -362,7 +353,10 @@ def locator_map(district: str, *, lang: str = "en", title: str | None = None):
     ax.set_ylim(layout["y"].min() - 0.6, layout["y"].max() + 0.6)
     ax.set_aspect("equal")
     ax.axis("off")
-    _locator_legend(ax, lang)
+    handles = [Patch(facecolor=face, edgecolor=edge, linewidth=width, label=i18n.t(f"locator.legend_{role}", lang))
+               for role, (face, edge, width) in LOCATOR_STYLES.items()]
+    ax.legend(handles=handles, loc="upper left", bbox_to_anchor=(0.0, 0.0), ncols=3, frameon=False, fontsize=7.5,
+              handlelength=1.2, columnspacing=1.0)
     fig.tight_layout(rect=(0, 0.02, 1, 0.94))
     labels = [
         ax.text(*centres[tile.district], tile_label(tile.label, width_chars=8), ha="center", va="center",

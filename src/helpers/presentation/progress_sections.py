@@ -56,6 +56,18 @@ def legend_html(grades: Grades, lang: str) -> str:
     return fragments.paragraph(_t("legend", lang), "kit-note") + fragments.bullet_list(grade_legend(grades, lang))
 
 
+def progress_cards(achievement_pct: float, count: int, target: int, expected_count: float, share: float, grade: str,
+                   grade_label: str, grades: Grades, lang: str) -> str:
+    """Three key-figure cards: achievement of the target, expected by now (``share`` of the window, 0 to 1), grade."""
+    return fragments.key_figure_cards([
+        fragments.KeyFigure(format_pct(achievement_pct, 1, lang),
+                            _t("achievement_label", lang, count=format_count(count, lang), target=format_count(target, lang))),
+        fragments.KeyFigure(format_count(round(expected_count), lang),
+                            _t("expected_label", lang, share=format_pct(share * 100, 0, lang))),
+        fragments.KeyFigure(grades.by_code(grade).label(lang), grade_label),
+    ])
+
+
 def headline(summary: dict, basis: TargetBasis | None, grades: Grades, share: float, lang: str) -> str:
     """The phase's progress first: achievement, expected by now, districts per grade, legend and target basis.
 
@@ -65,21 +77,14 @@ def headline(summary: dict, basis: TargetBasis | None, grades: Grades, share: fl
     parts = [fragments.heading(_t("heading", lang))]
     if basis is None:
         return "".join(parts) + fragments.paragraph(_t("no_target", lang))
-    count, target = summary["registrations_count"], summary["target_count"]
-    cards = [
-        fragments.KeyFigure(format_pct(summary["achievement_pct"], 1, lang),
-                            _t("achievement_label", lang, count=format_count(count, lang),
-                               target=format_count(target, lang))),
-        fragments.KeyFigure(format_count(round(summary["expected_by_now_count"]), lang),
-                            _t("expected_label", lang, share=format_pct(share * 100, 0, lang))),
-        fragments.KeyFigure(grades.by_code(summary["grade"]).label(lang), _t("grade_label", lang)),
-    ]
+    cards = progress_cards(summary["achievement_pct"], summary["registrations_count"], summary["target_count"],
+                           summary["expected_by_now_count"], share, summary["grade"], _t("grade_label", lang), grades, lang)
     shown = [*grades.grades] + ([grades.not_graded] if summary.get("districts_not_graded_count") else [])
     counts = [
         _t("grade_count", lang, grade=g.label(lang), count=format_count(summary.get(f"districts_{g.code}_count", 0), lang))
         for g in shown
     ]
-    parts += [fragments.key_figure_cards(cards), fragments.bullet_list(counts), legend_html(grades, lang)]
+    parts += [cards, fragments.bullet_list(counts), legend_html(grades, lang)]
     return "".join(parts) + fragments.paragraph(target_basis_text(basis, lang), "kit-note")
 
 

@@ -28,10 +28,6 @@ from helpers.languages import BASE, localized, translated
 from helpers.reference import tables as reference
 
 
-def _day(day: object, lang: str, month_only: bool = False) -> str:
-    return format_month(day, lang) if month_only else format_day(day, lang)
-
-
 def _base(base_id: str, lang: str) -> str:
     return t(f"national.base_{base_id}", lang)
 
@@ -52,12 +48,12 @@ def national_text(rep: pd.DataFrame, lang: str) -> str:
                                               else ", " + t("national.basis_like_for_like", lang)))
             for r in rows.itertuples()))
     paragraphs = [
-        t("national.as_given", lang, date=_day(rep["snapshot_date"].iloc[0], lang),
+        t("national.as_given", lang, date=format_day(rep["snapshot_date"].iloc[0], lang),
            artisans=format_pct(as_given.loc["artisans", "up_share_pct"], 2, lang),
            weavers=format_pct(as_given.loc["weavers", "up_share_pct"], 2, lang)),
         t("national.like_for_like", lang, share=format_pct(like["up_share_pct"], 2, lang),
            up=format_count(like["up_registrations_count"], lang), india=format_count(like["india_registrations_count"], lang),
-           table_date=_day(like["table_date"], lang)),
+           table_date=format_day(like["table_date"], lang)),
         t("national.why_differ", lang, as_given=format_count(like["india_as_given_count"], lang),
            before=format_count(like["registered_before_count"], lang), up=format_count(like["up_registrations_count"], lang)),
         t("national.index_note", lang, artisans=ranges[0], weavers=ranges[1]),
@@ -98,15 +94,15 @@ def latest_figure_text(lang: str, as_of: object | None = None) -> str:
     """
     latest = national.latest_national_figure("artisans")
     if as_of is not None and _published_by(latest) > pd.Timestamp(as_of):
-        return fragments.paragraph(t("national.latest_after_as_of", lang, as_of=_day(as_of, lang)), "kit-note")
+        return fragments.paragraph(t("national.latest_after_as_of", lang, as_of=format_day(as_of, lang)), "kit-note")
     change = int(latest["india_change_count"])
     shares = national.up_share_by_snapshot()
     since = shares[(shares["measure"] == "artisans") & (shares["snapshot_date"] < latest["snapshot_date"])]
     return fragments.paragraph(t(
         "national.latest", lang, count=format_count(latest["india_registrations_count"], lang),
-        date=_day(latest["snapshot_date"], lang, month_only=latest["date_precision"] == "month"),
+        date=(format_month if latest["date_precision"] == "month" else format_day)(latest["snapshot_date"], lang),
         change=("+" if change > 0 else "−") + format_count(abs(change), lang),
-        since=_day(since["snapshot_date"].max(), lang), source=str(localized(latest, "source", lang))),
+        since=format_day(since["snapshot_date"].max(), lang), source=str(localized(latest, "source", lang))),
         "kit-note")
 
 
@@ -156,7 +152,7 @@ def share_chart(rep: pd.DataFrame, lang: str):
            base_share=format_pct(r.up_share_of_base_pct, 2, lang), base=r.base)
         for r in frame.itertuples())
     text = charts.ChartText(
-        title=t("national.chart_title", lang, date=_day(rep["snapshot_date"].iloc[0], lang)),
+        title=t("national.chart_title", lang, date=format_day(rep["snapshot_date"].iloc[0], lang)),
         units=t("brief.share_chart_units", lang), source=t("brief.share_chart_source", lang),
         alt_text=t("national.chart_alt", lang, bars=bars),
     )

@@ -47,23 +47,17 @@ def decode_arcs(topology: Mapping) -> list[np.ndarray]:
     absolute already.
     """
     transform = topology.get("transform")
-    arcs = []
-    for arc in topology.get("arcs", []):
-        points = np.asarray(arc, dtype=float).reshape(-1, len(arc[0]) if arc else 2)[:, :2]
-        if transform:
-            points = np.cumsum(points, axis=0) * np.asarray(transform["scale"], dtype=float) + np.asarray(
-                transform["translate"], dtype=float
-            )
-        arcs.append(points)
-    return arcs
+    arcs = [np.asarray(arc, dtype=float).reshape(-1, len(arc[0]) if arc else 2)[:, :2] for arc in topology.get("arcs", [])]
+    if not transform or not arcs:
+        return arcs
+    scale, translate = (np.asarray(transform[key], dtype=float) for key in ("scale", "translate"))
+    return [np.cumsum(points, axis=0) * scale + translate for points in arcs]
 
 
 def _ring(arc_indices: Sequence[int], arcs: list[np.ndarray]) -> Ring:
-    pieces = []
-    for position, index in enumerate(arc_indices):
-        arc = arcs[~index][::-1] if index < 0 else arcs[index]
-        pieces.append(arc if position == 0 else arc[1:])  # each arc starts where the last one ended
-    return np.concatenate(pieces) if pieces else np.empty((0, 2))
+    pieces = [arcs[~index][::-1] if index < 0 else arcs[index] for index in arc_indices]
+    # each arc starts where the last one ended
+    return np.concatenate([pieces[0], *(arc[1:] for arc in pieces[1:])]) if pieces else np.empty((0, 2))
 
 
 def decode_topojson(topology: Mapping, object_name: str | None = None) -> list[BoundaryFeature]:

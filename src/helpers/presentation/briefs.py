@@ -21,7 +21,7 @@ import pandas as pd
 from helpers.presentation import i18n, maps
 from helpers.presentation.i18n import t
 from helpers import fields, languages
-from helpers.presentation.display import registry_frame
+from helpers.presentation.display import registry_frame, text_table_html
 from helpers.analysis import metrics, national
 from helpers.reference import tables as reference
 from helpers.presentation import fragments
@@ -175,8 +175,8 @@ def top_bottom_tables(coverage: pd.DataFrame, lang: str, count: int = 5) -> str:
         subset=["registrations_per_lakh_population"]
     )
     ranked = participating.sort_values(["registrations_per_lakh_population", "district"], ascending=[False, True])
-    top = fragments.table(_coverage_rows(ranked.head(count), lang), caption=t("brief.top_districts", lang))
-    bottom = fragments.table(
+    top = text_table_html(_coverage_rows(ranked.head(count), lang), caption=t("brief.top_districts", lang))
+    bottom = text_table_html(
         _coverage_rows(ranked.tail(count).iloc[::-1], lang), caption=t("brief.bottom_districts", lang)
     )
     return top + bottom + fragments.paragraph(rank_scope_text(coverage, lang), "kit-note")
@@ -223,7 +223,7 @@ def data_quality_section(quality: pd.DataFrame, lang: str) -> str:
     return (
         fragments.heading(t("brief.data_quality", lang))
         + fragments.paragraph(t("brief.data_quality_note", lang))
-        + fragments.table(rows)
+        + text_table_html(rows)
     )
 
 
@@ -284,7 +284,7 @@ def district_section(coverage: pd.DataFrame, district: str, lang: str, small_cou
         name: format_number(row["registrations_per_lakh_population"], 1, lang),
         t("col.value_up", lang): format_number(state_rates["registrations_per_lakh_population"], 1, lang),
     })
-    parts.append(fragments.table(pd.DataFrame(rows)))
+    parts.append(text_table_html(pd.DataFrame(rows)))
     return "".join(parts)
 
 
@@ -310,4 +310,4 @@ def neighbours_table(coverage: pd.DataFrame, district: str, lang: str) -> str:
     neighbours = reference.load_neighbours()
     names = neighbours.loc[neighbours["district"] == district, "neighbour"]
     frame = coverage[coverage["district"].isin(names)].sort_values("district")
-    return fragments.heading(t("brief.neighbours", lang)) + fragments.table(_coverage_rows(frame, lang))
+    return fragments.heading(t("brief.neighbours", lang)) + text_table_html(_coverage_rows(frame, lang))

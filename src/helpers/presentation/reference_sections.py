@@ -20,7 +20,7 @@ import pandas as pd
 from helpers.analysis import free_text, national
 from helpers.presentation import charts, fragments, i18n
 from helpers import fields as registry
-from helpers.presentation.display import registry_frame
+from helpers.presentation.display import registry_frame, text_table_html
 from helpers.presentation.formatting import format_count, format_day, format_month, format_number, format_pct
 from helpers.presentation.i18n import t
 from helpers.presentation.summary import join_list
@@ -116,7 +116,7 @@ def national_section(rep: pd.DataFrame, lang: str, as_of: object | None = None) 
         fragments.heading(t("brief.national", lang))
         + national_text(rep, lang)
         + fragments.paragraph(t("national.parity_note", lang), "kit-note")
-        + fragments.table(table)
+        + text_table_html(table)
         + latest_figure_text(lang, as_of)
     )
 
@@ -130,7 +130,7 @@ def snapshot_section(shares: pd.DataFrame, lang: str) -> str:
     measures = {m: t(f"national.measure_{m}", lang) for m in shares["measure"].unique()}
     frame = shares.assign(measure=shares["measure"].map(measures))
     return (fragments.heading(t("national.snapshot_heading", lang), 3)
-            + fragments.table(registry_frame(frame, SNAPSHOT_COLUMNS, lang))
+            + text_table_html(registry_frame(frame, SNAPSHOT_COLUMNS, lang))
             + fragments.paragraph(t("national.change_of_measure", lang), "kit-note"))
 
 
@@ -198,7 +198,7 @@ def gi_table(gi: pd.DataFrame, lang: str, caption: str | None = None, small_coun
     frame = privacy.suppress_small_counts(frame, ["sellers_count"], small_count_threshold)
     columns = ["gi_name", "district", "category", "gi_status", "sellers_count", "has_registered_seller", "source_title"]
     links = "".join(f"<li>{_link(u, title, lang)}</li>" for u, title in zip(gi["source_url"], gi["source_title"]))
-    return fragments.table(registry_frame(frame, columns, lang), caption=caption) + f'<ol class="kit-sources">{links}</ol>'
+    return text_table_html(registry_frame(frame, columns, lang), caption=caption) + f'<ol class="kit-sources">{links}</ol>'
 
 
 def gi_left_out_text(left_out: pd.DataFrame, lang: str) -> str:
@@ -243,7 +243,7 @@ def odop_section(odop: pd.DataFrame, matching: pd.DataFrame, lang: str) -> str:
     note = t("odop.note", lang, unmatched=format_count(unmatched, lang),
               total=format_count(int(matching["registrations_count"].sum()), lang))
     return (fragments.heading(t("odop.heading", lang)) + fragments.paragraph(note, "kit-note")
-            + fragments.table(registry_frame(frame, ODOP_COLUMNS, lang)))
+            + text_table_html(registry_frame(frame, ODOP_COLUMNS, lang)))
 
 
 def unmatched_crafts_frame(forms: pd.DataFrame, lang: str) -> pd.DataFrame:
@@ -312,4 +312,4 @@ def sources_section(lang: str, files: tuple[str, ...] = SOURCE_FILES) -> str:
             meta = {}
         title, source = (localized(meta, field, lang) or "" for field in ("title", "source"))
         rows.append({"file": name, "title": " ".join(str(title).split()), "source": " ".join(str(source).split())})
-    return fragments.heading(t("brief.sources", lang)) + fragments.table(registry_frame(pd.DataFrame(rows), ["file", "title", "source"], lang))
+    return fragments.heading(t("brief.sources", lang)) + text_table_html(registry_frame(pd.DataFrame(rows), ["file", "title", "source"], lang))

@@ -47,12 +47,6 @@ CHART_PNG_OPTIONS = {"compress_level": 7}
 FILE_PNG_OPTIONS = {"compress_level": 8}
 
 
-def _encode_png(image: Image.Image, options: dict) -> bytes:
-    buffer = io.BytesIO()
-    image.save(buffer, format="PNG", **options)
-    return buffer.getvalue()
-
-
 def _without_opaque_alpha(image: Image.Image) -> Image.Image:
     if image.mode in ("RGBA", "LA") and image.getchannel("A").getextrema() == (255, 255):
         return image.convert("RGB" if image.mode == "RGBA" else "L")
@@ -84,8 +78,10 @@ def optimise_image(image: Image.Image, options: dict | None = None) -> bytes:
     """
     image = _without_opaque_alpha(image)
     palette = _palette_version(image)
+    buffer = io.BytesIO()
     # a palette image of a chart is smaller than any full-colour encoding of it: encode only that
-    return _encode_png(palette if palette is not None else image, FILE_PNG_OPTIONS if options is None else options)
+    (image if palette is None else palette).save(buffer, format="PNG", **(FILE_PNG_OPTIONS if options is None else options))
+    return buffer.getvalue()
 
 
 def optimise_png(data: bytes, *, max_width_px: int | None = None) -> bytes:

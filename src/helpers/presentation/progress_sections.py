@@ -157,15 +157,6 @@ def ranking_table(ranking: pd.DataFrame, lang: str) -> str:
     return display.table_html(rows, columns, formats, caption=_t("ranking_caption", lang), lang=lang)
 
 
-def _tie_text(tied: pd.DataFrame, lang: str) -> str:
-    """One sentence for districts sharing a rank: that they did not move, or the rank and improvement they share."""
-    shared = dict(count=format_count(len(tied), lang), rank=format_count(tied["delta_rank"].iloc[0], lang))
-    points = float(tied["improvement_pp"].iloc[0])
-    if points == 0:
-        return _t("ranking_tie_still", lang, **shared)
-    return _t("ranking_tie", lang, points=format_number(points, 1, lang), **shared)
-
-
 def ranking_tables(ranking: pd.DataFrame, lang: str, shown: int = 5) -> str:
     """The most and the least improved districts (``ranking.delta_ranking``), ties kept as ties.
 
@@ -202,8 +193,15 @@ def _first_ranks(rows: pd.DataFrame, shown: int, direction: int) -> pd.DataFrame
 
 
 def _tie_or_table(tied: pd.DataFrame, listed: pd.DataFrame, shown: int, lang: str) -> str:
-    """One sentence for a tie too large for the table, else the table of the ``listed`` districts."""
-    return fragments.paragraph(_tie_text(tied, lang)) if len(tied) > shown else ranking_table(listed, lang)
+    """The table of the ``listed`` districts, or for a tie too large for it one sentence: that the tied
+    districts did not move, or the rank and improvement they share."""
+    if len(tied) <= shown:
+        return ranking_table(listed, lang)
+    shared = dict(count=format_count(len(tied), lang), rank=format_count(tied["delta_rank"].iloc[0], lang))
+    points = float(tied["improvement_pp"].iloc[0])
+    if points == 0:
+        return fragments.paragraph(_t("ranking_tie_still", lang, **shared))
+    return fragments.paragraph(_t("ranking_tie", lang, points=format_number(points, 1, lang), **shared))
 
 
 def _figure_column(figure: str) -> str | None:

@@ -67,11 +67,6 @@ class _Layout:
             probe.remove()
         return _MEASURED_WIDTHS_PX[key]
 
-    def fitting_size(self, text: str, width_share: float, size: float, **props) -> float:
-        """``size``, or the smaller font size at which ``text`` fits ``width_share`` of the card's width."""
-        width = self.width_px(text, fontsize=size, **props)
-        return min(size, size * width_share * CARD_SIZE_PX[0] / max(width, 1.0))
-
     def wrap(self, text: str, width_share: float, max_lines: int, **props) -> str:
         """Break ``text`` into lines no wider than ``width_share`` of the card (at most ``max_lines``)."""
         limit = width_share * CARD_SIZE_PX[0]
@@ -131,7 +126,8 @@ def _draw_figures(layout: _Layout, figures: Sequence[tuple[str, str]], top: floa
         x = _MARGIN + column * 0.47
         y = top - row * step
         width_share = 1 - 2 * _MARGIN if columns == 1 else 0.42
-        fitted = layout.fitting_size(value, width_share, value_size, fontweight="bold")
+        width = layout.width_px(value, fontsize=value_size, fontweight="bold")  # the value's size, or smaller to fit
+        fitted = min(value_size, value_size * width_share * CARD_SIZE_PX[0] / max(width, 1.0))
         height = layout.put(x, y, value, fontsize=fitted, fontweight="bold", color=PALETTE["text"],
                             max_lines=1, width_share=width_share)
         layout.put(x, y - height - 0.012, label, fontsize=min(24, value_size * 0.45), color=_MUTED,

@@ -69,22 +69,12 @@ def _registered(column: str) -> bool:
     return column in fields.load_columns().index
 
 
-def column_label(column: str, lang: str) -> str:
-    """The column's header in ``lang`` from the field registry, or the column's own name (a table whose
-    columns are already labels: the corrections workbook's)."""
-    return fields.label(str(column), lang) if _registered(str(column)) else str(column)
-
-
-def _display_format(column: str, series: pd.Series) -> tuple[str | None, int | None]:
-    """(display format, decimals) from the registry, else guessed from the dtype."""
-    if _registered(column):
-        return fields.display_format(column), fields.decimals(column)
-    return next((shown_as for is_kind, shown_as in _DTYPE_FORMATS if is_kind(series)), None), None
-
-
 def column_number_format(column: str, series: pd.Series) -> str | None:
-    """The Excel number format of a column: from its registry display format, else from its dtype."""
-    shown_as, decimals = _display_format(str(column), series)
+    """The Excel number format of a column: from its registry display format and decimals, else from its dtype."""
+    if _registered(column):
+        shown_as, decimals = fields.display_format(column), fields.decimals(column)
+    else:
+        shown_as, decimals = next((shown_as for is_kind, shown_as in _DTYPE_FORMATS if is_kind(series)), None), None
     if shown_as is None:
         return None
     places = DEFAULT_DECIMALS.get(shown_as, 0) if decimals is None else decimals
@@ -156,7 +146,8 @@ def write_table_sheet(sheet: Worksheet, frame: pd.DataFrame, *, lang: str) -> No
     bold = Font(bold=True)
     for index, column in enumerate(frame.columns, start=1):
         header = sheet.cell(row=1, column=index)
-        _put(header, column_label(str(column), lang))
+        # the registry's label in ``lang``, or the column's own name (the corrections workbook's columns are labels)
+        _put(header, fields.label(str(column), lang) if _registered(str(column)) else str(column))
         header.font = bold
         header.alignment = Alignment(wrap_text=True, vertical="top")
         number_format = column_number_format(str(column), frame[column])

@@ -22,7 +22,7 @@ from helpers.presentation import i18n, maps
 from helpers.presentation.i18n import t
 from helpers import fields, languages
 from helpers.presentation.display import registry_frame, text_table_html
-from helpers.analysis import metrics, national
+from helpers.analysis import metrics, national, privacy
 from helpers.reference import tables as reference
 from helpers.presentation import fragments
 from helpers.presentation.formatting import format_count, format_crore, format_day, format_number, format_pct
@@ -253,8 +253,6 @@ def role_sentence(role: str, district: str, lang: str, *, is_illustrative: bool)
 def district_section(coverage: pd.DataFrame, district: str, lang: str, small_count_threshold: int, *,
                      is_illustrative: bool = False) -> str:
     """One district against UP: its role (in the phase status's words), rank, and figures beside the state's."""
-    from helpers.analysis import privacy
-
     row = coverage.set_index("district").loc[district]
     name = i18n.district_name(district, lang)
     parts = [fragments.heading(t("brief.district_figures", lang, district=name)),

@@ -29,7 +29,7 @@ from helpers.campaign.phases import Phase
 from helpers.campaign.targets import ALL_TRADES, Grades, TargetBasis
 from helpers.presentation.periods import change_period
 from helpers.presentation import briefs, fragments, i18n, progress_sections
-from helpers.presentation.formatting import format_count, format_pct
+from helpers.presentation.formatting import format_count, format_day, format_pct
 
 
 def _t(key: str, lang: str, **fmt: object) -> str:
@@ -41,10 +41,10 @@ def _t(key: str, lang: str, **fmt: object) -> str:
 
 def as_of_section(as_of_date: date, latest_date: date | None, lang: str) -> str:
     """The date the figures are as of, and whether it is the latest date in the data."""
-    day = briefs.format_day(as_of_date, lang)
+    day = format_day(as_of_date, lang)
     if latest_date is None or as_of_date >= latest_date:
         return fragments.paragraph(i18n.t("progress.as_of_latest", lang, date=day))
-    return fragments.paragraph(_t("as_of_earlier", lang, date=day, latest=briefs.format_day(latest_date, lang)))
+    return fragments.paragraph(_t("as_of_earlier", lang, date=day, latest=format_day(latest_date, lang)))
 
 
 # ---------------------------------------------------------------- standing
@@ -222,7 +222,7 @@ def curve_chart(
     """The district's cumulative registrations per week against its expected line and target (SYNTHETIC inside)."""
     weekly = pace.weekly_progress(district_regs_now, phase, standing.as_of_date, target_count=standing.target_count)
     name = i18n.district_name(standing.district, lang)
-    day = briefs.format_day(standing.as_of_date, lang)
+    day = format_day(standing.as_of_date, lang)
     source = i18n.t("progress.chart_source", lang, date=day, basis=progress_sections.target_basis_text(basis, lang))
     return progress_sections.cumulative_chart(weekly, _t("chart_title", lang, district=name), source, lang,
                                               is_synthetic=is_synthetic)
@@ -295,7 +295,7 @@ def write_share_card(
     """
     from helpers.presentation.share_cards import share_card_png
 
-    day = briefs.format_day(standing.as_of_date, lang)
+    day = format_day(standing.as_of_date, lang)
     source = _t("card_source", lang, date=day, basis=progress_sections.target_basis_text(basis, lang))
     grade = grades.by_code(standing.grade).label(lang) if standing.has_target else None
     return share_card_png(path, title=title, figures=card_figures(standing, lang), grade=grade,

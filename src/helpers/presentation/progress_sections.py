@@ -17,11 +17,11 @@ import pandas as pd
 from matplotlib.figure import Figure
 
 from helpers.analysis.pace import Outlook
-from helpers.analysis.ranking import PeriodChange
+from helpers.analysis.ranking import PeriodChange, bottom_tie
 from helpers.campaign.phases import Phase
-from helpers.campaign.targets import Grades, TargetBasis, grade_legend
+from helpers.campaign.targets import Grades, TargetBasis, grade_legend, load_grades
 from helpers import fields as registry
-from helpers.presentation import charts, display, fragments, i18n
+from helpers.presentation import charts, display, fragments, i18n, periods
 from helpers.presentation.formatting import format_count, format_day, format_number, format_pct
 from helpers.store import as_number
 
@@ -138,9 +138,7 @@ def since_last_report(change: PeriodChange, grades: Grades, lang: str) -> str:
                         grade=grades.by_code(row["grade"]).label(lang)))
     if change.grade_changes.empty and not change.ranking.empty:
         lines.append(_t("since_no_grade_change", lang))
-    from helpers.presentation.periods import change_period
-
-    title = _t("since_heading", lang, period=change_period(change, lang))
+    title = _t("since_heading", lang, period=periods.change_period(change, lang))
     return fragments.heading(title) + fragments.bullet_list(lines)
 
 
@@ -166,8 +164,6 @@ def ranking_tables(ranking: pd.DataFrame, lang: str, shown: int = 5) -> str:
     otherwise a tie is listed whole, even past ``shown``. Districts in the top table
     are not listed again in the bottom one.
     """
-    from helpers.analysis.ranking import bottom_tie
-
     if ranking.empty:
         return ""
     top_tie = ranking[ranking["delta_rank"] == ranking["delta_rank"].min()]
@@ -248,8 +244,6 @@ def _difference(difference: float, kind: str, places: int | None, lang: str) -> 
 def _text_value(column: str | None, value: object, lang: str) -> str:
     """A text figure as the page shows it: a grade by its label, anything else as it is."""
     if column == "grade":
-        from helpers.campaign.targets import load_grades
-
         try:
             return load_grades().by_code(str(value)).label(lang)
         except (KeyError, ValueError, LookupError):

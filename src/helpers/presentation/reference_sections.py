@@ -17,7 +17,7 @@ import html
 
 import pandas as pd
 
-from helpers.analysis import free_text, national
+from helpers.analysis import free_text, national, privacy
 from helpers.presentation import charts, fragments, i18n
 from helpers import fields as registry
 from helpers.presentation.display import registry_frame, text_table_html
@@ -77,12 +77,6 @@ def _translated(rep: pd.DataFrame, lang: str) -> pd.DataFrame:
     )
 
 
-def _published_by(snapshot: pd.Series) -> pd.Timestamp:
-    """The day a snapshot is surely out: its date, or the month's last day when only the month is known."""
-    day = pd.Timestamp(snapshot["snapshot_date"])
-    return day + pd.offsets.MonthEnd(0) if snapshot["date_precision"] == "month" else day
-
-
 def latest_figure_text(lang: str, as_of: object | None = None) -> str:
     """The latest national figure found (February 2023), with its change and source.
 
@@ -93,14 +87,17 @@ def latest_figure_text(lang: str, as_of: object | None = None) -> str:
             None: the latest figure, whatever its date.
     """
     latest = national.latest_national_figure("artisans")
-    if as_of is not None and _published_by(latest) > pd.Timestamp(as_of):
+    by_month = latest["date_precision"] == "month"
+    # the day the figure is surely out: its date, or the month's last day when only the month is known
+    published_by = pd.Timestamp(latest["snapshot_date"]) + (pd.offsets.MonthEnd(0) if by_month else pd.Timedelta(0))
+    if as_of is not None and published_by > pd.Timestamp(as_of):
         return fragments.paragraph(t("national.latest_after_as_of", lang, as_of=format_day(as_of, lang)), "kit-note")
     change = int(latest["india_change_count"])
     shares = national.up_share_by_snapshot()
     since = shares[(shares["measure"] == "artisans") & (shares["snapshot_date"] < latest["snapshot_date"])]
     return fragments.paragraph(t(
         "national.latest", lang, count=format_count(latest["india_registrations_count"], lang),
-        date=(format_month if latest["date_precision"] == "month" else format_day)(latest["snapshot_date"], lang),
+        date=(format_month if by_month else format_day)(latest["snapshot_date"], lang),
         change=("+" if change > 0 else "−") + format_count(abs(change), lang),
         since=format_day(since["snapshot_date"].max(), lang), source=str(localized(latest, "source", lang))),
         "kit-note")
@@ -185,8 +182,6 @@ def gi_table(gi: pd.DataFrame, lang: str, caption: str | None = None, small_coun
 
     Seller counts from 1 to ``small_count_threshold`` − 1 are shown as "<N".
     """
-    from helpers.analysis import privacy
-
     rows = gi.to_dict("records")
     frame = gi.assign(
         gi_name=[product_name(row, "gi_name", lang) for row in rows],

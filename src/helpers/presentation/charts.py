@@ -158,10 +158,8 @@ def horizontal_bars(
     ordered = frame.sort_values(value_column, ascending=True)
     height = max(2.5, 0.32 * len(ordered) + 1.2)
     fig, ax = plt.subplots(figsize=(8.0, height))
-    colours = [
-        PALETTE["accent"] if (highlight_column and flag) else PALETTE["secondary"]
-        for flag in (ordered[highlight_column] if highlight_column else [False] * len(ordered))
-    ]
+    flags = ordered[highlight_column] if highlight_column else [False] * len(ordered)
+    colours = [PALETTE["accent"] if flag else PALETTE["secondary"] for flag in flags]
     ax.barh(ordered[label_column].astype(str), ordered[value_column], color=colours)
     ax.set_xlabel(text.units)
     ax.set_ylabel("")

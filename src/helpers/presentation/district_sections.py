@@ -182,17 +182,18 @@ def shown_count(count: int, threshold: int, lang: str) -> str:
     return privacy.small_count_marker(threshold) if 1 <= count < threshold else format_count(count, lang)
 
 
+#: How a rank moved, by the sign of its change (positive: moved up), as the catalogue's keys end.
+_MOVES = {1: "up", -1: "down", 0: "same"}
+
+
 def rank_lines(standing: DistrictStanding, lang: str) -> list[str]:
     """The rank sentence and its change since the last report ('' list without a target)."""
     if standing.rank is None:
         return []
-    previous = change_period(standing, lang)
-    lines = [_t("rank", lang, rank=format_count(standing.rank, lang), count=format_count(standing.ranked_count, lang))]
     change = standing.rank_change or 0
-    key = "rank_up" if change > 0 else "rank_down" if change < 0 else "rank_same"
-    lines.append(_t(key, lang, period=previous, places=format_count(abs(change), lang),
-                    rank_previous=format_count(standing.rank_previous, lang)))
-    return lines
+    return [_t("rank", lang, rank=format_count(standing.rank, lang), count=format_count(standing.ranked_count, lang)),
+            _t(f"rank_{_MOVES[(change > 0) - (change < 0)]}", lang, period=change_period(standing, lang),
+               places=format_count(abs(change), lang), rank_previous=format_count(standing.rank_previous, lang))]
 
 
 def progress_section(
@@ -265,10 +266,9 @@ def card_change(standing: DistrictStanding, lang: str, small_count_threshold: in
     if standing.rank_change is None:
         text = _t("card_change_no_rank", lang, count=new)
     else:
-        places = format_count(abs(standing.rank_change), lang)
-        key = ("card_change_up" if standing.rank_change > 0 else "card_change_down" if standing.rank_change < 0
-               else "card_change_same")
-        text = _t(key, lang, places=places, count=new)
+        change = standing.rank_change
+        text = _t(f"card_change_{_MOVES[(change > 0) - (change < 0)]}", lang, places=format_count(abs(change), lang),
+                  count=new)
     return i18n.t("period.with_change", lang, period=change_period(standing, lang), change=text)
 
 

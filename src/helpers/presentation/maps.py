@@ -162,15 +162,6 @@ def _finish(fig, *, title: str, source: str | None, alt_text: str, synthetic_mar
     return fig
 
 
-def _prepare(values: pd.Series | Mapping[str, float]) -> pd.Series:
-    series = pd.Series(values, dtype="float64") if not isinstance(values, pd.Series) else values.astype("float64")
-    known = set(reference.load_districts()["district"])
-    unknown = sorted(set(series.index) - known)
-    if unknown:
-        raise MapError(f"values for {unknown}: not districts of UP; index the values by the standard district names")
-    return series
-
-
 def _draw_tiles(ax, series: pd.Series, classes: ColourClasses, events: set[str], shape: TileShape, lang: str) -> list[str]:
     """One tile per district, coloured by its value, labelled with its name; returns the districts drawn."""
     from matplotlib.patches import RegularPolygon
@@ -261,8 +252,11 @@ def district_map(
     from helpers.presentation import charts
 
     boundaries = read_boundaries(boundary_path) if boundary_path else None
+    series = pd.Series(values, dtype="float64") if not isinstance(values, pd.Series) else values.astype("float64")
+    unknown = sorted(set(series.index) - set(reference.load_districts()["district"]))
+    if unknown:
+        raise MapError(f"values for {unknown}: not districts of UP; index the values by the standard district names")
     charts.use_theme()
-    series = _prepare(values)
     events = set(event_districts)
     classes = colour_classes(series, lang=lang)
     fig, ax = plt.subplots(figsize=(9.0, 7.0))

@@ -179,10 +179,8 @@ def grouped_bars(
 ) -> Figure:
     """Vertical grouped bars: one group per category, one bar per series (``{column: legend label}``)."""
     use_theme()
-    long = frame.melt(
-        id_vars=[category_column], value_vars=list(series_columns), var_name="series", value_name="value"
-    )
-    long["series"] = long["series"].map(series_columns)
+    long = frame.rename(columns=series_columns).melt(id_vars=[category_column], value_vars=list(series_columns.values()),
+                                                      var_name="series", value_name="value")
     fig, ax = plt.subplots(figsize=(8.0, 4.5))
     colours = [PALETTE["accent"], PALETTE["secondary"], PALETTE["muted"], "#6b8e23"][: len(series_columns)]
     sns.barplot(data=long, x=category_column, y="value", hue="series", palette=colours, ax=ax)

@@ -71,10 +71,8 @@ def district_freshness_section(freshness: pd.DataFrame, district: str, lang: str
     """The district brief's line on its own office: its latest sheet, a flag, and the link to its corrections."""
     import html
 
-    rows = freshness[freshness["district"] == district].to_dict("records")
     parts = []
-    if rows:
-        row = rows[0]
+    for row in freshness[freshness["district"] == district].to_dict("records")[:1]:  # its row, when it has one
         if row["is_silent"]:
             parts.append(silent_sentence(row, lang))
         elif row["is_stalled"]:

@@ -32,14 +32,12 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from helpers import fields
 from helpers.files import atomic_path
-from helpers.presentation import i18n
+from helpers.presentation import display, i18n
 
 #: Indian digit grouping for whole numbers: 1,49,429 and 1,23,45,678 (Excel has no lakh grouping built in).
 INDIAN_INTEGER_FORMAT = r"[>=10000000]##\,##\,##\,##0;[>=100000]##\,##\,##0;##,##0"
 #: Dates as Indian readers write them.
 DATE_FORMAT = "dd-mm-yyyy"
-#: Decimals when the column registry gives none.
-DEFAULT_DECIMALS = {"pct": 1, "ratio": 2, "crore": 2}
 #: Column widths in characters (Excel's unit), smallest and largest.
 MIN_WIDTH_CHARS, MAX_WIDTH_CHARS = 8, 60
 #: Characters that make a spreadsheet read text as a formula.
@@ -77,7 +75,8 @@ def column_number_format(column: str, series: pd.Series) -> str | None:
         shown_as, decimals = next((shown_as for is_kind, shown_as in _DTYPE_FORMATS if is_kind(series)), None), None
     if shown_as is None:
         return None
-    places = DEFAULT_DECIMALS.get(shown_as, 0) if decimals is None else decimals
+    # decimals when the registry gives none: as the pages show the column
+    places = display.DEFAULT_DECIMALS.get(shown_as, 2) if decimals is None else decimals
     formats = {
         "count": INDIAN_INTEGER_FORMAT,
         "ratio": indian_number_format(places),

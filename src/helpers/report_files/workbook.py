@@ -125,12 +125,6 @@ def safe_sheet_name(name: str, taken: set[str]) -> str:
     return candidate
 
 
-def _width(values: Sequence[object], header: str) -> float:
-    longest = max([len(header)] + [len(f"{v:,.2f}") if isinstance(v, float) else len(str(v))
-                                   for v in values if v is not None])
-    return float(min(MAX_WIDTH_CHARS, max(MIN_WIDTH_CHARS, longest + 2)))
-
-
 def _flat(frame: pd.DataFrame) -> pd.DataFrame:
     if not isinstance(frame.index, pd.RangeIndex) or any(name is not None for name in frame.index.names):
         frame = frame.reset_index()
@@ -151,12 +145,14 @@ def write_table_sheet(sheet: Worksheet, frame: pd.DataFrame, *, lang: str) -> No
         header.alignment = Alignment(wrap_text=True, vertical="top")
         number_format = column_number_format(str(column), frame[column])
         values = [cell_value(v) for v in frame[column].tolist()]
-        for row, value in enumerate(frame[column].tolist(), start=2):
+        for row, value in enumerate(values, start=2):  # cell_value of a cell value is itself
             cell = sheet.cell(row=row, column=index)
             _put(cell, value)
             if number_format and isinstance(cell.value, (int, float, dt.date)) and not isinstance(cell.value, bool):
                 cell.number_format = number_format
-        sheet.column_dimensions[get_column_letter(index)].width = _width(values, str(header.value))
+        longest = max([len(str(header.value))] + [len(f"{v:,.2f}") if isinstance(v, float) else len(str(v))
+                                                  for v in values if v is not None])
+        sheet.column_dimensions[get_column_letter(index)].width = float(min(MAX_WIDTH_CHARS, max(MIN_WIDTH_CHARS, longest + 2)))
     sheet.freeze_panes = "A2"
     if len(frame.columns):
         sheet.auto_filter.ref = f"A1:{get_column_letter(len(frame.columns))}{max(1, len(frame) + 1)}"

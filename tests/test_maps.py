@@ -112,7 +112,7 @@ def test_tile_map_draws_75_tiles_marks_events_and_has_alt_text(lang):
 
     phase = phases.get_phase("1")
     values = _values().drop("Amethi")
-    fig = maps.tile_map(values, title="T", legend_title="per lakh", event_districts=phase.event_districts, lang=lang)
+    fig = maps.district_map(values, title="T", legend_title="per lakh", event_districts=phase.event_districts, lang=lang)
     ax = fig.axes[0]
     assert len(ax.patches) == 75
     thick = [p for p in ax.patches if p.get_linewidth() >= maps.EVENT_EDGE_WIDTH_PT]
@@ -135,7 +135,7 @@ def test_colour_classes_order_and_missing():
 
 def test_map_rejects_values_for_unknown_districts():
     with pytest.raises(maps.MapError, match="Kanpur"):
-        maps.tile_map(pd.Series({"Kanpur": 1.0}), title="T", legend_title="x")
+        maps.district_map(pd.Series({"Kanpur": 1.0}), title="T", legend_title="x")
 
 
 # ------------------------------------------------------------ contrast and locator
@@ -169,7 +169,7 @@ def test_tile_map_labels_have_wcag_contrast_on_every_tile(shape):
     from matplotlib.colors import to_hex
 
     values = _values().drop("Amethi")  # one tile without data too
-    fig = maps.tile_map(values, title="T", legend_title="x", shape=shape)
+    fig = maps.district_map(values, title="T", legend_title="x", shape=shape)
     tiles, labels = _tiles_and_labels(fig)
     assert len(tiles) == 75 and set(labels) == set(tiles)
     faces = set()

@@ -67,7 +67,7 @@ def test_the_briefs_coverage_map_is_marked_over_its_tiles_when_the_data_is_synth
 
 
 def test_a_tile_map_without_synthetic_data_has_no_mark():
-    fig = maps.tile_map({"Agra": 1.0}, title="t", legend_title="l")
+    fig = maps.district_map({"Agra": 1.0}, title="t", legend_title="l")
     try:
         assert not _marks(fig)
     finally:

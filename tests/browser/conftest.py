@@ -79,8 +79,8 @@ def _sample_notebook(heading: str) -> nbformat.NotebookNode:
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    from helpers.presentation import fragments
     from helpers.presentation.charts import figure_png
+    from helpers.presentation.display import text_table_html
 
     fig, ax = plt.subplots(figsize=(8, 3))
     ax.bar(["Agra", "Varanasi", "Bhadohi"], [3, 5, 2])
@@ -93,7 +93,7 @@ def _sample_notebook(heading: str) -> nbformat.NotebookNode:
         v4.new_code_cell("phase = '1'", metadata={"tags": ["parameters"]}, execution_count=1),
         v4.new_markdown_cell(f"## {heading}"),
         v4.new_code_cell("show_table(wide)", execution_count=2, outputs=[
-            v4.new_output("display_data", data={"text/html": fragments.table(wide), "text/plain": "table"})]),
+            v4.new_output("display_data", data={"text/html": text_table_html(wide), "text/plain": "table"})]),
         v4.new_code_cell("show_chart(fig)", execution_count=3, outputs=[
             v4.new_output("display_data", data={"image/png": png, "text/plain": "<Figure>"},
                           metadata={"image/png": {"alt": "Bar chart"}})]),

@@ -3,7 +3,7 @@
 TopoJSON arcs are decoded here (:func:`decode_topojson`), without geopandas;
 features are matched to the standard district names through their Census 2011
 code or LGD code (:func:`match_districts`). :func:`read_boundaries` does both
-for a file. ``maps.choropleth_map`` draws the result.
+for a file. ``maps.district_map`` draws the result.
 
 Belongs here: decoding and matching boundaries. Not here: drawing (``maps``),
 the reference tables themselves (``helpers.reference.tables``).
@@ -47,23 +47,17 @@ def decode_arcs(topology: Mapping) -> list[np.ndarray]:
     absolute already.
     """
     transform = topology.get("transform")
-    arcs = []
-    for arc in topology.get("arcs", []):
-        points = np.asarray(arc, dtype=float).reshape(-1, len(arc[0]) if arc else 2)[:, :2]
-        if transform:
-            points = np.cumsum(points, axis=0) * np.asarray(transform["scale"], dtype=float) + np.asarray(
-                transform["translate"], dtype=float
-            )
-        arcs.append(points)
-    return arcs
+    arcs = [np.asarray(arc, dtype=float).reshape(-1, len(arc[0]) if arc else 2)[:, :2] for arc in topology.get("arcs", [])]
+    if not transform or not arcs:
+        return arcs
+    scale, translate = (np.asarray(transform[key], dtype=float) for key in ("scale", "translate"))
+    return [np.cumsum(points, axis=0) * scale + translate for points in arcs]
 
 
 def _ring(arc_indices: Sequence[int], arcs: list[np.ndarray]) -> Ring:
-    pieces = []
-    for position, index in enumerate(arc_indices):
-        arc = arcs[~index][::-1] if index < 0 else arcs[index]
-        pieces.append(arc if position == 0 else arc[1:])  # each arc starts where the last one ended
-    return np.concatenate(pieces) if pieces else np.empty((0, 2))
+    pieces = [arcs[~index][::-1] if index < 0 else arcs[index] for index in arc_indices]
+    # each arc starts where the last one ended
+    return np.concatenate([pieces[0], *(arc[1:] for arc in pieces[1:])]) if pieces else np.empty((0, 2))
 
 
 def decode_topojson(topology: Mapping, object_name: str | None = None) -> list[BoundaryFeature]:
@@ -174,16 +168,12 @@ def match_districts(
     return matched
 
 
-def read_boundaries(
-    path: Path | str, *, code_property: str = "dt_code", code_kind: CodeKind = "auto", object_name: str | None = None
-) -> dict[str, BoundaryFeature]:
+def read_boundaries(path: Path | str, *, code_property: str = "dt_code") -> dict[str, BoundaryFeature]:
     """Read a user's GeoJSON or TopoJSON boundary file, keyed by standard district name.
 
     Args:
-        path: the boundary file.
-        code_property: the feature property holding the district code.
-        code_kind: ``"census2011"``, ``"lgd"`` or ``"auto"`` (whichever matches more codes).
-        object_name: for TopoJSON, the object holding the districts.
+        path: the boundary file (a TopoJSON file with one object, the districts).
+        code_property: the feature property holding the district code (Census 2011 or LGD, whichever matches more).
 
     Raises:
         MapError: the file is missing, not GeoJSON/TopoJSON, or does not match UP's 75 districts.
@@ -210,42 +200,42 @@ def read_boundaries(
         raise MapError(f"{path}: not a {shape.__doc__}: {where}: {problem}; give a GeoJSON "
                        "FeatureCollection or a TopoJSON Topology of UP's districts") from None
     try:
-        features = decode_topojson(document, object_name) if shape is _Topology else decode_geojson(document)
+        features = decode_topojson(document) if shape is _Topology else decode_geojson(document)
     except (TypeError, ValueError, IndexError, KeyError, AttributeError) as error:
         raise MapError(f"{path}: a geometry cannot be read ({type(error).__name__}: {str(error)[:60]}); check that "
                        "every feature is a Polygon or MultiPolygon of [longitude, latitude] positions") from None
-    return match_districts(features, code_property, code_kind, source=str(path))
+    return match_districts(features, code_property, source=str(path))
 
 
 #: The largest boundary file read (UP's 75 districts, simplified, are a few MB).
 MAX_BOUNDARY_BYTES = 200 * 1024 * 1024
 
 
-class _Feature(BaseModel):
+class _Open(BaseModel):
     model_config = ConfigDict(extra="allow")
+
+
+class _Feature(_Open):
     type: Literal["Feature"] = "Feature"
     properties: dict[str, Any] | None = None
     geometry: dict[str, Any] | None = None
 
 
-class _FeatureCollection(BaseModel):
+class _FeatureCollection(_Open):
     """GeoJSON FeatureCollection"""
 
-    model_config = ConfigDict(extra="allow")
     type: Literal["FeatureCollection"]
     features: list[_Feature]
 
 
-class _TopoObject(BaseModel):
-    model_config = ConfigDict(extra="allow")
+class _TopoObject(_Open):
     type: str
     geometries: list[dict[str, Any]] | None = None
 
 
-class _Topology(BaseModel):
+class _Topology(_Open):
     """TopoJSON Topology"""
 
-    model_config = ConfigDict(extra="allow")
     type: Literal["Topology"]
     objects: dict[str, _TopoObject]
     arcs: list[list[list[float]]]

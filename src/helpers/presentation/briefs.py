@@ -21,8 +21,8 @@ import pandas as pd
 from helpers.presentation import i18n, maps
 from helpers.presentation.i18n import t
 from helpers import fields, languages
-from helpers.presentation.display import registry_frame
-from helpers.analysis import metrics, national
+from helpers.presentation.display import registry_frame, text_table_html
+from helpers.analysis import metrics, national, privacy
 from helpers.reference import tables as reference
 from helpers.presentation import fragments
 from helpers.presentation.formatting import format_count, format_crore, format_day, format_number, format_pct
@@ -175,8 +175,8 @@ def top_bottom_tables(coverage: pd.DataFrame, lang: str, count: int = 5) -> str:
         subset=["registrations_per_lakh_population"]
     )
     ranked = participating.sort_values(["registrations_per_lakh_population", "district"], ascending=[False, True])
-    top = fragments.table(_coverage_rows(ranked.head(count), lang), caption=t("brief.top_districts", lang))
-    bottom = fragments.table(
+    top = text_table_html(_coverage_rows(ranked.head(count), lang), caption=t("brief.top_districts", lang))
+    bottom = text_table_html(
         _coverage_rows(ranked.tail(count).iloc[::-1], lang), caption=t("brief.bottom_districts", lang)
     )
     return top + bottom + fragments.paragraph(rank_scope_text(coverage, lang), "kit-note")
@@ -223,7 +223,7 @@ def data_quality_section(quality: pd.DataFrame, lang: str) -> str:
     return (
         fragments.heading(t("brief.data_quality", lang))
         + fragments.paragraph(t("brief.data_quality_note", lang))
-        + fragments.table(rows)
+        + text_table_html(rows)
     )
 
 
@@ -253,8 +253,6 @@ def role_sentence(role: str, district: str, lang: str, *, is_illustrative: bool)
 def district_section(coverage: pd.DataFrame, district: str, lang: str, small_count_threshold: int, *,
                      is_illustrative: bool = False) -> str:
     """One district against UP: its role (in the phase status's words), rank, and figures beside the state's."""
-    from helpers.analysis import privacy
-
     row = coverage.set_index("district").loc[district]
     name = i18n.district_name(district, lang)
     parts = [fragments.heading(t("brief.district_figures", lang, district=name)),
@@ -284,7 +282,7 @@ def district_section(coverage: pd.DataFrame, district: str, lang: str, small_cou
         name: format_number(row["registrations_per_lakh_population"], 1, lang),
         t("col.value_up", lang): format_number(state_rates["registrations_per_lakh_population"], 1, lang),
     })
-    parts.append(fragments.table(pd.DataFrame(rows)))
+    parts.append(text_table_html(pd.DataFrame(rows)))
     return "".join(parts)
 
 
@@ -310,4 +308,4 @@ def neighbours_table(coverage: pd.DataFrame, district: str, lang: str) -> str:
     neighbours = reference.load_neighbours()
     names = neighbours.loc[neighbours["district"] == district, "neighbour"]
     frame = coverage[coverage["district"].isin(names)].sort_values("district")
-    return fragments.heading(t("brief.neighbours", lang)) + fragments.table(_coverage_rows(frame, lang))
+    return fragments.heading(t("brief.neighbours", lang)) + text_table_html(_coverage_rows(frame, lang))

@@ -39,7 +39,6 @@ PALETTE = {
     "text": "#222222",
     "grid": "#e3e6e8",
 }
-SEQUENTIAL_CMAP = "YlOrBr"
 #: The word SYNTHETIC across a chart of synthetic data: solid light grey behind the data (no
 #: transparency, so the chart stays a palette image), or red outlined letters over a map.
 SYNTHETIC_MARK_COLOUR = "#d4d4d4"
@@ -67,15 +66,19 @@ def register_devanagari_font() -> str | None:
     return font_manager.FontProperties(fname=str(path)).get_name()
 
 
-def use_theme() -> None:
-    """Apply the kit's theme to matplotlib and seaborn (fonts with Devanagari fallback, light grid)."""
+def font_families() -> list[str]:
+    """The kit's font families: DejaVu Sans, then Noto Sans Devanagari where it is installed."""
     logging.getLogger("matplotlib.font_manager").setLevel(logging.ERROR)  # variable font: no bold face
     devanagari = register_devanagari_font()
-    families = ["DejaVu Sans"] + ([devanagari] if devanagari else [])
+    return ["DejaVu Sans"] + ([devanagari] if devanagari else [])
+
+
+def use_theme() -> None:
+    """Apply the kit's theme to matplotlib and seaborn (fonts with Devanagari fallback, light grid)."""
     sns.set_theme(style="whitegrid", context="notebook")
     plt.rcParams.update(
         {
-            "font.family": families,
+            "font.family": font_families(),
             "axes.titlesize": 13,
             "axes.titleweight": "bold",
             "axes.titlelocation": "left",
@@ -103,7 +106,8 @@ class ChartText:
     alt_text: str
 
 
-def _finish(fig: Figure, text: ChartText) -> Figure:
+def finish_chart(fig: Figure, text: ChartText) -> Figure:
+    """Put the title above the chart and the source line under it, lay it out, attach the alt text."""
     fig.suptitle(text.title, x=0.01, ha="left", fontsize=13, fontweight="bold")
     fig.text(0.01, 0.005, text.source, ha="left", va="bottom", fontsize=8, color="#555555", wrap=True)
     fig.tight_layout(rect=(0, 0.05, 1, 0.95))
@@ -130,7 +134,8 @@ def mark_synthetic(ax, text: str, *, over_data: bool = False) -> None:
         ax.text(0.5, 0.5, text, fontsize=44, color=SYNTHETIC_MARK_COLOUR, zorder=0, antialiased=False, **placement)
 
 
-def _count_axis(axis, lang: str) -> None:
+def count_axis(axis, lang: str) -> None:
+    """Label the ticks of ``axis`` as counts in Indian grouping."""
     axis.set_major_formatter(FuncFormatter(lambda value, _pos: format_count(value, lang)))
 
 
@@ -153,19 +158,17 @@ def horizontal_bars(
     ordered = frame.sort_values(value_column, ascending=True)
     height = max(2.5, 0.32 * len(ordered) + 1.2)
     fig, ax = plt.subplots(figsize=(8.0, height))
-    colours = [
-        PALETTE["accent"] if (highlight_column and flag) else PALETTE["secondary"]
-        for flag in (ordered[highlight_column] if highlight_column else [False] * len(ordered))
-    ]
+    flags = ordered[highlight_column] if highlight_column else [False] * len(ordered)
+    colours = [PALETTE["accent"] if flag else PALETTE["secondary"] for flag in flags]
     ax.barh(ordered[label_column].astype(str), ordered[value_column], color=colours)
     ax.set_xlabel(text.units)
     ax.set_ylabel("")
     if value_is_count:
-        _count_axis(ax.xaxis, lang)
+        count_axis(ax.xaxis, lang)
     ax.grid(axis="y", visible=False)
     if synthetic_mark:
         mark_synthetic(ax, synthetic_mark)
-    return _finish(fig, text)
+    return finish_chart(fig, text)
 
 
 def grouped_bars(
@@ -176,10 +179,8 @@ def grouped_bars(
 ) -> Figure:
     """Vertical grouped bars: one group per category, one bar per series (``{column: legend label}``)."""
     use_theme()
-    long = frame.melt(
-        id_vars=[category_column], value_vars=list(series_columns), var_name="series", value_name="value"
-    )
-    long["series"] = long["series"].map(series_columns)
+    long = frame.rename(columns=series_columns).melt(id_vars=[category_column], value_vars=list(series_columns.values()),
+                                                      var_name="series", value_name="value")
     fig, ax = plt.subplots(figsize=(8.0, 4.5))
     colours = [PALETTE["accent"], PALETTE["secondary"], PALETTE["muted"], "#6b8e23"][: len(series_columns)]
     sns.barplot(data=long, x=category_column, y="value", hue="series", palette=colours, ax=ax)
@@ -188,7 +189,7 @@ def grouped_bars(
     ax.legend(title="", frameon=False, loc="upper right")
     for container in ax.containers:
         ax.bar_label(container, fmt="%.2f", fontsize=8, padding=2)
-    return _finish(fig, text)
+    return finish_chart(fig, text)
 
 
 def figure_png(fig: Figure) -> bytes:
@@ -204,11 +205,8 @@ def figure_png(fig: Figure) -> bytes:
     return optimise_png(buffer.getvalue())
 
 
-def show_chart(fig: Figure, alt_text: str | None = None):
+def show_chart(fig: Figure, alt_text: str | None = None) -> None:
     """Display a figure in the notebook as a PNG with alt text (used by nbconvert for ``<img alt>``)."""
     from IPython.display import Image, display
 
-    alt = alt_text or getattr(fig, "_kit_alt_text", None) or ""
-    image = Image(data=figure_png(fig), format="png", alt=alt)
-    display(image)
-    return None
+    display(Image(data=figure_png(fig), format="png", alt=alt_text or getattr(fig, "_kit_alt_text", None) or ""))

@@ -95,14 +95,10 @@ _NUMERIC_CELL = re.compile(
 )
 
 
-def mark_numeric_cells(table: str) -> str:
-    """Give ``<td>`` cells that hold a number (or n/a) the class ``kit-num``, which the stylesheet right-aligns."""
-    return _NUMERIC_CELL.sub(r'<td class="kit-num">\1</td>', table)
-
-
 def text_table_html(formatted: pd.DataFrame, *, caption: str | None = None, index: bool = False) -> str:
     """An escaped HTML table of cells already formatted as text, numbers right-aligned, wrapped for phones."""
-    body = mark_numeric_cells(formatted.to_html(index=index, escape=True, classes="kit-table", border=0, na_rep=""))
+    body = formatted.to_html(index=index, escape=True, classes="kit-table", border=0, na_rep="")
+    body = _NUMERIC_CELL.sub(r'<td class="kit-num">\1</td>', body)  # a number or n/a: right-aligned by the stylesheet
     if caption:
         body = re.sub(r"(<table[^>]*>)", lambda m: m.group(1) + f"<caption>{html.escape(caption)}</caption>", body, count=1)
     label = html.escape(caption or "table", quote=True)

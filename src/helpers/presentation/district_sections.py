@@ -27,10 +27,9 @@ from matplotlib.figure import Figure
 from helpers.analysis import metrics, pace, privacy, progress, ranking
 from helpers.campaign.phases import Phase
 from helpers.campaign.targets import ALL_TRADES, Grades, TargetBasis
-from helpers.files import write_atomically
 from helpers.presentation.periods import change_period
 from helpers.presentation import briefs, fragments, i18n, progress_sections
-from helpers.presentation.formatting import format_count, format_pct
+from helpers.presentation.formatting import format_count, format_day, format_pct
 
 
 def _t(key: str, lang: str, **fmt: object) -> str:
@@ -42,10 +41,10 @@ def _t(key: str, lang: str, **fmt: object) -> str:
 
 def as_of_section(as_of_date: date, latest_date: date | None, lang: str) -> str:
     """The date the figures are as of, and whether it is the latest date in the data."""
+    day = format_day(as_of_date, lang)
     if latest_date is None or as_of_date >= latest_date:
-        return progress_sections.as_of_line(as_of_date, lang, is_latest=True)
-    return fragments.paragraph(_t("as_of_earlier", lang, date=briefs.format_day(as_of_date, lang),
-                                  latest=briefs.format_day(latest_date, lang)))
+        return fragments.paragraph(i18n.t("progress.as_of_latest", lang, date=day))
+    return fragments.paragraph(_t("as_of_earlier", lang, date=day, latest=format_day(latest_date, lang)))
 
 
 # ---------------------------------------------------------------- standing
@@ -183,17 +182,18 @@ def shown_count(count: int, threshold: int, lang: str) -> str:
     return privacy.small_count_marker(threshold) if 1 <= count < threshold else format_count(count, lang)
 
 
+#: How a rank moved, by the sign of its change (positive: moved up), as the catalogue's keys end.
+_MOVES = {1: "up", -1: "down", 0: "same"}
+
+
 def rank_lines(standing: DistrictStanding, lang: str) -> list[str]:
     """The rank sentence and its change since the last report ('' list without a target)."""
     if standing.rank is None:
         return []
-    previous = change_period(standing, lang)
-    lines = [_t("rank", lang, rank=format_count(standing.rank, lang), count=format_count(standing.ranked_count, lang))]
     change = standing.rank_change or 0
-    key = "rank_up" if change > 0 else "rank_down" if change < 0 else "rank_same"
-    lines.append(_t(key, lang, period=previous, places=format_count(abs(change), lang),
-                    rank_previous=format_count(standing.rank_previous, lang)))
-    return lines
+    return [_t("rank", lang, rank=format_count(standing.rank, lang), count=format_count(standing.ranked_count, lang)),
+            _t(f"rank_{_MOVES[(change > 0) - (change < 0)]}", lang, period=change_period(standing, lang),
+               places=format_count(abs(change), lang), rank_previous=format_count(standing.rank_previous, lang))]
 
 
 def progress_section(
@@ -206,17 +206,11 @@ def progress_section(
     parts = [fragments.heading(_t("heading", lang, district=name))]
     if not standing.has_target or basis is None:
         return "".join(parts) + fragments.paragraph(_t("no_target", lang, district=name)) + fragments.paragraph(new)
-    count, target = format_count(standing.registrations_count, lang), format_count(standing.target_count, lang)
-    cards = [
-        fragments.KeyFigure(format_pct(standing.achievement_pct, 1, lang),
-                            i18n.t("progress.achievement_label", lang, count=count, target=target)),
-        fragments.KeyFigure(format_count(round(standing.expected_by_now_count or 0), lang),
-                            i18n.t("progress.expected_label", lang,
-                                   share=format_pct((standing.expected_share or 0) * 100, 0, lang))),
-        fragments.KeyFigure(grades.by_code(standing.grade).label(lang), _t("grade_label", lang, district=name)),
-    ]
+    cards = progress_sections.progress_cards(
+        standing.achievement_pct, standing.registrations_count, standing.target_count, standing.expected_by_now_count or 0,
+        standing.expected_share or 0, standing.grade, _t("grade_label", lang, district=name), grades, lang)
     return "".join([
-        *parts, fragments.key_figure_cards(cards), fragments.bullet_list([*rank_lines(standing, lang), new]),
+        *parts, cards, fragments.bullet_list([*rank_lines(standing, lang), new]),
         progress_sections.legend_html(grades, lang),
         fragments.paragraph(progress_sections.target_basis_text(basis, lang), "kit-note"),
     ])
@@ -229,7 +223,7 @@ def curve_chart(
     """The district's cumulative registrations per week against its expected line and target (SYNTHETIC inside)."""
     weekly = pace.weekly_progress(district_regs_now, phase, standing.as_of_date, target_count=standing.target_count)
     name = i18n.district_name(standing.district, lang)
-    day = briefs.format_day(standing.as_of_date, lang)
+    day = format_day(standing.as_of_date, lang)
     source = i18n.t("progress.chart_source", lang, date=day, basis=progress_sections.target_basis_text(basis, lang))
     return progress_sections.cumulative_chart(weekly, _t("chart_title", lang, district=name), source, lang,
                                               is_synthetic=is_synthetic)
@@ -272,10 +266,9 @@ def card_change(standing: DistrictStanding, lang: str, small_count_threshold: in
     if standing.rank_change is None:
         text = _t("card_change_no_rank", lang, count=new)
     else:
-        places = format_count(abs(standing.rank_change), lang)
-        key = ("card_change_up" if standing.rank_change > 0 else "card_change_down" if standing.rank_change < 0
-               else "card_change_same")
-        text = _t(key, lang, places=places, count=new)
+        change = standing.rank_change
+        text = _t(f"card_change_{_MOVES[(change > 0) - (change < 0)]}", lang, places=format_count(abs(change), lang),
+                  count=new)
     return i18n.t("period.with_change", lang, period=change_period(standing, lang), change=text)
 
 
@@ -302,12 +295,10 @@ def write_share_card(
     """
     from helpers.presentation.share_cards import share_card_png
 
-    day = briefs.format_day(standing.as_of_date, lang)
+    day = format_day(standing.as_of_date, lang)
     source = _t("card_source", lang, date=day, basis=progress_sections.target_basis_text(basis, lang))
     grade = grades.by_code(standing.grade).label(lang) if standing.has_target else None
-    alt = share_card_png(path, title=title, figures=card_figures(standing, lang), grade=grade,
-                         change=card_change(standing, lang, small_count_threshold), as_of=day, source_line=source,
-                         is_synthetic=is_synthetic, lang=lang)
-    write_atomically(Path(f"{path}.alt.txt"), alt + "\n")
-    return alt
+    return share_card_png(path, title=title, figures=card_figures(standing, lang), grade=grade,
+                          change=card_change(standing, lang, small_count_threshold), as_of=day, source_line=source,
+                          is_synthetic=is_synthetic, lang=lang)
 

@@ -1,8 +1,8 @@
 """Small HTML fragments a notebook shows in the briefs: headings, paragraphs, lists, key-figure cards, tables.
 
 Each function returns HTML in which every piece of text is escaped; ``show``
-displays fragments as one output. Tables and charts are shown with
-``display.show_table`` and ``charts.show_chart``.
+displays fragments as one output. Tables are ``display.text_table_html`` (shown with
+``display.show_table``), charts are shown with ``charts.show_chart``.
 
 Belongs here: fragments of a page built inside a notebook. Not here: whole pages
 (``helpers.publishing.pages``) or the figures themselves (``helpers.analysis``).
@@ -60,13 +60,3 @@ def key_figure_cards(figures: Sequence[KeyFigure]) -> str:
             f'<span class="kit-label">{html.escape(figure.label)}</span>{source}</div>'
         )
     return '<div class="kit-cards">' + "".join(cards) + "</div>"
-
-
-def table(frame, *, caption: str | None = None, index: bool = False) -> str:
-    """A DataFrame of already formatted cells as an escaped HTML table that scrolls sideways on a phone.
-
-    Cells and headers are escaped; format numbers first (``helpers.presentation.formatting``).
-    """
-    from helpers.presentation.display import text_table_html
-
-    return text_table_html(frame, caption=caption, index=index)

@@ -13,7 +13,7 @@ from __future__ import annotations
 import pandas as pd
 
 from helpers.analysis.freshness import STALLED_PERIODS
-from helpers.presentation import i18n
+from helpers.presentation import fragments, i18n
 from helpers.presentation.formatting import format_count, format_day
 
 
@@ -61,8 +61,6 @@ def flag_label(row: dict, lang: str, period_days: int = 7) -> str:
 
 def phase_freshness_section(freshness: pd.DataFrame, lang: str) -> str:
     """The phase brief's note on the offices: who sent no sheet in the period, who stalled, or that all reported."""
-    from helpers.presentation import fragments
-
     sentences = freshness_sentences(freshness, lang)
     body = fragments.bullet_list(sentences) if sentences else fragments.paragraph(i18n.t("freshness.all_reported", lang))
     return fragments.heading(i18n.t("freshness.heading", lang), 3) + body
@@ -73,10 +71,8 @@ def district_freshness_section(freshness: pd.DataFrame, district: str, lang: str
     """The district brief's line on its own office: its latest sheet, a flag, and the link to its corrections."""
     import html
 
-    rows = freshness[freshness["district"] == district].to_dict("records")
     parts = []
-    if rows:
-        row = rows[0]
+    for row in freshness[freshness["district"] == district].to_dict("records")[:1]:  # its row, when it has one
         if row["is_silent"]:
             parts.append(silent_sentence(row, lang))
         elif row["is_stalled"]:

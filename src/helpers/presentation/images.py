@@ -38,8 +38,6 @@ CARD_PALETTE_TRIES: tuple[tuple[int, Image.Quantize], ...] = (
 MAX_MEAN_ERROR = 1.5
 #: Largest difference of any one channel of any pixel a palette version may have.
 MAX_PIXEL_ERROR = 48
-#: Pixels per CSS pixel a chart is rendered at (sharp on phones and in print, still light).
-DEVICE_SCALE = 1.5
 #: zlib level of a PNG that is only decoded again by :func:`optimise_png`: stored, not compressed (never
 #: published; 8 ms a chart faster to write and read than level 1, measured 2026-12-06).
 INTERMEDIATE_PNG_OPTIONS = {"compress_level": 0}
@@ -50,12 +48,6 @@ CHART_PNG_OPTIONS = {"compress_level": 7}
 #: How a file people save and post (a share card) is written: zlib level 8, within 2-3 % of the smallest
 #: (level 9 or ``optimize``: 70-90 ms a 1080 x 1350 card) in 30 ms (measured 2026-12-06 on the built cards).
 FILE_PNG_OPTIONS = {"compress_level": 8}
-
-
-def _encode_png(image: Image.Image, options: dict) -> bytes:
-    buffer = io.BytesIO()
-    image.save(buffer, format="PNG", **options)
-    return buffer.getvalue()
 
 
 def _without_opaque_alpha(image: Image.Image) -> Image.Image:
@@ -91,8 +83,10 @@ def optimise_image(image: Image.Image, options: dict | None = None,
     """
     image = _without_opaque_alpha(image)
     palette = _palette_version(image, palette_tries)
+    buffer = io.BytesIO()
     # a palette image of a chart is smaller than any full-colour encoding of it: encode only that
-    return _encode_png(palette if palette is not None else image, FILE_PNG_OPTIONS if options is None else options)
+    (image if palette is None else palette).save(buffer, format="PNG", **(FILE_PNG_OPTIONS if options is None else options))
+    return buffer.getvalue()
 
 
 def optimise_png(data: bytes, *, max_width_px: int | None = None) -> bytes:

@@ -3,13 +3,12 @@
 Two kinds of map, both returning a matplotlib Figure with alt text attached
 (``fig._kit_alt_text``, which ``charts.show_chart`` puts into ``<img alt>``):
 
-- :func:`tile_map` (the default): one tile per district on a square or hex
+- :func:`district_map`: by default one tile per district on a square or hex
   grid, each tile placed near the district's projected centroid (from
   ``up_district_centroids_adjacency.csv``). No boundary file needed, and every
-  district is the same size, so small urban districts stay visible.
-- :func:`choropleth_map`: true district shapes, when the user supplies a
-  boundary file (GeoJSON or TopoJSON) keyed by Census 2011 code or LGD code,
-  read by ``boundaries``.
+  district is the same size, so small urban districts stay visible. True district
+  shapes instead when the user supplies a boundary file (GeoJSON or TopoJSON)
+  keyed by Census 2011 code or LGD code, read by ``boundaries``.
 - :func:`locator_map`: a small tile map locating one district (filled), its
   neighbours (outlined) and the other districts (light grey), for a district brief.
 
@@ -103,7 +102,7 @@ class ColourClasses:
         return self.colours[min(index, len(self.colours) - 1)]
 
 
-def colour_classes(values: pd.Series, *, lang: str = "en", decimals: int = 1, class_count: int = CLASS_COUNT) -> ColourClasses:
+def colour_classes(values: pd.Series, *, lang: str = "en", decimals: int = 1) -> ColourClasses:
     """Quantile classes of the (non-missing) values, merged where quantiles coincide."""
     from matplotlib import colormaps
     from matplotlib.colors import to_hex
@@ -111,7 +110,7 @@ def colour_classes(values: pd.Series, *, lang: str = "en", decimals: int = 1, cl
     present = pd.to_numeric(values, errors="coerce").dropna()
     if present.empty:
         return ColourClasses(edges=(0.0, 0.0), colours=(NO_DATA_COLOUR,), labels=("",))
-    edges = np.unique(np.quantile(present.to_numpy(dtype=float), np.linspace(0, 1, class_count + 1)))
+    edges = np.unique(np.quantile(present.to_numpy(dtype=float), np.linspace(0, 1, CLASS_COUNT + 1)))
     if len(edges) == 1:
         edges = np.array([edges[0], edges[0]])
     cmap = colormaps[CMAP_NAME]
@@ -163,55 +162,11 @@ def _finish(fig, *, title: str, source: str | None, alt_text: str, synthetic_mar
     return fig
 
 
-def _prepare(values: pd.Series | Mapping[str, float]) -> pd.Series:
-    series = pd.Series(values, dtype="float64") if not isinstance(values, pd.Series) else values.astype("float64")
-    known = set(reference.load_districts()["district"])
-    unknown = sorted(set(series.index) - known)
-    if unknown:
-        raise MapError(f"values for {unknown}: not districts of UP; index the values by the standard district names")
-    return series
-
-
-def tile_map(
-    values: pd.Series | Mapping[str, float],
-    *,
-    title: str,
-    legend_title: str,
-    event_districts: Iterable[str] = (),
-    lang: str = "en",
-    source: str | None = None,
-    shape: TileShape = "square",
-    decimals: int = 1,
-    synthetic_mark: str | None = None,
-):
-    """A tile map of UP's 75 districts coloured by ``values``, event districts outlined.
-
-    Args:
-        values: one value per district, indexed by the standard English name;
-            a district missing from the index (or NaN) is drawn as "no data".
-        title: the chart title (in ``lang``).
-        legend_title: what the colours measure, with units (in ``lang``).
-        event_districts: districts drawn with a thick black outline.
-        lang: language of the labels (district names, and their size: ``label_size_extra_pt``).
-        source: the source line under the map.
-        shape: ``"square"`` or ``"hex"`` tiles.
-        decimals: decimals in the legend's class labels.
-        synthetic_mark: the word written across the map when the values come from synthetic data.
-
-    Returns:
-        A matplotlib Figure with ``_kit_alt_text`` set.
-    """
-    import matplotlib.pyplot as plt
+def _draw_tiles(ax, series: pd.Series, classes: ColourClasses, events: set[str], shape: TileShape, lang: str) -> list[str]:
+    """One tile per district, coloured by its value, labelled with its name; returns the districts drawn."""
     from matplotlib.patches import RegularPolygon
 
-    from helpers.presentation import charts
-
-    charts.use_theme()
-    series = _prepare(values)
-    events = set(event_districts)
     layout = tile_layout(shape)
-    classes = colour_classes(series, lang=lang, decimals=decimals)
-    fig, ax = plt.subplots(figsize=(9.0, 7.0))
     radius = 0.5 * math.sqrt(2) * 0.96 if shape == "square" else 0.5 / math.cos(math.pi / 6) * 0.96
     vertices, orientation = (4, math.pi / 4) if shape == "square" else (6, 0.0)
     for tile in layout.itertuples(index=False):
@@ -232,45 +187,16 @@ def tile_map(
                 gid=f"label:{tile.district}")
     ax.set_xlim(layout["x"].min() - 1, layout["x"].max() + 1)
     ax.set_ylim(layout["y"].min() - 1, layout["y"].max() + 1)
-    ax.set_aspect("equal")
-    ax.axis("off")
-    missing = bool(series.reindex(layout["district"]).isna().any())
-    _legend(ax, classes, title=legend_title, lang=lang, has_missing=missing, has_events=bool(events))
-    ax.text(0.0, -0.02, i18n.t("map.tile_note", lang), transform=ax.transAxes, fontsize=7.5, color="#555555",
-            va="top")
-    fig.tight_layout(rect=(0, 0.04, 1, 0.95))
-    return _finish(fig, title=title, source=source, alt_text=map_alt_text(series, legend_title, lang, decimals),
-                   synthetic_mark=synthetic_mark)
+    return list(layout["district"])
 
 
-def choropleth_map(
-    values: pd.Series | Mapping[str, float],
-    boundaries: Mapping[str, BoundaryFeature],
-    *,
-    title: str,
-    legend_title: str,
-    event_districts: Iterable[str] = (),
-    lang: str = "en",
-    source: str | None = None,
-    decimals: int = 1,
-    synthetic_mark: str | None = None,
-):
-    """A choropleth of UP's districts from the user's boundaries (see :func:`read_boundaries`).
-
-    Same arguments and result as :func:`tile_map`, plus the boundaries.
-    """
-    import matplotlib.pyplot as plt
+def _draw_shapes(ax, boundaries: Mapping[str, BoundaryFeature], series: pd.Series, classes: ColourClasses,
+                 events: set[str]) -> list[str]:
+    """Each district's polygons from the user's boundaries, coloured by its value; returns the districts drawn."""
     from matplotlib.patches import PathPatch
     from matplotlib.path import Path as MplPath
 
-    from helpers.presentation import charts
-
-    charts.use_theme()
-    series = _prepare(values)
-    events = set(event_districts)
-    classes = colour_classes(series, lang=lang, decimals=decimals)
     lat0 = math.cos(math.radians(27.0))
-    fig, ax = plt.subplots(figsize=(9.0, 7.0))
     for district, feature in sorted(boundaries.items(), key=lambda item: item[0] in events):
         is_event = district in events
         for polygon in feature.polygons:
@@ -288,13 +214,7 @@ def choropleth_map(
                               linewidth=EVENT_EDGE_WIDTH_PT if is_event else 0.5, zorder=3 if is_event else 2)
                 )
     ax.autoscale_view()
-    ax.set_aspect("equal")
-    ax.axis("off")
-    missing = bool(series.reindex(list(boundaries)).isna().any())
-    _legend(ax, classes, title=legend_title, lang=lang, has_missing=missing, has_events=bool(events))
-    fig.tight_layout(rect=(0, 0.04, 1, 0.95))
-    return _finish(fig, title=title, source=source, alt_text=map_alt_text(series, legend_title, lang, decimals),
-                   synthetic_mark=synthetic_mark)
+    return list(boundaries)
 
 
 def district_map(
@@ -306,15 +226,54 @@ def district_map(
     lang: str = "en",
     source: str | None = None,
     boundary_path: Path | str | None = None,
-    code_property: str = "dt_code",
+    shape: TileShape = "square",
     synthetic_mark: str | None = None,
 ):
-    """The brief's district map: a choropleth when ``boundary_path`` is given, else a tile map."""
-    shared = dict(title=title, legend_title=legend_title, event_districts=event_districts, lang=lang, source=source,
-                  synthetic_mark=synthetic_mark)
-    if boundary_path:
-        return choropleth_map(values, read_boundaries(boundary_path, code_property=code_property), **shared)
-    return tile_map(values, **shared)
+    """The district map of UP's 75 districts coloured by ``values``, event districts outlined: true district
+    shapes when ``boundary_path`` is given (:func:`read_boundaries`), else a tile map.
+
+    Args:
+        values: one value per district, indexed by the standard English name;
+            a district missing from the index (or NaN) is drawn as "no data".
+        title: the chart title (in ``lang``).
+        legend_title: what the colours measure, with units (in ``lang``).
+        event_districts: districts drawn with a thick black outline.
+        lang: language of the labels (district names, and their size: ``label_size_extra_pt``).
+        source: the source line under the map.
+        boundary_path: the user's GeoJSON or TopoJSON boundary file, keyed by ``dt_code``.
+        shape: ``"square"`` or ``"hex"`` tiles (tile map only).
+        synthetic_mark: the word written across the map when the values come from synthetic data.
+
+    Returns:
+        A matplotlib Figure with ``_kit_alt_text`` set.
+    """
+    import matplotlib.pyplot as plt
+
+    from helpers.presentation import charts
+
+    boundaries = read_boundaries(boundary_path) if boundary_path else None
+    series = pd.Series(values, dtype="float64") if not isinstance(values, pd.Series) else values.astype("float64")
+    unknown = sorted(set(series.index) - set(reference.load_districts()["district"]))
+    if unknown:
+        raise MapError(f"values for {unknown}: not districts of UP; index the values by the standard district names")
+    charts.use_theme()
+    events = set(event_districts)
+    classes = colour_classes(series, lang=lang)
+    fig, ax = plt.subplots(figsize=(9.0, 7.0))
+    if boundaries is None:
+        drawn = _draw_tiles(ax, series, classes, events, shape, lang)
+    else:
+        drawn = _draw_shapes(ax, boundaries, series, classes, events)
+    ax.set_aspect("equal")
+    ax.axis("off")
+    missing = bool(series.reindex(drawn).isna().any())
+    _legend(ax, classes, title=legend_title, lang=lang, has_missing=missing, has_events=bool(events))
+    if boundaries is None:
+        ax.text(0.0, -0.02, i18n.t("map.tile_note", lang), transform=ax.transAxes, fontsize=7.5, color="#555555",
+                va="top")
+    fig.tight_layout(rect=(0, 0.04, 1, 0.95))
+    return _finish(fig, title=title, source=source, alt_text=map_alt_text(series, legend_title, lang),
+                   synthetic_mark=synthetic_mark)
 
 
 # ------------------------------------------------------------- locator
@@ -345,15 +304,6 @@ def locator_tiles(district: str, lang: str = "en") -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["district", "role", "face", "edge", "edge_width_pt", "label"])
 
 
-def _locator_legend(ax, lang: str) -> None:
-    from matplotlib.patches import Patch
-
-    handles = [Patch(facecolor=face, edgecolor=edge, linewidth=width, label=i18n.t(f"locator.legend_{role}", lang))
-               for role, (face, edge, width) in LOCATOR_STYLES.items()]
-    ax.legend(handles=handles, loc="upper left", bbox_to_anchor=(0.0, 0.0), ncols=3, frameon=False, fontsize=7.5,
-              handlelength=1.2, columnspacing=1.0)
-
-
 def _fit_labels(fig, ax, labels: list, cell_fraction: float = 0.92) -> None:
     """Shrink each label's font until it is no wider than ``cell_fraction`` of a tile (down to the minimum)."""
     renderer = fig.canvas.get_renderer()
@@ -378,7 +328,7 @@ def locator_map(district: str, *, lang: str = "en", title: str | None = None):
         A matplotlib Figure (7 x 6.3 inches) with ``_kit_alt_text`` set.
     """
     import matplotlib.pyplot as plt
-    from matplotlib.patches import RegularPolygon
+    from matplotlib.patches import Patch, RegularPolygon
 
     from helpers.presentation import charts
 
@@ -397,7 +347,10 @@ def locator_map(district: str, *, lang: str = "en", title: str | None = None):
     ax.set_ylim(layout["y"].min() - 0.6, layout["y"].max() + 0.6)
     ax.set_aspect("equal")
     ax.axis("off")
-    _locator_legend(ax, lang)
+    handles = [Patch(facecolor=face, edgecolor=edge, linewidth=width, label=i18n.t(f"locator.legend_{role}", lang))
+               for role, (face, edge, width) in LOCATOR_STYLES.items()]
+    ax.legend(handles=handles, loc="upper left", bbox_to_anchor=(0.0, 0.0), ncols=3, frameon=False, fontsize=7.5,
+              handlelength=1.2, columnspacing=1.0)
     fig.tight_layout(rect=(0, 0.02, 1, 0.94))
     labels = [
         ax.text(*centres[tile.district], tile_label(tile.label, width_chars=8), ha="center", va="center",

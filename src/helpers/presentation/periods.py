@@ -12,8 +12,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from helpers.presentation.briefs import format_day
-from helpers.presentation.formatting import format_count
+from helpers.presentation.formatting import format_count, format_day
 from helpers.presentation.i18n import t
 
 

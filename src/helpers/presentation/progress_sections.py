@@ -12,28 +12,22 @@ the theme (``charts``, used read-only), whole pages (``helpers.publishing``).
 
 from __future__ import annotations
 
-from datetime import date
-
 import matplotlib.pyplot as plt
 import pandas as pd
 from matplotlib.figure import Figure
 
 from helpers.analysis.pace import Outlook
-from helpers.analysis.ranking import PeriodChange
+from helpers.analysis.ranking import PeriodChange, bottom_tie
 from helpers.campaign.phases import Phase
-from helpers.campaign.targets import Grades, TargetBasis, grade_legend
-from helpers.presentation import charts, display, fragments, i18n
+from helpers.campaign.targets import Grades, TargetBasis, grade_legend, load_grades
+from helpers import fields as registry
+from helpers.presentation import charts, display, fragments, i18n, periods
 from helpers.presentation.formatting import format_count, format_day, format_number, format_pct
 from helpers.store import as_number
 
 
 def _t(key: str, lang: str, **fmt: object) -> str:
     return i18n.t(f"progress.{key}", lang, **fmt)
-
-
-def as_of_line(as_of: date | pd.Timestamp | str, lang: str, *, is_latest: bool = False) -> str:
-    """"Figures as of 15 January 2022." (adding "the latest date in the data" when it is the default)."""
-    return fragments.paragraph(_t("as_of_latest" if is_latest else "as_of", lang, date=format_day(as_of, lang)))
 
 
 def status_as_reported_note(count: int, lang: str) -> str:
@@ -62,6 +56,18 @@ def legend_html(grades: Grades, lang: str) -> str:
     return fragments.paragraph(_t("legend", lang), "kit-note") + fragments.bullet_list(grade_legend(grades, lang))
 
 
+def progress_cards(achievement_pct: float, count: int, target: int, expected_count: float, share: float, grade: str,
+                   grade_label: str, grades: Grades, lang: str) -> str:
+    """Three key-figure cards: achievement of the target, expected by now (``share`` of the window, 0 to 1), grade."""
+    return fragments.key_figure_cards([
+        fragments.KeyFigure(format_pct(achievement_pct, 1, lang),
+                            _t("achievement_label", lang, count=format_count(count, lang), target=format_count(target, lang))),
+        fragments.KeyFigure(format_count(round(expected_count), lang),
+                            _t("expected_label", lang, share=format_pct(share * 100, 0, lang))),
+        fragments.KeyFigure(grades.by_code(grade).label(lang), grade_label),
+    ])
+
+
 def headline(summary: dict, basis: TargetBasis | None, grades: Grades, share: float, lang: str) -> str:
     """The phase's progress first: achievement, expected by now, districts per grade, legend and target basis.
 
@@ -71,21 +77,14 @@ def headline(summary: dict, basis: TargetBasis | None, grades: Grades, share: fl
     parts = [fragments.heading(_t("heading", lang))]
     if basis is None:
         return "".join(parts) + fragments.paragraph(_t("no_target", lang))
-    count, target = summary["registrations_count"], summary["target_count"]
-    cards = [
-        fragments.KeyFigure(format_pct(summary["achievement_pct"], 1, lang),
-                            _t("achievement_label", lang, count=format_count(count, lang),
-                               target=format_count(target, lang))),
-        fragments.KeyFigure(format_count(round(summary["expected_by_now_count"]), lang),
-                            _t("expected_label", lang, share=format_pct(share * 100, 0, lang))),
-        fragments.KeyFigure(grades.by_code(summary["grade"]).label(lang), _t("grade_label", lang)),
-    ]
+    cards = progress_cards(summary["achievement_pct"], summary["registrations_count"], summary["target_count"],
+                           summary["expected_by_now_count"], share, summary["grade"], _t("grade_label", lang), grades, lang)
     shown = [*grades.grades] + ([grades.not_graded] if summary.get("districts_not_graded_count") else [])
     counts = [
         _t("grade_count", lang, grade=g.label(lang), count=format_count(summary.get(f"districts_{g.code}_count", 0), lang))
         for g in shown
     ]
-    parts += [fragments.key_figure_cards(cards), fragments.bullet_list(counts), legend_html(grades, lang)]
+    parts += [cards, fragments.bullet_list(counts), legend_html(grades, lang)]
     return "".join(parts) + fragments.paragraph(target_basis_text(basis, lang), "kit-note")
 
 
@@ -139,16 +138,13 @@ def since_last_report(change: PeriodChange, grades: Grades, lang: str) -> str:
                         grade=grades.by_code(row["grade"]).label(lang)))
     if change.grade_changes.empty and not change.ranking.empty:
         lines.append(_t("since_no_grade_change", lang))
-    from helpers.presentation.periods import change_period
-
-    title = _t("since_heading", lang, period=change_period(change, lang))
+    title = _t("since_heading", lang, period=periods.change_period(change, lang))
     return fragments.heading(title) + fragments.bullet_list(lines)
 
 
-def ranking_table(ranking: pd.DataFrame, lang: str, top_n: int | None = None) -> str:
+def ranking_table(ranking: pd.DataFrame, lang: str) -> str:
     """The delta ranking: improvement in achievement, its rank, rank by achievement and its change."""
-    rows = ranking if top_n is None else ranking.head(top_n)
-    rows = rows.assign(district=_district_names(rows, lang))
+    rows = ranking.assign(district=_district_names(ranking, lang))
     columns = {
         "delta_rank": _t("col_delta_rank", lang), "district": _t("col_district", lang),
         "improvement_pp": _t("col_improvement", lang), "achievement_pct": _t("col_achievement", lang),
@@ -157,15 +153,6 @@ def ranking_table(ranking: pd.DataFrame, lang: str, top_n: int | None = None) ->
     formats = {"delta_rank": "count", "improvement_pp": "number", "achievement_pct": "number",
                "achievement_rank": "count", "achievement_rank_change": "count"}
     return display.table_html(rows, columns, formats, caption=_t("ranking_caption", lang), lang=lang)
-
-
-def _tie_text(tied: pd.DataFrame, lang: str) -> str:
-    """One sentence for districts sharing a rank: that they did not move, or the rank and improvement they share."""
-    shared = dict(count=format_count(len(tied), lang), rank=format_count(tied["delta_rank"].iloc[0], lang))
-    points = float(tied["improvement_pp"].iloc[0])
-    if points == 0:
-        return _t("ranking_tie_still", lang, **shared)
-    return _t("ranking_tie", lang, points=format_number(points, 1, lang), **shared)
 
 
 def ranking_tables(ranking: pd.DataFrame, lang: str, shown: int = 5) -> str:
@@ -177,8 +164,6 @@ def ranking_tables(ranking: pd.DataFrame, lang: str, shown: int = 5) -> str:
     otherwise a tie is listed whole, even past ``shown``. Districts in the top table
     are not listed again in the bottom one.
     """
-    from helpers.analysis.ranking import bottom_tie
-
     if ranking.empty:
         return ""
     top_tie = ranking[ranking["delta_rank"] == ranking["delta_rank"].min()]
@@ -204,14 +189,19 @@ def _first_ranks(rows: pd.DataFrame, shown: int, direction: int) -> pd.DataFrame
 
 
 def _tie_or_table(tied: pd.DataFrame, listed: pd.DataFrame, shown: int, lang: str) -> str:
-    """One sentence for a tie too large for the table, else the table of the ``listed`` districts."""
-    return fragments.paragraph(_tie_text(tied, lang)) if len(tied) > shown else ranking_table(listed, lang)
+    """The table of the ``listed`` districts, or for a tie too large for it one sentence: that the tied
+    districts did not move, or the rank and improvement they share."""
+    if len(tied) <= shown:
+        return ranking_table(listed, lang)
+    shared = dict(count=format_count(len(tied), lang), rank=format_count(tied["delta_rank"].iloc[0], lang))
+    points = float(tied["improvement_pp"].iloc[0])
+    if points == 0:
+        return fragments.paragraph(_t("ranking_tie_still", lang, **shared))
+    return fragments.paragraph(_t("ranking_tie", lang, points=format_number(points, 1, lang), **shared))
 
 
 def _figure_column(figure: str) -> str | None:
     """The registry column a ledger figure id stands for (``phase_achievement_pct`` -> ``achievement_pct``), or None."""
-    from helpers import fields as registry
-
     known = set(registry.load_columns().index)
     return next((c for c in (figure, figure.removeprefix("phase_"), figure.rsplit(".", 1)[-1]) if c in known), None)
 
@@ -223,8 +213,6 @@ def revision_line(row: dict, lang: str) -> str:
     display format and decimals); the difference is in the figure's units
     (percentage points for a percentage). A figure outside the registry keeps its id.
     """
-    from helpers import fields as registry
-
     figure = str(row["figure"])
     column = _figure_column(figure)
     label, kind, places = ((registry.label(column, lang), registry.display_format(column), registry.decimals(column))
@@ -256,8 +244,6 @@ def _difference(difference: float, kind: str, places: int | None, lang: str) -> 
 def _text_value(column: str | None, value: object, lang: str) -> str:
     """A text figure as the page shows it: a grade by its label, anything else as it is."""
     if column == "grade":
-        from helpers.campaign.targets import load_grades
-
         try:
             return load_grades().by_code(str(value)).label(lang)
         except (KeyError, ValueError, LookupError):
@@ -291,15 +277,12 @@ def cumulative_chart(weekly: pd.DataFrame, title: str, source: str, lang: str, *
         ax.axhline(weekly["target_count"].iloc[0], color=charts.PALETTE["muted"], label=_t("chart_target", lang))
     ax.set_xlabel(_t("chart_week", lang))
     ax.set_ylabel(_t("chart_units", lang))
-    ax.yaxis.set_major_formatter(plt.FuncFormatter(lambda value, _pos: format_count(value, lang)))
+    charts.count_axis(ax.yaxis, lang)
     ax.legend(frameon=False, loc="upper left")
     if is_synthetic:
         charts.mark_synthetic(ax, _t("synthetic_mark", lang))
-    fig.suptitle(title, x=0.01, ha="left", fontsize=13, fontweight="bold")
-    fig.text(0.01, 0.005, source, ha="left", va="bottom", fontsize=8, color="#555555", wrap=True)
-    fig.tight_layout(rect=(0, 0.05, 1, 0.95))
-    fig._kit_alt_text = _chart_alt(weekly, has_target, lang)  # type: ignore[attr-defined]
-    return fig
+    return charts.finish_chart(fig, charts.ChartText(title, _t("chart_units", lang), source,
+                                                     _chart_alt(weekly, has_target, lang)))
 
 
 def _chart_alt(weekly: pd.DataFrame, has_target: bool, lang: str) -> str:

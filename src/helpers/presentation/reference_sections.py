@@ -17,19 +17,15 @@ import html
 
 import pandas as pd
 
-from helpers.analysis import free_text, national
+from helpers.analysis import free_text, national, privacy
 from helpers.presentation import charts, fragments, i18n
 from helpers import fields as registry
-from helpers.presentation.display import registry_frame
+from helpers.presentation.display import registry_frame, text_table_html
 from helpers.presentation.formatting import format_count, format_day, format_month, format_number, format_pct
 from helpers.presentation.i18n import t
 from helpers.presentation.summary import join_list
 from helpers.languages import BASE, localized, translated
 from helpers.reference import tables as reference
-
-
-def _day(day: object, lang: str, month_only: bool = False) -> str:
-    return format_month(day, lang) if month_only else format_day(day, lang)
 
 
 def _base(base_id: str, lang: str) -> str:
@@ -52,12 +48,12 @@ def national_text(rep: pd.DataFrame, lang: str) -> str:
                                               else ", " + t("national.basis_like_for_like", lang)))
             for r in rows.itertuples()))
     paragraphs = [
-        t("national.as_given", lang, date=_day(rep["snapshot_date"].iloc[0], lang),
+        t("national.as_given", lang, date=format_day(rep["snapshot_date"].iloc[0], lang),
            artisans=format_pct(as_given.loc["artisans", "up_share_pct"], 2, lang),
            weavers=format_pct(as_given.loc["weavers", "up_share_pct"], 2, lang)),
         t("national.like_for_like", lang, share=format_pct(like["up_share_pct"], 2, lang),
            up=format_count(like["up_registrations_count"], lang), india=format_count(like["india_registrations_count"], lang),
-           table_date=_day(like["table_date"], lang)),
+           table_date=format_day(like["table_date"], lang)),
         t("national.why_differ", lang, as_given=format_count(like["india_as_given_count"], lang),
            before=format_count(like["registered_before_count"], lang), up=format_count(like["up_registrations_count"], lang)),
         t("national.index_note", lang, artisans=ranges[0], weavers=ranges[1]),
@@ -81,12 +77,6 @@ def _translated(rep: pd.DataFrame, lang: str) -> pd.DataFrame:
     )
 
 
-def _published_by(snapshot: pd.Series) -> pd.Timestamp:
-    """The day a snapshot is surely out: its date, or the month's last day when only the month is known."""
-    day = pd.Timestamp(snapshot["snapshot_date"])
-    return day + pd.offsets.MonthEnd(0) if snapshot["date_precision"] == "month" else day
-
-
 def latest_figure_text(lang: str, as_of: object | None = None) -> str:
     """The latest national figure found (February 2023), with its change and source.
 
@@ -97,16 +87,19 @@ def latest_figure_text(lang: str, as_of: object | None = None) -> str:
             None: the latest figure, whatever its date.
     """
     latest = national.latest_national_figure("artisans")
-    if as_of is not None and _published_by(latest) > pd.Timestamp(as_of):
-        return fragments.paragraph(t("national.latest_after_as_of", lang, as_of=_day(as_of, lang)), "kit-note")
+    by_month = latest["date_precision"] == "month"
+    # the day the figure is surely out: its date, or the month's last day when only the month is known
+    published_by = pd.Timestamp(latest["snapshot_date"]) + (pd.offsets.MonthEnd(0) if by_month else pd.Timedelta(0))
+    if as_of is not None and published_by > pd.Timestamp(as_of):
+        return fragments.paragraph(t("national.latest_after_as_of", lang, as_of=format_day(as_of, lang)), "kit-note")
     change = int(latest["india_change_count"])
     shares = national.up_share_by_snapshot()
     since = shares[(shares["measure"] == "artisans") & (shares["snapshot_date"] < latest["snapshot_date"])]
     return fragments.paragraph(t(
         "national.latest", lang, count=format_count(latest["india_registrations_count"], lang),
-        date=_day(latest["snapshot_date"], lang, month_only=latest["date_precision"] == "month"),
+        date=(format_month if by_month else format_day)(latest["snapshot_date"], lang),
         change=("+" if change > 0 else "−") + format_count(abs(change), lang),
-        since=_day(since["snapshot_date"].max(), lang), source=str(localized(latest, "source", lang))),
+        since=format_day(since["snapshot_date"].max(), lang), source=str(localized(latest, "source", lang))),
         "kit-note")
 
 
@@ -120,7 +113,7 @@ def national_section(rep: pd.DataFrame, lang: str, as_of: object | None = None) 
         fragments.heading(t("brief.national", lang))
         + national_text(rep, lang)
         + fragments.paragraph(t("national.parity_note", lang), "kit-note")
-        + fragments.table(table)
+        + text_table_html(table)
         + latest_figure_text(lang, as_of)
     )
 
@@ -134,7 +127,7 @@ def snapshot_section(shares: pd.DataFrame, lang: str) -> str:
     measures = {m: t(f"national.measure_{m}", lang) for m in shares["measure"].unique()}
     frame = shares.assign(measure=shares["measure"].map(measures))
     return (fragments.heading(t("national.snapshot_heading", lang), 3)
-            + fragments.table(registry_frame(frame, SNAPSHOT_COLUMNS, lang))
+            + text_table_html(registry_frame(frame, SNAPSHOT_COLUMNS, lang))
             + fragments.paragraph(t("national.change_of_measure", lang), "kit-note"))
 
 
@@ -156,7 +149,7 @@ def share_chart(rep: pd.DataFrame, lang: str):
            base_share=format_pct(r.up_share_of_base_pct, 2, lang), base=r.base)
         for r in frame.itertuples())
     text = charts.ChartText(
-        title=t("national.chart_title", lang, date=_day(rep["snapshot_date"].iloc[0], lang)),
+        title=t("national.chart_title", lang, date=format_day(rep["snapshot_date"].iloc[0], lang)),
         units=t("brief.share_chart_units", lang), source=t("brief.share_chart_source", lang),
         alt_text=t("national.chart_alt", lang, bars=bars),
     )
@@ -189,8 +182,6 @@ def gi_table(gi: pd.DataFrame, lang: str, caption: str | None = None, small_coun
 
     Seller counts from 1 to ``small_count_threshold`` − 1 are shown as "<N".
     """
-    from helpers.analysis import privacy
-
     rows = gi.to_dict("records")
     frame = gi.assign(
         gi_name=[product_name(row, "gi_name", lang) for row in rows],
@@ -202,7 +193,7 @@ def gi_table(gi: pd.DataFrame, lang: str, caption: str | None = None, small_coun
     frame = privacy.suppress_small_counts(frame, ["sellers_count"], small_count_threshold)
     columns = ["gi_name", "district", "category", "gi_status", "sellers_count", "has_registered_seller", "source_title"]
     links = "".join(f"<li>{_link(u, title, lang)}</li>" for u, title in zip(gi["source_url"], gi["source_title"]))
-    return fragments.table(registry_frame(frame, columns, lang), caption=caption) + f'<ol class="kit-sources">{links}</ol>'
+    return text_table_html(registry_frame(frame, columns, lang), caption=caption) + f'<ol class="kit-sources">{links}</ol>'
 
 
 def gi_left_out_text(left_out: pd.DataFrame, lang: str) -> str:
@@ -247,7 +238,7 @@ def odop_section(odop: pd.DataFrame, matching: pd.DataFrame, lang: str) -> str:
     note = t("odop.note", lang, unmatched=format_count(unmatched, lang),
               total=format_count(int(matching["registrations_count"].sum()), lang))
     return (fragments.heading(t("odop.heading", lang)) + fragments.paragraph(note, "kit-note")
-            + fragments.table(registry_frame(frame, ODOP_COLUMNS, lang)))
+            + text_table_html(registry_frame(frame, ODOP_COLUMNS, lang)))
 
 
 def unmatched_crafts_frame(forms: pd.DataFrame, lang: str) -> pd.DataFrame:
@@ -316,4 +307,4 @@ def sources_section(lang: str, files: tuple[str, ...] = SOURCE_FILES) -> str:
             meta = {}
         title, source = (localized(meta, field, lang) or "" for field in ("title", "source"))
         rows.append({"file": name, "title": " ".join(str(title).split()), "source": " ".join(str(source).split())})
-    return fragments.heading(t("brief.sources", lang)) + fragments.table(registry_frame(pd.DataFrame(rows), ["file", "title", "source"], lang))
+    return fragments.heading(t("brief.sources", lang)) + text_table_html(registry_frame(pd.DataFrame(rows), ["file", "title", "source"], lang))

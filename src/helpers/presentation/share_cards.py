@@ -14,7 +14,6 @@ Belongs here: drawing the card. Not here: choosing the figures (``briefs``,
 
 from __future__ import annotations
 
-import logging
 import math
 from collections.abc import Sequence
 from pathlib import Path
@@ -31,7 +30,7 @@ from matplotlib.patches import Rectangle  # noqa: E402
 
 from helpers.files import write_atomically  # noqa: E402
 from helpers.presentation import i18n  # noqa: E402
-from helpers.presentation.charts import PALETTE, register_devanagari_font  # noqa: E402
+from helpers.presentation.charts import PALETTE, font_families  # noqa: E402
 
 #: The card's size in pixels (width, height): a phone screen in portrait.
 CARD_SIZE_PX = (1080, 1350)
@@ -41,12 +40,6 @@ MAX_FIGURES = 6
 _MARGIN = 0.06  # left and right margin, a share of the width
 _WARN_INK = "#a31515"
 _MUTED = "#55585e"
-
-
-def _font_family() -> list[str]:
-    logging.getLogger("matplotlib.font_manager").setLevel(logging.ERROR)  # variable font: no bold face
-    devanagari = register_devanagari_font()
-    return ["DejaVu Sans"] + ([devanagari] if devanagari else [])
 
 
 #: Widths already measured in this process, by (text, dpi, drawing properties); cleared when it holds
@@ -73,11 +66,6 @@ class _Layout:
             _MEASURED_WIDTHS_PX[key] = probe.get_window_extent(self.renderer).width
             probe.remove()
         return _MEASURED_WIDTHS_PX[key]
-
-    def fitting_size(self, text: str, width_share: float, size: float, **props) -> float:
-        """``size``, or the smaller font size at which ``text`` fits ``width_share`` of the card's width."""
-        width = self.width_px(text, fontsize=size, **props)
-        return min(size, size * width_share * CARD_SIZE_PX[0] / max(width, 1.0))
 
     def wrap(self, text: str, width_share: float, max_lines: int, **props) -> str:
         """Break ``text`` into lines no wider than ``width_share`` of the card (at most ``max_lines``)."""
@@ -138,7 +126,8 @@ def _draw_figures(layout: _Layout, figures: Sequence[tuple[str, str]], top: floa
         x = _MARGIN + column * 0.47
         y = top - row * step
         width_share = 1 - 2 * _MARGIN if columns == 1 else 0.42
-        fitted = layout.fitting_size(value, width_share, value_size, fontweight="bold")
+        width = layout.width_px(value, fontsize=value_size, fontweight="bold")  # the value's size, or smaller to fit
+        fitted = min(value_size, value_size * width_share * CARD_SIZE_PX[0] / max(width, 1.0))
         height = layout.put(x, y, value, fontsize=fitted, fontweight="bold", color=PALETTE["text"],
                             max_lines=1, width_share=width_share)
         layout.put(x, y - height - 0.012, label, fontsize=min(24, value_size * 0.45), color=_MUTED,
@@ -210,7 +199,7 @@ def draw_share_card(
     i18n.check_lang(lang)
     if not 1 <= len(figures) <= MAX_FIGURES:
         raise ValueError(f"a share card shows 1 to {MAX_FIGURES} figures, not {len(figures)}")
-    with plt.rc_context({"font.family": _font_family(), "text.language": lang}):
+    with plt.rc_context({"font.family": font_families(), "text.language": lang}):
         fig = plt.figure(figsize=(CARD_SIZE_PX[0] / _DPI, CARD_SIZE_PX[1] / _DPI), dpi=_DPI, facecolor="white")
         layout = _Layout(fig)
         band_bottom = _draw_header(layout, title, i18n.t("share_card.as_of", lang, date=as_of))
@@ -229,14 +218,15 @@ def draw_share_card(
 
 
 def share_card_png(path: Path | str, **card: Any) -> str:
-    """Write a 1080 x 1350 PNG share card to ``path`` (atomically, optimised) and return its alt text.
+    """Write a 1080 x 1350 PNG share card to ``path`` (atomically, optimised), its alt text beside it
+    (``<path>.alt.txt``), and return the alt text.
 
     Args:
         path: the PNG to write (e.g. ``reports/phase-1/cards/varanasi.hi.png``).
         card: the keyword arguments of :func:`draw_share_card` (which raises on bad ones).
 
     Returns:
-        The alt text (every word and figure on the card) to put beside the image.
+        The alt text (every word and figure on the card).
     """
     from PIL import Image
 
@@ -247,4 +237,6 @@ def share_card_png(path: Path | str, **card: Any) -> str:
     picture = Image.fromarray(np.asarray(fig.canvas.buffer_rgba()))
     plt.close(fig)
     write_atomically(path, optimise_image(picture, palette_tries=CARD_PALETTE_TRIES))
-    return card_alt_text(**card)
+    alt_text = card_alt_text(**card)
+    write_atomically(Path(f"{path}.alt.txt"), alt_text + "\n")
+    return alt_text

@@ -21,7 +21,7 @@ import pandas as pd
 
 from helpers.analysis.ranking import PeriodChange
 from helpers.campaign.targets import ALL_TRADES, Grades, TargetBasis
-from helpers.presentation import fragments, i18n
+from helpers.presentation import fragments, i18n, periods
 from helpers.presentation.formatting import format_count, format_day, format_number, format_pct
 
 
@@ -106,9 +106,7 @@ def leader_sentence(progress: pd.DataFrame, coverage: pd.DataFrame, lang: str) -
 
 def change_sentence(change: PeriodChange, lang: str) -> str:
     """What changed since the last report: new registrations, districts that changed grade, the most improved."""
-    from helpers.presentation.periods import change_period
-
-    previous = change_period(change, lang)
+    previous = periods.change_period(change, lang)
     count = format_count(change.new_registrations_count, lang)
     if change.ranking.empty:
         return _t("change_no_ranking", lang, period=previous, count=count)

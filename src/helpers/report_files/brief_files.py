@@ -88,10 +88,7 @@ def write_share_card(path: Path | str, **card: Any) -> tuple[Path, str]:
     Returns:
         The PNG's path and the alt text.
     """
-    path = Path(path)
-    alt_text = share_card_png(path, **card)
-    write_atomically(path.with_name(path.name + ".alt.txt"), alt_text + "\n")
-    return path, alt_text
+    return Path(path), share_card_png(path, **card)
 
 
 def write_figures(

@@ -51,18 +51,13 @@ def canonical_value(value: object) -> str:
     return str(value)
 
 
-def _is_small(text: str, threshold: int) -> bool:
-    value = as_number(text)
-    return value is not None and 1 <= value < threshold
-
-
 def published_values(triples: Iterable[tuple[str, str, str]], threshold: int = 5) -> list[str]:
     """The values of ``(district, figure, value as ledger text)`` as published: a district's figure of
     ``SMALL_DISTRICT_FIGURES`` from 1 to ``threshold`` − 1 as "<threshold" (``privacy.small_count_marker``),
     and so is a district's share (``privacy.BREAKDOWN_SHARES``) whose count is such a figure."""
     triples = list(triples)
     small = {(d, f.rsplit(".", 1)[-1]) for d, f, v in triples
-             if d and f.rsplit(".", 1)[-1] in SMALL_DISTRICT_FIGURES and _is_small(v, threshold)}
+             if d and f.rsplit(".", 1)[-1] in SMALL_DISTRICT_FIGURES and 1 <= (as_number(v) or 0) < threshold}
     hidden = {(d, share) for d, count in small for share, of in privacy.BREAKDOWN_SHARES.items() if of == count}
     suppressed, marker = small | hidden, privacy.small_count_marker(threshold)
     return [marker if (d, f.rsplit(".", 1)[-1]) in suppressed and v != "" else v for d, f, v in triples]

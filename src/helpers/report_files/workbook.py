@@ -32,14 +32,12 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from helpers import fields
 from helpers.files import atomic_path
-from helpers.presentation import i18n
+from helpers.presentation import display, i18n
 
 #: Indian digit grouping for whole numbers: 1,49,429 and 1,23,45,678 (Excel has no lakh grouping built in).
 INDIAN_INTEGER_FORMAT = r"[>=10000000]##\,##\,##\,##0;[>=100000]##\,##\,##0;##,##0"
 #: Dates as Indian readers write them.
 DATE_FORMAT = "dd-mm-yyyy"
-#: Decimals when the column registry gives none.
-DEFAULT_DECIMALS = {"pct": 1, "ratio": 2, "crore": 2}
 #: Column widths in characters (Excel's unit), smallest and largest.
 MIN_WIDTH_CHARS, MAX_WIDTH_CHARS = 8, 60
 #: Characters that make a spreadsheet read text as a formula.
@@ -69,25 +67,16 @@ def _registered(column: str) -> bool:
     return column in fields.load_columns().index
 
 
-def column_label(column: str, lang: str) -> str:
-    """The column's header in ``lang`` from the field registry, or the column's own name (a table whose
-    columns are already labels: the corrections workbook's)."""
-    return fields.label(str(column), lang) if _registered(str(column)) else str(column)
-
-
-def _display_format(column: str, series: pd.Series) -> tuple[str | None, int | None]:
-    """(display format, decimals) from the registry, else guessed from the dtype."""
-    if _registered(column):
-        return fields.display_format(column), fields.decimals(column)
-    return next((shown_as for is_kind, shown_as in _DTYPE_FORMATS if is_kind(series)), None), None
-
-
 def column_number_format(column: str, series: pd.Series) -> str | None:
-    """The Excel number format of a column: from its registry display format, else from its dtype."""
-    shown_as, decimals = _display_format(str(column), series)
+    """The Excel number format of a column: from its registry display format and decimals, else from its dtype."""
+    if _registered(column):
+        shown_as, decimals = fields.display_format(column), fields.decimals(column)
+    else:
+        shown_as, decimals = next((shown_as for is_kind, shown_as in _DTYPE_FORMATS if is_kind(series)), None), None
     if shown_as is None:
         return None
-    places = DEFAULT_DECIMALS.get(shown_as, 0) if decimals is None else decimals
+    # decimals when the registry gives none: as the pages show the column
+    places = display.DEFAULT_DECIMALS.get(shown_as, 2) if decimals is None else decimals
     formats = {
         "count": INDIAN_INTEGER_FORMAT,
         "ratio": indian_number_format(places),
@@ -136,12 +125,6 @@ def safe_sheet_name(name: str, taken: set[str]) -> str:
     return candidate
 
 
-def _width(values: Sequence[object], header: str) -> float:
-    longest = max([len(header)] + [len(f"{v:,.2f}") if isinstance(v, float) else len(str(v))
-                                   for v in values if v is not None])
-    return float(min(MAX_WIDTH_CHARS, max(MIN_WIDTH_CHARS, longest + 2)))
-
-
 def _flat(frame: pd.DataFrame) -> pd.DataFrame:
     if not isinstance(frame.index, pd.RangeIndex) or any(name is not None for name in frame.index.names):
         frame = frame.reset_index()
@@ -156,17 +139,20 @@ def write_table_sheet(sheet: Worksheet, frame: pd.DataFrame, *, lang: str) -> No
     bold = Font(bold=True)
     for index, column in enumerate(frame.columns, start=1):
         header = sheet.cell(row=1, column=index)
-        _put(header, column_label(str(column), lang))
+        # the registry's label in ``lang``, or the column's own name (the corrections workbook's columns are labels)
+        _put(header, fields.label(str(column), lang) if _registered(str(column)) else str(column))
         header.font = bold
         header.alignment = Alignment(wrap_text=True, vertical="top")
         number_format = column_number_format(str(column), frame[column])
         values = [cell_value(v) for v in frame[column].tolist()]
-        for row, value in enumerate(frame[column].tolist(), start=2):
+        for row, value in enumerate(values, start=2):  # cell_value of a cell value is itself
             cell = sheet.cell(row=row, column=index)
             _put(cell, value)
             if number_format and isinstance(cell.value, (int, float, dt.date)) and not isinstance(cell.value, bool):
                 cell.number_format = number_format
-        sheet.column_dimensions[get_column_letter(index)].width = _width(values, str(header.value))
+        longest = max([len(str(header.value))] + [len(f"{v:,.2f}") if isinstance(v, float) else len(str(v))
+                                                  for v in values if v is not None])
+        sheet.column_dimensions[get_column_letter(index)].width = float(min(MAX_WIDTH_CHARS, max(MIN_WIDTH_CHARS, longest + 2)))
     sheet.freeze_panes = "A2"
     if len(frame.columns):
         sheet.auto_filter.ref = f"A1:{get_column_letter(len(frame.columns))}{max(1, len(frame) + 1)}"

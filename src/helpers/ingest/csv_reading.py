@@ -26,8 +26,8 @@ import pyarrow.compute as pc
 import pyarrow.csv as pa_csv
 from charset_normalizer import from_bytes
 
+from helpers.errors import SheetReadError
 from helpers.ingest.limits import RESAVE_CSV as _RESAVE_CSV
-from helpers.ingest.limits import refusal
 from helpers.ingest.sheetframe import SheetFrame, columns_of, display_name, without_controls
 
 #: Encodings accepted from charset-normalizer when the file is neither UTF-8 nor cp1252-looking.
@@ -52,11 +52,11 @@ def decode_csv_bytes(data: bytes) -> tuple[str, str]:
         try:
             return data.decode("utf-16"), "utf-16"
         except UnicodeDecodeError:
-            raise refusal("starts like UTF-16 text but is damaged", _RESAVE_CSV) from None
+            raise SheetReadError("starts like UTF-16 text but is damaged", _RESAVE_CSV) from None
     if data.startswith(b"PK\x03\x04"):
-        raise refusal("is an Excel workbook (.xlsx) with a .csv name", "rename it to end in .xlsx")
+        raise SheetReadError("is an Excel workbook (.xlsx) with a .csv name", "rename it to end in .xlsx")
     if data.startswith(b"\xd0\xcf\x11\xe0"):
-        raise refusal("is an old Excel workbook (.xls) with a .csv name", "rename it to end in .xls")
+        raise SheetReadError("is an old Excel workbook (.xls) with a .csv name", "rename it to end in .xls")
     try:
         return data.decode("utf-8"), "utf-8"
     except UnicodeDecodeError:
@@ -73,7 +73,7 @@ def decode_csv_bytes(data: bytes) -> tuple[str, str]:
         len(sample) if guess.encoding.startswith("utf_16") else 0
     ):
         return str(guess), guess.encoding
-    raise refusal("is not a text CSV file (it looks like binary data or an unknown encoding)", _RESAVE_CSV)
+    raise SheetReadError("is not a text CSV file (it looks like binary data or an unknown encoding)", _RESAVE_CSV)
 
 
 def _first_nonblank_line(text: str) -> str:
@@ -121,7 +121,7 @@ def read_csv(path: Path) -> SheetFrame:
         try:
             payload = text.encode("utf-8")
         except UnicodeEncodeError:  # a lone surrogate from a legacy decoder: not text
-            raise refusal("is not a text CSV file (it looks like binary data or an unknown encoding)", _RESAVE_CSV) from None
+            raise SheetReadError("is not a text CSV file (it looks like binary data or an unknown encoding)", _RESAVE_CSV) from None
     is_the_file = payload is data
     del decoded, text, data
     columns = None
@@ -136,7 +136,7 @@ def read_csv(path: Path) -> SheetFrame:
             columns = columns_of(csv.reader(io.TextIOWrapper(io.BytesIO(payload), encoding="utf-8", newline=""),
                                             delimiter=delimiter))
         except csv.Error as error:
-            raise refusal(f"is not a well-formed CSV file ({error})", _RESAVE_CSV) from None
+            raise SheetReadError(f"is not a well-formed CSV file ({error})", _RESAVE_CSV) from None
     return SheetFrame.of_columns(display_name(path), "", columns, encoding=encoding)
 
 

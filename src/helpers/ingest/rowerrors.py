@@ -38,16 +38,6 @@ class RowErrors:
         self.table.extend((column, *p) for p in problems)
         self.in_column(column)[rows] = True
 
-    def add_each(self, rows: list[int], columns: list[str], problems: list[ValueProblem]) -> None:
-        """One problem per entry, in the order given (row ``rows[i]``, column ``columns[i]``)."""
-        if not rows:
-            return
-        self.positions.append(np.array(rows, dtype=np.intp))
-        self.entries.append(np.arange(len(rows), dtype=np.intp) + len(self.table))
-        self.table.extend((column, *p) for column, p in zip(columns, problems))
-        for column, row in zip(columns, rows):
-            self.in_column(column)[row] = True
-
     def add_by_value(self, column: str, codes: np.ndarray,
                      problems: Sequence[ValueProblem | None] | Mapping[int, ValueProblem],
                      skip: np.ndarray | None = None) -> None:

@@ -87,10 +87,6 @@ class SheetPlan:
         return cls(sheet, header, blank, named)
 
     @property
-    def is_hidden(self) -> bool:
-        return self.sheet.is_hidden
-
-    @property
     def is_registrations(self) -> bool:
         """The header row names enough standard columns, the registration id or date among them."""
         return len(self.named) >= REGISTRATION_SHEET_MIN_COLUMNS and bool(self.named & _REGISTRATION_MARKS)
@@ -130,12 +126,12 @@ class Run:
     def file(self, sheets: list[SheetFrame]) -> None:
         """Sort out and file every sheet of one file."""
         plans = [SheetPlan.of(s) for s in sheets]
-        visible = [p for p in plans if not p.is_hidden]
+        visible = [p for p in plans if not p.sheet.is_hidden]
         has_registrations = any(p.is_registrations for p in visible)
         has_content = any(p.header is not None for p in visible)
         for plan in plans:
             sheet = plan.sheet
-            if plan.is_hidden:
+            if sheet.is_hidden:
                 self.skip_sheet(sheet, "a hidden sheet (a list of values or a helper sheet)",
                                 "unhide it in Excel if it holds registrations")
             elif plan.header is None:
@@ -154,7 +150,7 @@ class Run:
 
     def _check_rows_found(self, plans: list[SheetPlan], has_registrations: bool) -> None:
         """A file whose registration sheets have a header but no rows below it gets a problem line."""
-        readable = [p for p in plans if not p.is_hidden and p.is_registrations]
+        readable = [p for p in plans if not p.sheet.is_hidden and p.is_registrations]
         if has_registrations and not any(len(p.data) for p in readable):
             sheet = readable[0].sheet
             what = "file" if not sheet.source_sheet else "workbook"
@@ -175,7 +171,8 @@ class Run:
             counts.update(rows_in=len(data), title_rows_skipped=0, blank_rows_skipped=len(plan.blank) - len(data))
             self.refuse_rows(sheet, data, *_NO_HEADER, "", "the sheet has no header row", counts)
             return
-        mapping = hdr.map_headers(header + 1, sheet.cells(header), lambda position: self._values(sheet, position, data))
+        mapping = hdr.map_headers(header + 1, sheet.cells(header), lambda position: values(  # each distinct cell once
+            distinct(sheet.column(position), data), sheet.is_typed) if position < sheet.width else [None])
         counts["dropped_columns"] = self._dropped(sheet, mapping)
         refusal = _sheet_refusal(mapping)
         if refusal is not None:
@@ -191,11 +188,6 @@ class Run:
         notes = list(dict.fromkeys(p.problem for p in self.problems[before:] if p.severity == NOTE))[:3]
         self.quality.append(outputs.quality_row(sheet.source_file, sheet.source_sheet, **{**counts, **outcome},
                                                 notes="; ".join(dict.fromkeys(notes))))
-
-    @staticmethod
-    def _values(sheet: SheetFrame, position: int, data: np.ndarray) -> list[object]:
-        """The distinct cells of a column in the data rows, in order of first appearance."""
-        return values(distinct(sheet.column(position), data), sheet.is_typed) if position < sheet.width else [None]
 
     def _dropped(self, sheet: SheetFrame, mapping: hdr.HeaderMap) -> str:
         """Record the dropped columns; their headers as they may be shown (``pii.shown_dropped_header``: a header
@@ -268,7 +260,7 @@ def _sheet_refusal(mapping: hdr.HeaderMap) -> tuple[str, str, str, str] | None:
         column, first, second = mapping.duplicates[0]
         return (f"headers '{pii.shown_header(first)}' and '{pii.shown_header(second)}' both mean {column}",
                 "rename or delete one of them", column, f"the sheet has two headers for {column}")
-    missing = mapping.missing_required
+    missing = [c for c in hdr.REQUIRED_COLUMNS if c not in mapping.columns]
     if not missing:
         return None
     accepted = "; ".join(f"{c}: {', '.join(hdr.synonyms_of(c)[1:6])}" for c in missing[:3])

@@ -34,7 +34,6 @@ import pyarrow as pa
 from helpers.errors import SheetReadError
 from helpers.ingest import limits
 from helpers.ingest.limits import RESAVE_CSV as _RESAVE_CSV
-from helpers.ingest.limits import refusal
 from helpers.ingest.pii import redact_name
 from helpers.ingest.sheetframe import (
     TAG,
@@ -75,7 +74,7 @@ def read_workbook(path: Path, sheet_name: str | None = None) -> list[SheetFrame]
             limits.check_sheets(len(sheets))
             names = [sheet.name for sheet in sheets]
             if sheet_name is not None and sheet_name not in names:
-                raise refusal(f"has no sheet named '{redact_name(sheet_name)}'",
+                raise SheetReadError(f"has no sheet named '{redact_name(sheet_name)}'",
                               f"the sheets are: {', '.join(redact_name(n) for n in names)}")
             return [
                 _read_sheet(workbook, display_name(path), meta)
@@ -134,11 +133,11 @@ def _read_sheet(workbook: object, source_file: str, meta: object) -> SheetFrame:
         limits.check_grid(first_row + height, first_column + width)
         columns = [_workbook_column(column) for column in columns_of(_sheet_records(sheet, first_row, first_column, width))]
     except SheetReadError as error:
-        raise refusal(error.problem, error.fix, "", name) from None
+        raise SheetReadError(error.problem, error.fix, "", name) from None
     except BaseException as error:  # calamine's XmlError and others, a Rust panic (a BaseException)
         if isinstance(error, NOT_READ_ERRORS):
             raise
-        raise refusal(f"is damaged: this sheet cannot be read ({limits.describe_error(error)})",
+        raise SheetReadError(f"is damaged: this sheet cannot be read ({limits.describe_error(error)})",
                       damaged_fix(Path(source_file)), "", name) from None
     return SheetFrame.of_columns(source_file, name, columns, is_hidden=is_hidden, is_typed=True)
 

@@ -216,9 +216,8 @@ def scanned_text(value: object) -> str | None:
     ``9839012345``) as its digits; None for a cell that cannot hold personal data (empty, yes/no, a date)."""
     if isinstance(value, str):
         return value
-    if isinstance(value, (int, float, np.integer, np.floating)) and not isinstance(value, (bool, np.bool_)):
-        number = value.item() if isinstance(value, np.generic) else value
-        return str(int(number)) if isinstance(number, float) and number.is_integer() else str(number)
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return str(int(value)) if isinstance(value, float) and value.is_integer() else str(value)
     return None
 
 
@@ -298,12 +297,6 @@ _ID_SUSPECT_RE2 = (r"(?i)@|＠|﹫|[\[(]\s*at\s*[\])]|\p{Nd}(?:[^\p{L}\p{Nd}]*\p
 #: hundred times faster than the Unicode classes (a million ids in a tenth of a second, not seven seconds).
 _ID_SUSPECT_ASCII_RE2 = (r"(?i)@|[\[(]\s*at\s*[\])]|[0-9](?:[^A-Za-z0-9]*[0-9]){8}"
                          r"|[A-Za-z](?:\s?[A-Za-z]){4}[^A-Za-z0-9]{0,3}[0-9](?:[^A-Za-z0-9]?[0-9]){3}")
-#: The same in Python, on ``normalised`` ids.
-_ID_SUSPECT = re.compile(r"@|[\[(]\s*at\s*[\])]|\d(?:[^\w@]*\d){8}|[^\W\d_](?:\s?[^\W\d_]){4}[^\w@]{0,3}\d(?:[^\w@]?\d){3}",
-                         re.I)
-#: Below this many ids a Python loop is as fast as pyarrow.
-_BULK_MIN = 4096
-
 #: A rejected value of a coded column (trade, onboarding status, yes/no) is shown only when it
 #: has at most this many characters and no run of more than ``CODED_SHOWN_MAX_DIGITS`` digits
 #: (any separators between digits ignored); otherwise it is shown as ``REDACTED``.
@@ -362,24 +355,13 @@ def id_pii_kinds(ids: Sequence[object] | pa.Array) -> list[str | None]:
     """Per id: the kinds of personal data (``ID_KINDS``) it is or holds, joined by ' and ', or None.
 
     A column of ids is distinct on every row, so the ids that could hold any
-    are first picked out in bulk (``id_suspects``, on an arrow string array or on many
-    ids); only those are looked at in Python.
+    are first picked out in bulk (``id_suspects``, on an arrow string array);
+    only those are looked at in Python.
     """
-    arrow = ids if isinstance(ids, pa.Array) else None
-    if arrow is None and len(ids) >= _BULK_MIN:
-        try:
-            arrow = pa.array(ids, type=pa.string())
-        except (pa.ArrowInvalid, pa.ArrowTypeError):
-            arrow = None
-    found: list[str | None] = [None] * len(ids)
-    suspects: Iterable[int]
-    if arrow is not None:
-        suspects = np.flatnonzero(id_suspects(arrow)).tolist()
-    else:
-        suspects = [i for i, v in enumerate(ids) if v is not None and _ID_SUSPECT.search(normalised(v))]
-    for index in suspects:
-        value = arrow[index].as_py() if arrow is not None else ids[index]
-        kinds = [k for k in _id_kinds(str(value)) if k in ID_KINDS]
+    arrow = ids if isinstance(ids, pa.Array) else pa.array([None if v is None else str(v) for v in ids], pa.string())
+    found: list[str | None] = [None] * len(arrow)
+    for index in np.flatnonzero(id_suspects(arrow)).tolist():
+        kinds = [k for k in _id_kinds(arrow[index].as_py()) if k in ID_KINDS]
         if kinds:
             found[index] = " and ".join(kinds)
     return found

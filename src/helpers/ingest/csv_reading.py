@@ -17,6 +17,7 @@ from __future__ import annotations
 import codecs
 import csv
 import io
+import re
 from collections import Counter
 from pathlib import Path
 
@@ -34,6 +35,10 @@ from helpers.ingest.sheetframe import SheetFrame, columns_of, display_name, with
 _LEGACY_OK = {"cp1252", "latin_1", "iso8859_15", "utf_16", "utf_16_le", "utf_16_be", "cp1250", "iso8859_2"}
 #: CSV files at least this big, and without quotes, are split by pyarrow instead of the ``csv`` module.
 PLAIN_CSV_MIN_BYTES = 1 << 20
+#: The first line (as ``str.splitlines`` cuts them) that is not blank: from a line's start, any spaces, then
+#: something else, to the line's end.
+_LINE_BREAKS = r"\n\r\x0b\x0c\x1c-\x1e\x85\u2028\u2029"
+_FILLED_LINE = re.compile(rf"(?<![^{_LINE_BREAKS}])[^\S{_LINE_BREAKS}]*\S[^{_LINE_BREAKS}]*")
 
 
 def decode_csv_bytes(data: bytes) -> tuple[str, str]:
@@ -76,23 +81,10 @@ def decode_csv_bytes(data: bytes) -> tuple[str, str]:
     raise SheetReadError("is not a text CSV file (it looks like binary data or an unknown encoding)", _RESAVE_CSV)
 
 
-def _first_nonblank_line(text: str) -> str:
-    """``next(line for line in text.splitlines() if line.strip())``, without splitting the whole text."""
-    size = 65_536
-    while True:
-        lines = text[:size].splitlines()
-        complete = lines if size >= len(text) else lines[:-1]  # the last one may go on past the cut
-        for line in complete:
-            if line.strip():
-                return line
-        if size >= len(text):
-            return ""
-        size *= 8
-
-
 def _sniff_delimiter(text: str) -> str:
     """The delimiter of the first non-blank line: comma, semicolon or tab, whichever is most common."""
-    first = _first_nonblank_line(text)
+    filled = _FILLED_LINE.search(text)  # as ``next(line for line in text.splitlines() if line.strip())``, unsplit
+    first = filled.group() if filled else ""
     counts = {d: first.count(d) for d in (",", ";", "\t")}
     best = max(counts, key=lambda d: counts[d])
     return best if counts[best] else ","

@@ -22,7 +22,7 @@ from helpers.ingest.problems import Problem
 from helpers.ingest.rowerrors import RowErrors
 from helpers.ingest.schema import DATE_COLUMNS, STAGE_DATE_COLUMNS
 from helpers.ingest.sheetframe import with_values
-from helpers.ingest.sheetrows import SheetRows, StageResult, derived, parse_each
+from helpers.ingest.sheetrows import SheetRows, StageResult, parse_each
 
 
 def _rows_with(rows: SheetRows, readings: Mapping[str, list[object]],
@@ -86,16 +86,16 @@ def parse_dates(rows: SheetRows) -> StageResult:
         dates[column], problems = parse_each(pairs, lambda p: parsing.resolve_date(p[1], order, rows.context.latest),  # type: ignore[index]
                                              lambda p: pii.shown_date_value(p[0]))  # type: ignore[index]
         errors.add_by_value(column, rows.codes(column), problems)
-        columns[derived("parsed", column)] = with_values(rows.columns[column], dates[column], pa.date32())
+        columns[f"parsed:{column}"] = with_values(rows.columns[column], dates[column], pa.date32())
     _stage_dates_after_registration(columns, errors)
     return StageResult(columns, errors, _date_order_note(rows, readings, order, dates))
 
 
 def _stage_dates_after_registration(columns: Mapping[str, pa.DictionaryArray], errors: RowErrors) -> None:
     """Reject a stage date before the row's registration date."""
-    registered = columns[derived("parsed", "registration_date")].dictionary_decode()
+    registered = columns["parsed:registration_date"].dictionary_decode()
     for column in STAGE_DATE_COLUMNS:
-        stage = columns[derived("parsed", column)].dictionary_decode()
+        stage = columns[f"parsed:{column}"].dictionary_decode()
         before = np.flatnonzero(pc.less(stage, registered).fill_null(False).to_numpy(zero_copy_only=False)).tolist()
         pairs = [(stage[i].as_py(), registered[i].as_py()) for i in before]
         errors.add(column, np.array(before, dtype=np.intp), np.arange(len(before)), [

@@ -47,7 +47,7 @@ RESAVE_XLSX = "open it in Excel and save it with File > Save As > 'Excel Workboo
 #: Spreadsheet files the kit refuses with the advice to re-save them as .xlsx.
 EXCEL_OTHER = (".numbers", ".xltx", ".xltm", ".xlt", ".xml", ".htm", ".html")
 #: What each kind of file (``limits.sniff``) is called in a message.
-_KIND_NAMES = {
+KIND_NAMES = {
     "xlsx": "an Excel workbook (.xlsx)", "xlsb": "an Excel binary workbook (.xlsb)",
     "ods": "an OpenDocument spreadsheet (.ods)", "xls": "an old Excel workbook (.xls)",
     "text": "a text file (CSV or tab-separated)", "zip": "a zip archive that is not a workbook",
@@ -176,7 +176,7 @@ def refuse_kind(path: Path, kind: str) -> None:
     if kind == "xml":
         raise SheetReadError(f"is an XML file (perhaps an 'XML Spreadsheet 2003') with a '{suffix}' name", RESAVE_XLSX)
     if suffix == ".txt":
-        what = "a text export" if kind == "text" else f"not text (it looks like {kind_name(kind)})"
+        what = "a text export" if kind == "text" else f"not text (it looks like {KIND_NAMES[kind]})"
         raise SheetReadError(f"is a '.txt' file ({what}), which the kit does not read", RESAVE_CSV)
     if suffix not in WORKBOOK_SUFFIXES:
         if suffix in EXCEL_OTHER:
@@ -186,12 +186,7 @@ def refuse_kind(path: Path, kind: str) -> None:
     suffixes = _KIND_SUFFIXES.get(kind, ())
     if suffix not in suffixes:
         fix = f"rename it to end in {suffixes[0]}" if suffixes else RESAVE_XLSX
-        raise SheetReadError(f"is {kind_name(kind)} with a '{suffix}' name", fix)
-
-
-def kind_name(kind: str) -> str:
-    """What a kind of file (``sniff``) is called in a message: "an old Excel workbook (.xls)"."""
-    return _KIND_NAMES.get(kind, kind)
+        raise SheetReadError(f"is {KIND_NAMES[kind]} with a '{suffix}' name", fix)
 
 
 # ---- limits -------------------------------------------------------------------------------------

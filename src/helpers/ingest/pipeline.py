@@ -77,11 +77,6 @@ class IngestResult:
         """How many rows were rejected (a row with two problems counts once)."""
         return int(self.quality["rejected"].sum())
 
-    def is_clean(self) -> bool:
-        """True when every row of every file was accepted (or set aside as a duplicate or a junk line)
-        and every file gave rows: what ``validate`` asks for."""
-        return not (self.file_problems or self.rejected_rows_count or self.files_without_rows)
-
 
 def ingest_paths(inputs: Sequence[Path | str], *, sheet: str | None = None, latest: dt.date | None = None) -> IngestResult:
     """Read, clean and validate registration sheets.

@@ -32,7 +32,7 @@ from helpers.ingest.sheetframe import (
     release_unused_memory,
     values,
 )
-from helpers.ingest.sheetrows import RunContext, SheetRows, blank, derived
+from helpers.ingest.sheetrows import RunContext, SheetRows, blank
 from helpers.ingest.stages import run_stages
 from helpers.reference.districts import get_resolver
 
@@ -146,11 +146,7 @@ class Run:
                                 "nothing to fix if it holds no registrations")
             else:
                 self.sheet(plan)
-        self._check_rows_found(plans, has_registrations)
-
-    def _check_rows_found(self, plans: list[SheetPlan], has_registrations: bool) -> None:
-        """A file whose registration sheets have a header but no rows below it gets a problem line."""
-        readable = [p for p in plans if not p.sheet.is_hidden and p.is_registrations]
+        readable = [p for p in visible if p.is_registrations]  # with a header but no rows below it: a note
         if has_registrations and not any(len(p.data) for p in readable):
             sheet = readable[0].sheet
             what = "file" if not sheet.source_sheet else "workbook"
@@ -216,14 +212,17 @@ class Run:
         self.problems.extend(rows.notes)  # notes first: a sheet's notes and errors are listed by kind
         positions, entries = rows.errors.ordered()
         for position, entry in zip(positions.tolist(), entries.tolist()):
-            column, value, problem, fix = rows.errors.table[entry]
-            self.reject(sheet, int(numbers[position]), column, value, problem, fix)
+            column, value, problem, fix = rows.errors.table[entry]  # the value already as it may be shown
+            row, shown = int(numbers[position]), "" if value is None else str(value)
+            self.rejected.append(dict(source_file=sheet.source_file, source_sheet=sheet.source_sheet, source_row=row,
+                                      column=column, value=shown, problem=problem, fix=fix))
+            self.problems.append(Problem(sheet.source_file, sheet.source_sheet, row, column, shown, problem, fix, ERROR))
         rejected_rows = rows.errors.rows()
         candidates = np.ones(len(rows.data), dtype=bool)
         candidates[rejected_rows] = False
         prefix = f"{sheet.source_file}:{sheet.source_sheet}" if sheet.source_sheet else sheet.source_file
-        parsed = {column: rows.columns[derived("parsed", column)] for column in ("registration_id", "gem_seller_id")}
-        keys = {column: rows.columns.pop(derived("key", column)).dictionary for column in parsed}  # type: ignore[attr-defined]
+        parsed = {column: rows.columns[f"parsed:{column}"] for column in ("registration_id", "gem_seller_id")}
+        keys = {column: rows.columns.pop(f"key:{column}").dictionary for column in parsed}  # type: ignore[attr-defined]
         accepted, duplicate_of = self.index.split(prefix, parsed, keys, np.flatnonzero(candidates), numbers)
         del keys
         ids, sellers = parsed["registration_id"], parsed["gem_seller_id"]
@@ -236,13 +235,6 @@ class Run:
         release_unused_memory()  # what the split freed, before the accepted rows are copied out
         self.accepted.append(outputs.accepted_block(rows, accepted))
         return dict(accepted=len(accepted), rejected=len(rejected_rows), duplicates=len(duplicate_of), **rows.counts)
-
-    def reject(self, sheet: SheetFrame, row: int, column: str, value: object, problem: str, fix: str) -> None:
-        """A problem of a rejected row (its value already as it may be shown): a rejected line and a problem line."""
-        shown = "" if value is None else str(value)
-        self.rejected.append(dict(source_file=sheet.source_file, source_sheet=sheet.source_sheet, source_row=row,
-                                  column=column, value=shown, problem=problem, fix=fix))
-        self.problems.append(Problem(sheet.source_file, sheet.source_sheet, row, column, shown, problem, fix, ERROR))
 
 
 def _cells(sheet: SheetFrame, mapping: hdr.HeaderMap, column: str, data: np.ndarray) -> pa.DictionaryArray:

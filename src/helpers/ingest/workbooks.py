@@ -144,13 +144,9 @@ def _read_sheet(workbook: object, source_file: str, meta: object) -> SheetFrame:
 
 def _sheet_records(sheet: object, first_row: int, first_column: int, width: int) -> Iterable[list[object]]:
     """The records of a calamine sheet from cell A1 (calamine starts at the first used cell)."""
-    yield from itertools.repeat([""] * (first_column + width), first_row)
-    if first_column:
-        offset = [""] * first_column
-        for cells in sheet.iter_rows():  # type: ignore[attr-defined]
-            yield offset + cells
-    else:
-        yield from sheet.iter_rows()  # type: ignore[attr-defined]
+    offset, rows = [""] * first_column, sheet.iter_rows()  # type: ignore[attr-defined]
+    yield from itertools.repeat(offset + [""] * width, first_row)
+    yield from (offset + cells for cells in rows) if first_column else rows
 
 
 def _workbook_column(column: pa.Array) -> pa.DictionaryArray:

@@ -69,13 +69,9 @@ class SheetRows:
     context: RunContext
     data: np.ndarray
     columns: Mapping[str, pa.DictionaryArray]
-    errors: RowErrors = None  # type: ignore[assignment]
+    errors: RowErrors
     notes: tuple[Problem, ...] = ()
     counts: Mapping[str, int] = field(default_factory=lambda: {"junk_rows_skipped": 0, "values_redacted": 0})
-
-    def __post_init__(self) -> None:
-        if self.errors is None:
-            object.__setattr__(self, "errors", RowErrors(len(self.data)))
 
     @property
     def numbers(self) -> np.ndarray:

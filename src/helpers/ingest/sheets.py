@@ -22,6 +22,7 @@ from helpers.ingest import outputs, pii
 from helpers.ingest import headers as hdr
 from helpers.ingest.duplicates import DuplicateIndex, shown_id
 from helpers.ingest.problems import ERROR, NOTE, Problem, listed
+from helpers.ingest.rowerrors import RowErrors
 from helpers.ingest.sheetframe import (
     SheetFrame,
     cell_value,
@@ -176,7 +177,7 @@ class Run:
             return
         raw = {column: _cells(sheet, mapping, column, data) for column in hdr.INPUT_COLUMNS}
         before = len(self.problems)
-        rows = run_stages(SheetRows(sheet, self.context, data, raw)).derived_only()
+        rows = run_stages(SheetRows(sheet, self.context, data, raw, RowErrors(len(data)))).derived_only()
         del raw
         sheet.drop_cells()  # filing needs only what the stages derived: the memory goes before the rows are copied out
         release_unused_memory()

@@ -243,7 +243,7 @@ def check_schema(rows: SheetRows) -> StageResult:
     for column in ROW_SCHEMA.columns:
         parsed = rows.columns[f"parsed:{column}"]
         first: dict[int, ValueProblem] = {}
-        for position, _, problem, fix in row_failures(_row_check_values(column, parsed).to_frame(), [column]):
+        for position, problem, fix in row_failures(_row_check_values(column, parsed)):
             first.setdefault(int(position), _failure(rows, column, int(position), problem, fix))  # type: ignore[arg-type]
         errors.add_by_value(column, codes(parsed), first, skip=rows.errors.in_column(column))
     return StageResult(errors=errors)

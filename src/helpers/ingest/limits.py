@@ -89,7 +89,7 @@ def _mib(size_bytes: int) -> str:
 def over_limit(what: str, limit: str) -> SheetReadError:
     """The refusal of a file over a limit: ``what`` it has, and the ``limit`` it goes over."""
     return SheetReadError(f"refused: {what}, over the limit of {limit} (a damaged or hostile file?)",
-                   "check the file; if it is a real sheet, split it into smaller files")
+                          "check the file; if it is a real sheet, split it into smaller files")
 
 
 # ---- what a file is -----------------------------------------------------------------------------
@@ -168,11 +168,11 @@ def refuse_kind(path: Path, kind: str) -> None:
         raise SheetReadError("the file is empty", "export the registration sheet again")
     if kind == "encrypted":
         raise SheetReadError("is password-protected (encrypted), so it cannot be read",
-                      "open it in Excel with its password, remove the password (File > Info > Protect Workbook > "
-                      "Encrypt with Password, clear it) and save it as 'Excel Workbook (*.xlsx)'")
+                             "open it in Excel with its password, remove the password (File > Info > Protect Workbook > "
+                             "Encrypt with Password, clear it) and save it as 'Excel Workbook (*.xlsx)'")
     if kind == "html":
         raise SheetReadError(f"is a web page (an HTML table) with a '{suffix}' name, as some portals export",
-                      RESAVE_XLSX + " (or 'CSV UTF-8 (Comma delimited) (*.csv)')")
+                             RESAVE_XLSX + " (or 'CSV UTF-8 (Comma delimited) (*.csv)')")
     if kind == "xml":
         raise SheetReadError(f"is an XML file (perhaps an 'XML Spreadsheet 2003') with a '{suffix}' name", RESAVE_XLSX)
     if suffix == ".txt":
@@ -182,7 +182,7 @@ def refuse_kind(path: Path, kind: str) -> None:
         if suffix in EXCEL_OTHER:
             raise SheetReadError(f"is a '{suffix}' file, which the kit does not read", RESAVE_XLSX)
         raise SheetReadError(f"is not a sheet the kit reads ('{suffix or 'no extension'}')",
-                      "give a .csv, .xlsx, .xls, .xlsb or .ods file")
+                             "give a .csv, .xlsx, .xls, .xlsb or .ods file")
     suffixes = _KIND_SUFFIXES.get(kind, ())
     if suffix not in suffixes:
         fix = f"rename it to end in {suffixes[0]}" if suffixes else RESAVE_XLSX
@@ -217,7 +217,7 @@ def check_archive(path: Path) -> None:
     except (zipfile.BadZipFile, zipfile.LargeZipFile, zlib.error, xml.parsers.expat.ExpatError, EOFError, OSError, ValueError, KeyError,
             NotImplementedError, RuntimeError, UnicodeError) as error:
         raise SheetReadError(f"is damaged: its contents cannot be read ({describe_error(error)})",
-                      "ask the sender for a fresh copy, or open it in Excel and save it again as .xlsx") from None
+                             "ask the sender for a fresh copy, or open it in Excel and save it again as .xlsx") from None
 
 
 def describe_error(error: BaseException) -> str:

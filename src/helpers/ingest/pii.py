@@ -211,23 +211,17 @@ def redact(value: str, kinds: Sequence[str] | None = None) -> tuple[str, list[st
     return "".join(pieces) + text[end:], [k for k in VALUE_KINDS if k in found]
 
 
-def scanned_text(value: object) -> str | None:
-    """A cell as the scan reads it: text as it is, a number cell (an Excel number in a text column:
-    ``9839012345``) as its digits; None for a cell that cannot hold personal data (empty, yes/no, a date)."""
-    if isinstance(value, str):
-        return value
-    if isinstance(value, (int, float)) and not isinstance(value, bool):
-        return str(int(value)) if isinstance(value, float) and value.is_integer() else str(value)
-    return None
-
-
 def redacted_cells(values: Sequence[object]) -> tuple[list[object], list[bool], list[str | None]]:
     """Per distinct cell of a kept column (text or number): the cell with personal data removed (None when
-    nothing else was left), whether nothing else was left, and the kinds found (joined by ' and '; None: none)."""
+    nothing else was left), whether nothing else was left, and the kinds found (joined by ' and '; None: none).
+
+    A number cell (an Excel number in a text column: ``9839012345``) is scanned as its digits; an empty, yes/no
+    or date cell cannot hold personal data."""
     cleaned_values, only, kinds_of = list(values), [False] * len(values), [None] * len(values)
     for index, value in enumerate(values):
-        text = scanned_text(value)
-        cleaned, kinds = redact(text) if text is not None else (text, [])
+        if isinstance(value, (int, float)) and not isinstance(value, bool):
+            value = str(int(value)) if isinstance(value, float) and value.is_integer() else str(value)
+        cleaned, kinds = redact(value) if isinstance(value, str) else (value, [])
         if kinds:
             cleaned_values[index] = None if is_only_redacted(cleaned) else cleaned
             only[index] = cleaned_values[index] is None

@@ -141,6 +141,6 @@ def read_file(path: Path, sheet_name: str | None = None) -> list[SheetFrame]:
             raise
         what = limits.KIND_NAMES[kind] if kind else f"a {path.suffix.lower() or 'sheet'} file"
         raise SheetReadError(f"is damaged: it cannot be read as {what} ({limits.describe_error(error)})",
-                      damaged_fix(path), source_file) from None
+                             damaged_fix(path), source_file) from None
     return sheets
 

@@ -75,7 +75,7 @@ def read_workbook(path: Path, sheet_name: str | None = None) -> list[SheetFrame]
             names = [sheet.name for sheet in sheets]
             if sheet_name is not None and sheet_name not in names:
                 raise SheetReadError(f"has no sheet named '{redact_name(sheet_name)}'",
-                              f"the sheets are: {', '.join(redact_name(n) for n in names)}")
+                                     f"the sheets are: {', '.join(redact_name(n) for n in names)}")
             return [
                 _read_sheet(workbook, display_name(path), meta)
                 for meta in sheets if sheet_name is None or meta.name == sheet_name
@@ -138,7 +138,7 @@ def _read_sheet(workbook: object, source_file: str, meta: object) -> SheetFrame:
         if isinstance(error, NOT_READ_ERRORS):
             raise
         raise SheetReadError(f"is damaged: this sheet cannot be read ({limits.describe_error(error)})",
-                      damaged_fix(Path(source_file)), "", name) from None
+                             damaged_fix(Path(source_file)), "", name) from None
     return SheetFrame.of_columns(source_file, name, columns, is_hidden=is_hidden, is_typed=True)
 
 

@@ -57,9 +57,7 @@ class RowErrors:
 
     def in_column(self, column: str) -> np.ndarray:
         """Per row: True when it already has a problem in ``column``."""
-        if column not in self._in_column:
-            self._in_column[column] = np.zeros(self.row_count, dtype=bool)
-        return self._in_column[column]
+        return self._in_column.setdefault(column, np.zeros(self.row_count, dtype=bool))
 
     def merged(self, other: RowErrors) -> RowErrors:
         """These problems followed by ``other``'s (same rows)."""

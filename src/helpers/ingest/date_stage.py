@@ -87,20 +87,16 @@ def parse_dates(rows: SheetRows) -> StageResult:
                                              lambda p: pii.shown_date_value(p[0]))  # type: ignore[index]
         errors.add_by_value(column, rows.codes(column), problems)
         columns[f"parsed:{column}"] = with_values(rows.columns[column], dates[column], pa.date32())
-    _stage_dates_after_registration(columns, errors)
-    return StageResult(columns, errors, _date_order_note(rows, readings, order, dates))
-
-
-def _stage_dates_after_registration(columns: Mapping[str, pa.DictionaryArray], errors: RowErrors) -> None:
-    """Reject a stage date before the row's registration date."""
     registered = columns["parsed:registration_date"].dictionary_decode()
-    for column in STAGE_DATE_COLUMNS:
+    for column in STAGE_DATE_COLUMNS:  # a stage date before its row's registration date is rejected
         stage = columns[f"parsed:{column}"].dictionary_decode()
         before = np.flatnonzero(pc.less(stage, registered).fill_null(False).to_numpy(zero_copy_only=False)).tolist()
-        pairs = [(stage[i].as_py(), registered[i].as_py()) for i in before]
+        later = [(stage[i].as_py(), registered[i].as_py()) for i in before]
         errors.add(column, np.array(before, dtype=np.intp), np.arange(len(before)), [
             (f"{day:%Y-%m-%d}", f"is before the registration date ({first:%d %b %Y})",
              f"a seller reaches this stage after registering: check both dates (the kit reads "
              f"{parsing.unambiguous(day)} here and {parsing.unambiguous(first)} as the registration date)")
-            for day, first in pairs
+            for day, first in later
         ])
+    return StageResult(columns, errors, _date_order_note(rows, readings, order, dates))
+

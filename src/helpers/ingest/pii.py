@@ -61,6 +61,7 @@ from stdnum import verhoeff  # Aadhaar's check digit
 
 from helpers import paths
 from helpers.ingest.problems import without_controls
+from helpers.ingest.sheetframe import matching
 from helpers.reference.districts import _words, fold_devanagari, text_key
 
 PATTERNS_FILE = "pii_header_patterns.csv"
@@ -336,12 +337,10 @@ def id_suspects(ids: pa.Array) -> np.ndarray:
 
     ASCII ids (nearly all) are searched with the ASCII form of the pattern, the others with the Unicode one.
     """
-    is_ascii = pc.string_is_ascii(ids).fill_null(True).to_numpy(zero_copy_only=False)
-    flags = pc.match_substring_regex(ids, _ID_SUSPECT_ASCII_RE2).fill_null(False).to_numpy(zero_copy_only=False).copy()
-    others = np.flatnonzero(~is_ascii)
+    flags = matching(ids, _ID_SUSPECT_ASCII_RE2).copy()
+    others = np.flatnonzero(~pc.string_is_ascii(ids).fill_null(True).to_numpy(zero_copy_only=False))
     if len(others):
-        found = pc.match_substring_regex(ids.take(pa.array(others)), _ID_SUSPECT_RE2)
-        flags[others] = found.fill_null(False).to_numpy(zero_copy_only=False)
+        flags[others] = matching(ids.take(pa.array(others)), _ID_SUSPECT_RE2)
     return flags
 
 

@@ -41,10 +41,7 @@ def parsed_ids(cells: pa.DictionaryArray, typed: bool = False) -> tuple[pa.Array
 
 def key_numbers(keys: pa.Array) -> np.ndarray:
     """Per distinct id cell: a number per distinct key (equal keys, equal numbers), -1 for no key."""
-    if not len(keys):
-        return np.zeros(0, dtype=np.intp)
-    indices = pc.dictionary_encode(keys).indices
-    return indices.fill_null(-1).to_numpy(zero_copy_only=False).astype(np.intp)
+    return pc.dictionary_encode(keys).indices.fill_null(-1).to_numpy(zero_copy_only=False).astype(np.intp)
 
 
 class SeenKeys:

@@ -94,7 +94,7 @@ def groups(labels: Sequence[Hashable | None], codes: np.ndarray) -> list[tuple[H
     label_id = np.array([-1 if label is None else ids.setdefault(label, len(ids)) for label in labels], dtype=np.intp)
     if not ids:
         return []
-    per_row = label_id[codes] if len(codes) else np.zeros(0, dtype=np.intp)
+    per_row = label_id[codes]
     rows = np.flatnonzero(per_row >= 0)
     found, first = np.unique(per_row[rows], return_index=True)
     counts = np.bincount(per_row[rows], minlength=len(ids))

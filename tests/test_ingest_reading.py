@@ -20,7 +20,6 @@ from openpyxl import Workbook, load_workbook
 
 from helpers.errors import SheetReadError
 from helpers.ingest import ingest_paths, limits, reading, workbooks
-from helpers.ingest.sheetframe import distinct
 from helpers.cli import main
 
 HOSTILE = Path(__file__).parent / "data" / "hostile"
@@ -96,7 +95,7 @@ def test_control_characters_are_removed_from_text_cells(tmp_path):
     csv_path.write_bytes(b"id,craft,remarks\nA-1,dur\x00rie\x1b weaving,two\tlines\r\nA-2,durrie weaving,x\n")
     rows = [cells for _, cells in reading.read_file(csv_path)[0].rows]
     assert rows == [["id", "craft", "remarks"], ["A-1", "durrie weaving", "two\tlines"], ["A-2", "durrie weaving", "x"]]
-    column = distinct(reading.read_file(csv_path)[0].column(1))
+    column = reading.read_file(csv_path)[0].column(1)  # dictionary-encoded: its distinct values
     assert column.dictionary.to_pylist().count("durrie weaving") == 1  # the cleaned value is merged with its twin
 
 

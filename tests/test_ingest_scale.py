@@ -23,7 +23,7 @@ from hypothesis import strategies as st
 from helpers.demo import large as demo_data
 from helpers.errors import SheetReadError
 from helpers.ingest import csv_reading, ingest_paths
-from helpers.ingest.sheetframe import SheetFrame, columns_of, distinct
+from helpers.ingest.sheetframe import SheetFrame, columns_of
 
 GENERATED_ROWS = 200_000
 CORPUS = Path(__file__).parent / "data" / "ingest_corpus"
@@ -264,7 +264,7 @@ def test_typed_cells_stay_apart_when_encoded():
     sheet = sheet_from_rows("book.xlsx", "Sheet1", [[1], [1.0], [True], [0.0], [-0.0], [None], ["1"], [1]])
     assert [cells for _, cells in sheet.rows] == [[1], [1.0], [True], [0.0], [-0.0], [None], ["1"], [1]]
     assert [type(c[0]) for _, c in sheet.rows] == [int, float, bool, float, float, type(None), str, int]
-    assert len(distinct(sheet.column(0)).dictionary) == 7
+    assert len(sheet.column(0).dictionary) == 7  # a column is dictionary-encoded: its distinct values
 
 
 def test_ragged_rows_keep_their_length():

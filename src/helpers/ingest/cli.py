@@ -16,7 +16,6 @@ Exit 1 is an internal error (raised, not caught here).
 from __future__ import annotations
 
 import argparse
-import sys
 from collections import Counter
 from pathlib import Path
 from typing import TextIO
@@ -56,8 +55,9 @@ def _summary_line(row) -> str:
 
 
 def report(result: IngestResult, out: TextIO | None = None) -> int:
-    """Print the problem lines and per-file summaries; return the exit code."""
-    out = sys.stdout if out is None else out
+    """Print the problem lines and per-file summaries (to ``out``, standard output when None); return the exit
+    code: valid when every row of every file was accepted (or set aside as a duplicate or a junk line) and every
+    file was usable and gave rows."""
     shown: Counter[str] = Counter()
     hidden: Counter[str] = Counter()
     for problem in result.problems:
@@ -70,14 +70,10 @@ def report(result: IngestResult, out: TextIO | None = None) -> int:
         print(f"{source_file}: {count} more problems not shown; use --out DIR to write them all to rejected_rows.csv", file=out)
     for row in result.quality.itertuples(index=False):
         print(_summary_line(row), file=out)
-    clean = result.is_clean()
+    clean = not (result.file_problems or result.rejected_rows_count or result.files_without_rows)
     total = result.quality[["rows_in", "accepted", "rejected", "duplicates"]].sum()
-    verdict = "valid" if clean else "INVALID"
-    print(
-        f"{verdict}: {total['rows_in']} rows in, {total['accepted']} accepted, {total['rejected']} rejected, "
-        f"{total['duplicates']} duplicates",
-        file=out,
-    )
+    print(f"{'valid' if clean else 'INVALID'}: {total['rows_in']} rows in, {total['accepted']} accepted, "
+          f"{total['rejected']} rejected, {total['duplicates']} duplicates", file=out)
     if clean:
         return EXIT_VALID
     print(_last_line(result, int(total["rows_in"])), file=out)

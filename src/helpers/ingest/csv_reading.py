@@ -17,6 +17,7 @@ from __future__ import annotations
 import codecs
 import csv
 import io
+import re
 from collections import Counter
 from pathlib import Path
 
@@ -26,14 +27,18 @@ import pyarrow.compute as pc
 import pyarrow.csv as pa_csv
 from charset_normalizer import from_bytes
 
+from helpers.errors import SheetReadError
 from helpers.ingest.limits import RESAVE_CSV as _RESAVE_CSV
-from helpers.ingest.limits import refusal
 from helpers.ingest.sheetframe import SheetFrame, columns_of, display_name, without_controls
 
 #: Encodings accepted from charset-normalizer when the file is neither UTF-8 nor cp1252-looking.
 _LEGACY_OK = {"cp1252", "latin_1", "iso8859_15", "utf_16", "utf_16_le", "utf_16_be", "cp1250", "iso8859_2"}
 #: CSV files at least this big, and without quotes, are split by pyarrow instead of the ``csv`` module.
 PLAIN_CSV_MIN_BYTES = 1 << 20
+#: The first line (as ``str.splitlines`` cuts them) that is not blank: from a line's start, any spaces, then
+#: something else, to the line's end.
+_LINE_BREAKS = r"\n\r\x0b\x0c\x1c-\x1e\x85\u2028\u2029"
+_FILLED_LINE = re.compile(rf"(?<![^{_LINE_BREAKS}])[^\S{_LINE_BREAKS}]*\S[^{_LINE_BREAKS}]*")
 
 
 def decode_csv_bytes(data: bytes) -> tuple[str, str]:
@@ -52,11 +57,11 @@ def decode_csv_bytes(data: bytes) -> tuple[str, str]:
         try:
             return data.decode("utf-16"), "utf-16"
         except UnicodeDecodeError:
-            raise refusal("starts like UTF-16 text but is damaged", _RESAVE_CSV) from None
+            raise SheetReadError("starts like UTF-16 text but is damaged", _RESAVE_CSV) from None
     if data.startswith(b"PK\x03\x04"):
-        raise refusal("is an Excel workbook (.xlsx) with a .csv name", "rename it to end in .xlsx")
+        raise SheetReadError("is an Excel workbook (.xlsx) with a .csv name", "rename it to end in .xlsx")
     if data.startswith(b"\xd0\xcf\x11\xe0"):
-        raise refusal("is an old Excel workbook (.xls) with a .csv name", "rename it to end in .xls")
+        raise SheetReadError("is an old Excel workbook (.xls) with a .csv name", "rename it to end in .xls")
     try:
         return data.decode("utf-8"), "utf-8"
     except UnicodeDecodeError:
@@ -73,26 +78,13 @@ def decode_csv_bytes(data: bytes) -> tuple[str, str]:
         len(sample) if guess.encoding.startswith("utf_16") else 0
     ):
         return str(guess), guess.encoding
-    raise refusal("is not a text CSV file (it looks like binary data or an unknown encoding)", _RESAVE_CSV)
-
-
-def _first_nonblank_line(text: str) -> str:
-    """``next(line for line in text.splitlines() if line.strip())``, without splitting the whole text."""
-    size = 65_536
-    while True:
-        lines = text[:size].splitlines()
-        complete = lines if size >= len(text) else lines[:-1]  # the last one may go on past the cut
-        for line in complete:
-            if line.strip():
-                return line
-        if size >= len(text):
-            return ""
-        size *= 8
+    raise SheetReadError("is not a text CSV file (it looks like binary data or an unknown encoding)", _RESAVE_CSV)
 
 
 def _sniff_delimiter(text: str) -> str:
     """The delimiter of the first non-blank line: comma, semicolon or tab, whichever is most common."""
-    first = _first_nonblank_line(text)
+    filled = _FILLED_LINE.search(text)  # as ``next(line for line in text.splitlines() if line.strip())``, unsplit
+    first = filled.group() if filled else ""
     counts = {d: first.count(d) for d in (",", ";", "\t")}
     best = max(counts, key=lambda d: counts[d])
     return best if counts[best] else ","
@@ -121,7 +113,7 @@ def read_csv(path: Path) -> SheetFrame:
         try:
             payload = text.encode("utf-8")
         except UnicodeEncodeError:  # a lone surrogate from a legacy decoder: not text
-            raise refusal("is not a text CSV file (it looks like binary data or an unknown encoding)", _RESAVE_CSV) from None
+            raise SheetReadError("is not a text CSV file (it looks like binary data or an unknown encoding)", _RESAVE_CSV) from None
     is_the_file = payload is data
     del decoded, text, data
     columns = None
@@ -136,7 +128,7 @@ def read_csv(path: Path) -> SheetFrame:
             columns = columns_of(csv.reader(io.TextIOWrapper(io.BytesIO(payload), encoding="utf-8", newline=""),
                                             delimiter=delimiter))
         except csv.Error as error:
-            raise refusal(f"is not a well-formed CSV file ({error})", _RESAVE_CSV) from None
+            raise SheetReadError(f"is not a well-formed CSV file ({error})", _RESAVE_CSV) from None
     return SheetFrame.of_columns(display_name(path), "", columns, encoding=encoding)
 
 

@@ -11,7 +11,6 @@ What does not belong here: what a date is (``parsing``), the other stages (``sta
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Callable, Mapping
 
 import numpy as np
@@ -20,18 +19,10 @@ import pyarrow.compute as pc
 
 from helpers.ingest import parsing, pii
 from helpers.ingest.problems import Problem
-from helpers.ingest.rowerrors import RowErrors, ValueProblem
+from helpers.ingest.rowerrors import RowErrors
 from helpers.ingest.schema import DATE_COLUMNS, STAGE_DATE_COLUMNS
 from helpers.ingest.sheetframe import with_values
-from helpers.ingest.sheetrows import SheetRows, StageResult, derived, parse_each
-
-
-def _resolve_dates(found: list[object], readings: list[object], order: str | None,
-                   latest: dt.date) -> tuple[list[object], list[ValueProblem | None]]:
-    """Each reading as a date in the sheet's order; the problem of each that is not a possible date."""
-    pairs = [None if reading is None else (raw, reading) for raw, reading in zip(found, readings)]  # None: no date
-    return parse_each(pairs, lambda pair: parsing.resolve_date(pair[1], order, latest),  # type: ignore[index]
-                      lambda pair: pii.shown_date_value(pair[0]))  # type: ignore[index]
+from helpers.ingest.sheetrows import SheetRows, StageResult, parse_each
 
 
 def _rows_with(rows: SheetRows, readings: Mapping[str, list[object]],
@@ -91,23 +82,21 @@ def parse_dates(rows: SheetRows) -> StageResult:
     order = parsing.sheet_date_order([r for c in DATE_COLUMNS for r in readings[c] if r is not None])  # type: ignore[misc]
     dates, columns = {}, {}
     for column in DATE_COLUMNS:
-        dates[column], problems = _resolve_dates(found[column], readings[column], order, rows.context.latest)
+        pairs = [None if reading is None else (raw, reading) for raw, reading in zip(found[column], readings[column])]
+        dates[column], problems = parse_each(pairs, lambda p: parsing.resolve_date(p[1], order, rows.context.latest),  # type: ignore[index]
+                                             lambda p: pii.shown_date_value(p[0]))  # type: ignore[index]
         errors.add_by_value(column, rows.codes(column), problems)
-        columns[derived("parsed", column)] = with_values(rows.columns[column], dates[column], pa.date32())
-    _stage_dates_after_registration(columns, errors)
-    return StageResult(columns, errors, _date_order_note(rows, readings, order, dates))
-
-
-def _stage_dates_after_registration(columns: Mapping[str, pa.DictionaryArray], errors: RowErrors) -> None:
-    """Reject a stage date before the row's registration date."""
-    registered = columns[derived("parsed", "registration_date")].dictionary_decode()
-    for column in STAGE_DATE_COLUMNS:
-        stage = columns[derived("parsed", column)].dictionary_decode()
+        columns[f"parsed:{column}"] = with_values(rows.columns[column], dates[column], pa.date32())
+    registered = columns["parsed:registration_date"].dictionary_decode()
+    for column in STAGE_DATE_COLUMNS:  # a stage date before its row's registration date is rejected
+        stage = columns[f"parsed:{column}"].dictionary_decode()
         before = np.flatnonzero(pc.less(stage, registered).fill_null(False).to_numpy(zero_copy_only=False)).tolist()
-        pairs = [(stage[i].as_py(), registered[i].as_py()) for i in before]
-        errors.add_each(before, [column] * len(before), [
+        later = [(stage[i].as_py(), registered[i].as_py()) for i in before]
+        errors.add(column, np.array(before, dtype=np.intp), np.arange(len(before)), [
             (f"{day:%Y-%m-%d}", f"is before the registration date ({first:%d %b %Y})",
              f"a seller reaches this stage after registering: check both dates (the kit reads "
              f"{parsing.unambiguous(day)} here and {parsing.unambiguous(first)} as the registration date)")
-            for day, first in pairs
+            for day, first in later
         ])
+    return StageResult(columns, errors, _date_order_note(rows, readings, order, dates))
+

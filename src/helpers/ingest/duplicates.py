@@ -19,24 +19,14 @@ from helpers.ingest import parsing, pii
 from helpers.ingest.sheetframe import cell_value, codes, plain_tokens, replaced
 
 
-def clean_id(value: object) -> str | None:
-    """An id cell as stored: trimmed, Devanagari digits as ASCII digits; None when blank."""
-    text = parsing.clean_text(value)
-    return parsing.ascii_digits(text) if text else None
-
-
-def id_key(value: str | None) -> str | None:
-    """The key two ids are compared by: no spaces, case-folded (None for no id)."""
-    return "".join(value.split()).casefold() if value else None
-
-
 def shown_id(value: object) -> object:
     """An id as written to the duplicate rows: personal data removed (None stays None)."""
     return value if value is None else pii.redact(str(value), pii.ID_KINDS)[0]
 
 
 def parsed_ids(cells: pa.DictionaryArray, typed: bool = False) -> tuple[pa.Array, pa.Array]:
-    """Per distinct id cell: the id (``clean_id``) and its duplicate key (``id_key``, null for no id).
+    """Per distinct id cell: the id as stored (trimmed, Devanagari digits as ASCII digits; null when blank) and
+    the key two ids are compared by (without spaces, case-folded; null for no id).
 
     A plain token (``UPGEM-B-0000001``, nearly every id) is its own id and its lower case its key, in
     bulk; only the other cells are cleaned in Python (tagged cells of a workbook decoded first).
@@ -44,16 +34,14 @@ def parsed_ids(cells: pa.DictionaryArray, typed: bool = False) -> tuple[pa.Array
     raw = cells.dictionary
     others = np.flatnonzero(~plain_tokens(raw))
     found = raw.take(pa.array(others, type=pa.int64())).to_pylist()
-    ids = [clean_id(cell_value(value) if typed else value) for value in found]
-    return replaced(raw, others, ids), replaced(pc.ascii_lower(raw), others, [id_key(i) for i in ids])  # type: ignore[arg-type]
+    ids = [parsing.ascii_digits(t) if (t := parsing.clean_text(cell_value(v) if typed else v)) else None for v in found]
+    keys = ["".join(i.split()).casefold() if i else None for i in ids]
+    return replaced(raw, others, ids), replaced(pc.ascii_lower(raw), others, keys)
 
 
 def key_numbers(keys: pa.Array) -> np.ndarray:
     """Per distinct id cell: a number per distinct key (equal keys, equal numbers), -1 for no key."""
-    if not len(keys):
-        return np.zeros(0, dtype=np.intp)
-    indices = pc.dictionary_encode(keys).indices
-    return indices.fill_null(-1).to_numpy(zero_copy_only=False).astype(np.intp)
+    return pc.dictionary_encode(keys).indices.fill_null(-1).to_numpy(zero_copy_only=False).astype(np.intp)
 
 
 class SeenKeys:
@@ -144,14 +132,9 @@ class DuplicateIndex:
             own_ids[int(id_number[index])] = f"{prefix}:{numbers[position]}"
             if has_seller[index]:
                 own_sellers[int(seller_number[index])] = f"{prefix}:{numbers[position]}"
-        accepted = candidates[~is_duplicate]
-        self._remember(prefix, ids, sellers, id_keys, accepted, numbers)
-        return accepted, duplicate_of
-
-    def _remember(self, prefix: str, ids: pa.DictionaryArray, sellers: pa.DictionaryArray,
-                  id_keys: dict[str, pa.Array], accepted: np.ndarray, numbers: np.ndarray) -> None:
-        """Add the keys of the accepted rows."""
+        accepted = candidates[~is_duplicate]  # their keys are remembered
         self.ids.add(id_keys["registration_id"].take(pa.array(codes(ids)[accepted])), prefix, numbers[accepted])
         kept_sellers = id_keys["gem_seller_id"].take(pa.array(codes(sellers)[accepted]))
         valid = kept_sellers.is_valid().to_numpy(zero_copy_only=False)
         self.sellers.add(kept_sellers.filter(pa.array(valid)), prefix, numbers[accepted][valid])
+        return accepted, duplicate_of

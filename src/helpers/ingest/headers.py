@@ -110,11 +110,6 @@ class HeaderMap:
     dropped: list[tuple[int, str, str]] = field(default_factory=list)
     duplicates: list[tuple[str, str, str]] = field(default_factory=list)
 
-    @property
-    def missing_required(self) -> list[str]:
-        """Required columns with no header in the sheet."""
-        return [c for c in REQUIRED_COLUMNS if c not in self.columns]
-
 
 def find_header_row(rows: list[list[object]]) -> int | None:
     """Index (into ``rows``: the cells of a sheet's first non-blank rows) of the header row: the first of those

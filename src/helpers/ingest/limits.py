@@ -4,8 +4,8 @@ Belongs here: the limits of ``limits.yaml`` (file size; members, uncompressed
 size and compression ratio of a zip-based workbook; sheets, rows, columns,
 cells and cell length), the checks that apply them, telling what a file is
 from its first bytes, not its name (``sniff``), refusing one that is not what
-its name says or not a sheet at all (``refuse_kind``), and ``refusal``, the
-one way the reading code raises ``helpers.errors.SheetReadError``. A zip-based workbook
+its name says or not a sheet at all (``refuse_kind``); every refusal is a
+``helpers.errors.SheetReadError`` (one line: ``file, sheet S: problem; fix``). A zip-based workbook
 (.xlsx/.xlsm/.xlsb/.ods) is checked from its zip directory first, then every
 member is inflated once in 1 MiB pieces (never more than its declared size:
 bounded memory) to check its real size and CRC, and the worksheet XML is
@@ -47,7 +47,7 @@ RESAVE_XLSX = "open it in Excel and save it with File > Save As > 'Excel Workboo
 #: Spreadsheet files the kit refuses with the advice to re-save them as .xlsx.
 EXCEL_OTHER = (".numbers", ".xltx", ".xltm", ".xlt", ".xml", ".htm", ".html")
 #: What each kind of file (``limits.sniff``) is called in a message.
-_KIND_NAMES = {
+KIND_NAMES = {
     "xlsx": "an Excel workbook (.xlsx)", "xlsb": "an Excel binary workbook (.xlsb)",
     "ods": "an OpenDocument spreadsheet (.ods)", "xls": "an old Excel workbook (.xls)",
     "text": "a text file (CSV or tab-separated)", "zip": "a zip archive that is not a workbook",
@@ -81,11 +81,6 @@ class Limits:
 LIMITS = Limits(**{key: int(value) for key, value in yaml.safe_load(LIMITS_FILE.read_text(encoding="utf-8")).items()})
 
 
-def refusal(problem: str, fix: str, source_file: str = "", source_sheet: str = "") -> SheetReadError:
-    """A ``SheetReadError`` whose message is one line: ``file, sheet S: problem; fix`` (see the class)."""
-    return SheetReadError(problem, fix, source_file, source_sheet)
-
-
 def _mib(size_bytes: int) -> str:
     """A size for a message: in MiB, or in bytes below one MiB."""
     return f"{size_bytes / (1 << 20):,.0f} MiB" if size_bytes >= 1 << 20 else f"{size_bytes:,} bytes"
@@ -93,8 +88,8 @@ def _mib(size_bytes: int) -> str:
 
 def over_limit(what: str, limit: str) -> SheetReadError:
     """The refusal of a file over a limit: ``what`` it has, and the ``limit`` it goes over."""
-    return refusal(f"refused: {what}, over the limit of {limit} (a damaged or hostile file?)",
-                   "check the file; if it is a real sheet, split it into smaller files")
+    return SheetReadError(f"refused: {what}, over the limit of {limit} (a damaged or hostile file?)",
+                          "check the file; if it is a real sheet, split it into smaller files")
 
 
 # ---- what a file is -----------------------------------------------------------------------------
@@ -170,33 +165,28 @@ def refuse_kind(path: Path, kind: str) -> None:
     if suffix == ".csv":
         return  # decode_csv_bytes says what a file named .csv is when it is not text
     if kind == "empty":
-        raise refusal("the file is empty", "export the registration sheet again")
+        raise SheetReadError("the file is empty", "export the registration sheet again")
     if kind == "encrypted":
-        raise refusal("is password-protected (encrypted), so it cannot be read",
-                      "open it in Excel with its password, remove the password (File > Info > Protect Workbook > "
-                      "Encrypt with Password, clear it) and save it as 'Excel Workbook (*.xlsx)'")
+        raise SheetReadError("is password-protected (encrypted), so it cannot be read",
+                             "open it in Excel with its password, remove the password (File > Info > Protect Workbook > "
+                             "Encrypt with Password, clear it) and save it as 'Excel Workbook (*.xlsx)'")
     if kind == "html":
-        raise refusal(f"is a web page (an HTML table) with a '{suffix}' name, as some portals export",
-                      RESAVE_XLSX + " (or 'CSV UTF-8 (Comma delimited) (*.csv)')")
+        raise SheetReadError(f"is a web page (an HTML table) with a '{suffix}' name, as some portals export",
+                             RESAVE_XLSX + " (or 'CSV UTF-8 (Comma delimited) (*.csv)')")
     if kind == "xml":
-        raise refusal(f"is an XML file (perhaps an 'XML Spreadsheet 2003') with a '{suffix}' name", RESAVE_XLSX)
+        raise SheetReadError(f"is an XML file (perhaps an 'XML Spreadsheet 2003') with a '{suffix}' name", RESAVE_XLSX)
     if suffix == ".txt":
-        what = "a text export" if kind == "text" else f"not text (it looks like {kind_name(kind)})"
-        raise refusal(f"is a '.txt' file ({what}), which the kit does not read", RESAVE_CSV)
+        what = "a text export" if kind == "text" else f"not text (it looks like {KIND_NAMES[kind]})"
+        raise SheetReadError(f"is a '.txt' file ({what}), which the kit does not read", RESAVE_CSV)
     if suffix not in WORKBOOK_SUFFIXES:
         if suffix in EXCEL_OTHER:
-            raise refusal(f"is a '{suffix}' file, which the kit does not read", RESAVE_XLSX)
-        raise refusal(f"is not a sheet the kit reads ('{suffix or 'no extension'}')",
-                      "give a .csv, .xlsx, .xls, .xlsb or .ods file")
+            raise SheetReadError(f"is a '{suffix}' file, which the kit does not read", RESAVE_XLSX)
+        raise SheetReadError(f"is not a sheet the kit reads ('{suffix or 'no extension'}')",
+                             "give a .csv, .xlsx, .xls, .xlsb or .ods file")
     suffixes = _KIND_SUFFIXES.get(kind, ())
     if suffix not in suffixes:
         fix = f"rename it to end in {suffixes[0]}" if suffixes else RESAVE_XLSX
-        raise refusal(f"is {kind_name(kind)} with a '{suffix}' name", fix)
-
-
-def kind_name(kind: str) -> str:
-    """What a kind of file (``sniff``) is called in a message: "an old Excel workbook (.xls)"."""
-    return _KIND_NAMES.get(kind, kind)
+        raise SheetReadError(f"is {KIND_NAMES[kind]} with a '{suffix}' name", fix)
 
 
 # ---- limits -------------------------------------------------------------------------------------
@@ -219,15 +209,15 @@ def check_archive(path: Path) -> None:
     try:
         with zipfile.ZipFile(path) as archive:
             members = archive.infolist()
-            _check_directory(members, LIMITS)
+            _check_directory(members)
             for member in members:
-                _inflate_member(archive, member, LIMITS)
+                _inflate_member(archive, member)
     except SheetReadError:
         raise
     except (zipfile.BadZipFile, zipfile.LargeZipFile, zlib.error, xml.parsers.expat.ExpatError, EOFError, OSError, ValueError, KeyError,
             NotImplementedError, RuntimeError, UnicodeError) as error:
-        raise refusal(f"is damaged: its contents cannot be read ({describe_error(error)})",
-                      "ask the sender for a fresh copy, or open it in Excel and save it again as .xlsx") from None
+        raise SheetReadError(f"is damaged: its contents cannot be read ({describe_error(error)})",
+                             "ask the sender for a fresh copy, or open it in Excel and save it again as .xlsx") from None
 
 
 def describe_error(error: BaseException) -> str:
@@ -236,26 +226,26 @@ def describe_error(error: BaseException) -> str:
     return f"{type(error).__name__}: {text}" if text else type(error).__name__
 
 
-def _check_directory(members: list[zipfile.ZipInfo], limits: Limits) -> None:
+def _check_directory(members: list[zipfile.ZipInfo]) -> None:
     """Members count, each member's declared size and ratio, and their total."""
-    if len(members) > limits.archive_members_max:
-        raise over_limit(f"the workbook holds {len(members):,} files", f"{limits.archive_members_max:,} (archive_members_max)")
+    if len(members) > LIMITS.archive_members_max:
+        raise over_limit(f"the workbook holds {len(members):,} files", f"{LIMITS.archive_members_max:,} (archive_members_max)")
     total = 0
     for member in members:
         name, size, compressed = member.filename[:60], member.file_size, max(member.compress_size, 1)
-        if size > limits.member_uncompressed_bytes_max:
+        if size > LIMITS.member_uncompressed_bytes_max:
             raise over_limit(f"its part '{name}' inflates to {_mib(size)}",
-                             f"{_mib(limits.member_uncompressed_bytes_max)} (member_uncompressed_bytes_max)")
-        if size > limits.ratio_checked_from_bytes and size > limits.compression_ratio_max * compressed:
+                             f"{_mib(LIMITS.member_uncompressed_bytes_max)} (member_uncompressed_bytes_max)")
+        if size > LIMITS.ratio_checked_from_bytes and size > LIMITS.compression_ratio_max * compressed:
             raise over_limit(f"its part '{name}' inflates {size // compressed:,} times (a zip bomb)",
-                             f"{limits.compression_ratio_max} times (compression_ratio_max)")
+                             f"{LIMITS.compression_ratio_max} times (compression_ratio_max)")
         total += size
-        if total > limits.archive_uncompressed_bytes_max:
+        if total > LIMITS.archive_uncompressed_bytes_max:
             raise over_limit(f"the workbook inflates to more than {_mib(total)}",
-                             f"{_mib(limits.archive_uncompressed_bytes_max)} (archive_uncompressed_bytes_max)")
+                             f"{_mib(LIMITS.archive_uncompressed_bytes_max)} (archive_uncompressed_bytes_max)")
 
 
-def _inflate_member(archive: zipfile.ZipFile, member: zipfile.ZipInfo, limits: Limits) -> None:
+def _inflate_member(archive: zipfile.ZipFile, member: zipfile.ZipInfo) -> None:
     """Inflate one member in pieces: its real size stays within its declared one, its CRC is checked.
 
     ``zipfile`` stops at the declared size and checks the CRC at the end; a
@@ -267,13 +257,13 @@ def _inflate_member(archive: zipfile.ZipFile, member: zipfile.ZipInfo, limits: L
     if name.startswith("xl/worksheets/") and name.endswith(".xml"):
         grid = _Grid()
     elif name == "content.xml" and "mimetype" in archive.NameToInfo:
-        grid = _OdsGrid(limits)
+        grid = _OdsGrid()
     with archive.open(member) as stream:
         while piece := stream.read(_PIECE_BYTES):
             if grid is not None:
                 grid.scan(piece)
     if grid is not None:
-        check_grid(grid.rows, grid.columns, limits)
+        check_grid(grid.rows, grid.columns)
 
 
 class _OdsGrid:
@@ -286,9 +276,8 @@ class _OdsGrid:
     type declaration (entities) is refused.
     """
 
-    def __init__(self, limits: Limits) -> None:
+    def __init__(self) -> None:
         self.rows = self.columns = 0
-        self._limits = limits
         self._row = self._column = 0
         self._row_repeat = 1
         self._row_has_value = False
@@ -321,7 +310,7 @@ class _OdsGrid:
             self._row += self._row_repeat
             if self._row_has_value:
                 self.rows = max(self.rows, self._row)
-                check_grid(self.rows, self.columns, self._limits)  # refuse as soon as it is over
+                check_grid(self.rows, self.columns)  # refuse as soon as it is over
 
 
 def _repeat(attributes: dict[str, str], name: str) -> int:
@@ -388,16 +377,15 @@ def _leading_number(data: np.ndarray, at: np.ndarray, most: int, low: int, high:
     return value, length
 
 
-def check_grid(rows: int, columns: int, limits: Limits | None = None) -> None:
+def check_grid(rows: int, columns: int) -> None:
     """Refuse a sheet whose grid has more rows, columns or cells than the limits allow."""
-    limits = limits or LIMITS
-    if rows > limits.rows_max:
-        raise over_limit(f"a sheet has {rows:,} rows", f"{limits.rows_max:,} rows (rows_max)")
-    if columns > limits.columns_max:
-        raise over_limit(f"a sheet has {columns:,} columns", f"{limits.columns_max:,} columns (columns_max)")
-    if rows * columns > limits.cells_max:
+    if rows > LIMITS.rows_max:
+        raise over_limit(f"a sheet has {rows:,} rows", f"{LIMITS.rows_max:,} rows (rows_max)")
+    if columns > LIMITS.columns_max:
+        raise over_limit(f"a sheet has {columns:,} columns", f"{LIMITS.columns_max:,} columns (columns_max)")
+    if rows * columns > LIMITS.cells_max:
         raise over_limit(f"a sheet spans {rows:,} rows by {columns:,} columns",
-                         f"{limits.cells_max:,} cells (cells_max)")
+                         f"{LIMITS.cells_max:,} cells (cells_max)")
 
 
 def check_sheets(count: int) -> None:

@@ -168,12 +168,8 @@ def write_outputs(result: IngestResult, out_dir: Path | str | None = None) -> di
     fields.require_declared(stored.columns, written["registrations"].name)
     with atomic_path(written["registrations"]) as temporary:
         stored.to_parquet(temporary, index=False)
-    for name, frame in (
-        ("rejected", result.rejected),
-        ("duplicates", result.duplicates),
-        ("quality", result.quality),
-        ("dropped_columns", result.dropped_columns),
-    ):
+    for name in ("rejected", "duplicates", "quality", "dropped_columns"):  # each the IngestResult table of that name
+        frame = getattr(result, name)
         fields.require_declared(frame.columns, written[name].name)
         with atomic_path(written[name]) as temporary:
             excel_safe(frame).to_csv(temporary, index=False, encoding="utf-8-sig")

@@ -117,7 +117,8 @@ _INDIAN = re.compile(r"^[+-]?\d{1,2}(?:,\d{2})*,\d{3}(?:\.\d+)?$")
 
 
 def parse_number(value: object) -> int | float:
-    """Parse a number written with ASCII or Devanagari digits and Indian or Western grouping.
+    """Parse a number written with ASCII or Devanagari digits and Indian or Western grouping (a cell's text:
+    ``junk`` tells yes/no, number and empty cells apart before).
 
     ``'1,49,429'``, ``'149,429'``, ``'१,४९,४२९'`` and ``149429`` all give 149429.
     Whole numbers come back as int.
@@ -125,12 +126,6 @@ def parse_number(value: object) -> int | float:
     Raises:
         ValueParseError: not a number, or commas in the wrong places.
     """
-    if isinstance(value, bool):
-        raise ValueParseError("is yes/no, not a number", "write a number")
-    if isinstance(value, (int, float)):
-        if value != value:
-            raise ValueParseError("is blank", "write a number")
-        return int(value) if float(value).is_integer() else float(value)
     text = ascii_digits(clean_text(value) or "").replace(" ", "")
     if not (_PLAIN.match(text) or _WESTERN.match(text) or _INDIAN.match(text)):
         raise ValueParseError(

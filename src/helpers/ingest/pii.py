@@ -61,6 +61,7 @@ from stdnum import verhoeff  # Aadhaar's check digit
 
 from helpers import paths
 from helpers.ingest.problems import without_controls
+from helpers.ingest.sheetframe import matching
 from helpers.reference.districts import _words, fold_devanagari, text_key
 
 PATTERNS_FILE = "pii_header_patterns.csv"
@@ -211,24 +212,17 @@ def redact(value: str, kinds: Sequence[str] | None = None) -> tuple[str, list[st
     return "".join(pieces) + text[end:], [k for k in VALUE_KINDS if k in found]
 
 
-def scanned_text(value: object) -> str | None:
-    """A cell as the scan reads it: text as it is, a number cell (an Excel number in a text column:
-    ``9839012345``) as its digits; None for a cell that cannot hold personal data (empty, yes/no, a date)."""
-    if isinstance(value, str):
-        return value
-    if isinstance(value, (int, float, np.integer, np.floating)) and not isinstance(value, (bool, np.bool_)):
-        number = value.item() if isinstance(value, np.generic) else value
-        return str(int(number)) if isinstance(number, float) and number.is_integer() else str(number)
-    return None
-
-
 def redacted_cells(values: Sequence[object]) -> tuple[list[object], list[bool], list[str | None]]:
     """Per distinct cell of a kept column (text or number): the cell with personal data removed (None when
-    nothing else was left), whether nothing else was left, and the kinds found (joined by ' and '; None: none)."""
+    nothing else was left), whether nothing else was left, and the kinds found (joined by ' and '; None: none).
+
+    A number cell (an Excel number in a text column: ``9839012345``) is scanned as its digits; an empty, yes/no
+    or date cell cannot hold personal data."""
     cleaned_values, only, kinds_of = list(values), [False] * len(values), [None] * len(values)
     for index, value in enumerate(values):
-        text = scanned_text(value)
-        cleaned, kinds = redact(text) if text is not None else (text, [])
+        if isinstance(value, (int, float)) and not isinstance(value, bool):
+            value = str(int(value)) if isinstance(value, float) and value.is_integer() else str(value)
+        cleaned, kinds = redact(value) if isinstance(value, str) else (value, [])
         if kinds:
             cleaned_values[index] = None if is_only_redacted(cleaned) else cleaned
             only[index] = cleaned_values[index] is None
@@ -298,12 +292,6 @@ _ID_SUSPECT_RE2 = (r"(?i)@|＠|﹫|[\[(]\s*at\s*[\])]|\p{Nd}(?:[^\p{L}\p{Nd}]*\p
 #: hundred times faster than the Unicode classes (a million ids in a tenth of a second, not seven seconds).
 _ID_SUSPECT_ASCII_RE2 = (r"(?i)@|[\[(]\s*at\s*[\])]|[0-9](?:[^A-Za-z0-9]*[0-9]){8}"
                          r"|[A-Za-z](?:\s?[A-Za-z]){4}[^A-Za-z0-9]{0,3}[0-9](?:[^A-Za-z0-9]?[0-9]){3}")
-#: The same in Python, on ``normalised`` ids.
-_ID_SUSPECT = re.compile(r"@|[\[(]\s*at\s*[\])]|\d(?:[^\w@]*\d){8}|[^\W\d_](?:\s?[^\W\d_]){4}[^\w@]{0,3}\d(?:[^\w@]?\d){3}",
-                         re.I)
-#: Below this many ids a Python loop is as fast as pyarrow.
-_BULK_MIN = 4096
-
 #: A rejected value of a coded column (trade, onboarding status, yes/no) is shown only when it
 #: has at most this many characters and no run of more than ``CODED_SHOWN_MAX_DIGITS`` digits
 #: (any separators between digits ignored); otherwise it is shown as ``REDACTED``.
@@ -349,12 +337,10 @@ def id_suspects(ids: pa.Array) -> np.ndarray:
 
     ASCII ids (nearly all) are searched with the ASCII form of the pattern, the others with the Unicode one.
     """
-    is_ascii = pc.string_is_ascii(ids).fill_null(True).to_numpy(zero_copy_only=False)
-    flags = pc.match_substring_regex(ids, _ID_SUSPECT_ASCII_RE2).fill_null(False).to_numpy(zero_copy_only=False).copy()
-    others = np.flatnonzero(~is_ascii)
+    flags = matching(ids, _ID_SUSPECT_ASCII_RE2).copy()
+    others = np.flatnonzero(~pc.string_is_ascii(ids).fill_null(True).to_numpy(zero_copy_only=False))
     if len(others):
-        found = pc.match_substring_regex(ids.take(pa.array(others)), _ID_SUSPECT_RE2)
-        flags[others] = found.fill_null(False).to_numpy(zero_copy_only=False)
+        flags[others] = matching(ids.take(pa.array(others)), _ID_SUSPECT_RE2)
     return flags
 
 
@@ -362,24 +348,13 @@ def id_pii_kinds(ids: Sequence[object] | pa.Array) -> list[str | None]:
     """Per id: the kinds of personal data (``ID_KINDS``) it is or holds, joined by ' and ', or None.
 
     A column of ids is distinct on every row, so the ids that could hold any
-    are first picked out in bulk (``id_suspects``, on an arrow string array or on many
-    ids); only those are looked at in Python.
+    are first picked out in bulk (``id_suspects``, on an arrow string array);
+    only those are looked at in Python.
     """
-    arrow = ids if isinstance(ids, pa.Array) else None
-    if arrow is None and len(ids) >= _BULK_MIN:
-        try:
-            arrow = pa.array(ids, type=pa.string())
-        except (pa.ArrowInvalid, pa.ArrowTypeError):
-            arrow = None
-    found: list[str | None] = [None] * len(ids)
-    suspects: Iterable[int]
-    if arrow is not None:
-        suspects = np.flatnonzero(id_suspects(arrow)).tolist()
-    else:
-        suspects = [i for i, v in enumerate(ids) if v is not None and _ID_SUSPECT.search(normalised(v))]
-    for index in suspects:
-        value = arrow[index].as_py() if arrow is not None else ids[index]
-        kinds = [k for k in _id_kinds(str(value)) if k in ID_KINDS]
+    arrow = ids if isinstance(ids, pa.Array) else pa.array([None if v is None else str(v) for v in ids], pa.string())
+    found: list[str | None] = [None] * len(arrow)
+    for index in np.flatnonzero(id_suspects(arrow)).tolist():
+        kinds = [k for k in _id_kinds(arrow[index].as_py()) if k in ID_KINDS]
         if kinds:
             found[index] = " and ".join(kinds)
     return found

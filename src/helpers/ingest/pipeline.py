@@ -77,17 +77,6 @@ class IngestResult:
         """How many rows were rejected (a row with two problems counts once)."""
         return int(self.quality["rejected"].sum())
 
-    def is_valid(self, strict: bool = False) -> bool:
-        """True when every file was usable (and, if ``strict``, no row was rejected)."""
-        if self.file_problems:
-            return False
-        return not (strict and len(self.rejected))
-
-    def is_clean(self) -> bool:
-        """True when every row of every file was accepted (or set aside as a duplicate or a junk line)
-        and every file gave rows: what ``validate`` asks for."""
-        return not (self.file_problems or self.rejected_rows_count or self.files_without_rows)
-
 
 def ingest_paths(inputs: Sequence[Path | str], *, sheet: str | None = None, latest: dt.date | None = None) -> IngestResult:
     """Read, clean and validate registration sheets.
@@ -127,19 +116,18 @@ def ingest_paths(inputs: Sequence[Path | str], *, sheet: str | None = None, late
 
 
 def require_valid(result: IngestResult, strict: bool = False) -> None:
-    """Raise a one-line ``RegistrationsError`` when the result is not usable (see ``IngestResult.is_valid``).
+    """Raise a one-line ``RegistrationsError`` when a file was not usable or, if ``strict``, a row was rejected.
 
     Without ``strict`` the build goes on with the accepted rows and reports the rejected ones.
     """
-    if result.is_valid(strict=strict):
-        return
     if result.file_problems:
         more = len(result.file_problems) - 1
         raise RegistrationsError(result.file_problems[0].line() + (f" (and {more} more file problems)" if more else ""))
-    raise RegistrationsError(
-        f"{result.rejected_rows_count} rows rejected and strict is on; "
-        f"see the rejected rows table, fix the sheets or set strict = False"
-    )
+    if strict and len(result.rejected):
+        raise RegistrationsError(
+            f"{result.rejected_rows_count} rows rejected and strict is on; "
+            f"see the rejected rows table, fix the sheets or set strict = False"
+        )
 
 
 def rejected_summary(result: IngestResult) -> pd.DataFrame:

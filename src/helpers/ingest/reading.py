@@ -24,9 +24,7 @@ import pyarrow.compute as pc
 from helpers.errors import SheetReadError
 from helpers.ingest import limits
 from helpers.ingest.csv_reading import clean_columns, read_csv
-from helpers.ingest.limits import EXCEL_OTHER as _EXCEL_OTHER
-from helpers.ingest.limits import RESAVE_XLSX as _RESAVE_XLSX
-from helpers.ingest.limits import WORKBOOK_SUFFIXES, refusal
+from helpers.ingest.limits import EXCEL_OTHER, RESAVE_XLSX, WORKBOOK_SUFFIXES
 from helpers.ingest.problems import Problem
 from helpers.ingest.sheetframe import TAG, SheetFrame, display_name
 from helpers.ingest.workbooks import NOT_READ_ERRORS, damaged_fix, read_workbook
@@ -82,9 +80,9 @@ def discover_in_order(inputs: Sequence[Path | str]) -> list[Path | Problem]:
 def _not_read(path: Path) -> Problem:
     """The problem of a file in a folder that is not a sheet the kit reads."""
     suffix = path.suffix.lower()
-    if suffix in _EXCEL_OTHER:
+    if suffix in EXCEL_OTHER:
         problem = f"not read: a '{suffix}' file, which the kit does not read"
-        fix = _RESAVE_XLSX + " (or 'CSV UTF-8 (Comma delimited) (*.csv)')"
+        fix = RESAVE_XLSX + " (or 'CSV UTF-8 (Comma delimited) (*.csv)')"
     elif suffix == ".txt":
         problem = "not read: a '.txt' file (a text export), which the kit does not read"
         fix = ("if it holds registrations, open it in Excel and save it with File > Save As > "
@@ -135,14 +133,14 @@ def read_file(path: Path, sheet_name: str | None = None) -> list[SheetFrame]:
         for sheet in sheets:
             _check_cells(sheet)
     except SheetReadError as error:
-        raise refusal(error.problem, error.fix, source_file, error.source_sheet) from None
+        raise SheetReadError(error.problem, error.fix, source_file, error.source_sheet) from None
     except MemoryError:
-        raise refusal("is too big to read in this computer's memory", "split it into smaller files", source_file) from None
+        raise SheetReadError("is too big to read in this computer's memory", "split it into smaller files", source_file) from None
     except BaseException as error:  # python-calamine's errors of many types; a Rust panic is a BaseException
         if isinstance(error, NOT_READ_ERRORS):
             raise
-        what = limits.kind_name(kind) if kind else f"a {path.suffix.lower() or 'sheet'} file"
-        raise refusal(f"is damaged: it cannot be read as {what} ({limits.describe_error(error)})",
-                      damaged_fix(path), source_file) from None
+        what = limits.KIND_NAMES[kind] if kind else f"a {path.suffix.lower() or 'sheet'} file"
+        raise SheetReadError(f"is damaged: it cannot be read as {what} ({limits.describe_error(error)})",
+                             damaged_fix(path), source_file) from None
     return sheets
 

@@ -38,16 +38,6 @@ class RowErrors:
         self.table.extend((column, *p) for p in problems)
         self.in_column(column)[rows] = True
 
-    def add_each(self, rows: list[int], columns: list[str], problems: list[ValueProblem]) -> None:
-        """One problem per entry, in the order given (row ``rows[i]``, column ``columns[i]``)."""
-        if not rows:
-            return
-        self.positions.append(np.array(rows, dtype=np.intp))
-        self.entries.append(np.arange(len(rows), dtype=np.intp) + len(self.table))
-        self.table.extend((column, *p) for column, p in zip(columns, problems))
-        for column, row in zip(columns, rows):
-            self.in_column(column)[row] = True
-
     def add_by_value(self, column: str, codes: np.ndarray,
                      problems: Sequence[ValueProblem | None] | Mapping[int, ValueProblem],
                      skip: np.ndarray | None = None) -> None:
@@ -67,9 +57,7 @@ class RowErrors:
 
     def in_column(self, column: str) -> np.ndarray:
         """Per row: True when it already has a problem in ``column``."""
-        if column not in self._in_column:
-            self._in_column[column] = np.zeros(self.row_count, dtype=bool)
-        return self._in_column[column]
+        return self._in_column.setdefault(column, np.zeros(self.row_count, dtype=bool))
 
     def merged(self, other: RowErrors) -> RowErrors:
         """These problems followed by ``other``'s (same rows)."""
@@ -106,7 +94,7 @@ def groups(labels: Sequence[Hashable | None], codes: np.ndarray) -> list[tuple[H
     label_id = np.array([-1 if label is None else ids.setdefault(label, len(ids)) for label in labels], dtype=np.intp)
     if not ids:
         return []
-    per_row = label_id[codes] if len(codes) else np.zeros(0, dtype=np.intp)
+    per_row = label_id[codes]
     rows = np.flatnonzero(per_row >= 0)
     found, first = np.unique(per_row[rows], return_index=True)
     counts = np.bincount(per_row[rows], minlength=len(ids))

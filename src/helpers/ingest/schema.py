@@ -11,8 +11,6 @@ parsing (``parsing``) and the row bookkeeping (``pipeline``).
 
 from __future__ import annotations
 
-from typing import Sequence
-
 import pandas as pd
 import pandera.pandas as pa
 
@@ -70,17 +68,16 @@ OUTPUT_COLUMNS = tuple(REGISTRATIONS_SCHEMA.columns)
 TEXT_COLUMNS = tuple(n for n, c in REGISTRATIONS_SCHEMA.columns.items() if str(c.dtype).startswith(("str", "string")))
 
 
-def row_failures(frame: pd.DataFrame, columns: Sequence[str] | None = None) -> list[tuple[object, str, str, str]]:
-    """Run ``ROW_SCHEMA`` (only its ``columns``, when given) on parsed values; return ``(index, column, problem,
-    fix)`` per failing cell."""
-    schema = ROW_SCHEMA if columns is None else ROW_SCHEMA.select_columns(list(columns))
+def row_failures(values: pd.Series) -> list[tuple[object, str, str]]:
+    """Run ``ROW_SCHEMA``'s rules of one column on parsed values (a series named after it); return ``(index,
+    problem, fix)`` per failing value."""
     try:
-        schema.validate(frame, lazy=True)
+        ROW_SCHEMA.select_columns([values.name]).validate(values.to_frame(), lazy=True)
     except pa.errors.SchemaErrors as errors:
         cases = errors.failure_cases
     else:
         return []
-    failures: list[tuple[object, str, str, str]] = []
+    failures: list[tuple[object, str, str]] = []
     for case in cases.itertuples(index=False):
         if case.index is None or case.column not in ROW_SCHEMA.columns:
             raise RuntimeError(f"registration schema failed on the whole table: {case.check} on {case.column}")
@@ -88,5 +85,5 @@ def row_failures(frame: pd.DataFrame, columns: Sequence[str] | None = None) -> l
         problem = ("is blank" if check == "not_nullable" else "is not one of the allowed values"
                    if check.startswith("isin") else f"fails the check: {check}")
         fix = ROW_SCHEMA.columns[case.column].metadata["fix"]
-        failures.append((case.index, case.column, problem, fix))
+        failures.append((case.index, problem, fix))
     return failures

@@ -216,11 +216,9 @@ def encoded(column: pa.Array) -> pa.DictionaryArray:
     return column if isinstance(column, pa.DictionaryArray) else pc.dictionary_encode(column, null_encoding="encode")
 
 
-def distinct(column: pa.DictionaryArray, rows: np.ndarray | None = None) -> pa.DictionaryArray:
-    """The cells of ``column`` in ``rows`` (all rows when not given), with only the distinct values those rows hold,
-    in order of first appearance among them (the indices are encoded again, not the values)."""
-    if rows is None:
-        return column
+def distinct(column: pa.DictionaryArray, rows: np.ndarray) -> pa.DictionaryArray:
+    """The cells of ``column`` in ``rows``, with only the distinct values those rows hold, in order of first
+    appearance among them (the indices are encoded again, not the values)."""
     if len(rows) and rows[-1] - rows[0] == len(rows) - 1:  # one run of records (the rows below a header)
         before = pc.max(column.indices[: int(rows[0])]).as_py() if rows[0] else -1
         held = column.indices[int(rows[0]): int(rows[-1]) + 1]

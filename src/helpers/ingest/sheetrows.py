@@ -2,8 +2,9 @@
 
 ``SheetRows`` holds the rows of one sheet as dictionary-encoded columns
 (pyarrow ``DictionaryArray``s): the raw cells of each standard column, by its
-name, and what the stages derive from them (``derived``: ``parsed:craft``,
-``key:registration_id``, ``lgd:home_district``...), with the problems, notes
+name, and what the stages derive from them, named ``kind:column``: ``parsed:craft``,
+``key:registration_id`` (ids), ``lgd:home_district`` (districts), ``only_personal:craft`` and
+``personal_kinds:craft`` (free text that held personal data)..., with the problems, notes
 and counts found so far. A stage (``Stage``) gives back a ``StageResult``;
 ``SheetRows.then`` adds it. ``parse_each`` is the loop of a parsing stage over
 a column's distinct values.
@@ -27,12 +28,6 @@ from helpers.ingest.problems import NOTE, Problem, show_value
 from helpers.ingest.rowerrors import RowErrors, ValueProblem
 from helpers.ingest.sheetframe import SheetFrame, cell_value, codes, values
 from helpers.reference.districts import DistrictResolver
-
-
-def derived(kind: str, column: str) -> str:
-    """The name of a column a stage derives: ``parsed``, ``key`` (ids), ``lgd`` (districts), ``only_personal``
-    and ``personal_kinds`` (free text that held personal data)."""
-    return f"{kind}:{column}"
 
 
 @dataclass(frozen=True)
@@ -64,7 +59,7 @@ class SheetRows:
         context: the ingest's ``RunContext``.
         data: the record index (in ``sheet``) of each row.
         columns: dictionary-encoded columns of the rows: each standard column's raw cells by its name (all null for a
-            column the sheet lacks), and what the stages derive from them (``derived``).
+            column the sheet lacks), and what the stages derive from them (``kind:column``).
         errors: the problems found so far.
         notes: the notes so far (rows kept, something changed or skipped).
         counts: ``junk_rows_skipped``, ``values_redacted``.
@@ -74,13 +69,9 @@ class SheetRows:
     context: RunContext
     data: np.ndarray
     columns: Mapping[str, pa.DictionaryArray]
-    errors: RowErrors = None  # type: ignore[assignment]
+    errors: RowErrors
     notes: tuple[Problem, ...] = ()
     counts: Mapping[str, int] = field(default_factory=lambda: {"junk_rows_skipped": 0, "values_redacted": 0})
-
-    def __post_init__(self) -> None:
-        if self.errors is None:
-            object.__setattr__(self, "errors", RowErrors(len(self.data)))
 
     @property
     def numbers(self) -> np.ndarray:

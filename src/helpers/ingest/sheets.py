@@ -22,6 +22,7 @@ from helpers.ingest import outputs, pii
 from helpers.ingest import headers as hdr
 from helpers.ingest.duplicates import DuplicateIndex, shown_id
 from helpers.ingest.problems import ERROR, NOTE, Problem, listed
+from helpers.ingest.rowerrors import RowErrors
 from helpers.ingest.sheetframe import (
     SheetFrame,
     cell_value,
@@ -32,7 +33,7 @@ from helpers.ingest.sheetframe import (
     release_unused_memory,
     values,
 )
-from helpers.ingest.sheetrows import RunContext, SheetRows, blank, derived
+from helpers.ingest.sheetrows import RunContext, SheetRows, blank
 from helpers.ingest.stages import run_stages
 from helpers.reference.districts import get_resolver
 
@@ -87,10 +88,6 @@ class SheetPlan:
         return cls(sheet, header, blank, named)
 
     @property
-    def is_hidden(self) -> bool:
-        return self.sheet.is_hidden
-
-    @property
     def is_registrations(self) -> bool:
         """The header row names enough standard columns, the registration id or date among them."""
         return len(self.named) >= REGISTRATION_SHEET_MIN_COLUMNS and bool(self.named & _REGISTRATION_MARKS)
@@ -130,12 +127,12 @@ class Run:
     def file(self, sheets: list[SheetFrame]) -> None:
         """Sort out and file every sheet of one file."""
         plans = [SheetPlan.of(s) for s in sheets]
-        visible = [p for p in plans if not p.is_hidden]
+        visible = [p for p in plans if not p.sheet.is_hidden]
         has_registrations = any(p.is_registrations for p in visible)
         has_content = any(p.header is not None for p in visible)
         for plan in plans:
             sheet = plan.sheet
-            if plan.is_hidden:
+            if sheet.is_hidden:
                 self.skip_sheet(sheet, "a hidden sheet (a list of values or a helper sheet)",
                                 "unhide it in Excel if it holds registrations")
             elif plan.header is None:
@@ -150,11 +147,7 @@ class Run:
                                 "nothing to fix if it holds no registrations")
             else:
                 self.sheet(plan)
-        self._check_rows_found(plans, has_registrations)
-
-    def _check_rows_found(self, plans: list[SheetPlan], has_registrations: bool) -> None:
-        """A file whose registration sheets have a header but no rows below it gets a problem line."""
-        readable = [p for p in plans if not p.is_hidden and p.is_registrations]
+        readable = [p for p in visible if p.is_registrations]  # with a header but no rows below it: a note
         if has_registrations and not any(len(p.data) for p in readable):
             sheet = readable[0].sheet
             what = "file" if not sheet.source_sheet else "workbook"
@@ -175,7 +168,8 @@ class Run:
             counts.update(rows_in=len(data), title_rows_skipped=0, blank_rows_skipped=len(plan.blank) - len(data))
             self.refuse_rows(sheet, data, *_NO_HEADER, "", "the sheet has no header row", counts)
             return
-        mapping = hdr.map_headers(header + 1, sheet.cells(header), lambda position: self._values(sheet, position, data))
+        mapping = hdr.map_headers(header + 1, sheet.cells(header), lambda position: values(  # each distinct cell once
+            distinct(sheet.column(position), data), sheet.is_typed) if position < sheet.width else [None])
         counts["dropped_columns"] = self._dropped(sheet, mapping)
         refusal = _sheet_refusal(mapping)
         if refusal is not None:
@@ -183,7 +177,7 @@ class Run:
             return
         raw = {column: _cells(sheet, mapping, column, data) for column in hdr.INPUT_COLUMNS}
         before = len(self.problems)
-        rows = run_stages(SheetRows(sheet, self.context, data, raw)).derived_only()
+        rows = run_stages(SheetRows(sheet, self.context, data, raw, RowErrors(len(data)))).derived_only()
         del raw
         sheet.drop_cells()  # filing needs only what the stages derived: the memory goes before the rows are copied out
         release_unused_memory()
@@ -191,11 +185,6 @@ class Run:
         notes = list(dict.fromkeys(p.problem for p in self.problems[before:] if p.severity == NOTE))[:3]
         self.quality.append(outputs.quality_row(sheet.source_file, sheet.source_sheet, **{**counts, **outcome},
                                                 notes="; ".join(dict.fromkeys(notes))))
-
-    @staticmethod
-    def _values(sheet: SheetFrame, position: int, data: np.ndarray) -> list[object]:
-        """The distinct cells of a column in the data rows, in order of first appearance."""
-        return values(distinct(sheet.column(position), data), sheet.is_typed) if position < sheet.width else [None]
 
     def _dropped(self, sheet: SheetFrame, mapping: hdr.HeaderMap) -> str:
         """Record the dropped columns; their headers as they may be shown (``pii.shown_dropped_header``: a header
@@ -224,14 +213,17 @@ class Run:
         self.problems.extend(rows.notes)  # notes first: a sheet's notes and errors are listed by kind
         positions, entries = rows.errors.ordered()
         for position, entry in zip(positions.tolist(), entries.tolist()):
-            column, value, problem, fix = rows.errors.table[entry]
-            self.reject(sheet, int(numbers[position]), column, value, problem, fix)
+            column, value, problem, fix = rows.errors.table[entry]  # the value already as it may be shown
+            row, shown = int(numbers[position]), "" if value is None else str(value)
+            self.rejected.append(dict(source_file=sheet.source_file, source_sheet=sheet.source_sheet, source_row=row,
+                                      column=column, value=shown, problem=problem, fix=fix))
+            self.problems.append(Problem(sheet.source_file, sheet.source_sheet, row, column, shown, problem, fix, ERROR))
         rejected_rows = rows.errors.rows()
         candidates = np.ones(len(rows.data), dtype=bool)
         candidates[rejected_rows] = False
         prefix = f"{sheet.source_file}:{sheet.source_sheet}" if sheet.source_sheet else sheet.source_file
-        parsed = {column: rows.columns[derived("parsed", column)] for column in ("registration_id", "gem_seller_id")}
-        keys = {column: rows.columns.pop(derived("key", column)).dictionary for column in parsed}  # type: ignore[attr-defined]
+        parsed = {column: rows.columns[f"parsed:{column}"] for column in ("registration_id", "gem_seller_id")}
+        keys = {column: rows.columns.pop(f"key:{column}").dictionary for column in parsed}  # type: ignore[attr-defined]
         accepted, duplicate_of = self.index.split(prefix, parsed, keys, np.flatnonzero(candidates), numbers)
         del keys
         ids, sellers = parsed["registration_id"], parsed["gem_seller_id"]
@@ -244,13 +236,6 @@ class Run:
         release_unused_memory()  # what the split freed, before the accepted rows are copied out
         self.accepted.append(outputs.accepted_block(rows, accepted))
         return dict(accepted=len(accepted), rejected=len(rejected_rows), duplicates=len(duplicate_of), **rows.counts)
-
-    def reject(self, sheet: SheetFrame, row: int, column: str, value: object, problem: str, fix: str) -> None:
-        """A problem of a rejected row (its value already as it may be shown): a rejected line and a problem line."""
-        shown = "" if value is None else str(value)
-        self.rejected.append(dict(source_file=sheet.source_file, source_sheet=sheet.source_sheet, source_row=row,
-                                  column=column, value=shown, problem=problem, fix=fix))
-        self.problems.append(Problem(sheet.source_file, sheet.source_sheet, row, column, shown, problem, fix, ERROR))
 
 
 def _cells(sheet: SheetFrame, mapping: hdr.HeaderMap, column: str, data: np.ndarray) -> pa.DictionaryArray:
@@ -268,7 +253,7 @@ def _sheet_refusal(mapping: hdr.HeaderMap) -> tuple[str, str, str, str] | None:
         column, first, second = mapping.duplicates[0]
         return (f"headers '{pii.shown_header(first)}' and '{pii.shown_header(second)}' both mean {column}",
                 "rename or delete one of them", column, f"the sheet has two headers for {column}")
-    missing = mapping.missing_required
+    missing = [c for c in hdr.REQUIRED_COLUMNS if c not in mapping.columns]
     if not missing:
         return None
     accepted = "; ".join(f"{c}: {', '.join(hdr.synonyms_of(c)[1:6])}" for c in missing[:3])

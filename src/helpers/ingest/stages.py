@@ -38,7 +38,7 @@ from helpers.ingest.problems import show_value
 from helpers.ingest.rowerrors import RowErrors, ValueProblem, groups
 from helpers.ingest.schema import DATE_COLUMNS, ROW_SCHEMA, row_failures
 from helpers.ingest.sheetframe import codes, matching, replaced, with_values
-from helpers.ingest.sheetrows import SheetRows, Stage, StageResult, blank, derived, parse_each
+from helpers.ingest.sheetrows import SheetRows, Stage, StageResult, blank, parse_each
 from helpers.reference import tables as reference
 from helpers.reference.districts import DistrictResolver, name_key, text_key
 
@@ -104,8 +104,8 @@ def remove_personal_data(rows: SheetRows) -> StageResult:
             cells = rows.columns[column]
             changed = np.flatnonzero([kinds is not None for kinds in kinds_of])
             columns[column] = with_values(cells, replaced(cells.dictionary, changed, [cleaned[i] for i in changed]))
-            columns[derived("only_personal", column)] = with_values(cells, only, pa.bool_())
-            columns[derived("personal_kinds", column)] = with_values(cells, kinds_of, pa.string())
+            columns[f"only_personal:{column}"] = with_values(cells, only, pa.bool_())
+            columns[f"personal_kinds:{column}"] = with_values(cells, kinds_of, pa.string())
     return StageResult(columns, notes=tuple(notes), counts={"values_redacted": redacted})
 
 
@@ -126,8 +126,8 @@ def parse_ids(rows: SheetRows) -> StageResult:
     for column in ID_COLUMNS:
         cells = rows.columns[column]
         ids, keys = parsed_ids(cells, rows.sheet.is_typed)
-        columns[derived("parsed", column)] = with_values(cells, ids)
-        columns[derived("key", column)] = with_values(cells, keys)
+        columns[f"parsed:{column}"] = with_values(cells, ids)
+        columns[f"key:{column}"] = with_values(cells, keys)
         suspects = np.flatnonzero(matching(ids, parsing.SCIENTIFIC_PATTERN) | pii.id_suspects(ids)).tolist()  # in bulk
         found = ids.take(pa.array(suspects, type=pa.int64()))
         problems = {i: _id_problem(text, kinds) for i, text, kinds in zip(suspects, found.to_pylist(), pii.id_pii_kinds(found))}
@@ -144,9 +144,9 @@ def _gi_names() -> dict[str, str]:
 def parse_texts(rows: SheetRows) -> StageResult:
     """Craft and data origin as clean text; a GI product spelt as in the GI list."""
     gi = _gi_names()
-    columns = {derived("parsed", c): with_values(rows.columns[c], [parsing.clean_text(v) for v in rows.values(c)], pa.string())
+    columns = {f"parsed:{c}": with_values(rows.columns[c], [parsing.clean_text(v) for v in rows.values(c)], pa.string())
                for c in ("craft", "data_origin")}
-    columns[derived("parsed", "gi_product")] = with_values(rows.columns["gi_product"], [
+    columns["parsed:gi_product"] = with_values(rows.columns["gi_product"], [
         gi.get(text_key(t), t) if (t := parsing.clean_text(v)) else None for v in rows.values("gi_product")
     ], pa.string())
     return StageResult(columns)
@@ -160,7 +160,7 @@ def parse_coded_values(rows: SheetRows) -> StageResult:
         parser = parsing.parse_bool if kind == "boolean" else (lambda v, k=kind: parsing.parse_coded(v, k))
         results, problems = parse_each(rows.values(column), parser, lambda v, k=known: pii.shown_coded_value(v, k))
         errors.add_by_value(column, rows.codes(column), problems)
-        columns[derived("parsed", column)] = with_values(rows.columns[column], results,
+        columns[f"parsed:{column}"] = with_values(rows.columns[column], results,
                                                          pa.bool_() if kind == "boolean" else pa.string())
     return StageResult(columns, errors)
 
@@ -190,8 +190,8 @@ def resolve_districts(rows: SheetRows) -> StageResult:
         texts = [parsing.clean_text(v) for v in rows.values(column)]
         matches = [None if text is None else resolver.resolve(text) for text in texts]
         errors.add_by_value(column, codes(cells), [_district_problem(t, m, resolver) for t, m in zip(texts, matches)])
-        columns[derived("parsed", column)] = with_values(cells, [m.district if m is not None else None for m in matches], pa.string())
-        columns[derived("lgd", column)] = with_values(cells, [m.lgd_code if m is not None else None for m in matches], pa.int64())
+        columns[f"parsed:{column}"] = with_values(cells, [m.district if m is not None else None for m in matches], pa.string())
+        columns[f"lgd:{column}"] = with_values(cells, [m.lgd_code if m is not None else None for m in matches], pa.int64())
         found = [(t, m.note) if m is not None and m.is_resolved and isinstance(m.note, str) else None
                  for t, m in zip(texts, matches)]
         for (text, note), first, rows_count in groups(found, codes(cells)):  # type: ignore[misc]
@@ -225,9 +225,9 @@ def shown_rejected(rows: SheetRows, column: str, value: object) -> str:
 
 def _failure(rows: SheetRows, column: str, position: int, problem: str, fix: str) -> ValueProblem:
     """The problem of a distinct value failing the declared rules: one that held only personal data is said so."""
-    only = derived("only_personal", column)
+    only = f"only_personal:{column}"
     if only in rows.columns and rows.columns[only].dictionary[position].as_py():
-        kinds = rows.columns[derived("personal_kinds", column)].dictionary[position].as_py()
+        kinds = rows.columns[f"personal_kinds:{column}"].dictionary[position].as_py()
         return (pii.REDACTED, f"held only personal data ({kinds}), removed", f"{fix}; {_PII_FIX}")
     return (shown_rejected(rows, column, rows.value(column, position)), problem, fix)
 
@@ -241,9 +241,9 @@ def check_schema(rows: SheetRows) -> StageResult:
     """
     errors = RowErrors(len(rows.data))
     for column in ROW_SCHEMA.columns:
-        parsed = rows.columns[derived("parsed", column)]
+        parsed = rows.columns[f"parsed:{column}"]
         first: dict[int, ValueProblem] = {}
-        for position, _, problem, fix in row_failures(_row_check_values(column, parsed).to_frame(), [column]):
+        for position, problem, fix in row_failures(_row_check_values(column, parsed)):
             first.setdefault(int(position), _failure(rows, column, int(position), problem, fix))  # type: ignore[arg-type]
         errors.add_by_value(column, codes(parsed), first, skip=rows.errors.in_column(column))
     return StageResult(errors=errors)

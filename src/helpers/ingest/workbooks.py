@@ -34,7 +34,6 @@ import pyarrow as pa
 from helpers.errors import SheetReadError
 from helpers.ingest import limits
 from helpers.ingest.limits import RESAVE_CSV as _RESAVE_CSV
-from helpers.ingest.limits import refusal
 from helpers.ingest.pii import redact_name
 from helpers.ingest.sheetframe import (
     TAG,
@@ -75,8 +74,8 @@ def read_workbook(path: Path, sheet_name: str | None = None) -> list[SheetFrame]
             limits.check_sheets(len(sheets))
             names = [sheet.name for sheet in sheets]
             if sheet_name is not None and sheet_name not in names:
-                raise refusal(f"has no sheet named '{redact_name(sheet_name)}'",
-                              f"the sheets are: {', '.join(redact_name(n) for n in names)}")
+                raise SheetReadError(f"has no sheet named '{redact_name(sheet_name)}'",
+                                     f"the sheets are: {', '.join(redact_name(n) for n in names)}")
             return [
                 _read_sheet(workbook, display_name(path), meta)
                 for meta in sheets if sheet_name is None or meta.name == sheet_name
@@ -134,24 +133,20 @@ def _read_sheet(workbook: object, source_file: str, meta: object) -> SheetFrame:
         limits.check_grid(first_row + height, first_column + width)
         columns = [_workbook_column(column) for column in columns_of(_sheet_records(sheet, first_row, first_column, width))]
     except SheetReadError as error:
-        raise refusal(error.problem, error.fix, "", name) from None
+        raise SheetReadError(error.problem, error.fix, "", name) from None
     except BaseException as error:  # calamine's XmlError and others, a Rust panic (a BaseException)
         if isinstance(error, NOT_READ_ERRORS):
             raise
-        raise refusal(f"is damaged: this sheet cannot be read ({limits.describe_error(error)})",
-                      damaged_fix(Path(source_file)), "", name) from None
+        raise SheetReadError(f"is damaged: this sheet cannot be read ({limits.describe_error(error)})",
+                             damaged_fix(Path(source_file)), "", name) from None
     return SheetFrame.of_columns(source_file, name, columns, is_hidden=is_hidden, is_typed=True)
 
 
 def _sheet_records(sheet: object, first_row: int, first_column: int, width: int) -> Iterable[list[object]]:
     """The records of a calamine sheet from cell A1 (calamine starts at the first used cell)."""
-    yield from itertools.repeat([""] * (first_column + width), first_row)
-    if first_column:
-        offset = [""] * first_column
-        for cells in sheet.iter_rows():  # type: ignore[attr-defined]
-            yield offset + cells
-    else:
-        yield from sheet.iter_rows()  # type: ignore[attr-defined]
+    offset, rows = [""] * first_column, sheet.iter_rows()  # type: ignore[attr-defined]
+    yield from itertools.repeat(offset + [""] * width, first_row)
+    yield from (offset + cells for cells in rows) if first_column else rows
 
 
 def _workbook_column(column: pa.Array) -> pa.DictionaryArray:

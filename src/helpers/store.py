@@ -102,17 +102,10 @@ def legacy_state_files() -> list[Path]:
     return [path for path in candidates if path.exists()]
 
 
-def _shown(path: Path) -> str:
-    try:
-        return path.resolve().relative_to(paths.ROOT.resolve()).as_posix()
-    except ValueError:
-        return str(path)
-
-
 def damaged_error(path: Path, detail: str) -> StoreError:
     """The one line for a store SQLite cannot use: what, and how to recover."""
-    shown = _shown(path)
-    aside = _shown(path.with_name(path.stem + ".damaged" + path.suffix))
+    shown = paths.shown(path)
+    aside = paths.shown(path.with_name(path.stem + ".damaged" + path.suffix))
     return StoreError(
         f"{shown} is damaged ({detail}); move it aside (mv {shown} {aside}) and build again: the ledger is "
         f"started anew from {LEDGER_EXPORT_NAME} and every report is rebuilt"
@@ -191,7 +184,7 @@ class Store:
             self.set_meta("schema_version", str(SCHEMA_VERSION))
         elif not version.isdigit() or int(version) > SCHEMA_VERSION:
             raise StoreError(
-                f"{_shown(self.path)} was written by a newer version of the kit (schema {version}, this kit reads "
+                f"{paths.shown(self.path)} was written by a newer version of the kit (schema {version}, this kit reads "
                 f"{SCHEMA_VERSION}); update the kit (git pull, then make setup) or build into another checkout"
             )
 

@@ -20,7 +20,7 @@ from typing import Annotated, Any, Literal
 import yaml
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StrictBool, StrictInt, ValidationError, model_validator
 
-from helpers import paths
+from helpers.paths import shown
 from helpers.errors import UserError
 from helpers.files import SAFE_YAML_LOADER
 
@@ -32,14 +32,6 @@ MAX_YAML_ALIASES = 50
 MAX_PHASE_ID_LENGTH = 24
 #: How to fix a file that is not UTF-8 text.
 RESAVE_UTF8 = "open it in a text editor and save it with the encoding 'UTF-8' (in Notepad: Save As > Encoding: UTF-8)"
-
-
-def shown(path: Path) -> str:
-    """A path as shown in a message: relative to the project root when inside it."""
-    try:
-        return Path(path).resolve().relative_to(paths.ROOT.resolve()).as_posix()
-    except ValueError:
-        return str(path)
 
 
 # --------------------------------------------------------------------------- reading YAML safely

@@ -103,10 +103,6 @@ def read_records(path: Path | str) -> tuple[Language, ...]:
     return tuple(_record(raw, path, i) for i, raw in enumerate(raws))
 
 
-def _extra_files() -> list[Path]:
-    return [Path(p) for p in os.environ.get(EXTRA_LANGUAGES_ENV, "").split(os.pathsep) if p.strip()]
-
-
 def _load(records: Iterable[Language]) -> dict[str, Language]:
     loaded: dict[str, Language] = {}
     for record in records:
@@ -118,7 +114,9 @@ def _load(records: Iterable[Language]) -> dict[str, Language]:
 
 #: Every language the kit writes in, by code, base first: ``languages.yaml``, then the files of
 #: ``$GEM_KIT_EXTRA_LANGUAGES``, then any :func:`register` added.
-LANGUAGES: dict[str, Language] = _load([*read_records(LANGUAGES_FILE), *(r for p in _extra_files() for r in read_records(p))])
+LANGUAGES: dict[str, Language] = _load([*read_records(LANGUAGES_FILE), *(
+    record for extra in os.environ.get(EXTRA_LANGUAGES_ENV, "").split(os.pathsep) if extra.strip()
+    for record in read_records(extra))])
 #: The base language: that of the data files and of every text field without a language suffix.
 BASE: str = next(iter(LANGUAGES))
 

@@ -311,13 +311,11 @@ class Store:
 
     def figure_history(self, figure: str, report: str | None = None, district: str | None = None) -> list[tuple]:
         """Every stored value of one figure, oldest first: ``LEDGER_COLUMNS`` rows (of one report or district)."""
-        query = f"SELECT {', '.join(LEDGER_COLUMNS)} FROM published_figures WHERE figure = ?"
-        values: list[str] = [figure]
-        for column, wanted in (("report", report), ("district", district)):
-            if wanted is not None:
-                query += f" AND {column} = ?"
-                values.append(wanted)
-        return self._rows(query + " ORDER BY report, district, as_of_date, rowid", values)
+        wanted = {"figure": figure, "report": report, "district": district}
+        wanted = {column: value for column, value in wanted.items() if value is not None}
+        return self._rows(f"SELECT {', '.join(LEDGER_COLUMNS)} FROM published_figures WHERE "
+                          + " AND ".join(f"{column} = ?" for column in wanted)
+                          + " ORDER BY report, district, as_of_date, rowid", list(wanted.values()))
 
     def export_ledger(self, path: Path | None = None) -> Path:
         """Write the whole ledger as CSV (UTF-8 with a BOM, for Excel), atomically; return the path."""

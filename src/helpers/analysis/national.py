@@ -279,9 +279,8 @@ def state_table(snapshot_date: str | pd.Timestamp, measure: str, top_n: int = 10
     return table.head(top_n)[["state", "registrations_count", "share_of_india_pct", "is_up"]].reset_index(drop=True)
 
 
-def up_order_value() -> pd.DataFrame:
-    """UP government orders on GeM by financial year (₹ crore), with the part-year row flagged."""
-    return reference.load_up_order_value()
+#: UP government orders on GeM by financial year (₹ crore), with the part-year row flagged.
+up_order_value = reference.load_up_order_value
 
 
 def ledger_figures(represent: pd.DataFrame, shares: pd.DataFrame) -> list[tuple[str, str, object]]:

@@ -21,10 +21,6 @@ from helpers.campaign.schemas import LocationModel, PhaseModel
 from helpers.errors import PhaseError
 from helpers.reference import names
 
-#: A place named by the source for an event, and the district it resolves to (``note_hi``: the note in Hindi).
-EventLocation = LocationModel
-
-
 @dataclass(frozen=True)
 class Phase:
     """One campaign phase as declared in the phases file."""
@@ -39,7 +35,7 @@ class Phase:
     is_window_assumed: bool
     window_note: str | None
     announced_district_count: int | None
-    event_locations: tuple[EventLocation, ...]
+    event_locations: tuple[LocationModel, ...]  #: the places the source names and the districts they resolve to
     event_districts: tuple[str, ...]
     nearby_districts: tuple[str, ...]
     notes: tuple[str, ...] = ()
@@ -82,7 +78,7 @@ def _nearby(event_districts: tuple[str, ...]) -> tuple[str, ...]:
     return tuple(sorted(near - events))
 
 
-def _events(model: PhaseModel, where: str, known_districts: set[str]) -> tuple[tuple[EventLocation, ...], tuple[str, ...]]:
+def _events(model: PhaseModel, where: str, known_districts: set[str]) -> tuple[tuple[LocationModel, ...], tuple[str, ...]]:
     """A phase's event locations (none for ``event_districts: all``) and its event districts, checked."""
     if model.event_districts == "all":
         return (), tuple(sorted(known_districts))

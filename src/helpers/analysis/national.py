@@ -44,7 +44,7 @@ MEASURE_COMPONENTS: dict[str, tuple[str, ...]] = {
 
 def _snapshot_rows() -> list[dict]:
     """Rows of ``gem_registrations_snapshots.csv`` per date and measure, with the change in India's count."""
-    snaps = reference.load_registration_snapshots()
+    snaps = reference.load_table(reference.SNAPSHOTS_FILE)
     rows, previous_india = [], {}
     for (date, measure), group in snaps.groupby(["snapshot_date", "measure"], sort=True):
         by_geo = group.set_index("geography")
@@ -138,16 +138,16 @@ BASES: dict[str, tuple[str, ...]] = {
 def _base_counts(base_id: str) -> dict[str, object]:
     """UP's and India's count in one named, dated base."""
     if base_id == "pahchan_2021":
-        frame, column = reference.load_pahchan_artisans(), "handicraft_artisans_enrolled_pahchan"
+        frame, column = reference.load_table(reference.PAHCHAN_FILE), "handicraft_artisans_enrolled_pahchan"
         name, date, source_file = "handicraft artisans enrolled under Pahchan", "2021-08-05", reference.PAHCHAN_FILE
         up, india = int(frame.loc[frame["state"] == UP, column].sum()), int(frame[column].sum())
     elif base_id == "handloom_census_2019_20":
-        frame = reference.load_handloom_census()
+        frame = reference.load_table(reference.HANDLOOM_FILE)
         name, date, source_file = "handloom weavers, Fourth All India Handloom Census", "2019-20", reference.HANDLOOM_FILE
         up = int(frame.loc[frame["state"] == UP, "handloom_weavers"].sum())
         india = int(frame["handloom_weavers"].sum())
     elif base_id == "census_hh_industry_2011":
-        frame = reference.load_household_industry_workers().set_index("geography")["household_industry_workers_2011"]
+        frame = reference.load_table(reference.HOUSEHOLD_INDUSTRY_FILE).set_index("geography")["household_industry_workers_2011"]
         name, date, source_file = "household-industry workers, Census", "2011", reference.HOUSEHOLD_INDUSTRY_FILE
         up, india = int(frame[UP]), int(frame[INDIA])
     else:

@@ -83,7 +83,7 @@ def odop_group_of_craft(crafts: pd.Series) -> pd.Series:
     Crafts are compared by ``text_key`` (case, spaces, punctuation and Devanagari
     spelling variants folded), in English or Hindi.
     """
-    synonyms = reference.load_odop_craft_synonyms()
+    synonyms = reference.load_table(reference.ODOP_SYNONYMS_FILE)
     groups = dict(zip(synonyms["craft"].map(text_key), synonyms["odop_product_group"]))
     keys = crafts.map(lambda c: text_key(c) if isinstance(c, str) and c.strip() else None)
     return keys.map(groups)

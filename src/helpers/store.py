@@ -96,12 +96,6 @@ def ledger_export_path() -> Path:
     return paths.PROCESSED_DIR / LEDGER_EXPORT_NAME
 
 
-def legacy_state_files() -> list[Path]:
-    """Build state files of kits from before the store that are still there (discarded once, with a note)."""
-    candidates = (paths.PROCESSED_DIR / "build-state.json", paths.REPORTS_DIR / ".build-state.json")
-    return [path for path in candidates if path.exists()]
-
-
 def damaged_error(path: Path, detail: str) -> StoreError:
     """The one line for a store SQLite cannot use: what, and how to recover."""
     shown = paths.shown(path)
@@ -348,7 +342,8 @@ class Store:
                              f"kept in {imported.kept_copy.name}")
                 self.notes.append(note)
             self.set_meta("ledger_imported_from", json.dumps({"file": export.name, "rows": added}))
-        for legacy in legacy_state_files() if self.path == store_path() else ():
+        states = (paths.PROCESSED_DIR / "build-state.json", paths.REPORTS_DIR / ".build-state.json")  # before the store
+        for legacy in [p for p in states if p.exists()] if self.path == store_path() else ():
             legacy.unlink(missing_ok=True)
             self.notes.append(f"build state: {legacy.name} of an earlier version discarded; every report is rebuilt once")
 

@@ -150,9 +150,8 @@ def district_outlook(
     """
     whole = targets[targets["trade"] == "all"]
     dates = stage_event_dates(phase_regs_now, STATUSES[0])
-    rows = []
-    for district, target in zip(whole["district"], whole["target_count"]):
-        result = outlook(dates[phase_regs_now["home_district"] == district], int(target), phase, as_of)
-        rows.append({"district": district, **asdict(result)})
+    rows = [{"district": district, **asdict(outlook(dates[phase_regs_now["home_district"] == district], int(target),
+                                                    phase, as_of))}
+            for district, target in zip(whole["district"], whole["target_count"])]
     columns = ["district", *(field.name for field in fields(Outlook))]
     return pd.DataFrame(rows, columns=columns).sort_values("district").reset_index(drop=True)

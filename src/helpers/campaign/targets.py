@@ -358,17 +358,10 @@ def derived_targets(phase: Phase) -> pd.DataFrame:
     base = reference.district_base().set_index("district")["household_industry_workers_2011"]
     base = base.reindex(list(phase.participating_districts))
     allocated = derive_district_targets(phase.state_target_count, base).dropna()
-    return pd.DataFrame(
-        {
-            "phase_id": phase.id,
-            "district": allocated.index,
-            "trade": ALL_TRADES,
-            "target_count": allocated.astype(int).to_numpy(),
-            "basis": "derived",
-            "source": f"derived from the state target ({phase.state_target_source}), not official",
-            "is_official": False,
-        }
-    ).reset_index(drop=True)
+    return pd.DataFrame({"phase_id": phase.id, "district": allocated.index, "trade": ALL_TRADES,
+                         "target_count": allocated.astype(int).to_numpy(), "basis": "derived",
+                         "source": f"derived from the state target ({phase.state_target_source}), not official",
+                         "is_official": False})
 
 
 def phase_targets(phase: Phase, path: Path | None = None) -> tuple[pd.DataFrame, TargetBasis | None]:

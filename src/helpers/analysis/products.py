@@ -42,9 +42,8 @@ def gi_coverage(phase_regs: pd.DataFrame, phase: Phase) -> pd.DataFrame:
     aliases = reference.gi_name_aliases()
     named = phase_regs.dropna(subset=["gi_product"])
     named = named.assign(gi_name=named["gi_product"].map(lambda n: aliases.get(n, n)))
-    sellers = named.groupby(["gi_name", "home_district"]).size().rename("sellers_count")
-    sellers.index = sellers.index.set_names(["gi_name", "district"])
-    frame = gi.merge(sellers.reset_index(), on=["gi_name", "district"], how="left")
+    sellers = named.groupby(["gi_name", "home_district"]).size().reset_index(name="sellers_count")
+    frame = gi.merge(sellers.rename(columns={"home_district": "district"}), on=["gi_name", "district"], how="left")
     frame["sellers_count"] = frame["sellers_count"].fillna(0).astype(int)
     frame["has_registered_seller"] = frame["sellers_count"] > 0
     columns = [

@@ -23,6 +23,7 @@ from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StrictBool, 
 from helpers.paths import shown
 from helpers.errors import UserError
 from helpers.files import SAFE_YAML_LOADER
+from helpers.languages import localized
 
 #: A campaign file larger than this is refused unread (the kit's own are a few KB).
 MAX_YAML_BYTES = 512 * 1024
@@ -216,14 +217,10 @@ class _GradeWords(_Strict):
 
     def label(self, lang: str) -> str:
         """The grade's label in ``lang`` (``label_<lang>``; ``label_en`` where the language has none)."""
-        from helpers.languages import localized
-
         return localized(self, "label", lang)
 
     def description(self, lang: str) -> str:
         """What the grade means, in ``lang`` (``description_<lang>``, else ``description_en``)."""
-        from helpers.languages import localized
-
         return localized(self, "description", lang)
 
 

@@ -170,11 +170,10 @@ def like_for_like_weavers() -> dict[str, object]:
     """
     states = reference.load_state_registrations()
     table = states[states["measure"] == "weavers_onboarded"]
-    at_source = up_share_by_snapshot()
-    at_source = at_source[(at_source["snapshot_date"] == SOURCE_SNAPSHOT_DATE) & (at_source["measure"] == "weavers")].iloc[0]
+    snaps = reference.load_table(reference.SNAPSHOTS_FILE).set_index(["snapshot_date", "measure", "geography"])
     india = int(table["registrations_count"].sum())
     up = int(table.loc[table["state"] == UP, "registrations_count"].sum())
-    as_given = int(at_source["india_registrations_count"])
+    as_given = int(snaps.loc[(SOURCE_SNAPSHOT_DATE, "weavers", INDIA), "registrations_count"])
     return {"up_registrations_count": up, "india_registrations_count": india, "india_as_given_count": as_given,
             "registered_before_count": as_given - india, "up_share_pct": pct(up, india),
             "table_date": pd.Timestamp(table["snapshot_date"].iloc[0])}

@@ -78,18 +78,16 @@ def weekly_progress(
     return frame
 
 
-def pace_per_week(
-    event_dates: pd.Series, as_of: date | pd.Timestamp | str, window_start: date, weeks: int = PACE_WEEKS
-) -> float:
-    """Events per week over the last ``weeks`` weeks up to ``as_of`` (or since the start, if shorter).
+def pace_per_week(event_dates: pd.Series, as_of: date | pd.Timestamp | str, window_start: date) -> float:
+    """Events per week over the last ``PACE_WEEKS`` weeks up to ``as_of`` (or since the start, if shorter).
 
-    pace = events dated in (as_of − 7·weeks days, as_of] and on or after the start,
+    pace = events dated in (as_of − 7·PACE_WEEKS days, as_of] and on or after the start,
     divided by the length of that span in weeks (days / 7). NaN before the start.
     """
     day, start = as_day(as_of), as_day(window_start)
     if day < start:
         return float("nan")
-    span_start = max(day - pd.Timedelta(days=7 * weeks - 1), start)
+    span_start = max(day - pd.Timedelta(days=7 * PACE_WEEKS - 1), start)
     span_weeks = ((day - span_start).days + 1) / 7
     dates = pd.to_datetime(event_dates).dt.normalize()
     return float(((dates >= span_start) & (dates <= day)).sum() / span_weeks)

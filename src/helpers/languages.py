@@ -74,14 +74,12 @@ def _record(raw: object, path: Path, index: int) -> Language:
     if missing or unknown:
         raise I18nError(f"{where} ({raw.get('code', '?')}): missing keys {missing}, unknown keys {unknown}; "
                         f"see the keys described in {LANGUAGES_FILE.name}")
-    values = dict(raw)
     for name, kind in _TYPES.items():
         wanted = {"bool": bool, "float": (int, float), "str": str, "Path": str}[kind]
-        if not isinstance(values[name], wanted) or (kind == "float" and isinstance(values[name], bool)):
-            raise I18nError(f"{where} ({raw['code']}): '{name}' must be a {kind}, not {values[name]!r}")
-    values["label_size_extra_pt"] = float(values["label_size_extra_pt"])
-    values["catalogue"] = (path.parent / values["catalogue"]).resolve()
-    return Language(**values)
+        if not isinstance(raw[name], wanted) or (kind == "float" and isinstance(raw[name], bool)):
+            raise I18nError(f"{where} ({raw['code']}): '{name}' must be a {kind}, not {raw[name]!r}")
+    return Language(**raw | {"label_size_extra_pt": float(raw["label_size_extra_pt"]),
+                             "catalogue": (path.parent / raw["catalogue"]).resolve()})
 
 
 def read_records(path: Path | str) -> tuple[Language, ...]:

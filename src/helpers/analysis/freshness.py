@@ -107,10 +107,8 @@ def sheets_received(registrations: pd.DataFrame, quality: pd.DataFrame) -> pd.Da
     offices = sheets.assign(district=[sheet_office(f, s) for f, s in zip(sheets["source_file"], sheets["source_sheet"])])
     carried = [keys.assign(district=registrations[column]) for column in ("home_district", "event_district")
                if column in registrations]
-    carried_frame = pd.concat([offices[[*_SHEET_KEY, "district"]], *carried]).dropna(subset=["district"])
-    carried_frame = carried_frame.drop_duplicates()
-    out = carried_frame.merge(sheets[[*_SHEET_KEY, "sheet_date"]], on=_SHEET_KEY, how="inner")
-    out = out.dropna(subset=["sheet_date"])
+    carried_frame = pd.concat([offices[[*_SHEET_KEY, "district"]], *carried]).dropna(subset=["district"]).drop_duplicates()
+    out = carried_frame.merge(sheets[[*_SHEET_KEY, "sheet_date"]], on=_SHEET_KEY).dropna(subset=["sheet_date"])
     return out[[*_SHEET_KEY, "sheet_date", "district"]].sort_values([*_SHEET_KEY, "district"]).reset_index(drop=True)
 
 

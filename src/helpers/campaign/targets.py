@@ -312,8 +312,7 @@ def load_targets(phase: Phase | str, path: Path | None = None) -> pd.DataFrame:
     """
     phase_id = phase.id if isinstance(phase, Phase) else str(phase)
     frame = read_targets_file(path)
-    frame = frame[frame["phase_id"] == phase_id]
-    return frame.sort_values(["district", "trade"]).reset_index(drop=True)
+    return frame[frame["phase_id"] == phase_id].sort_values(["district", "trade"]).reset_index(drop=True)
 
 
 # ------------------------------------------------------- derived from a state target

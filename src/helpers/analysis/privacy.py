@@ -44,12 +44,7 @@ def suppress_small_counts(frame: pd.DataFrame, count_columns: Sequence[str], thr
     missing = [c for c in count_columns if c not in frame.columns]
     if missing:
         raise KeyError(f"suppress_small_counts: no column(s) {missing}; the frame has {list(frame.columns)}")
-    out = frame.copy()
-    marker = small_count_marker(threshold)
-    for column in count_columns:
-        values = out[column].astype(object)
-        out[column] = values.where(~_is_small(values, threshold), marker).astype(object)
-    return out
+    return suppress_shares(frame, {column: column for column in count_columns}, threshold)  # a count hides itself
 
 
 def suppress_shares(

@@ -78,9 +78,8 @@ def funnel_counts(registrations: pd.DataFrame, by: str | None = None) -> pd.Data
 def funnel(registrations: pd.DataFrame) -> pd.DataFrame:
     """The onboarding funnel as rows: ``stage, sellers_count, pct_of_registered``."""
     counts = funnel_counts(registrations).iloc[0]
-    registered = counts["registered_count"]
     frame = pd.DataFrame({"stage": list(FUNNEL_STAGES), "sellers_count": [int(counts[c]) for c in FUNNEL_COLUMNS]})
-    return frame.assign(pct_of_registered=frame["sellers_count"] / registered * 100 if registered else float("nan"))
+    return frame.assign(pct_of_registered=_pct(frame["sellers_count"], counts["registered_count"]))
 
 
 def district_coverage(phase_regs: pd.DataFrame, phase: Phase, furthest_behind_count: int = 10) -> pd.DataFrame:

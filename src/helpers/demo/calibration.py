@@ -252,7 +252,6 @@ def phase_trade_counts(phase_id: str) -> dict[str, int]:
         DemoDataError: a trade's count is missing or not a whole number, naming the file and phase.
     """
     given = phase_settings(phase_id).get("registrations_count_by_trade") or {}
-    counts = {}
     for trade in TRADES:
         count = given.get(trade)
         if not isinstance(count, int) or isinstance(count, bool) or count < 0:
@@ -260,5 +259,4 @@ def phase_trade_counts(phase_id: str) -> dict[str, int]:
                 f"{DEMO_INPUTS_DIR / PARAMETERS_FILE}, phase '{phase_id}': registrations_count_by_trade.{trade} "
                 f"must be a whole number such as 1500, got {count!r}"
             )
-        counts[trade] = count
-    return counts
+    return {trade: given[trade] for trade in TRADES}

@@ -227,10 +227,9 @@ def representation(snapshot_date: pd.Timestamp | str = SOURCE_SNAPSHOT_DATE) -> 
         dates = sorted({d.date().isoformat() for d in shares.dropna(subset=["up_share_pct"])
                         .query("measure in @BASES")["snapshot_date"]})
         raise ValueError(f"no UP and India artisan/weaver counts for {date.date()}; dates with both: {dates}")
-    rows = []
-    for measure, base_ids in BASES.items():
-        up_reg, india_reg = int(at_date.loc[measure, "up_registrations_count"]), int(at_date.loc[measure, "india_registrations_count"])
-        rows += [_representation_row(measure, "as_given", up_reg, india_reg, _base_counts(b)) for b in base_ids]
+    rows = [_representation_row(measure, "as_given", int(at_date.loc[measure, "up_registrations_count"]),
+                                int(at_date.loc[measure, "india_registrations_count"]), _base_counts(b))
+            for measure, base_ids in BASES.items() for b in base_ids]
     like = like_for_like_weavers()
     rows.append(_representation_row("weavers", "like_for_like", like["up_registrations_count"],
                                     like["india_registrations_count"], _base_counts("handloom_census_2019_20")))

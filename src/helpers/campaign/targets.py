@@ -88,9 +88,7 @@ class TargetBasis:
     @property
     def kind(self) -> str:
         """The coded kind: ``derived``, ``official`` or ``illustrative`` (one of ``TARGET_BASIS_KINDS``)."""
-        if self.is_derived:
-            return "derived"
-        return "official" if self.is_official else "illustrative"
+        return "derived" if self.is_derived else "official" if self.is_official else "illustrative"
 
 
 # ---------------------------------------------------------------- targets.csv

@@ -43,7 +43,15 @@ def _iso_date(text: str) -> str:
         raise argparse.ArgumentTypeError(f"'{text}' is not a date; write it as YYYY-MM-DD, e.g. 2021-12-31") from None
 
 
-def _add_build_command(subparsers) -> None:
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser of ``gem-reports`` with every sub-command (no heavy import)."""
+    parser = _Parser(
+        prog="gem-reports",
+        description="Build the GeM UP onboarding reports, validate registration sheets, make demo data.",
+    )
+    parser.add_argument("--version", action="version", version=f"gem-reports {__version__}")
+    parser.add_argument("--debug", action="store_true", help="print the traceback of an internal error")
+    subparsers = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
     build = subparsers.add_parser(
         "build",
         help="run the notebooks for each phase and render the HTML reports",
@@ -67,42 +75,33 @@ def _add_build_command(subparsers) -> None:
     build.add_argument("--quiet", action="store_true", help="print nothing unless a report fails (for cron)")
     build.add_argument("--log-file", type=Path, default=None, metavar="PATH", help="append a log of the build here")
     build.set_defaults(handler="helpers.publishing.command:run_build")
-
-
-def _add_validate_command(subparsers) -> None:
-    parser = subparsers.add_parser(
+    validate = subparsers.add_parser(
         "validate",
         help="check registration sheets (CSV, .xlsx, .xls, .xlsb, .ods) and list every problem, one line each",
         description="Check registration sheets against docs/registration_schema.md. Exit 0 when every row of "
         "every file would be accepted, 2 when any row would be rejected or a file cannot be used.",
     )
-    parser.add_argument("paths", nargs="+", metavar="PATH", help="files or folders of sheets")
-    parser.add_argument("--sheet", default=None, metavar="NAME", help="read only this sheet of each workbook")
-    parser.add_argument("--out", default=None, metavar="DIR", help="also write the cleaned table and reports to DIR")
-    parser.set_defaults(handler="helpers.ingest.cli:run_validate")
-
-
-def _add_demo_data_command(subparsers) -> None:
-    parser = subparsers.add_parser(
+    validate.add_argument("paths", nargs="+", metavar="PATH", help="files or folders of sheets")
+    validate.add_argument("--sheet", default=None, metavar="NAME", help="read only this sheet of each workbook")
+    validate.add_argument("--out", default=None, metavar="DIR", help="also write the cleaned table and reports to DIR")
+    validate.set_defaults(handler="helpers.ingest.cli:run_validate")
+    demo = subparsers.add_parser(
         "demo-data",
         help="write the SYNTHETIC demo registration sheets (or, with --rows, a large benchmark CSV)",
         description="Write the SYNTHETIC demo registration sheets to data/raw/registrations/demo/ "
         "(deterministic for a seed). With --rows N, write one large CSV of N synthetic rows for the scale benchmark "
         "instead (default folder bench/out).",
     )
-    parser.add_argument("--out", type=Path, default=None, help="output folder")
-    parser.add_argument("--seed", type=int, default=DEMO_DEFAULT_SEED, help=f"generator seed (default {DEMO_DEFAULT_SEED})")
-    parser.add_argument("--rows", type=int, default=None, help="write a large benchmark CSV of this many rows")
-    parser.set_defaults(handler="helpers.demo.generator:run_demo_data_command")
-
-
-def _add_ledger_command(subparsers) -> None:
-    parser = subparsers.add_parser(
+    demo.add_argument("--out", type=Path, default=None, help="output folder")
+    demo.add_argument("--seed", type=int, default=DEMO_DEFAULT_SEED, help=f"generator seed (default {DEMO_DEFAULT_SEED})")
+    demo.add_argument("--rows", type=int, default=None, help="write a large benchmark CSV of this many rows")
+    demo.set_defaults(handler="helpers.demo.generator:run_demo_data_command")
+    ledger = subparsers.add_parser(
         "ledger",
         help="what was published and when, one figure's history with its revisions, the ledger as CSV",
         description="Read the ledger of published figures in data/processed/kit-memory.sqlite (never changes it).",
     )
-    commands = parser.add_subparsers(dest="ledger_command", metavar="WHAT", parser_class=_Parser)
+    commands = ledger.add_subparsers(dest="ledger_command", metavar="WHAT", parser_class=_Parser)
     commands.add_parser("list", help="each report and as-of date published, with when it was first recorded (default)")
     commands.add_parser("figures", help="every figure name the ledger holds")
     history = commands.add_parser("history", help="every published value of one figure, revisions marked")
@@ -111,22 +110,7 @@ def _add_ledger_command(subparsers) -> None:
     history.add_argument("--district", default=None, metavar="NAME", help="only this district ('' for the phase)")
     export = commands.add_parser("export", help="write the whole ledger as CSV")
     export.add_argument("--out", default=None, metavar="FILE", help="where (default: data/processed/published_figures.csv)")
-    parser.set_defaults(handler="helpers.publishing.ledger_command:run_ledger", ledger_command="list")
-
-
-def build_parser() -> argparse.ArgumentParser:
-    """The argument parser of ``gem-reports`` with every sub-command (no heavy import)."""
-    parser = _Parser(
-        prog="gem-reports",
-        description="Build the GeM UP onboarding reports, validate registration sheets, make demo data.",
-    )
-    parser.add_argument("--version", action="version", version=f"gem-reports {__version__}")
-    parser.add_argument("--debug", action="store_true", help="print the traceback of an internal error")
-    subparsers = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
-    _add_build_command(subparsers)
-    _add_validate_command(subparsers)
-    _add_demo_data_command(subparsers)
-    _add_ledger_command(subparsers)
+    ledger.set_defaults(handler="helpers.publishing.ledger_command:run_ledger", ledger_command="list")
     return parser
 
 

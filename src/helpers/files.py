@@ -34,10 +34,6 @@ def load_yaml(text: str) -> object:
     return yaml.load(text, Loader=SAFE_YAML_LOADER)  # noqa: S506 - a safe loader
 
 
-def _temporary_for(path: Path) -> Path:
-    return path.with_name(f".{path.name}.{os.getpid()}.{threading.get_ident()}{TEMP_MARKER}")
-
-
 @contextlib.contextmanager
 def atomic_path(path: Path | str) -> Iterator[Path]:
     """Yield a temporary path beside ``path``; on success rename it onto ``path``, on failure remove it.
@@ -46,7 +42,7 @@ def atomic_path(path: Path | str) -> Iterator[Path]:
     """
     target = Path(path)
     target.parent.mkdir(parents=True, exist_ok=True)
-    temporary = _temporary_for(target)
+    temporary = target.with_name(f".{target.name}.{os.getpid()}.{threading.get_ident()}{TEMP_MARKER}")
     try:
         yield temporary
         os.replace(temporary, target)

@@ -74,14 +74,12 @@ def _record(raw: object, path: Path, index: int) -> Language:
     if missing or unknown:
         raise I18nError(f"{where} ({raw.get('code', '?')}): missing keys {missing}, unknown keys {unknown}; "
                         f"see the keys described in {LANGUAGES_FILE.name}")
-    values = dict(raw)
     for name, kind in _TYPES.items():
         wanted = {"bool": bool, "float": (int, float), "str": str, "Path": str}[kind]
-        if not isinstance(values[name], wanted) or (kind == "float" and isinstance(values[name], bool)):
-            raise I18nError(f"{where} ({raw['code']}): '{name}' must be a {kind}, not {values[name]!r}")
-    values["label_size_extra_pt"] = float(values["label_size_extra_pt"])
-    values["catalogue"] = (path.parent / values["catalogue"]).resolve()
-    return Language(**values)
+        if not isinstance(raw[name], wanted) or (kind == "float" and isinstance(raw[name], bool)):
+            raise I18nError(f"{where} ({raw['code']}): '{name}' must be a {kind}, not {raw[name]!r}")
+    return Language(**raw | {"label_size_extra_pt": float(raw["label_size_extra_pt"]),
+                             "catalogue": (path.parent / raw["catalogue"]).resolve()})
 
 
 def read_records(path: Path | str) -> tuple[Language, ...]:
@@ -103,10 +101,6 @@ def read_records(path: Path | str) -> tuple[Language, ...]:
     return tuple(_record(raw, path, i) for i, raw in enumerate(raws))
 
 
-def _extra_files() -> list[Path]:
-    return [Path(p) for p in os.environ.get(EXTRA_LANGUAGES_ENV, "").split(os.pathsep) if p.strip()]
-
-
 def _load(records: Iterable[Language]) -> dict[str, Language]:
     loaded: dict[str, Language] = {}
     for record in records:
@@ -118,7 +112,9 @@ def _load(records: Iterable[Language]) -> dict[str, Language]:
 
 #: Every language the kit writes in, by code, base first: ``languages.yaml``, then the files of
 #: ``$GEM_KIT_EXTRA_LANGUAGES``, then any :func:`register` added.
-LANGUAGES: dict[str, Language] = _load([*read_records(LANGUAGES_FILE), *(r for p in _extra_files() for r in read_records(p))])
+LANGUAGES: dict[str, Language] = _load([*read_records(LANGUAGES_FILE), *(
+    record for extra in os.environ.get(EXTRA_LANGUAGES_ENV, "").split(os.pathsep) if extra.strip()
+    for record in read_records(extra))])
 #: The base language: that of the data files and of every text field without a language suffix.
 BASE: str = next(iter(LANGUAGES))
 

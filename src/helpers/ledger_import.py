@@ -52,12 +52,6 @@ def _parsed(text: str, patterns: tuple[str, ...]) -> datetime | None:
     return None
 
 
-def _day(text: str) -> str | None:
-    """An as-of date as ISO: YYYY-MM-DD, or DD/MM/YYYY and DD-MM-YYYY as a spreadsheet re-saves it in India."""
-    moment = _parsed(text.strip(), ("%Y-%m-%d", "%d/%m/%Y", "%d-%m-%Y", "%d.%m.%Y", "%Y/%m/%d"))
-    return moment.date().isoformat() if moment else None
-
-
 def _recorded(text: str) -> str | None:
     text = text.strip()
     try:
@@ -113,7 +107,9 @@ def read_legacy_ledger(path: Path) -> LegacyLedger:
         if not fields or not "".join(fields).strip():
             continue
         row = dict(zip(header, fields))
-        day = _day(row.get("as_of_date", ""))
+        # YYYY-MM-DD, or DD/MM/YYYY and DD-MM-YYYY as a spreadsheet re-saves it in India
+        moment = _parsed(row.get("as_of_date", "").strip(), ("%Y-%m-%d", "%d/%m/%Y", "%d-%m-%Y", "%d.%m.%Y", "%Y/%m/%d"))
+        day = moment.date().isoformat() if moment else None
         if len(fields) != len(header) or day is None or not row.get("report") or not row.get("figure"):
             left_out.append(line), reasons.add(f"line {number} unreadable" if len(reasons) < 3 else "unreadable")
             continue

@@ -11,15 +11,8 @@ import os
 from pathlib import Path
 
 
-def project_root() -> Path:
-    """Return the project root: ``$GEM_KIT_ROOT`` if set, else this checkout's root."""
-    override = os.environ.get("GEM_KIT_ROOT")
-    if override:
-        return Path(override).resolve()
-    return Path(__file__).resolve().parents[2]
-
-
-ROOT = project_root()
+#: The project root: ``$GEM_KIT_ROOT`` if set, else this checkout's root.
+ROOT = Path(os.environ.get("GEM_KIT_ROOT") or Path(__file__).resolve().parents[2]).resolve()
 NOTEBOOKS_DIR = ROOT / "notebooks"
 DATA_DIR = ROOT / "data"
 RAW_DIR = DATA_DIR / "raw"
@@ -42,3 +35,11 @@ REGISTRATIONS_PARQUET = PROCESSED_DIR / "registrations.parquet"
 REJECTED_ROWS_CSV = PROCESSED_DIR / "rejected_rows.csv"
 #: Per-file row accounting (rows in = accepted + rejected + duplicates).
 DATA_QUALITY_CSV = PROCESSED_DIR / "data_quality_summary.csv"
+
+
+def shown(path: Path | str) -> str:
+    """A path as shown in a message: relative to the project root when inside it."""
+    try:
+        return Path(path).resolve().relative_to(ROOT.resolve()).as_posix()
+    except ValueError:
+        return str(path)

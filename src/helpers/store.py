@@ -96,23 +96,10 @@ def ledger_export_path() -> Path:
     return paths.PROCESSED_DIR / LEDGER_EXPORT_NAME
 
 
-def legacy_state_files() -> list[Path]:
-    """Build state files of kits from before the store that are still there (discarded once, with a note)."""
-    candidates = (paths.PROCESSED_DIR / "build-state.json", paths.REPORTS_DIR / ".build-state.json")
-    return [path for path in candidates if path.exists()]
-
-
-def _shown(path: Path) -> str:
-    try:
-        return path.resolve().relative_to(paths.ROOT.resolve()).as_posix()
-    except ValueError:
-        return str(path)
-
-
 def damaged_error(path: Path, detail: str) -> StoreError:
     """The one line for a store SQLite cannot use: what, and how to recover."""
-    shown = _shown(path)
-    aside = _shown(path.with_name(path.stem + ".damaged" + path.suffix))
+    shown = paths.shown(path)
+    aside = paths.shown(path.with_name(path.stem + ".damaged" + path.suffix))
     return StoreError(
         f"{shown} is damaged ({detail}); move it aside (mv {shown} {aside}) and build again: the ledger is "
         f"started anew from {LEDGER_EXPORT_NAME} and every report is rebuilt"
@@ -191,7 +178,7 @@ class Store:
             self.set_meta("schema_version", str(SCHEMA_VERSION))
         elif not version.isdigit() or int(version) > SCHEMA_VERSION:
             raise StoreError(
-                f"{_shown(self.path)} was written by a newer version of the kit (schema {version}, this kit reads "
+                f"{paths.shown(self.path)} was written by a newer version of the kit (schema {version}, this kit reads "
                 f"{SCHEMA_VERSION}); update the kit (git pull, then make setup) or build into another checkout"
             )
 
@@ -318,13 +305,11 @@ class Store:
 
     def figure_history(self, figure: str, report: str | None = None, district: str | None = None) -> list[tuple]:
         """Every stored value of one figure, oldest first: ``LEDGER_COLUMNS`` rows (of one report or district)."""
-        query = f"SELECT {', '.join(LEDGER_COLUMNS)} FROM published_figures WHERE figure = ?"
-        values: list[str] = [figure]
-        for column, wanted in (("report", report), ("district", district)):
-            if wanted is not None:
-                query += f" AND {column} = ?"
-                values.append(wanted)
-        return self._rows(query + " ORDER BY report, district, as_of_date, rowid", values)
+        wanted = {"figure": figure, "report": report, "district": district}
+        wanted = {column: value for column, value in wanted.items() if value is not None}
+        return self._rows(f"SELECT {', '.join(LEDGER_COLUMNS)} FROM published_figures WHERE "
+                          + " AND ".join(f"{column} = ?" for column in wanted)
+                          + " ORDER BY report, district, as_of_date, rowid", list(wanted.values()))
 
     def export_ledger(self, path: Path | None = None) -> Path:
         """Write the whole ledger as CSV (UTF-8 with a BOM, for Excel), atomically; return the path."""
@@ -357,7 +342,8 @@ class Store:
                              f"kept in {imported.kept_copy.name}")
                 self.notes.append(note)
             self.set_meta("ledger_imported_from", json.dumps({"file": export.name, "rows": added}))
-        for legacy in legacy_state_files() if self.path == store_path() else ():
+        states = (paths.PROCESSED_DIR / "build-state.json", paths.REPORTS_DIR / ".build-state.json")  # before the store
+        for legacy in [p for p in states if p.exists()] if self.path == store_path() else ():
             legacy.unlink(missing_ok=True)
             self.notes.append(f"build state: {legacy.name} of an earlier version discarded; every report is rebuilt once")
 

@@ -31,32 +31,19 @@ def weeks_elapsed(phase: Phase, as_of: date | pd.Timestamp | str) -> float:
     return elapsed_share(as_of, phase.window_start, phase.window_end) * window_days / 7
 
 
-def _participating_rates(coverage: pd.DataFrame) -> dict[str, float]:
-    """Registrations per lakh population and per 1,000 household-industry workers, pooled over event and nearby districts.
-
-    ``metrics.pooled_rates``: numerator and base cover the same Census areas.
-    """
-    participating = coverage.loc[coverage["role"].isin(["event", "nearby"]), "district"]
-    rates = metrics.pooled_rates(coverage, participating)
-    return {k: rates[k] for k in ("registrations_per_lakh_population", "registrations_per_1000_hh_industry_workers")}
-
-
-def _nearby_reach(coverage: pd.DataFrame) -> dict[str, float]:
-    nearby = coverage[coverage["role"] == "nearby"]
-    reached = int((nearby["registrations_count"] > 0).sum())
-    return {
-        "nearby_districts_count": len(nearby),
-        "nearby_reached_count": reached,
-        "nearby_reached_pct": reached / len(nearby) * 100 if len(nearby) else float("nan"),
-    }
-
-
 def phase_row(registrations_now: pd.DataFrame, phase: Phase, as_of: date | pd.Timestamp | str) -> dict[str, object]:
-    """One phase's figures as of a date (``registrations_now`` already cut by ``registrations_as_of``)."""
+    """One phase's figures as of a date (``registrations_now`` already cut by ``registrations_as_of``).
+
+    Rates are ``metrics.pooled_rates`` over the event and nearby districts (numerator and base cover the
+    same Census areas); a nearby district is reached when it has at least one registration.
+    """
     phase_regs = metrics.phase_registrations(registrations_now, phase)
     coverage = metrics.district_coverage(phase_regs, phase)
     key = metrics.phase_key_figures(phase_regs, coverage)
     funnel = metrics.funnel(phase_regs).set_index("stage")["pct_of_registered"]
+    rates = metrics.pooled_rates(coverage, coverage.loc[coverage["role"].isin(["event", "nearby"]), "district"])
+    nearby = coverage[coverage["role"] == "nearby"]
+    reached = int((nearby["registrations_count"] > 0).sum())
     weeks = weeks_elapsed(phase, as_of)
     return {
         "phase_id": phase.id,
@@ -65,18 +52,15 @@ def phase_row(registrations_now: pd.DataFrame, phase: Phase, as_of: date | pd.Ti
         "weeks_elapsed": weeks,
         "registrations_count": key["registrations_count"],
         "registrations_per_week": key["registrations_count"] / weeks if weeks else float("nan"),
-        **_participating_rates(coverage),
+        **{k: rates[k] for k in ("registrations_per_lakh_population", "registrations_per_1000_hh_industry_workers")},
         "catalogue_live_pct": funnel.get(metrics.FUNNEL_STAGES[1], float("nan")),
         "first_order_pct": funnel.get(metrics.FUNNEL_STAGES[2], float("nan")),
         "women_share_pct": key["women_share_pct"],
         "tribal_share_pct": key["tribal_share_pct"],
-        **_nearby_reach(coverage),
+        "nearby_districts_count": len(nearby),
+        "nearby_reached_count": reached,
+        "nearby_reached_pct": reached / len(nearby) * 100 if len(nearby) else float("nan"),
     }
-
-
-def measured_as_of(phase: Phase, as_of: date | pd.Timestamp | str) -> pd.Timestamp:
-    """The day a phase is measured on in the comparison: its window's last day, or ``as_of`` if earlier."""
-    return min(as_day(as_of), as_day(phase.window_end))
 
 
 def phase_comparison(
@@ -100,7 +84,7 @@ def phase_comparison(
     day = as_of if as_of is not None else read_data_facts(registrations).latest_data_date
     rows = []
     for phase in phases.values():
-        measured = measured_as_of(phase, day)
+        measured = min(as_day(day), as_day(phase.window_end))
         row = phase_row(registrations_as_of(registrations, measured), phase, measured)
         rows.append({**{k: row[k] for k in ("phase_id", "window_start_date", "window_end_date")},
                      "measured_as_of_date": measured.date(), **row})
@@ -120,6 +104,5 @@ def weekly_by_phase(
     for phase in phases.values():
         end = min(day, as_day(phase.window_end))
         weekly = weekly_progress(metrics.phase_registrations(now, phase), phase, end)
-        frames.append(weekly.assign(phase_id=phase.id))
-    stacked = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=["phase_id"])
-    return stacked[["phase_id", *[c for c in stacked.columns if c != "phase_id"]]]
+        frames.append(weekly.assign(phase_id=phase.id).set_index("phase_id").reset_index())
+    return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=["phase_id"])

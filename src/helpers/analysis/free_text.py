@@ -77,8 +77,7 @@ def unmatched_craft_forms(phase_regs: pd.DataFrame) -> pd.DataFrame:
     """
     matching = craft_matching(phase_regs)
     unmatched = set(matching.loc[~matching["is_matched"], "craft"].dropna())
-    has_blank = bool((~matching["is_matched"] & matching["craft"].isna()).any())
-    rows = phase_regs[phase_regs["craft"].isin(unmatched) | (phase_regs["craft"].isna() if has_blank else False)]
+    rows = phase_regs[phase_regs["craft"].isin(unmatched) | phase_regs["craft"].isna()]  # a blank craft matches nothing
     if "source_file" in rows.columns:
         files = rows.groupby("craft", dropna=True)["source_file"].nunique()
     else:  # no file column: no form is seen in two files

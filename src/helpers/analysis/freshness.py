@@ -68,11 +68,6 @@ def file_date(source_file: str) -> date | None:
     return None
 
 
-def _office_name(text: str) -> str | None:
-    match = get_resolver().resolve(text) if str(text).strip() else None
-    return match.district if match is not None and match.district and match.method in OFFICE_METHODS else None
-
-
 def sheet_office(source_file: str, source_sheet: str = "") -> str | None:
     """The district office a sheet came from, when the layout says so, else None.
 
@@ -82,7 +77,8 @@ def sheet_office(source_file: str, source_sheet: str = "") -> str | None:
     """
     names = [source_sheet] if isinstance(source_sheet, str) else []
     names += reversed(re.split(r"[/\\]", str(source_file))[:-1])
-    return next((office for office in map(_office_name, names) if office is not None), None)
+    matches = (get_resolver().resolve(name) for name in names if str(name).strip())
+    return next((m.district for m in matches if m.district and m.method in OFFICE_METHODS), None)
 
 
 def _sheet_keys(frame: pd.DataFrame) -> pd.DataFrame:
@@ -111,10 +107,8 @@ def sheets_received(registrations: pd.DataFrame, quality: pd.DataFrame) -> pd.Da
     offices = sheets.assign(district=[sheet_office(f, s) for f, s in zip(sheets["source_file"], sheets["source_sheet"])])
     carried = [keys.assign(district=registrations[column]) for column in ("home_district", "event_district")
                if column in registrations]
-    carried_frame = pd.concat([offices[[*_SHEET_KEY, "district"]], *carried]).dropna(subset=["district"])
-    carried_frame = carried_frame.drop_duplicates()
-    out = carried_frame.merge(sheets[[*_SHEET_KEY, "sheet_date"]], on=_SHEET_KEY, how="inner")
-    out = out.dropna(subset=["sheet_date"])
+    carried_frame = pd.concat([offices[[*_SHEET_KEY, "district"]], *carried]).dropna(subset=["district"]).drop_duplicates()
+    out = carried_frame.merge(sheets[[*_SHEET_KEY, "sheet_date"]], on=_SHEET_KEY).dropna(subset=["sheet_date"])
     return out[[*_SHEET_KEY, "sheet_date", "district"]].sort_values([*_SHEET_KEY, "district"]).reset_index(drop=True)
 
 

@@ -78,9 +78,8 @@ def funnel_counts(registrations: pd.DataFrame, by: str | None = None) -> pd.Data
 def funnel(registrations: pd.DataFrame) -> pd.DataFrame:
     """The onboarding funnel as rows: ``stage, sellers_count, pct_of_registered``."""
     counts = funnel_counts(registrations).iloc[0]
-    registered = counts["registered_count"]
     frame = pd.DataFrame({"stage": list(FUNNEL_STAGES), "sellers_count": [int(counts[c]) for c in FUNNEL_COLUMNS]})
-    return frame.assign(pct_of_registered=frame["sellers_count"] / registered * 100 if registered else float("nan"))
+    return frame.assign(pct_of_registered=_pct(frame["sellers_count"], counts["registered_count"]))
 
 
 def district_coverage(phase_regs: pd.DataFrame, phase: Phase, furthest_behind_count: int = 10) -> pd.DataFrame:
@@ -209,9 +208,7 @@ def coverage_by_role(coverage: pd.DataFrame) -> pd.DataFrame:
     grouped = grouped.join(pooled[rate_columns].astype(float))
     grouped["registrations_with_base_count"] = grouped["registrations_with_base_count"].astype(int)
     grouped["women_share_pct"] = _pct(grouped["women_count"], grouped["registrations_count"])
-    grouped["share_of_registrations_pct"] = _pct(
-        grouped["registrations_count"], pd.Series(grouped["registrations_count"].sum(), index=grouped.index)
-    )
+    grouped["share_of_registrations_pct"] = _pct(grouped["registrations_count"], grouped["registrations_count"].sum())
     order = [r for r in ("event", "nearby", "other") if r in grouped.index]
     return grouped.loc[order].reset_index()
 
@@ -223,8 +220,7 @@ def event_vs_home(phase_regs: pd.DataFrame, phase: Phase) -> pd.DataFrame:
     from_nearby_count, from_elsewhere_count, from_nearby_pct,
     neighbours_count, neighbours_reached_count``.
     """
-    neighbours = reference.load_neighbours()
-    neighbour_sets = neighbours.groupby("district")["neighbour"].apply(set).to_dict()
+    neighbour_sets = reference.load_neighbours().groupby("district")["neighbour"].apply(set).to_dict()
     rows = []
     for event in phase.event_districts:
         at_event = phase_regs[phase_regs["event_district"] == event]

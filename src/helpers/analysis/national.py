@@ -44,7 +44,7 @@ MEASURE_COMPONENTS: dict[str, tuple[str, ...]] = {
 
 def _snapshot_rows() -> list[dict]:
     """Rows of ``gem_registrations_snapshots.csv`` per date and measure, with the change in India's count."""
-    snaps = reference.load_registration_snapshots()
+    snaps = reference.load_table(reference.SNAPSHOTS_FILE)
     rows, previous_india = [], {}
     for (date, measure), group in snaps.groupby(["snapshot_date", "measure"], sort=True):
         by_geo = group.set_index("geography")
@@ -138,16 +138,16 @@ BASES: dict[str, tuple[str, ...]] = {
 def _base_counts(base_id: str) -> dict[str, object]:
     """UP's and India's count in one named, dated base."""
     if base_id == "pahchan_2021":
-        frame, column = reference.load_pahchan_artisans(), "handicraft_artisans_enrolled_pahchan"
+        frame, column = reference.load_table(reference.PAHCHAN_FILE), "handicraft_artisans_enrolled_pahchan"
         name, date, source_file = "handicraft artisans enrolled under Pahchan", "2021-08-05", reference.PAHCHAN_FILE
         up, india = int(frame.loc[frame["state"] == UP, column].sum()), int(frame[column].sum())
     elif base_id == "handloom_census_2019_20":
-        frame = reference.load_handloom_census()
+        frame = reference.load_table(reference.HANDLOOM_FILE)
         name, date, source_file = "handloom weavers, Fourth All India Handloom Census", "2019-20", reference.HANDLOOM_FILE
         up = int(frame.loc[frame["state"] == UP, "handloom_weavers"].sum())
         india = int(frame["handloom_weavers"].sum())
     elif base_id == "census_hh_industry_2011":
-        frame = reference.load_household_industry_workers().set_index("geography")["household_industry_workers_2011"]
+        frame = reference.load_table(reference.HOUSEHOLD_INDUSTRY_FILE).set_index("geography")["household_industry_workers_2011"]
         name, date, source_file = "household-industry workers, Census", "2011", reference.HOUSEHOLD_INDUSTRY_FILE
         up, india = int(frame[UP]), int(frame[INDIA])
     else:
@@ -170,11 +170,10 @@ def like_for_like_weavers() -> dict[str, object]:
     """
     states = reference.load_state_registrations()
     table = states[states["measure"] == "weavers_onboarded"]
-    at_source = up_share_by_snapshot()
-    at_source = at_source[(at_source["snapshot_date"] == SOURCE_SNAPSHOT_DATE) & (at_source["measure"] == "weavers")].iloc[0]
+    snaps = reference.load_table(reference.SNAPSHOTS_FILE).set_index(["snapshot_date", "measure", "geography"])
     india = int(table["registrations_count"].sum())
     up = int(table.loc[table["state"] == UP, "registrations_count"].sum())
-    as_given = int(at_source["india_registrations_count"])
+    as_given = int(snaps.loc[(SOURCE_SNAPSHOT_DATE, "weavers", INDIA), "registrations_count"])
     return {"up_registrations_count": up, "india_registrations_count": india, "india_as_given_count": as_given,
             "registered_before_count": as_given - india, "up_share_pct": pct(up, india),
             "table_date": pd.Timestamp(table["snapshot_date"].iloc[0])}
@@ -228,10 +227,9 @@ def representation(snapshot_date: pd.Timestamp | str = SOURCE_SNAPSHOT_DATE) -> 
         dates = sorted({d.date().isoformat() for d in shares.dropna(subset=["up_share_pct"])
                         .query("measure in @BASES")["snapshot_date"]})
         raise ValueError(f"no UP and India artisan/weaver counts for {date.date()}; dates with both: {dates}")
-    rows = []
-    for measure, base_ids in BASES.items():
-        up_reg, india_reg = int(at_date.loc[measure, "up_registrations_count"]), int(at_date.loc[measure, "india_registrations_count"])
-        rows += [_representation_row(measure, "as_given", up_reg, india_reg, _base_counts(b)) for b in base_ids]
+    rows = [_representation_row(measure, "as_given", int(at_date.loc[measure, "up_registrations_count"]),
+                                int(at_date.loc[measure, "india_registrations_count"]), _base_counts(b))
+            for measure, base_ids in BASES.items() for b in base_ids]
     like = like_for_like_weavers()
     rows.append(_representation_row("weavers", "like_for_like", like["up_registrations_count"],
                                     like["india_registrations_count"], _base_counts("handloom_census_2019_20")))
@@ -279,9 +277,8 @@ def state_table(snapshot_date: str | pd.Timestamp, measure: str, top_n: int = 10
     return table.head(top_n)[["state", "registrations_count", "share_of_india_pct", "is_up"]].reset_index(drop=True)
 
 
-def up_order_value() -> pd.DataFrame:
-    """UP government orders on GeM by financial year (₹ crore), with the part-year row flagged."""
-    return reference.load_up_order_value()
+#: UP government orders on GeM by financial year (₹ crore), with the part-year row flagged.
+up_order_value = reference.load_up_order_value
 
 
 def ledger_figures(represent: pd.DataFrame, shares: pd.DataFrame) -> list[tuple[str, str, object]]:

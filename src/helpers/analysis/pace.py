@@ -19,6 +19,7 @@ from datetime import date, timedelta
 
 import pandas as pd
 
+from helpers.analysis.metrics import FUNNEL_COLUMNS
 from helpers.analysis.progress import STATUS_RANK, as_day, expected_share, stage_dates, status_rank
 from helpers.campaign.phases import Phase
 from helpers.vocabulary import STATUSES
@@ -27,35 +28,12 @@ from helpers.vocabulary import STATUSES
 PACE_WEEKS = 4
 
 
-def stage_column(status: str) -> str:
-    """The count column of a stage: 'catalogue live' -> 'catalogue_live_count'."""
-    return status.replace(" ", "_") + "_count"
-
-
 def stage_event_dates(phase_regs_now: pd.DataFrame, status: str) -> pd.Series:
     """The dates on which rows reached ``status`` (by the as-of date), one per row that has one."""
     if status == STATUSES[0]:
         return pd.to_datetime(phase_regs_now["registration_date"]).dt.normalize()
     reached = status_rank(phase_regs_now["onboarding_status"]) >= STATUS_RANK[status]
     return stage_dates(phase_regs_now[reached], status).dropna()
-
-
-def week_starts(phase: Phase, as_of: date | pd.Timestamp | str) -> pd.DatetimeIndex:
-    """The first day of each week from the phase's start to the week holding ``as_of`` (none before the start)."""
-    start, day = as_day(phase.window_start), as_day(as_of)
-    if day < start:
-        return pd.DatetimeIndex([])
-    return pd.date_range(start, day, freq="7D")
-
-
-def _weekly_counts(phase_regs_now: pd.DataFrame, starts: pd.DatetimeIndex, as_of: pd.Timestamp) -> pd.DataFrame:
-    frame = pd.DataFrame(index=starts)
-    for status in STATUSES:
-        dates = stage_event_dates(phase_regs_now, status)
-        dates = dates[(dates >= starts[0]) & (dates <= as_of)] if len(starts) else dates.iloc[:0]
-        week = starts[0] + pd.to_timedelta((dates - starts[0]).dt.days // 7 * 7, unit="D") if len(starts) else dates
-        frame[stage_column(status)] = week.value_counts().reindex(starts, fill_value=0).astype(int)
-    return frame
 
 
 def weekly_progress(
@@ -78,11 +56,16 @@ def weekly_progress(
         ``target_count`` and ``expected_cumulative_count`` (target × expected share at the
         week's end).
     """
-    day = as_day(as_of)
-    starts = week_starts(phase, day)
-    frame = _weekly_counts(phase_regs_now, starts, day)
-    for status in STATUSES:
-        frame[stage_column(status).replace("_count", "_cumulative_count")] = frame[stage_column(status)].cumsum()
+    day, start = as_day(as_of), as_day(phase.window_start)
+    starts = pd.date_range(start, day, freq="7D")  # the first day of each week; none before the start
+    frame = pd.DataFrame(index=starts)
+    for status, column in zip(STATUSES, FUNNEL_COLUMNS):
+        dates = stage_event_dates(phase_regs_now, status)
+        dates = dates[(dates >= start) & (dates <= day)]
+        week = start + pd.to_timedelta((dates - start).dt.days // 7 * 7, unit="D")
+        frame[column] = week.value_counts().reindex(starts, fill_value=0).astype(int)
+    for column in FUNNEL_COLUMNS:
+        frame[column.replace("_count", "_cumulative_count")] = frame[column].cumsum()
     frame = frame.reset_index(names="week_start_date")
     frame.insert(0, "week_number", range(1, len(frame) + 1))
     frame.insert(2, "week_end_date", [min(s + pd.Timedelta(days=6), day) for s in frame["week_start_date"]])
@@ -95,18 +78,16 @@ def weekly_progress(
     return frame
 
 
-def pace_per_week(
-    event_dates: pd.Series, as_of: date | pd.Timestamp | str, window_start: date, weeks: int = PACE_WEEKS
-) -> float:
-    """Events per week over the last ``weeks`` weeks up to ``as_of`` (or since the start, if shorter).
+def pace_per_week(event_dates: pd.Series, as_of: date | pd.Timestamp | str, window_start: date) -> float:
+    """Events per week over the last ``PACE_WEEKS`` weeks up to ``as_of`` (or since the start, if shorter).
 
-    pace = events dated in (as_of − 7·weeks days, as_of] and on or after the start,
+    pace = events dated in (as_of − 7·PACE_WEEKS days, as_of] and on or after the start,
     divided by the length of that span in weeks (days / 7). NaN before the start.
     """
     day, start = as_day(as_of), as_day(window_start)
     if day < start:
         return float("nan")
-    span_start = max(day - pd.Timedelta(days=7 * weeks - 1), start)
+    span_start = max(day - pd.Timedelta(days=7 * PACE_WEEKS - 1), start)
     span_weeks = ((day - span_start).days + 1) / 7
     dates = pd.to_datetime(event_dates).dt.normalize()
     return float(((dates >= span_start) & (dates <= day)).sum() / span_weeks)
@@ -167,9 +148,8 @@ def district_outlook(
     """
     whole = targets[targets["trade"] == "all"]
     dates = stage_event_dates(phase_regs_now, STATUSES[0])
-    rows = []
-    for district, target in zip(whole["district"], whole["target_count"]):
-        result = outlook(dates[phase_regs_now["home_district"] == district], int(target), phase, as_of)
-        rows.append({"district": district, **asdict(result)})
+    rows = [{"district": district, **asdict(outlook(dates[phase_regs_now["home_district"] == district], int(target),
+                                                    phase, as_of))}
+            for district, target in zip(whole["district"], whole["target_count"])]
     columns = ["district", *(field.name for field in fields(Outlook))]
     return pd.DataFrame(rows, columns=columns).sort_values("district").reset_index(drop=True)

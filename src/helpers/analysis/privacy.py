@@ -44,12 +44,7 @@ def suppress_small_counts(frame: pd.DataFrame, count_columns: Sequence[str], thr
     missing = [c for c in count_columns if c not in frame.columns]
     if missing:
         raise KeyError(f"suppress_small_counts: no column(s) {missing}; the frame has {list(frame.columns)}")
-    out = frame.copy()
-    marker = small_count_marker(threshold)
-    for column in count_columns:
-        values = out[column].astype(object)
-        out[column] = values.where(~_is_small(values, threshold), marker).astype(object)
-    return out
+    return suppress_shares(frame, {column: column for column in count_columns}, threshold)  # a count hides itself
 
 
 def suppress_shares(
@@ -106,12 +101,6 @@ def funnel_is_publishable(stage_counts: Sequence[int], threshold: int = 5) -> bo
     return not any(1 <= int(count) < threshold for count in stage_counts)
 
 
-def _safe_cell(value: object) -> object:
-    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
-        return "'" + value
-    return value
-
-
 def excel_safe(frame: pd.DataFrame) -> pd.DataFrame:
     """Prefix a quote to every text cell starting with ``= + - @``, tab or CR, so Excel shows it as text.
 
@@ -121,5 +110,6 @@ def excel_safe(frame: pd.DataFrame) -> pd.DataFrame:
     out = frame.copy()
     for column in out.columns:
         if out[column].dtype == object or pd.api.types.is_string_dtype(out[column].dtype):
-            out[column] = out[column].map(_safe_cell).astype(object)
+            out[column] = out[column].map(lambda v: "'" + v if isinstance(v, str) and v.startswith(FORMULA_PREFIXES)
+                                          else v).astype(object)
     return out

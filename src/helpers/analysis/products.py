@@ -42,9 +42,8 @@ def gi_coverage(phase_regs: pd.DataFrame, phase: Phase) -> pd.DataFrame:
     aliases = reference.gi_name_aliases()
     named = phase_regs.dropna(subset=["gi_product"])
     named = named.assign(gi_name=named["gi_product"].map(lambda n: aliases.get(n, n)))
-    sellers = named.groupby(["gi_name", "home_district"]).size().rename("sellers_count")
-    sellers.index = sellers.index.set_names(["gi_name", "district"])
-    frame = gi.merge(sellers.reset_index(), on=["gi_name", "district"], how="left")
+    sellers = named.groupby(["gi_name", "home_district"]).size().reset_index(name="sellers_count")
+    frame = gi.merge(sellers.rename(columns={"home_district": "district"}), on=["gi_name", "district"], how="left")
     frame["sellers_count"] = frame["sellers_count"].fillna(0).astype(int)
     frame["has_registered_seller"] = frame["sellers_count"] > 0
     columns = [
@@ -83,7 +82,7 @@ def odop_group_of_craft(crafts: pd.Series) -> pd.Series:
     Crafts are compared by ``text_key`` (case, spaces, punctuation and Devanagari
     spelling variants folded), in English or Hindi.
     """
-    synonyms = reference.load_odop_craft_synonyms()
+    synonyms = reference.load_table(reference.ODOP_SYNONYMS_FILE)
     groups = dict(zip(synonyms["craft"].map(text_key), synonyms["odop_product_group"]))
     keys = crafts.map(lambda c: text_key(c) if isinstance(c, str) and c.strip() else None)
     return keys.map(groups)

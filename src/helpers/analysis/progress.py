@@ -131,24 +131,12 @@ def expected_share(
     return float(min(1.0, max(0.0, value)))
 
 
-def _counts(phase_regs_now: pd.DataFrame, targets: pd.DataFrame, stage: str) -> pd.Series:
-    """The count of each target row's district (and trade) at ``stage`` or beyond."""
-    reached = phase_regs_now[status_rank(phase_regs_now["onboarding_status"]) >= STATUS_RANK[stage]]
-    every = reached.groupby("home_district").size()
-    by_trade = reached.groupby(["home_district", "trade"]).size()
-    counts = [every.get(d, 0) if t == ALL_TRADES else by_trade.get((d, t), 0)
-              for d, t in zip(targets["district"], targets["trade"])]
-    return pd.Series(counts, index=targets.index, dtype=int)
-
-
 def district_progress(
     phase_regs_now: pd.DataFrame,
     targets: pd.DataFrame,
     phase: Phase,
     as_of: date | pd.Timestamp | str,
     grades: Grades,
-    *,
-    stage: str = "registered",
 ) -> pd.DataFrame:
     """Per target row (district, trade): count, target, achievement, expected-by-now and grade.
 
@@ -160,7 +148,6 @@ def district_progress(
     Args:
         phase_regs_now: the phase's registrations as of the date (``registrations_as_of``).
         targets: the phase's targets (``helpers.campaign.targets.phase_targets``).
-        stage: count sellers at this stage or beyond (default every registration).
 
     Returns:
         Columns ``district, trade, registrations_count, target_count, achievement_pct,
@@ -169,7 +156,10 @@ def district_progress(
     share = expected_share(as_of, phase.window_start, phase.window_end)
     frame = targets[["district", "trade", "target_count", "is_official"]].copy()
     frame["target_count"] = frame["target_count"].astype(int)
-    frame["registrations_count"] = _counts(phase_regs_now, frame, stage)
+    counted = phase_regs_now[phase_regs_now["onboarding_status"].isin(STATUSES)]  # every stage of the funnel
+    every, by_trade = counted.groupby("home_district").size(), counted.groupby(["home_district", "trade"]).size()
+    frame["registrations_count"] = pd.Series([every.get(d, 0) if t == ALL_TRADES else by_trade.get((d, t), 0)
+                                              for d, t in zip(frame["district"], frame["trade"])], frame.index, int)
     frame["achievement_pct"] = frame["registrations_count"] / frame["target_count"] * 100
     frame["expected_by_now_count"] = frame["target_count"] * share
     expected = frame["expected_by_now_count"].where(frame["expected_by_now_count"] > 0)

@@ -90,12 +90,6 @@ class PeriodChange:
     period_days: int = DEFAULT_PERIOD_DAYS
 
 
-def _funnel(phase_regs_now: pd.DataFrame) -> dict[str, int]:
-    """Sellers at each stage of the funnel or beyond (``metrics.funnel``), by stage."""
-    funnel = metrics.funnel(phase_regs_now)
-    return {stage: int(count) for stage, count in zip(funnel["stage"], funnel["sellers_count"])}
-
-
 def period_change(
     registrations: pd.DataFrame,
     as_of: date | pd.Timestamp | str,
@@ -125,8 +119,9 @@ def period_change(
     previous_day = as_day(previous_report) if is_since_report else now_day - pd.Timedelta(days=period_days)
     now = metrics.phase_registrations(registrations_as_of(registrations, now_day), phase)
     before = metrics.phase_registrations(registrations_as_of(registrations, previous_day), phase)
-    funnel_now, funnel_before = _funnel(now), _funnel(before)
-    stages = {stage: funnel_now[stage] - funnel_before[stage] for stage in funnel_now}
+    funnel_now, funnel_before = metrics.funnel(now), metrics.funnel(before)  # the same stages, in order
+    stages = {stage: int(count_now) - int(count_before) for stage, count_now, count_before
+              in zip(funnel_now["stage"], funnel_now["sellers_count"], funnel_before["sellers_count"])}
     changes = pd.DataFrame(columns=["district", "grade_previous", "grade"])
     ranking = pd.DataFrame()
     if targets is not None and grades is not None and not targets.empty:

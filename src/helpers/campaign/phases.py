@@ -21,10 +21,6 @@ from helpers.campaign.schemas import LocationModel, PhaseModel
 from helpers.errors import PhaseError
 from helpers.reference import names
 
-#: A place named by the source for an event, and the district it resolves to (``note_hi``: the note in Hindi).
-EventLocation = LocationModel
-
-
 @dataclass(frozen=True)
 class Phase:
     """One campaign phase as declared in the phases file."""
@@ -39,7 +35,7 @@ class Phase:
     is_window_assumed: bool
     window_note: str | None
     announced_district_count: int | None
-    event_locations: tuple[EventLocation, ...]
+    event_locations: tuple[LocationModel, ...]  #: the places the source names and the districts they resolve to
     event_districts: tuple[str, ...]
     nearby_districts: tuple[str, ...]
     notes: tuple[str, ...] = ()
@@ -76,13 +72,7 @@ class Phase:
         )
 
 
-def _nearby(event_districts: tuple[str, ...]) -> tuple[str, ...]:
-    events = set(event_districts)
-    near = {neighbour for district, neighbour in names.neighbour_pairs() if district in events}
-    return tuple(sorted(near - events))
-
-
-def _events(model: PhaseModel, where: str, known_districts: set[str]) -> tuple[tuple[EventLocation, ...], tuple[str, ...]]:
+def _events(model: PhaseModel, where: str, known_districts: set[str]) -> tuple[tuple[LocationModel, ...], tuple[str, ...]]:
     """A phase's event locations (none for ``event_districts: all``) and its event districts, checked."""
     if model.event_districts == "all":
         return (), tuple(sorted(known_districts))
@@ -105,6 +95,7 @@ def _parse_phase(raw: object, source_path: str, known_districts: set[str]) -> Ph
     model: PhaseModel = schemas.validate(PhaseModel, raw, where, PhaseError)
     locations, events = _events(model, where, known_districts)
     window = model.window
+    near = {neighbour for district, neighbour in names.neighbour_pairs() if district in events} - set(events)
     return Phase(
         **model.model_dump(include={"id", "title", "status", "source", "announced_district_count",
                                     "state_target_count", "state_target_source"}),  # the keys kept as they are
@@ -116,7 +107,7 @@ def _parse_phase(raw: object, source_path: str, known_districts: set[str]) -> Ph
         window_note_hi=window.note_hi,
         event_locations=locations,
         event_districts=events,
-        nearby_districts=_nearby(events) if model.include_neighbours else (),
+        nearby_districts=tuple(sorted(near)) if model.include_neighbours else (),
         notes=tuple(model.notes),
         notes_hi=tuple(model.notes_hi),
     )

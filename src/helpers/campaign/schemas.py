@@ -20,9 +20,10 @@ from typing import Annotated, Any, Literal
 import yaml
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StrictBool, StrictInt, ValidationError, model_validator
 
-from helpers import paths
+from helpers.paths import shown
 from helpers.errors import UserError
 from helpers.files import SAFE_YAML_LOADER
+from helpers.languages import localized
 
 #: A campaign file larger than this is refused unread (the kit's own are a few KB).
 MAX_YAML_BYTES = 512 * 1024
@@ -32,14 +33,6 @@ MAX_YAML_ALIASES = 50
 MAX_PHASE_ID_LENGTH = 24
 #: How to fix a file that is not UTF-8 text.
 RESAVE_UTF8 = "open it in a text editor and save it with the encoding 'UTF-8' (in Notepad: Save As > Encoding: UTF-8)"
-
-
-def shown(path: Path) -> str:
-    """A path as shown in a message: relative to the project root when inside it."""
-    try:
-        return Path(path).resolve().relative_to(paths.ROOT.resolve()).as_posix()
-    except ValueError:
-        return str(path)
 
 
 # --------------------------------------------------------------------------- reading YAML safely
@@ -224,14 +217,10 @@ class _GradeWords(_Strict):
 
     def label(self, lang: str) -> str:
         """The grade's label in ``lang`` (``label_<lang>``; ``label_en`` where the language has none)."""
-        from helpers.languages import localized
-
         return localized(self, "label", lang)
 
     def description(self, lang: str) -> str:
         """What the grade means, in ``lang`` (``description_<lang>``, else ``description_en``)."""
-        from helpers.languages import localized
-
         return localized(self, "description", lang)
 
 

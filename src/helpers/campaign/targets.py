@@ -88,9 +88,7 @@ class TargetBasis:
     @property
     def kind(self) -> str:
         """The coded kind: ``derived``, ``official`` or ``illustrative`` (one of ``TARGET_BASIS_KINDS``)."""
-        if self.is_derived:
-            return "derived"
-        return "official" if self.is_official else "illustrative"
+        return "derived" if self.is_derived else "official" if self.is_official else "illustrative"
 
 
 # ---------------------------------------------------------------- targets.csv
@@ -312,8 +310,7 @@ def load_targets(phase: Phase | str, path: Path | None = None) -> pd.DataFrame:
     """
     phase_id = phase.id if isinstance(phase, Phase) else str(phase)
     frame = read_targets_file(path)
-    frame = frame[frame["phase_id"] == phase_id]
-    return frame.sort_values(["district", "trade"]).reset_index(drop=True)
+    return frame[frame["phase_id"] == phase_id].sort_values(["district", "trade"]).reset_index(drop=True)
 
 
 # ------------------------------------------------------- derived from a state target
@@ -358,17 +355,10 @@ def derived_targets(phase: Phase) -> pd.DataFrame:
     base = reference.district_base().set_index("district")["household_industry_workers_2011"]
     base = base.reindex(list(phase.participating_districts))
     allocated = derive_district_targets(phase.state_target_count, base).dropna()
-    return pd.DataFrame(
-        {
-            "phase_id": phase.id,
-            "district": allocated.index,
-            "trade": ALL_TRADES,
-            "target_count": allocated.astype(int).to_numpy(),
-            "basis": "derived",
-            "source": f"derived from the state target ({phase.state_target_source}), not official",
-            "is_official": False,
-        }
-    ).reset_index(drop=True)
+    return pd.DataFrame({"phase_id": phase.id, "district": allocated.index, "trade": ALL_TRADES,
+                         "target_count": allocated.astype(int).to_numpy(), "basis": "derived",
+                         "source": f"derived from the state target ({phase.state_target_source}), not official",
+                         "is_official": False})
 
 
 def phase_targets(phase: Phase, path: Path | None = None) -> tuple[pd.DataFrame, TargetBasis | None]:

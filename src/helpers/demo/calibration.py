@@ -113,10 +113,6 @@ def load_district_name_variants() -> pd.DataFrame:
 # ----------------------------------------------------- calibration tables
 
 
-def _parents(carved_from: str) -> list[str]:
-    return [part.strip() for part in re.sub(r"\(.*?\)", "", carved_from).split("+") if part.strip()]
-
-
 @lru_cache(maxsize=1)
 def district_calibration() -> pd.DataFrame:
     """Per district: the generator's base mass, ST share, tribal probability and funnel-free attributes.
@@ -134,7 +130,7 @@ def district_calibration() -> pd.DataFrame:
     table["is_base_imputed"] = table["household_industry_workers"].isna()
     share = params["districts"]["created_after_2011_share_of_parent"]
     for district in table.index[table["is_base_imputed"]]:
-        parents = _parents(str(table.at[district, "carved_from"]))
+        parents = [p.strip() for p in re.sub(r"\(.*?\)", "", str(table.at[district, "carved_from"])).split("+") if p.strip()]
         if not parents or not set(parents) <= set(table.index):
             raise DemoDataError(f"{reference.DISTRICTS_FILE}: cannot read the parents of {district} from carved_from")
         table.at[district, "household_industry_workers"] = share * table.loc[parents, "household_industry_workers"].mean()
@@ -256,7 +252,6 @@ def phase_trade_counts(phase_id: str) -> dict[str, int]:
         DemoDataError: a trade's count is missing or not a whole number, naming the file and phase.
     """
     given = phase_settings(phase_id).get("registrations_count_by_trade") or {}
-    counts = {}
     for trade in TRADES:
         count = given.get(trade)
         if not isinstance(count, int) or isinstance(count, bool) or count < 0:
@@ -264,5 +259,4 @@ def phase_trade_counts(phase_id: str) -> dict[str, int]:
                 f"{DEMO_INPUTS_DIR / PARAMETERS_FILE}, phase '{phase_id}': registrations_count_by_trade.{trade} "
                 f"must be a whole number such as 1500, got {count!r}"
             )
-        counts[trade] = count
-    return counts
+    return {trade: given[trade] for trade in TRADES}

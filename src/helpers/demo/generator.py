@@ -36,28 +36,17 @@ from helpers.demo.sampling import draw_phase
 from helpers.errors import DemoDataError
 
 
-def _clear_old_sheets(out_dir: Path) -> None:
-    for old in sorted(out_dir.glob(f"phase-*/{FILE_PREFIX}*")):
-        old.unlink()
-
-
-def _workbook_weeks(phase_id: str) -> dict[int, str | None]:
-    """Weeks of a phase sent as a workbook, and the helper column their sheets are split by (None: one sheet)."""
-    exports = calibration.load_demo_parameters()["mess"]["xlsx_exports"]
-    return {
-        int(e["week"]): ("_event" if e["sheet_per_event_district"] else None) for e in exports if str(e["phase"]) == phase_id
-    }
-
-
-def _bom_weeks(phase_id: str) -> set[int]:
-    exports = calibration.load_demo_parameters()["mess"]["csv_with_bom"]
-    return {int(e["week"]) for e in exports if str(e["phase"]) == phase_id}
-
-
 def _write_exports(messy: pd.DataFrame, phase: phases.Phase, phase_dir: Path) -> dict[int, Path]:
-    """Write one file per week of the phase; return each week's file."""
+    """Write one file per week of the phase; return each week's file.
+
+    The weeks of ``xlsx_exports`` (``demo_parameters.yaml``) are workbooks, their sheets split by event district
+    when asked; those of ``csv_with_bom`` are CSV files with a BOM; the others plain CSV files.
+    """
     window = (phase.window_start, phase.window_end)
-    workbooks, boms = _workbook_weeks(phase.id), _bom_weeks(phase.id)
+    mess = calibration.load_demo_parameters()["mess"]
+    workbooks = {int(e["week"]): ("_event" if e["sheet_per_event_district"] else None)
+                 for e in mess["xlsx_exports"] if str(e["phase"]) == phase.id}
+    boms = {int(e["week"]) for e in mess["csv_with_bom"] if str(e["phase"]) == phase.id}
     written = {}
     for week, rows in messy.groupby("_file", sort=True):
         suffix = ".xlsx" if week in workbooks else ".csv"
@@ -96,7 +85,8 @@ def write_demo_sheets(out_dir: Path = DEMO_SHEETS_DIR, seed: int = DEFAULT_SEED)
     params = calibration.load_demo_parameters()
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
-    _clear_old_sheets(out_dir)
+    for old in sorted(out_dir.glob(f"phase-*/{FILE_PREFIX}*")):
+        old.unlink()
     counts, schedules, summaries, observed, files = {}, {}, {}, {}, []
     for phase_id in sorted(params["phases"]):
         phase = phases.get_phase(phase_id)

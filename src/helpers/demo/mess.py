@@ -20,7 +20,6 @@ export, set by the caller), ``_order`` (its position in the export), and
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
@@ -30,16 +29,6 @@ from helpers.demo.layout import DATE_COLUMNS, DEMO_SHEET_COLUMNS
 from helpers.reference import tables as reference
 
 _YES_NO_VARIANTS = {"yes": ("Y", "हाँ"), "no": ("N", "नहीं")}
-
-
-@dataclass(frozen=True)
-class BadRow:
-    """A deliberately bad row of ``bad_rows:``: which phase, which column gets which value, and why it is bad."""
-
-    phase: str
-    column: str
-    value: str
-    reason: str
 
 
 def true_date_column(column: str) -> str:
@@ -111,21 +100,22 @@ def _mess_yes_no(rng: np.random.Generator, out: pd.DataFrame, share: float) -> i
 
 
 def _bad_rows(rng: np.random.Generator, out: pd.DataFrame, phase_id: str) -> tuple[list[pd.Series], list[dict]]:
-    """Copies of generated rows with a new id and one defect each, in the copied row's export."""
-    specs = [BadRow(**spec) for spec in load_demo_parameters()["bad_rows"] if str(spec["phase"]) == phase_id]
+    """Copies of generated rows with a new id and one defect each (``bad_rows:``: phase, column, value, reason),
+    in the copied row's export."""
+    specs = [spec for spec in load_demo_parameters()["bad_rows"] if str(spec["phase"]) == phase_id]
     n_rows = len(out)
     rows, described = [], []
     for k, spec in enumerate(specs):
         row = out.iloc[int(rng.integers(0, n_rows))].copy()
         row["registration_id"] = f"UPGEM-P{phase_id}-{n_rows + k + 1:06d}"
         row["gem_seller_id"] = ""
-        row[spec.column] = spec.value
-        if spec.column in DATE_COLUMNS:
-            row[true_date_column(spec.column)] = pd.NaT
+        row[spec["column"]] = spec["value"]
+        if spec["column"] in DATE_COLUMNS:
+            row[true_date_column(spec["column"])] = pd.NaT
         row["_order"] = float(rng.integers(0, n_rows)) + 0.5
         rows.append(row)
-        described.append({"registration_id": row["registration_id"], "column": spec.column, "value": spec.value,
-                          "reason": spec.reason, "file_key": row["_file"]})  # fmt: skip
+        described.append({"registration_id": row["registration_id"], "column": spec["column"], "value": spec["value"],
+                          "reason": spec["reason"], "file_key": row["_file"]})  # fmt: skip
     return rows, described
 
 

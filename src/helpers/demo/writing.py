@@ -70,13 +70,10 @@ def _stable_zip(data: bytes) -> bytes:
 
 def _sheet_values(record: dict) -> list[object]:
     """One row of a workbook: true dates as date cells, a bad date as its text, blanks as empty cells."""
-    values = []
-    for column in DEMO_SHEET_COLUMNS:
-        value = record[column]
-        if column in DATE_COLUMNS and pd.notna(record[true_date_column(column)]):
-            value = record[true_date_column(column)].date()
-        values.append(value if value != "" else None)
-    return values
+    values = [record[true_date_column(column)].date()
+              if column in DATE_COLUMNS and pd.notna(record[true_date_column(column)]) else record[column]
+              for column in DEMO_SHEET_COLUMNS]
+    return [value if value != "" else None for value in values]
 
 
 def write_xlsx(frame: pd.DataFrame, path: Path, sheet_key: str | None) -> Path:

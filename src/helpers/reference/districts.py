@@ -303,9 +303,7 @@ _DEVANAGARI_RUN = re.compile(r"[\u0900-\u097F][\u0900-\u097F ]*")
 def _strip_parenthetical(alias: str) -> tuple[str, str | None]:
     """'Faizabad (renamed 2018)' -> ('Faizabad', 'renamed 2018')."""
     match = _PARENTHESES.search(alias)
-    if not match:
-        return alias.strip(), None
-    return _PARENTHESES.sub("", alias).strip(), match.group(1).strip()
+    return _PARENTHESES.sub("", alias).strip(), match.group(1).strip() if match else None
 
 
 def build_resolver() -> DistrictResolver:

@@ -71,7 +71,5 @@ def load_gi_category_crafts() -> pd.DataFrame:
 def gi_name_aliases() -> dict[str, str]:
     """Every name a GI product is known by in the kit (current and earlier list), mapped to its current name."""
     gi = load_gi_products().drop_duplicates("gi_name")
-    aliases = {name: name for name in gi["gi_name"]}
     earlier = gi.dropna(subset=["name_in_earlier_list"])
-    aliases.update(zip(earlier["name_in_earlier_list"], earlier["gi_name"]))
-    return aliases
+    return dict(zip(gi["gi_name"], gi["gi_name"])) | dict(zip(earlier["name_in_earlier_list"], earlier["gi_name"]))

@@ -86,6 +86,14 @@ def _read_csv(name: str, schema: pa.DataFrameSchema | None = None) -> pd.DataFra
         raise ReferenceDataError(f"{path}: does not match its schema: {error}") from None
 
 
+@lru_cache(maxsize=None)
+def load_table(name: str) -> pd.DataFrame:
+    """Reference file ``name`` as ``schemas.yaml`` declares it, read once per process; a state-wise table
+    (``STATE_TABLES``) with its states' standard names (``harmonise_states``)."""
+    frame = _read_csv(name)
+    return harmonise_states(frame, name) if name in STATE_TABLES else frame
+
+
 def provenance(name: str) -> dict:
     """Return the provenance sidecar (``<name>.meta.yaml``) of a reference file."""
     meta = paths.REFERENCE_DIR / f"{name}.meta.yaml"
@@ -111,16 +119,9 @@ def load_districts() -> pd.DataFrame:
 
 # ------------------------------------------------------------ census 2011
 
+#: Census 2011 figures of UP's 71 districts of 2011, keyed by ``census2011_code``; population and
+#: household-industry workers renamed to ``population_2011`` and ``household_industry_workers_2011``.
 CENSUS_FILE = "census2011_up_districts.csv"
-
-@lru_cache(maxsize=1)
-def load_census_districts() -> pd.DataFrame:
-    """Census 2011 figures of UP's 71 districts of 2011, keyed by ``census2011_code``.
-
-    Population and household-industry workers are renamed to ``population_2011`` and
-    ``household_industry_workers_2011`` (``rename`` in ``schemas.yaml``).
-    """
-    return _read_csv(CENSUS_FILE)
 
 
 def district_base(districts: pd.DataFrame | None = None) -> pd.DataFrame:
@@ -130,7 +131,7 @@ def district_base(districts: pd.DataFrame | None = None) -> pd.DataFrame:
     values and ``base_missing_reason`` naming the district(s) they were carved from.
     """
     districts = load_districts() if districts is None else districts
-    census = load_census_districts()[
+    census = load_table(CENSUS_FILE)[
         ["census2011_code", "population_2011", "household_industry_workers_2011", "st_population_2011"]
     ]
     merged = districts[["district", "census2011_code", "carved_from"]].merge(
@@ -165,6 +166,7 @@ def load_neighbours() -> pd.DataFrame:
 # ------------------------------------------------------------------- ODOP
 
 ODOP_FILE = "up_odop_products.csv"
+#: Craft names (English and Hindi, ``lang``) and the ODOP product group each one is.
 ODOP_SYNONYMS_FILE = "odop_craft_synonyms.csv"
 
 
@@ -180,25 +182,14 @@ def load_odop_products() -> pd.DataFrame:
     return _read_csv(ODOP_FILE)
 
 
-@lru_cache(maxsize=1)
-def load_odop_craft_synonyms() -> pd.DataFrame:
-    """Craft names (English and Hindi, ``lang``) and the ODOP product group each one is."""
-    return _read_csv(ODOP_SYNONYMS_FILE)
-
-
 # ------------------------------------------------------ GeM registrations
 
+#: Dated national and UP counts of GeM-registered artisans and weavers, with source and evidence;
+#: ``date_precision`` is "day", or "month" where the source gives only the month (the date is then its 1st).
 SNAPSHOTS_FILE = "gem_registrations_snapshots.csv"
 STATE_TABLE_2022_02_09 = "gem_artisans_weavers_statewise_2022-02-09.csv"
 STATE_WEAVERS_2022_04_06 = "gem_weavers_onboarded_statewise_2022-04-06.csv"
 STATE_ALIASES_FILE = "state_name_aliases.csv"
-
-
-@lru_cache(maxsize=1)
-def load_state_aliases() -> dict[str, str]:
-    """Map of every state spelling used by a source (case-folded) to the standard state name."""
-    frame = _read_csv(STATE_ALIASES_FILE)
-    return {_state_key(k): v for k, v in zip(frame["name_in_source"], frame["state"])}
 
 
 def _state_key(name: str) -> str:
@@ -207,7 +198,8 @@ def _state_key(name: str) -> str:
 
 def harmonise_states(frame: pd.DataFrame, source: str) -> pd.DataFrame:
     """Replace the state names of ``frame`` by their standard names; fail on a name not in the alias file."""
-    aliases = load_state_aliases()
+    table = load_table(STATE_ALIASES_FILE)  # every state spelling used by a source -> the standard name
+    aliases = {_state_key(k): v for k, v in zip(table["name_in_source"], table["state"])}
     keys = frame["state"].map(_state_key)
     unknown = sorted(set(frame.loc[~keys.isin(aliases), "state"]))
     if unknown:
@@ -215,16 +207,6 @@ def harmonise_states(frame: pd.DataFrame, source: str) -> pd.DataFrame:
             f"{source}: state name(s) {unknown} not in {STATE_ALIASES_FILE}; add a row mapping each to its standard name"
         )
     return frame.assign(state=keys.map(aliases))
-
-
-@lru_cache(maxsize=1)
-def load_registration_snapshots() -> pd.DataFrame:
-    """Dated national and UP counts of GeM-registered artisans and weavers, with source and evidence.
-
-    ``date_precision`` is "day", or "month" where the source gives only the month
-    (the date is then the 1st of that month).
-    """
-    return _read_csv(SNAPSHOTS_FILE)
 
 
 @lru_cache(maxsize=1)
@@ -236,12 +218,12 @@ def load_state_registrations() -> pd.DataFrame:
     - 2022-04-06 (Lok Sabha): weavers and handloom agencies onboarded, per state
       (measure ``weavers_onboarded``).
     """
-    feb = harmonise_states(_read_csv(STATE_TABLE_2022_02_09), STATE_TABLE_2022_02_09)
+    feb = load_table(STATE_TABLE_2022_02_09)
     feb = feb.groupby("state", as_index=False)["registered_artisans_and_weavers"].sum(min_count=1)
     feb = feb.dropna(subset=["registered_artisans_and_weavers"])
     feb = _state_counts(feb, "2022-02-09", "artisans_and_weavers", "registered_artisans_and_weavers",
                         STATE_TABLE_2022_02_09)
-    apr = harmonise_states(_read_csv(STATE_WEAVERS_2022_04_06), STATE_WEAVERS_2022_04_06)
+    apr = load_table(STATE_WEAVERS_2022_04_06)
     apr = _state_counts(apr, "2022-04-06", "weavers_onboarded", "weavers_handloom_agencies_onboarded",
                         STATE_WEAVERS_2022_04_06)
     return pd.concat([feb, apr], ignore_index=True)
@@ -255,29 +237,14 @@ def _state_counts(frame: pd.DataFrame, date: str, measure: str, column: str, sou
 
 # ----------------------------------------------------------- bases (census)
 
+#: Fourth All India Handloom Census 2019-20, per state: ``handloom_weavers``, ``allied_workers``, ``total_handloom_workers``.
 HANDLOOM_FILE = "handloom_census_2019-20_statewise.csv"
+#: Handicraft artisans enrolled under Pahchan, per state (Rajya Sabha reply of 2021-08-05).
 PAHCHAN_FILE = "pahchan_artisans_statewise_2021-08-05.csv"
-
-
-@lru_cache(maxsize=1)
-def load_handloom_census() -> pd.DataFrame:
-    """Fourth All India Handloom Census 2019-20, per state: ``handloom_weavers``, ``allied_workers``, ``total_handloom_workers``."""
-    return harmonise_states(_read_csv(HANDLOOM_FILE), HANDLOOM_FILE)
-
-
-@lru_cache(maxsize=1)
-def load_pahchan_artisans() -> pd.DataFrame:
-    """Handicraft artisans enrolled under Pahchan, per state (Rajya Sabha reply of 2021-08-05)."""
-    return harmonise_states(_read_csv(PAHCHAN_FILE), PAHCHAN_FILE)
-
-
+#: Census 2011 household-industry workers of India and of UP (``geography``, ``household_industry_workers_2011``).
 HOUSEHOLD_INDUSTRY_FILE = "census2011_household_industry_workers.csv"
-
-
-@lru_cache(maxsize=1)
-def load_household_industry_workers() -> pd.DataFrame:
-    """Census 2011 household-industry workers of India and of UP (``geography``, ``household_industry_workers_2011``)."""
-    return _read_csv(HOUSEHOLD_INDUSTRY_FILE)
+#: The state-wise tables: ``load_table`` gives their states' standard names.
+STATE_TABLES = (STATE_TABLE_2022_02_09, STATE_WEAVERS_2022_04_06, HANDLOOM_FILE, PAHCHAN_FILE)
 
 
 # --------------------------------------------------------- GeM purchases

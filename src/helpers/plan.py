@@ -303,39 +303,28 @@ def _files_under(folder: Path, pattern: str = "*") -> tuple[Path, ...]:
     ))
 
 
-def input_files(
-    group: str, scope: BuildScope, prepared: Sequence[Path], listed: dict | None = None
-) -> tuple[Path, ...]:
+def input_files(group: str, scope: BuildScope, prepared: Sequence[Path], listed: dict) -> tuple[Path, ...]:
     """The files of one named input group (see ``INPUT_GROUPS``).
 
     ``listed``: a cache of the groups already listed while planning one build (folders are walked once).
     """
-    if listed is not None:
-        key = (group, scope.registrations_dir, scope.boundary_path, tuple(prepared))
-        if key not in listed:
-            listed[key] = input_files(group, scope, prepared)
+    key = (group, scope.registrations_dir, scope.boundary_path, tuple(prepared))
+    if key in listed:
         return listed[key]
     if group == "registration_sheets":
-        return _files_under(scope.registrations_dir or paths.REGISTRATIONS_RAW_DIR)
-    if group == "reference_tables":
-        return _files_under(paths.REFERENCE_DIR, "*.csv")
-    if group == "campaign_files":
-        return _files_under(paths.CAMPAIGN_DIR)
-    if group == "prepared_data":
-        return tuple(prepared)
-    if group == "boundary_file":
-        return (Path(scope.boundary_path).resolve(),) if scope.boundary_path else ()
-    raise ReportsDeclarationError(f"unknown input group '{group}'")
-
-
-def _district_briefs(phase: Phase, mode: str) -> list[str]:
-    if mode == "none":
-        return []
-    if mode == "all":
-        from helpers.reference.names import district_names
-
-        return list(district_names())
-    return list(phase.event_districts)
+        found = _files_under(scope.registrations_dir or paths.REGISTRATIONS_RAW_DIR)
+    elif group == "reference_tables":
+        found = _files_under(paths.REFERENCE_DIR, "*.csv")
+    elif group == "campaign_files":
+        found = _files_under(paths.CAMPAIGN_DIR)
+    elif group == "prepared_data":
+        found = tuple(prepared)
+    elif group == "boundary_file":
+        found = (Path(scope.boundary_path).resolve(),) if scope.boundary_path else ()
+    else:
+        raise ReportsDeclarationError(f"unknown input group '{group}'")
+    listed[key] = found
+    return found
 
 
 def _contexts(spec: ReportSpec, scope: BuildScope) -> list[dict[str, str]]:
@@ -345,8 +334,11 @@ def _contexts(spec: ReportSpec, scope: BuildScope) -> list[dict[str, str]]:
     langs = ("en",) if spec.over == "phase" else scope.langs
     if spec.over != "district_lang":
         return [{"phase": phase.id, "lang": lang} for phase in scope.phases for lang in langs]
+    from helpers.reference.names import district_names
+
     return [{"phase": phase.id, "lang": lang, "district": name} for phase in scope.phases for lang in langs
-            for name in _district_briefs(phase, scope.districts)]
+            for name in (() if scope.districts == "none" else district_names() if scope.districts == "all"
+                         else phase.event_districts)]
 
 
 def _values(context: Mapping[str, str], scope: BuildScope, phases: Mapping[str, Phase]) -> dict[str, str]:

@@ -198,12 +198,6 @@ def _read_csv(path: Path) -> pd.DataFrame:
     return frame
 
 
-def _accepted(processed_dir: Path) -> pd.DataFrame:
-    """The accepted rows' file, sheet, row and home district (empty when there are none)."""
-    path = _required(processed_dir / paths.REGISTRATIONS_PARQUET.name)
-    return pd.read_parquet(path, columns=["source_file", "source_sheet", "source_row", "home_district"])
-
-
 def _lines(processed_dir: Path, accepted: pd.DataFrame) -> pd.DataFrame:
     """One line per problem of a rejected row, per duplicate and per file that gave no rows, with its district.
 
@@ -370,7 +364,8 @@ def write_corrections(processed_dir: Path | str, out_dir: Path | str,
             missing (one line: run the prepare stage first).
     """
     processed, out = Path(processed_dir), Path(out_dir)
-    accepted = _accepted(processed)
+    accepted = pd.read_parquet(_required(processed / paths.REGISTRATIONS_PARQUET.name),
+                               columns=["source_file", "source_sheet", "source_row", "home_district"])
     lines = _lines(processed, accepted)
     counts = district_counts(lines, accepted)
     written = set()

@@ -270,7 +270,8 @@ def run_notebook(job: Job, pool: KernelPool, inputs: dict[str, str]) -> tuple[Jo
     executed = None
     try:
         executed = _execute(job, pool, temporary)
-        missing = _missing_files(job, since=started_wall)
+        missing = [a.file_name for a in job.artifacts  # the declared files this run did not (re)write
+                   if not (path := job.out_dir / a.file_name).exists() or path.stat().st_mtime < started_wall - 1]
         if missing:
             raise MissingFilesError(f"the notebook did not write {', '.join(missing)} (declared in reports.yaml)")
     except Exception as error:  # noqa: BLE001 - a notebook failure or a file not written: reported, never raised
@@ -310,12 +311,6 @@ def write_pages(job: Job, result: JobResult, executed: NotebookNode, *, is_synth
         stale.unlink(missing_ok=True)
     result.duration_s = round(result.duration_s + time.perf_counter() - started, 2)
     return result.collect_outputs()
-
-
-def _missing_files(job: Job, *, since: float) -> list[str]:
-    """The declared files of ``job`` that its run did not (re)write."""
-    declared = ((a.file_name, job.out_dir / a.file_name) for a in job.artifacts)
-    return [name for name, path in declared if not path.exists() or path.stat().st_mtime < since - 1]
 
 
 def print_pdf(html_path: Path) -> str | None:

@@ -130,7 +130,7 @@ def run_build(args: argparse.Namespace) -> int:
     check_as_of(scope)
     summary = build_reports(scope, jobs=args.jobs, force=args.force, progress=report_progress,
                             facts={"campaign_files_checked": checked})
-    for note in sorted({note for r in summary.results for note in r.pdf_notes}):
+    for note in sorted({page.pdf_note for r in summary.results for page in r.pages if page.pdf_note}):
         log.info(note)
     from helpers.publishing.build_summary import summary_lines
 

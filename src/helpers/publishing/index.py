@@ -244,14 +244,14 @@ def render_index(
     return page.replace(FONT_PLACEHOLDER, fonts.font_face_css(page), 1)
 
 
-def _href(output: str | None, reports_dir: Path) -> str:
+def _href(output: str | None) -> str:
     """A build output path (relative to the project root, or absolute) as a link relative to the index."""
     if not output:
         return ""
     path = Path(output)
     path = path if path.is_absolute() else paths.ROOT / path
     try:
-        return path.relative_to(reports_dir).as_posix()
+        return path.relative_to(paths.REPORTS_DIR).as_posix()
     except ValueError:
         return path.as_uri()
 
@@ -260,12 +260,7 @@ _INDEX_KIND = {"brief": "brief", "analyst": "analyst", "prepare": "analyst", "di
                "comparison": "comparison"}
 
 
-def _alt_text(path: Path) -> str:
-    alt = path.with_name(path.name + ".alt.txt")
-    return alt.read_text(encoding="utf-8").strip() if alt.exists() else ""
-
-
-def _results_of_job(result, reports_dir: Path) -> list[ReportResult]:
+def _results_of_job(result) -> list[ReportResult]:
     """The report files of one build job (``helpers.publishing.run.JobResult``), by their declared kind."""
     name = result.district or ""
     if result.status == "failed":
@@ -273,26 +268,27 @@ def _results_of_job(result, reports_dir: Path) -> list[ReportResult]:
         kinds = [_INDEX_KIND[kind] for kind in result.page_kinds] or ["analyst"]
         # a failed run's notebook sits beside its error page; executed notebooks of runs that
         # succeeded are kept outside the published folder (paths.EXECUTED_DIR) and not linked
-        return [ReportResult(kind=kinds[0], href=_href(result.error_page, reports_dir),  # type: ignore[arg-type]
+        return [ReportResult(kind=kinds[0], href=_href(result.error_page),  # type: ignore[arg-type]
                              name=name or result.report_id, lang=result.lang, status="failed",
                              failed_cell=error.get("cell_index"),
                              error=f"{error.get('ename', '')}: {error.get('evalue', '')}".strip(": ") or None,
-                             notebook_href=_href(result.executed_notebook, reports_dir) or None)]
+                             notebook_href=_href(result.executed_notebook) or None)]
     common = {"lang": result.lang, "status": result.status if result.status in ("ok", "skipped") else "failed"}
     reports = []
     for page in result.pages:
         kind = _INDEX_KIND[page.kind]
         shown = Path(page.path).stem if kind == "analyst" else name
-        reports.append(ReportResult(kind=kind, href=_href(page.path, reports_dir), name=shown, **common))  # type: ignore[arg-type]
+        reports.append(ReportResult(kind=kind, href=_href(page.path), name=shown, **common))  # type: ignore[arg-type]
         if page.pdf_path:
-            reports.append(ReportResult(kind="pdf", href=_href(page.pdf_path, reports_dir), name=name, **common))
+            reports.append(ReportResult(kind="pdf", href=_href(page.pdf_path), name=name, **common))
         elif page.pdf_note and not name:
             reports.append(ReportResult(kind="pdf", href="", lang=result.lang, status="unavailable",
                                         error=page.pdf_note))
     for item in result.files:
         if item.kind in ("workbook", "share_card"):
-            reports.append(ReportResult(kind=item.kind, href=_href(item.path, reports_dir), name=name,  # type: ignore[arg-type]
-                                        alt=_alt_text(paths.ROOT / item.path), **common))
+            alt = paths.ROOT / f"{item.path}.alt.txt"
+            reports.append(ReportResult(kind=item.kind, href=_href(item.path), name=name,  # type: ignore[arg-type]
+                                        alt=alt.read_text(encoding="utf-8").strip() if alt.exists() else "", **common))
     return reports
 
 
@@ -327,7 +323,7 @@ def entries_from_build(
         results = [result for result in summary.results if result.phase_id == phase_id]
         if not results:
             continue
-        reports = [r for result in results for r in _results_of_job(result, paths.REPORTS_DIR)]
+        reports = [r for result in results for r in _results_of_job(result)]
         counts = {status: sum(r.status == status for r in results) for status in ("ok", "skipped", "failed")}
         summaries = _summaries(results)
         as_of = next((s["as_of"] for s in summaries.values() if s.get("as_of")), None)
@@ -355,7 +351,7 @@ def corrections_links(reports_dir: Path) -> list[tuple[str, str]]:
 
 def shared_reports(summary) -> list[ReportResult]:
     """The reports of a build that belong to no phase (data preparation, phases side by side)."""
-    return [r for result in summary.results if not result.phase_id for r in _results_of_job(result, paths.REPORTS_DIR)]
+    return [r for result in summary.results if not result.phase_id for r in _results_of_job(result)]
 
 
 def write_index(

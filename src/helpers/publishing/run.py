@@ -117,10 +117,6 @@ class JobResult:
         self.outputs = [path for path in (self.executed_notebook, *pages, *files, self.error_page) if path]
         return self
 
-    @property
-    def pdf_notes(self) -> list[str]:
-        return [p.pdf_note for p in self.pages if p.pdf_note]
-
 
 def recorded_inputs(inputs: dict[str, str]) -> dict[str, str]:
     """A job's inputs as the build records them (``build.json``, the store): each path redacted, with its SHA-256.

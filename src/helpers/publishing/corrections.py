@@ -85,11 +85,6 @@ def is_shown_value(value: object) -> bool:
     return match is not None and parsing.is_month_name(match.group(1))
 
 
-def shown_value(column: str, value: object) -> str:
-    """The value of a rejected cell as the workbook shows it: ``''`` unless its column and shape allow it."""
-    return str(value).strip() if column in SHOWN_VALUE_COLUMNS and is_shown_value(value) else ""
-
-
 # ----------------------------------------------------------------- kinds of problem
 
 
@@ -129,11 +124,6 @@ def _closest(problem: str) -> list[str]:
     return names if names and all(n in district_names() for n in names) else []
 
 
-def _allowed(column: str) -> str:
-    """The standard values of a coded column (``artisan / weaver / other``)."""
-    return " / ".join(parsing.standard_values(column)) if column in ("trade", "onboarding_status") else ""
-
-
 #: Every placeholder of the ``corrections.problem`` and ``corrections.fix`` messages.
 _PLACEHOLDERS = ("first", "second", "date", "allowed", "kept")
 
@@ -151,7 +141,8 @@ def problem_and_fix(lang: str, kind: str, column: str, problem: str, kept: tuple
     """
     values = dict.fromkeys(_PLACEHOLDERS, "")
     values.update({name: _date_in(lang, text) for name, text in problem_kind(problem)[1].items() if name in values})
-    values["allowed"] = _allowed(column)
+    # the standard values of a coded column (``artisan / weaver / other``)
+    values["allowed"] = " / ".join(parsing.standard_values(column)) if column in ("trade", "onboarding_status") else ""
     if kept is not None:
         file, sheet, row = kept
         key = "corrections.kept_row" if sheet else "corrections.kept_row_no_sheet"
@@ -271,13 +262,6 @@ def _both(key: str) -> str:
     return " / ".join(i18n.t(key, lang) for lang in _LANGS)
 
 
-def _district_label(district: str) -> str:
-    """A workbook's district in Hindi and English (or what ``unassigned`` means)."""
-    if district == UNASSIGNED:
-        return _both("corrections.unassigned")
-    return f"{i18n.district_name(district, 'hi')} / {district}"
-
-
 def _column_label(column: str) -> str:
     """A standard column (or a list of them) in Hindi and English; '' for anything else."""
     names = [c.strip() for c in str(column).split(",") if c.strip()]
@@ -298,7 +282,8 @@ def corrections_table(lines: pd.DataFrame) -> pd.DataFrame:
         header["sheet"]: [names[s] for s in lines["source_sheet"]],
         header["row"]: [None if pd.isna(r) else int(r) for r in lines["source_row"]],
         header["column"]: [_column_label(c) for c in lines["column"]],
-        header["value"]: [shown_value(c, v) for c, v in zip(lines["column"], lines["value"])],
+        header["value"]: [str(v).strip() if c in SHOWN_VALUE_COLUMNS and is_shown_value(v) else ""
+                          for c, v in zip(lines["column"], lines["value"])],
     }
     for index, part in enumerate(("problem", "fix")):
         for lang in _LANGS:
@@ -313,7 +298,8 @@ def _write_summary(sheet, district: str, counts: Mapping[str, int], previous: Ma
     """The first sheet: title, district, date, what the workbook holds, the counts against last week."""
     lines: list[list[object]] = [
         [i18n.t("corrections.title", "hi")], [i18n.t("corrections.title", "en")],
-        [_both("corrections.district"), _district_label(district)],
+        [_both("corrections.district"), _both("corrections.unassigned") if district == UNASSIGNED
+         else f"{i18n.district_name(district, 'hi')} / {district}"],
         [_both("corrections.as_of"), built_on],
         [], [i18n.t("corrections.intro", "hi")], [i18n.t("corrections.intro", "en")], [],
         [_both(f"corrections.{k}") for k in ("measure", "this_week", "last_week", "change")],

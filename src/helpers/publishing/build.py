@@ -220,8 +220,8 @@ def _not_run(job: Job, reason: str) -> JobResult:
 def _skipped(job: Job, inputs: dict[str, str], previous: dict) -> JobResult:
     from helpers.publishing.run import recorded_inputs
 
-    result = JobResult.from_record(job, previous.get("result") or {}) if previous.get("result") else None
-    return result or JobResult.for_job(job, "skipped", recorded_inputs(inputs))
+    return (JobResult.from_record(job, previous["result"]) if previous.get("result")
+            else JobResult.for_job(job, "skipped", recorded_inputs(inputs)))
 
 
 def _execute_one(job: Job, fingerprint: str, inputs: dict, run: BuildRun) -> Future[tuple[JobResult, int]]:
@@ -261,7 +261,7 @@ def _finish_and_commit(
         run.hasher.forget(path)
     jobs_state: dict = run.state["jobs"]
     if result.status == "ok":
-        _remove_superseded(previous_outputs(jobs_state.get(job.key)), result.outputs)
+        _remove_superseded(jobs_state.get(job.key), result.outputs)
         record = JobRecord(fingerprint, output_hashes(job, run.hasher), result.to_record())
         added = run.store.commit_job(job.key, record, published_figures(result))
         jobs_state[job.key] = vars(record)
@@ -272,17 +272,13 @@ def _finish_and_commit(
     return result, added
 
 
-def previous_outputs(record: dict | None) -> list[str]:
-    """The files (relative to the project root) the last successful run of a job wrote, from its record."""
-    return list(((record or {}).get("result") or {}).get("outputs") or [])
-
-
-def _remove_superseded(before: Sequence[str], now: Sequence[str]) -> None:
-    """Delete what a job's last run wrote and this run no longer does (a page or notebook moved or renamed).
+def _remove_superseded(record: dict | None, now: Sequence[str]) -> None:
+    """Delete what a job's last successful run (its ``record``) wrote and this run no longer does (a page or
+    notebook moved or renamed).
 
     Only files under ``reports/`` or ``paths.EXECUTED_DIR`` are touched; declared outputs elsewhere are kept.
     """
-    kept = set(now)
+    kept, before = set(now), ((record or {}).get("result") or {}).get("outputs") or []
     for relative_path in (path for path in before if path not in kept):
         path = paths.ROOT / relative_path
         if any(path.is_relative_to(folder) for folder in (paths.REPORTS_DIR, paths.EXECUTED_DIR)):

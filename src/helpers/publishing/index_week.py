@@ -14,6 +14,7 @@ Not here: the page itself (``index``), computing figures (``helpers.analysis``).
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
@@ -99,18 +100,6 @@ def _ledger_facts(frames: Sequence[pd.DataFrame], report_key: str, as_of: date |
     return int(len(revised.drop_duplicates(["district", "figure"]))), previous
 
 
-def phase_freshness(phase, as_of: date | None, period_days: int, processed_dir: Path) -> pd.DataFrame | None:
-    """``district_freshness`` from the prepared data in ``processed_dir``; None when it is not there or unreadable."""
-    if as_of is None:
-        return None
-    try:
-        registrations = pd.read_parquet(processed_dir / paths.REGISTRATIONS_PARQUET.name)
-        quality = pd.read_csv(processed_dir / paths.DATA_QUALITY_CSV.name)
-        return district_freshness.district_freshness(registrations, quality, phase, as_of, period_days)
-    except (OSError, ValueError, KeyError):  # a missing file is a FileNotFoundError
-        return None
-
-
 def phase_week(phase, results: Sequence, *, as_of: date | None, period_days: int, processed_dir: Path) -> PhaseWeek:
     """What the index shows of ``phase`` from the build's ``results`` of that phase (``run.JobResult``).
 
@@ -140,10 +129,16 @@ def phase_week(phase, results: Sequence, *, as_of: date | None, period_days: int
             for district, figures in _by_district(frame).items():
                 district_rows[district] = {**figures, **district_rows.get(district, {})}
     revised_count, previous_report_date = _ledger_facts(frames, report_key, as_of)
+    freshness = None  # without an as-of date or readable prepared data (a missing file is a FileNotFoundError)
+    with contextlib.suppress(OSError, ValueError, KeyError):
+        if as_of is not None:
+            freshness = district_freshness.district_freshness(
+                pd.read_parquet(processed_dir / paths.REGISTRATIONS_PARQUET.name),
+                pd.read_csv(processed_dir / paths.DATA_QUALITY_CSV.name), phase, as_of, period_days)
     return PhaseWeek(
         as_of=as_of, report_key=report_key, previous_report_date=previous_report_date,
         period_days=period_days, phase_figures=phase_rows, district_figures=district_rows,
-        freshness=phase_freshness(phase, as_of, period_days, processed_dir), revised_count=revised_count,
+        freshness=freshness, revised_count=revised_count,
     )
 
 

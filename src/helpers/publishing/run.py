@@ -215,19 +215,6 @@ def _execute(job: Job, pool: KernelPool, temporary: Path):
         )
 
 
-def _record_failure(job: Job, result: JobResult, error: BaseException, temporary: Path) -> JobResult:
-    stem = Path(job.executed_name).stem
-    result.status = "failed"
-    result.error = failing_cell(error)
-    failed_notebook = job.out_dir / f"{stem}.failed.ipynb"
-    if temporary.exists():
-        temporary.replace(failed_notebook)
-        result.executed_notebook = relative(failed_notebook)
-    page = write_atomically(job.out_dir / f"{stem}.error.html", error_page(job, result.error))
-    result.error_page = relative(page)
-    return result
-
-
 def _write_page(job: Job, page: Page, executed, is_synthetic: bool) -> PageResult:
     from helpers.publishing import pages
 
@@ -271,8 +258,14 @@ def run_notebook(job: Job, pool: KernelPool, inputs: dict[str, str]) -> tuple[Jo
         if missing:
             raise MissingFilesError(f"the notebook did not write {', '.join(missing)} (declared in reports.yaml)")
     except Exception as error:  # noqa: BLE001 - a notebook failure or a file not written: reported, never raised
-        _record_failure(job, result, error, temporary)
-        executed = None
+        executed, stem = None, Path(job.executed_name).stem
+        result.status = "failed"
+        result.error = failing_cell(error)
+        failed_notebook = job.out_dir / f"{stem}.failed.ipynb"
+        if temporary.exists():
+            temporary.replace(failed_notebook)
+            result.executed_notebook = relative(failed_notebook)
+        result.error_page = relative(write_atomically(job.out_dir / f"{stem}.error.html", error_page(job, result.error)))
     result.duration_s = round(time.perf_counter() - started, 2)
     return result.collect_outputs(), executed
 

@@ -185,19 +185,7 @@ def build_lock(reports_dir: Path) -> Iterator[None]:
         handle.close()
 
 
-def remove_half_done(reports_dir: Path) -> None:
-    """Remove what a killed build left half-written under ``reports/`` and ``data/processed/``."""
-    for path in remove_leftovers(reports_dir) + remove_leftovers(paths.PROCESSED_DIR):
-        log.info("removed %s, left half-written by an interrupted build", path)
-
-
 # ------------------------------------------------------------------ state
-
-
-def load_state(memory: Store) -> dict:
-    """The build state the stages work on: each job's last successful run and the hashing cache, from the store."""
-    jobs = {key: vars(record) for key, record in memory.jobs().items()}
-    return {"jobs": jobs, "files": memory.files(), "prepared_data": memory.meta_json("prepared_data")}
 
 
 def published_figures(result: JobResult) -> list[dict[str, str]]:
@@ -416,14 +404,16 @@ def build_reports(
     started_wall, started = dt.datetime.now(dt.timezone.utc), time.perf_counter()
     reports_dir = paths.REPORTS_DIR
     with build_lock(reports_dir):
-        remove_half_done(reports_dir)
+        for path in remove_leftovers(reports_dir) + remove_leftovers(paths.PROCESSED_DIR):  # what a killed build left
+            log.info("removed %s, left half-written by an interrupted build", path)
         memory = Store.open()
         for note in memory.notes:
             log.info(note)
         for key, value in (facts or {}).items():  # facts checked before the build, kept for the next one
             if memory.meta(key) != value:
                 memory.set_meta(key, value)
-        state = load_state(memory)
+        state = {"jobs": {key: vars(record) for key, record in memory.jobs().items()}, "files": memory.files(),
+                 "prepared_data": memory.meta_json("prepared_data")}  # each job's last successful run, the hashes
         hasher = FileHasher(state.get("files"))
         run = BuildRun(
             pool=KernelPool(parallel, paths.NOTEBOOKS_DIR),

@@ -13,6 +13,7 @@ imported only when it runs, so ``gem-reports build`` with nothing to do is fast.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import pkgutil
 import sys
 import tempfile
@@ -118,13 +119,11 @@ def _log_internal_error(args: argparse.Namespace) -> Path:
     """Write the current traceback to the build's log file or a temporary file; return where."""
     text = traceback.format_exc()
     target = getattr(args, "log_file", None)
-    try:
+    with contextlib.suppress(OSError):
         if target is not None:
             with open(target, "a", encoding="utf-8") as handle:
                 handle.write(text)
             return Path(target)
-    except OSError:
-        pass
     with tempfile.NamedTemporaryFile("w", prefix="gem-reports-error-", suffix=".log", delete=False,
                                      encoding="utf-8") as handle:
         handle.write(text)

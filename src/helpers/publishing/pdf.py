@@ -20,6 +20,7 @@ What does not belong here: rendering HTML (``render``), the long-lived browser (
 
 from __future__ import annotations
 
+import contextlib
 import shutil
 import subprocess
 import tempfile
@@ -95,10 +96,8 @@ def print_pdf(html_path: Path | str, pdf_path: Path | str, *, timeout_s: float =
         raise PdfError(f"{source}: Chromium wrote no PDF")
     from helpers.publishing import pdf_compaction  # pikepdf: only when a PDF was printed
 
-    try:
+    with contextlib.suppress(pdf_compaction.pikepdf.PdfError):  # Chromium's own PDF is kept: correct, only heavier
         pdf_compaction.compact_pdf(target)
-    except pdf_compaction.pikepdf.PdfError:
-        pass  # Chromium's own PDF is kept: correct, only heavier
     return True
 
 

@@ -11,6 +11,7 @@ print rules (``kit.css``), printing (``pdf``), the synthetic-data banner (``rend
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 from functools import lru_cache
 from pathlib import Path
@@ -52,10 +53,8 @@ def running_line(*, title: str, phase: str, as_of: dt.date | str, lang: str) -> 
         lang: "en" or "hi".
     """
     if isinstance(as_of, str):
-        try:
+        with contextlib.suppress(ValueError):
             as_of = dt.date.fromisoformat(as_of)  # an ISO date from the build is printed like any other
-        except ValueError:
-            pass
     date_text = as_of.strftime(DATE_PATTERN) if isinstance(as_of, dt.date) else str(as_of)
     one_line = " ".join(f"{title}".split())
     if phase and phase not in one_line:  # a brief's title names its phase: say it once

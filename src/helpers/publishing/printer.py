@@ -31,6 +31,7 @@ from __future__ import annotations
 import asyncio
 import atexit
 import concurrent.futures
+import contextlib
 import logging
 import threading
 from pathlib import Path
@@ -158,10 +159,8 @@ class BrowserPrinter:
         """Close the tabs and Chromium and end the printer's thread; safe to call twice."""
         loop, stop, thread = self._loop, self._stop, self._thread
         if loop is not None and stop is not None and not loop.is_closed():
-            try:
+            with contextlib.suppress(RuntimeError):  # the loop ended between the check and the call
                 loop.call_soon_threadsafe(stop.set)
-            except RuntimeError:
-                pass  # the loop ended between the check and the call
         if thread is not None and thread is not threading.current_thread():
             thread.join(STOP_TIMEOUT_S)
         self._is_broken = True
@@ -236,10 +235,8 @@ class BrowserPrinter:
     async def _fresh_tab(self, tab: Page) -> Page:
         """A new tab in place of one that failed (it may be stuck in the page)."""
         context = tab.context
-        try:
+        with contextlib.suppress(Exception):  # a stuck or crashed tab may not close cleanly
             await tab.close()
-        except Exception:  # noqa: BLE001 - a stuck or crashed tab may not close cleanly
-            pass
         try:
             return await context.new_page()
         except Exception:  # noqa: BLE001 - the browser is gone: the printer is no longer usable

@@ -10,6 +10,7 @@ Belongs here: reading that CSV leniently but never wrongly. Not here: the store.
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import re
 from dataclasses import dataclass, field
@@ -35,20 +36,16 @@ class LegacyLedger:
 
 def _decode(data: bytes) -> str:
     for encoding in ("utf-8-sig", "cp1252"):
-        try:
+        with contextlib.suppress(UnicodeDecodeError):
             return data.decode(encoding)
-        except UnicodeDecodeError:
-            continue
     return data.decode("utf-8", errors="replace")
 
 
 def _parsed(text: str, patterns: tuple[str, ...]) -> datetime | None:
     """``text`` read with the first of ``patterns`` (``strptime``) that fits it, or None."""
     for pattern in patterns:
-        try:
+        with contextlib.suppress(ValueError):
             return datetime.strptime(text, pattern)
-        except ValueError:
-            continue
     return None
 
 

@@ -231,10 +231,8 @@ class Store:
         records = {}
         rows = self._rows("SELECT key, fingerprint, outputs_sha256, result FROM jobs")
         for key, fingerprint, outputs, result in rows:
-            try:
+            with contextlib.suppress(ValueError):  # an unreadable record: the job counts as not built and runs again
                 records[key] = JobRecord(fingerprint, json.loads(outputs), json.loads(result))
-            except ValueError:
-                continue  # an unreadable record: the job counts as not built and runs again
         return records
 
     def files(self) -> dict[str, list]:

@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import copy
 import html
-from collections.abc import Sequence
 from functools import lru_cache
 from pathlib import Path
 from typing import Literal
@@ -135,18 +134,6 @@ def banner_sentences(*, lang: str, is_synthetic: bool, is_illustrative: bool) ->
     return [i18n.t(f"banner.{kind}", lang) for kind, is_shown in shown.items() if is_shown]
 
 
-def _print_banner_css(sentences: Sequence[str], lang: str) -> str:
-    """@page rule repeating a short banner at the top of every printed page."""
-    if not sentences:
-        return ""
-    label = i18n.t("banner.print_label", lang)
-    return (
-        "@page { @top-center { content: "
-        + print_header.css_string(label + " — " + " ".join(sentences))
-        + "; font-size: 7.5pt; color: #6b4400; font-family: var(--kit-font); } }"
-    )
-
-
 #: Where a page's @font-face rule goes once the page's text is known (the index's too).
 FONT_PLACEHOLDER = "/* kit: Devanagari font */"
 
@@ -188,7 +175,10 @@ def notebook_to_html(
     prepared = prepare_for_audience(nb, audience, lang)
     prepared.metadata["title"] = title
     banners = banner_sentences(lang=lang, is_synthetic=is_synthetic, is_illustrative=is_illustrative)
-    print_css = _print_banner_css(banners, lang)
+    # an @page rule repeating a short banner at the top of every printed page
+    print_css = ("@page { @top-center { content: "
+                 + print_header.css_string(i18n.t("banner.print_label", lang) + " — " + " ".join(banners))
+                 + "; font-size: 7.5pt; color: #6b4400; font-family: var(--kit-font); } }") if banners else ""
     if audience == "brief" and as_of:
         print_css += print_header.running_footer_css(title=title, phase=phase_label, as_of=as_of, lang=lang)
     resources = {"kit": {

@@ -59,17 +59,6 @@ def _write_exports(messy: pd.DataFrame, phase: phases.Phase, phase_dir: Path) ->
     return written
 
 
-def _phase_rows(phase: phases.Phase, seed: int) -> tuple[pd.DataFrame, pd.DataFrame, list[dict], dict]:
-    """A phase's clean rows, its rows with mess and helper columns, its schedule summary and mess summary."""
-    sample = draw_phase(phase.id, seed)
-    frame = sample.frame.copy()
-    frame["_file"] = timeline.week_numbers(frame["registration_date"].to_numpy("datetime64[D]"), phase.window_start)
-    frame["_event"] = frame["event_district"]
-    messy, summary = add_mess(frame, phase.id, seed)
-    messy["_file"] = messy["_file"].astype(int)
-    return sample.frame, messy, sample.schedule.summary(), summary
-
-
 def write_demo_sheets(out_dir: Path = DEMO_SHEETS_DIR, seed: int = DEFAULT_SEED) -> list[Path]:
     """Generate and write the SYNTHETIC weekly exports of every phase, with their README and sidecar.
 
@@ -90,8 +79,14 @@ def write_demo_sheets(out_dir: Path = DEMO_SHEETS_DIR, seed: int = DEFAULT_SEED)
     counts, schedules, summaries, observed, files = {}, {}, {}, {}, []
     for phase_id in sorted(params["phases"]):
         phase = phases.get_phase(phase_id)
-        clean, messy, schedules[phase_id], summaries[phase_id] = _phase_rows(phase, seed)
-        counts[phase_id] = writing.clean_counts(clean, phase.window_start)
+        sample = draw_phase(phase.id, seed)
+        frame = sample.frame.copy()
+        frame["_file"] = timeline.week_numbers(frame["registration_date"].to_numpy("datetime64[D]"), phase.window_start)
+        frame["_event"] = frame["event_district"]
+        messy, summaries[phase_id] = add_mess(frame, phase.id, seed)
+        messy["_file"] = messy["_file"].astype(int)
+        schedules[phase_id] = sample.schedule.summary()
+        counts[phase_id] = writing.clean_counts(sample.frame, phase.window_start)
         observed[phase_id] = str(calibration.phase_settings(phase_id)["timeline"]["stages_observed_until"])
         written = _write_exports(messy, phase, out_dir / f"phase-{phase_id}")
         files += written.values()

@@ -139,24 +139,16 @@ def draw_phase(phase_id: str, seed: int = DEFAULT_SEED) -> PhaseSample:
     observed_until = settings["timeline"]["stages_observed_until"]
     dates = timeline.stage_dates(rng, days, attributes["onboarding_status"], lag_factor, funnel, observed_until)
     attributes["onboarding_status"] = timeline.status_from_dates(dates)
-    frame = _phase_frame(phase_id, cells, cell_index, attributes, dates)
-    return PhaseSample(frame, schedule)
-
-
-def _phase_frame(
-    phase_id: str, cells: pd.DataFrame, cell_index: np.ndarray, attributes: dict[str, np.ndarray], dates: dict[str, np.ndarray]
-) -> pd.DataFrame:
-    """Assemble the rows of a phase in the demo sheet layout."""
     numbers = np.arange(1, len(cell_index) + 1)
-    seller = seller_ids(numbers, SELLER_ID_OFFSETS[phase_id])
     columns = {
         "registration_id": registration_ids(f"UPGEM-P{phase_id}-", numbers, 6),
-        "gem_seller_id": np.where(attributes["has_seller_id"], seller, ""),
+        "gem_seller_id": np.where(attributes["has_seller_id"], seller_ids(numbers, SELLER_ID_OFFSETS[phase_id]), ""),
         "home_district": cells["home_district"].to_numpy(dtype=object)[cell_index],
-        "event_district": cells["event_district"].to_numpy(dtype=object)[cell_index],
+        "event_district": event,
         "craft": cells["craft"].to_numpy(dtype=object)[cell_index],
         "data_origin": DATA_ORIGIN,
     }
     columns |= {key: attributes[key] for key in ("trade", "is_woman", "is_tribal", "gi_product", "onboarding_status")}
     columns |= {column: pd.to_datetime(values) for column, values in dates.items()}
-    return pd.DataFrame(columns)[list(DEMO_SHEET_COLUMNS)]
+    return PhaseSample(pd.DataFrame(columns)[list(DEMO_SHEET_COLUMNS)], schedule)
+

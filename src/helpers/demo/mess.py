@@ -23,7 +23,8 @@ import numpy as np
 import pandas as pd
 
 from helpers.demo.calibration import load_demo_parameters, load_district_name_variants
-from helpers.demo.layout import DATE_COLUMNS, DEMO_SHEET_COLUMNS
+from helpers.demo.layout import DEMO_SHEET_COLUMNS
+from helpers.ingest.schema import DATE_COLUMNS
 from helpers.reference import tables as reference
 
 _YES_NO_VARIANTS = {"yes": ("Y", "हाँ"), "no": ("N", "नहीं")}

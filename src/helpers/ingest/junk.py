@@ -92,14 +92,6 @@ def _kinds(found: list[object]) -> np.ndarray:
     return np.array([_cell_kind(v) for v in found], dtype=np.intp)
 
 
-def _filled_fields(raw: Mapping[str, pa.DictionaryArray], count: int, typed: bool) -> np.ndarray:
-    """Per row: how many of ``SHAPE_FIELDS`` are filled."""
-    filled = np.zeros(count, dtype=np.intp)
-    for column in SHAPE_FIELDS:
-        filled += (_kinds(values(raw[column], typed)) != _BLANK)[codes(raw[column])]
-    return filled
-
-
 def _first_text_markers(sheet: SheetFrame, records: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Per record: the ``marker_index`` of its first text cell (-1: none) and whether it has a text cell."""
     marker = np.full(len(records), -1, dtype=np.intp)
@@ -129,7 +121,10 @@ def find_junk_rows(sheet: SheetFrame, data: np.ndarray, raw: Mapping[str, pa.Dic
     Returns:
         ``(positions among the data rows, meaning of each)``.
     """
-    candidates = np.flatnonzero(_filled_fields(raw, len(data), sheet.is_typed) <= MAX_FILLED_FIELDS)
+    filled = np.zeros(len(data), dtype=np.intp)  # per row: how many of SHAPE_FIELDS are filled
+    for column in SHAPE_FIELDS:
+        filled += (_kinds(values(raw[column], sheet.is_typed)) != _BLANK)[codes(raw[column])]
+    candidates = np.flatnonzero(filled <= MAX_FILLED_FIELDS)
     if not len(candidates):
         return candidates, []
     marker, has_text = _first_text_markers(sheet, data[candidates])

@@ -81,19 +81,6 @@ def _mess_districts(rng: np.random.Generator, out: pd.DataFrame) -> dict[str, in
     return counts
 
 
-def _mess_yes_no(rng: np.random.Generator, out: pd.DataFrame, share: float) -> int:
-    count = 0
-    for column in ("is_woman", "is_tribal"):
-        values = out[column].to_numpy(dtype=object).copy()
-        hit = np.flatnonzero(rng.random(len(out)) < share)
-        style = rng.integers(0, 2, len(hit))
-        for i, s in zip(hit, style):
-            values[i] = _YES_NO_VARIANTS[values[i]][s]
-        out[column] = values
-        count += len(hit)
-    return count
-
-
 def _bad_rows(rng: np.random.Generator, out: pd.DataFrame, phase_id: str) -> tuple[list[pd.Series], list[dict]]:
     """Copies of generated rows with a new id and one defect each (``bad_rows:``: phase, column, value, reason),
     in the copied row's export."""
@@ -148,7 +135,14 @@ def add_mess(frame: pd.DataFrame, phase_id: str, seed: int) -> tuple[pd.DataFram
     out["_order"] = np.arange(len(out), dtype=float)
     summary: dict = {"date_formats": _mess_dates(rng, out, mess["date_formats"])}
     summary["district_cells_rewritten"] = _mess_districts(rng, out)
-    summary["yes_no_cells_rewritten"] = _mess_yes_no(rng, out, mess["boolean_variant_share"])
+    summary["yes_no_cells_rewritten"] = 0
+    for column in ("is_woman", "is_tribal"):
+        values = out[column].to_numpy(dtype=object).copy()
+        hit = np.flatnonzero(rng.random(len(out)) < mess["boolean_variant_share"])
+        for i, style in zip(hit, rng.integers(0, 2, len(hit))):
+            values[i] = _YES_NO_VARIANTS[values[i]][style]
+        out[column] = values
+        summary["yes_no_cells_rewritten"] += len(hit)
     bad, summary["bad_rows"] = _bad_rows(rng, out, phase_id)
     dupes = _duplicate_rows(rng, out, mess["duplicate_share"])
     summary["duplicate_rows"] = len(dupes)

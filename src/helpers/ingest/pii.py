@@ -144,26 +144,6 @@ def _is_aadhaar_form(typed: str) -> bool:
     return [len(group) for group in re.findall(r"\d+", typed)] == [4, 4, 4]
 
 
-def _number_spans(text: str, min_digits: int = MIN_PERSONAL_DIGITS) -> list[tuple[int, int, str]]:
-    """``(start, end, kind)`` of every number in ``text`` that is personal data; dates are passed over.
-
-    Args:
-        min_digits: below ``MIN_PERSONAL_DIGITS``, a number of at least this many
-            digits is a bank account number (next to an IFSC code or "account").
-    """
-    spans, start = [], 0
-    pieces = [(m.start(), m.end()) for m in _DATES.finditer(text)] + [(len(text), len(text))]
-    for date_start, date_end in pieces:
-        for match in _NUMBER.finditer(text, start, date_start):
-            kind = number_kind(match.group())
-            if kind is None and len(re.sub(r"\D", "", match.group())) >= min_digits:
-                kind = "bank account number"
-            if kind is not None:
-                spans.append((match.start(), match.end(), kind))
-        start = date_end
-    return spans
-
-
 def normalised(value: object) -> str:
     """A value as the patterns read it: NFKC (full-width and circled digits, ``＠``, no-break spaces made
     plain) and the digits of every script (Devanagari, Bengali, Gujarati, Arabic-Indic...) as ASCII digits."""
@@ -187,8 +167,17 @@ def _found(value: str, kinds: Sequence[str] | None) -> tuple[str, list[tuple[int
         if count:
             found.append(kind)
     near_account = "IFSC code" in found or bool(_ACCOUNT_WORDS.search(text))
-    spans = [s for s in _number_spans(text, MIN_ACCOUNT_DIGITS if near_account else MIN_PERSONAL_DIGITS)
-             if kinds is None or s[2] in kinds]
+    min_digits = MIN_ACCOUNT_DIGITS if near_account else MIN_PERSONAL_DIGITS  # for a bank account number
+    spans: list[tuple[int, int, str]] = []
+    start = 0  # every number that is personal data, dates passed over
+    for date_start, date_end in [(m.start(), m.end()) for m in _DATES.finditer(text)] + [(len(text), len(text))]:
+        for match in _NUMBER.finditer(text, start, date_start):
+            number = number_kind(match.group())
+            if number is None and len(re.sub(r"\D", "", match.group())) >= min_digits:
+                number = "bank account number"
+            if number is not None and (kinds is None or number in kinds):
+                spans.append((match.start(), match.end(), number))
+        start = date_end
     found.extend(kind for _, _, kind in spans)
     return text, spans, found
 

@@ -94,17 +94,6 @@ def draw_attributes(rng: np.random.Generator, cells: pd.DataFrame, cell_index: n
     }
 
 
-def _draw_cells(rng: np.random.Generator, cells: pd.DataFrame, counts: dict[str, int]) -> np.ndarray:
-    """Each trade's exact count of rows, drawn from the joint cells of that trade, in random order."""
-    parts = []
-    for trade, count in counts.items():
-        positions = np.flatnonzero(cells["trade"].to_numpy() == trade)
-        weights = cells["probability"].to_numpy()[positions]
-        draws = rng.multinomial(count, weights / weights.sum())
-        parts.append(np.repeat(positions, draws))
-    return rng.permutation(np.concatenate(parts))
-
-
 def draw_phase(phase_id: str, seed: int = DEFAULT_SEED) -> PhaseSample:
     """Clean synthetic registrations of one phase, and the schedule of its event districts.
 
@@ -126,7 +115,12 @@ def draw_phase(phase_id: str, seed: int = DEFAULT_SEED) -> PhaseSample:
     phase = phases.get_phase(phase_id)
     cells = calibration.joint_cells(phase.event_districts, settings["home_is_event_share"], seed)
     rng = np.random.default_rng([seed, int(phase_id)])
-    cell_index = _draw_cells(rng, cells, calibration.phase_trade_counts(phase_id))
+    parts = []  # each trade's exact count of rows, drawn from the joint cells of that trade, in random order
+    for trade, count in calibration.phase_trade_counts(phase_id).items():
+        positions = np.flatnonzero(cells["trade"].to_numpy() == trade)
+        weights = cells["probability"].to_numpy()[positions]
+        parts.append(np.repeat(positions, rng.multinomial(count, weights / weights.sum())))
+    cell_index = rng.permutation(np.concatenate(parts))
     event = cells["event_district"].to_numpy(dtype=object)[cell_index]
     window = (phase.window_start, phase.window_end)
     schedule = timeline.draw_schedule(rng, phase.event_districts, window, settings["timeline"], funnel["district_lag_factor_sd_log"])

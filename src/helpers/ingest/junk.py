@@ -92,25 +92,6 @@ def _kinds(found: list[object]) -> np.ndarray:
     return np.array([_cell_kind(v) for v in found], dtype=np.intp)
 
 
-def _first_text_markers(sheet: SheetFrame, records: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Per record: the ``marker_index`` of its first text cell (-1: none) and whether it has a text cell."""
-    marker = np.full(len(records), -1, dtype=np.intp)
-    has_text = np.zeros(len(records), dtype=bool)
-    for position in range(sheet.width):  # cells in order: the first text cell decides
-        todo = np.flatnonzero(~has_text)
-        if not len(todo):
-            break
-        cells = distinct(sheet.column(position), records[todo])
-        found = values(cells, sheet.is_typed)
-        kinds = _kinds(found)
-        marks = np.array([marker_index(v) if k == _TEXT else -1 for v, k in zip(found, kinds)], dtype=np.intp)
-        row_codes = codes(cells)
-        is_text = kinds[row_codes] == _TEXT
-        marker[todo[is_text]] = marks[row_codes][is_text]
-        has_text[todo[is_text]] = True
-    return marker, has_text
-
-
 def find_junk_rows(sheet: SheetFrame, data: np.ndarray, raw: Mapping[str, pa.DictionaryArray]) -> tuple[np.ndarray, list[str]]:
     """The data rows that are totals, notes or signatures (see the module docstring).
 
@@ -127,7 +108,21 @@ def find_junk_rows(sheet: SheetFrame, data: np.ndarray, raw: Mapping[str, pa.Dic
     candidates = np.flatnonzero(filled <= MAX_FILLED_FIELDS)
     if not len(candidates):
         return candidates, []
-    marker, has_text = _first_text_markers(sheet, data[candidates])
+    records = data[candidates]
+    marker = np.full(len(records), -1, dtype=np.intp)  # per record: the marker_index of its first text cell (-1: none)
+    has_text = np.zeros(len(records), dtype=bool)
+    for position in range(sheet.width):  # cells in order: the first text cell decides
+        todo = np.flatnonzero(~has_text)
+        if not len(todo):
+            break
+        cells = distinct(sheet.column(position), records[todo])
+        found = values(cells, sheet.is_typed)
+        kinds = _kinds(found)
+        marks = np.array([marker_index(v) if k == _TEXT else -1 for v, k in zip(found, kinds)], dtype=np.intp)
+        row_codes = codes(cells)
+        is_text = kinds[row_codes] == _TEXT
+        marker[todo[is_text]] = marks[row_codes][is_text]
+        has_text[todo[is_text]] = True
     ids = distinct(raw["registration_id"], candidates)  # distinct on nearly every row: the candidates' ids only
     id_blank = (_kinds(values(ids, sheet.is_typed)) == _BLANK)[codes(ids)]
     is_junk = (marker >= 0) | ~has_text | id_blank

@@ -254,22 +254,6 @@ def redacted_text(value: str) -> str:
     return redact(value)[0]
 
 
-def _id_kinds(text: str) -> list[str]:
-    """The kinds of personal data an id holds. Twelve digits in a row are an Aadhaar number only when
-    grouped 4-4-4 or when they pass Aadhaar's check digit: a campaign's numeric id of twelve digits
-    (``202111000003``) is not taken for one, nine times in ten. A PAN is found even run together
-    with the id's other letters."""
-    kinds = redact(text)[1]
-    normalised_text = normalised(text)
-    if "Aadhaar number" in kinds:
-        aadhaar = [m.group() for m in _NUMBER.finditer(normalised_text) if number_kind(m.group()) == "Aadhaar number"]
-        if not any(_is_aadhaar_form(t) or verhoeff.is_valid(re.sub(r"\D", "", t)) for t in aadhaar):
-            kinds = [k for k in kinds if k != "Aadhaar number"]
-    if "PAN" not in kinds and "GSTIN" not in kinds and _PAN_IN_ID.search(re.sub(r"[^\w]", "", normalised_text)):
-        kinds = [k for k in VALUE_KINDS if k in {*kinds, "PAN"}]
-    return kinds
-
-
 #: The kinds of personal data an id (registration_id, gem_seller_id) must not be or contain.
 #: (An IFSC-like part is not looked for: ids are codes of letters and digits too.)
 ID_KINDS = ("e-mail address", "GSTIN", "PAN", "Aadhaar number", "Aadhaar VID", "mobile number")
@@ -338,12 +322,23 @@ def id_pii_kinds(ids: Sequence[object] | pa.Array) -> list[str | None]:
 
     A column of ids is distinct on every row, so the ids that could hold any
     are first picked out in bulk (``id_suspects``, on an arrow string array);
-    only those are looked at in Python.
+    only those are looked at in Python. Twelve digits in a row are an Aadhaar number only when grouped
+    4-4-4 or when they pass Aadhaar's check digit: a campaign's numeric id of twelve digits
+    (``202111000003``) is not taken for one, nine times in ten. A PAN is found even run together
+    with the id's other letters.
     """
     arrow = ids if isinstance(ids, pa.Array) else pa.array([None if v is None else str(v) for v in ids], pa.string())
     found: list[str | None] = [None] * len(arrow)
     for index in np.flatnonzero(id_suspects(arrow)).tolist():
-        kinds = [k for k in _id_kinds(arrow[index].as_py()) if k in ID_KINDS]
+        text = arrow[index].as_py()
+        kinds, normalised_text = redact(text)[1], normalised(text)
+        if "Aadhaar number" in kinds:
+            aadhaar = [m.group() for m in _NUMBER.finditer(normalised_text) if number_kind(m.group()) == "Aadhaar number"]
+            if not any(_is_aadhaar_form(t) or verhoeff.is_valid(re.sub(r"\D", "", t)) for t in aadhaar):
+                kinds = [k for k in kinds if k != "Aadhaar number"]
+        if "PAN" not in kinds and "GSTIN" not in kinds and _PAN_IN_ID.search(re.sub(r"[^\w]", "", normalised_text)):
+            kinds = [k for k in VALUE_KINDS if k in {*kinds, "PAN"}]
+        kinds = [k for k in kinds if k in ID_KINDS]
         if kinds:
             found[index] = " and ".join(kinds)
     return found

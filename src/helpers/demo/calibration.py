@@ -172,27 +172,6 @@ def _shifted_on_logit(p: float, effect: np.ndarray) -> np.ndarray:
     return 1 / (1 + np.exp(-(float(np.log(p / (1 - p))) + effect)))
 
 
-def funnel_probabilities(seed: int) -> pd.DataFrame:
-    """Per home district: P(catalogue live or beyond) and P(first order), with a seeded district effect.
-
-    Args:
-        seed: the generator's seed; the district effects depend on it only.
-
-    Returns:
-        Columns ``district, catalogue_live_probability, first_order_probability``.
-    """
-    funnel = load_demo_parameters()["funnel"]
-    districts = district_calibration()["district"].to_numpy()
-    effect = np.random.default_rng([seed, 99]).normal(0.0, funnel["district_effect_sd_logit"], len(districts))
-    return pd.DataFrame(
-        {
-            "district": districts,
-            "catalogue_live_probability": _shifted_on_logit(funnel["catalogue_live_share"], effect),
-            "first_order_probability": _shifted_on_logit(funnel["first_order_share"], effect),
-        }
-    )
-
-
 def joint_cells(event_districts: tuple[str, ...], home_is_event_share: float, seed: int) -> pd.DataFrame:
     """The joint distribution of (event district, home district, craft) the rows are drawn from.
 
@@ -224,9 +203,12 @@ def joint_cells(event_districts: tuple[str, ...], home_is_event_share: float, se
         mix.rename(columns={"district": "home_district"}), on="home_district"
     )
     cells["probability"] = cells["p_event"] * cells["p_home"] * cells["mass"] / cells["home_district"].map(district_mass)
-    calibration = district_calibration()[["district", "tribal_probability"]]
-    cells = cells.merge(calibration.rename(columns={"district": "home_district"}), on="home_district")
-    cells = cells.merge(funnel_probabilities(seed).rename(columns={"district": "home_district"}), on="home_district")
+    people = district_calibration()[["district", "tribal_probability"]].rename(columns={"district": "home_district"})
+    funnel = load_demo_parameters()["funnel"]  # each home district's funnel shifted by a seeded effect (the seed's only use)
+    effect = np.random.default_rng([seed, 99]).normal(0.0, funnel["district_effect_sd_logit"], len(people))
+    people["catalogue_live_probability"] = _shifted_on_logit(funnel["catalogue_live_share"], effect)
+    people["first_order_probability"] = _shifted_on_logit(funnel["first_order_share"], effect)
+    cells = cells.merge(people, on="home_district")
     cells = cells.sort_values(["event_district", "home_district", "craft"]).reset_index(drop=True)
     cells["probability"] /= cells["probability"].sum()
     return cells.drop(columns=["p_event", "p_home", "mass", "weight"])

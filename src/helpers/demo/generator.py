@@ -25,8 +25,6 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-import pandas as pd
-
 from helpers.campaign import phases
 from helpers.demo import calibration, timeline, writing
 from helpers.demo.large import write_large_demo
@@ -34,40 +32,6 @@ from helpers.demo.layout import BENCH_OUT_DIR, DEFAULT_SEED, DEMO_SHEETS_DIR, FI
 from helpers.demo.mess import add_mess
 from helpers.demo.sampling import draw_phase
 from helpers.errors import DemoDataError
-
-
-def _write_exports(messy: pd.DataFrame, phase: phases.Phase, phase_dir: Path) -> dict[int, Path]:
-    """Write one file per week of the phase; return each week's file.
-
-    The weeks of ``xlsx_exports`` (``demo_parameters.yaml``) are workbooks, their sheets split by event district
-    when asked; those of ``csv_with_bom`` are CSV files with a BOM; the others plain CSV files.
-    """
-    window = (phase.window_start, phase.window_end)
-    mess = calibration.load_demo_parameters()["mess"]
-    workbooks = {int(e["week"]): ("_event" if e["sheet_per_event_district"] else None)
-                 for e in mess["xlsx_exports"] if str(e["phase"]) == phase.id}
-    boms = {int(e["week"]) for e in mess["csv_with_bom"] if str(e["phase"]) == phase.id}
-    written = {}
-    for week, rows in messy.groupby("_file", sort=True):
-        suffix = ".xlsx" if week in workbooks else ".csv"
-        path = phase_dir / writing.export_file_name(phase.id, week, timeline.week_end(week, window), suffix)
-        if week in workbooks:
-            writing.write_xlsx(rows, path, workbooks[week])
-        else:
-            writing.write_csv(rows, path, with_bom=week in boms)
-        written[int(week)] = path
-    return written
-
-
-def _phase_rows(phase: phases.Phase, seed: int) -> tuple[pd.DataFrame, pd.DataFrame, list[dict], dict]:
-    """A phase's clean rows, its rows with mess and helper columns, its schedule summary and mess summary."""
-    sample = draw_phase(phase.id, seed)
-    frame = sample.frame.copy()
-    frame["_file"] = timeline.week_numbers(frame["registration_date"].to_numpy("datetime64[D]"), phase.window_start)
-    frame["_event"] = frame["event_district"]
-    messy, summary = add_mess(frame, phase.id, seed)
-    messy["_file"] = messy["_file"].astype(int)
-    return sample.frame, messy, sample.schedule.summary(), summary
 
 
 def write_demo_sheets(out_dir: Path = DEMO_SHEETS_DIR, seed: int = DEFAULT_SEED) -> list[Path]:
@@ -83,6 +47,7 @@ def write_demo_sheets(out_dir: Path = DEMO_SHEETS_DIR, seed: int = DEFAULT_SEED)
         Every file written, sorted.
     """
     params = calibration.load_demo_parameters()
+    mess = params["mess"]
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     for old in sorted(out_dir.glob(f"phase-*/{FILE_PREFIX}*")):
@@ -90,10 +55,30 @@ def write_demo_sheets(out_dir: Path = DEMO_SHEETS_DIR, seed: int = DEFAULT_SEED)
     counts, schedules, summaries, observed, files = {}, {}, {}, {}, []
     for phase_id in sorted(params["phases"]):
         phase = phases.get_phase(phase_id)
-        clean, messy, schedules[phase_id], summaries[phase_id] = _phase_rows(phase, seed)
-        counts[phase_id] = writing.clean_counts(clean, phase.window_start)
+        sample = draw_phase(phase.id, seed)
+        frame = sample.frame.copy()
+        frame["_file"] = timeline.week_numbers(frame["registration_date"].to_numpy("datetime64[D]"), phase.window_start)
+        frame["_event"] = frame["event_district"]
+        messy, summaries[phase_id] = add_mess(frame, phase.id, seed)
+        messy["_file"] = messy["_file"].astype(int)
+        schedules[phase_id] = sample.schedule.summary()
+        counts[phase_id] = writing.clean_counts(sample.frame, phase.window_start)
         observed[phase_id] = str(calibration.phase_settings(phase_id)["timeline"]["stages_observed_until"])
-        written = _write_exports(messy, phase, out_dir / f"phase-{phase_id}")
+        # one file per week: the weeks of xlsx_exports are workbooks, their sheets split by event district when asked;
+        # those of csv_with_bom CSV files with a BOM; the others plain CSV files
+        workbooks = {int(e["week"]): ("_event" if e["sheet_per_event_district"] else None)
+                     for e in mess["xlsx_exports"] if str(e["phase"]) == phase.id}
+        boms = {int(e["week"]) for e in mess["csv_with_bom"] if str(e["phase"]) == phase.id}
+        written = {}
+        for week, rows in messy.groupby("_file", sort=True):
+            week_end = timeline.week_end(week, (phase.window_start, phase.window_end))
+            suffix = ".xlsx" if week in workbooks else ".csv"
+            path = out_dir / f"phase-{phase_id}" / writing.export_file_name(phase.id, week, week_end, suffix)
+            if week in workbooks:
+                writing.write_xlsx(rows, path, workbooks[week])
+            else:
+                writing.write_csv(rows, path, with_bom=week in boms)
+            written[int(week)] = path
         files += written.values()
         for row in summaries[phase_id]["bad_rows"]:
             row["file"] = written[int(row["file_key"])].relative_to(out_dir).as_posix()

@@ -10,7 +10,8 @@ from __future__ import annotations
 
 from helpers import paths
 from helpers.ingest.headers import INPUT_COLUMNS
-from helpers.vocabulary import DATA_ORIGINS, STATUS_DATE_COLUMNS
+from helpers.ingest.schema import STAGE_DATE_COLUMNS
+from helpers.vocabulary import DATA_ORIGINS
 
 #: The generator's default seed (the date of the source report).
 DEFAULT_SEED = 20211029
@@ -19,20 +20,13 @@ DATA_ORIGIN = DATA_ORIGINS[0]
 #: Every demo file name starts with this.
 FILE_PREFIX = "SYNTHETIC_"
 
-#: The dated columns of the stages after registration (``catalogue_live_date``, ``first_order_date``).
-LATER_STAGE_DATE_COLUMNS: tuple[str, ...] = tuple(
-    column for column in STATUS_DATE_COLUMNS.values() if column != "registration_date"
-)
-#: Every dated column of a demo sheet, registration first.
-DATE_COLUMNS: tuple[str, ...] = ("registration_date", *LATER_STAGE_DATE_COLUMNS)
-
 #: The twelve columns of the standard sheet without the later stage dates: the benchmark file's layout.
-SHEET_COLUMNS: tuple[str, ...] = tuple(c for c in INPUT_COLUMNS if c not in LATER_STAGE_DATE_COLUMNS)
+SHEET_COLUMNS: tuple[str, ...] = tuple(c for c in INPUT_COLUMNS if c not in STAGE_DATE_COLUMNS)
 _STATUS_POSITION = SHEET_COLUMNS.index("onboarding_status") + 1
 #: The demo sheets' columns: the standard sheet with the stage dates after ``onboarding_status``.
 DEMO_SHEET_COLUMNS: tuple[str, ...] = (
     *SHEET_COLUMNS[:_STATUS_POSITION],
-    *LATER_STAGE_DATE_COLUMNS,
+    *STAGE_DATE_COLUMNS,
     *SHEET_COLUMNS[_STATUS_POSITION:],
 )
 

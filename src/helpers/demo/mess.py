@@ -19,13 +19,12 @@ export, set by the caller), ``_order`` (its position in the export), and
 
 from __future__ import annotations
 
-from collections import Counter
-
 import numpy as np
 import pandas as pd
 
 from helpers.demo.calibration import load_demo_parameters, load_district_name_variants
-from helpers.demo.layout import DATE_COLUMNS, DEMO_SHEET_COLUMNS
+from helpers.demo.layout import DEMO_SHEET_COLUMNS
+from helpers.ingest.schema import DATE_COLUMNS
 from helpers.reference import tables as reference
 
 _YES_NO_VARIANTS = {"yes": ("Y", "हाँ"), "no": ("N", "नहीं")}
@@ -34,33 +33,6 @@ _YES_NO_VARIANTS = {"yes": ("Y", "हाँ"), "no": ("N", "नहीं")}
 def true_date_column(column: str) -> str:
     """The helper column holding a date column's true dates."""
     return f"_true_{column}"
-
-
-def district_cells_messy(rng: np.random.Generator, names: np.ndarray) -> tuple[np.ndarray, dict[str, int]]:
-    """Rewrite a share of standard district names as old names/aliases, Hindi, or case/space variants."""
-    mess = load_demo_parameters()["mess"]
-    variants = load_district_name_variants()
-    latin = variants[variants["kind"] != "hindi_variant"].groupby("district")["variant"].agg(list)
-    hindi_variant = variants[variants["kind"] == "hindi_variant"].groupby("district")["variant"].agg(list)
-    hindi = reference.load_districts().set_index("district")["district_hi"]
-    out = names.copy()
-    u = rng.random(len(names))
-    pick = rng.random(len(names))
-    p_hindi, p_case, p_alias = mess["hindi_share"], mess["case_space_share"], mess["old_name_share_of_eligible_cells"]
-    counts = {"hindi": 0, "case_space": 0, "old_name_or_alias": 0}
-    for i, name in enumerate(names):
-        if u[i] < p_hindi:
-            options = [hindi[name]] + hindi_variant.get(name, [])
-            out[i] = options[0] if len(options) == 1 or pick[i] < 0.5 else options[1]
-            counts["hindi"] += 1
-        elif u[i] < p_hindi + p_case:
-            out[i] = ("  " + name.lower() + " ", name.upper(), name + "  ")[int(pick[i] * 3)]
-            counts["case_space"] += 1
-        elif name in latin.index and u[i] < p_hindi + p_case + p_alias:
-            options = latin[name]
-            out[i] = options[int(pick[i] * len(options))]
-            counts["old_name_or_alias"] += 1
-    return out, counts
 
 
 def _mess_dates(rng: np.random.Generator, out: pd.DataFrame, formats: dict[str, float]) -> dict[str, int]:
@@ -79,24 +51,34 @@ def _mess_dates(rng: np.random.Generator, out: pd.DataFrame, formats: dict[str, 
 
 
 def _mess_districts(rng: np.random.Generator, out: pd.DataFrame) -> dict[str, int]:
-    counts: Counter[str] = Counter()
+    """Rewrite a share of the standard district names of both district columns as old names/aliases, Hindi, or
+    case/space variants."""
+    mess = load_demo_parameters()["mess"]
+    variants = load_district_name_variants()
+    latin = variants[variants["kind"] != "hindi_variant"].groupby("district")["variant"].agg(list)
+    hindi_variant = variants[variants["kind"] == "hindi_variant"].groupby("district")["variant"].agg(list)
+    hindi = reference.load_districts().set_index("district")["district_hi"]
+    p_hindi, p_case, p_alias = mess["hindi_share"], mess["case_space_share"], mess["old_name_share_of_eligible_cells"]
+    counts = {"hindi": 0, "case_space": 0, "old_name_or_alias": 0}
     for column in ("home_district", "event_district"):
-        out[column], column_counts = district_cells_messy(rng, out[column].to_numpy(dtype=object))
-        counts.update(column_counts)
-    return dict(counts)
-
-
-def _mess_yes_no(rng: np.random.Generator, out: pd.DataFrame, share: float) -> int:
-    count = 0
-    for column in ("is_woman", "is_tribal"):
-        values = out[column].to_numpy(dtype=object).copy()
-        hit = np.flatnonzero(rng.random(len(out)) < share)
-        style = rng.integers(0, 2, len(hit))
-        for i, s in zip(hit, style):
-            values[i] = _YES_NO_VARIANTS[values[i]][s]
-        out[column] = values
-        count += len(hit)
-    return count
+        names = out[column].to_numpy(dtype=object)
+        messy = names.copy()
+        u = rng.random(len(names))
+        pick = rng.random(len(names))
+        for i, name in enumerate(names):
+            if u[i] < p_hindi:
+                options = [hindi[name]] + hindi_variant.get(name, [])
+                messy[i] = options[0] if len(options) == 1 or pick[i] < 0.5 else options[1]
+                counts["hindi"] += 1
+            elif u[i] < p_hindi + p_case:
+                messy[i] = ("  " + name.lower() + " ", name.upper(), name + "  ")[int(pick[i] * 3)]
+                counts["case_space"] += 1
+            elif name in latin.index and u[i] < p_hindi + p_case + p_alias:
+                options = latin[name]
+                messy[i] = options[int(pick[i] * len(options))]
+                counts["old_name_or_alias"] += 1
+        out[column] = messy
+    return counts
 
 
 def _bad_rows(rng: np.random.Generator, out: pd.DataFrame, phase_id: str) -> tuple[list[pd.Series], list[dict]]:
@@ -153,7 +135,14 @@ def add_mess(frame: pd.DataFrame, phase_id: str, seed: int) -> tuple[pd.DataFram
     out["_order"] = np.arange(len(out), dtype=float)
     summary: dict = {"date_formats": _mess_dates(rng, out, mess["date_formats"])}
     summary["district_cells_rewritten"] = _mess_districts(rng, out)
-    summary["yes_no_cells_rewritten"] = _mess_yes_no(rng, out, mess["boolean_variant_share"])
+    summary["yes_no_cells_rewritten"] = 0
+    for column in ("is_woman", "is_tribal"):
+        values = out[column].to_numpy(dtype=object).copy()
+        hit = np.flatnonzero(rng.random(len(out)) < mess["boolean_variant_share"])
+        for i, style in zip(hit, rng.integers(0, 2, len(hit))):
+            values[i] = _YES_NO_VARIANTS[values[i]][style]
+        out[column] = values
+        summary["yes_no_cells_rewritten"] += len(hit)
     bad, summary["bad_rows"] = _bad_rows(rng, out, phase_id)
     dupes = _duplicate_rows(rng, out, mess["duplicate_share"])
     summary["duplicate_rows"] = len(dupes)

@@ -94,17 +94,6 @@ def draw_attributes(rng: np.random.Generator, cells: pd.DataFrame, cell_index: n
     }
 
 
-def _draw_cells(rng: np.random.Generator, cells: pd.DataFrame, counts: dict[str, int]) -> np.ndarray:
-    """Each trade's exact count of rows, drawn from the joint cells of that trade, in random order."""
-    parts = []
-    for trade, count in counts.items():
-        positions = np.flatnonzero(cells["trade"].to_numpy() == trade)
-        weights = cells["probability"].to_numpy()[positions]
-        draws = rng.multinomial(count, weights / weights.sum())
-        parts.append(np.repeat(positions, draws))
-    return rng.permutation(np.concatenate(parts))
-
-
 def draw_phase(phase_id: str, seed: int = DEFAULT_SEED) -> PhaseSample:
     """Clean synthetic registrations of one phase, and the schedule of its event districts.
 
@@ -126,7 +115,12 @@ def draw_phase(phase_id: str, seed: int = DEFAULT_SEED) -> PhaseSample:
     phase = phases.get_phase(phase_id)
     cells = calibration.joint_cells(phase.event_districts, settings["home_is_event_share"], seed)
     rng = np.random.default_rng([seed, int(phase_id)])
-    cell_index = _draw_cells(rng, cells, calibration.phase_trade_counts(phase_id))
+    parts = []  # each trade's exact count of rows, drawn from the joint cells of that trade, in random order
+    for trade, count in calibration.phase_trade_counts(phase_id).items():
+        positions = np.flatnonzero(cells["trade"].to_numpy() == trade)
+        weights = cells["probability"].to_numpy()[positions]
+        parts.append(np.repeat(positions, rng.multinomial(count, weights / weights.sum())))
+    cell_index = rng.permutation(np.concatenate(parts))
     event = cells["event_district"].to_numpy(dtype=object)[cell_index]
     window = (phase.window_start, phase.window_end)
     schedule = timeline.draw_schedule(rng, phase.event_districts, window, settings["timeline"], funnel["district_lag_factor_sd_log"])
@@ -139,24 +133,16 @@ def draw_phase(phase_id: str, seed: int = DEFAULT_SEED) -> PhaseSample:
     observed_until = settings["timeline"]["stages_observed_until"]
     dates = timeline.stage_dates(rng, days, attributes["onboarding_status"], lag_factor, funnel, observed_until)
     attributes["onboarding_status"] = timeline.status_from_dates(dates)
-    frame = _phase_frame(phase_id, cells, cell_index, attributes, dates)
-    return PhaseSample(frame, schedule)
-
-
-def _phase_frame(
-    phase_id: str, cells: pd.DataFrame, cell_index: np.ndarray, attributes: dict[str, np.ndarray], dates: dict[str, np.ndarray]
-) -> pd.DataFrame:
-    """Assemble the rows of a phase in the demo sheet layout."""
     numbers = np.arange(1, len(cell_index) + 1)
-    seller = seller_ids(numbers, SELLER_ID_OFFSETS[phase_id])
     columns = {
         "registration_id": registration_ids(f"UPGEM-P{phase_id}-", numbers, 6),
-        "gem_seller_id": np.where(attributes["has_seller_id"], seller, ""),
+        "gem_seller_id": np.where(attributes["has_seller_id"], seller_ids(numbers, SELLER_ID_OFFSETS[phase_id]), ""),
         "home_district": cells["home_district"].to_numpy(dtype=object)[cell_index],
-        "event_district": cells["event_district"].to_numpy(dtype=object)[cell_index],
+        "event_district": event,
         "craft": cells["craft"].to_numpy(dtype=object)[cell_index],
         "data_origin": DATA_ORIGIN,
     }
     columns |= {key: attributes[key] for key in ("trade", "is_woman", "is_tribal", "gi_product", "onboarding_status")}
     columns |= {column: pd.to_datetime(values) for column, values in dates.items()}
-    return pd.DataFrame(columns)[list(DEMO_SHEET_COLUMNS)]
+    return PhaseSample(pd.DataFrame(columns)[list(DEMO_SHEET_COLUMNS)], schedule)
+

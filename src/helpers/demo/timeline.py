@@ -126,13 +126,6 @@ def draw_schedule(
     return Schedule(names, start_day, last_day, event_days, lag_factor, window[0], window_days)
 
 
-def _tail_lags(rng: np.random.Generator, room: np.ndarray, mean_days: float) -> np.ndarray:
-    """Days after an event day, 1..room (0 where room is 0): a truncated exponential with the given mean."""
-    u = rng.random(len(room))
-    x = -mean_days * np.log1p(-u * (1 - np.exp(-np.maximum(room, 1) / mean_days)))
-    return np.where(room > 0, 1 + np.minimum(np.floor(x).astype(np.int64), np.maximum(room - 1, 0)), 0)
-
-
 def registration_dates(rng: np.random.Generator, schedule: Schedule, event_district: np.ndarray, settings: dict) -> np.ndarray:
     """Registration dates (datetime64[D]) of rows with the given event districts, from the schedule.
 
@@ -151,7 +144,9 @@ def registration_dates(rng: np.random.Generator, schedule: Schedule, event_distr
     k = schedule.event_days.shape[1]
     event = schedule.event_days[position, rng.integers(0, k, n_rows)]
     on_event_day = rng.random(n_rows) < settings["event_day_share"]
-    tail = _tail_lags(rng, last - event, float(settings["tail_mean_days"]))
+    room, mean_days = last - event, float(settings["tail_mean_days"])  # the tail: days after an event day, 1..room
+    x = -mean_days * np.log1p(-rng.random(n_rows) * (1 - np.exp(-np.maximum(room, 1) / mean_days)))  # truncated exponential
+    tail = np.where(room > 0, 1 + np.minimum(np.floor(x).astype(np.int64), np.maximum(room - 1, 0)), 0)
     burst = event + np.where(on_event_day, 0, tail)
     trickle = start + np.floor(rng.random(n_rows) * (last - start + 1)).astype(np.int64)
     in_burst = rng.random(n_rows) < settings["on_event_share"]

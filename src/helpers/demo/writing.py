@@ -18,9 +18,10 @@ from pathlib import Path
 import pandas as pd
 import yaml
 
-from helpers.demo.layout import DATA_ORIGIN, DATE_COLUMNS, DEMO_SHEET_COLUMNS, FILE_PREFIX
+from helpers.demo.layout import DATA_ORIGIN, DEMO_SHEET_COLUMNS, FILE_PREFIX
 from helpers.demo.mess import true_date_column
 from helpers.files import write_atomically
+from helpers.ingest.schema import DATE_COLUMNS
 from helpers.vocabulary import STATUSES, TRADES
 
 _XLSX_FIXED_TIME = datetime(2021, 10, 29, 0, 0, 0)
@@ -68,14 +69,6 @@ def _stable_zip(data: bytes) -> bytes:
     return buffer.getvalue()
 
 
-def _sheet_values(record: dict) -> list[object]:
-    """One row of a workbook: true dates as date cells, a bad date as its text, blanks as empty cells."""
-    values = [record[true_date_column(column)].date()
-              if column in DATE_COLUMNS and pd.notna(record[true_date_column(column)]) else record[column]
-              for column in DEMO_SHEET_COLUMNS]
-    return [value if value != "" else None for value in values]
-
-
 def write_xlsx(frame: pd.DataFrame, path: Path, sheet_key: str | None) -> Path:
     """Write a workbook export: one sheet per value of ``sheet_key`` (or one sheet), dates as date cells."""
     from openpyxl import Workbook
@@ -89,8 +82,11 @@ def write_xlsx(frame: pd.DataFrame, path: Path, sheet_key: str | None) -> Path:
     for sheet_name, rows in groups:
         sheet = workbook.create_sheet(str(sheet_name)[:31])
         sheet.append(list(DEMO_SHEET_COLUMNS))
-        for record in rows.to_dict("records"):
-            sheet.append(_sheet_values(record))
+        for record in rows.to_dict("records"):  # true dates as date cells, a bad date as its text, blanks as empty cells
+            values = [record[true_date_column(column)].date()
+                      if column in DATE_COLUMNS and pd.notna(record[true_date_column(column)]) else record[column]
+                      for column in DEMO_SHEET_COLUMNS]
+            sheet.append([value if value != "" else None for value in values])
         for row in sheet.iter_rows(min_row=2):
             for cell in row:
                 if isinstance(cell.value, date):

@@ -76,19 +76,14 @@ def report(result: IngestResult, out: TextIO | None = None) -> int:
           f"{total['rejected']} rejected, {total['duplicates']} duplicates", file=out)
     if clean:
         return EXIT_VALID
-    print(_last_line(result, int(total["rows_in"])), file=out)
-    return EXIT_INVALID_INPUT
-
-
-def _last_line(result: IngestResult, rows_in: int) -> str:
-    """``N of M rows would be rejected``, with the files that cannot be used or gave no rows."""
-    line = f"{result.rejected_rows_count} of {rows_in} rows would be rejected"
+    line = f"{result.rejected_rows_count} of {int(total['rows_in'])} rows would be rejected"  # with the files unused
     unusable = {p.source_file for p in result.file_problems}
     empty = [f for f in result.files_without_rows if f not in unusable]
     for count, what in ((len(unusable), "cannot be used"), (len(empty), "without rows")):
         if count:
             line += f"; {count} file{'s' if count > 1 else ''} {what}"
-    return line
+    print(line, file=out)
+    return EXIT_INVALID_INPUT
 
 
 def run_validate(args: argparse.Namespace) -> int:

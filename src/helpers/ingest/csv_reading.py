@@ -140,13 +140,6 @@ def _is_plain(text: str) -> bool:
     return '"' not in text and "\0" not in text and ("\r" not in text or text.count("\r") == text.count("\r\n"))
 
 
-def _usual_width(head: bytes, delimiter: str) -> int | None:
-    """The most common number of fields among the first lines (``head``: the first bytes; None: no line with a field)."""
-    lines = head.split(b"\n")[:-1] or [head]
-    counts = Counter(line.count(delimiter.encode()) + 1 for line in lines if line.rstrip(b"\r"))
-    return counts.most_common(1)[0][0] if counts else None
-
-
 def _plain_columns(source: Path | bytes, delimiter: str) -> list[pa.Array] | None:
     """The columns of plain CSV text (``_is_plain``: UTF-8 bytes, or a file of them) split by pyarrow; None if it cannot.
 
@@ -161,11 +154,12 @@ def _plain_columns(source: Path | bytes, delimiter: str) -> list[pa.Array] | Non
     else:
         with source.open("rb") as handle:
             head = handle.read(1 << 16)
-    width = _usual_width(head, delimiter)
-    if head[:3] == codecs.BOM_UTF8 or width is None:
+    lines = head.split(b"\n")[:-1] or [head]  # the usual width: the most common number of fields among the first lines
+    widths = Counter(line.count(delimiter.encode()) + 1 for line in lines if line.rstrip(b"\r")).most_common(1)
+    if head[:3] == codecs.BOM_UTF8 or not widths:
         return None  # pyarrow would skip a BOM; the csv module keeps it in the first cell
     try:
-        table, odd = _pyarrow_table(source, delimiter, width)
+        table, odd = _pyarrow_table(source, delimiter, widths[0][0])
     except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
         return None
     columns = [column.combine_chunks() for column in table.unify_dictionaries().columns]

@@ -92,17 +92,24 @@ def _kinds(found: list[object]) -> np.ndarray:
     return np.array([_cell_kind(v) for v in found], dtype=np.intp)
 
 
-def _filled_fields(raw: Mapping[str, pa.DictionaryArray], count: int, typed: bool) -> np.ndarray:
-    """Per row: how many of ``SHAPE_FIELDS`` are filled."""
-    filled = np.zeros(count, dtype=np.intp)
+def find_junk_rows(sheet: SheetFrame, data: np.ndarray, raw: Mapping[str, pa.DictionaryArray]) -> tuple[np.ndarray, list[str]]:
+    """The data rows that are totals, notes or signatures (see the module docstring).
+
+    Args:
+        data: the sheet's non-blank records below the header (record indices).
+        raw: the raw cells of each standard column, for those records (dictionary-encoded).
+
+    Returns:
+        ``(positions among the data rows, meaning of each)``.
+    """
+    filled = np.zeros(len(data), dtype=np.intp)  # per row: how many of SHAPE_FIELDS are filled
     for column in SHAPE_FIELDS:
-        filled += (_kinds(values(raw[column], typed)) != _BLANK)[codes(raw[column])]
-    return filled
-
-
-def _first_text_markers(sheet: SheetFrame, records: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Per record: the ``marker_index`` of its first text cell (-1: none) and whether it has a text cell."""
-    marker = np.full(len(records), -1, dtype=np.intp)
+        filled += (_kinds(values(raw[column], sheet.is_typed)) != _BLANK)[codes(raw[column])]
+    candidates = np.flatnonzero(filled <= MAX_FILLED_FIELDS)
+    if not len(candidates):
+        return candidates, []
+    records = data[candidates]
+    marker = np.full(len(records), -1, dtype=np.intp)  # per record: the marker_index of its first text cell (-1: none)
     has_text = np.zeros(len(records), dtype=bool)
     for position in range(sheet.width):  # cells in order: the first text cell decides
         todo = np.flatnonzero(~has_text)
@@ -116,23 +123,6 @@ def _first_text_markers(sheet: SheetFrame, records: np.ndarray) -> tuple[np.ndar
         is_text = kinds[row_codes] == _TEXT
         marker[todo[is_text]] = marks[row_codes][is_text]
         has_text[todo[is_text]] = True
-    return marker, has_text
-
-
-def find_junk_rows(sheet: SheetFrame, data: np.ndarray, raw: Mapping[str, pa.DictionaryArray]) -> tuple[np.ndarray, list[str]]:
-    """The data rows that are totals, notes or signatures (see the module docstring).
-
-    Args:
-        data: the sheet's non-blank records below the header (record indices).
-        raw: the raw cells of each standard column, for those records (dictionary-encoded).
-
-    Returns:
-        ``(positions among the data rows, meaning of each)``.
-    """
-    candidates = np.flatnonzero(_filled_fields(raw, len(data), sheet.is_typed) <= MAX_FILLED_FIELDS)
-    if not len(candidates):
-        return candidates, []
-    marker, has_text = _first_text_markers(sheet, data[candidates])
     ids = distinct(raw["registration_id"], candidates)  # distinct on nearly every row: the candidates' ids only
     id_blank = (_kinds(values(ids, sheet.is_typed)) == _BLANK)[codes(ids)]
     is_junk = (marker >= 0) | ~has_text | id_blank

@@ -110,8 +110,11 @@ def sniff(path: Path) -> str:
         return "empty"
     if head.startswith(_ZIP_MAGIC):
         return _zip_kind(path)
-    if head.startswith(_OLE_MAGIC):
-        return _ole_kind(path)
+    if head.startswith(_OLE_MAGIC):  # an encrypted Office file (``EncryptedPackage``), a .xls (``Workbook``)...: the
+        with path.open("rb") as handle:  # names of its streams are in UTF-16 in its directory sectors
+            data = handle.read(1 << 22)  # the directory of a small file; enough to find the names
+        found = (kind for stream, kind in _OLE_STREAMS if stream.encode("utf-16-le") in data)
+        return next(found, "xls" if path.suffix.lower() == ".xls" else "ole")
     text = head.lstrip(b"\xef\xbb\xbf\xff\xfe\x00 \t\r\n").replace(b"\x00", b"")[:2048].lower()
     if text.startswith((b"<!doctype html", b"<html", b"<table", b"<meta", b"<head", b"<body")) or (
         text.startswith(b"<") and b"<table" in head.replace(b"\x00", b"").lower()
@@ -145,18 +148,6 @@ def _zip_kind(path: Path) -> str:
     if "xl/workbook.xml" in names:
         return "xlsx"
     return "zip"
-
-
-def _ole_kind(path: Path) -> str:
-    """An OLE compound file: an encrypted Office file, an old .xls workbook or something else.
-
-    The names of its streams are in UTF-16 in its directory sectors; an
-    encrypted .xlsx has ``EncryptedPackage``, a .xls ``Workbook`` or ``Book``.
-    """
-    with path.open("rb") as handle:
-        data = handle.read(1 << 22)  # the directory of a small file; enough to find the names
-    found = (kind for stream, kind in _OLE_STREAMS if stream.encode("utf-16-le") in data)
-    return next(found, "xls" if path.suffix.lower() == ".xls" else "ole")
 
 
 def refuse_kind(path: Path, kind: str) -> None:

@@ -78,21 +78,16 @@ def _taken(column: pa.DictionaryArray, rows: np.ndarray) -> pa.Array:
     return dictionary.take(pa.array(codes(column)[rows]))
 
 
-def _is_synthetic(origin: pa.DictionaryArray, rows: np.ndarray) -> np.ndarray:
-    """Per row of ``rows``: does ``data_origin`` say SYNTHETIC (any case)?"""
-    says = np.array([value is not None and "SYNTHETIC" in value.upper() for value in origin.dictionary.to_pylist()], dtype=bool)
-    return says[codes(origin)[rows]]
-
-
 def accepted_block(rows: SheetRows, accepted: np.ndarray) -> dict[str, object]:
     """The accepted rows (positions ``accepted``) of a sheet as columns of the standard table (arrow arrays).
 
     Takes each column it copies out of ``rows.columns`` (a dict), so that it is let go at once.
     """
     columns: dict[str, pa.DictionaryArray] = rows.columns  # type: ignore[assignment]
-    kept = len(accepted)
+    kept, origin = len(accepted), columns["parsed:data_origin"]
+    says = np.array([value is not None and "SYNTHETIC" in value.upper() for value in origin.dictionary.to_pylist()], dtype=bool)
     block: dict[str, object] = {
-        "is_synthetic": pa.array(_is_synthetic(columns["parsed:data_origin"], accepted)),
+        "is_synthetic": pa.array(says[codes(origin)[accepted]]),  # does data_origin say SYNTHETIC (any case)?
         "source_file": constant(kept, rows.sheet.source_file).dictionary_decode(),
         "source_sheet": constant(kept, rows.sheet.source_sheet).dictionary_decode(),
         "source_row": pa.array(rows.numbers[accepted].astype(np.int64)),

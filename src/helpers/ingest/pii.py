@@ -144,26 +144,6 @@ def _is_aadhaar_form(typed: str) -> bool:
     return [len(group) for group in re.findall(r"\d+", typed)] == [4, 4, 4]
 
 
-def _number_spans(text: str, min_digits: int = MIN_PERSONAL_DIGITS) -> list[tuple[int, int, str]]:
-    """``(start, end, kind)`` of every number in ``text`` that is personal data; dates are passed over.
-
-    Args:
-        min_digits: below ``MIN_PERSONAL_DIGITS``, a number of at least this many
-            digits is a bank account number (next to an IFSC code or "account").
-    """
-    spans, start = [], 0
-    pieces = [(m.start(), m.end()) for m in _DATES.finditer(text)] + [(len(text), len(text))]
-    for date_start, date_end in pieces:
-        for match in _NUMBER.finditer(text, start, date_start):
-            kind = number_kind(match.group())
-            if kind is None and len(re.sub(r"\D", "", match.group())) >= min_digits:
-                kind = "bank account number"
-            if kind is not None:
-                spans.append((match.start(), match.end(), kind))
-        start = date_end
-    return spans
-
-
 def normalised(value: object) -> str:
     """A value as the patterns read it: NFKC (full-width and circled digits, ``＠``, no-break spaces made
     plain) and the digits of every script (Devanagari, Bengali, Gujarati, Arabic-Indic...) as ASCII digits."""
@@ -187,8 +167,17 @@ def _found(value: str, kinds: Sequence[str] | None) -> tuple[str, list[tuple[int
         if count:
             found.append(kind)
     near_account = "IFSC code" in found or bool(_ACCOUNT_WORDS.search(text))
-    spans = [s for s in _number_spans(text, MIN_ACCOUNT_DIGITS if near_account else MIN_PERSONAL_DIGITS)
-             if kinds is None or s[2] in kinds]
+    min_digits = MIN_ACCOUNT_DIGITS if near_account else MIN_PERSONAL_DIGITS  # for a bank account number
+    spans: list[tuple[int, int, str]] = []
+    start = 0  # every number that is personal data, dates passed over
+    for date_start, date_end in [(m.start(), m.end()) for m in _DATES.finditer(text)] + [(len(text), len(text))]:
+        for match in _NUMBER.finditer(text, start, date_start):
+            number = number_kind(match.group())
+            if number is None and len(re.sub(r"\D", "", match.group())) >= min_digits:
+                number = "bank account number"
+            if number is not None and (kinds is None or number in kinds):
+                spans.append((match.start(), match.end(), number))
+        start = date_end
     found.extend(kind for _, _, kind in spans)
     return text, spans, found
 
@@ -265,22 +254,6 @@ def redacted_text(value: str) -> str:
     return redact(value)[0]
 
 
-def _id_kinds(text: str) -> list[str]:
-    """The kinds of personal data an id holds. Twelve digits in a row are an Aadhaar number only when
-    grouped 4-4-4 or when they pass Aadhaar's check digit: a campaign's numeric id of twelve digits
-    (``202111000003``) is not taken for one, nine times in ten. A PAN is found even run together
-    with the id's other letters."""
-    kinds = redact(text)[1]
-    normalised_text = normalised(text)
-    if "Aadhaar number" in kinds:
-        aadhaar = [m.group() for m in _NUMBER.finditer(normalised_text) if number_kind(m.group()) == "Aadhaar number"]
-        if not any(_is_aadhaar_form(t) or verhoeff.is_valid(re.sub(r"\D", "", t)) for t in aadhaar):
-            kinds = [k for k in kinds if k != "Aadhaar number"]
-    if "PAN" not in kinds and "GSTIN" not in kinds and _PAN_IN_ID.search(re.sub(r"[^\w]", "", normalised_text)):
-        kinds = [k for k in VALUE_KINDS if k in {*kinds, "PAN"}]
-    return kinds
-
-
 #: The kinds of personal data an id (registration_id, gem_seller_id) must not be or contain.
 #: (An IFSC-like part is not looked for: ids are codes of letters and digits too.)
 ID_KINDS = ("e-mail address", "GSTIN", "PAN", "Aadhaar number", "Aadhaar VID", "mobile number")
@@ -349,12 +322,23 @@ def id_pii_kinds(ids: Sequence[object] | pa.Array) -> list[str | None]:
 
     A column of ids is distinct on every row, so the ids that could hold any
     are first picked out in bulk (``id_suspects``, on an arrow string array);
-    only those are looked at in Python.
+    only those are looked at in Python. Twelve digits in a row are an Aadhaar number only when grouped
+    4-4-4 or when they pass Aadhaar's check digit: a campaign's numeric id of twelve digits
+    (``202111000003``) is not taken for one, nine times in ten. A PAN is found even run together
+    with the id's other letters.
     """
     arrow = ids if isinstance(ids, pa.Array) else pa.array([None if v is None else str(v) for v in ids], pa.string())
     found: list[str | None] = [None] * len(arrow)
     for index in np.flatnonzero(id_suspects(arrow)).tolist():
-        kinds = [k for k in _id_kinds(arrow[index].as_py()) if k in ID_KINDS]
+        text = arrow[index].as_py()
+        kinds, normalised_text = redact(text)[1], normalised(text)
+        if "Aadhaar number" in kinds:
+            aadhaar = [m.group() for m in _NUMBER.finditer(normalised_text) if number_kind(m.group()) == "Aadhaar number"]
+            if not any(_is_aadhaar_form(t) or verhoeff.is_valid(re.sub(r"\D", "", t)) for t in aadhaar):
+                kinds = [k for k in kinds if k != "Aadhaar number"]
+        if "PAN" not in kinds and "GSTIN" not in kinds and _PAN_IN_ID.search(re.sub(r"[^\w]", "", normalised_text)):
+            kinds = [k for k in VALUE_KINDS if k in {*kinds, "PAN"}]
+        kinds = [k for k in kinds if k in ID_KINDS]
         if kinds:
             found[index] = " and ".join(kinds)
     return found

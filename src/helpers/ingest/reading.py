@@ -94,18 +94,6 @@ def _not_read(path: Path) -> Problem:
     return Problem(display_name(path), "", None, None, None, problem, fix)
 
 
-def _check_cells(sheet: SheetFrame) -> None:
-    """Refuse a sheet over the row, column or cell-length limits (after reading: CSV and the cells)."""
-    limits.check_grid(sheet.records, sheet.width)
-    longest = 0
-    for position in range(sheet.width):
-        texts = sheet.column(position).dictionary
-        if sheet.is_typed:  # a typed cell's tag is not text
-            texts = pc.if_else(pc.starts_with(texts, TAG), None, texts)
-        longest = max(longest, pc.max(pc.utf8_length(texts)).as_py() or 0)
-    limits.check_cell_chars(longest)
-
-
 def read_file(path: Path, sheet_name: str | None = None) -> list[SheetFrame]:
     """Read one registration file into its sheets, after checking what it is and its limits.
 
@@ -130,8 +118,15 @@ def read_file(path: Path, sheet_name: str | None = None) -> list[SheetFrame]:
             if kind in ("xlsx", "xlsb", "ods"):
                 limits.check_archive(path)
             sheets = read_workbook(path, sheet_name)
-        for sheet in sheets:
-            _check_cells(sheet)
+        for sheet in sheets:  # over the row, column or cell-length limits (after reading: CSV and the cells)
+            limits.check_grid(sheet.records, sheet.width)
+            longest = 0
+            for position in range(sheet.width):
+                texts = sheet.column(position).dictionary
+                if sheet.is_typed:  # a typed cell's tag is not text
+                    texts = pc.if_else(pc.starts_with(texts, TAG), None, texts)
+                longest = max(longest, pc.max(pc.utf8_length(texts)).as_py() or 0)
+            limits.check_cell_chars(longest)
     except SheetReadError as error:
         raise SheetReadError(error.problem, error.fix, source_file, error.source_sheet) from None
     except MemoryError:

@@ -49,25 +49,6 @@ _NO_HEADER = (
 )
 
 
-def record_flags(sheet: SheetFrame) -> tuple[np.ndarray, np.ndarray]:
-    """Per record: ``(every cell empty as a header, every cell blank)``; a cell past the end of a record is null.
-
-    Each column's distinct values are looked at once; a plain token (most ids) is neither, found in bulk.
-    """
-    header_blank = np.ones(sheet.records, dtype=bool)
-    is_blank = np.ones(sheet.records, dtype=bool)
-    for position in range(sheet.width):
-        cells = sheet.column(position)  # dictionary-encoded already
-        others = np.flatnonzero(~plain_tokens(cells.dictionary))
-        found = [cell_value(v) if sheet.is_typed else v for v in cells.dictionary.take(pa.array(others)).to_pylist()]
-        header, empty = np.zeros(len(cells.dictionary), dtype=bool), np.zeros(len(cells.dictionary), dtype=bool)
-        header[others] = [hdr.header_text(v) == "" for v in found]
-        empty[others] = [blank(v) for v in found]
-        header_blank &= header[codes(cells)]
-        is_blank &= empty[codes(cells)]
-    return header_blank, is_blank
-
-
 @dataclass
 class SheetPlan:
     """What a sheet looks like before its rows are read: its header record and which records are blank."""
@@ -80,12 +61,23 @@ class SheetPlan:
     @classmethod
     def of(cls, sheet: SheetFrame) -> SheetPlan:
         """The plan of a sheet: its header row (``headers.find_header_row`` of its first non-blank records)."""
-        header_blank, blank = record_flags(sheet)
+        # Per record: every cell empty as a header, every cell blank (a cell past a record's end is null); each
+        # column's distinct values are looked at once, a plain token (most ids) is neither, found in bulk.
+        header_blank, is_blank = np.ones(sheet.records, dtype=bool), np.ones(sheet.records, dtype=bool)
+        for position in range(sheet.width):
+            cells = sheet.column(position)  # dictionary-encoded already
+            others = np.flatnonzero(~plain_tokens(cells.dictionary))
+            texts = [cell_value(v) if sheet.is_typed else v for v in cells.dictionary.take(pa.array(others)).to_pylist()]
+            no_header, empty = np.zeros(len(cells.dictionary), dtype=bool), np.zeros(len(cells.dictionary), dtype=bool)
+            no_header[others] = [hdr.header_text(v) == "" for v in texts]
+            empty[others] = [blank(v) for v in texts]
+            header_blank &= no_header[codes(cells)]
+            is_blank &= empty[codes(cells)]
         searched = np.flatnonzero(~header_blank)[: hdr.HEADER_SEARCH_ROWS].tolist()
         found = hdr.find_header_row([sheet.cells(index) for index in searched])
         header = None if found is None else searched[found]
         named = hdr.named_columns(sheet.cells(header)) if header is not None else set()
-        return cls(sheet, header, blank, named)
+        return cls(sheet, header, is_blank, named)
 
     @property
     def is_registrations(self) -> bool:

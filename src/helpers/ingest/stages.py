@@ -199,16 +199,6 @@ def resolve_districts(rows: SheetRows) -> StageResult:
     return StageResult(columns, errors, tuple(notes))
 
 
-def _row_check_values(column: str, parsed: pa.DictionaryArray) -> pd.Series:
-    """Distinct parsed values as the row checks see them: dates as datetime64[ns], yes/no as the nullable
-    "boolean" dtype, text as the "str" dtype (straight from arrow: no Python string per value)."""
-    if column in DATE_COLUMNS:
-        return pd.Series(parsed.dictionary.cast(pa.timestamp("ns")).to_numpy(zero_copy_only=False), name=column)
-    if column in ("is_woman", "is_tribal"):
-        return pd.Series(pd.array(parsed.dictionary.to_pylist(), dtype="boolean"), name=column)
-    return pd.Series(pd.array(parsed.dictionary.cast(pa.large_string()), dtype="str"), name=column)
-
-
 def shown_rejected(rows: SheetRows, column: str, value: object) -> str:
     """A rejected raw value as it may be shown in its column: blank as '', personal data removed,
     a value not of the column's kind as its length only."""
@@ -242,8 +232,13 @@ def check_schema(rows: SheetRows) -> StageResult:
     errors = RowErrors(len(rows.data))
     for column in ROW_SCHEMA.columns:
         parsed = rows.columns[f"parsed:{column}"]
+        found = parsed.dictionary  # as the row checks see them: dates as datetime64[ns], yes/no as the nullable "boolean"
+        checked = pd.Series(  # dtype, text as the "str" dtype (straight from arrow: no Python string per value)
+            found.cast(pa.timestamp("ns")).to_numpy(zero_copy_only=False) if column in DATE_COLUMNS
+            else pd.array(found.to_pylist(), dtype="boolean") if column in ("is_woman", "is_tribal")
+            else pd.array(found.cast(pa.large_string()), dtype="str"), name=column)
         first: dict[int, ValueProblem] = {}
-        for position, problem, fix in row_failures(_row_check_values(column, parsed)):
+        for position, problem, fix in row_failures(checked):
             first.setdefault(int(position), _failure(rows, column, int(position), problem, fix))  # type: ignore[arg-type]
         errors.add_by_value(column, codes(parsed), first, skip=rows.errors.in_column(column))
     return StageResult(errors=errors)

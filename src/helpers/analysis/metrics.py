@@ -42,14 +42,11 @@ def phase_registrations(registrations: pd.DataFrame, phase: Phase) -> pd.DataFra
 
 def registrations_by_phase(registrations: pd.DataFrame, phases: dict[str, Phase]) -> pd.DataFrame:
     """How many cleaned registrations fall in each phase, and how many in none (so none is lost unseen)."""
-    counted = pd.Series(False, index=registrations.index)
-    rows = []
-    for phase in phases.values():
-        mask = registrations.index.isin(phase_registrations(registrations, phase).index)
-        rows.append({"phase": phase.id, "registrations_count": int(mask.sum())})
-        counted |= mask
-    rows.append({"phase": "none (outside every phase window or event)", "registrations_count": int((~counted).sum())})
-    return pd.DataFrame(rows)
+    masks = {phase.id: registrations.index.isin(phase_registrations(registrations, phase).index)
+             for phase in phases.values()}
+    outside = ~np.logical_or.reduce([np.zeros(len(registrations), bool), *masks.values()])
+    counts = {**masks, "none (outside every phase window or event)": outside}
+    return pd.DataFrame({"phase": list(counts), "registrations_count": [int(mask.sum()) for mask in counts.values()]})
 
 
 def district_roles(phase: Phase) -> pd.DataFrame:

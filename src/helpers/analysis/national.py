@@ -254,17 +254,15 @@ def up_rank_among_states() -> pd.DataFrame:
     """
     states = reference.load_state_registrations()
     states = states[~states["state"].str.startswith("Others")]
-    rows = []
-    for (date, measure), group in states.groupby(["snapshot_date", "measure"], sort=True):
-        ranked = group.assign(rank=group["registrations_count"].rank(ascending=False, method="min"))
-        ranked = ranked.sort_values("registrations_count", ascending=False)
-        up_row, leader = ranked[ranked["state"] == UP].iloc[0], ranked.iloc[0]
-        rows.append({
-            "snapshot_date": date, "measure": measure, "up_rank": int(up_row["rank"]),
-            "states_ranked_count": len(ranked), "up_registrations_count": int(up_row["registrations_count"]),
-            "leader_state": leader["state"], "leader_registrations_count": int(leader["registrations_count"]),
-        })
-    return pd.DataFrame(rows)
+    keys = ["snapshot_date", "measure"]
+    counts = states.groupby(keys)["registrations_count"]
+    ranked = states.assign(up_rank=counts.rank(ascending=False, method="min").astype(int),
+                           states_ranked_count=counts.transform("size"))
+    up = ranked.loc[ranked["state"] == UP, [*keys, "up_rank", "states_ranked_count", "registrations_count"]]
+    leaders = states.loc[counts.idxmax(), [*keys, "state", "registrations_count"]]  # the first of a tie
+    leaders.columns = [*keys, "leader_state", "leader_registrations_count"]
+    return (up.rename(columns={"registrations_count": "up_registrations_count"}).merge(leaders, on=keys)
+            .sort_values(keys).reset_index(drop=True))
 
 
 def state_table(snapshot_date: str | pd.Timestamp, measure: str, top_n: int = 10) -> pd.DataFrame:

@@ -78,10 +78,7 @@ def unmatched_craft_forms(phase_regs: pd.DataFrame) -> pd.DataFrame:
     matching = craft_matching(phase_regs)
     unmatched = set(matching.loc[~matching["is_matched"], "craft"].dropna())
     rows = phase_regs[phase_regs["craft"].isin(unmatched) | phase_regs["craft"].isna()]  # a blank craft matches nothing
-    if "source_file" in rows.columns:
-        files = rows.groupby("craft", dropna=True)["source_file"].nunique()
-    else:  # no file column: no form is seen in two files
-        files = pd.Series(0, index=pd.Index(sorted(unmatched), dtype=object))
+    files = rows.groupby("craft", dropna=True)["source_file"].nunique()  # every prepared registration has its file
     counts = rows["craft"].value_counts(dropna=False)
     named = [(form, int(count)) for form, count in counts.items()
              if isinstance(form, str) and form.casefold() != OTHER

@@ -42,14 +42,11 @@ def phase_registrations(registrations: pd.DataFrame, phase: Phase) -> pd.DataFra
 
 def registrations_by_phase(registrations: pd.DataFrame, phases: dict[str, Phase]) -> pd.DataFrame:
     """How many cleaned registrations fall in each phase, and how many in none (so none is lost unseen)."""
-    counted = pd.Series(False, index=registrations.index)
-    rows = []
-    for phase in phases.values():
-        mask = registrations.index.isin(phase_registrations(registrations, phase).index)
-        rows.append({"phase": phase.id, "registrations_count": int(mask.sum())})
-        counted |= mask
-    rows.append({"phase": "none (outside every phase window or event)", "registrations_count": int((~counted).sum())})
-    return pd.DataFrame(rows)
+    masks = {phase.id: registrations.index.isin(phase_registrations(registrations, phase).index)
+             for phase in phases.values()}
+    outside = ~np.logical_or.reduce([np.zeros(len(registrations), bool), *masks.values()])
+    counts = {**masks, "none (outside every phase window or event)": outside}
+    return pd.DataFrame({"phase": list(counts), "registrations_count": [int(mask.sum()) for mask in counts.values()]})
 
 
 def district_roles(phase: Phase) -> pd.DataFrame:
@@ -220,27 +217,21 @@ def event_vs_home(phase_regs: pd.DataFrame, phase: Phase) -> pd.DataFrame:
     from_nearby_count, from_elsewhere_count, from_nearby_pct,
     neighbours_count, neighbours_reached_count``.
     """
-    neighbour_sets = reference.load_neighbours().groupby("district")["neighbour"].apply(set).to_dict()
-    rows = []
-    for event in phase.event_districts:
-        at_event = phase_regs[phase_regs["event_district"] == event]
-        near = neighbour_sets.get(event, set())
-        is_home = at_event["home_district"] == event
-        is_near = at_event["home_district"].isin(near)
-        rows.append(
-            {
-                "event_district": event,
-                "registrations_count": len(at_event),
-                "from_event_district_count": int(is_home.sum()),
-                "from_nearby_count": int(is_near.sum()),
-                "from_elsewhere_count": int((~is_home & ~is_near).sum()),
-                "neighbours_count": len(near),
-                "neighbours_reached_count": int(at_event.loc[is_near, "home_district"].nunique()),
-            }
-        )
-    frame = pd.DataFrame(rows)
+    neighbours = reference.load_neighbours()
+    regs = phase_regs[phase_regs["event_district"].isin(phase.event_districts)]
+    event, home = regs["event_district"], regs["home_district"]
+    is_near = pd.MultiIndex.from_arrays([event, home]).isin(pd.MultiIndex.from_frame(neighbours))
+    flags = pd.DataFrame({"is_home": home == event, "is_near": is_near, "near_home": home.where(is_near)})
+    frame = flags.groupby(event).agg(
+        registrations_count=("is_home", "size"), from_event_district_count=("is_home", "sum"),
+        from_nearby_count=("is_near", "sum"), neighbours_reached_count=("near_home", "nunique"),
+    ).reindex(list(phase.event_districts), fill_value=0).rename_axis("event_district").reset_index()
+    frame["from_elsewhere_count"] = (frame["registrations_count"] - frame["from_event_district_count"]
+                                     - frame["from_nearby_count"])  # home is never its own neighbour
+    frame["neighbours_count"] = frame["event_district"].map(neighbours.groupby("district").size()).fillna(0).astype(int)
     frame["from_nearby_pct"] = _pct(frame["from_nearby_count"], frame["registrations_count"])
-    return frame
+    return frame[["event_district", "registrations_count", "from_event_district_count", "from_nearby_count",
+                  "from_elsewhere_count", "neighbours_count", "neighbours_reached_count", "from_nearby_pct"]]
 
 
 def phase_key_figures(phase_regs: pd.DataFrame, coverage: pd.DataFrame) -> dict[str, float | int]:

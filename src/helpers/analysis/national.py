@@ -42,27 +42,19 @@ MEASURE_COMPONENTS: dict[str, tuple[str, ...]] = {
 }
 
 
-def _snapshot_rows() -> list[dict]:
+def _snapshot_rows() -> pd.DataFrame:
     """Rows of ``gem_registrations_snapshots.csv`` per date and measure, with the change in India's count."""
-    snaps = reference.load_table(reference.SNAPSHOTS_FILE)
-    rows, previous_india = [], {}
-    for (date, measure), group in snaps.groupby(["snapshot_date", "measure"], sort=True):
-        by_geo = group.set_index("geography")
-        india = by_geo["registrations_count"].get(INDIA)
-        up = by_geo["registrations_count"].get(UP)
-        source_row = by_geo.loc[UP] if up is not None else by_geo.loc[INDIA]
-        change = None if india is None or measure not in previous_india else int(india) - previous_india[measure]
-        if india is not None:
-            previous_india[measure] = int(india)
-        rows.append({
-            "snapshot_date": date, "date_precision": source_row["date_precision"], "measure": measure,
-            "up_registrations_count": up, "india_registrations_count": india,
-            "up_share_pct": pct(up, india) if up is not None else float("nan"),
-            "india_change_count": change, "is_change_of_measure": False,
-            "source": source_row["source"], "source_hi": source_row["source_hi"], "evidence": source_row["evidence"],
-            "note": None if up is not None else "no UP figure published for this date",
-        })
-    return rows
+    snaps = reference.load_table(reference.SNAPSHOTS_FILE).set_index(["snapshot_date", "measure", "geography"])
+    counts = snaps["registrations_count"].unstack("geography").reindex(columns=[UP, INDIA]).sort_index()
+    up, india = counts[UP], counts[INDIA]
+    by_place = {place: snaps.xs(place, level="geography").reindex(counts.index) for place in (UP, INDIA)}
+    texts = by_place[UP].where(up.notna(), by_place[INDIA], axis=0)  # UP's row, else India's
+    return pd.DataFrame({
+        "date_precision": texts["date_precision"], "up_registrations_count": up, "india_registrations_count": india,
+        "up_share_pct": pct(up, india), "india_change_count": india.dropna().groupby(level="measure").diff(),
+        "is_change_of_measure": False, "source": texts["source"], "source_hi": texts["source_hi"],
+        "evidence": texts["evidence"], "note": up.isna().map({True: "no UP figure published for this date", False: None}),
+    }).reset_index()
 
 
 def _state_table_rows(up_counts: dict[str, int], latest_weavers: int) -> list[dict]:
@@ -110,12 +102,12 @@ def up_share_by_snapshot() -> pd.DataFrame:
         india_registrations_count, up_share_pct, india_change_count,
         is_change_of_measure, source, source_hi, evidence, note``.
     """
-    rows = _snapshot_rows()
-    with_up = [r for r in rows if r["up_registrations_count"] is not None]
-    up_counts = {r["measure"]: int(r["up_registrations_count"]) for r in with_up}  # latest UP count per measure
-    weavers = [r for r in rows if r["measure"] == "weavers" and r["india_registrations_count"] is not None]
-    rows += _state_table_rows(up_counts, int(weavers[-1]["india_registrations_count"]))
-    frame = pd.DataFrame(rows).sort_values(["snapshot_date", "measure"]).reset_index(drop=True)
+    snapshots = _snapshot_rows()
+    # each measure's latest UP and India counts (GroupBy.last skips missing values)
+    latest = snapshots.groupby("measure")[["up_registrations_count", "india_registrations_count"]].last()
+    up_counts = latest["up_registrations_count"].dropna().astype(int).to_dict()
+    rows = _state_table_rows(up_counts, int(latest.loc["weavers", "india_registrations_count"]))
+    frame = pd.concat([pd.DataFrame(rows), snapshots]).sort_values(["snapshot_date", "measure"]).reset_index(drop=True)
     for column in ("up_registrations_count", "india_registrations_count", "india_change_count"):
         frame[column] = frame[column].astype("Float64").astype("Int64")
     return frame
@@ -254,17 +246,15 @@ def up_rank_among_states() -> pd.DataFrame:
     """
     states = reference.load_state_registrations()
     states = states[~states["state"].str.startswith("Others")]
-    rows = []
-    for (date, measure), group in states.groupby(["snapshot_date", "measure"], sort=True):
-        ranked = group.assign(rank=group["registrations_count"].rank(ascending=False, method="min"))
-        ranked = ranked.sort_values("registrations_count", ascending=False)
-        up_row, leader = ranked[ranked["state"] == UP].iloc[0], ranked.iloc[0]
-        rows.append({
-            "snapshot_date": date, "measure": measure, "up_rank": int(up_row["rank"]),
-            "states_ranked_count": len(ranked), "up_registrations_count": int(up_row["registrations_count"]),
-            "leader_state": leader["state"], "leader_registrations_count": int(leader["registrations_count"]),
-        })
-    return pd.DataFrame(rows)
+    keys = ["snapshot_date", "measure"]
+    counts = states.groupby(keys)["registrations_count"]
+    ranked = states.assign(up_rank=counts.rank(ascending=False, method="min").astype(int),
+                           states_ranked_count=counts.transform("size"))
+    up = ranked.loc[ranked["state"] == UP, [*keys, "up_rank", "states_ranked_count", "registrations_count"]]
+    leaders = states.loc[counts.idxmax(), [*keys, "state", "registrations_count"]]  # the first of a tie
+    leaders.columns = [*keys, "leader_state", "leader_registrations_count"]
+    return (up.rename(columns={"registrations_count": "up_registrations_count"}).merge(leaders, on=keys)
+            .sort_values(keys).reset_index(drop=True))
 
 
 def state_table(snapshot_date: str | pd.Timestamp, measure: str, top_n: int = 10) -> pd.DataFrame:

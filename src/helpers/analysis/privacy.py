@@ -20,12 +20,6 @@ def small_count_marker(threshold: int) -> str:
     return f"<{threshold}"
 
 
-def _is_small(values: pd.Series, threshold: int) -> pd.Series:
-    """True where ``values`` holds a count from 1 to ``threshold - 1`` (text that is no number is not one)."""
-    numeric = pd.to_numeric(values, errors="coerce")
-    return numeric.notna() & (numeric >= 1) & (numeric < threshold)
-
-
 def suppress_small_counts(frame: pd.DataFrame, count_columns: Sequence[str], threshold: int = 5) -> pd.DataFrame:
     """Replace counts from 1 to ``threshold - 1`` by the marker ``"<threshold"`` (``"<5"``).
 
@@ -62,8 +56,9 @@ def suppress_shares(
     """
     out = frame.copy()
     marker = small_count_marker(threshold)
-    for share, count in share_of_count.items():
-        out[share] = out[share].astype(object).where(~_is_small(frame[count], threshold), marker)
+    for share, count in share_of_count.items():  # a count from 1 to threshold - 1; text that is no number is not one
+        numeric = pd.to_numeric(frame[count], errors="coerce")
+        out[share] = out[share].astype(object).where(~(numeric.notna() & (numeric >= 1) & (numeric < threshold)), marker)
     return out
 
 

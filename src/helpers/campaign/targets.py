@@ -249,19 +249,17 @@ def _with_trade_totals(frame: pd.DataFrame, path: Path) -> pd.DataFrame:
     if by_trade.empty:
         return frame
     totals = frame[frame["trade"] == ALL_TRADES].set_index(["phase_id", "district"])["target_count"]
-    added = []
-    for (phase_id, district), rows in by_trade.groupby(["phase_id", "district"], sort=True):
-        summed = int(rows["target_count"].sum())
-        if (phase_id, district) in totals.index:
-            if summed > int(totals[(phase_id, district)]):
-                raise TargetsError(f"{schemas.shown(path)}: phase {phase_id}, {district}: the per-trade targets add up "
-                                   f"to {summed:,}, more than its target for all trades ({int(totals[(phase_id, district)]):,});"
-                                   " correct one of them")
-            continue
-        added.append({"phase_id": phase_id, "district": district, "trade": ALL_TRADES, "target_count": summed,
-                      "source": "; ".join(sorted(set(rows["source"]) - {""})),
-                      "is_official": bool(rows["is_official"].all())})
-    return pd.concat([frame, pd.DataFrame(added, columns=list(TARGET_COLUMNS))], ignore_index=True) if added else frame
+    sums = by_trade.groupby(["phase_id", "district"], sort=True).agg(
+        target_count=("target_count", "sum"), source=("source", lambda s: "; ".join(sorted(set(s) - {""}))),
+        is_official=("is_official", "all"))
+    over = sums["target_count"] > totals.reindex(sums.index)
+    if over.any():
+        (phase_id, district), summed = over.idxmax(), int(sums["target_count"][over].iloc[0])
+        raise TargetsError(f"{schemas.shown(path)}: phase {phase_id}, {district}: the per-trade targets add up "
+                           f"to {summed:,}, more than its target for all trades ({int(totals[(phase_id, district)]):,});"
+                           " correct one of them")
+    added = sums[~sums.index.isin(totals.index)].reset_index().assign(trade=ALL_TRADES)
+    return pd.concat([frame, added[list(TARGET_COLUMNS)]], ignore_index=True) if len(added) else frame
 
 
 def read_targets_file(path: Path | None = None) -> pd.DataFrame:

@@ -94,9 +94,7 @@ def decode_topojson(topology: Mapping, object_name: str | None = None) -> list[B
 
 
 def decode_geojson(document: Mapping) -> list[BoundaryFeature]:
-    """Read the Polygon/MultiPolygon features of a GeoJSON FeatureCollection."""
-    if document.get("type") != "FeatureCollection":
-        raise MapError("not a GeoJSON FeatureCollection")
+    """Read the Polygon/MultiPolygon features of a GeoJSON FeatureCollection (``read_boundaries`` checked its shape)."""
     return [
         BoundaryFeature(properties=dict(feature.get("properties") or {}),
                         polygons=tuple(tuple(np.asarray(ring, dtype=float)[:, :2] for ring in polygon)

@@ -52,11 +52,8 @@ class KeyFigure:
 
 def key_figure_cards(figures: Sequence[KeyFigure]) -> str:
     """Key figures as a grid of cards (one column on a phone), all text escaped."""
-    cards = []
-    for figure in figures:
-        source = f'<span class="kit-source">{html.escape(figure.source)}</span>' if figure.source else ""
-        cards.append(
-            f'<div class="kit-card"><span class="kit-value">{html.escape(figure.value)}</span>'
-            f'<span class="kit-label">{html.escape(figure.label)}</span>{source}</div>'
-        )
-    return '<div class="kit-cards">' + "".join(cards) + "</div>"
+    cards = "".join(f'<div class="kit-card"><span class="kit-value">{html.escape(figure.value)}</span>'
+                    f'<span class="kit-label">{html.escape(figure.label)}</span>'
+                    + (f'<span class="kit-source">{html.escape(figure.source)}</span>' if figure.source else "") + "</div>"
+                    for figure in figures)
+    return f'<div class="kit-cards">{cards}</div>'

@@ -131,19 +131,15 @@ def snapshot_section(shares: pd.DataFrame, lang: str) -> str:
             + fragments.paragraph(t("national.change_of_measure", lang), "kit-note"))
 
 
-def share_chart_frame(rep: pd.DataFrame, lang: str) -> pd.DataFrame:
-    """What the share chart draws: one group per measure, counting basis and dated base."""
+def share_chart(rep: pd.DataFrame, lang: str):
+    """Grouped bars, a group per measure, counting basis and dated base: UP's share of India's registrations
+    against its share of the base; alt text from the same frame."""
     translated = _translated(rep, lang)
-    return pd.DataFrame({
+    frame = pd.DataFrame({
         "group": [f"{m}\n{b}" for m, b in zip(translated["measure"], translated["base_name"])],
         "measure": translated["measure"], "basis": translated["registrations_basis"], "base": translated["base_name"],
         "up_share_pct": rep["up_share_pct"].to_numpy(), "up_share_of_base_pct": rep["up_share_of_base_pct"].to_numpy(),
     })
-
-
-def share_chart(rep: pd.DataFrame, lang: str):
-    """Grouped bars: UP's share of India's registrations against its share of each dated base; alt text from the same frame."""
-    frame = share_chart_frame(rep, lang)
     bars = " ".join(
         t("national.chart_bar", lang, measure=r.measure, basis=r.basis, share=format_pct(r.up_share_pct, 2, lang),
            base_share=format_pct(r.up_share_of_base_pct, 2, lang), base=r.base)

@@ -61,9 +61,7 @@ def leader_and_furthest_behind(progress: pd.DataFrame) -> tuple[pd.Series, pd.Se
 
 def basis_word(basis: TargetBasis | None, lang: str) -> str:
     """What the targets are, in a word or two: "official", "illustrative", "derived, not official" or "none set"."""
-    code = ("none" if basis is None else "derived" if basis.is_derived else "official" if basis.is_official
-            else "illustrative")
-    return i18n.t(f"phase_brief.basis_{code}", lang)
+    return i18n.t(f"phase_brief.basis_{'none' if basis is None else basis.kind}", lang)
 
 
 def status_sentence(totals: dict, grades: Grades, as_of: date, phase_id: str, lang: str, *,

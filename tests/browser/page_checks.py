@@ -31,6 +31,9 @@ from helpers.publishing.pdf import HEADLESS_FLAGS
 ROOT = Path(__file__).resolve().parents[2]
 #: Where the browser tests save their screenshots (ignored by git).
 SCREENSHOTS_DIR = ROOT / "tests" / "artifacts" / "screenshots"
+#: How a full-page screenshot is saved: JPEG takes Chromium half the time of PNG on a long page
+#: (0.76 s against 1.34 s on a phase brief 39,000 px tall, measured 2026-12-06); it is for a person to look at.
+SCREENSHOT_OPTIONS = {"full_page": True, "type": "jpeg", "quality": 80}
 #: axe-core's browser script, from the npm package pinned in package.json / package-lock.json.
 AXE_SCRIPT = ROOT / "node_modules" / "axe-core" / "axe.min.js"
 #: Impacts of an axe violation that fail the tests.
@@ -210,7 +213,7 @@ def open_page(
         report.facts = page.evaluate(_FACTS_SCRIPT)
         if screenshot is not None:
             screenshot.parent.mkdir(parents=True, exist_ok=True)
-            page.screenshot(path=str(screenshot), full_page=True)
+            page.screenshot(path=str(screenshot), **SCREENSHOT_OPTIONS)
         if axe_script is not None:
             page.add_script_tag(content=axe_script)
             report.accessibility = violation_lines(page.evaluate(_AXE_RUN))
@@ -254,7 +257,7 @@ def open_pages(chromium: str, jobs: list[PageJob], *, axe_script: str | None = N
                 report.facts = await page.evaluate(_FACTS_SCRIPT)
                 if job.screenshot is not None:
                     job.screenshot.parent.mkdir(parents=True, exist_ok=True)
-                    await page.screenshot(path=str(job.screenshot), full_page=True)
+                    await page.screenshot(path=str(job.screenshot), **SCREENSHOT_OPTIONS)
                 if axe_script is not None:
                     await page.add_script_tag(content=axe_script)
                     report.accessibility = violation_lines(await page.evaluate(_AXE_RUN))

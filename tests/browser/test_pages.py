@@ -89,7 +89,7 @@ def phone_problems(chromium: str, reports_dir: Path, axe_script: str, *, part: i
     pages = _pages(reports_dir)[part::parts]
     assert pages, f"no pages in {reports_dir} (part {part + 1} of {parts})"
     names = [page.relative_to(reports_dir).as_posix() for page in pages]
-    shots = [SCREENSHOTS_DIR / reports_dir.name / (name.replace("/", "__") + ".png") for name in names]
+    shots = [SCREENSHOTS_DIR / reports_dir.name / (name.replace("/", "__") + ".jpg") for name in names]
     htmls = [page.read_text(encoding="utf-8") for page in pages]
     problems = [f"{name}: a Hindi page that shows no Devanagari" for name, page, html in zip(names, pages, htmls)
                 if is_hindi_page(page) and not draws_devanagari(html)]

@@ -62,9 +62,11 @@ def summary_lines(results: Sequence, phase_ids: Sequence[str], *, counts_line: s
         silent_by_phase: districts with no sheet in the period, per phase (None: not known).
     """
     from helpers import store
-    from helpers.campaign.targets import load_grades
+    from helpers.campaign import schemas
+    from helpers.errors import TargetsError
 
-    grades = load_grades(paths.GRADES_FILE)
+    grades = schemas.validate(schemas.GradesModel, schemas.read_yaml(paths.GRADES_FILE, TargetsError, "grades file"),
+                              schemas.shown(paths.GRADES_FILE), TargetsError)
     behind_codes = [grade.code for grade in grades.grades[1:]]  # every grade below the best
     lines = [f"Build: {counts_line}"]
     for phase_id in phase_ids[: MAX_LINES - 3]:

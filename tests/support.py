@@ -154,9 +154,7 @@ def plant_field_sheet(workspace: Path) -> Path:
 
 def readable_text(path: Path) -> str:
     """What a person or a program could read in an output file: PDF text, parquet cells, workbook
-    cells and sheet names, a PNG's text chunks and other metadata, or the bytes as text (CSV, JSON,
-    HTML, logs, the kit's SQLite memory). A PNG's compressed pixels are not text: read as UTF-8 they
-    hold, by chance, any three-byte sequence (a bidi control among them) in about one share card in fifty.
+    cells and sheet names, or the bytes as text (CSV, JSON, HTML, logs, the kit's SQLite memory).
 
     Read once per version of the file in a test session (several checks search the same build)."""
     stat = path.stat()
@@ -176,12 +174,6 @@ def _readable_text(name: str, _mtime_ns: int, _size: int) -> str:
     if path.suffix == ".xlsx":
         frames = pd.read_excel(path, sheet_name=None, header=None, dtype=str)
         return "\n".join([*frames, *(frame.to_csv(index=False) for frame in frames.values())])
-    if path.suffix == ".png":
-        from PIL import Image
-
-        with Image.open(path) as image:
-            image.load()  # text chunks after the image data are read with it
-            return "\n".join(f"{key}: {value}" for key, value in {**image.info, **image.text}.items())
     return path.read_bytes().decode("utf-8", errors="replace")
 
 

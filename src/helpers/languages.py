@@ -1,7 +1,7 @@
 """The languages of the reports as data: one :class:`Language` record each, read from ``languages.yaml``.
 
 A language is its record (locale, script, file suffix, OpenType tag, date formats,
-font) and its message catalogue; code asks the record (``language(lang).embeds_font``)
+font) and its message catalogue; code asks the record (``language(lang).file_suffix``)
 and never compares a language code. The first record is the *base* language
 (:data:`BASE`): the language of the data files, whose text fields carry no suffix.
 

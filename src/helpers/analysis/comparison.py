@@ -104,5 +104,5 @@ def weekly_by_phase(
     for phase in phases.values():
         end = min(day, as_day(phase.window_end))
         weekly = weekly_progress(metrics.phase_registrations(now, phase), phase, end)
-        frames.append(weekly.assign(phase_id=phase.id).set_index("phase_id").reset_index())
+        frames.append(weekly.assign(phase_id=phase.id)[["phase_id", *weekly.columns]])  # phase_id first
     return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=["phase_id"])

@@ -253,8 +253,14 @@ def up_rank_among_states() -> pd.DataFrame:
     up = ranked.loc[ranked["state"] == UP, [*keys, "up_rank", "states_ranked_count", "registrations_count"]]
     leaders = states.loc[counts.idxmax(), [*keys, "state", "registrations_count"]]  # the first of a tie
     leaders.columns = [*keys, "leader_state", "leader_registrations_count"]
-    return (up.rename(columns={"registrations_count": "up_registrations_count"}).merge(leaders, on=keys)
-            .sort_values(keys).reset_index(drop=True))
+    table = leaders.merge(up.rename(columns={"registrations_count": "up_registrations_count"}), on=keys, how="left")
+    if table["up_rank"].isna().any():  # a state-wise table without UP: say so rather than drop the table
+        missing = table.loc[table["up_rank"].isna(), keys].astype(str).agg(" ".join, axis=1).tolist()
+        raise ValueError(f"state-wise registrations: no {UP} row in the table(s) of {', '.join(missing)}; "
+                         "add UP's row to the state-wise file in data/raw/reference/")
+    columns = [*keys, "up_rank", "states_ranked_count", "up_registrations_count", "leader_state",
+               "leader_registrations_count"]
+    return table[columns].astype({"up_rank": int, "states_ranked_count": int}).sort_values(keys).reset_index(drop=True)
 
 
 def state_table(snapshot_date: str | pd.Timestamp, measure: str, top_n: int = 10) -> pd.DataFrame:

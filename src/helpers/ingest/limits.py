@@ -167,7 +167,7 @@ def refuse_kind(path: Path, kind: str) -> None:
     if kind == "xml":
         raise SheetReadError(f"is an XML file (perhaps an 'XML Spreadsheet 2003') with a '{suffix}' name", RESAVE_XLSX)
     if suffix == ".txt":
-        what = "a text export" if kind == "text" else f"not text (it looks like {KIND_NAMES[kind]})"
+        what = "a text export" if kind == "text" else f"not text (it looks like {KIND_NAMES.get(kind, kind)})"
         raise SheetReadError(f"is a '.txt' file ({what}), which the kit does not read", RESAVE_CSV)
     if suffix not in WORKBOOK_SUFFIXES:
         if suffix in EXCEL_OTHER:
@@ -177,7 +177,7 @@ def refuse_kind(path: Path, kind: str) -> None:
     suffixes = _KIND_SUFFIXES.get(kind, ())
     if suffix not in suffixes:
         fix = f"rename it to end in {suffixes[0]}" if suffixes else RESAVE_XLSX
-        raise SheetReadError(f"is {KIND_NAMES[kind]} with a '{suffix}' name", fix)
+        raise SheetReadError(f"is {KIND_NAMES.get(kind, kind)} with a '{suffix}' name", fix)
 
 
 # ---- limits -------------------------------------------------------------------------------------

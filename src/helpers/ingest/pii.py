@@ -209,6 +209,8 @@ def redacted_cells(values: Sequence[object]) -> tuple[list[object], list[bool], 
     or date cell cannot hold personal data."""
     cleaned_values, only, kinds_of = list(values), [False] * len(values), [None] * len(values)
     for index, value in enumerate(values):
+        if isinstance(value, np.generic):
+            value = value.item()  # a numpy number (np.int64 ...) is scanned like the Python number it holds
         if isinstance(value, (int, float)) and not isinstance(value, bool):
             value = str(int(value)) if isinstance(value, float) and value.is_integer() else str(value)
         cleaned, kinds = redact(value) if isinstance(value, str) else (value, [])

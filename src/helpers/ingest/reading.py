@@ -134,7 +134,7 @@ def read_file(path: Path, sheet_name: str | None = None) -> list[SheetFrame]:
     except BaseException as error:  # python-calamine's errors of many types; a Rust panic is a BaseException
         if isinstance(error, NOT_READ_ERRORS):
             raise
-        what = limits.KIND_NAMES[kind] if kind else f"a {path.suffix.lower() or 'sheet'} file"
+        what = limits.KIND_NAMES.get(kind, kind) if kind else f"a {path.suffix.lower() or 'sheet'} file"
         raise SheetReadError(f"is damaged: it cannot be read as {what} ({limits.describe_error(error)})",
                              damaged_fix(path), source_file) from None
     return sheets

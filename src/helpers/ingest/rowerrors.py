@@ -57,7 +57,9 @@ class RowErrors:
 
     def in_column(self, column: str) -> np.ndarray:
         """Per row: True when it already has a problem in ``column``."""
-        return self._in_column.setdefault(column, np.zeros(self.row_count, dtype=bool))
+        if column not in self._in_column:  # not setdefault: it would allocate a row array on every call
+            self._in_column[column] = np.zeros(self.row_count, dtype=bool)
+        return self._in_column[column]
 
     def merged(self, other: RowErrors) -> RowErrors:
         """These problems followed by ``other``'s (same rows)."""

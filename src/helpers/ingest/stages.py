@@ -232,11 +232,16 @@ def check_schema(rows: SheetRows) -> StageResult:
     errors = RowErrors(len(rows.data))
     for column in ROW_SCHEMA.columns:
         parsed = rows.columns[f"parsed:{column}"]
-        found = parsed.dictionary  # as the row checks see them: dates as datetime64[ns], yes/no as the nullable "boolean"
-        checked = pd.Series(  # dtype, text as the "str" dtype (straight from arrow: no Python string per value)
-            found.cast(pa.timestamp("ns")).to_numpy(zero_copy_only=False) if column in DATE_COLUMNS
-            else pd.array(found.to_pylist(), dtype="boolean") if column in ("is_woman", "is_tribal")
-            else pd.array(found.cast(pa.large_string()), dtype="str"), name=column)
+        found = parsed.dictionary
+        # the distinct values as the row checks see them: dates as datetime64[ns], yes/no as the nullable
+        # "boolean" dtype, text as the "str" dtype (straight from arrow: no Python string per value)
+        if column in DATE_COLUMNS:
+            values = found.cast(pa.timestamp("ns")).to_numpy(zero_copy_only=False)
+        elif column in ("is_woman", "is_tribal"):
+            values = pd.array(found.to_pylist(), dtype="boolean")
+        else:
+            values = pd.array(found.cast(pa.large_string()), dtype="str")
+        checked = pd.Series(values, name=column)
         first: dict[int, ValueProblem] = {}
         for position, problem, fix in row_failures(checked):
             first.setdefault(int(position), _failure(rows, column, int(position), problem, fix))  # type: ignore[arg-type]

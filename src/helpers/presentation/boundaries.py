@@ -79,7 +79,8 @@ def decode_topojson(topology: Mapping, object_name: str | None = None) -> list[B
     objects = topology.get("objects", {})
     if object_name is None:
         if len(objects) != 1:
-            raise MapError(f"the topology has objects {sorted(objects)}; name the one holding the districts")
+            raise MapError(f"the topology has objects {sorted(objects)}; give a file with only the districts' object "
+                           "(e.g. mapshaper FILE -target NAME -o districts.json)")
         object_name = next(iter(objects))
     if object_name not in objects:
         raise MapError(f"the topology has no object '{object_name}'; it has {sorted(objects)}")

@@ -71,16 +71,17 @@ def district_freshness_section(freshness: pd.DataFrame, district: str, lang: str
     """The district brief's line on its own office: its latest sheet, a flag, and the link to its corrections."""
     import html
 
-    parts = []
-    for row in freshness[freshness["district"] == district].to_dict("records")[:1]:  # its row, when it has one
-        if row["is_silent"]:
-            parts.append(silent_sentence(row, lang))
-        elif row["is_stalled"]:
-            parts.append(stalled_sentence(row, lang))
-        elif pd.notna(row["latest_sheet_date"]):
-            parts.append(i18n.t("freshness.latest_sheet", lang, district=i18n.place_name(district, lang),
-                                date=format_day(row["latest_sheet_date"], lang)))
-    text = " ".join(html.escape(part) for part in parts)
+    rows = freshness[freshness["district"] == district].to_dict("records")
+    row = rows[0] if rows else None  # a district with no row gets only the corrections link
+    sentence = ""
+    if row is not None and row["is_silent"]:
+        sentence = silent_sentence(row, lang)
+    elif row is not None and row["is_stalled"]:
+        sentence = stalled_sentence(row, lang)
+    elif row is not None and pd.notna(row["latest_sheet_date"]):
+        sentence = i18n.t("freshness.latest_sheet", lang, district=i18n.place_name(district, lang),
+                          date=format_day(row["latest_sheet_date"], lang))
+    text = html.escape(sentence)
     if corrections_href:
         link = f'<a href="{html.escape(corrections_href)}">{html.escape(i18n.t("freshness.corrections_link", lang))}</a>'
         text = f"{text} {link}".strip()

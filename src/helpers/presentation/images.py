@@ -25,9 +25,9 @@ from PIL import Image, features
 
 #: Palettes tried in turn for a chart, (colours, quantizer); the first close enough is kept. A chart is a
 #: few flat colours and their anti-aliased edges: Pillow's fast octree's 32 colours usually hold it (2 ms,
-#: a quarter lighter than 256); where they miss the limits, max coverage's 32 (RGB only), then the octree's 256.
+#: a quarter lighter than 256); where they miss the limits, median cut's 32 (RGB only), then the octree's 256.
 PALETTE_TRIES: tuple[tuple[int, Image.Quantize], ...] = (
-    (32, Image.Quantize.FASTOCTREE), (32, Image.Quantize.MAXCOVERAGE), (256, Image.Quantize.FASTOCTREE))
+    (32, Image.Quantize.FASTOCTREE), (32, Image.Quantize.MEDIANCUT), (256, Image.Quantize.FASTOCTREE))
 #: Palettes tried in turn for a share card (wide flat areas, large anti-aliased text), where the octree's 32
 #: colours miss the pixel limit by a few levels: max coverage's 32 hold, in 30 ms against median cut's
 #: 60-110 ms, with 8-9 % fewer bytes and a lower largest error (measured on the built cards, 2026-12-06).

@@ -5,8 +5,8 @@ the change since the last report where there are any, the as-of date, the
 source line, and the word SYNTHETIC across it when the figures come from demo
 data. Text is drawn by matplotlib with the kit's Devanagari font (shaped with
 libraqm, so conjuncts and matras join as in print); every word on the card comes
-from the caller or the message catalogues. :func:`share_card_png` returns the
-card's alt text, to be written beside the image.
+from the caller or the message catalogues. :func:`share_card_png` writes the
+card's alt text beside the image (``<card>.png.alt.txt``) and returns it.
 
 Belongs here: drawing the card. Not here: choosing the figures (``briefs``,
 ``analysis``), formatting numbers (``formatting``), linking cards (``publishing``).

@@ -86,7 +86,7 @@ class PhaseEntry:
 
     ``status`` is the phase's status in ``phases.yaml`` (``"from_source"`` or
     ``"illustrative"``); ``is_synthetic`` is True when the registrations are the
-    synthetic demo data. The first six fields are the :class:`helpers.campaign.phases.Phase`'s own
+    synthetic demo data. The first seven fields are the :class:`helpers.campaign.phases.Phase`'s own
     (``PHASE_FIELDS``; ``phase_id`` is its ``id``).
     """
 

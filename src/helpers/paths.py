@@ -40,6 +40,6 @@ DATA_QUALITY_CSV = PROCESSED_DIR / "data_quality_summary.csv"
 def shown(path: Path | str) -> str:
     """A path as shown in a message: relative to the project root when inside it."""
     try:
-        return Path(path).resolve().relative_to(ROOT.resolve()).as_posix()
+        return Path(path).resolve().relative_to(ROOT).as_posix()  # ROOT is resolved
     except ValueError:
         return str(path)

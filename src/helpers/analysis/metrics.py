@@ -220,14 +220,16 @@ def event_vs_home(phase_regs: pd.DataFrame, phase: Phase) -> pd.DataFrame:
     neighbours = reference.load_neighbours()
     regs = phase_regs[phase_regs["event_district"].isin(phase.event_districts)]
     event, home = regs["event_district"], regs["home_district"]
-    is_near = pd.MultiIndex.from_arrays([event, home]).isin(pd.MultiIndex.from_frame(neighbours))
-    flags = pd.DataFrame({"is_home": home == event, "is_near": is_near, "near_home": home.where(is_near)})
+    is_near = pd.MultiIndex.from_arrays([event, home]).isin(
+        pd.MultiIndex.from_frame(neighbours[["district", "neighbour"]]))
+    is_home = (home == event).to_numpy()
+    flags = pd.DataFrame({"is_home": is_home, "is_near": is_near, "is_elsewhere": ~is_home & ~is_near,
+                          "near_home": home.where(is_near)}, index=regs.index)
     frame = flags.groupby(event).agg(
         registrations_count=("is_home", "size"), from_event_district_count=("is_home", "sum"),
-        from_nearby_count=("is_near", "sum"), neighbours_reached_count=("near_home", "nunique"),
+        from_nearby_count=("is_near", "sum"), from_elsewhere_count=("is_elsewhere", "sum"),
+        neighbours_reached_count=("near_home", "nunique"),
     ).reindex(list(phase.event_districts), fill_value=0).rename_axis("event_district").reset_index()
-    frame["from_elsewhere_count"] = (frame["registrations_count"] - frame["from_event_district_count"]
-                                     - frame["from_nearby_count"])  # home is never its own neighbour
     frame["neighbours_count"] = frame["event_district"].map(neighbours.groupby("district").size()).fillna(0).astype(int)
     frame["from_nearby_pct"] = _pct(frame["from_nearby_count"], frame["registrations_count"])
     return frame[["event_district", "registrations_count", "from_event_district_count", "from_nearby_count",

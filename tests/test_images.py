@@ -10,6 +10,7 @@ matplotlib.use("Agg")
 
 import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
+import pytest  # noqa: E402
 from PIL import Image  # noqa: E402
 
 from helpers.presentation import charts  # noqa: E402
@@ -125,3 +126,39 @@ def test_a_share_card_gets_32_colours_within_the_limits():
     assert card.mode == "P" and len(card.getcolors()) <= 32
     error = np.abs(np.asarray(card.convert("RGB"), dtype=np.int16) - np.asarray(picture, dtype=np.int16))
     assert error.mean() <= images.MAX_MEAN_ERROR and error.max() <= images.MAX_PIXEL_ERROR
+
+
+@pytest.mark.parametrize("figure_in", [(8.0, 4.5), (4.0, 3.0)])
+@pytest.mark.parametrize("source", [
+    "Source: registration sheets as of 12-11-2021; targets declared in the campaign's targets file for this "
+    "phase, per district, as revised on 01-11-2021",
+    "स्रोत: 12-11-2021 तक की पंजीकरण शीट; लक्ष्य अभियान की लक्ष्य फ़ाइल में इस चरण के लिए, प्रति ज़िला, 01-11-2021 को घोषित",
+    "short",
+    "a-word-longer-than-any-line-" * 6 + " then short words\nand a second paragraph that is long enough to break " * 2,
+])
+def test_a_source_line_is_broken_into_the_longest_lines_that_fit(figure_in, source):
+    """Each paragraph's lines fit the figure's width right of the text, and the next line's first word would
+    not fit on a line (matplotlib's ``wrap=True`` rule); a longer word stands alone; no word is lost or moved."""
+    import math
+
+    charts.use_theme()
+    fig = plt.figure(figsize=figure_in)
+    charts.source_line(fig, source, x=0.01, y=0.005, fontsize=8)
+    artist = fig.texts[0]
+    renderer, font = fig.canvas.get_renderer(), artist.get_fontproperties()
+
+    def fits(text: str) -> bool:
+        return math.ceil(renderer.get_text_width_height_descent(text, font, ismath=False)[0]) <= fig.bbox.width * 0.99
+
+    lines = artist.get_text().split("\n")
+    for paragraph in source.split("\n"):
+        words, its_lines = paragraph.split(" "), []
+        while len(" ".join(its_lines).split(" ")) < len(words) or not its_lines:
+            its_lines.append(lines.pop(0))
+        assert " ".join(its_lines) == paragraph, "the words of the paragraph, in order, on its own lines"
+        for line, following in zip(its_lines, [*its_lines[1:], None]):
+            assert fits(line) or " " not in line, line
+            if following is not None:
+                assert not fits(line + " " + following.split(" ")[0]), (line, following)
+    assert lines == []
+    plt.close(fig)

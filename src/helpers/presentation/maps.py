@@ -151,13 +151,13 @@ def _legend(ax, classes: ColourClasses, *, title: str, lang: str, has_missing: b
 
 
 def _finish(fig, *, title: str, source: str | None, alt_text: str, synthetic_mark: str | None = None):
-    if synthetic_mark:
-        from helpers.presentation import charts
+    from helpers.presentation import charts
 
+    if synthetic_mark:
         charts.mark_synthetic(fig.axes[0], synthetic_mark, over_data=True)
     fig.suptitle(title, x=0.01, ha="left", fontsize=12, fontweight="bold")
     if source:
-        fig.text(0.01, 0.01, source, ha="left", va="bottom", fontsize=7.5, color="#555555", wrap=True)
+        charts.source_line(fig, source, x=0.01, y=0.01, fontsize=7.5)
     fig._kit_alt_text = alt_text  # type: ignore[attr-defined]
     return fig
 

@@ -238,15 +238,15 @@ def open_pages(chromium: str, jobs: list[PageJob], *, axe_script: str | None = N
                at_once: int = 3) -> list[PageReport]:
     """:func:`open_page` for many pages: one headless Chromium, ``at_once`` pages loading together.
 
-    The pages are loaded in ``at_once`` tabs made once (each in a browser context of its own), a
-    tab going to ``about:blank`` after each page so that what a page does as it is left is still in
-    its report. A fresh context per page cost about twice the CPU (a new renderer each time; 112
-    against 55 CPU-seconds for a third of the built pages, measured 2026-12-06); a new document
-    still has its own scripts and listeners' report, and ``test_many_pages_at_once_find_what_one_
-    page_finds`` checks a page after a broken one in the same tab. The reports come back in the
-    order of ``jobs``; a job's font check runs in the same page load, after the screenshot and
-    axe-core. Playwright's asyncio API runs in a thread of its own, so a session's synchronous
-    browser is not disturbed.
+    The pages are loaded in ``at_once`` tabs made once (each in a browser context of its own); a
+    tab goes to ``about:blank`` after each page, so that what a page does as it is left is still in
+    its report. A fresh context per page cost twice the CPU (a new renderer, axe-core compiled
+    again: 112 against 55 CPU-seconds for a third of the built pages, measured 2026-12-06). Each
+    page is still a new document with its own scripts, and its report only gets what happens while
+    the tab shows it (``test_many_pages_at_once_find_what_one_page_finds`` loads a good page after a
+    broken one in the same tab). The reports come back in the order of ``jobs``; a job's font check
+    runs in the same page load, after the screenshot and axe-core. Playwright's asyncio API runs in
+    a thread of its own, so a session's synchronous browser is not disturbed.
     """
     import asyncio
     import threading

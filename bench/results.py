@@ -38,6 +38,18 @@ def pair_ratio(pair: dict) -> float:
     return pair["build_jobs_1"]["wall_s"] / floor_s if floor_s > 0 else float("inf")
 
 
+def pair_valid(pair: dict) -> bool:
+    """Whether both runs of a pair ran to the end and the floor had no failed cell."""
+    return _ran(pair["floor"]) and not pair["floor"].get("failures") and _ran(pair["build_jobs_1"])
+
+
+def median_pair(pairs: list[dict]) -> dict:
+    """The pair of the median ratio (the lower of the middle two for an even count); a failed pair, when any
+    ran, is not chosen (the report then says the ratio is not valid)."""
+    valid = [pair for pair in pairs if pair_valid(pair)] or pairs
+    return sorted(valid, key=pair_ratio)[(len(valid) - 1) // 2]
+
+
 def _ratio_rows(results: dict) -> list[str]:
     """The ratio set: floor, --jobs 1, naive loop, default-jobs cold build, and the two ratios."""
     floor, single, naive, cold = (results.get(k) for k in ("floor", "build_jobs_1", "naive_loop", "cold_build"))
@@ -60,8 +72,7 @@ def _ratio_lines(results: dict) -> list[str]:
     if floor and single:
         valid = _ran(floor) and not floor.get("failures") and _ran(single)
         pairs = results.get("ratio_pairs") or [{"floor": floor, "build_jobs_1": single}]
-        valid = valid and all(_ran(p["floor"]) and not p["floor"].get("failures") and _ran(p["build_jobs_1"])
-                              for p in pairs)
+        valid = valid and all(pair_valid(pair) for pair in pairs)
         ratio = pair_ratio({"floor": floor, "build_jobs_1": single})
         each = ", ".join(f"{pair_ratio(p):.2f}x" for p in pairs)
         lines.append(f"- build `--jobs 1` / floor: **{ratio:.2f}x** (target ≤ {FLOOR_RATIO_MAX}x; the median of "

@@ -42,7 +42,7 @@ from breadth import breadth_benchmark, planned_notebooks
 from floor import run_floor
 from measuring import BIN, PROJECT, gem_reports, machine, make_workspace, measure, reset_outputs, workspace_env
 from pdfs import PDF_PAGES, pdf_benchmark
-from results import pair_ratio, report, write_doc
+from results import median_pair, report, write_doc
 from sheets import csv_benchmarks, xlsx_benchmark
 from sizes import page_weights
 
@@ -122,8 +122,9 @@ def ratio_set(workspace: Path, env: dict[str, str], args: argparse.Namespace, re
                   f"{failure.get('ename')}: {failure.get('evalue')}", flush=True)
         _step(f"4/9 ratio set: gem-reports build --jobs 1 --force{of}", results, "build_jobs_1",
               lambda: build(workspace, env, *scope_options, "--force", jobs=1))
-        results.setdefault("ratio_pairs", []).append({"floor": results["floor"], "build_jobs_1": results["build_jobs_1"]})
-    median = sorted(results["ratio_pairs"], key=pair_ratio)[len(results["ratio_pairs"]) // 2]
+        pair_runs = {"floor": results["floor"], "build_jobs_1": results["build_jobs_1"]}
+        results.setdefault("ratio_pairs", []).append(pair_runs)
+    median = median_pair(results["ratio_pairs"])
     results["floor"], results["build_jobs_1"] = median["floor"], median["build_jobs_1"]
 
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "bench"))
 
-from results import FLOOR_RATIO_MAX, _ratio_lines, pair_ratio  # noqa: E402
+from results import FLOOR_RATIO_MAX, _ratio_lines, median_pair, pair_ratio  # noqa: E402
 
 
 def _pair(floor_s: float, build_s: float, exit_code: int = 0) -> dict:
@@ -16,8 +16,17 @@ def _pair(floor_s: float, build_s: float, exit_code: int = 0) -> dict:
 
 
 def _line(pairs: list[dict]) -> str:
-    median = sorted(pairs, key=pair_ratio)[len(pairs) // 2]
-    return _ratio_lines({"ratio_pairs": pairs, **median})[0]
+    return _ratio_lines({"ratio_pairs": pairs, **median_pair(pairs)})[0]
+
+
+def test_the_median_pair_is_the_middle_ratio_whatever_the_order_and_never_a_failed_run() -> None:
+    first, middle, last = _pair(10.0, 14.0), _pair(10.0, 12.5), _pair(10.0, 12.0)
+    for order in ([first, middle, last], [middle, last, first], [last, first, middle]):
+        assert median_pair(order) is middle
+    assert median_pair([_pair(10.0, 12.0), _pair(10.0, 13.0), _pair(10.0, 14.0), _pair(10.0, 15.0)])["build_jobs_1"][
+        "wall_s"] == 13.0, "the lower of the middle two"
+    failed = _pair(10.0, 12.5, exit_code=1)
+    assert median_pair([first, failed, last]) in (first, last)
 
 
 def test_the_ratio_is_the_median_pair_and_every_pair_is_shown() -> None:

@@ -143,7 +143,7 @@ def test_a_source_line_is_broken_into_the_longest_lines_that_fit(figure_in, sour
 
     charts.use_theme()
     fig = plt.figure(figsize=figure_in)
-    charts.source_line(fig, source, x=0.01, y=0.005, fontsize=8)
+    charts.draw_source_line(fig, source, x=0.01, y=0.005, fontsize=8)
     artist = fig.texts[0]
     renderer, font = fig.canvas.get_renderer(), artist.get_fontproperties()
 

@@ -17,12 +17,14 @@ width or ink.
 from __future__ import annotations
 
 import base64
+import contextlib
 import re
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from playwright.async_api import Page as AsyncPage
 from playwright.sync_api import Browser, ConsoleMessage, Page, Request
 
 from helpers.presentation.charts import devanagari_font_path
@@ -185,7 +187,7 @@ def _listen(page: Page, report: Callable[[], PageReport]) -> None:
 class _Tab:
     """A tab of :func:`open_pages`, reused page after page: its page, and the report of the page it shows."""
 
-    page: object
+    page: AsyncPage
     report: PageReport | None = None
 
 
@@ -244,7 +246,8 @@ def open_pages(chromium: str, jobs: list[PageJob], *, axe_script: str | None = N
     again: 112 against 55 CPU-seconds for a third of the built pages, measured 2026-12-06). Each
     page is still a new document with its own scripts, and its report only gets what happens while
     the tab shows it (``test_many_pages_at_once_find_what_one_page_finds`` loads a good page after a
-    broken one in the same tab). The reports come back in the order of ``jobs``; a job's font check
+    broken one in the same tab, and a page that writes an error as it is left). The tabs' pages share
+    their context's storage and cache: the kit's pages keep nothing there. The reports come back in the order of ``jobs``; a job's font check
     runs in the same page load, after the screenshot and axe-core. Playwright's asyncio API runs in
     a thread of its own, so a session's synchronous browser is not disturbed.
     """
@@ -277,9 +280,10 @@ def open_pages(chromium: str, jobs: list[PageJob], *, axe_script: str | None = N
             if job.font_check is not None:
                 await check_fonts(page, job.font_check, report)
             await page.wait_for_timeout(max(0.0, LATE_MESSAGES_S - (time.monotonic() - loaded)) * 1000)
-            await page.goto("about:blank")  # what the page does as it is left is still in its report
             return report
         finally:
+            with contextlib.suppress(Exception):  # after a failure too: the next page starts on a blank tab
+                await page.goto("about:blank")  # what the page does as it is left is still in its report
             tabs.put_nowait(tab)
 
     async def run_all() -> list[PageReport]:
@@ -287,7 +291,7 @@ def open_pages(chromium: str, jobs: list[PageJob], *, axe_script: str | None = N
             browser = await playwright.chromium.launch(executable_path=chromium, headless=True, args=list(CHROMIUM_ARGS))
             try:
                 tabs: asyncio.Queue = asyncio.Queue()
-                for _ in range(min(at_once, len(jobs))):
+                for _ in range(min(max(1, at_once), len(jobs))):
                     context = await browser.new_context(**_context_options(PHONE_WIDTH_PX))
                     await context.route(_WEB, lambda route: route.abort())
                     tab = _Tab(await context.new_page())

@@ -124,13 +124,17 @@ def test_many_pages_at_once_find_what_one_page_finds(chromium, browser, axe_scri
     good = tmp_path / "good.html"
     good.write_text('<!DOCTYPE html><html lang="en"><head><title>t</title><meta name="viewport" '
                     'content="width=device-width"></head><body><main><p>fine</p></main></body></html>', encoding="utf-8")
+    leaving = tmp_path / "leaving.html"  # fine while shown; writes an error as it is left
+    leaving.write_text(good.read_text(encoding="utf-8").replace(
+        "</main>", "</main><script>addEventListener('beforeunload', () => console.error('left'))</script>"), encoding="utf-8")
     alone = open_page(browser, bad.as_uri(), axe_script=axe_script)
     assert len(page_problems("bad.html", alone)) >= 4
-    for at_once in (1, 3):  # one tab for all four pages: each page after the other in it; then a tab each
-        together = open_pages(chromium, [PageJob(page.as_uri()) for page in (bad, good, bad, good)],
+    for at_once in (1, 3):  # one tab for all five pages, each after the other in it; then three tabs
+        together = open_pages(chromium, [PageJob(page.as_uri()) for page in (bad, good, bad, leaving, good)],
                               axe_script=axe_script, at_once=at_once)
         assert [page_problems("bad.html", together[i]) for i in (0, 2)] == [page_problems("bad.html", alone)] * 2
-        assert [page_problems("good.html", together[i]) for i in (1, 3)] == [[], []], at_once
+        assert [page_problems("good.html", together[i]) for i in (1, 4)] == [[], []], at_once
+        assert together[3].console_errors == ["left"], "what a page does as it is left is in its own report"
 
 
 def test_hindi_brief_declares_hindi(browser, reports_dir):

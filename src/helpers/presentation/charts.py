@@ -110,21 +110,23 @@ class ChartText:
 def finish_chart(fig: Figure, text: ChartText) -> Figure:
     """Put the title above the chart and the source line under it, lay it out, attach the alt text."""
     fig.suptitle(text.title, x=0.01, ha="left", fontsize=13, fontweight="bold")
-    source_line(fig, text.source, x=0.01, y=0.005, fontsize=8)
+    draw_source_line(fig, text.source, x=0.01, y=0.005, fontsize=8)
     fig.tight_layout(rect=(0, 0.05, 1, 0.95))
     fig._kit_alt_text = text.alt_text  # type: ignore[attr-defined]
     return fig
 
 
-def source_line(fig: Figure, source: str, *, x: float, y: float, fontsize: float) -> None:
+def draw_source_line(fig: Figure, source: str, *, x: float, y: float, fontsize: float) -> None:
     """Write ``source`` at ``(x, y)`` (figure fractions, its bottom left) in grey, in lines that fit the figure.
 
     The lines are broken once, the way matplotlib's ``wrap=True`` breaks them (as many words as fit on a
     line; a word longer than a line stands alone), with a binary search over the words. ``wrap=True``
     measures every longer candidate line again at each of a chart's draws (layout, tight box, picture):
-    30-60 ms a chart, a tenth of a build's notebook time (measured 2026-12-06).
+    30-60 ms a chart, a tenth of a build's notebook time (measured 2026-12-06). The lines are fixed for
+    the figure's size and resolution now (the kit's figures keep both), on its Agg renderer; a ``$`` is
+    a dollar sign, not mathtext.
     """
-    artist = fig.text(x, y, "", ha="left", va="bottom", fontsize=fontsize, color="#555555")
+    artist = fig.text(x, y, "", ha="left", va="bottom", fontsize=fontsize, color="#555555", parse_math=False)
     renderer, font = fig.canvas.get_renderer(), artist.get_fontproperties()
     line_width_px = fig.bbox.width * (1 - x)
 

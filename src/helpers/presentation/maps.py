@@ -157,7 +157,7 @@ def _finish(fig, *, title: str, source: str | None, alt_text: str, synthetic_mar
         charts.mark_synthetic(fig.axes[0], synthetic_mark, over_data=True)
     fig.suptitle(title, x=0.01, ha="left", fontsize=12, fontweight="bold")
     if source:
-        charts.source_line(fig, source, x=0.01, y=0.01, fontsize=7.5)
+        charts.draw_source_line(fig, source, x=0.01, y=0.01, fontsize=7.5)
     fig._kit_alt_text = alt_text  # type: ignore[attr-defined]
     return fig
 

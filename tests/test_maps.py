@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -76,6 +78,16 @@ def test_decode_topojson_rejects_wrong_documents():
         decode_topojson({"type": "FeatureCollection"})
     with pytest.raises(maps.MapError, match="no object 'x'"):
         decode_topojson({"type": "Topology", "arcs": [], "objects": {"a": {}}}, "x")
+
+
+def test_a_topology_of_two_objects_is_refused_with_the_whole_fix(tmp_path):
+    path = tmp_path / "two.topo.json"
+    path.write_text(json.dumps({"type": "Topology", "arcs": [], "objects": {
+        name: {"type": "GeometryCollection", "geometries": []} for name in ("districts", "extra")}}), encoding="utf-8")
+    with pytest.raises(maps.MapError) as raised:
+        maps.read_boundaries(path, code_property="dt_code")
+    assert str(raised.value).startswith(f"{path}: the topology has objects ['districts', 'extra']; give a file")
+    assert "cannot be read" not in str(raised.value)
 
 
 def test_match_districts_reports_unknown_and_missing_codes():

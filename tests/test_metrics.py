@@ -293,6 +293,16 @@ def test_event_vs_home_counts_nearby_participation(phase1_records) -> None:
     assert table.loc["Lucknow", "from_nearby_count"] == 0  # Amethi does not border Lucknow
 
 
+def test_a_neighbour_listed_twice_counts_once(phase1_records, monkeypatch) -> None:
+    phase = get_phase("1")
+    neighbours = reference.load_neighbours()
+    twice = pd.concat([neighbours, neighbours[neighbours["district"] == "Varanasi"].head(1)], ignore_index=True)
+    monkeypatch.setattr(reference, "load_neighbours", lambda: twice)
+    table = metrics.event_vs_home(metrics.phase_registrations(phase1_records, phase), phase).set_index("event_district")
+    assert table.loc["Varanasi", "neighbours_count"] == neighbours.loc[neighbours["district"] == "Varanasi", "neighbour"].nunique()
+    assert table.loc["Varanasi", "from_nearby_count"] == 2, "a repeated pair does not count a registration twice"
+
+
 def test_gi_coverage_marks_products_with_a_seller_and_keeps_status_and_source(phase1_records) -> None:
     from helpers.analysis import products
 

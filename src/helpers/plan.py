@@ -336,9 +336,14 @@ def _contexts(spec: ReportSpec, scope: BuildScope) -> list[dict[str, str]]:
         return [{"phase": phase.id, "lang": lang} for phase in scope.phases for lang in langs]
     from helpers.reference.names import district_names
 
-    return [{"phase": phase.id, "lang": lang, "district": name} for phase in scope.phases for lang in langs
-            for name in (() if scope.districts == "none" else district_names() if scope.districts == "all"
-                         else phase.event_districts)]
+    def briefed(phase: Phase) -> Sequence[str]:
+        """The districts of ``phase`` that get a brief: none, all 75, or its event districts."""
+        if scope.districts == "none":
+            return ()
+        return district_names() if scope.districts == "all" else phase.event_districts
+
+    return [{"phase": phase.id, "lang": lang, "district": name}
+            for phase in scope.phases for lang in langs for name in briefed(phase)]
 
 
 def _values(context: Mapping[str, str], scope: BuildScope, phases: Mapping[str, Phase]) -> dict[str, str]:

@@ -230,7 +230,8 @@ def event_vs_home(phase_regs: pd.DataFrame, phase: Phase) -> pd.DataFrame:
         from_nearby_count=("is_near", "sum"), from_elsewhere_count=("is_elsewhere", "sum"),
         neighbours_reached_count=("near_home", "nunique"),
     ).reindex(list(phase.event_districts), fill_value=0).rename_axis("event_district").reset_index()
-    frame["neighbours_count"] = frame["event_district"].map(neighbours.groupby("district").size()).fillna(0).astype(int)
+    neighbours_count = neighbours.groupby("district")["neighbour"].nunique()  # a pair listed twice counts once
+    frame["neighbours_count"] = frame["event_district"].map(neighbours_count).fillna(0).astype(int)
     frame["from_nearby_pct"] = _pct(frame["from_nearby_count"], frame["registrations_count"])
     return frame[["event_district", "registrations_count", "from_event_district_count", "from_nearby_count",
                   "from_elsewhere_count", "neighbours_count", "neighbours_reached_count", "from_nearby_pct"]]

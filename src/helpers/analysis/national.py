@@ -42,9 +42,14 @@ MEASURE_COMPONENTS: dict[str, tuple[str, ...]] = {
 }
 
 
+def _snapshots() -> pd.DataFrame:
+    """``gem_registrations_snapshots.csv`` indexed by date, measure and geography."""
+    return reference.load_table(reference.SNAPSHOTS_FILE).set_index(["snapshot_date", "measure", "geography"])
+
+
 def _snapshot_rows() -> pd.DataFrame:
     """Rows of ``gem_registrations_snapshots.csv`` per date and measure, with the change in India's count."""
-    snaps = reference.load_table(reference.SNAPSHOTS_FILE).set_index(["snapshot_date", "measure", "geography"])
+    snaps = _snapshots()
     counts = snaps["registrations_count"].unstack("geography").reindex(columns=[UP, INDIA]).sort_index()
     up, india = counts[UP], counts[INDIA]
     by_place = {place: snaps.xs(place, level="geography").reindex(counts.index) for place in (UP, INDIA)}
@@ -162,7 +167,7 @@ def like_for_like_weavers() -> dict[str, object]:
     """
     states = reference.load_state_registrations()
     table = states[states["measure"] == "weavers_onboarded"]
-    snaps = reference.load_table(reference.SNAPSHOTS_FILE).set_index(["snapshot_date", "measure", "geography"])
+    snaps = _snapshots()
     india = int(table["registrations_count"].sum())
     up = int(table.loc[table["state"] == UP, "registrations_count"].sum())
     as_given = int(snaps.loc[(SOURCE_SNAPSHOT_DATE, "weavers", INDIA), "registrations_count"])

@@ -200,6 +200,8 @@ def read_boundaries(path: Path | str, *, code_property: str = "dt_code") -> dict
                        "FeatureCollection or a TopoJSON Topology of UP's districts") from None
     try:
         features = decode_topojson(document) if shape is _Topology else decode_geojson(document)
+    except MapError as error:  # the decoder's own message says what is wrong and how to fix it
+        raise MapError(f"{path}: {error}") from None
     except (TypeError, ValueError, IndexError, KeyError, AttributeError) as error:
         raise MapError(f"{path}: a geometry cannot be read ({type(error).__name__}: {str(error)[:60]}); check that "
                        "every feature is a Polygon or MultiPolygon of [longitude, latitude] positions") from None

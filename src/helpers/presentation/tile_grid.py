@@ -50,7 +50,7 @@ def tile_layout(shape: TileShape = "square") -> pd.DataFrame:
     """
     if shape not in _SHAPES:
         raise MapError(f"tile shape '{shape}' must be 'square' or 'hex'")
-    grid = reference._read_csv(TILE_GRID_FILE)  # checked against its declaration in reference/schemas.yaml
+    grid = reference.load_table(TILE_GRID_FILE)  # checked against its declaration in reference/schemas.yaml
     col, row = grid[f"{shape}_col"].to_numpy(), grid[f"{shape}_row"].to_numpy()
     x, y = _cell_centres(col, row, shape)
     return pd.DataFrame({"district": grid["district"], "col": col, "row": row, "x": x, "y": y})

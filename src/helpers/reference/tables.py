@@ -147,10 +147,9 @@ def district_base(districts: pd.DataFrame | None = None) -> pd.DataFrame:
 
 # ------------------------------------------------------------- neighbours
 
-@lru_cache(maxsize=1)
 def load_centroids() -> pd.DataFrame:
     """District centroids (``centroid_lat``, ``centroid_lon``) and boundary code, one row per district."""
-    return _read_csv(NEIGHBOURS_FILE)
+    return load_table(NEIGHBOURS_FILE)
 
 
 def load_neighbours() -> pd.DataFrame:
@@ -170,7 +169,6 @@ ODOP_FILE = "up_odop_products.csv"
 ODOP_SYNONYMS_FILE = "odop_craft_synonyms.csv"
 
 
-@lru_cache(maxsize=1)
 def load_odop_products() -> pd.DataFrame:
     """One District One Product: each of the 75 districts' product, with its evidence.
 
@@ -179,7 +177,7 @@ def load_odop_products() -> pd.DataFrame:
     ``odop_product_group`` holds one or more ';'-separated groups (the kit's own
     keys, e.g. ``zari_zardozi``) that registrations' crafts are matched to.
     """
-    return _read_csv(ODOP_FILE)
+    return load_table(ODOP_FILE)
 
 
 # ------------------------------------------------------ GeM registrations
